@@ -1,0 +1,30 @@
+# Steady: a small image that runs `python -m bot` as an unprivileged user, data in /data.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    DATABASE_URL=sqlite:////data/steady.db
+
+WORKDIR /app
+
+# Dependencies first, so a code change does not reinstall them.
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+COPY handlers ./handlers
+COPY scheduler ./scheduler
+RUN pip install .
+
+# The migrations are read from /app/migrations next to the source; `python -m bot` runs from
+# /app so the source tree (with its migrations) is what runs.
+COPY migrations ./migrations
+
+RUN useradd --system --uid 10001 --home-dir /app steady \
+    && mkdir -p /data && chown steady /data
+USER steady
+VOLUME ["/data"]
+
+# SIGTERM lets the delivery loop finish the message in flight before exit.
+STOPSIGNAL SIGTERM
+CMD ["python", "-m", "bot"]

@@ -1,0 +1,1 @@
+"""Steady: a self-hosted Telegram bot that helps couples rebuild trust."""

@@ -1,0 +1,87 @@
+"""Building the application: settings in, a ready PTB Application out."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+
+from bot.config import Settings
+from bot.context import Services, SteadyContext
+from bot.routes import register_handlers
+from bot.storage.db import Database
+from bot.texts import t
+from scheduler import due
+from scheduler.clock import Clock
+from scheduler.delivery import Delivery
+
+log = logging.getLogger(__name__)
+
+MENU = ("start", "pair", "join", "unpair", "help")
+
+
+def build_application(settings: Settings, clock: Clock | None = None) -> Application:
+    """An application with handlers wired; the database opens in post_init."""
+    app = (
+        ApplicationBuilder()
+        .token(settings.bot_token)
+        .base_url(settings.bot_base_url)
+        .base_file_url(settings.bot_file_url)
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .context_types(ContextTypes(context=SteadyContext))
+        .post_init(_post_init)
+        .post_stop(_post_stop)
+        .post_shutdown(_post_shutdown)
+        .build()
+    )
+    app.bot_data["services"] = Services(settings=settings, clock=clock or Clock())
+    register_handlers(app)
+    return app
+
+
+def services_of(app: Application) -> Services:
+    return app.bot_data["services"]
+
+
+async def _post_init(app: Application) -> None:
+    services = services_of(app)
+    services.db = await Database.open(services.settings.database_path)
+    await services.db.migrate()
+    try:
+        await app.bot.set_my_commands([BotCommand(c, t(f"commands.{c}")) for c in MENU])
+    except TelegramError as exc:
+        log.warning("could not set the command menu (%s); continuing", type(exc).__name__)
+    services.delivery = Delivery(app.bot, services.db, services.clock, services.settings.send_rate)
+    services.delivery.start()
+    assert app.job_queue is not None
+    app.job_queue.run_repeating(
+        _tick, interval=services.settings.tick_seconds, first=0, name="steady-tick"
+    )
+
+
+async def _tick(context: SteadyContext) -> None:
+    services = context.services
+    await due.run_due(services.database, services.clock)
+    services.queued()
+
+
+async def _post_stop(app: Application) -> None:
+    # Runs while the bot can still send: let the send in flight finish.
+    delivery = services_of(app).delivery
+    if delivery is not None:
+        await delivery.stop()
+
+
+async def _post_shutdown(app: Application) -> None:
+    services = services_of(app)
+    if services.db is not None:
+        await services.db.close()
+        services.db = None

@@ -1,0 +1,115 @@
+"""Settings, read once from the environment (and an optional `.env` file) in `main()`."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+TELEGRAM_API_DEFAULT = "https://api.telegram.org"
+DATABASE_DEFAULT = "sqlite:///data/steady.db"
+# A Bot API token is "<bot id>:<secret>"; BotFather's secrets are 35 characters today.
+_TOKEN_RE = re.compile(r"^\d{5,20}:[A-Za-z0-9_-]{30,100}$")
+_LOG_LEVELS = {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message is one line meant for the operator."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    bot_token: str
+    telegram_api_url: str = TELEGRAM_API_DEFAULT
+    database_path: Path = Path("data/steady.db")
+    log_level: str = "INFO"
+    # How often the scheduler's tick asks the database what is due.
+    tick_seconds: float = 20.0
+    # Global send rate of the outbox delivery loop (Telegram allows about 30/s).
+    send_rate: float = 30.0
+
+    def __repr__(self) -> str:  # never let the token reach a log or a traceback
+        return f"Settings(api={self.telegram_api_url!r}, db={str(self.database_path)!r})"
+
+    @property
+    def bot_base_url(self) -> str:
+        return f"{self.telegram_api_url}/bot"
+
+    @property
+    def bot_file_url(self) -> str:
+        return f"{self.telegram_api_url}/file/bot"
+
+
+def load_dotenv(path: Path) -> dict[str, str]:
+    """Parse KEY=VALUE lines; comments, blank lines and surrounding quotes are allowed."""
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.removeprefix("export ").partition("=")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        values[key.strip()] = value
+    return values
+
+
+def database_path_from_url(url: str) -> Path:
+    """`sqlite:///relative/path.db` or `sqlite:////absolute/path.db` to a path."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or len(url) == len(prefix):
+        raise ConfigError(
+            f"DATABASE_URL must look like {DATABASE_DEFAULT} (only SQLite is supported for now)."
+        )
+    return Path(url[len(prefix) :])
+
+
+def _positive_float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {raw!r}.") from None
+    if value <= 0:
+        raise ConfigError(f"{name} must be greater than zero.")
+    return value
+
+
+def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = None) -> Settings:
+    """Build settings from `env` (default: the process environment) over an optional `.env`."""
+    merged = dict(load_dotenv(dotenv or Path(".env")))
+    merged.update(os.environ if env is None else env)
+
+    token = merged.get("BOT_TOKEN", "").strip()
+    if not token:
+        raise ConfigError("BOT_TOKEN is not set: get one from @BotFather and put it in .env.")
+    if not _TOKEN_RE.match(token):
+        raise ConfigError("BOT_TOKEN does not look like a token from @BotFather (<id>:<secret>).")
+
+    api = merged.get("TELEGRAM_API_URL", "").strip() or TELEGRAM_API_DEFAULT
+    if not api.startswith(("http://", "https://")):
+        raise ConfigError("TELEGRAM_API_URL must start with http:// or https://.")
+    # Accept the base with or without PTB's "/bot" suffix.
+    api = api.rstrip("/").removesuffix("/bot")
+
+    level = (merged.get("LOG_LEVEL", "").strip() or "INFO").upper()
+    if level not in _LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL must be one of {', '.join(sorted(_LOG_LEVELS))}.")
+
+    return Settings(
+        bot_token=token,
+        telegram_api_url=api,
+        database_path=database_path_from_url(
+            merged.get("DATABASE_URL", "").strip() or DATABASE_DEFAULT
+        ),
+        log_level=level,
+        tick_seconds=_positive_float(merged, "TICK_SECONDS", 20.0),
+        send_rate=_positive_float(merged, "SEND_RATE", 30.0),
+    )

@@ -1,0 +1,42 @@
+"""What every handler can reach: settings, database, clock and delivery, via `context`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from telegram.ext import CallbackContext, ExtBot
+
+from bot.config import Settings
+from bot.storage.db import Database
+from scheduler.clock import Clock
+from scheduler.delivery import Delivery
+
+
+@dataclass
+class Services:
+    settings: Settings
+    clock: Clock
+    db: Database | None = None
+    delivery: Delivery | None = field(default=None, repr=False)
+
+    @property
+    def database(self) -> Database:
+        if self.db is None:
+            raise RuntimeError("the database is opened in post_init")
+        return self.db
+
+    def now(self) -> int:
+        return self.clock.timestamp()
+
+    def queued(self) -> None:
+        """Tell the delivery loop that new outbox rows are waiting."""
+        if self.delivery is not None:
+            self.delivery.wake()
+
+
+class SteadyContext(CallbackContext[ExtBot, dict, dict, dict]):
+    """A typed context: `context.services` instead of string lookups in bot_data."""
+
+    @property
+    def services(self) -> Services:
+        return self.bot_data["services"]

@@ -1,0 +1,48 @@
+"""Plain values the domain passes around; nothing here knows Telegram."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    first_name: str
+    language: str = "en"
+    reachable: bool = True
+
+
+@dataclass(frozen=True)
+class Couple:
+    id: int
+    a: Person
+    b: Person
+
+    def partner_of(self, user_id: int) -> Person:
+        if user_id == self.a.id:
+            return self.b
+        if user_id == self.b.id:
+            return self.a
+        raise ValueError("not a member of this couple")
+
+    def has(self, user_id: int) -> bool:
+        return user_id in (self.a.id, self.b.id)
+
+
+@dataclass(frozen=True)
+class Button:
+    """An inline button: a label key's rendered text and its callback data."""
+
+    text: str
+    data: str
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message for the outbox: who gets it, its rendered HTML text, its buttons."""
+
+    chat_id: int
+    dedupe_key: str
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()

@@ -1,0 +1,141 @@
+"""Pairing two partners through a one-time invite, and ending a pairing."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from bot import invite_codes
+from bot.models import Couple, Outgoing, Person
+from bot.storage import couples, invites, outbox, users
+from bot.storage.db import Database
+from bot.texts import t
+
+INVITE_TTL = 48 * 3600
+FAILURE_WINDOW = 15 * 60
+MAX_FAILURES = 5
+
+
+class JoinOutcome(enum.Enum):
+    PAIRED = "paired"
+    WRONG = "wrong"
+    EXPIRED = "expired"
+    USED = "used"
+    REPLACED = "replaced"
+    OWN_INVITE = "own_invite"
+    ALREADY_PAIRED = "already_paired"
+    COOL_OFF = "cool_off"
+
+
+@dataclass(frozen=True)
+class InviteResult:
+    code: str | None  # None when the user is already paired
+    expires_at: int
+    couple: Couple | None = None
+
+
+@dataclass(frozen=True)
+class JoinResult:
+    outcome: JoinOutcome
+    couple: Couple | None = None
+
+
+async def register(db: Database, person: Person, now: int) -> Couple | None:
+    """Remember who this is (and that they can be reached); return their couple, if any."""
+    async with db.transaction() as conn:
+        await users.upsert(conn, person, now)
+        return await couples.active_for(conn, person.id)
+
+
+async def current_couple(db: Database, user_id: int) -> Couple | None:
+    async with db.read() as conn:
+        return await couples.active_for(conn, user_id)
+
+
+async def create_invite(db: Database, person: Person, now: int) -> InviteResult:
+    """A fresh one-time code for `person`, replacing any earlier one."""
+    code = invite_codes.new_code()
+    async with db.transaction() as conn:
+        await users.upsert(conn, person, now)
+        couple = await couples.active_for(conn, person.id)
+        if couple is not None:
+            return InviteResult(None, 0, couple)
+        await invites.revoke_open(conn, person.id, now)
+        await invites.insert(conn, invite_codes.digest(code), person.id, now, now + INVITE_TTL)
+    return InviteResult(code, now + INVITE_TTL)
+
+
+async def join(db: Database, person: Person, typed_code: str, now: int) -> JoinResult:
+    """Use an invite. Every refusal changes nothing but the wrong-code count."""
+    async with db.transaction() as conn:
+        await users.upsert(conn, person, now)
+        if await invites.failures_since(conn, person.id, now - FAILURE_WINDOW) >= MAX_FAILURES:
+            return JoinResult(JoinOutcome.COOL_OFF)
+        if (couple := await couples.active_for(conn, person.id)) is not None:
+            return JoinResult(JoinOutcome.ALREADY_PAIRED, couple)
+
+        code = invite_codes.normalize(typed_code)
+        invite = await invites.find(conn, invite_codes.digest(code)) if code else None
+        refusal = _refusal(invite, person.id, now)
+        if (
+            refusal is None
+            and invite is not None
+            and await couples.active_for(conn, invite.inviter_id) is not None
+        ):
+            refusal = JoinOutcome.USED  # the inviter paired with someone else meanwhile
+        if refusal is not None:
+            if refusal is not JoinOutcome.OWN_INVITE:
+                await invites.record_failure(conn, person.id, now)
+            return JoinResult(refusal)
+        assert invite is not None
+
+        couple_id = await couples.create(conn, invite.inviter_id, person.id, now)
+        await invites.mark_used(conn, invite.id, person.id, now)
+        await invites.revoke_open(conn, person.id, now)
+        couple = await couples.active_for(conn, person.id)
+        assert couple is not None
+        inviter = couple.partner_of(person.id)
+        await outbox.enqueue(
+            conn,
+            Outgoing(
+                chat_id=inviter.id,
+                dedupe_key=f"paired:{couple_id}:{inviter.id}",
+                text=t("pairing.paired_inviter", inviter.language, partner=person.first_name),
+            ),
+            now,
+        )
+        return JoinResult(JoinOutcome.PAIRED, couple)
+
+
+def _refusal(invite: invites.InviteRow | None, user_id: int, now: int) -> JoinOutcome | None:
+    if invite is None:
+        return JoinOutcome.WRONG
+    if invite.inviter_id == user_id:
+        return JoinOutcome.OWN_INVITE
+    if invite.used_at is not None:
+        return JoinOutcome.USED
+    if invite.revoked_at is not None:
+        return JoinOutcome.REPLACED
+    if invite.expires_at <= now:
+        return JoinOutcome.EXPIRED
+    return None
+
+
+async def unpair(db: Database, user_id: int, couple_id: int, now: int) -> Couple | None:
+    """End the couple if `user_id` is still in it; None for a stale or foreign button."""
+    async with db.transaction() as conn:
+        couple = await couples.active_for(conn, user_id)
+        if couple is None or couple.id != couple_id:
+            return None
+        await couples.end(conn, couple_id, user_id, now)
+        me, partner = (couple.a, couple.b) if couple.a.id == user_id else (couple.b, couple.a)
+        await outbox.enqueue(
+            conn,
+            Outgoing(
+                chat_id=partner.id,
+                dedupe_key=f"unpaired:{couple_id}:{partner.id}",
+                text=t("pairing.unpaired_partner", partner.language, partner=me.first_name),
+            ),
+            now,
+        )
+        return couple

@@ -1,0 +1,20 @@
+"""The one place that wires handlers to the application. Order matters: first match wins."""
+
+from __future__ import annotations
+
+from telegram.ext import Application
+
+from handlers import errors, fallback, groups, membership, pairing, start
+
+
+def register_handlers(app: Application) -> None:
+    # 1. Group chats first: every command there gets the same "let's talk in private" pointer.
+    groups.register(app)
+    # 2. Blocking/unblocking the bot, which is not a message.
+    membership.register(app)
+    # 3. Commands and buttons of each feature, private chats only.
+    start.register(app)
+    pairing.register(app)
+    # 4. Last: whatever nobody else took gets a hint (unknown command, text, media, old button).
+    fallback.register(app)
+    errors.register(app)

@@ -1,0 +1,105 @@
+"""The one SQLite connection, its write-transaction discipline, and migrations."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+_MIGRATION_RE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+class Database:
+    """One writer connection shared by every coroutine.
+
+    aiosqlite runs one thread per connection and coroutines sharing it see (and commit) each
+    other's open transaction, so every use of the connection, read or write, holds one lock.
+    Writes open with BEGIN IMMEDIATE: a deferred read upgraded to a write fails with
+    SQLITE_BUSY at once under WAL.
+    """
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: Path | str) -> Database:
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: we issue BEGIN/COMMIT ourselves.
+        conn = await aiosqlite.connect(str(path), isolation_level=None)
+        conn.row_factory = aiosqlite.Row
+        await conn.execute("PRAGMA journal_mode=WAL")
+        await conn.execute("PRAGMA foreign_keys=ON")
+        await conn.execute("PRAGMA busy_timeout=5000")
+        await conn.execute("PRAGMA synchronous=NORMAL")
+        return cls(conn)
+
+    async def close(self) -> None:
+        async with self._lock:
+            await self._conn.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A write transaction: committed on success, rolled back on any exception."""
+        async with self._lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                # Shielded so a cancellation cannot leave the transaction open.
+                await asyncio.shield(self._conn.rollback())
+                raise
+            else:
+                await self._conn.commit()
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[aiosqlite.Connection]:
+        """A consistent read outside any other coroutine's open transaction."""
+        async with self._lock:
+            yield self._conn
+
+    async def migrate(self, directory: Path = MIGRATIONS_DIR) -> list[int]:
+        """Apply pending migrations in order, one transaction each; return the versions applied."""
+        async with self._lock:
+            async with self._conn.execute("PRAGMA user_version") as cur:
+                row = await cur.fetchone()
+            current = int(row[0]) if row else 0
+            applied: list[int] = []
+            for version, path in _migrations(directory):
+                if version <= current:
+                    continue
+                script = path.read_text(encoding="utf-8")
+                # executescript commits any open transaction first, so BEGIN/COMMIT go inside it;
+                # user_version is part of the database header and commits with the rest.
+                try:
+                    await self._conn.executescript(
+                        f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;"
+                    )
+                except BaseException:
+                    await asyncio.shield(self._conn.rollback())
+                    raise
+                log.info("applied migration %s", path.name)
+                applied.append(version)
+            return applied
+
+
+def _migrations(directory: Path) -> list[tuple[int, Path]]:
+    found = []
+    for path in directory.iterdir():
+        match = _MIGRATION_RE.match(path.name)
+        if match:
+            found.append((int(match.group(1)), path))
+    found.sort()
+    versions = [v for v, _ in found]
+    if versions != list(range(1, len(versions) + 1)):
+        raise RuntimeError(f"migrations must be numbered 0001, 0002, … without gaps: {versions}")
+    return found

@@ -1,0 +1,72 @@
+"""One-time invites (stored as code hashes) and the wrong-code log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiosqlite import Connection
+
+
+@dataclass(frozen=True)
+class InviteRow:
+    id: int
+    inviter_id: int
+    expires_at: int
+    used_at: int | None
+    revoked_at: int | None
+
+
+async def revoke_open(conn: Connection, inviter_id: int, now: int) -> None:
+    """A new /pair replaces the inviter's earlier invites."""
+    await conn.execute(
+        """
+        UPDATE invites SET revoked_at = ?
+        WHERE inviter_id = ? AND used_at IS NULL AND revoked_at IS NULL
+        """,
+        (now, inviter_id),
+    )
+
+
+async def insert(
+    conn: Connection, code_hash: str, inviter_id: int, now: int, expires_at: int
+) -> None:
+    await conn.execute(
+        "INSERT INTO invites (code_hash, inviter_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+        (code_hash, inviter_id, now, expires_at),
+    )
+
+
+async def find(conn: Connection, code_hash: str) -> InviteRow | None:
+    async with conn.execute(
+        "SELECT id, inviter_id, expires_at, used_at, revoked_at FROM invites WHERE code_hash = ?",
+        (code_hash,),
+    ) as cur:
+        row = await cur.fetchone()
+    return InviteRow(*row) if row else None
+
+
+async def mark_used(conn: Connection, invite_id: int, user_id: int, now: int) -> None:
+    await conn.execute(
+        "UPDATE invites SET used_at = ?, used_by = ? WHERE id = ?", (now, user_id, invite_id)
+    )
+
+
+async def record_failure(conn: Connection, user_id: int, now: int) -> None:
+    await conn.execute(
+        "INSERT INTO join_failures (user_id, failed_at) VALUES (?, ?)", (user_id, now)
+    )
+
+
+async def failures_since(conn: Connection, user_id: int, since: int) -> int:
+    async with conn.execute(
+        "SELECT COUNT(*) FROM join_failures WHERE user_id = ? AND failed_at >= ?",
+        (user_id, since),
+    ) as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0
+
+
+async def purge(conn: Connection, invites_before: int, failures_before: int) -> None:
+    """Housekeeping: forget long-expired invites and old wrong-code records."""
+    await conn.execute("DELETE FROM invites WHERE expires_at < ?", (invites_before,))
+    await conn.execute("DELETE FROM join_failures WHERE failed_at < ?", (failures_before,))

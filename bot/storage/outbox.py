@@ -1,0 +1,104 @@
+"""The outbox: messages written with the change that causes them, sent by the delivery loop."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from aiosqlite import Connection
+
+from bot.models import Outgoing
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    id: int
+    chat_id: int
+    text: str
+    reply_markup: dict | None
+    attempts: int
+
+
+def _markup(message: Outgoing) -> str | None:
+    if not message.buttons:
+        return None
+    rows = [[{"text": b.text, "callback_data": b.data} for b in row] for row in message.buttons]
+    return json.dumps({"inline_keyboard": rows})
+
+
+async def enqueue(conn: Connection, message: Outgoing, now: int) -> bool:
+    """Queue a message; False when its dedupe key was queued before (nothing is added)."""
+    cur = await conn.execute(
+        """
+        INSERT INTO outbox (dedupe_key, chat_id, text, reply_markup, not_before, created_at)
+        VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT (dedupe_key) DO NOTHING
+        """,
+        (message.dedupe_key, message.chat_id, message.text, _markup(message), now, now),
+    )
+    return cur.rowcount > 0
+
+
+async def ready(conn: Connection, now: int, limit: int) -> list[OutboxRow]:
+    async with conn.execute(
+        """
+        SELECT id, chat_id, text, reply_markup, attempts FROM outbox
+        WHERE status = 'pending' AND not_before <= ?
+        ORDER BY not_before, id LIMIT ?
+        """,
+        (now, limit),
+    ) as cur:
+        rows = await cur.fetchall()
+    return [OutboxRow(r[0], r[1], r[2], json.loads(r[3]) if r[3] else None, r[4]) for r in rows]
+
+
+async def next_due(conn: Connection) -> int | None:
+    async with conn.execute("SELECT MIN(not_before) FROM outbox WHERE status = 'pending'") as cur:
+        row = await cur.fetchone()
+    return row[0] if row else None
+
+
+async def mark_sent(conn: Connection, row_id: int, now: int, uncertain: bool) -> None:
+    # The text is emptied once Telegram has it: the outbox is not an archive of what was said.
+    await conn.execute(
+        """
+        UPDATE outbox SET status = 'sent', sent_at = ?, text = '', attempts = attempts + 1,
+            uncertain = uncertain + ?
+        WHERE id = ?
+        """,
+        (now, int(uncertain), row_id),
+    )
+
+
+async def retry_later(
+    conn: Connection, row_id: int, not_before: int, error: str, *, counts: bool, uncertain: bool
+) -> None:
+    await conn.execute(
+        """
+        UPDATE outbox SET not_before = ?, last_error = ?, attempts = attempts + ?,
+            uncertain = uncertain + ?
+        WHERE id = ?
+        """,
+        (not_before, error, int(counts), int(uncertain), row_id),
+    )
+
+
+async def mark_failed(conn: Connection, row_id: int, error: str) -> None:
+    await conn.execute(
+        "UPDATE outbox SET status = 'failed', text = '', last_error = ?, "
+        "attempts = attempts + 1 WHERE id = ?",
+        (error, row_id),
+    )
+
+
+async def hold_for_chat(conn: Connection, chat_id: int) -> None:
+    """The person blocked the bot: park what was waiting for them."""
+    await conn.execute(
+        "UPDATE outbox SET status = 'unreachable' WHERE chat_id = ? AND status = 'pending'",
+        (chat_id,),
+    )
+
+
+async def counts(conn: Connection) -> dict[str, int]:
+    async with conn.execute("SELECT status, COUNT(*) FROM outbox GROUP BY status") as cur:
+        return {r[0]: r[1] for r in await cur.fetchall()}

@@ -1,0 +1,42 @@
+"""Users: Telegram people who have talked to Steady."""
+
+from __future__ import annotations
+
+from aiosqlite import Connection
+
+from bot.models import Person
+
+
+async def upsert(conn: Connection, person: Person, now: int) -> None:
+    """Record or refresh a user; talking to the bot means they can be reached again."""
+    await conn.execute(
+        """
+        INSERT INTO users (id, first_name, language, reachable, created_at, updated_at)
+        VALUES (?, ?, ?, 1, ?, ?)
+        ON CONFLICT (id) DO UPDATE SET
+            first_name = excluded.first_name,
+            language = excluded.language,
+            reachable = 1,
+            updated_at = excluded.updated_at
+        """,
+        (person.id, person.first_name, person.language, now, now),
+    )
+
+
+async def get(conn: Connection, user_id: int) -> Person | None:
+    async with conn.execute(
+        "SELECT id, first_name, language, reachable FROM users WHERE id = ?", (user_id,)
+    ) as cur:
+        row = await cur.fetchone()
+    if row is None:
+        return None
+    return Person(row["id"], row["first_name"], row["language"], bool(row["reachable"]))
+
+
+async def set_reachable(conn: Connection, user_id: int, reachable: bool, now: int) -> bool:
+    """Set reachability; True when it changed."""
+    cur = await conn.execute(
+        "UPDATE users SET reachable = ?, updated_at = ? WHERE id = ? AND reachable != ?",
+        (int(reachable), now, user_id, int(reachable)),
+    )
+    return cur.rowcount > 0

@@ -1,0 +1,1 @@
+"""Telegram updates to domain calls. Each module exposes `register(app)`."""

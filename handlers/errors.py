@@ -1,0 +1,35 @@
+"""The error handler: log what broke (never what anyone wrote) and reassure the user."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import Forbidden
+from telegram.ext import Application
+
+from bot.context import SteadyContext
+from bot.texts import t
+from handlers.common import person
+
+log = logging.getLogger(__name__)
+
+
+async def on_error(update: object, context: SteadyContext) -> None:
+    """Log the exception with its traceback only; tell the user nothing was lost."""
+    error = context.error
+    kind = type(update).__name__ if update is not None else "job"
+    log.error("error while handling %s", kind, exc_info=error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if isinstance(error, Forbidden):
+        return  # they blocked the bot; there is nobody to tell
+    language = person(update.effective_user).language if update.effective_user else "en"
+    try:
+        await update.effective_chat.send_message(t("errors.generic", language))
+    except Exception:
+        log.warning("could not send the error notice", exc_info=True)
+
+
+def register(app: Application) -> None:
+    app.add_error_handler(on_error)

@@ -1,0 +1,39 @@
+"""/start (with or without an invite deep link) and /help."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CommandHandler, filters
+
+from bot import pairing
+from bot.context import SteadyContext
+from bot.texts import t
+from handlers.common import person, reply
+from handlers.pairing import join_with_code
+
+
+async def start(update: Update, context: SteadyContext) -> None:
+    """Greet; with a deep-link payload, join the partner who sent it."""
+    if context.args:
+        await join_with_code(update, context, context.args[0])
+        return
+    me = person(update.effective_user)
+    services = context.services
+    couple = await pairing.register(services.database, me, services.now())
+    welcome = t("start.welcome", me.language, name=me.first_name)
+    if couple is None:
+        await reply(update, f"{welcome}\n{t('start.next_unpaired', me.language)}")
+    else:
+        partner = couple.partner_of(me.id).first_name
+        await reply(update, f"{welcome}\n{t('start.next_paired', me.language, partner=partner)}")
+
+
+async def help_command(update: Update, context: SteadyContext) -> None:
+    """List the commands."""
+    await reply(update, t("help.text", person(update.effective_user).language))
+
+
+def register(app: Application) -> None:
+    private = filters.ChatType.PRIVATE
+    app.add_handler(CommandHandler("start", start, filters=private))
+    app.add_handler(CommandHandler("help", help_command, filters=private))

@@ -1,0 +1,137 @@
+"""The delivery loop: drains the outbox to Telegram, paced, retrying, never dropping."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+
+from telegram import Bot, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from bot import reachability
+from bot.storage import outbox
+from bot.storage.db import Database
+from scheduler.clock import Clock
+
+log = logging.getLogger(__name__)
+
+PER_CHAT_INTERVAL = 1.0  # Telegram: about one message per second to one private chat
+MAX_BACKOFF = 300
+BATCH = 100
+
+
+class Delivery:
+    """Sends pending outbox rows one at a time, at most `rate` per second overall."""
+
+    def __init__(self, bot: Bot, db: Database, clock: Clock, rate: float) -> None:
+        self._bot = bot
+        self._db = db
+        self._clock = clock
+        self._interval = 1.0 / rate
+        self._next_slot = 0.0
+        self._last_to_chat: dict[int, float] = {}
+        self._wakeup = asyncio.Event()
+        self._stopping = False
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="steady-delivery")
+
+    def wake(self) -> None:
+        """Something was queued: look now rather than at the next poll."""
+        self._wakeup.set()
+
+    async def stop(self) -> None:
+        """Finish the send in flight, then return; pending rows wait in the database."""
+        self._stopping = True
+        self._wakeup.set()
+        if self._task is not None:
+            await self._task
+
+    async def _run(self) -> None:
+        while not self._stopping:
+            try:
+                sent_any = await self.drain_once()
+            except Exception:
+                log.exception("delivery pass failed; retrying shortly")
+                sent_any = False
+            if self._stopping:
+                break
+            if not sent_any:
+                self._wakeup.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wakeup.wait(), timeout=0.5)
+
+    async def drain_once(self) -> bool:
+        """Send what is ready now; True when at least one row was handled."""
+        async with self._db.read() as conn:
+            rows = await outbox.ready(conn, self._clock.timestamp(), BATCH)
+        handled = False
+        for row in rows:
+            if self._stopping:
+                break
+            wait = self._last_to_chat.get(row.chat_id, -PER_CHAT_INTERVAL) + PER_CHAT_INTERVAL
+            if wait > time.monotonic():
+                continue  # this chat had a message under a second ago; the next pass sends it
+            await self._pace()
+            await self._send(row)
+            handled = True
+        return handled
+
+    async def _pace(self) -> None:
+        now = time.monotonic()
+        if self._next_slot > now:
+            await asyncio.sleep(self._next_slot - now)
+        self._next_slot = max(now, self._next_slot) + self._interval
+
+    async def _send(self, row: outbox.OutboxRow) -> None:
+        markup = InlineKeyboardMarkup.de_json(row.reply_markup, None) if row.reply_markup else None
+        error = None
+        self._last_to_chat[row.chat_id] = time.monotonic()
+        try:
+            await self._bot.send_message(row.chat_id, row.text, reply_markup=markup)
+        except RetryAfter as exc:
+            await self._retry(row, _seconds(exc.retry_after), "RetryAfter", counts=False)
+            return
+        except Forbidden:
+            await self._unreachable(row)
+            return
+        except BadRequest as exc:
+            # A message Telegram refuses outright will never go through; keep the record.
+            log.error("outbox %s refused by Telegram: %s", row.id, type(exc).__name__)
+            async with self._db.transaction() as conn:
+                await outbox.mark_failed(conn, row.id, type(exc).__name__)
+            return
+        except TimedOut:
+            error = "TimedOut"  # it may have arrived; retrying may duplicate, losing is worse
+        except NetworkError:
+            error = "NetworkError"
+        if error is not None:
+            backoff = min(MAX_BACKOFF, 2 ** min(row.attempts, 9))
+            await self._retry(row, backoff, error, counts=True)
+            return
+        async with self._db.transaction() as conn:
+            await outbox.mark_sent(conn, row.id, self._clock.timestamp(), uncertain=False)
+
+    async def _retry(self, row: outbox.OutboxRow, after: int, error: str, *, counts: bool) -> None:
+        log.warning("outbox %s: %s, retrying in %ss", row.id, error, after)
+        async with self._db.transaction() as conn:
+            await outbox.retry_later(
+                conn,
+                row.id,
+                self._clock.timestamp() + after,
+                error,
+                counts=counts,
+                uncertain=error == "TimedOut",
+            )
+
+    async def _unreachable(self, row: outbox.OutboxRow) -> None:
+        log.info("chat %s blocked the bot; holding its messages", row.chat_id)
+        await reachability.set_reachable(self._db, row.chat_id, False, self._clock.timestamp())
+
+
+def _seconds(value: object) -> int:
+    total = getattr(value, "total_seconds", None)
+    return max(1, int(total() if callable(total) else value))  # type: ignore[arg-type]

@@ -1,0 +1,22 @@
+"""The tick: one periodic job that asks the database what is due and acts on it."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.storage import invites
+from bot.storage.db import Database
+from scheduler.clock import Clock
+
+log = logging.getLogger(__name__)
+
+# Expired invites are kept a while so a late joiner hears "expired" rather than "wrong".
+KEEP_EXPIRED_INVITES = 7 * 24 * 3600
+KEEP_JOIN_FAILURES = 24 * 3600
+
+
+async def run_due(db: Database, clock: Clock) -> None:
+    """Do everything that has come due by now; safe to run twice or after any downtime."""
+    now = clock.timestamp()
+    async with db.transaction() as conn:
+        await invites.purge(conn, now - KEEP_EXPIRED_INVITES, now - KEEP_JOIN_FAILURES)

@@ -1,0 +1,66 @@
+"""Settings from the environment: clear one-line errors, the token never shown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load_settings
+from bot.logs import RedactSecrets
+
+TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+
+
+def settings(tmp_path: Path, **env: str):
+    return load_settings(env, dotenv=tmp_path / ".env")
+
+
+def test_defaults(tmp_path: Path) -> None:
+    s = settings(tmp_path, BOT_TOKEN=TOKEN)
+    assert s.telegram_api_url == "https://api.telegram.org"
+    assert s.bot_base_url == "https://api.telegram.org/bot"
+    assert s.database_path == Path("data/steady.db")
+    assert s.log_level == "INFO"
+    assert TOKEN not in repr(s)
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({}, "BOT_TOKEN is not set"),
+        ({"BOT_TOKEN": "nonsense"}, "does not look like a token"),
+        ({"BOT_TOKEN": TOKEN, "DATABASE_URL": "postgres://x"}, "DATABASE_URL"),
+        ({"BOT_TOKEN": TOKEN, "LOG_LEVEL": "loud"}, "LOG_LEVEL"),
+        ({"BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": "ftp://x"}, "TELEGRAM_API_URL"),
+    ],
+)
+def test_bad_settings_give_one_clear_line(tmp_path: Path, env: dict, message: str) -> None:
+    with pytest.raises(ConfigError, match=message) as info:
+        settings(tmp_path, **env)
+    assert "\n" not in str(info.value)
+    if "BOT_TOKEN" in env:
+        assert env["BOT_TOKEN"] not in str(info.value)
+
+
+def test_dotenv_is_read_and_the_environment_wins(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text(
+        f'# comment\nBOT_TOKEN="{TOKEN}"\nLOG_LEVEL=debug\nDATABASE_URL=sqlite:////srv/s.db\n'
+    )
+    s = load_settings({"LOG_LEVEL": "warning"}, dotenv=tmp_path / ".env")
+    assert s.bot_token == TOKEN
+    assert s.log_level == "WARNING"
+    assert s.database_path == Path("/srv/s.db")
+
+
+def test_api_url_accepts_the_bot_suffix(tmp_path: Path) -> None:
+    s = settings(tmp_path, BOT_TOKEN=TOKEN, TELEGRAM_API_URL="http://127.0.0.1:8081/bot/")
+    assert s.bot_base_url == "http://127.0.0.1:8081/bot"
+
+
+def test_the_token_is_redacted_from_log_records() -> None:
+    import logging
+
+    record = logging.LogRecord("httpx", 20, "", 0, "POST %s", (f"/bot{TOKEN}/getMe",), None)
+    RedactSecrets([TOKEN]).filter(record)
+    assert TOKEN not in record.getMessage() and "<token>" in record.getMessage()

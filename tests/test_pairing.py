@@ -1,0 +1,147 @@
+"""Pairing rules, at the domain level (no Telegram, a real migrated database)."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot import invite_codes, pairing
+from bot.models import Person
+from bot.pairing import INVITE_TTL, JoinOutcome
+from bot.storage import outbox
+from bot.storage.db import Database
+
+ANA = Person(101, "Ana")
+BEN = Person(202, "Ben")
+CAL = Person(303, "Cal")
+NOW = 1_800_000_000
+
+
+async def invite(db: Database, who: Person = ANA, now: int = NOW) -> str:
+    result = await pairing.create_invite(db, who, now)
+    assert result.code is not None
+    return result.code
+
+
+async def pending(db: Database) -> list[tuple[int, str]]:
+    async with db.read() as conn:
+        rows = await outbox.ready(conn, NOW + 10 * INVITE_TTL, 100)
+    return [(r.chat_id, r.text) for r in rows]
+
+
+async def test_join_pairs_both_and_queues_one_notice_for_the_inviter(db: Database) -> None:
+    code = await invite(db)
+    result = await pairing.join(db, BEN, code, NOW + 60)
+    assert result.outcome is JoinOutcome.PAIRED
+    assert result.couple is not None and {result.couple.a.id, result.couple.b.id} == {101, 202}
+    assert await pairing.current_couple(db, ANA.id) == result.couple
+    notices = await pending(db)
+    assert len(notices) == 1 and notices[0][0] == ANA.id and "Ben" in notices[0][1]
+
+
+async def test_codes_are_single_use(db: Database) -> None:
+    code = await invite(db)
+    await pairing.join(db, BEN, code, NOW)
+    assert (await pairing.join(db, CAL, code, NOW)).outcome is JoinOutcome.USED
+    assert await pairing.current_couple(db, CAL.id) is None
+
+
+async def test_codes_expire_after_48_hours(db: Database) -> None:
+    code = await invite(db)
+    late = await pairing.join(db, BEN, code, NOW + INVITE_TTL)
+    assert late.outcome is JoinOutcome.EXPIRED
+    assert (await pairing.join(db, BEN, code, NOW + INVITE_TTL - 1)).outcome is JoinOutcome.PAIRED
+
+
+async def test_a_new_invite_replaces_the_old_one(db: Database) -> None:
+    old = await invite(db)
+    new = await invite(db)
+    assert (await pairing.join(db, BEN, old, NOW)).outcome is JoinOutcome.REPLACED
+    assert (await pairing.join(db, BEN, new, NOW)).outcome is JoinOutcome.PAIRED
+
+
+async def test_own_invite_and_already_paired_are_refused_without_change(db: Database) -> None:
+    code = await invite(db)
+    assert (await pairing.join(db, ANA, code, NOW)).outcome is JoinOutcome.OWN_INVITE
+    await pairing.join(db, BEN, code, NOW)
+    other = await invite(db, CAL)
+    refused = await pairing.join(db, BEN, other, NOW)
+    assert refused.outcome is JoinOutcome.ALREADY_PAIRED
+    assert (await pairing.current_couple(db, BEN.id)).partner_of(BEN.id) == ANA
+    # Cal's invite is still usable by someone else.
+    assert (await pairing.join(db, Person(404, "Dee"), other, NOW)).outcome is JoinOutcome.PAIRED
+
+
+async def test_a_paired_user_gets_no_invite(db: Database) -> None:
+    await pairing.join(db, BEN, await invite(db), NOW)
+    result = await pairing.create_invite(db, ANA, NOW)
+    assert result.code is None and result.couple is not None
+
+
+async def test_an_inviter_who_paired_elsewhere_voids_their_other_codes(db: Database) -> None:
+    code_from_ana = await invite(db, ANA)
+    await pairing.join(db, ANA, await invite(db, CAL), NOW)  # Ana joins Cal instead
+    assert (await pairing.join(db, BEN, code_from_ana, NOW)).outcome in {
+        JoinOutcome.USED,
+        JoinOutcome.REPLACED,
+    }
+    assert await pairing.current_couple(db, BEN.id) is None
+
+
+async def test_more_than_five_wrong_codes_in_15_minutes_cool_off(db: Database) -> None:
+    good = await invite(db)
+    for i in range(5):
+        assert (await pairing.join(db, BEN, "WRONG-CODE0", NOW + i)).outcome is JoinOutcome.WRONG
+    # Even the right code is refused during the cool-off: guessing gains nothing.
+    assert (await pairing.join(db, BEN, good, NOW + 10)).outcome is JoinOutcome.COOL_OFF
+    assert await pairing.current_couple(db, BEN.id) is None
+    after = await pairing.join(db, BEN, good, NOW + 15 * 60 + 5)
+    assert after.outcome is JoinOutcome.PAIRED
+
+
+async def test_unpair_ends_the_couple_for_both_and_allows_pairing_again(db: Database) -> None:
+    result = await pairing.join(db, BEN, await invite(db), NOW)
+    couple_id = result.couple.id
+    assert await pairing.unpair(db, CAL.id, couple_id, NOW) is None  # not theirs
+    ended = await pairing.unpair(db, BEN.id, couple_id, NOW)
+    assert ended is not None
+    assert await pairing.current_couple(db, ANA.id) is None
+    assert await pairing.current_couple(db, BEN.id) is None
+    assert await pairing.unpair(db, BEN.id, couple_id, NOW) is None  # a second press is stale
+    assert any(chat == ANA.id and "Ben" in text for chat, text in await pending(db))
+    again = await pairing.join(db, ANA, await invite(db, BEN), NOW)
+    assert again.outcome is JoinOutcome.PAIRED
+
+
+async def test_the_database_keeps_only_a_hash_of_the_code(db: Database) -> None:
+    code = await invite(db)
+    async with db.read() as conn:
+        async with conn.execute("SELECT * FROM invites") as cur:
+            dump = repr([tuple(r) for r in await cur.fetchall()])
+    assert code not in dump and invite_codes.digest(code) in dump
+
+
+def test_codes_have_50_bits_and_a_readable_form() -> None:
+    codes = {invite_codes.new_code() for _ in range(2000)}
+    assert len(codes) == 2000
+    assert all(re.fullmatch(r"[0-9A-HJKMNP-TV-Z]{10}", c) for c in codes)
+    assert len(invite_codes.ALPHABET) ** invite_codes.LENGTH >= 2**50
+
+
+@given(st.text(alphabet=invite_codes.ALPHABET, min_size=10, max_size=10), st.data())
+def test_typed_codes_are_forgiving(code: str, data: st.DataObject) -> None:
+    # Lower case, spaces, dashes and the look-alike letters O/I/L all read back as the code.
+    typed = "".join(
+        data.draw(st.sampled_from([ch, ch.lower(), f"{ch} ", f"-{ch}"])) for ch in code
+    )
+    typed = typed.replace("0", data.draw(st.sampled_from(["0", "o", "O"])))
+    typed = typed.replace("1", data.draw(st.sampled_from(["1", "i", "l", "L"])))
+    assert invite_codes.normalize(typed) == code
+    assert invite_codes.normalize(invite_codes.display(code)) == code
+
+
+def test_malformed_codes_normalize_to_nothing() -> None:
+    for typed in ["", "ABC", "ABCDE-1234U", "ABCDE-123456", "<script>", "😀" * 10]:
+        assert invite_codes.normalize(typed) is None

@@ -1,0 +1,88 @@
+"""The database layer: migrations and write-transaction discipline."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from bot.models import Person
+from bot.storage import users
+from bot.storage.db import MIGRATIONS_DIR, Database
+
+
+async def test_migrations_apply_once_and_record_the_version(tmp_path: Path) -> None:
+    path = tmp_path / "nested" / "folder" / "steady.db"  # the folder is created
+    first = await Database.open(path)
+    applied = await first.migrate()
+    await first.close()
+    assert applied == list(range(1, len(list(MIGRATIONS_DIR.glob("*.sql"))) + 1))
+
+    second = await Database.open(path)
+    assert await second.migrate() == []
+    async with second.read() as conn, conn.execute("PRAGMA user_version") as cur:
+        assert (await cur.fetchone())[0] == applied[-1]
+    async with second.read() as conn, conn.execute("PRAGMA journal_mode") as cur:
+        assert (await cur.fetchone())[0] == "wal"
+    await second.close()
+
+
+async def test_a_failing_migration_changes_nothing(tmp_path: Path) -> None:
+    migrations = tmp_path / "migrations"
+    migrations.mkdir()
+    (migrations / "0001_ok.sql").write_text("CREATE TABLE a (x INTEGER);")
+    (migrations / "0002_broken.sql").write_text("CREATE TABLE b (x INTEGER);\nNOT SQL;")
+    database = await Database.open(tmp_path / "x.db")
+    with pytest.raises(Exception, match="syntax error"):
+        await database.migrate(migrations)
+    async with database.read() as conn:
+        async with conn.execute("PRAGMA user_version") as cur:
+            assert (await cur.fetchone())[0] == 1
+        async with conn.execute("SELECT name FROM sqlite_master WHERE name = 'b'") as cur:
+            assert await cur.fetchone() is None  # 0002 rolled back whole
+    await database.close()
+
+
+async def test_a_failed_transaction_rolls_back(db: Database) -> None:
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as conn:
+            await users.upsert(conn, Person(1, "Ana"), 0)
+            raise RuntimeError("boom")
+    async with db.read() as conn:
+        assert await users.get(conn, 1) is None
+
+
+async def test_a_cancelled_transaction_rolls_back_and_frees_the_lock(db: Database) -> None:
+    entered = asyncio.Event()
+
+    async def slow_write() -> None:
+        async with db.transaction() as conn:
+            await users.upsert(conn, Person(2, "Ben"), 0)
+            entered.set()
+            await asyncio.sleep(10)
+
+    task = asyncio.create_task(slow_write())
+    await entered.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    async with db.transaction() as conn:  # would hang if the lock or transaction leaked
+        assert await users.get(conn, 2) is None
+
+
+async def test_concurrent_writers_do_not_commit_each_others_work(db: Database) -> None:
+    async def write(i: int, fail: bool) -> None:
+        async with db.transaction() as conn:
+            await users.upsert(conn, Person(i, f"user{i}"), 0)
+            await asyncio.sleep(0)
+            if fail:
+                raise ValueError
+
+    results = await asyncio.gather(
+        *(write(i, fail=i % 2 == 1) for i in range(1, 41)), return_exceptions=True
+    )
+    assert sum(isinstance(r, ValueError) for r in results) == 20
+    async with db.read() as conn, conn.execute("SELECT id FROM users ORDER BY id") as cur:
+        ids = [row[0] for row in await cur.fetchall()]
+    assert ids == list(range(2, 41, 2))
