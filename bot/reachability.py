@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from bot.storage import outbox, users
+from bot.storage import users
 from bot.storage.db import Database
 
 
-async def set_reachable(db: Database, user_id: int, reachable: bool, now: int) -> None:
+async def set_reachable(db: Database, user_id: int, reachable: bool, now: int) -> bool:
+    """Record whether they can be reached; True when that changed. While unreachable, their
+    outbox messages wait (they are not dropped) and go out when they come back."""
     async with db.transaction() as conn:
-        await users.set_reachable(conn, user_id, reachable, now)
-        if not reachable:
-            await outbox.hold_for_chat(conn, user_id)
+        return await users.set_reachable(conn, user_id, reachable, now)

@@ -128,8 +128,9 @@ class Delivery:
             )
 
     async def _unreachable(self, row: outbox.OutboxRow) -> None:
-        log.info("chat %s blocked the bot; holding its messages", row.chat_id)
+        log.info("outbox %s: the recipient blocked the bot; it waits for them", row.id)
         await reachability.set_reachable(self._db, row.chat_id, False, self._clock.timestamp())
+        await self._retry(row, 0, "Forbidden", counts=False)
 
 
 def _seconds(value: object) -> int:

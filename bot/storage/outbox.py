@@ -44,6 +44,8 @@ async def ready(conn: Connection, now: int, limit: int) -> list[OutboxRow]:
         """
         SELECT id, chat_id, text, reply_markup, attempts FROM outbox
         WHERE status = 'pending' AND not_before <= ?
+          -- a person who blocked the bot gets their messages when they come back
+          AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = outbox.chat_id AND u.reachable = 0)
         ORDER BY not_before, id LIMIT ?
         """,
         (now, limit),
@@ -88,14 +90,6 @@ async def mark_failed(conn: Connection, row_id: int, error: str) -> None:
         "UPDATE outbox SET status = 'failed', text = '', last_error = ?, "
         "attempts = attempts + 1 WHERE id = ?",
         (error, row_id),
-    )
-
-
-async def hold_for_chat(conn: Connection, chat_id: int) -> None:
-    """The person blocked the bot: park what was waiting for them."""
-    await conn.execute(
-        "UPDATE outbox SET status = 'unreachable' WHERE chat_id = ? AND status = 'pending'",
-        (chat_id,),
     )
 
 
