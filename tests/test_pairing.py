@@ -117,9 +117,8 @@ async def test_unpair_ends_the_couple_for_both_and_allows_pairing_again(db: Data
 
 async def test_the_database_keeps_only_a_hash_of_the_code(db: Database) -> None:
     code = await invite(db)
-    async with db.read() as conn:
-        async with conn.execute("SELECT * FROM invites") as cur:
-            dump = repr([tuple(r) for r in await cur.fetchall()])
+    async with db.read() as conn, conn.execute("SELECT * FROM invites") as cur:
+        dump = repr([tuple(r) for r in await cur.fetchall()])
     assert code not in dump and invite_codes.digest(code) in dump
 
 
@@ -133,9 +132,7 @@ def test_codes_have_50_bits_and_a_readable_form() -> None:
 @given(st.text(alphabet=invite_codes.ALPHABET, min_size=10, max_size=10), st.data())
 def test_typed_codes_are_forgiving(code: str, data: st.DataObject) -> None:
     # Lower case, spaces, dashes and the look-alike letters O/I/L all read back as the code.
-    typed = "".join(
-        data.draw(st.sampled_from([ch, ch.lower(), f"{ch} ", f"-{ch}"])) for ch in code
-    )
+    typed = "".join(data.draw(st.sampled_from([ch, ch.lower(), f"{ch} ", f"-{ch}"])) for ch in code)
     typed = typed.replace("0", data.draw(st.sampled_from(["0", "o", "O"])))
     typed = typed.replace("1", data.draw(st.sampled_from(["1", "i", "l", "L"])))
     assert invite_codes.normalize(typed) == code
