@@ -288,3 +288,18 @@ async def test_a_user_who_blocked_the_bot_gets_the_notice_when_back(
     assert not any("ended your pairing" in str(p.get("text")) for p in tried)
     await ana.unblock_bot()
     await ana.wait_for("ended your pairing")
+
+
+async def test_an_error_is_logged_without_contents_and_the_user_reassured(
+    fake: FakeTelegram, bot: BotRunner, ana: FakeUser, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Telegram refuses the reply to "/help": the handler fails, the error handler takes over.
+    fake.fail_next("sendMessage", status=400, description="Bad Request: boom", chat_id=ana.id)
+    await ana.send("/help with some private words")
+    notice = await ana.wait_for("something went wrong")
+    assert "Nothing you sent is lost" in notice.plain
+    errors = [r for r in caplog.records if r.name == "handlers.errors"]
+    assert errors and errors[0].exc_info is not None
+    assert not any("private words" in r.getMessage() for r in caplog.records)
+    await ana.send("/help")  # and the bot carries on
+    await ana.wait_for("What Steady can do")
