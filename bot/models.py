@@ -26,6 +26,9 @@ class Couple:
             return self.a
         raise ValueError("not a member of this couple")
 
+    def member(self, user_id: int) -> Person:
+        return self.partner_of(self.partner_of(user_id).id)
+
     def has(self, user_id: int) -> bool:
         return user_id in (self.a.id, self.b.id)
 
@@ -46,3 +49,4 @@ class Outgoing:
     dedupe_key: str
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
+    round_id: int | None = None  # set on check-in prompts, so a reply finds its round

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bot import invite_codes
 from bot.models import Couple, Outgoing, Person
-from bot.storage import couples, invites, outbox, users
+from bot.storage import couples, invites, outbox, rounds, users
 from bot.storage.db import Database
 from bot.texts import t
 
@@ -128,6 +128,7 @@ async def unpair(db: Database, user_id: int, couple_id: int, now: int) -> Couple
         if couple is None or couple.id != couple_id:
             return None
         await couples.end(conn, couple_id, user_id, now)
+        await rounds.cancel_open(conn, couple_id, now)
         me, partner = (couple.a, couple.b) if couple.a.id == user_id else (couple.b, couple.a)
         await outbox.enqueue(
             conn,

@@ -88,32 +88,27 @@ class Delivery:
 
     async def _send(self, row: outbox.OutboxRow) -> None:
         markup = InlineKeyboardMarkup.de_json(row.reply_markup, None) if row.reply_markup else None
-        error = None
         self._last_to_chat[row.chat_id] = time.monotonic()
+        backoff = min(MAX_BACKOFF, 2 ** min(row.attempts, 9))
         try:
-            await self._bot.send_message(row.chat_id, row.text, reply_markup=markup)
+            message = await self._bot.send_message(row.chat_id, row.text, reply_markup=markup)
         except RetryAfter as exc:
             await self._retry(row, _seconds(exc.retry_after), "RetryAfter", counts=False)
-            return
         except Forbidden:
             await self._unreachable(row)
-            return
         except BadRequest as exc:
             # A message Telegram refuses outright will never go through; keep the record.
             log.error("outbox %s refused by Telegram: %s", row.id, type(exc).__name__)
             async with self._db.transaction() as conn:
                 await outbox.mark_failed(conn, row.id, type(exc).__name__)
-            return
         except TimedOut:
-            error = "TimedOut"  # it may have arrived; retrying may duplicate, losing is worse
+            # It may have arrived: a retry may duplicate it, but losing it would be worse.
+            await self._retry(row, backoff, "TimedOut", counts=True)
         except NetworkError:
-            error = "NetworkError"
-        if error is not None:
-            backoff = min(MAX_BACKOFF, 2 ** min(row.attempts, 9))
-            await self._retry(row, backoff, error, counts=True)
-            return
-        async with self._db.transaction() as conn:
-            await outbox.mark_sent(conn, row.id, self._clock.timestamp(), uncertain=False)
+            await self._retry(row, backoff, "NetworkError", counts=True)
+        else:
+            async with self._db.transaction() as conn:
+                await outbox.mark_sent(conn, row.id, self._clock.timestamp(), message.message_id)
 
     async def _retry(self, row: outbox.OutboxRow, after: int, error: str, *, counts: bool) -> None:
         log.warning("outbox %s: %s, retrying in %ss", row.id, error, after)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from bot import checkins
 from bot.storage import invites
 from bot.storage.db import Database
 from scheduler.clock import Clock
@@ -18,5 +19,7 @@ KEEP_JOIN_FAILURES = 24 * 3600
 async def run_due(db: Database, clock: Clock) -> None:
     """Do everything that has come due by now; safe to run twice or after any downtime."""
     now = clock.timestamp()
+    await checkins.remind_due(db, now)
+    await checkins.close_due(db, now)
     async with db.transaction() as conn:
         await invites.purge(conn, now - KEEP_EXPIRED_INVITES, now - KEEP_JOIN_FAILURES)

@@ -21,11 +21,28 @@ async def active_for(conn: Connection, user_id: int) -> Couple | None:
         """,
         (user_id,),
     ) as cur:
-        rows = list(await cur.fetchall())
+        return _couple(list(await cur.fetchall()))
+
+
+async def get(conn: Connection, couple_id: int) -> Couple | None:
+    """A couple by id, active or ended, with both members."""
+    async with conn.execute(
+        """
+        SELECT m.couple_id, u.id, u.first_name, u.language, u.reachable
+        FROM couple_members m JOIN users u ON u.id = m.user_id
+        WHERE m.couple_id = ?
+        ORDER BY m.joined_at, u.id
+        """,
+        (couple_id,),
+    ) as cur:
+        return _couple(list(await cur.fetchall()))
+
+
+def _couple(rows: list) -> Couple | None:
     if len(rows) != 2:
         return None
-    a, b = (Person(r["id"], r["first_name"], r["language"], bool(r["reachable"])) for r in rows)
-    return Couple(rows[0]["couple_id"], a, b)
+    a, b = (Person(r[1], r[2], r[3], bool(r[4])) for r in rows)
+    return Couple(rows[0][0], a, b)
 
 
 async def create(conn: Connection, first: int, second: int, now: int) -> int:

@@ -30,11 +30,20 @@ async def enqueue(conn: Connection, message: Outgoing, now: int) -> bool:
     """Queue a message; False when its dedupe key was queued before (nothing is added)."""
     cur = await conn.execute(
         """
-        INSERT INTO outbox (dedupe_key, chat_id, text, reply_markup, not_before, created_at)
-        VALUES (?, ?, ?, ?, ?, ?)
+        INSERT INTO outbox
+            (dedupe_key, chat_id, text, reply_markup, round_id, not_before, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (dedupe_key) DO NOTHING
         """,
-        (message.dedupe_key, message.chat_id, message.text, _markup(message), now, now),
+        (
+            message.dedupe_key,
+            message.chat_id,
+            message.text,
+            _markup(message),
+            message.round_id,
+            now,
+            now,
+        ),
     )
     return cur.rowcount > 0
 
@@ -46,6 +55,12 @@ async def ready(conn: Connection, now: int, limit: int) -> list[OutboxRow]:
         WHERE status = 'pending' AND not_before <= ?
           -- a person who blocked the bot gets their messages when they come back
           AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = outbox.chat_id AND u.reachable = 0)
+          -- one chat's messages go out in the order they were queued (a long reveal's parts)
+          AND NOT EXISTS (
+              SELECT 1 FROM outbox earlier
+              WHERE earlier.chat_id = outbox.chat_id AND earlier.status = 'pending'
+                AND earlier.id < outbox.id
+          )
         ORDER BY not_before, id LIMIT ?
         """,
         (now, limit),
@@ -60,16 +75,25 @@ async def next_due(conn: Connection) -> int | None:
     return row[0] if row else None
 
 
-async def mark_sent(conn: Connection, row_id: int, now: int, uncertain: bool) -> None:
+async def mark_sent(conn: Connection, row_id: int, now: int, message_id: int) -> None:
     # The text is emptied once Telegram has it: the outbox is not an archive of what was said.
     await conn.execute(
         """
         UPDATE outbox SET status = 'sent', sent_at = ?, text = '', attempts = attempts + 1,
-            uncertain = uncertain + ?
+            message_id = ?
         WHERE id = ?
         """,
-        (now, int(uncertain), row_id),
+        (now, message_id, row_id),
     )
+
+
+async def round_of_message(conn: Connection, chat_id: int, message_id: int) -> int | None:
+    """The check-in round a message Steady sent belongs to, if any."""
+    async with conn.execute(
+        "SELECT round_id FROM outbox WHERE chat_id = ? AND message_id = ?", (chat_id, message_id)
+    ) as cur:
+        row = await cur.fetchone()
+    return row[0] if row else None
 
 
 async def retry_later(

@@ -1,0 +1,279 @@
+"""Check-in rounds: one prompt for both partners, answers hidden until both replied.
+
+The reveal rule lives here and only here: storing an answer and deciding the reveal happen in
+one write transaction, and the round leaves 'open' exactly once, so two answers arriving
+together, a retry, or a restart can give one reveal and never an early one.
+"""
+
+from __future__ import annotations
+
+import enum
+import random
+from dataclasses import dataclass
+
+from aiosqlite import Connection
+
+from bot import prompts
+from bot.long_text import escaped_blocks, paginate
+from bot.models import Couple, Outgoing, Person
+from bot.storage import couples, outbox, rounds
+from bot.storage.db import Database
+from bot.texts import t
+
+HISTORY_PAGE = 3
+DUE_BATCH = 200
+
+
+class StartOutcome(enum.Enum):
+    STARTED = "started"
+    ALREADY_OPEN = "already_open"
+    NOT_PAIRED = "not_paired"
+
+
+class AnswerOutcome(enum.Enum):
+    SAVED = "saved"  # kept private; the partner is told one is waiting
+    REPLACED = "replaced"  # an earlier answer to the same round was replaced
+    REVEALED = "revealed"  # the second answer: both now see both
+    EMPTY = "empty"
+    CLOSED = "closed"  # a reply to a round that is no longer open
+    NO_ROUND = "no_round"
+    NOT_PAIRED = "not_paired"
+    IGNORED = "ignored"  # an edit of a message that is not an open answer
+
+
+@dataclass(frozen=True)
+class StartResult:
+    outcome: StartOutcome
+    prompt: str | None = None
+    answered: bool = False  # ALREADY_OPEN: whether the asker has answered already
+    partner: str = ""
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    outcome: AnswerOutcome
+    partner: Person | None = None
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    pages: list[str]  # messages, each within Telegram's limit; empty when nothing was revealed
+    older_than: int | None  # pass back for the next page; None when this is the last
+
+
+async def start_round(
+    db: Database, user_id: int, now: int, rng: random.Random | None = None
+) -> StartResult:
+    """`/checkin`: open a round now unless one is open."""
+    async with db.transaction() as conn:
+        couple = await couples.active_for(conn, user_id)
+        if couple is None:
+            return StartResult(StartOutcome.NOT_PAIRED)
+        language = couple.member(user_id).language
+        current = await rounds.open_for(conn, couple.id)
+        if current is not None:
+            answered = user_id in await rounds.answers(conn, current.id)
+            text = prompts.library()[current.prompt_id].text(language)
+            partner = couple.partner_of(user_id).first_name
+            return StartResult(StartOutcome.ALREADY_OPEN, text, answered, partner)
+        prompt = await open_round(conn, couple, now, rng)
+        return StartResult(StartOutcome.STARTED, prompt.text(language))
+
+
+async def open_round(
+    conn: Connection, couple: Couple, now: int, rng: random.Random | None = None
+) -> prompts.Prompt:
+    """Create a round with the couple's next prompt and queue it for both (caller's transaction)."""
+    used = await rounds.used_prompts(conn, couple.id)
+    prompt, new_pass = prompts.choose(used, await rounds.last_category(conn, couple.id), rng)
+    window, reminder_before = await rounds.round_options(conn, couple.id)
+    remind_at = now + window - reminder_before if reminder_before else None
+    if remind_at is not None and remind_at <= now:
+        remind_at = None  # a window shorter than the reminder lead: no reminder
+    round_id = await rounds.create(
+        conn, couple.id, prompt.id, prompt.category, now, now + window, remind_at
+    )
+    await rounds.record_prompt(conn, couple.id, prompt.id, now, new_pass)
+    for person in (couple.a, couple.b):
+        partner = couple.partner_of(person.id)
+        text = t(
+            "checkin.prompt",
+            person.language,
+            prompt=prompt.text(person.language),
+            partner=partner.first_name,
+        )
+        await outbox.enqueue(
+            conn, Outgoing(person.id, f"prompt:{round_id}:{person.id}", text, (), round_id), now
+        )
+    return prompt
+
+
+async def answer(
+    db: Database,
+    person: Person,
+    text: str,
+    message_id: int | None,
+    now: int,
+    *,
+    reply_to: int | None = None,
+    edited: bool = False,
+) -> AnswerResult:
+    """Store a text answer (or an edit of one) and reveal when it is the second."""
+    async with db.transaction() as conn:
+        couple = await couples.active_for(conn, person.id)
+        if couple is None:
+            return AnswerResult(AnswerOutcome.NOT_PAIRED)
+        partner = couple.partner_of(person.id)
+        current = await _target_round(conn, couple, person.id, message_id, reply_to, edited)
+        if isinstance(current, AnswerOutcome):
+            return AnswerResult(current, partner)
+        if not text.strip():
+            return AnswerResult(AnswerOutcome.EMPTY, partner)
+
+        replaced = await rounds.upsert_answer(conn, current.id, person.id, text, message_id, now)
+        answers = await rounds.answers(conn, current.id)
+        if partner.id in answers:
+            await rounds.finish(conn, current.id, "revealed", now)
+            await _queue_reveal(conn, couple, current, answers, now)
+            return AnswerResult(AnswerOutcome.REVEALED, partner)
+        if not replaced:
+            notice = t("checkin.partner_waiting", partner.language, partner=person.first_name)
+            await outbox.enqueue(
+                conn, Outgoing(partner.id, f"waiting:{current.id}:{partner.id}", notice), now
+            )
+        outcome = AnswerOutcome.REPLACED if replaced else AnswerOutcome.SAVED
+        return AnswerResult(outcome, partner)
+
+
+async def _target_round(
+    conn: Connection,
+    couple: Couple,
+    user_id: int,
+    message_id: int | None,
+    reply_to: int | None,
+    edited: bool,
+) -> rounds.Round | AnswerOutcome:
+    """Which open round this message answers, or why it answers none."""
+    if edited:
+        # An edit counts only for the round that message answered, while it is open.
+        round_id = await rounds.answered_message(conn, user_id, message_id or 0)
+        found = await rounds.get(conn, round_id) if round_id else None
+        if found is None or found.status != "open":
+            return AnswerOutcome.IGNORED
+        return found
+    if reply_to is not None:
+        round_id = await outbox.round_of_message(conn, user_id, reply_to)
+        if round_id is not None:
+            found = await rounds.get(conn, round_id)
+            if found is None or found.status != "open" or found.couple_id != couple.id:
+                return AnswerOutcome.CLOSED
+            return found
+    current = await rounds.open_for(conn, couple.id)
+    return current if current is not None else AnswerOutcome.NO_ROUND
+
+
+async def _queue_reveal(
+    conn: Connection,
+    couple: Couple,
+    current: rounds.Round,
+    answers: dict[int, rounds.Answer],
+    now: int,
+) -> None:
+    for person in (couple.a, couple.b):
+        pages = _round_pages(current, couple, answers, person.language, "checkin.reveal_title")
+        for part, page in enumerate(pages):
+            key = f"reveal:{current.id}:{person.id}:{part}"
+            await outbox.enqueue(conn, Outgoing(person.id, key, page), now)
+
+
+def _round_pages(
+    current: rounds.Round,
+    couple: Couple,
+    answers: dict[int, rounds.Answer],
+    language: str,
+    title_key: str,
+) -> list[str]:
+    prompt = prompts.library()[current.prompt_id].text(language)
+    blocks = [t(title_key, language, prompt=prompt)]
+    for member in (couple.a, couple.b):
+        label = t("checkin.answer_label", language, name=member.first_name)
+        blocks += escaped_blocks(label, answers[member.id].text)
+    return paginate(blocks)
+
+
+async def has_open_round(db: Database, user_id: int) -> bool:
+    async with db.read() as conn:
+        couple = await couples.active_for(conn, user_id)
+        return couple is not None and await rounds.open_for(conn, couple.id) is not None
+
+
+async def close_due(db: Database, now: int) -> int:
+    """Close rounds whose window ended: unmatched answers are deleted unread."""
+    closed = 0
+    while True:
+        async with db.transaction() as conn:
+            due = await rounds.due_to_close(conn, now, DUE_BATCH)
+            for current in due:
+                await close_round(conn, current, now, "checkin.closed")
+        closed += len(due)
+        if len(due) < DUE_BATCH:
+            return closed
+
+
+async def close_round(conn: Connection, current: rounds.Round, now: int, notice_key: str) -> None:
+    """Expire an open round (caller's transaction); tell both, kindly, if it was still open."""
+    if not await rounds.finish(conn, current.id, "expired", now):
+        return
+    await rounds.delete_answers(conn, current.id)
+    couple = await couples.get(conn, current.couple_id)
+    if couple is None:
+        return
+    for person in (couple.a, couple.b):
+        await outbox.enqueue(
+            conn,
+            Outgoing(person.id, f"closed:{current.id}:{person.id}", t(notice_key, person.language)),
+            now,
+        )
+
+
+async def remind_due(db: Database, now: int) -> int:
+    """One gentle reminder to each partner who has not answered an open round."""
+    reminded = 0
+    while True:
+        async with db.transaction() as conn:
+            due = await rounds.due_to_remind(conn, now, DUE_BATCH)
+            for current in due:
+                await rounds.clear_reminder(conn, current.id)
+                couple = await couples.get(conn, current.couple_id)
+                if couple is None:
+                    continue
+                answered = await rounds.answers(conn, current.id)
+                for person in (couple.a, couple.b):
+                    if person.id in answered:
+                        continue
+                    prompt = prompts.library()[current.prompt_id].text(person.language)
+                    text = t("checkin.reminder", person.language, prompt=prompt)
+                    key = f"remind:{current.id}:{person.id}"
+                    await outbox.enqueue(conn, Outgoing(person.id, key, text), now)
+                    reminded += 1
+        if len(due) < DUE_BATCH:
+            return reminded
+
+
+async def history(db: Database, user_id: int, older_than: int | None) -> HistoryPage | None:
+    """A page of the couple's revealed rounds, newest first; None when not paired."""
+    async with db.read() as conn:
+        couple = await couples.active_for(conn, user_id)
+        if couple is None:
+            return None
+        page = await rounds.revealed_page(conn, couple.id, older_than, HISTORY_PAGE + 1)
+        shown = page[:HISTORY_PAGE]
+        entries = [(r, await rounds.answers(conn, r.id)) for r in shown]
+    language = couple.member(user_id).language
+    pages = [
+        page_text
+        for current, answers in entries
+        for page_text in _round_pages(current, couple, answers, language, "history.entry_title")
+    ]
+    more = shown[-1].id if len(page) > HISTORY_PAGE else None
+    return HistoryPage(pages, more)

@@ -1,0 +1,68 @@
+"""The prompt library (bot/data/prompts.toml) and how a couple's next prompt is chosen."""
+
+from __future__ import annotations
+
+import random
+import tomllib
+from collections.abc import Collection
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+LIBRARY = Path(__file__).resolve().parent / "data" / "prompts.toml"
+
+# The order categories rotate in: acknowledge and open up first, look forward last.
+CATEGORIES = (
+    "open_communication",
+    "responsibility",
+    "consistency",
+    "emotional_safety",
+    "boundaries",
+    "appreciation",
+    "looking_forward",
+)
+
+
+@dataclass(frozen=True)
+class Prompt:
+    id: str
+    category: str
+    texts: dict[str, str]
+
+    def text(self, language: str) -> str:
+        return self.texts.get(language) or self.texts["en"]
+
+
+@cache
+def library(path: Path = LIBRARY) -> dict[str, Prompt]:
+    with path.open("rb") as fh:
+        raw = tomllib.load(fh)["prompt"]
+    prompts: dict[str, Prompt] = {}
+    for entry in raw:
+        texts = {k: v for k, v in entry.items() if k not in {"id", "category"}}
+        prompt = Prompt(entry["id"], entry["category"], texts)
+        if prompt.id in prompts or prompt.category not in CATEGORIES or "en" not in texts:
+            raise ValueError(f"bad prompt entry {prompt.id!r} in {path}")
+        prompts[prompt.id] = prompt
+    return prompts
+
+
+def choose(
+    used: Collection[str], last_category: str | None, rng: random.Random | None = None
+) -> tuple[Prompt, bool]:
+    """The next prompt, and whether a new pass through the library starts with it.
+
+    No prompt repeats until all were used; categories take turns in CATEGORIES order.
+    """
+    prompts = library()
+    fresh = [p for p in prompts.values() if p.id not in used]
+    new_pass = not fresh
+    if new_pass:
+        fresh = list(prompts.values())
+    start = CATEGORIES.index(last_category) + 1 if last_category in CATEGORIES else 0
+    for step in range(len(CATEGORIES)):
+        category = CATEGORIES[(start + step) % len(CATEGORIES)]
+        pool = sorted((p for p in fresh if p.category == category), key=lambda p: p.id)
+        if pool:
+            return (rng or random).choice(pool), new_pass
+    raise RuntimeError("the prompt library is empty")

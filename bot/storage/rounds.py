@@ -1,0 +1,215 @@
+"""Check-in rounds, their answers, and the prompts a couple has had."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiosqlite import Connection
+
+
+@dataclass(frozen=True)
+class Round:
+    id: int
+    couple_id: int
+    prompt_id: str
+    category: str
+    status: str
+    opened_at: int
+    closes_at: int
+    remind_at: int | None
+
+
+@dataclass(frozen=True)
+class Answer:
+    user_id: int
+    text: str
+    message_id: int | None
+
+
+_ROUND_COLUMNS = "id, couple_id, prompt_id, category, status, opened_at, closes_at, remind_at"
+
+
+async def open_for(conn: Connection, couple_id: int) -> Round | None:
+    async with conn.execute(
+        f"SELECT {_ROUND_COLUMNS} FROM rounds WHERE couple_id = ? AND status = 'open'",
+        (couple_id,),
+    ) as cur:
+        row = await cur.fetchone()
+    return Round(*row) if row else None
+
+
+async def get(conn: Connection, round_id: int) -> Round | None:
+    async with conn.execute(
+        f"SELECT {_ROUND_COLUMNS} FROM rounds WHERE id = ?", (round_id,)
+    ) as cur:
+        row = await cur.fetchone()
+    return Round(*row) if row else None
+
+
+async def create(
+    conn: Connection,
+    couple_id: int,
+    prompt_id: str,
+    category: str,
+    now: int,
+    closes_at: int,
+    remind_at: int | None,
+) -> int:
+    cur = await conn.execute(
+        """
+        INSERT INTO rounds (couple_id, prompt_id, category, opened_at, closes_at, remind_at)
+        VALUES (?, ?, ?, ?, ?, ?)
+        """,
+        (couple_id, prompt_id, category, now, closes_at, remind_at),
+    )
+    assert cur.lastrowid is not None
+    return cur.lastrowid
+
+
+async def finish(conn: Connection, round_id: int, status: str, now: int) -> bool:
+    """Move an open round to `status`; False when it was no longer open."""
+    cur = await conn.execute(
+        """
+        UPDATE rounds SET status = ?, finished_at = ?, remind_at = NULL
+        WHERE id = ? AND status = 'open'
+        """,
+        (status, now, round_id),
+    )
+    return cur.rowcount > 0
+
+
+async def cancel_open(conn: Connection, couple_id: int, now: int) -> None:
+    """The couple ended: its open round closes and its unmatched answers are deleted unread."""
+    current = await open_for(conn, couple_id)
+    if current is not None and await finish(conn, current.id, "cancelled", now):
+        await delete_answers(conn, current.id)
+
+
+async def answers(conn: Connection, round_id: int) -> dict[int, Answer]:
+    async with conn.execute(
+        "SELECT user_id, text, message_id FROM answers WHERE round_id = ?", (round_id,)
+    ) as cur:
+        return {r[0]: Answer(r[0], r[1], r[2]) for r in await cur.fetchall()}
+
+
+async def upsert_answer(
+    conn: Connection, round_id: int, user_id: int, text: str, message_id: int | None, now: int
+) -> bool:
+    """Store or replace an answer; True when it replaced an earlier one."""
+    cur = await conn.execute(
+        """
+        UPDATE answers SET text = ?, message_id = ?, updated_at = ?
+        WHERE round_id = ? AND user_id = ?
+        """,
+        (text, message_id, now, round_id, user_id),
+    )
+    if cur.rowcount:
+        return True
+    await conn.execute(
+        """
+        INSERT INTO answers (round_id, user_id, text, message_id, answered_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?)
+        """,
+        (round_id, user_id, text, message_id, now, now),
+    )
+    return False
+
+
+async def delete_answers(conn: Connection, round_id: int) -> None:
+    await conn.execute("DELETE FROM answers WHERE round_id = ?", (round_id,))
+
+
+async def answered_message(conn: Connection, user_id: int, message_id: int) -> int | None:
+    """The round whose answer was Telegram message `message_id` of this user."""
+    async with conn.execute(
+        "SELECT round_id FROM answers WHERE user_id = ? AND message_id = ?", (user_id, message_id)
+    ) as cur:
+        row = await cur.fetchone()
+    return row[0] if row else None
+
+
+async def due_to_close(conn: Connection, now: int, limit: int) -> list[Round]:
+    async with conn.execute(
+        f"""
+        SELECT {_ROUND_COLUMNS} FROM rounds
+        WHERE status = 'open' AND closes_at <= ? ORDER BY closes_at LIMIT ?
+        """,
+        (now, limit),
+    ) as cur:
+        return [Round(*r) for r in await cur.fetchall()]
+
+
+async def due_to_remind(conn: Connection, now: int, limit: int) -> list[Round]:
+    async with conn.execute(
+        f"""
+        SELECT {_ROUND_COLUMNS} FROM rounds
+        WHERE remind_at IS NOT NULL AND remind_at <= ? AND status = 'open'
+        ORDER BY remind_at LIMIT ?
+        """,
+        (now, limit),
+    ) as cur:
+        return [Round(*r) for r in await cur.fetchall()]
+
+
+async def clear_reminder(conn: Connection, round_id: int) -> None:
+    await conn.execute("UPDATE rounds SET remind_at = NULL WHERE id = ?", (round_id,))
+
+
+async def revealed_page(
+    conn: Connection, couple_id: int, before_id: int | None, limit: int
+) -> list[Round]:
+    """Revealed rounds of a couple, newest first, older than `before_id`."""
+    async with conn.execute(
+        f"""
+        SELECT {_ROUND_COLUMNS} FROM rounds
+        WHERE couple_id = ? AND status = 'revealed' AND id < ?
+        ORDER BY id DESC LIMIT ?
+        """,
+        (couple_id, before_id if before_id is not None else 2**62, limit),
+    ) as cur:
+        return [Round(*r) for r in await cur.fetchall()]
+
+
+async def used_prompts(conn: Connection, couple_id: int) -> set[str]:
+    async with conn.execute(
+        "SELECT prompt_id FROM couple_prompts WHERE couple_id = ?", (couple_id,)
+    ) as cur:
+        return {r[0] for r in await cur.fetchall()}
+
+
+async def last_category(conn: Connection, couple_id: int) -> str | None:
+    async with conn.execute(
+        "SELECT category FROM rounds WHERE couple_id = ? ORDER BY id DESC LIMIT 1", (couple_id,)
+    ) as cur:
+        row = await cur.fetchone()
+    return row[0] if row else None
+
+
+async def record_prompt(
+    conn: Connection, couple_id: int, prompt_id: str, now: int, new_pass: bool
+) -> None:
+    if new_pass:
+        await conn.execute("DELETE FROM couple_prompts WHERE couple_id = ?", (couple_id,))
+    await conn.execute(
+        "INSERT INTO couple_prompts (couple_id, prompt_id, used_at) VALUES (?, ?, ?)",
+        (couple_id, prompt_id, now),
+    )
+
+
+async def round_options(conn: Connection, couple_id: int) -> tuple[int, int | None]:
+    """(window, reminder_before) in seconds for a couple."""
+    async with conn.execute(
+        "SELECT round_window, reminder_before FROM couples WHERE id = ?", (couple_id,)
+    ) as cur:
+        row = await cur.fetchone()
+    assert row is not None
+    return row[0], row[1]
+
+
+async def set_round_options(
+    conn: Connection, couple_id: int, window: int, reminder_before: int | None
+) -> None:
+    await conn.execute(
+        "UPDATE couples SET round_window = ?, reminder_before = ? WHERE id = ?",
+        (window, reminder_before, couple_id),
+    )
