@@ -20,7 +20,7 @@ from scheduler.delivery import Delivery
 
 log = logging.getLogger(__name__)
 
-MENU = ("checkin", "history", "pair", "join", "unpair", "help", "start")
+MENU = ("checkin", "history", "options", "pair", "join", "unpair", "help", "start")
 
 
 def build_application(settings: Settings, clock: Clock | None = None) -> Application:

@@ -277,3 +277,55 @@ async def history(db: Database, user_id: int, older_than: int | None) -> History
     ]
     more = shown[-1].id if len(page) > HISTORY_PAGE else None
     return HistoryPage(pages, more)
+
+
+MIN_WINDOW_HOURS, MAX_WINDOW_HOURS = 1, 72
+
+
+class OptionsOutcome(enum.Enum):
+    SAVED = "saved"
+    INVALID = "invalid"
+    NOT_PAIRED = "not_paired"
+
+
+async def round_options(db: Database, user_id: int) -> tuple[int, int | None] | None:
+    """(window hours, reminder hours before the close or None) for the user's couple."""
+    async with db.read() as conn:
+        couple = await couples.active_for(conn, user_id)
+        if couple is None:
+            return None
+        window, reminder = await rounds.round_options(conn, couple.id)
+    return window // 3600, reminder // 3600 if reminder else None
+
+
+async def set_round_options(
+    db: Database, user_id: int, *, window_hours: int, reminder_hours: int | None, now: int
+) -> OptionsOutcome:
+    """Change how long rounds stay open and when the reminder comes; the partner is told."""
+    if not MIN_WINDOW_HOURS <= window_hours <= MAX_WINDOW_HOURS:
+        return OptionsOutcome.INVALID
+    if reminder_hours is not None and not 1 <= reminder_hours < window_hours:
+        return OptionsOutcome.INVALID
+    async with db.transaction() as conn:
+        couple = await couples.active_for(conn, user_id)
+        if couple is None:
+            return OptionsOutcome.NOT_PAIRED
+        reminder = reminder_hours * 3600 if reminder_hours else None
+        await rounds.set_round_options(conn, couple.id, window_hours * 3600, reminder)
+        me, partner = couple.member(user_id), couple.partner_of(user_id)
+        text = t(
+            "options.partner_changed",
+            partner.language,
+            partner=me.first_name,
+            summary=options_summary(partner.language, window_hours, reminder_hours),
+        )
+        # One notice per change: the key carries the time and the new values.
+        key = f"options:{couple.id}:{partner.id}:{now}:{window_hours}:{reminder_hours}"
+        await outbox.enqueue(conn, Outgoing(partner.id, key, text), now)
+    return OptionsOutcome.SAVED
+
+
+def options_summary(language: str, window_hours: int, reminder_hours: int | None) -> str:
+    if reminder_hours is None:
+        return t("options.summary_no_reminder", language, window=window_hours)
+    return t("options.summary", language, window=window_hours, reminder=reminder_hours)

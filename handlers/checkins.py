@@ -101,10 +101,55 @@ async def _show_history(update: Update, context: SteadyContext, older_than: int 
         await reply(update, text, markup)
 
 
+async def options(update: Update, context: SteadyContext) -> None:
+    """`/options`, `/options window 12`, `/options reminder 3|off`."""
+    me = person(update.effective_user)
+    services = context.services
+    current = await checkins.round_options(services.database, me.id)
+    if current is None:
+        await reply(update, t("checkin.not_paired", me.language))
+        return
+    window, reminder = current
+    args = [a.lower() for a in context.args or []]
+    if not args:
+        summary = checkins.options_summary(me.language, window, reminder)
+        await reply(update, t("options.current", me.language, summary=summary))
+        return
+    parsed = _parse_options(args, window, reminder)
+    if parsed is None:
+        await reply(update, t("options.invalid", me.language))
+        return
+    window, reminder = parsed
+    outcome = await checkins.set_round_options(
+        services.database, me.id, window_hours=window, reminder_hours=reminder, now=services.now()
+    )
+    if outcome is checkins.OptionsOutcome.SAVED:
+        services.queued()
+        summary = checkins.options_summary(me.language, window, reminder)
+        await reply(update, t("options.saved", me.language, summary=summary))
+    else:
+        await reply(update, t("options.invalid", me.language))
+
+
+def _parse_options(
+    args: list[str], window: int, reminder: int | None
+) -> tuple[int, int | None] | None:
+    """Read `window N` / `reminder N|off` onto the current values; None when unreadable."""
+    if len(args) != 2 or args[0] not in {"window", "reminder"}:
+        return None
+    value = args[1].removesuffix("h")
+    if args[0] == "reminder" and value in {"off", "none", "no"}:
+        return window, None
+    if not value.isdigit():
+        return None
+    return (int(value), reminder) if args[0] == "window" else (window, int(value))
+
+
 def register(app: Application) -> None:
     private = filters.ChatType.PRIVATE
     app.add_handler(CommandHandler("checkin", checkin, filters=private))
     app.add_handler(CommandHandler("history", history, filters=private))
+    app.add_handler(CommandHandler("options", options, filters=private))
     app.add_handler(CallbackQueryHandler(history_more, pattern=HISTORY_PATTERN))
     text = private & filters.TEXT & ~filters.COMMAND
     app.add_handler(MessageHandler(text & filters.UpdateType.MESSAGES, answer))

@@ -886,7 +886,7 @@ def _text(params: Params) -> tuple[str, str | None, str]:
     plain = plain_text(text, parse_mode)
     if not plain.strip():
         raise _ApiError(400, "Bad Request: message text is empty")
-    if len(plain) > MAX_TEXT:
+    if len(plain.encode("utf-16-le")) // 2 > MAX_TEXT:  # Telegram counts UTF-16 code units
         raise _ApiError(400, "Bad Request: message is too long")
     return text, parse_mode, plain
 
