@@ -39,6 +39,7 @@ class AnswerOutcome(enum.Enum):
     NO_ROUND = "no_round"
     NOT_PAIRED = "not_paired"
     IGNORED = "ignored"  # an edit of a message that is not an open answer
+    DUPLICATE = "duplicate"  # the same Telegram update again (redelivered after a restart)
 
 
 @dataclass(frozen=True)
@@ -154,6 +155,11 @@ async def _target_round(
     edited: bool,
 ) -> rounds.Round | AnswerOutcome:
     """Which open round this message answers, or why it answers none."""
+    already = None
+    if not edited and message_id is not None:
+        already = await rounds.answered_message(conn, user_id, message_id)
+    if already is not None:
+        return AnswerOutcome.DUPLICATE  # already stored: never let it answer a later round
     if edited:
         # An edit counts only for the round that message answered, while it is open.
         round_id = await rounds.answered_message(conn, user_id, message_id or 0)

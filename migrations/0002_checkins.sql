@@ -30,6 +30,7 @@ CREATE TABLE answers (
     updated_at   INTEGER NOT NULL,
     PRIMARY KEY (round_id, user_id)
 );
+CREATE INDEX answers_message ON answers(user_id, message_id);
 
 -- Prompts a couple has had in the current pass through the library.
 CREATE TABLE couple_prompts (

@@ -1,0 +1,170 @@
+"""Property tests: whatever the interleaving of answers, edits, retries, restarts and time,
+no answer reaches the partner before both answered, and each round reveals exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot import checkins, pairing
+from bot.checkins import AnswerOutcome
+from bot.models import Person
+from bot.storage import outbox
+from bot.storage.db import Database
+
+A, B = Person(1, "Ana"), Person(2, "Ben")
+START = 1_800_000_000
+MARKER = re.compile(r"m\d+[AB]")
+
+operations = st.lists(
+    st.one_of(
+        st.tuples(st.just("answer"), st.sampled_from("AB")),
+        st.tuples(st.just("edit"), st.sampled_from("AB")),
+        st.tuples(st.just("retry"), st.sampled_from("AB")),
+        st.tuples(st.just("start"), st.sampled_from("AB")),
+        st.tuples(st.just("deliver"), st.just("")),
+        st.tuples(st.just("restart"), st.just("")),
+        st.tuples(st.just("tick"), st.sampled_from(["1", "19", "25"])),
+    ),
+    max_size=30,
+)
+
+
+@dataclass
+class Model:
+    """What the test knows: which marker answered which round, and what each person got."""
+
+    now: int = START
+    message_id: int = 0
+    author_round: dict[str, int] = field(default_factory=dict)  # marker -> round
+    latest: dict[tuple[int, int], str] = field(default_factory=dict)  # (round, user) -> marker
+    last_sent: dict[int, tuple[str, int]] = field(default_factory=dict)  # user -> (marker, id)
+    received: dict[int, list[str]] = field(default_factory=dict)  # user -> delivered texts
+
+
+async def open_round_id(db: Database) -> int | None:
+    async with (
+        db.read() as conn,
+        conn.execute("SELECT id FROM rounds WHERE status = 'open'") as cur,
+    ):
+        row = await cur.fetchone()
+    return row[0] if row else None
+
+
+async def check_pending(db: Database, model: Model) -> None:
+    """The invariant, on every queued message before it leaves."""
+    async with db.read() as conn:
+        status = {
+            r[0]: r[1]
+            for r in await (await conn.execute("SELECT id, status FROM rounds")).fetchall()
+        }
+        rows = await (
+            await conn.execute("SELECT chat_id, text FROM outbox WHERE status = 'pending'")
+        ).fetchall()
+    for chat_id, text in rows:
+        for marker in MARKER.findall(text):
+            author = A.id if marker.endswith("A") else B.id
+            if author == chat_id:
+                continue
+            round_id = model.author_round[marker]
+            assert status[round_id] == "revealed", "an answer left before the reveal"
+            both = {(round_id, A.id), (round_id, B.id)} <= model.latest.keys()
+            assert both, "revealed without both answers"
+            assert model.latest[(round_id, author)] == marker, "a replaced answer was shown"
+
+
+async def deliver(db: Database, model: Model) -> None:
+    await check_pending(db, model)
+    async with db.transaction() as conn:
+        rows = await (
+            await conn.execute("SELECT id, chat_id, text FROM outbox WHERE status = 'pending'")
+        ).fetchall()
+        for row_id, chat_id, text in rows:
+            model.received.setdefault(chat_id, []).append(text)
+            await outbox.mark_sent(conn, row_id, model.now, 1_000_000 + row_id)
+
+
+async def scenario(ops: list[tuple[str, str]], folder: Path) -> None:
+    path = folder / "p.db"
+    db = await Database.open(path)
+    await db.migrate()
+    model = Model()
+    code = (await pairing.create_invite(db, A, START)).code
+    await pairing.join(db, B, code, START)
+    await checkins.start_round(db, A.id, START)
+    try:
+        for op, arg in ops:
+            who = A if arg == "A" else B
+            if op in {"answer", "edit", "retry"}:
+                if op == "answer" or who.id not in model.last_sent:
+                    model.message_id += 1
+                    marker, message_id = f"m{model.message_id}{arg}", model.message_id
+                elif op == "edit":
+                    model.message_id += 1
+                    marker = f"m{model.message_id}{arg}"
+                    message_id = model.last_sent[who.id][1]
+                else:  # the same update delivered twice
+                    marker, message_id = model.last_sent[who.id]
+                target = await open_round_id(db)
+                result = await checkins.answer(
+                    db, who, f"answer {marker}", message_id, model.now, edited=op == "edit"
+                )
+                if result.outcome in {
+                    AnswerOutcome.SAVED,
+                    AnswerOutcome.REPLACED,
+                    AnswerOutcome.REVEALED,
+                }:
+                    assert target is not None
+                    model.author_round[marker] = target
+                    model.latest[(target, who.id)] = marker
+                model.last_sent[who.id] = (marker, message_id)
+            elif op == "start":
+                await checkins.start_round(db, who.id, model.now)
+            elif op == "deliver":
+                await deliver(db, model)
+            elif op == "restart":
+                await db.close()
+                db = await Database.open(path)
+                await db.migrate()
+            elif op == "tick":
+                model.now += int(arg) * 3600
+                await checkins.remind_due(db, model.now)
+                await checkins.close_due(db, model.now)
+            await check_pending(db, model)
+        await deliver(db, model)
+
+        # Exactly one reveal per person for each revealed round, none for the others.
+        async with db.read() as conn:
+            rounds = await (await conn.execute("SELECT id, status FROM rounds")).fetchall()
+            keys = [
+                r[0]
+                for r in await (
+                    await conn.execute(
+                        "SELECT dedupe_key FROM outbox WHERE dedupe_key LIKE 'reveal:%'"
+                    )
+                ).fetchall()
+            ]
+        for round_id, status in rounds:
+            for person in (A, B):
+                sent = [k for k in keys if k.startswith(f"reveal:{round_id}:{person.id}:")]
+                assert len(sent) == (1 if status == "revealed" else 0)
+                if status == "revealed":
+                    text = next(
+                        t for t in model.received[person.id] if model.latest[(round_id, A.id)] in t
+                    )
+                    assert model.latest[(round_id, B.id)] in text
+    finally:
+        await db.close()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(operations)
+def test_no_early_answer_and_one_reveal_per_round(ops: list[tuple[str, str]]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        asyncio.run(scenario(ops, Path(folder)))
