@@ -70,6 +70,20 @@ async def test_a_full_round(db: Database) -> None:
     assert await drain(db) == []
 
 
+async def test_the_same_update_twice_is_stored_once(db: Database) -> None:
+    await paired(db)
+    await checkins.start_round(db, ANA.id, NOW)
+    assert (await checkins.answer(db, ANA, "once", 9, NOW)).outcome is AnswerOutcome.SAVED
+    again = await checkins.answer(db, ANA, "once", 9, NOW)
+    assert again.outcome is AnswerOutcome.DUPLICATE
+    await checkins.answer(db, BEN, "mine", 10, NOW)
+    await checkins.start_round(db, ANA.id, NOW)
+    # Redelivered after the reveal: it must not become an answer to the next round.
+    assert (await checkins.answer(db, ANA, "once", 9, NOW)).outcome is AnswerOutcome.DUPLICATE
+    waiting = [key for _, key, _ in await drain(db) if key.startswith("waiting")]
+    assert len(waiting) == 1
+
+
 async def test_not_paired_and_empty_answers(db: Database) -> None:
     assert (await checkins.start_round(db, ANA.id, NOW)).outcome is StartOutcome.NOT_PAIRED
     assert (await checkins.answer(db, ANA, "hi", 1, NOW)).outcome is AnswerOutcome.NOT_PAIRED
@@ -216,7 +230,8 @@ async def test_two_answers_at_the_same_moment_reveal_once(db: Database) -> None:
         now = NOW + i * DAY
         await checkins.start_round(db, ANA.id, now)
         a, b = await asyncio.gather(
-            checkins.answer(db, ANA, f"a{i}", 1, now), checkins.answer(db, BEN, f"b{i}", 2, now)
+            checkins.answer(db, ANA, f"a{i}", 2 * i, now),
+            checkins.answer(db, BEN, f"b{i}", 2 * i + 1, now),
         )
         assert sorted([a.outcome.value, b.outcome.value]) == ["revealed", "saved"]
         keys = [key for _, key, _ in await drain(db) if key.startswith("reveal")]
@@ -235,8 +250,8 @@ async def test_two_processes_answering_together_reveal_once(tmp_path: Path) -> N
             now = NOW + i * DAY
             await checkins.start_round(first, ANA.id, now)
             results = await asyncio.gather(
-                checkins.answer(first, ANA, f"a{i}", 1, now),
-                checkins.answer(second, BEN, f"b{i}", 2, now),
+                checkins.answer(first, ANA, f"a{i}", 2 * i, now),
+                checkins.answer(second, BEN, f"b{i}", 2 * i + 1, now),
             )
             assert [r.outcome for r in results].count(AnswerOutcome.REVEALED) == 1
             keys = [key for _, key, _ in await drain(first) if key.startswith("reveal")]
@@ -252,9 +267,9 @@ async def test_history_shows_only_revealed_rounds_newest_first(db: Database) -> 
         now = NOW + i * DAY
         await checkins.close_due(db, now)
         await checkins.start_round(db, ANA.id, now)
-        await checkins.answer(db, ANA, f"ana-{i}", 1, now)
+        await checkins.answer(db, ANA, f"ana-{i}", 2 * i, now)
         if i != 2:  # round 2 is never matched
-            await checkins.answer(db, BEN, f"ben-{i}", 2, now)
+            await checkins.answer(db, BEN, f"ben-{i}", 2 * i + 1, now)
     page = await checkins.history(db, BEN.id, None)
     assert page is not None and len(page.pages) == 3
     assert ["ana-4" in page.pages[0], "ana-3" in page.pages[1], "ana-1" in page.pages[2]] == [
