@@ -304,18 +304,39 @@ async def round_options(db: Database, user_id: int) -> tuple[int, int | None] | 
     return window // 3600, reminder // 3600 if reminder else None
 
 
-async def set_round_options(
-    db: Database, user_id: int, *, window_hours: int, reminder_hours: int | None, now: int
+async def set_window(db: Database, user_id: int, hours: int, now: int) -> OptionsOutcome:
+    """How long rounds stay open; a reminder that no longer fits inside is turned off."""
+    if not MIN_WINDOW_HOURS <= hours <= MAX_WINDOW_HOURS:
+        return OptionsOutcome.INVALID
+    return await _save_options(db, user_id, now, window_hours=hours)
+
+
+async def set_reminder(db: Database, user_id: int, hours: int | None, now: int) -> OptionsOutcome:
+    """Hours before the close for the reminder, or None for no reminder."""
+    return await _save_options(db, user_id, now, reminder_hours=hours, reminder_given=True)
+
+
+async def _save_options(
+    db: Database,
+    user_id: int,
+    now: int,
+    *,
+    window_hours: int | None = None,
+    reminder_hours: int | None = None,
+    reminder_given: bool = False,
 ) -> OptionsOutcome:
-    """Change how long rounds stay open and when the reminder comes; the partner is told."""
-    if not MIN_WINDOW_HOURS <= window_hours <= MAX_WINDOW_HOURS:
-        return OptionsOutcome.INVALID
-    if reminder_hours is not None and not 1 <= reminder_hours < window_hours:
-        return OptionsOutcome.INVALID
     async with db.transaction() as conn:
         couple = await couples.active_for(conn, user_id)
         if couple is None:
             return OptionsOutcome.NOT_PAIRED
+        window, reminder = await rounds.round_options(conn, couple.id)
+        window_hours = window_hours or window // 3600
+        if not reminder_given:
+            reminder_hours = reminder // 3600 if reminder else None
+            if reminder_hours is not None and reminder_hours >= window_hours:
+                reminder_hours = None
+        if reminder_hours is not None and not 1 <= reminder_hours < window_hours:
+            return OptionsOutcome.INVALID
         reminder = reminder_hours * 3600 if reminder_hours else None
         await rounds.set_round_options(conn, couple.id, window_hours * 3600, reminder)
         me, partner = couple.member(user_id), couple.partner_of(user_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot import checkins
@@ -79,9 +79,11 @@ async def history(update: Update, context: SteadyContext) -> None:
 
 async def history_more(update: Update, context: SteadyContext) -> None:
     """The "show older" button; it can only ever show the presser's own couple."""
-    await update.callback_query.answer()
-    await update.callback_query.edit_message_reply_markup(None)
-    await _show_history(update, context, int(update.callback_query.data.split(":")[2]))
+    query = update.callback_query
+    await query.answer()
+    if isinstance(query.message, Message) and query.message.reply_markup:
+        await query.edit_message_reply_markup(None)  # the button has done its job
+    await _show_history(update, context, int(query.data.split(":")[2]))
 
 
 async def _show_history(update: Update, context: SteadyContext, older_than: int | None) -> None:
@@ -105,44 +107,31 @@ async def options(update: Update, context: SteadyContext) -> None:
     """`/options`, `/options window 12`, `/options reminder 3|off`."""
     me = person(update.effective_user)
     services = context.services
-    current = await checkins.round_options(services.database, me.id)
-    if current is None:
-        await reply(update, t("checkin.not_paired", me.language))
-        return
-    window, reminder = current
     args = [a.lower() for a in context.args or []]
-    if not args:
-        summary = checkins.options_summary(me.language, window, reminder)
-        await reply(update, t("options.current", me.language, summary=summary))
-        return
-    parsed = _parse_options(args, window, reminder)
-    if parsed is None:
+    outcome = checkins.OptionsOutcome.SAVED
+    if len(args) == 2 and args[0] in {"window", "reminder"}:
+        value = args[1].removesuffix("h")
+        if args[0] == "reminder" and value in {"off", "none", "no"}:
+            outcome = await checkins.set_reminder(services.database, me.id, None, services.now())
+        elif value.isdigit():
+            change = checkins.set_window if args[0] == "window" else checkins.set_reminder
+            outcome = await change(services.database, me.id, int(value), services.now())
+        else:
+            outcome = checkins.OptionsOutcome.INVALID
+    elif args:
+        outcome = checkins.OptionsOutcome.INVALID
+    current = await checkins.round_options(services.database, me.id)
+    if current is None or outcome is checkins.OptionsOutcome.NOT_PAIRED:
+        await reply(update, t("checkin.not_paired", me.language))
+    elif outcome is checkins.OptionsOutcome.INVALID:
         await reply(update, t("options.invalid", me.language))
-        return
-    window, reminder = parsed
-    outcome = await checkins.set_round_options(
-        services.database, me.id, window_hours=window, reminder_hours=reminder, now=services.now()
-    )
-    if outcome is checkins.OptionsOutcome.SAVED:
-        services.queued()
-        summary = checkins.options_summary(me.language, window, reminder)
-        await reply(update, t("options.saved", me.language, summary=summary))
     else:
-        await reply(update, t("options.invalid", me.language))
-
-
-def _parse_options(
-    args: list[str], window: int, reminder: int | None
-) -> tuple[int, int | None] | None:
-    """Read `window N` / `reminder N|off` onto the current values; None when unreadable."""
-    if len(args) != 2 or args[0] not in {"window", "reminder"}:
-        return None
-    value = args[1].removesuffix("h")
-    if args[0] == "reminder" and value in {"off", "none", "no"}:
-        return window, None
-    if not value.isdigit():
-        return None
-    return (int(value), reminder) if args[0] == "window" else (window, int(value))
+        summary = checkins.options_summary(me.language, *current)
+        if args:
+            services.queued()
+            await reply(update, t("options.saved", me.language, summary=summary))
+        else:
+            await reply(update, t("options.current", me.language, summary=summary))
 
 
 def register(app: Application) -> None:

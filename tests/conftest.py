@@ -10,6 +10,8 @@ import pytest
 
 from bot.storage.db import Database
 from testing.clock import MovableClock
+from testing.fake_telegram import FakeTelegram, FakeUser
+from testing.runner import BotRunner
 
 _LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 _real_connect = socket.socket.connect
@@ -50,3 +52,29 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
     await database.migrate()
     yield database
     await database.close()
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegram]:
+    server = FakeTelegram()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def bot(fake: FakeTelegram, tmp_path: Path, clock: MovableClock) -> AsyncIterator[BotRunner]:
+    runner = BotRunner(fake.base_url, fake.token, tmp_path / "steady.db", clock)
+    await runner.start()
+    yield runner
+    await runner.stop()
+
+
+@pytest.fixture
+def ana(fake: FakeTelegram) -> FakeUser:
+    return fake.user(1001, "Ana")
+
+
+@pytest.fixture
+def ben(fake: FakeTelegram) -> FakeUser:
+    return fake.user(2002, "Ben <3")  # a name that needs escaping

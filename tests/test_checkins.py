@@ -167,7 +167,13 @@ async def test_one_reminder_goes_to_whoever_has_not_answered(db: Database) -> No
 async def test_reminders_can_be_turned_off(db: Database) -> None:
     await paired(db)
     couple = await pairing.current_couple(db, ANA.id)
-    await checkins.set_round_options(db, ANA.id, window_hours=12, reminder_hours=None, now=NOW)
+    assert await checkins.set_window(db, ANA.id, 500, NOW) is checkins.OptionsOutcome.INVALID
+    assert await checkins.set_reminder(db, ANA.id, 30, NOW) is checkins.OptionsOutcome.INVALID
+    assert await checkins.set_window(db, ANA.id, 12, NOW) is checkins.OptionsOutcome.SAVED
+    assert await checkins.round_options(db, BEN.id) == (12, 6)
+    assert await checkins.set_window(db, ANA.id, 4, NOW) is checkins.OptionsOutcome.SAVED
+    assert await checkins.round_options(db, BEN.id) == (4, None)  # 6 h no longer fits
+    await checkins.set_window(db, ANA.id, 12, NOW)
     await drain(db)
     await checkins.start_round(db, ANA.id, NOW)
     await drain(db)

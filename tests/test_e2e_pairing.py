@@ -3,41 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
 from testing.clock import MovableClock
 from testing.fake_telegram import FakeTelegram, FakeUser, SentMessage
+from testing.journeys import pair
 from testing.runner import BotRunner
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-async def bot(fake: FakeTelegram, tmp_path: Path, clock: MovableClock) -> AsyncIterator[BotRunner]:
-    runner = BotRunner(fake.base_url, fake.token, tmp_path / "steady.db", clock)
-    await runner.start()
-    yield runner
-    await runner.stop()
-
-
-@pytest.fixture
-def ana(fake: FakeTelegram) -> FakeUser:
-    return fake.user(1001, "Ana")
-
-
-@pytest.fixture
-def ben(fake: FakeTelegram) -> FakeUser:
-    return fake.user(2002, "Ben <3")  # a name that needs escaping
 
 
 def invite_code(message: SentMessage) -> str:
@@ -47,14 +20,6 @@ def invite_code(message: SentMessage) -> str:
 def deep_link_payload(message: SentMessage, bot_username: str) -> str:
     prefix = f"https://t.me/{bot_username}?start="
     return message.plain.split(prefix)[1].split()[0]
-
-
-async def pair(ana: FakeUser, ben: FakeUser) -> None:
-    await ana.send("/pair")
-    code = invite_code(await ana.wait_for("forward this link"))
-    await ben.send(f"/join {code}")
-    await ben.wait_for("now paired with Ana")
-    await ana.wait_for("joined you")
 
 
 async def test_start_greets_and_explains_privacy(bot: BotRunner, ana: FakeUser) -> None:

@@ -1,0 +1,219 @@
+"""End to end: check-in rounds through the real bot and the fake Bot API server."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from testing.clock import MovableClock
+from testing.fake_telegram import FakeTelegram, FakeUser
+from testing.journeys import pair
+from testing.runner import BotRunner
+
+
+async def start_checkin(ana: FakeUser, ben: FakeUser) -> None:
+    await ana.send("/checkin")
+    await ana.wait_for("Check-in")
+    await ben.wait_for("Check-in")
+
+
+async def test_a_full_round(fake: FakeTelegram, bot: BotRunner, ana: FakeUser, ben: FakeUser):
+    await pair(ana, ben)
+    await start_checkin(ana, ben)
+
+    await ana.send("First <b>draft</b> & thoughts")
+    await ana.wait_for("stays private until Ben")
+    waiting = await ben.wait_for("has answered the check-in")
+    assert "draft" not in waiting.plain
+
+    await ana.send("I felt <safe> & heard")
+    await ana.wait_for("replaces your earlier answer")
+    await ben.expect_silence(0.3)  # no second "waiting" notice
+
+    await ben.send("Grateful for today")
+    reveal_ana = await ana.wait_for("You both answered")
+    reveal_ben = await ben.wait_for("You both answered")
+    for reveal in (reveal_ana, reveal_ben):
+        assert "I felt <safe> & heard" in reveal.plain
+        assert "Grateful for today" in reveal.plain
+        assert "draft" not in reveal.plain
+        assert "&lt;safe&gt; &amp; heard" in reveal.text  # escaped, HTML mode
+        assert reveal.plain.index("Ana") < reveal.plain.index("Ben")
+
+    # After the reveal, text never joins that round.
+    await ana.send("one more thought")
+    await ana.wait_for("no open check-in")
+    await ben.expect_silence(0.3)
+    assert not any("one more thought" in m.plain for m in ben.inbox)
+    # Nothing Ben could read ever held Ana's words before he answered.
+    first_reveal = ben.inbox.index(reveal_ben)
+    assert not any("safe" in m.plain for m in ben.inbox[:first_reveal])
+
+
+async def test_checkin_needs_a_pair_and_points_to_the_open_round(
+    bot: BotRunner, ana: FakeUser, ben: FakeUser
+) -> None:
+    await ana.send("/checkin")
+    await ana.wait_for("/pair to invite")
+    await pair(ana, ben)
+    await start_checkin(ana, ben)
+    await ben.send("/checkin")
+    await ben.wait_for("already open")
+    await ben.send("mine")
+    await ben.wait_for("stays private")
+    await ben.send("/checkin")
+    await ben.wait_for("your answer is in")
+
+
+async def test_media_and_empty_answers_keep_the_round_open(
+    bot: BotRunner, ana: FakeUser, ben: FakeUser
+) -> None:
+    await pair(ana, ben)
+    await start_checkin(ana, ben)
+    await ana.send_voice()
+    await ana.wait_for("only keep text answers")
+    await ana.send_photo()
+    await ana.wait_for("only keep text answers")
+    await ana.send_sticker()
+    await ana.wait_for("only keep text answers")
+    await ben.expect_silence(0.3)
+    await ana.send("now in words")
+    await ana.wait_for("stays private")
+
+
+async def test_expiry_deletes_an_unmatched_answer(
+    fake: FakeTelegram, bot: BotRunner, clock: MovableClock, ana: FakeUser, ben: FakeUser
+) -> None:
+    await pair(ana, ben)
+    await start_checkin(ana, ben)
+    await ana.send("words that must stay unseen")
+    await ana.wait_for("stays private")
+    await ben.wait_for("has answered")
+    clock.advance(timedelta(hours=24, minutes=1))
+    await ana.wait_for("closed before you both answered", timeout=10)
+    await ben.wait_for("closed before you both answered", timeout=10)
+    await ben.send("my late answer")
+    await ben.wait_for("no open check-in")
+    assert not any("unseen" in m.plain for m in ben.inbox)
+    db = bot.services.database
+    async with db.read() as conn, conn.execute("SELECT COUNT(*) FROM answers") as cur:
+        assert (await cur.fetchone())[0] == 0
+
+
+async def test_the_reminder_goes_once_to_whoever_has_not_answered(
+    bot: BotRunner, clock: MovableClock, ana: FakeUser, ben: FakeUser
+) -> None:
+    await pair(ana, ben)
+    await start_checkin(ana, ben)
+    await ana.send("zebra-marker")
+    await ana.wait_for("stays private")
+    await ben.wait_for("has answered")
+    clock.advance(timedelta(hours=18, minutes=1))
+    reminder = await ben.wait_for("gentle reminder", timeout=10)
+    assert "zebra" not in reminder.plain
+    await ana.expect_silence(1.0)
+    await ben.expect_silence(0.5)  # once
+
+
+async def test_options_change_the_window_and_tell_the_partner(
+    bot: BotRunner, clock: MovableClock, ana: FakeUser, ben: FakeUser
+) -> None:
+    await pair(ana, ben)
+    await ana.send("/options")
+    await ana.wait_for("stay open for 24 hours")
+    await ana.send("/options window 500")
+    await ana.wait_for("couldn't use that")
+    await ana.send("/options window 2")
+    await ana.wait_for("open for 2 hours, with no reminder")
+    await ben.wait_for("Ana changed your check-in options")
+    await ben.send("/options reminder off")
+    await ben.wait_for("no reminder")
+    await ana.wait_for("Ben <3 changed your check-in options")
+    await start_checkin(ana, ben)
+    clock.advance(timedelta(hours=2, minutes=1))
+    await ana.wait_for("closed before you both answered", timeout=10)
+
+
+async def test_a_restart_between_the_two_answers(
+    fake: FakeTelegram, bot: BotRunner, ana: FakeUser, ben: FakeUser
+) -> None:
+    await pair(ana, ben)
+    await start_checkin(ana, ben)
+    await ana.send("before the restart")
+    await ana.wait_for("stays private")
+    await ben.wait_for("has answered")
+    await bot.restart()
+    await ben.send("after the restart")
+    for user in (ana, ben):
+        reveal = await user.wait_for("You both answered")
+        assert "before the restart" in reveal.plain and "after the restart" in reveal.plain
+    await asyncio.sleep(1.2)
+    assert sum("You both answered" in m.plain for m in ana.inbox) == 1
+    assert sum("You both answered" in m.plain for m in ben.inbox) == 1
+
+
+async def test_a_reply_to_the_prompt_answers_it(bot: BotRunner, ana: FakeUser, ben: FakeUser):
+    await pair(ana, ben)
+    await ana.send("/checkin")
+    prompt = await ana.wait_for("Check-in")
+    await ben.wait_for("Check-in")
+    await ana.send("in reply", reply_to=prompt)
+    await ana.wait_for("stays private")
+
+
+async def test_a_long_reveal_is_split_at_paragraphs(
+    bot: BotRunner, ana: FakeUser, ben: FakeUser
+) -> None:
+    await pair(ana, ben)
+    await start_checkin(ana, ben)
+    long_answer = "\n\n".join(f"Part {i}: " + "honest words " * 50 for i in range(6))
+    await ana.send(long_answer)  # about 3,900 characters
+    await ana.wait_for("stays private")
+    await ben.send(long_answer.replace("honest", "gentle"))
+    parts = [await ben.wait_for("You both answered")]
+    while "Part 5: gentle" not in parts[-1].plain:
+        parts.append(await ben.next_message(timeout=5))
+    assert len(parts) >= 2
+    text = "\n".join(m.plain for m in parts)
+    for i in range(6):
+        assert f"Part {i}: honest" in text and f"Part {i}: gentle" in text
+
+
+async def test_history_with_a_more_button(
+    bot: BotRunner, clock: MovableClock, ana: FakeUser, ben: FakeUser
+) -> None:
+    await pair(ana, ben)
+    await ana.send("/history")
+    await ana.wait_for("Nothing here yet")
+    for i in range(4):
+        await start_checkin(ana, ben)
+        await ana.send(f"ana answer {i}")
+        await ana.wait_for("stays private")
+        await ben.wait_for("has answered")
+        await ben.send(f"ben answer {i}")
+        await ana.wait_for("You both answered")
+        await ben.wait_for("You both answered")
+    await ben.send("/history")
+    pages = [await ben.next_message() for _ in range(3)]
+    assert ["ana answer 3" in pages[0].plain, "ana answer 1" in pages[2].plain] == [True, True]
+    [(label, data)] = pages[2].buttons
+    assert label == "Show older"
+    await ben.press(pages[2], data)
+    older = await ben.wait_for("ana answer 0")
+    assert older.buttons == []
+
+
+async def test_a_forged_history_button_shows_only_the_pressers_couple(
+    fake: FakeTelegram, bot: BotRunner, ana: FakeUser, ben: FakeUser
+) -> None:
+    await pair(ana, ben)
+    await start_checkin(ana, ben)
+    await ana.send("ana private words")
+    await ana.wait_for("stays private")
+    await ben.send("ben private words")
+    await ana.wait_for("You both answered")
+    cal = fake.user(3003, "Cal")
+    await cal.send("/help")
+    await cal.press(await cal.next_message(), "v1:hist:999999")
+    await cal.wait_for("/pair to invite")
+    assert not any("private words" in m.plain for m in cal.inbox)
