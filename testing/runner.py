@@ -18,12 +18,22 @@ from scheduler.clock import Clock
 
 
 class BotRunner:
-    def __init__(self, api_url: str, token: str, database_path: Path, clock: Clock) -> None:
+    def __init__(
+        self,
+        api_url: str,
+        token: str,
+        database_path: Path,
+        clock: Clock,
+        *,
+        tick_seconds: float = 0.2,
+        send_rate: float = 30.0,
+    ) -> None:
         self.settings = Settings(
             bot_token=token,
             telegram_api_url=api_url,
             database_path=database_path,
-            tick_seconds=0.2,
+            tick_seconds=tick_seconds,
+            send_rate=send_rate,
         )
         self.clock = clock
         self.app: Application | None = None

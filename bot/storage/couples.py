@@ -5,11 +5,13 @@ from __future__ import annotations
 from aiosqlite import Connection
 
 from bot.models import Couple, Person
+from bot.storage.db import fetch_all
 
 
 async def active_for(conn: Connection, user_id: int) -> Couple | None:
     """The user's active couple, with both members, or None."""
-    async with conn.execute(
+    rows = await fetch_all(
+        conn,
         """
         SELECT c.id AS couple_id, u.id, u.first_name, u.language, u.reachable
         FROM couple_members mine
@@ -20,13 +22,14 @@ async def active_for(conn: Connection, user_id: int) -> Couple | None:
         ORDER BY m.joined_at, u.id
         """,
         (user_id,),
-    ) as cur:
-        return _couple(list(await cur.fetchall()))
+    )
+    return _couple(list(rows))
 
 
 async def get(conn: Connection, couple_id: int) -> Couple | None:
     """A couple by id, active or ended, with both members."""
-    async with conn.execute(
+    rows = await fetch_all(
+        conn,
         """
         SELECT m.couple_id, u.id, u.first_name, u.language, u.reachable
         FROM couple_members m JOIN users u ON u.id = m.user_id
@@ -34,8 +37,8 @@ async def get(conn: Connection, couple_id: int) -> Couple | None:
         ORDER BY m.joined_at, u.id
         """,
         (couple_id,),
-    ) as cur:
-        return _couple(list(await cur.fetchall()))
+    )
+    return _couple(list(rows))
 
 
 def _couple(rows: list) -> Couple | None:

@@ -103,3 +103,15 @@ def _migrations(directory: Path) -> list[tuple[int, Path]]:
     if versions != list(range(1, len(versions) + 1)):
         raise RuntimeError(f"migrations must be numbered 0001, 0002, … without gaps: {versions}")
     return found
+
+
+async def fetch_all(conn: aiosqlite.Connection, sql: str, params: tuple = ()) -> list:
+    """All rows in one trip to the database thread (a cursor would take three)."""
+    return list(await conn.execute_fetchall(sql, params))
+
+
+async def fetch_one(
+    conn: aiosqlite.Connection, sql: str, params: tuple = ()
+) -> aiosqlite.Row | None:
+    rows = await conn.execute_fetchall(sql, params)
+    return next(iter(rows), None)

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from aiosqlite import Connection
 
+from bot.storage.db import fetch_one
+
 
 @dataclass(frozen=True)
 class InviteRow:
@@ -37,11 +39,11 @@ async def insert(
 
 
 async def find(conn: Connection, code_hash: str) -> InviteRow | None:
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "SELECT id, inviter_id, expires_at, used_at, revoked_at FROM invites WHERE code_hash = ?",
         (code_hash,),
-    ) as cur:
-        row = await cur.fetchone()
+    )
     return InviteRow(*row) if row else None
 
 
@@ -58,11 +60,11 @@ async def record_failure(conn: Connection, user_id: int, now: int) -> None:
 
 
 async def failures_since(conn: Connection, user_id: int, since: int) -> int:
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         "SELECT COUNT(*) FROM join_failures WHERE user_id = ? AND failed_at >= ?",
         (user_id, since),
-    ) as cur:
-        row = await cur.fetchone()
+    )
     return int(row[0]) if row else 0
 
 

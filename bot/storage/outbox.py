@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from aiosqlite import Connection
 
 from bot.models import Outgoing
+from bot.storage.db import fetch_all, fetch_one
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,8 @@ async def enqueue(conn: Connection, message: Outgoing, now: int) -> bool:
 
 
 async def ready(conn: Connection, now: int, limit: int) -> list[OutboxRow]:
-    async with conn.execute(
+    rows = await fetch_all(
+        conn,
         """
         SELECT id, chat_id, text, reply_markup, attempts FROM outbox
         WHERE status = 'pending' AND not_before <= ?
@@ -64,14 +66,12 @@ async def ready(conn: Connection, now: int, limit: int) -> list[OutboxRow]:
         ORDER BY not_before, id LIMIT ?
         """,
         (now, limit),
-    ) as cur:
-        rows = await cur.fetchall()
+    )
     return [OutboxRow(r[0], r[1], r[2], json.loads(r[3]) if r[3] else None, r[4]) for r in rows]
 
 
 async def next_due(conn: Connection) -> int | None:
-    async with conn.execute("SELECT MIN(not_before) FROM outbox WHERE status = 'pending'") as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, "SELECT MIN(not_before) FROM outbox WHERE status = 'pending'")
     return row[0] if row else None
 
 
@@ -89,10 +89,11 @@ async def mark_sent(conn: Connection, row_id: int, now: int, message_id: int) ->
 
 async def round_of_message(conn: Connection, chat_id: int, message_id: int) -> int | None:
     """The check-in round a message Steady sent belongs to, if any."""
-    async with conn.execute(
-        "SELECT round_id FROM outbox WHERE chat_id = ? AND message_id = ?", (chat_id, message_id)
-    ) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(
+        conn,
+        "SELECT round_id FROM outbox WHERE chat_id = ? AND message_id = ?",
+        (chat_id, message_id),
+    )
     return row[0] if row else None
 
 
@@ -118,5 +119,5 @@ async def mark_failed(conn: Connection, row_id: int, error: str) -> None:
 
 
 async def counts(conn: Connection) -> dict[str, int]:
-    async with conn.execute("SELECT status, COUNT(*) FROM outbox GROUP BY status") as cur:
-        return {r[0]: r[1] for r in await cur.fetchall()}
+    rows = await fetch_all(conn, "SELECT status, COUNT(*) FROM outbox GROUP BY status")
+    return {r[0]: r[1] for r in rows}

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from aiosqlite import Connection
 
+from bot.storage.db import fetch_all, fetch_one
+
 
 @dataclass(frozen=True)
 class Round:
@@ -30,19 +32,16 @@ _ROUND_COLUMNS = "id, couple_id, prompt_id, category, status, opened_at, closes_
 
 
 async def open_for(conn: Connection, couple_id: int) -> Round | None:
-    async with conn.execute(
+    row = await fetch_one(
+        conn,
         f"SELECT {_ROUND_COLUMNS} FROM rounds WHERE couple_id = ? AND status = 'open'",
         (couple_id,),
-    ) as cur:
-        row = await cur.fetchone()
+    )
     return Round(*row) if row else None
 
 
 async def get(conn: Connection, round_id: int) -> Round | None:
-    async with conn.execute(
-        f"SELECT {_ROUND_COLUMNS} FROM rounds WHERE id = ?", (round_id,)
-    ) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, f"SELECT {_ROUND_COLUMNS} FROM rounds WHERE id = ?", (round_id,))
     return Round(*row) if row else None
 
 
@@ -86,10 +85,10 @@ async def cancel_open(conn: Connection, couple_id: int, now: int) -> None:
 
 
 async def answers(conn: Connection, round_id: int) -> dict[int, Answer]:
-    async with conn.execute(
-        "SELECT user_id, text, message_id FROM answers WHERE round_id = ?", (round_id,)
-    ) as cur:
-        return {r[0]: Answer(r[0], r[1], r[2]) for r in await cur.fetchall()}
+    rows = await fetch_all(
+        conn, "SELECT user_id, text, message_id FROM answers WHERE round_id = ?", (round_id,)
+    )
+    return {r[0]: Answer(r[0], r[1], r[2]) for r in rows}
 
 
 async def upsert_answer(
@@ -121,34 +120,37 @@ async def delete_answers(conn: Connection, round_id: int) -> None:
 
 async def answered_message(conn: Connection, user_id: int, message_id: int) -> int | None:
     """The round whose answer was Telegram message `message_id` of this user."""
-    async with conn.execute(
-        "SELECT round_id FROM answers WHERE user_id = ? AND message_id = ?", (user_id, message_id)
-    ) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(
+        conn,
+        "SELECT round_id FROM answers WHERE user_id = ? AND message_id = ?",
+        (user_id, message_id),
+    )
     return row[0] if row else None
 
 
 async def due_to_close(conn: Connection, now: int, limit: int) -> list[Round]:
-    async with conn.execute(
+    rows = await fetch_all(
+        conn,
         f"""
         SELECT {_ROUND_COLUMNS} FROM rounds
         WHERE status = 'open' AND closes_at <= ? ORDER BY closes_at LIMIT ?
         """,
         (now, limit),
-    ) as cur:
-        return [Round(*r) for r in await cur.fetchall()]
+    )
+    return [Round(*r) for r in rows]
 
 
 async def due_to_remind(conn: Connection, now: int, limit: int) -> list[Round]:
-    async with conn.execute(
+    rows = await fetch_all(
+        conn,
         f"""
         SELECT {_ROUND_COLUMNS} FROM rounds
         WHERE remind_at IS NOT NULL AND remind_at <= ? AND status = 'open'
         ORDER BY remind_at LIMIT ?
         """,
         (now, limit),
-    ) as cur:
-        return [Round(*r) for r in await cur.fetchall()]
+    )
+    return [Round(*r) for r in rows]
 
 
 async def clear_reminder(conn: Connection, round_id: int) -> None:
@@ -159,29 +161,31 @@ async def revealed_page(
     conn: Connection, couple_id: int, before_id: int | None, limit: int
 ) -> list[Round]:
     """Revealed rounds of a couple, newest first, older than `before_id`."""
-    async with conn.execute(
+    rows = await fetch_all(
+        conn,
         f"""
         SELECT {_ROUND_COLUMNS} FROM rounds
         WHERE couple_id = ? AND status = 'revealed' AND id < ?
         ORDER BY id DESC LIMIT ?
         """,
         (couple_id, before_id if before_id is not None else 2**62, limit),
-    ) as cur:
-        return [Round(*r) for r in await cur.fetchall()]
+    )
+    return [Round(*r) for r in rows]
 
 
 async def used_prompts(conn: Connection, couple_id: int) -> set[str]:
-    async with conn.execute(
-        "SELECT prompt_id FROM couple_prompts WHERE couple_id = ?", (couple_id,)
-    ) as cur:
-        return {r[0] for r in await cur.fetchall()}
+    rows = await fetch_all(
+        conn, "SELECT prompt_id FROM couple_prompts WHERE couple_id = ?", (couple_id,)
+    )
+    return {r[0] for r in rows}
 
 
 async def last_category(conn: Connection, couple_id: int) -> str | None:
-    async with conn.execute(
-        "SELECT category FROM rounds WHERE couple_id = ? ORDER BY id DESC LIMIT 1", (couple_id,)
-    ) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(
+        conn,
+        "SELECT category FROM rounds WHERE couple_id = ? ORDER BY id DESC LIMIT 1",
+        (couple_id,),
+    )
     return row[0] if row else None
 
 
@@ -198,10 +202,9 @@ async def record_prompt(
 
 async def round_options(conn: Connection, couple_id: int) -> tuple[int, int | None]:
     """(window, reminder_before) in seconds for a couple."""
-    async with conn.execute(
-        "SELECT round_window, reminder_before FROM couples WHERE id = ?", (couple_id,)
-    ) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(
+        conn, "SELECT round_window, reminder_before FROM couples WHERE id = ?", (couple_id,)
+    )
     assert row is not None
     return row[0], row[1]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiosqlite import Connection
 
 from bot.models import Person
+from bot.storage.db import fetch_one
 
 
 async def upsert(conn: Connection, person: Person, now: int) -> None:
@@ -24,10 +25,9 @@ async def upsert(conn: Connection, person: Person, now: int) -> None:
 
 
 async def get(conn: Connection, user_id: int) -> Person | None:
-    async with conn.execute(
-        "SELECT id, first_name, language, reachable FROM users WHERE id = ?", (user_id,)
-    ) as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(
+        conn, "SELECT id, first_name, language, reachable FROM users WHERE id = ?", (user_id,)
+    )
     if row is None:
         return None
     return Person(row["id"], row["first_name"], row["language"], bool(row["reachable"]))

@@ -1,0 +1,177 @@
+"""Check-in reveal latency and throughput, against a minimal python-telegram-bot echo bot.
+
+    .venv/bin/python -m bench.checkins [--low 50] [--high 1000]
+
+Both bots run in this process against the same fake Bot API server with the same polling
+settings. Latency: from an update being queued for the bot to the last message it causes being
+received by the server (Steady: the second answer in, both reveals out; echo: message in, reply
+out). Throughput: many updates queued at once, updates handled per second until the last
+resulting message arrived (Steady: each update is a second answer, two reveals out).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from telegram import Update
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
+
+from bot import checkins, pairing
+from bot.models import Person
+from bot.storage.db import Database
+from testing.clock import MovableClock
+from testing.fake_telegram import FakeTelegram
+from testing.runner import BotRunner
+
+NOW_BASE = 0
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+async def wait_count(fake: FakeTelegram, predicate, count: int, timeout: float = 120) -> float:  # noqa: ASYNC109
+    """Wait until `count` sent messages match; return the monotonic time of the last one."""
+    deadline = time.monotonic() + timeout
+    while True:
+        matched = [m for m in fake.sent if predicate(m)]
+        if len(matched) >= count:
+            return max(m.sent_at for m in matched[:count])
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"only {len(matched)} of {count} messages arrived")
+        await asyncio.sleep(0.002)
+
+
+# --- the echo baseline ------------------------------------------------------------------
+
+
+async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await update.effective_message.reply_text(update.effective_message.text)
+
+
+async def start_echo(fake: FakeTelegram) -> Application:
+    app = ApplicationBuilder().token(fake.token).base_url(f"{fake.base_url}/bot").build()
+    app.add_handler(MessageHandler(filters.TEXT, _echo))
+    await app.initialize()
+    await app.updater.start_polling(poll_interval=0, timeout=1)
+    await app.start()
+    return app
+
+
+async def stop_echo(app: Application) -> None:
+    await app.updater.stop()
+    await app.stop()
+    await app.shutdown()
+
+
+async def echo_figures(low: int, high: int) -> tuple[list[float], float]:
+    fake = FakeTelegram()
+    await fake.start()
+    app = await start_echo(fake)
+    try:
+        users = [fake.user(10_000 + i, f"E{i}") for i in range(max(low, high))]
+        latencies = []
+        for i, user in enumerate(users[:low]):
+            t0 = time.monotonic()
+            await user.send(f"ping {i}")
+            reply = await user.next_message(timeout=10)
+            latencies.append(reply.sent_at - t0)
+        before = len(fake.sent)
+        t0 = time.monotonic()
+        for i, user in enumerate(users[:high]):
+            await user.send(f"load {i}")
+        last = await wait_count(fake, lambda m: m.text.startswith("load "), high)
+        assert len(fake.sent) - before >= high
+        return latencies, high / (last - t0)
+    finally:
+        await stop_echo(app)
+        await fake.stop()
+
+
+# --- Steady -------------------------------------------------------------------------------
+
+
+async def seed(path: Path, fake: FakeTelegram, couples: int, first_id: int) -> list[tuple]:
+    """Pair couples, open a round and store the first answer, straight through the domain."""
+    db = await Database.open(path)
+    await db.migrate()
+    pairs = []
+    for i in range(couples):
+        a = Person(first_id + 2 * i, f"A{i}")
+        b = Person(first_id + 2 * i + 1, f"B{i}")
+        code = (await pairing.create_invite(db, a, NOW_BASE)).code
+        await pairing.join(db, b, code, NOW_BASE)
+        await checkins.start_round(db, a.id, NOW_BASE)
+        await checkins.answer(db, a, f"first answer {i}", 1, NOW_BASE)
+        pairs.append((fake.user(a.id, a.first_name), fake.user(b.id, b.first_name)))
+    # What seeding queued (prompts, notices) counts as delivered: only reveals are measured.
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE outbox SET status = 'sent', text = ''")
+    await db.close()
+    return pairs
+
+
+async def steady_figures(low: int, high: int, folder: Path) -> tuple[list[float], float]:
+    fake = FakeTelegram()
+    await fake.start()
+    path = folder / "bench.db"
+    low_pairs = await seed(path, fake, low, 100_000)
+    high_pairs = await seed(path, fake, high, 500_000)
+    clock = MovableClock()
+    clock.advance(-(clock.now() - clock.now().replace(year=1970, month=1, day=1)))
+    runner = BotRunner(fake.base_url, fake.token, path, clock, tick_seconds=30, send_rate=10_000)
+    await runner.start()
+    try:
+        latencies = []
+        for i, (ana, ben) in enumerate(low_pairs):
+            t0 = time.monotonic()
+            await ben.send(f"second answer {i}")
+            first = await ana.wait_for("You both answered", timeout=10)
+            second = await ben.wait_for("You both answered", timeout=10)
+            latencies.append(max(first.sent_at, second.sent_at) - t0)
+        t0 = time.monotonic()
+        for i, (_, ben) in enumerate(high_pairs):
+            await ben.send(f"load answer {i}")
+        last = await wait_count(
+            fake,
+            lambda m: m.chat_id >= 500_000 and "You both answered" in m.plain,
+            2 * high,
+        )
+        return latencies, high / (last - t0)
+    finally:
+        await runner.stop()
+        await fake.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--low", type=int, default=50, help="sequential rounds for latency")
+    parser.add_argument("--high", type=int, default=1000, help="updates queued at once")
+    args = parser.parse_args()
+
+    async def run() -> None:
+        echo_lat, echo_rate = await echo_figures(args.low, args.high)
+        with tempfile.TemporaryDirectory() as folder:
+            steady_lat, steady_rate = await steady_figures(args.low, args.high, Path(folder))
+        em, ep = statistics.median(echo_lat) * 1000, percentile(echo_lat, 0.99) * 1000
+        sm, sp = statistics.median(steady_lat) * 1000, percentile(steady_lat, 0.99) * 1000
+        print(f"{'':28}{'echo bot':>12}{'Steady':>12}{'ratio':>10}")
+        print(f"{'latency median (ms)':28}{em:12.1f}{sm:12.1f}{sm / em:10.2f}x")
+        print(f"{'latency p99 (ms)':28}{ep:12.1f}{sp:12.1f}{sp / ep:10.2f}x")
+        print(
+            f"{'updates handled per second':28}{echo_rate:12.0f}{steady_rate:12.0f}"
+            f"{steady_rate / echo_rate:10.0%}"
+        )
+        print(f"(low load: {args.low} rounds one by one; high load: {args.high} updates at once)")
+
+    asyncio.run(run())
+
+
+if __name__ == "__main__":
+    main()
