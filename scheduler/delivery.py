@@ -83,15 +83,22 @@ class Delivery:
             # a chat that had a message under a second ago gets this one on a later pass
             if self._last_to_chat.get(row.chat_id, -PER_CHAT_INTERVAL) + PER_CHAT_INTERVAL <= now
         ]
-        await asyncio.gather(*(self._send_paced(row) for row in due))
+        results = await asyncio.gather(*(self._send_paced(row) for row in due))
+        sent = [result for result in results if result is not None]
+        if sent:
+            # One transaction for the batch. A crash before it commits re-sends these once:
+            # at least once is all the Bot API allows anyway (it has no idempotency key).
+            async with self._db.transaction() as conn:
+                await outbox.mark_sent(conn, sent, self._clock.timestamp())
         return bool(due)
 
-    async def _send_paced(self, row: outbox.OutboxRow) -> None:
+    async def _send_paced(self, row: outbox.OutboxRow) -> tuple[int, int] | None:
+        """(row id, Telegram message id) when sent; None when it was kept for later."""
         async with self._in_flight:
             if self._stopping:
-                return  # shutting down: it stays pending in the database
+                return None  # shutting down: it stays pending in the database
             await self._pace()
-            await self._send(row)
+            return await self._send(row)
 
     async def _pace(self) -> None:
         now = time.monotonic()
@@ -99,7 +106,7 @@ class Delivery:
             await asyncio.sleep(self._next_slot - now)
         self._next_slot = max(now, self._next_slot) + self._interval
 
-    async def _send(self, row: outbox.OutboxRow) -> None:
+    async def _send(self, row: outbox.OutboxRow) -> tuple[int, int] | None:
         markup = InlineKeyboardMarkup.de_json(row.reply_markup, None) if row.reply_markup else None
         self._last_to_chat[row.chat_id] = time.monotonic()
         backoff = min(MAX_BACKOFF, 2 ** min(row.attempts, 9))
@@ -120,8 +127,8 @@ class Delivery:
         except NetworkError:
             await self._retry(row, backoff, "NetworkError", counts=True)
         else:
-            async with self._db.transaction() as conn:
-                await outbox.mark_sent(conn, row.id, self._clock.timestamp(), message.message_id)
+            return row.id, message.message_id
+        return None
 
     async def _retry(self, row: outbox.OutboxRow, after: int, error: str, *, counts: bool) -> None:
         log.warning("outbox %s: %s, retrying in %ss", row.id, error, after)

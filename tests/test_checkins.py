@@ -35,7 +35,7 @@ async def drain(db: Database) -> list[tuple[int, str, str]]:
         )
         rows = list(await cur.fetchall())
         for row in rows:
-            await outbox.mark_sent(conn, row[0], NOW, 10_000 + row[0])
+            await outbox.mark_sent(conn, [(row[0], 10_000 + row[0])], NOW)
     return [(r[1], r[2], r[3]) for r in rows]
 
 

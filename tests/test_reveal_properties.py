@@ -87,7 +87,7 @@ async def deliver(db: Database, model: Model) -> None:
         ).fetchall()
         for row_id, chat_id, text in rows:
             model.received.setdefault(chat_id, []).append(text)
-            await outbox.mark_sent(conn, row_id, model.now, 1_000_000 + row_id)
+            await outbox.mark_sent(conn, [(row_id, 1_000_000 + row_id)], model.now)
 
 
 async def scenario(ops: list[tuple[str, str]], folder: Path) -> None:

@@ -75,15 +75,18 @@ async def next_due(conn: Connection) -> int | None:
     return row[0] if row else None
 
 
-async def mark_sent(conn: Connection, row_id: int, now: int, message_id: int) -> None:
-    # The text is emptied once Telegram has it: the outbox is not an archive of what was said.
-    await conn.execute(
+async def mark_sent(conn: Connection, sent: list[tuple[int, int]], now: int) -> None:
+    """Record (row id, Telegram message id) pairs as sent.
+
+    The text is emptied once Telegram has it: the outbox is not an archive of what was said.
+    """
+    await conn.executemany(
         """
         UPDATE outbox SET status = 'sent', sent_at = ?, text = '', attempts = attempts + 1,
             message_id = ?
         WHERE id = ?
         """,
-        (now, message_id, row_id),
+        [(now, message_id, row_id) for row_id, message_id in sent],
     )
 
 
