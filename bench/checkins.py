@@ -2,8 +2,9 @@
 
     .venv/bin/python -m bench.checkins [--low 50] [--high 1000]
 
-Both bots run in this process against the same fake Bot API server with the same polling
-settings. Latency: from an update being queued for the bot to the last message it causes being
+Each bot runs as its own process (`python -m bot`, and `bench/echo_bot.py`), started the same
+way against the same fake Bot API server, which runs in this process with the load.
+Latency: from an update being queued for the bot to the last message it causes being
 received by the server (Steady: the second answer in, both reveals out; echo: message in, reply
 out). Throughput: many updates queued at once, updates handled per second until the last
 resulting message arrived (Steady: each update is a second answer, two reveals out).
@@ -13,20 +14,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import signal
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from telegram import Update
-from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
-
 from bot import checkins, pairing
 from bot.models import Person
 from bot.storage.db import Database
-from scheduler.clock import Clock
 from testing.fake_telegram import FakeTelegram
-from testing.runner import BotRunner
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -51,50 +52,64 @@ async def wait_count(fake: FakeTelegram, predicate, count: int, timeout: float =
         await asyncio.sleep(0.005)
 
 
+# --- running a bot as its own process ----------------------------------------------------
+
+
+async def start_process(fake: FakeTelegram, module: str, **env: str) -> asyncio.subprocess.Process:
+    """Start `python -m module` against the fake server; return once it is polling."""
+    polls_before = sum(1 for method, _ in fake.calls if method == "getUpdates")
+    # BENCH_PROFILE=<folder> profiles each bot process with cProfile into that folder.
+    profile = os.environ.get("BENCH_PROFILE")
+    profiling = ["-m", "cProfile", "-o", f"{profile}/{module}.prof"] if profile else []
+
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        *profiling,
+        "-m",
+        module,
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "BOT_TOKEN": fake.token,
+            "TELEGRAM_API_URL": fake.base_url,
+            "LOG_LEVEL": "WARNING",
+            **env,
+        },
+    )
+    deadline = time.monotonic() + 30
+    while sum(1 for method, _ in fake.calls if method == "getUpdates") <= polls_before:
+        if time.monotonic() > deadline or proc.returncode is not None:
+            raise RuntimeError(f"{module} did not start polling")
+        await asyncio.sleep(0.05)
+    return proc
+
+
+async def stop_process(proc: asyncio.subprocess.Process) -> None:
+    proc.send_signal(signal.SIGTERM)
+    await asyncio.wait_for(proc.wait(), timeout=30)
+
+
 # --- the echo baseline ------------------------------------------------------------------
 
 
-async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    await update.effective_message.reply_text(update.effective_message.text)
-
-
-async def start_echo(fake: FakeTelegram) -> Application:
-    app = ApplicationBuilder().token(fake.token).base_url(f"{fake.base_url}/bot").build()
-    app.add_handler(MessageHandler(filters.TEXT, _echo))
-    await app.initialize()
-    await app.updater.start_polling(poll_interval=0, timeout=1)
-    await app.start()
-    return app
-
-
-async def stop_echo(app: Application) -> None:
-    await app.updater.stop()
-    await app.stop()
-    await app.shutdown()
-
-
-async def echo_figures(low: int, high: int) -> tuple[list[float], float]:
-    fake = FakeTelegram()
-    await fake.start()
-    app = await start_echo(fake)
+async def echo_figures(fake: FakeTelegram, low: int, high: int) -> tuple[list[float], float]:
+    users = [fake.user(10_000 + i, f"E{i}") for i in range(max(low, high))]
+    proc = await start_process(fake, "bench.echo_bot")
     try:
-        users = [fake.user(10_000 + i, f"E{i}") for i in range(max(low, high))]
         latencies = []
         for i, user in enumerate(users[:low]):
             t0 = time.monotonic()
             await user.send(f"ping {i}")
             reply = await user.next_message(timeout=10)
             latencies.append(reply.sent_at - t0)
-        before = len(fake.sent)
         t0 = time.monotonic()
         for i, user in enumerate(users[:high]):
             await user.send(f"load {i}")
         last = await wait_count(fake, lambda m: m.text.startswith("load "), high)
-        assert len(fake.sent) - before >= high
         return latencies, high / (last - t0)
     finally:
-        await stop_echo(app)
-        await fake.stop()
+        await stop_process(proc)
 
 
 # --- Steady -------------------------------------------------------------------------------
@@ -121,14 +136,15 @@ async def seed(path: Path, fake: FakeTelegram, couples: int, first_id: int) -> l
     return pairs
 
 
-async def steady_figures(low: int, high: int, folder: Path) -> tuple[list[float], float]:
-    fake = FakeTelegram()
-    await fake.start()
+async def steady_figures(
+    fake: FakeTelegram, low: int, high: int, folder: Path
+) -> tuple[list[float], float]:
     path = folder / "bench.db"
     low_pairs = await seed(path, fake, low, 100_000)
     high_pairs = await seed(path, fake, high, 500_000)
-    runner = BotRunner(fake.base_url, fake.token, path, Clock(), tick_seconds=30, send_rate=10_000)
-    await runner.start()
+    proc = await start_process(
+        fake, "bot", DATABASE_URL=f"sqlite:///{path}", SEND_RATE="10000", TICK_SECONDS="30"
+    )
     try:
         latencies = []
         for i, (ana, ben) in enumerate(low_pairs):
@@ -141,14 +157,11 @@ async def steady_figures(low: int, high: int, folder: Path) -> tuple[list[float]
         for i, (_, ben) in enumerate(high_pairs):
             await ben.send(f"load answer {i}")
         last = await wait_count(
-            fake,
-            lambda m: m.chat_id >= 500_000 and "You both answered" in m.text,
-            2 * high,
+            fake, lambda m: m.chat_id >= 500_000 and "You both answered" in m.text, 2 * high
         )
         return latencies, high / (last - t0)
     finally:
-        await runner.stop()
-        await fake.stop()
+        await stop_process(proc)
 
 
 def main() -> None:
@@ -158,9 +171,16 @@ def main() -> None:
     args = parser.parse_args()
 
     async def run() -> None:
-        echo_lat, echo_rate = await echo_figures(args.low, args.high)
-        with tempfile.TemporaryDirectory() as folder:
-            steady_lat, steady_rate = await steady_figures(args.low, args.high, Path(folder))
+        fake = FakeTelegram()
+        await fake.start()
+        try:
+            echo_lat, echo_rate = await echo_figures(fake, args.low, args.high)
+            with tempfile.TemporaryDirectory() as folder:
+                steady_lat, steady_rate = await steady_figures(
+                    fake, args.low, args.high, Path(folder)
+                )
+        finally:
+            await fake.stop()
         em, ep = statistics.median(echo_lat) * 1000, percentile(echo_lat, 0.99) * 1000
         sm, sp = statistics.median(steady_lat) * 1000, percentile(steady_lat, 0.99) * 1000
         print(f"{'':28}{'echo bot':>12}{'Steady':>12}{'ratio':>10}")
