@@ -13,6 +13,7 @@ from bot.config import Settings
 from bot.context import Services, SteadyContext
 from bot.routes import register_handlers
 from bot.storage.db import Database
+from bot.telegram_http import AiohttpRequest
 from bot.texts import t
 from scheduler import due
 from scheduler.clock import Clock
@@ -30,6 +31,8 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Applica
         .token(settings.bot_token)
         .base_url(settings.bot_base_url)
         .base_file_url(settings.bot_file_url)
+        .request(AiohttpRequest())
+        .get_updates_request(AiohttpRequest(pool_size=1))
         .defaults(
             Defaults(
                 parse_mode=ParseMode.HTML,

@@ -1,0 +1,81 @@
+"""The HTTP client Steady talks to the Bot API with: aiohttp behind PTB's BaseRequest.
+
+PTB's default (httpx) spends about 1 ms of CPU per call on this kind of machine, aiohttp about
+0.4 ms (measured with bench/checkins.py's set-up). Steady sends two messages per reveal and up to
+the paid-broadcast rate, so the client is on the hot path. PTB still does everything above the
+wire: parameters, JSON, and turning status codes into RetryAfter, Forbidden, BadRequest...
+"""
+
+from __future__ import annotations
+
+import aiohttp
+from telegram._utils.defaultvalue import DefaultValue
+from telegram.error import NetworkError, TimedOut
+from telegram.request import BaseRequest, RequestData
+
+READ_TIMEOUT = 5.0
+CONNECT_TIMEOUT = 5.0
+POOL_TIMEOUT = 1.0
+
+
+def _value(given: object, default: float | None) -> float | None:
+    return default if isinstance(given, DefaultValue) else given  # type: ignore[return-value]
+
+
+class AiohttpRequest(BaseRequest):
+    """One aiohttp session with a bounded connection pool; proxies from the environment."""
+
+    def __init__(self, pool_size: int = 64, read_timeout: float | None = READ_TIMEOUT) -> None:
+        self._pool_size = pool_size
+        self._read_timeout = read_timeout
+        self._session: aiohttp.ClientSession | None = None
+
+    @property
+    def read_timeout(self) -> float | None:
+        return self._read_timeout
+
+    async def initialize(self) -> None:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(limit=self._pool_size),
+                trust_env=True,  # HTTPS_PROXY and friends, as httpx would
+            )
+
+    async def shutdown(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: object = BaseRequest.DEFAULT_NONE,
+        write_timeout: object = BaseRequest.DEFAULT_NONE,
+        connect_timeout: object = BaseRequest.DEFAULT_NONE,
+        pool_timeout: object = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        if self._session is None:
+            raise RuntimeError("AiohttpRequest is not initialized")
+        read = _value(read_timeout, self._read_timeout)
+        connect = _value(connect_timeout, CONNECT_TIMEOUT)
+        pool = _value(pool_timeout, POOL_TIMEOUT)
+        timeout = aiohttp.ClientTimeout(
+            total=None,
+            # aiohttp's `connect` covers waiting for a pooled connection too.
+            connect=None if connect is None or pool is None else connect + pool,
+            sock_connect=connect,
+            # aiohttp has no write timeout; Steady's requests are small form posts.
+            sock_read=read,
+        )
+        if request_data is not None and request_data.contains_files:
+            raise NotImplementedError("Steady sends no files; this client does not upload them")
+        data = request_data.json_parameters if request_data is not None else None
+        try:
+            async with self._session.request(method, url, data=data, timeout=timeout) as answer:
+                return answer.status, await answer.read()
+        except TimeoutError as exc:
+            raise TimedOut from exc
+        except aiohttp.ClientError as exc:
+            raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
