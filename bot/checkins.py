@@ -82,17 +82,29 @@ async def start_round(
 
 
 async def open_round(
-    conn: Connection, couple: Couple, now: int, rng: random.Random | None = None
+    conn: Connection,
+    couple: Couple,
+    now: int,
+    rng: random.Random | None = None,
+    *,
+    deliver_at: dict[int, int] | None = None,
+    slot: str | None = None,
 ) -> prompts.Prompt:
-    """Create a round with the couple's next prompt and queue it for both (caller's transaction)."""
+    """Create a round with the couple's next prompt and queue it for both (caller's transaction).
+
+    `deliver_at` holds each partner's own moment (their local time); the window runs from the
+    later of the two, so both get the whole window.
+    """
     used = await rounds.used_prompts(conn, couple.id)
     prompt, new_pass = prompts.choose(used, await rounds.last_category(conn, couple.id), rng)
     window, reminder_before = await rounds.round_options(conn, couple.id)
-    remind_at = now + window - reminder_before if reminder_before else None
-    if remind_at is not None and remind_at <= now:
+    when = {p.id: max(now, (deliver_at or {}).get(p.id, now)) for p in (couple.a, couple.b)}
+    closes_at = max(when.values()) + window
+    remind_at = closes_at - reminder_before if reminder_before else None
+    if remind_at is not None and remind_at <= max(when.values()):
         remind_at = None  # a window shorter than the reminder lead: no reminder
     round_id = await rounds.create(
-        conn, couple.id, prompt.id, prompt.category, now, now + window, remind_at
+        conn, couple.id, prompt.id, prompt.category, now, closes_at, remind_at, slot
     )
     await rounds.record_prompt(conn, couple.id, prompt.id, now, new_pass)
     for person in (couple.a, couple.b):
@@ -103,8 +115,9 @@ async def open_round(
             prompt=prompt.text(person.language),
             partner=partner.first_name,
         )
+        key = f"prompt:{round_id}:{person.id}"
         await outbox.enqueue(
-            conn, Outgoing(person.id, f"prompt:{round_id}:{person.id}", text, (), round_id), now
+            conn, Outgoing(person.id, key, text, (), round_id, when[person.id]), now
         )
     return prompt
 
@@ -130,6 +143,9 @@ async def answer(
             return AnswerResult(current, partner)
         if not text.strip():
             return AnswerResult(AnswerOutcome.EMPTY, partner)
+        my_prompt = await outbox.due_at(conn, f"prompt:{current.id}:{person.id}")
+        if my_prompt is not None and my_prompt > now:
+            return AnswerResult(AnswerOutcome.NO_ROUND, partner)  # their prompt is still to come
 
         replaced = await rounds.upsert_answer(conn, current.id, person.id, text, message_id, now)
         answers = await rounds.answers(conn, current.id)
@@ -139,9 +155,10 @@ async def answer(
             return AnswerResult(AnswerOutcome.REVEALED, partner)
         if not replaced:
             notice = t("checkin.partner_waiting", partner.language, partner=person.first_name)
-            await outbox.enqueue(
-                conn, Outgoing(partner.id, f"waiting:{current.id}:{partner.id}", notice), now
-            )
+            # Never before the partner's own prompt (it may wait for their local time).
+            their_prompt = await outbox.due_at(conn, f"prompt:{current.id}:{partner.id}")
+            key = f"waiting:{current.id}:{partner.id}"
+            await outbox.enqueue(conn, Outgoing(partner.id, key, notice, due_at=their_prompt), now)
         outcome = AnswerOutcome.REPLACED if replaced else AnswerOutcome.SAVED
         return AnswerResult(outcome, partner)
 

@@ -50,3 +50,4 @@ class Outgoing:
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
     round_id: int | None = None  # set on check-in prompts, so a reply finds its round
+    due_at: int | None = None  # send no earlier than this (a prompt at its reader's local time)

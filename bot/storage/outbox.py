@@ -32,8 +32,8 @@ async def enqueue(conn: Connection, message: Outgoing, now: int) -> bool:
     cur = await conn.execute(
         """
         INSERT INTO outbox
-            (dedupe_key, chat_id, text, reply_markup, round_id, not_before, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?)
+            (dedupe_key, chat_id, text, reply_markup, round_id, not_before, due_at, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (dedupe_key) DO NOTHING
         """,
         (
@@ -42,7 +42,8 @@ async def enqueue(conn: Connection, message: Outgoing, now: int) -> bool:
             message.text,
             _markup(message),
             message.round_id,
-            now,
+            max(now, message.due_at or now),
+            max(now, message.due_at or now),
             now,
         ),
     )
@@ -57,11 +58,12 @@ async def ready(conn: Connection, now: int, limit: int) -> list[OutboxRow]:
         WHERE status = 'pending' AND not_before <= ?
           -- a person who blocked the bot gets their messages when they come back
           AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = outbox.chat_id AND u.reachable = 0)
-          -- one chat's messages go out in the order they were queued (a long reveal's parts)
+          -- one chat's messages go out in the order they were meant for (a long reveal's
+          -- parts); a prompt waiting for its local time holds back nothing meant earlier
           AND NOT EXISTS (
               SELECT 1 FROM outbox earlier
               WHERE earlier.chat_id = outbox.chat_id AND earlier.status = 'pending'
-                AND earlier.id < outbox.id
+                AND earlier.due_at <= outbox.due_at AND earlier.id < outbox.id
           )
         ORDER BY not_before, id LIMIT ?
         """,
@@ -88,6 +90,12 @@ async def mark_sent(conn: Connection, sent: list[tuple[int, int]], now: int) -> 
         """,
         [(now, message_id, row_id) for row_id, message_id in sent],
     )
+
+
+async def due_at(conn: Connection, dedupe_key: str) -> int | None:
+    """When the message with this key is (or was) meant to go out; None if never queued."""
+    row = await fetch_one(conn, "SELECT due_at FROM outbox WHERE dedupe_key = ?", (dedupe_key,))
+    return row[0] if row else None
 
 
 async def round_of_message(conn: Connection, chat_id: int, message_id: int) -> int | None:

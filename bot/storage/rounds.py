@@ -53,13 +53,14 @@ async def create(
     now: int,
     closes_at: int,
     remind_at: int | None,
+    slot: str | None = None,
 ) -> int:
     cur = await conn.execute(
         """
-        INSERT INTO rounds (couple_id, prompt_id, category, opened_at, closes_at, remind_at)
-        VALUES (?, ?, ?, ?, ?, ?)
+        INSERT INTO rounds (couple_id, prompt_id, category, opened_at, closes_at, remind_at, slot)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
         """,
-        (couple_id, prompt_id, category, now, closes_at, remind_at),
+        (couple_id, prompt_id, category, now, closes_at, remind_at, slot),
     )
     assert cur.lastrowid is not None
     return cur.lastrowid

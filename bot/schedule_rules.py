@@ -1,0 +1,194 @@
+"""Schedules as people say them ("mon wed fri 8:30pm") and as instants in each partner's zone.
+
+Pure functions, no database: a schedule is days + a wall-clock time; each partner's instant for a
+date is that wall-clock time in their own zone, so "8 pm" stays 8 pm across DST.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+EVERY_DAY = 0b1111111
+WEEKDAYS = 0b0011111
+WEEKENDS = 0b1100000
+DEFAULT_TIME = time(20, 0)
+
+_DAY_WORDS = {
+    **{name: 1 << i for i, name in enumerate(DAY_NAMES)},
+    **{
+        full: 1 << i
+        for i, full in enumerate(
+            ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+        )
+    },
+    "daily": EVERY_DAY,
+    "everyday": EVERY_DAY,
+    "weekdays": WEEKDAYS,
+    "weekends": WEEKENDS,
+}
+_TIME_RE = re.compile(r"^(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm)?$")
+
+
+@dataclass(frozen=True)
+class Schedule:
+    days: int  # bit 0 = Monday
+    at: time
+
+    @property
+    def off(self) -> bool:
+        return self.days == 0
+
+    def on(self, day: date) -> bool:
+        return bool(self.days & (1 << day.weekday()))
+
+
+def parse_time(text: str) -> time | None:
+    """'21:00', '8:30pm', '9pm', '21h', '7.45' to a time; None when unreadable."""
+    match = _TIME_RE.match(text.strip().lower())
+    if not match:
+        return None
+    hour, minute, half = int(match.group(1)), int(match.group(2) or 0), match.group(3)
+    if half:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)
+
+
+def parse_schedule(text: str) -> Schedule | None:
+    """'daily 21:00', 'mon wed fri 8:30pm', 'weekdays 20:00', 'off'; None when unreadable."""
+    words = text.lower().replace(",", " ").split()
+    if words == ["off"]:
+        return Schedule(0, DEFAULT_TIME)
+    if not words:
+        return None
+    # "8:30 pm" may arrive as two words.
+    if len(words) >= 2 and words[-1] in ("am", "pm"):
+        words = [*words[:-2], words[-2] + words[-1]]
+    at = parse_time(words[-1])
+    if at is None:
+        return None
+    days = 0
+    for word in words[:-1]:
+        bits = _DAY_WORDS.get(word) or _DAY_WORDS.get(word[:3])
+        if bits is None:
+            return None
+        days |= bits
+    return Schedule(days or EVERY_DAY, at)
+
+
+def local_instant(day: date, at: time, zone: ZoneInfo) -> datetime:
+    """`at` on `day` in `zone`, as a UTC instant.
+
+    A time that does not exist (the spring-forward gap) moves to the next minute that does; a
+    time that happens twice (fall back) is its first occurrence, so it is used once.
+    """
+    wall = datetime.combine(day, at)
+    for minutes in range(0, 24 * 60):
+        candidate = (wall + timedelta(minutes=minutes)).replace(tzinfo=zone, fold=0)
+        back = candidate.astimezone(UTC).astimezone(zone)
+        if back.replace(tzinfo=None) == candidate.replace(tzinfo=None):
+            return candidate.astimezone(UTC)
+    raise ValueError("no valid local time")  # no real zone has a day-long gap
+
+
+def next_slot(
+    schedule: Schedule, zones: list[ZoneInfo], after: datetime, start: date | None = None
+) -> tuple[date, datetime, dict[int, datetime]] | None:
+    """The first scheduled local date whose earliest partner instant is after `after`.
+
+    Returns (slot date, when the round opens, each zone's instant by position), or None when the
+    schedule is off.
+    """
+    if schedule.off:
+        return None
+    # Zones can be a day apart: start early enough to see every candidate date.
+    day = start or (after.astimezone(UTC).date() - timedelta(days=2))
+    for _ in range(15):
+        if schedule.on(day):
+            instants = {i: local_instant(day, schedule.at, zone) for i, zone in enumerate(zones)}
+            opens = min(instants.values())
+            if opens > after:
+                return day, opens, instants
+        day += timedelta(days=1)
+    raise AssertionError("a schedule with days always has a slot within a week")
+
+
+def zone_or_none(name: str) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+# Well-known cities people type instead of an IANA name (the city part of the name also works).
+_CITY_ALIASES = {
+    "new york": "America/New_York",
+    "nyc": "America/New_York",
+    "los angeles": "America/Los_Angeles",
+    "la": "America/Los_Angeles",
+    "san francisco": "America/Los_Angeles",
+    "washington": "America/New_York",
+    "boston": "America/New_York",
+    "miami": "America/New_York",
+    "beijing": "Asia/Shanghai",
+    "delhi": "Asia/Kolkata",
+    "new delhi": "Asia/Kolkata",
+    "mumbai": "Asia/Kolkata",
+    "munich": "Europe/Berlin",
+    "hamburg": "Europe/Berlin",
+    "frankfurt": "Europe/Berlin",
+    "barcelona": "Europe/Madrid",
+    "milan": "Europe/Rome",
+    "geneva": "Europe/Zurich",
+    "st petersburg": "Europe/Moscow",
+    "kiev": "Europe/Kyiv",
+    "rio": "America/Sao_Paulo",
+    "rio de janeiro": "America/Sao_Paulo",
+    "melbourne": "Australia/Melbourne",
+    "montreal": "America/Toronto",
+    "utc": "UTC",
+    "gmt": "UTC",
+}
+_OFFSET_RE = re.compile(r"^(?:utc|gmt)?\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?$")
+
+
+def resolve_zone(text: str) -> str | None:
+    """An IANA zone name for what a person typed: a zone, a city, or a UTC offset."""
+    typed = " ".join(text.strip().split())
+    if not typed:
+        return None
+    lowered = typed.lower()
+    if lowered in _CITY_ALIASES:
+        return _CITY_ALIASES[lowered]
+    by_lower = _zones_by_lower()
+    if lowered in by_lower:
+        return by_lower[lowered]
+    city = lowered.replace(" ", "_")
+    matches = sorted(name for low, name in by_lower.items() if low.rsplit("/", 1)[-1] == city)
+    if matches:
+        return matches[0]
+    offset = _OFFSET_RE.match(lowered)
+    if offset:
+        sign, hours, minutes = offset.group(1), int(offset.group(2)), int(offset.group(3) or 0)
+        if minutes == 0 and hours <= 14:
+            if hours == 0:
+                return "UTC"
+            # POSIX-style Etc zones have the sign reversed: UTC+2 is Etc/GMT-2.
+            return f"Etc/GMT{'-' if sign == '+' else '+'}{hours}"
+    return None
+
+
+_ZONES: dict[str, str] = {}
+
+
+def _zones_by_lower() -> dict[str, str]:
+    if not _ZONES:
+        _ZONES.update({name.lower(): name for name in available_timezones()})
+    return _ZONES
