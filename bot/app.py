@@ -21,7 +21,21 @@ from scheduler.delivery import Delivery
 
 log = logging.getLogger(__name__)
 
-MENU = ("checkin", "history", "options", "pair", "join", "unpair", "help", "start")
+MENU = (
+    "checkin",
+    "history",
+    "schedule",
+    "timezone",
+    "pause",
+    "resume",
+    "skip",
+    "options",
+    "pair",
+    "join",
+    "unpair",
+    "help",
+    "start",
+)
 
 
 def build_application(settings: Settings, clock: Clock | None = None) -> Application:
@@ -72,7 +86,7 @@ async def _post_init(app: Application) -> None:
 
 async def _tick(context: SteadyContext) -> None:
     services = context.services
-    await due.run_due(services.database, services.clock)
+    await due.run_due(services.database, services.clock, services.settings)
     services.queued()
 
 

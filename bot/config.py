@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.schedule_rules import zone_or_none
+
 TELEGRAM_API_DEFAULT = "https://api.telegram.org"
 DATABASE_DEFAULT = "sqlite:///data/steady.db"
 # A Bot API token is "<bot id>:<secret>"; BotFather's secrets are 35 characters today.
@@ -29,6 +31,10 @@ class Settings:
     tick_seconds: float = 20.0
     # Global send rate of the outbox delivery loop (Telegram allows about 30/s).
     send_rate: float = 30.0
+    # The zone used for a partner who has not set one yet.
+    default_timezone: str = "UTC"
+    # After downtime, check-ins that came due at most this long ago are still sent.
+    schedule_grace_seconds: int = 2 * 3600
 
     def __repr__(self) -> str:  # never let the token reach a log or a traceback
         return f"Settings(api={self.telegram_api_url!r}, db={str(self.database_path)!r})"
@@ -112,4 +118,12 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = No
         log_level=level,
         tick_seconds=_positive_float(merged, "TICK_SECONDS", 20.0),
         send_rate=_positive_float(merged, "SEND_RATE", 30.0),
+        default_timezone=_timezone(merged.get("DEFAULT_TIMEZONE", "").strip() or "UTC"),
+        schedule_grace_seconds=int(_positive_float(merged, "SCHEDULE_GRACE_MINUTES", 120.0) * 60),
     )
+
+
+def _timezone(name: str) -> str:
+    if zone_or_none(name) is None:
+        raise ConfigError(f"DEFAULT_TIMEZONE {name!r} is not an IANA zone (e.g. Europe/Berlin).")
+    return name

@@ -5,9 +5,9 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from bot import invite_codes
+from bot import invite_codes, scheduling
 from bot.models import Couple, Outgoing, Person
-from bot.storage import couples, invites, outbox, rounds, users
+from bot.storage import couples, invites, outbox, rounds, schedules, users
 from bot.storage.db import Database
 from bot.texts import t
 
@@ -104,6 +104,7 @@ async def join(db: Database, person: Person, typed_code: str, now: int) -> JoinR
             ),
             now,
         )
+        await scheduling.offer_default(conn, couple, now)
         return JoinResult(JoinOutcome.PAIRED, couple)
 
 
@@ -129,6 +130,7 @@ async def unpair(db: Database, user_id: int, couple_id: int, now: int) -> Couple
             return None
         await couples.end(conn, couple_id, user_id, now)
         await rounds.cancel_open(conn, couple_id, now)
+        await schedules.delete(conn, couple_id)
         me, partner = (couple.a, couple.b) if couple.a.id == user_id else (couple.b, couple.a)
         await outbox.enqueue(
             conn,

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import checkins, errors, fallback, groups, membership, pairing, start
+from handlers import (
+    checkins,
+    errors,
+    fallback,
+    groups,
+    membership,
+    pairing,
+    schedules,
+    start,
+)
 
 
 def register_handlers(app: Application) -> None:
@@ -15,6 +24,7 @@ def register_handlers(app: Application) -> None:
     # 3. Commands and buttons of each feature, private chats only.
     start.register(app)
     pairing.register(app)
+    schedules.register(app)
     # 4. Check-ins after the commands: they take every other private text and media message.
     checkins.register(app)
     # 5. Last: whatever nobody else took gets a hint (unknown command, text, media, old button).

@@ -192,3 +192,20 @@ def _zones_by_lower() -> dict[str, str]:
     if not _ZONES:
         _ZONES.update({name.lower(): name for name in available_timezones()})
     return _ZONES
+
+
+_PAUSE_RE = re.compile(r"^(\d{1,3})\s*(d|day|days|w|week|weeks)$")
+
+
+def parse_pause(text: str, today: date) -> date | None:
+    """'2026-12-24', '3 days', '2w' to the day check-ins come back; None when unreadable."""
+    typed = text.strip().lower()
+    try:
+        day = date.fromisoformat(typed)
+    except ValueError:
+        match = _PAUSE_RE.match(typed)
+        if not match:
+            return None
+        count = int(match.group(1)) * (7 if match.group(2).startswith("w") else 1)
+        day = today + timedelta(days=count)
+    return day if today < day <= today + timedelta(days=366) else None

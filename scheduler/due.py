@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from bot import checkins
+from bot import checkins, scheduling
+from bot.config import Settings
 from bot.storage import invites
 from bot.storage.db import Database
 from scheduler.clock import Clock
@@ -16,9 +17,14 @@ KEEP_EXPIRED_INVITES = 7 * 24 * 3600
 KEEP_JOIN_FAILURES = 24 * 3600
 
 
-async def run_due(db: Database, clock: Clock) -> None:
+async def run_due(db: Database, clock: Clock, settings: Settings) -> None:
     """Do everything that has come due by now; safe to run twice or after any downtime."""
     now = clock.timestamp()
+    opened = await scheduling.run_due(
+        db, now, settings.schedule_grace_seconds, settings.default_timezone
+    )
+    if opened["late"]:
+        log.info("skipped %s check-ins that came due during downtime", opened["late"])
     await checkins.remind_due(db, now)
     await checkins.close_due(db, now)
     async with db.transaction() as conn:

@@ -7,14 +7,14 @@ from datetime import timedelta
 
 from testing.clock import MovableClock
 from testing.fake_telegram import FakeTelegram, FakeUser
-from testing.journeys import pair
+from testing.journeys import PROMPT, pair
 from testing.runner import BotRunner
 
 
 async def start_checkin(ana: FakeUser, ben: FakeUser) -> None:
     await ana.send("/checkin")
-    await ana.wait_for("Check-in")
-    await ben.wait_for("Check-in")
+    await ana.wait_for(PROMPT)
+    await ben.wait_for(PROMPT)
 
 
 async def test_a_full_round(fake: FakeTelegram, bot: BotRunner, ana: FakeUser, ben: FakeUser):
@@ -155,8 +155,8 @@ async def test_a_restart_between_the_two_answers(
 async def test_a_reply_to_the_prompt_answers_it(bot: BotRunner, ana: FakeUser, ben: FakeUser):
     await pair(ana, ben)
     await ana.send("/checkin")
-    prompt = await ana.wait_for("Check-in")
-    await ben.wait_for("Check-in")
+    prompt = await ana.wait_for(PROMPT)
+    await ben.wait_for(PROMPT)
     await ana.send("in reply", reply_to=prompt)
     await ana.wait_for("stays private")
 

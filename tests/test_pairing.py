@@ -38,7 +38,9 @@ async def test_join_pairs_both_and_queues_one_notice_for_the_inviter(db: Databas
     assert result.couple is not None and {result.couple.a.id, result.couple.b.id} == {101, 202}
     assert await pairing.current_couple(db, ANA.id) == result.couple
     notices = await pending(db)
-    assert len(notices) == 1 and notices[0][0] == ANA.id and "Ben" in notices[0][1]
+    to_ana = [text for chat, text in notices if chat == ANA.id]
+    assert len(to_ana) == 2 and "Ben joined you" in to_ana[0]
+    assert all("schedule" in text for chat, text in notices if chat == BEN.id)
 
 
 async def test_codes_are_single_use(db: Database) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiosqlite import Connection
 
 from bot.models import Couple, Person
-from bot.storage.db import fetch_all
+from bot.storage.db import fetch_all, fetch_one
 
 
 async def active_for(conn: Connection, user_id: int) -> Couple | None:
@@ -39,6 +39,13 @@ async def get(conn: Connection, couple_id: int) -> Couple | None:
         (couple_id,),
     )
     return _couple(list(rows))
+
+
+async def is_active(conn: Connection, couple_id: int) -> bool:
+    row = await fetch_one(
+        conn, "SELECT 1 FROM couples WHERE id = ? AND ended_at IS NULL", (couple_id,)
+    )
+    return row is not None
 
 
 def _couple(rows: list) -> Couple | None:

@@ -117,3 +117,8 @@ async def mark_timezone_asked(conn: Connection, user_id: int) -> bool:
         "UPDATE users SET timezone_asked = 1 WHERE id = ? AND timezone_asked = 0", (user_id,)
     )
     return cur.rowcount > 0
+
+
+async def delete(conn: Connection, couple_id: int) -> None:
+    """The couple ended: no more check-ins for it."""
+    await conn.execute("DELETE FROM schedules WHERE couple_id = ?", (couple_id,))

@@ -1,0 +1,313 @@
+"""Couples' check-in schedules: set, paused, skipped, and turned into rounds when due.
+
+A schedule is days + a wall-clock time. Each partner gets the prompt at that time in their own
+zone; the round opens at the earlier of the two moments and is one round for both. The next
+due slot is a row in the database, so the tick finds it again after any restart.
+"""
+
+from __future__ import annotations
+
+import enum
+import random
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from aiosqlite import Connection
+
+from bot import checkins
+from bot.models import Button, Couple, Outgoing, Person
+from bot.schedule_rules import (
+    DAY_NAMES,
+    EVERY_DAY,
+    WEEKDAYS,
+    Schedule,
+    local_instant,
+    next_slot,
+    zone_or_none,
+)
+from bot.storage import couples, outbox, rounds, schedules
+from bot.storage.db import Database
+from bot.texts import t
+
+DEFAULT_SCHEDULE = Schedule(EVERY_DAY, time(20, 0))
+FOREVER = 253_402_300_799  # 9999-12-31: "paused until resumed"
+DUE_BATCH = 100
+
+
+class Outcome(enum.Enum):
+    SAVED = "saved"
+    NOT_PAIRED = "not_paired"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What /schedule shows a person."""
+
+    schedule: Schedule | None
+    paused_until: int | None
+    skip_next: bool
+    next_for_me: datetime | None  # in my zone
+    zone: str
+
+
+def _zone(name: str | None, default: str) -> ZoneInfo:
+    return zone_or_none(name or default) or ZoneInfo("UTC")
+
+
+async def _zones(conn: Connection, couple: Couple, default: str) -> dict[int, ZoneInfo]:
+    zones = {}
+    for person in (couple.a, couple.b):
+        name, _ = await schedules.timezone_of(conn, person.id)
+        zones[person.id] = _zone(name, default)
+    return zones
+
+
+def _row_schedule(row: schedules.ScheduleRow) -> Schedule:
+    hours, minutes = row.local_time.split(":")
+    return Schedule(row.days, time(int(hours), int(minutes)))
+
+
+async def reschedule(conn: Connection, couple: Couple, now: int, default_zone: str) -> None:
+    """Recompute the couple's next slot from now (after any change to schedule, zone or pause)."""
+    row = await schedules.get(conn, couple.id)
+    if row is None:
+        return
+    schedule = _row_schedule(row)
+    zones = await _zones(conn, couple, default_zone)
+    after = datetime.fromtimestamp(now, UTC)
+    found = next_slot(schedule, list(zones.values()), after)
+    while found is not None and await schedules.slot_taken(conn, couple.id, found[0].isoformat()):
+        found = next_slot(schedule, list(zones.values()), found[1], found[0] + timedelta(days=1))
+    if found is None:
+        await schedules.set_next(conn, couple.id, None, None)
+    else:
+        await schedules.set_next(conn, couple.id, found[0].isoformat(), int(found[1].timestamp()))
+
+
+async def set_schedule(
+    db: Database, user_id: int, schedule: Schedule, now: int, default_zone: str
+) -> Outcome:
+    """Either partner sets the days and time; the other is told."""
+    async with db.transaction() as conn:
+        couple = await couples.active_for(conn, user_id)
+        if couple is None:
+            return Outcome.NOT_PAIRED
+        await schedules.save(conn, couple.id, schedule.days, schedule.at.strftime("%H:%M"), now)
+        await reschedule(conn, couple, now, default_zone)
+        me, partner = couple.member(user_id), couple.partner_of(user_id)
+        text = t(
+            "schedule.partner_changed",
+            partner.language,
+            partner=me.first_name,
+            summary=describe(schedule, partner.language),
+        )
+        key = f"schedule:{couple.id}:{partner.id}:{now}:{schedule.days}:{schedule.at}"
+        await outbox.enqueue(conn, Outgoing(partner.id, key, text), now)
+        for person in (me, partner):
+            await ask_timezone_once(conn, person, now)
+    return Outcome.SAVED
+
+
+async def offer_default(conn: Connection, couple: Couple, now: int) -> None:
+    """Right after pairing: offer both the default schedule (caller's transaction)."""
+    for person in (couple.a, couple.b):
+        buttons = (
+            (Button(t("schedule.accept_default", person.language), f"v1:sch:def:{couple.id}"),),
+            (Button(t("schedule.choose", person.language), f"v1:sch:d:{EVERY_DAY}"),),
+        )
+        text = t("schedule.offer", person.language)
+        key = f"offer:{couple.id}:{person.id}"
+        await outbox.enqueue(conn, Outgoing(person.id, key, text, buttons), now)
+
+
+async def accept_default(
+    db: Database, user_id: int, couple_id: int, now: int, default_zone: str
+) -> Outcome:
+    """The offer's button: only for that couple, and only while they have no schedule yet."""
+    async with db.read() as conn:
+        couple = await couples.active_for(conn, user_id)
+        existing = await schedules.get(conn, couple.id) if couple else None
+    if couple is None or couple.id != couple_id:
+        return Outcome.NOT_PAIRED
+    if existing is not None:
+        return Outcome.UNCHANGED  # the partner chose already; the button is stale
+    return await set_schedule(db, user_id, DEFAULT_SCHEDULE, now, default_zone)
+
+
+async def ask_timezone_once(conn: Connection, person: Person, now: int) -> None:
+    zone, _ = await schedules.timezone_of(conn, person.id)
+    if zone is None and await schedules.mark_timezone_asked(conn, person.id):
+        text = t("timezone.ask", person.language)
+        await outbox.enqueue(conn, Outgoing(person.id, f"tz-ask:{person.id}", text), now)
+
+
+async def set_timezone(db: Database, user_id: int, zone: str, now: int, default_zone: str) -> None:
+    async with db.transaction() as conn:
+        await schedules.set_timezone(conn, user_id, zone, now)
+        couple = await couples.active_for(conn, user_id)
+        if couple is not None:
+            await reschedule(conn, couple, now, default_zone)
+
+
+async def timezone_of(db: Database, user_id: int) -> str | None:
+    async with db.read() as conn:
+        zone, _ = await schedules.timezone_of(conn, user_id)
+    return zone
+
+
+async def overview(db: Database, user_id: int, default_zone: str) -> Overview | None:
+    async with db.read() as conn:
+        couple = await couples.active_for(conn, user_id)
+        if couple is None:
+            return None
+        row = await schedules.get(conn, couple.id)
+        zones = await _zones(conn, couple, default_zone)
+    zone = zones[user_id]
+    if row is None:
+        return Overview(None, None, False, None, zone.key)
+    schedule = _row_schedule(row)
+    mine = None
+    if row.next_slot is not None:
+        mine = local_instant(date.fromisoformat(row.next_slot), schedule.at, zone).astimezone(zone)
+    return Overview(schedule, row.paused_until, row.skip_next, mine, zone.key)
+
+
+class PauseOutcome(enum.Enum):
+    PAUSED = "paused"
+    RESUMED = "resumed"
+    SKIPPING = "skipping"
+    NOT_PAIRED = "not_paired"
+    NO_SCHEDULE = "no_schedule"
+    NOT_PAUSED = "not_paused"
+
+
+async def pause(
+    db: Database, user_id: int, until: date | None, now: int, default_zone: str
+) -> PauseOutcome:
+    """Pause until the start of a day in the person's zone (or until resumed); partner told."""
+    moment = FOREVER
+    if until is not None:
+        zone = _zone(await timezone_of(db, user_id), default_zone)
+        moment = int(local_instant(until, time(0, 0), zone).timestamp())
+    return await _change_pause(db, user_id, now, "pause", moment)
+
+
+async def resume(db: Database, user_id: int, now: int) -> PauseOutcome:
+    return await _change_pause(db, user_id, now, "resume", None)
+
+
+async def skip_next(db: Database, user_id: int, now: int) -> PauseOutcome:
+    return await _change_pause(db, user_id, now, "skip", None)
+
+
+async def _change_pause(
+    db: Database, user_id: int, now: int, action: str, until: int | None
+) -> PauseOutcome:
+    async with db.transaction() as conn:
+        couple = await couples.active_for(conn, user_id)
+        if couple is None:
+            return PauseOutcome.NOT_PAIRED
+        row = await schedules.get(conn, couple.id)
+        if row is None or row.days == 0:
+            return PauseOutcome.NO_SCHEDULE
+        me, partner = couple.member(user_id), couple.partner_of(user_id)
+        if action == "pause":
+            await schedules.set_pause(conn, couple.id, until)
+            outcome, key = PauseOutcome.PAUSED, "pause.partner_paused"
+        elif action == "resume":
+            if row.paused_until is None and not row.skip_next:
+                return PauseOutcome.NOT_PAUSED
+            await schedules.set_pause(conn, couple.id, None)
+            await schedules.set_skip_next(conn, couple.id, False)
+            outcome, key = PauseOutcome.RESUMED, "pause.partner_resumed"
+        else:
+            await schedules.set_skip_next(conn, couple.id, True)
+            outcome, key = PauseOutcome.SKIPPING, "pause.partner_skipped"
+        text = t(key, partner.language, partner=me.first_name)
+        await outbox.enqueue(
+            conn, Outgoing(partner.id, f"{action}:{couple.id}:{partner.id}:{now}", text), now
+        )
+        return outcome
+
+
+async def run_due(
+    db: Database, now: int, grace: int, default_zone: str, rng: random.Random | None = None
+) -> dict[str, int]:
+    """Open the rounds whose slot has come; skip (and record) what came due too long ago."""
+    counts = {"opened": 0, "late": 0, "paused": 0, "skipped": 0}
+    while True:
+        async with db.transaction() as conn:
+            due = await schedules.due(conn, now, DUE_BATCH)
+            for row in due:
+                outcome = await _run_slot(conn, row, now, grace, default_zone, rng)
+                if outcome:
+                    counts[outcome] += 1
+        if len(due) < DUE_BATCH:
+            return counts
+
+
+async def _run_slot(
+    conn: Connection,
+    row: schedules.ScheduleRow,
+    now: int,
+    grace: int,
+    default_zone: str,
+    rng: random.Random | None,
+) -> str | None:
+    couple = await couples.get(conn, row.couple_id)
+    assert row.next_slot is not None and row.next_due_at is not None
+    slot = date.fromisoformat(row.next_slot)
+    schedule = _row_schedule(row)
+    outcome: str | None = None
+    if couple is None or not await couples.is_active(conn, row.couple_id):
+        await schedules.set_next(conn, row.couple_id, None, None)
+        return None
+    zones = await _zones(conn, couple, default_zone)
+    if not await schedules.slot_taken(conn, couple.id, row.next_slot):
+        if now - row.next_due_at > grace:
+            outcome = "late"  # the bot was down: no burst of stale prompts
+        elif row.paused_until is not None and row.paused_until > now:
+            outcome = "paused"
+        elif row.skip_next:
+            outcome = "skipped"
+            await schedules.set_skip_next(conn, couple.id, False)
+        if outcome is not None:
+            await schedules.record_skip(conn, couple.id, row.next_slot, outcome, now)
+        else:
+            deliver_at = {
+                pid: int(local_instant(slot, schedule.at, zone).timestamp())
+                for pid, zone in zones.items()
+            }
+            current = await rounds.open_for(conn, couple.id)
+            if current is not None:
+                await checkins.close_round(conn, current, now, "checkin.closed")
+            await checkins.open_round(
+                conn, couple, now, rng, deliver_at=deliver_at, slot=row.next_slot
+            )
+            outcome = "opened"
+    if row.paused_until is not None and row.paused_until <= now:
+        await schedules.set_pause(conn, couple.id, None)  # a dated pause is over
+    after = datetime.fromtimestamp(row.next_due_at, UTC)
+    found = next_slot(schedule, list(zones.values()), after, slot + timedelta(days=1))
+    if found is None:
+        await schedules.set_next(conn, couple.id, None, None)
+    else:
+        await schedules.set_next(conn, couple.id, found[0].isoformat(), int(found[1].timestamp()))
+    return outcome
+
+
+def describe(schedule: Schedule, language: str) -> str:
+    """'every day at 20:00', 'Mon, Wed, Fri at 08:30', or 'off'."""
+    if schedule.off:
+        return t("schedule.off_summary", language)
+    at = schedule.at.strftime("%H:%M")
+    if schedule.days == EVERY_DAY:
+        return t("schedule.every_day", language, time=at)
+    if schedule.days == WEEKDAYS:
+        return t("schedule.weekdays", language, time=at)
+    names = [
+        t(f"days.{name}", language) for i, name in enumerate(DAY_NAMES) if schedule.days >> i & 1
+    ]
+    return t("schedule.on_days", language, days=", ".join(names), time=at)
