@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 from bot import invite_codes, pairing
 from bot.models import Person
 from bot.pairing import INVITE_TTL, JoinOutcome
-from bot.storage import outbox
 from bot.storage.db import Database
 
 ANA = Person(101, "Ana")
@@ -26,9 +25,14 @@ async def invite(db: Database, who: Person = ANA, now: int = NOW) -> str:
 
 
 async def pending(db: Database) -> list[tuple[int, str]]:
-    async with db.read() as conn:
-        rows = await outbox.ready(conn, NOW + 10 * INVITE_TTL, 100)
-    return [(r.chat_id, r.text) for r in rows]
+    """Every queued message, in order (ready() would give only the first per chat)."""
+    async with (
+        db.read() as conn,
+        conn.execute(
+            "SELECT chat_id, text FROM outbox WHERE status = 'pending' ORDER BY id"
+        ) as cur,
+    ):
+        return [(r[0], r[1]) for r in await cur.fetchall()]
 
 
 async def test_join_pairs_both_and_queues_one_notice_for_the_inviter(db: Database) -> None:
