@@ -1,0 +1,270 @@
+"""Schedules: parsing, zones, DST, and due slots turned into rounds exactly once."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot import checkins, pairing, scheduling
+from bot.models import Person
+from bot.schedule_rules import (
+    EVERY_DAY,
+    WEEKDAYS,
+    Schedule,
+    local_instant,
+    next_slot,
+    parse_pause,
+    parse_schedule,
+    resolve_zone,
+)
+from bot.storage.db import Database
+
+ANA = Person(101, "Ana")
+BEN = Person(202, "Ben")
+HOUR = 3600
+GRACE = 2 * HOUR
+BERLIN, NEW_YORK = ZoneInfo("Europe/Berlin"), ZoneInfo("America/New_York")
+
+
+def ts(text: str) -> int:
+    return int(datetime.fromisoformat(text).timestamp())
+
+
+@pytest.mark.parametrize(
+    ("typed", "days", "at"),
+    [
+        ("daily 21:00", EVERY_DAY, time(21, 0)),
+        ("mon wed fri 8:30pm", 0b10101, time(20, 30)),
+        ("Mon, Wed, Fri 8:30 pm", 0b10101, time(20, 30)),
+        ("weekdays 20:00", WEEKDAYS, time(20, 0)),
+        ("weekends 9am", 0b1100000, time(9, 0)),
+        ("7.45", EVERY_DAY, time(7, 45)),
+        ("tuesday 12pm", 0b10, time(12, 0)),
+        ("off", 0, time(20, 0)),
+    ],
+)
+def test_schedules_read_as_people_write_them(typed: str, days: int, at: time) -> None:
+    assert parse_schedule(typed) == Schedule(days, at)
+
+
+@pytest.mark.parametrize("typed", ["", "daily", "someday 20:00", "daily 25:00", "13pm", "x"])
+def test_unreadable_schedules(typed: str) -> None:
+    assert parse_schedule(typed) is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "zone"),
+    [
+        ("Europe/Berlin", "Europe/Berlin"),
+        ("europe/berlin", "Europe/Berlin"),
+        ("Berlin", "Europe/Berlin"),
+        ("london", "Europe/London"),
+        ("New York", "America/New_York"),
+        ("tokyo", "Asia/Tokyo"),
+        ("UTC+2", "Etc/GMT-2"),
+        ("utc-5", "Etc/GMT+5"),
+        ("GMT", "UTC"),
+        ("+0", "UTC"),
+        ("Atlantis", None),
+        ("UTC+5:30", None),
+        ("UTC+20", None),
+    ],
+)
+def test_zones_from_names_cities_and_offsets(typed: str, zone: str | None) -> None:
+    assert resolve_zone(typed) == zone
+
+
+def test_a_time_that_does_not_exist_moves_to_the_next_valid_minute() -> None:
+    # Berlin springs forward at 02:00 on 29 March 2026: 02:30 never happens.
+    moment = local_instant(date(2026, 3, 29), time(2, 30), BERLIN)
+    assert moment == datetime(2026, 3, 29, 1, 0, tzinfo=UTC)  # 03:00 local, summer time
+    assert moment.astimezone(BERLIN).strftime("%H:%M") == "03:00"
+
+
+def test_a_time_that_happens_twice_is_used_once() -> None:
+    # Berlin falls back at 03:00 on 25 October 2026: 02:30 happens twice; the first counts.
+    moment = local_instant(date(2026, 10, 25), time(2, 30), BERLIN)
+    assert moment == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+
+
+def test_eight_pm_stays_eight_pm_across_dst() -> None:
+    before = local_instant(date(2026, 3, 28), time(20, 0), BERLIN)
+    after = local_instant(date(2026, 3, 29), time(20, 0), BERLIN)
+    assert after - before == timedelta(hours=23)
+    assert after.astimezone(BERLIN).hour == before.astimezone(BERLIN).hour == 20
+
+
+def test_the_next_slot_opens_at_the_earlier_partners_time() -> None:
+    after = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
+    day, opens, instants = next_slot(Schedule(EVERY_DAY, time(20, 0)), [BERLIN, NEW_YORK], after)
+    assert day == date(2026, 1, 10)
+    assert opens == datetime(2026, 1, 10, 19, 0, tzinfo=UTC)  # 20:00 in Berlin
+    assert instants[1] == datetime(2026, 1, 11, 1, 0, tzinfo=UTC)  # 20:00 in New York
+
+
+def test_pauses_read_dates_and_spans() -> None:
+    today = date(2026, 11, 24)
+    assert parse_pause("2026-12-24", today) == date(2026, 12, 24)
+    assert parse_pause("3 days", today) == date(2026, 11, 27)
+    assert parse_pause("2w", today) == date(2026, 12, 8)
+    assert parse_pause("2020-01-01", today) is None
+    assert parse_pause("soon", today) is None
+
+
+async def couple(db: Database, now: int) -> None:
+    code = (await pairing.create_invite(db, ANA, now)).code
+    await pairing.join(db, BEN, code, now)
+
+
+async def rounds_of(db: Database) -> list[tuple]:
+    async with (
+        db.read() as conn,
+        conn.execute("SELECT id, slot, status FROM rounds ORDER BY id") as cur,
+    ):
+        return [tuple(r) for r in await cur.fetchall()]
+
+
+async def prompt_times(db: Database, round_id: int) -> dict[int, int]:
+    async with (
+        db.read() as conn,
+        conn.execute(
+            "SELECT chat_id, due_at FROM outbox WHERE dedupe_key LIKE ?", (f"prompt:{round_id}:%",)
+        ) as cur,
+    ):
+        return {r[0]: r[1] for r in await cur.fetchall()}
+
+
+async def skipped(db: Database) -> list[tuple]:
+    async with (
+        db.read() as conn,
+        conn.execute("SELECT slot, reason FROM skipped_slots ORDER BY slot") as cur,
+    ):
+        return [tuple(r) for r in await cur.fetchall()]
+
+
+async def test_each_partner_gets_the_prompt_at_their_own_local_time(db: Database) -> None:
+    start = ts("2026-01-10T12:00:00+00:00")
+    await couple(db, start)
+    await scheduling.set_timezone(db, ANA.id, "Europe/Berlin", start, "UTC")
+    await scheduling.set_timezone(db, BEN.id, "America/New_York", start, "UTC")
+    daily = Schedule(EVERY_DAY, time(20, 0))
+    assert (
+        await scheduling.set_schedule(db, ANA.id, daily, start, "UTC") is scheduling.Outcome.SAVED
+    )
+
+    assert (await scheduling.run_due(db, ts("2026-01-10T18:59:00+00:00"), GRACE, "UTC"))[
+        "opened"
+    ] == 0
+    opened_at = ts("2026-01-10T19:00:30+00:00")
+    assert (await scheduling.run_due(db, opened_at, GRACE, "UTC"))["opened"] == 1
+    assert (await scheduling.run_due(db, opened_at + 60, GRACE, "UTC"))["opened"] == 0
+    [(round_id, slot, status)] = await rounds_of(db)
+    assert (slot, status) == ("2026-01-10", "open")
+    times = await prompt_times(db, round_id)
+    assert times[ANA.id] == opened_at  # Berlin's 20:00 has come
+    assert times[BEN.id] == ts("2026-01-11T01:00:00+00:00")  # New York's 20:00
+
+    # Ben cannot answer before his prompt reaches him.
+    early = await checkins.answer(db, BEN, "early", 1, opened_at + 60)
+    assert early.outcome is checkins.AnswerOutcome.NO_ROUND
+
+    # The next day's round closes the open one: one round per slot, always.
+    await scheduling.run_due(db, ts("2026-01-11T19:00:00+00:00"), GRACE, "UTC")
+    assert [(s, st) for _, s, st in await rounds_of(db)] == [
+        ("2026-01-10", "expired"),
+        ("2026-01-11", "open"),
+    ]
+
+
+async def test_after_downtime_only_slots_within_the_grace_window_are_sent(db: Database) -> None:
+    start = ts("2026-02-01T08:00:00+00:00")
+    await couple(db, start)
+    await scheduling.set_schedule(db, ANA.id, Schedule(EVERY_DAY, time(20, 0)), start, "UTC")
+    # Down from before 20:00 until 21:30: 1.5 h late, within 2 h: sent.
+    await scheduling.run_due(db, ts("2026-02-01T21:30:00+00:00"), GRACE, "UTC")
+    # Down for two days until 22:30 on the 3rd: both missed slots recorded, nothing sent.
+    counts = await scheduling.run_due(db, ts("2026-02-03T22:30:00+00:00"), GRACE, "UTC")
+    assert counts == {"opened": 0, "late": 2, "paused": 0, "skipped": 0}
+    assert [s for _, s, _ in await rounds_of(db)] == ["2026-02-01"]
+    assert await skipped(db) == [("2026-02-02", "late"), ("2026-02-03", "late")]
+
+
+async def test_pause_resume_and_skip(db: Database) -> None:
+    start = ts("2026-03-01T08:00:00+00:00")
+    await couple(db, start)
+    assert await scheduling.pause(db, ANA.id, None, start, "UTC") is (
+        scheduling.PauseOutcome.NO_SCHEDULE
+    )
+    await scheduling.set_schedule(db, ANA.id, Schedule(EVERY_DAY, time(20, 0)), start, "UTC")
+    await scheduling.pause(db, ANA.id, date(2026, 3, 3), start, "UTC")
+    await scheduling.run_due(db, ts("2026-03-01T20:00:00+00:00"), GRACE, "UTC")
+    await scheduling.run_due(db, ts("2026-03-02T20:00:00+00:00"), GRACE, "UTC")
+    await scheduling.run_due(db, ts("2026-03-03T20:00:00+00:00"), GRACE, "UTC")  # pause over
+    assert await scheduling.skip_next(db, BEN.id, start) is scheduling.PauseOutcome.SKIPPING
+    await scheduling.run_due(db, ts("2026-03-04T20:00:00+00:00"), GRACE, "UTC")
+    await scheduling.run_due(db, ts("2026-03-05T20:00:00+00:00"), GRACE, "UTC")
+    assert [s for _, s, _ in await rounds_of(db)] == ["2026-03-03", "2026-03-05"]
+    assert await skipped(db) == [
+        ("2026-03-01", "paused"),
+        ("2026-03-02", "paused"),
+        ("2026-03-04", "skipped"),
+    ]
+    await scheduling.pause(db, ANA.id, None, start, "UTC")
+    assert await scheduling.resume(db, BEN.id, start) is scheduling.PauseOutcome.RESUMED
+    assert await scheduling.resume(db, BEN.id, start) is scheduling.PauseOutcome.NOT_PAUSED
+
+
+async def test_dst_days_send_once_at_a_real_local_time(db: Database) -> None:
+    start = ts("2026-03-27T12:00:00+00:00")
+    await couple(db, start)
+    for person in (ANA, BEN):
+        await scheduling.set_timezone(db, person.id, "Europe/Berlin", start, "UTC")
+    await scheduling.set_schedule(db, ANA.id, Schedule(EVERY_DAY, time(2, 30)), start, "UTC")
+    # Step through the spring-forward night minute by minute: one round, at 03:00 local.
+    moment = ts("2026-03-29T00:00:00+00:00")
+    while moment < ts("2026-03-29T03:00:00+00:00"):
+        await scheduling.run_due(db, moment, GRACE, "UTC")
+        moment += 60
+    slots = [(rid, s) for rid, s, _ in await rounds_of(db) if s == "2026-03-29"]
+    assert len(slots) == 1
+    assert set((await prompt_times(db, slots[0][0])).values()) == {ts("2026-03-29T01:00:00+00:00")}
+    # The fall-back night: 02:30 happens twice, the check-in comes once.
+    moment = ts("2026-10-24T23:00:00+00:00")
+    while moment < ts("2026-10-25T03:00:00+00:00"):
+        await scheduling.run_due(db, moment, GRACE, "UTC")
+        moment += 60
+    assert len([s for _, s, _ in await rounds_of(db) if s == "2026-10-25"]) == 1
+
+
+async def test_changing_the_schedule_tells_the_partner_and_never_repeats_a_slot(
+    db: Database,
+) -> None:
+    start = ts("2026-04-01T08:00:00+00:00")
+    await couple(db, start)
+    await scheduling.set_schedule(db, ANA.id, Schedule(EVERY_DAY, time(20, 0)), start, "UTC")
+    await scheduling.run_due(db, ts("2026-04-01T20:00:00+00:00"), GRACE, "UTC")
+    # Moved to 21:00 after today's round: today is not sent again.
+    later = ts("2026-04-01T20:30:00+00:00")
+    await scheduling.set_schedule(db, BEN.id, Schedule(EVERY_DAY, time(21, 0)), later, "UTC")
+    await scheduling.run_due(db, ts("2026-04-01T21:00:00+00:00"), GRACE, "UTC")
+    await scheduling.run_due(db, ts("2026-04-02T21:00:00+00:00"), GRACE, "UTC")
+    assert [s for _, s, _ in await rounds_of(db)] == ["2026-04-01", "2026-04-02"]
+    async with (
+        db.read() as conn,
+        conn.execute(
+            "SELECT chat_id FROM outbox WHERE dedupe_key LIKE 'schedule:%' ORDER BY id"
+        ) as cur,
+    ):
+        assert [r[0] for r in await cur.fetchall()] == [BEN.id, ANA.id]
+
+
+async def test_unpairing_stops_the_schedule(db: Database) -> None:
+    start = ts("2026-05-01T08:00:00+00:00")
+    await couple(db, start)
+    await scheduling.set_schedule(db, ANA.id, Schedule(EVERY_DAY, time(20, 0)), start, "UTC")
+    current = await pairing.current_couple(db, ANA.id)
+    await pairing.unpair(db, ANA.id, current.id, start)
+    await scheduling.run_due(db, ts("2026-05-01T20:00:00+00:00"), GRACE, "UTC")
+    assert await rounds_of(db) == []
