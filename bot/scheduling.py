@@ -26,7 +26,7 @@ from bot.schedule_rules import (
     next_slot,
     zone_or_none,
 )
-from bot.storage import couples, outbox, rounds, schedules
+from bot.storage import couples, outbox, rounds, schedules, users
 from bot.storage.db import Database
 from bot.texts import t
 
@@ -143,10 +143,13 @@ async def ask_timezone_once(conn: Connection, person: Person, now: int) -> None:
         await outbox.enqueue(conn, Outgoing(person.id, f"tz-ask:{person.id}", text), now)
 
 
-async def set_timezone(db: Database, user_id: int, zone: str, now: int, default_zone: str) -> None:
+async def set_timezone(
+    db: Database, person: Person, zone: str, now: int, default_zone: str
+) -> None:
     async with db.transaction() as conn:
-        await schedules.set_timezone(conn, user_id, zone, now)
-        couple = await couples.active_for(conn, user_id)
+        await users.upsert(conn, person, now)  # someone who only ever sent /timezone
+        await schedules.set_timezone(conn, person.id, zone, now)
+        couple = await couples.active_for(conn, person.id)
         if couple is not None:
             await reschedule(conn, couple, now, default_zone)
 

@@ -218,7 +218,7 @@ async def _set_zone(update: Update, context: SteadyContext, zone: str) -> None:
     me = person(update.effective_user)
     services = context.services
     await scheduling.set_timezone(
-        services.database, me.id, zone, services.now(), services.settings.default_timezone
+        services.database, me, zone, services.now(), services.settings.default_timezone
     )
     local_now = services.clock.now().astimezone(zone_or_none(zone)).strftime("%H:%M")
     await reply(update, t("timezone.saved", me.language, zone=zone, now=local_now))

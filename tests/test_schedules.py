@@ -147,8 +147,8 @@ async def skipped(db: Database) -> list[tuple]:
 async def test_each_partner_gets_the_prompt_at_their_own_local_time(db: Database) -> None:
     start = ts("2026-01-10T12:00:00+00:00")
     await couple(db, start)
-    await scheduling.set_timezone(db, ANA.id, "Europe/Berlin", start, "UTC")
-    await scheduling.set_timezone(db, BEN.id, "America/New_York", start, "UTC")
+    await scheduling.set_timezone(db, ANA, "Europe/Berlin", start, "UTC")
+    await scheduling.set_timezone(db, BEN, "America/New_York", start, "UTC")
     daily = Schedule(EVERY_DAY, time(20, 0))
     assert (
         await scheduling.set_schedule(db, ANA.id, daily, start, "UTC") is scheduling.Outcome.SAVED
@@ -220,7 +220,7 @@ async def test_dst_days_send_once_at_a_real_local_time(db: Database) -> None:
     start = ts("2026-03-27T12:00:00+00:00")
     await couple(db, start)
     for person in (ANA, BEN):
-        await scheduling.set_timezone(db, person.id, "Europe/Berlin", start, "UTC")
+        await scheduling.set_timezone(db, person, "Europe/Berlin", start, "UTC")
     await scheduling.set_schedule(db, ANA.id, Schedule(EVERY_DAY, time(2, 30)), start, "UTC")
     # Step through the spring-forward night minute by minute: one round, at 03:00 local.
     moment = ts("2026-03-29T00:00:00+00:00")
