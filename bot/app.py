@@ -76,8 +76,12 @@ async def _post_init(app: Application) -> None:
         await app.bot.set_my_commands([BotCommand(c, t(f"commands.{c}")) for c in MENU])
     except TelegramError as exc:
         log.warning("could not set the command menu (%s); continuing", type(exc).__name__)
-    services.delivery = Delivery(app.bot, services.db, services.clock, services.settings.send_rate)
-    services.delivery.start()
+    settings = services.settings
+    services.delivery = Delivery(
+        app.bot, services.db, services.clock, settings.send_rate,
+        paid_broadcast=settings.paid_broadcast,
+    )  # fmt: skip
+    await services.delivery.start()
     assert app.job_queue is not None
     app.job_queue.run_repeating(
         _tick, interval=services.settings.tick_seconds, first=0, name="steady-tick"

@@ -29,8 +29,10 @@ class Settings:
     log_level: str = "INFO"
     # How often the scheduler's tick asks the database what is due.
     tick_seconds: float = 20.0
-    # Global send rate of the outbox delivery loop (Telegram allows about 30/s).
+    # Global send rate of the outbox delivery loop (Telegram allows about 30/s; up to 1000/s
+    # with paid broadcasts, which Telegram charges Stars for).
     send_rate: float = 30.0
+    paid_broadcast: bool = False
     # The zone used for a partner who has not set one yet.
     default_timezone: str = "UTC"
     # After downtime, check-ins that came due at most this long ago are still sent.
@@ -117,10 +119,32 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = No
         ),
         log_level=level,
         tick_seconds=_positive_float(merged, "TICK_SECONDS", 20.0),
-        send_rate=_positive_float(merged, "SEND_RATE", 30.0),
+        send_rate=_send_rate(merged),
+        paid_broadcast=_flag(merged, "PAID_BROADCAST"),
         default_timezone=_timezone(merged.get("DEFAULT_TIMEZONE", "").strip() or "UTC"),
         schedule_grace_seconds=int(_positive_float(merged, "SCHEDULE_GRACE_MINUTES", 120.0) * 60),
     )
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if raw in {"", "0", "false", "no", "off"}:
+        return False
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    raise ConfigError(f"{name} must be true or false, got {raw!r}.")
+
+
+def _send_rate(env: Mapping[str, str]) -> float:
+    rate = _positive_float(env, "SEND_RATE", 30.0)
+    cap = 1000.0 if _flag(env, "PAID_BROADCAST") else 30.0
+    if rate > cap:
+        raise ConfigError(
+            f"SEND_RATE {rate:g} is above Telegram's limit of {cap:g} messages per second"
+            + ("" if cap > 30 else " (set PAID_BROADCAST=true for up to 1000)")
+            + "."
+        )
+    return rate
 
 
 def _timezone(name: str) -> str:

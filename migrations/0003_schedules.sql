@@ -33,3 +33,6 @@ CREATE UNIQUE INDEX rounds_one_per_slot ON rounds(couple_id, slot) WHERE slot IS
 ALTER TABLE outbox ADD COLUMN due_at INTEGER;
 UPDATE outbox SET due_at = not_before;
 CREATE INDEX outbox_chat_due ON outbox(chat_id, status, due_at, id);
+-- Set while a send is under way: found set at start-up, the send may have reached Telegram
+-- before a crash, so its retry is counted as uncertain (a possible duplicate), not hidden.
+ALTER TABLE outbox ADD COLUMN inflight INTEGER NOT NULL DEFAULT 0;

@@ -28,11 +28,15 @@ MAX_IN_FLIGHT = 16
 class Delivery:
     """Sends pending outbox rows, at most `rate` per second overall and one per second per chat."""
 
-    def __init__(self, bot: Bot, db: Database, clock: Clock, rate: float) -> None:
+    def __init__(
+        self, bot: Bot, db: Database, clock: Clock, rate: float, *, paid_broadcast: bool = False
+    ) -> None:
         self._bot = bot
         self._db = db
         self._clock = clock
         self._interval = 1.0 / rate
+        # Telegram's paid broadcasts lift the global limit (up to 1000/s) for a fee per message.
+        self._paid = paid_broadcast
         self._next_slot = 0.0
         self._last_to_chat: dict[int, float] = {}
         self._in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
@@ -40,7 +44,11 @@ class Delivery:
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
 
-    def start(self) -> None:
+    async def start(self) -> None:
+        async with self._db.transaction() as conn:
+            recovered = await outbox.recover_inflight(conn)
+        if recovered:
+            log.warning("%s sends were cut short by a stop; they are retried", recovered)
         self._task = asyncio.create_task(self._run(), name="steady-delivery")
 
     def wake(self) -> None:
@@ -83,6 +91,10 @@ class Delivery:
             # a chat that had a message under a second ago gets this one on a later pass
             if self._last_to_chat.get(row.chat_id, -PER_CHAT_INTERVAL) + PER_CHAT_INTERVAL <= now
         ]
+        if not due:
+            return False
+        async with self._db.transaction() as conn:
+            await outbox.mark_inflight(conn, [row.id for row in due])
         results = await asyncio.gather(*(self._send_paced(row) for row in due))
         sent = [result for result in results if result is not None]
         if sent:
@@ -96,7 +108,17 @@ class Delivery:
         """(row id, Telegram message id) when sent; None when it was kept for later."""
         async with self._in_flight:
             if self._stopping:
-                return None  # shutting down: it stays pending in the database
+                # Shutting down before it was sent: it stays pending, and certainly unsent.
+                async with self._db.transaction() as conn:
+                    await outbox.retry_later(
+                        conn,
+                        row.id,
+                        self._clock.timestamp(),
+                        "Stopped",
+                        counts=False,
+                        uncertain=False,
+                    )
+                return None
             await self._pace()
             return await self._send(row)
 
@@ -111,7 +133,12 @@ class Delivery:
         self._last_to_chat[row.chat_id] = time.monotonic()
         backoff = min(MAX_BACKOFF, 2 ** min(row.attempts, 9))
         try:
-            message = await self._bot.send_message(row.chat_id, row.text, reply_markup=markup)
+            message = await self._bot.send_message(
+                row.chat_id,
+                row.text,
+                reply_markup=markup,
+                allow_paid_broadcast=True if self._paid else None,
+            )
         except RetryAfter as exc:
             await self._retry(row, _seconds(exc.retry_after), "RetryAfter", counts=False)
         except Forbidden:

@@ -33,6 +33,10 @@ def test_defaults(tmp_path: Path) -> None:
         ({"BOT_TOKEN": TOKEN, "DATABASE_URL": "postgres://x"}, "DATABASE_URL"),
         ({"BOT_TOKEN": TOKEN, "LOG_LEVEL": "loud"}, "LOG_LEVEL"),
         ({"BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": "ftp://x"}, "TELEGRAM_API_URL"),
+        ({"BOT_TOKEN": TOKEN, "SEND_RATE": "100"}, "PAID_BROADCAST=true"),
+        ({"BOT_TOKEN": TOKEN, "SEND_RATE": "1001", "PAID_BROADCAST": "1"}, "limit of 1000"),
+        ({"BOT_TOKEN": TOKEN, "PAID_BROADCAST": "maybe"}, "true or false"),
+        ({"BOT_TOKEN": TOKEN, "DEFAULT_TIMEZONE": "Mars/Base"}, "IANA"),
     ],
 )
 def test_bad_settings_give_one_clear_line(tmp_path: Path, env: dict, message: str) -> None:

@@ -246,6 +246,7 @@ async def test_a_user_who_blocked_the_bot_gets_the_notice_when_back(
 ) -> None:
     await pair(ana, ben)
     await ana.block_bot()
+    await ben.wait_for("can't reach Ana right now")  # told once, gently
     await ben.send("/unpair")
     ask = await ben.wait_for("end your pairing")
     await ben.press(ask, dict(ask.buttons)["Yes, end it"])

@@ -85,11 +85,24 @@ async def mark_sent(conn: Connection, sent: list[tuple[int, int]], now: int) -> 
     await conn.executemany(
         """
         UPDATE outbox SET status = 'sent', sent_at = ?, text = '', attempts = attempts + 1,
-            message_id = ?
+            message_id = ?, inflight = 0
         WHERE id = ?
         """,
         [(now, message_id, row_id) for row_id, message_id in sent],
     )
+
+
+async def mark_inflight(conn: Connection, row_ids: list[int]) -> None:
+    await conn.executemany("UPDATE outbox SET inflight = 1 WHERE id = ?", [(i,) for i in row_ids])
+
+
+async def recover_inflight(conn: Connection) -> int:
+    """Sends cut short by a crash: they may have arrived, so their retry counts as uncertain."""
+    cur = await conn.execute(
+        "UPDATE outbox SET inflight = 0, uncertain = uncertain + 1 "
+        "WHERE inflight = 1 AND status = 'pending'"
+    )
+    return cur.rowcount
 
 
 async def due_at(conn: Connection, dedupe_key: str) -> int | None:
@@ -114,7 +127,7 @@ async def retry_later(
     await conn.execute(
         """
         UPDATE outbox SET not_before = ?, last_error = ?, attempts = attempts + ?,
-            uncertain = uncertain + ?
+            uncertain = uncertain + ?, inflight = 0
         WHERE id = ?
         """,
         (not_before, error, int(counts), int(uncertain), row_id),
@@ -124,7 +137,7 @@ async def retry_later(
 async def mark_failed(conn: Connection, row_id: int, error: str) -> None:
     await conn.execute(
         "UPDATE outbox SET status = 'failed', text = '', last_error = ?, "
-        "attempts = attempts + 1 WHERE id = ?",
+        "attempts = attempts + 1, inflight = 0 WHERE id = ?",
         (error, row_id),
     )
 
