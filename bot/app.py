@@ -45,7 +45,7 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Applica
         .token(settings.bot_token)
         .base_url(settings.bot_base_url)
         .base_file_url(settings.bot_file_url)
-        .request(AiohttpRequest())
+        .request(AiohttpRequest(read_timeout=settings.request_timeout))
         .get_updates_request(AiohttpRequest(pool_size=1))
         .defaults(
             Defaults(

@@ -33,6 +33,8 @@ class Settings:
     # with paid broadcasts, which Telegram charges Stars for).
     send_rate: float = 30.0
     paid_broadcast: bool = False
+    # Seconds to wait for Telegram's answer to a request (long polling adds its own wait).
+    request_timeout: float = 5.0
     # The zone used for a partner who has not set one yet.
     default_timezone: str = "UTC"
     # After downtime, check-ins that came due at most this long ago are still sent.
@@ -121,6 +123,7 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = No
         tick_seconds=_positive_float(merged, "TICK_SECONDS", 20.0),
         send_rate=_send_rate(merged),
         paid_broadcast=_flag(merged, "PAID_BROADCAST"),
+        request_timeout=_positive_float(merged, "REQUEST_TIMEOUT", 5.0),
         default_timezone=_timezone(merged.get("DEFAULT_TIMEZONE", "").strip() or "UTC"),
         schedule_grace_seconds=int(_positive_float(merged, "SCHEDULE_GRACE_MINUTES", 120.0) * 60),
     )

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import deque
 
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
@@ -19,6 +20,7 @@ log = logging.getLogger(__name__)
 
 PER_CHAT_INTERVAL = 1.0  # Telegram: about one message per second to one private chat
 MAX_BACKOFF = 300
+WINDOW = 1.03
 BATCH = 200
 # Sends in flight at once. Each row of a batch is for a different chat (the outbox is FIFO per
 # chat), so this only overlaps network round trips; the global rate still caps the pace.
@@ -35,6 +37,8 @@ class Delivery:
         self._db = db
         self._clock = clock
         self._interval = 1.0 / rate
+        self._per_window = max(1, int(rate))
+        self._recent: deque[float] = deque()  # start times of the sends in the last window
         # Telegram's paid broadcasts lift the global limit (up to 1000/s) for a fee per message.
         self._paid = paid_broadcast
         self._next_slot = 0.0
@@ -123,10 +127,23 @@ class Delivery:
             return await self._send(row)
 
     async def _pace(self) -> None:
-        now = time.monotonic()
-        if self._next_slot > now:
-            await asyncio.sleep(self._next_slot - now)
+        """Evenly spaced sends, and never more than the cap in any window of WINDOW seconds.
+
+        The window is a little over a second: requests jitter on the way, and Telegram counts
+        arrivals, so a strict one-second count at our end could still be a 429 at theirs.
+        """
+        while True:
+            now = time.monotonic()
+            while self._recent and now - self._recent[0] >= WINDOW:
+                self._recent.popleft()
+            wait = self._next_slot - now
+            if len(self._recent) >= self._per_window:
+                wait = max(wait, WINDOW - (now - self._recent[0]))
+            if wait <= 0:
+                break
+            await asyncio.sleep(wait)
         self._next_slot = max(now, self._next_slot) + self._interval
+        self._recent.append(now)
 
     async def _send(self, row: outbox.OutboxRow) -> tuple[int, int] | None:
         markup = InlineKeyboardMarkup.de_json(row.reply_markup, None) if row.reply_markup else None

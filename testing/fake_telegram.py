@@ -28,6 +28,7 @@ Params = dict[str, Any]
 MAX_TEXT = 4096
 MAX_CALLBACK_DATA = 64  # bytes
 GLOBAL_PER_SECOND = 30
+PAID_PER_SECOND = 1000
 # Seconds between two messages to one chat: Telegram's "about 1/s", a little lenient.
 CHAT_SPACING = 0.9
 GROUP_PER_MINUTE = 20
@@ -684,7 +685,8 @@ class FakeTelegram:
         text, parse_mode, plain = _text(params)
         markup = _markup(params)
         reply_to = self._reply_target(chat_id, params)
-        self._take_rate_slot(chat_id)
+        paid = str(params.get("allow_paid_broadcast", "")).lower() in {"true", "1"}
+        self._take_rate_slot(chat_id, paid)
         self._next_message_id += 1
         payload: dict[str, Any] = {
             "message_id": self._next_message_id,
@@ -824,8 +826,11 @@ class FakeTelegram:
         self._changes.fire()
         return payload
 
-    def _take_rate_slot(self, chat_id: int) -> None:
-        """429 when a send would break Telegram's limits; otherwise count the send."""
+    def _take_rate_slot(self, chat_id: int, paid: bool = False) -> None:
+        """429 when a send would break Telegram's limits; otherwise count the send.
+
+        A paid broadcast (allow_paid_broadcast) may go up to 1000 messages per second overall.
+        """
         if not self.enforce_limits:
             return
         now = time.monotonic()
@@ -836,7 +841,7 @@ class FakeTelegram:
         while per_chat and now - per_chat[0] >= 60.0:
             per_chat.popleft()
         waits = []
-        if len(overall) >= GLOBAL_PER_SECOND:
+        if len(overall) >= (PAID_PER_SECOND if paid else GLOBAL_PER_SECOND):
             waits.append(1.0 - (now - overall[0]))
         if per_chat and now - per_chat[-1] < CHAT_SPACING:
             waits.append(CHAT_SPACING - (now - per_chat[-1]))

@@ -27,6 +27,7 @@ class BotRunner:
         *,
         tick_seconds: float = 0.2,
         send_rate: float = 30.0,
+        request_timeout: float = 5.0,
     ) -> None:
         self.settings = Settings(
             bot_token=token,
@@ -34,6 +35,7 @@ class BotRunner:
             database_path=database_path,
             tick_seconds=tick_seconds,
             send_rate=send_rate,
+            request_timeout=request_timeout,
         )
         self.clock = clock
         self.app: Application | None = None
@@ -45,15 +47,19 @@ class BotRunner:
 
     async def start(self) -> None:
         app = build_application(self.settings, self.clock)
-        await app.initialize()
-        if app.post_init:
-            await app.post_init(app)
-        assert app.updater is not None
-        await app.updater.start_polling(
-            poll_interval=0, timeout=1, allowed_updates=Update.ALL_TYPES
-        )
-        await app.start()
         self.app = app
+        try:
+            await app.initialize()
+            if app.post_init:
+                await app.post_init(app)
+            assert app.updater is not None
+            await app.updater.start_polling(
+                poll_interval=0, timeout=1, allowed_updates=Update.ALL_TYPES
+            )
+            await app.start()
+        except BaseException:
+            await self.stop()  # a failed start must not leave sessions and tasks behind
+            raise
 
     async def stop(self) -> None:
         app, self.app = self.app, None
