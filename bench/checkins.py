@@ -14,10 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import signal
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -26,8 +23,7 @@ from bot import checkins, pairing
 from bot.models import Person
 from bot.storage.db import Database
 from testing.fake_telegram import FakeTelegram
-
-ROOT = Path(__file__).resolve().parents[1]
+from testing.process import start_process, stop_process
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -50,44 +46,6 @@ async def wait_count(fake: FakeTelegram, predicate, count: int, timeout: float =
         if time.monotonic() > deadline:
             raise TimeoutError(f"only {matched} of {count} messages arrived")
         await asyncio.sleep(0.005)
-
-
-# --- running a bot as its own process ----------------------------------------------------
-
-
-async def start_process(fake: FakeTelegram, module: str, **env: str) -> asyncio.subprocess.Process:
-    """Start `python -m module` against the fake server; return once it is polling."""
-    polls_before = sum(1 for method, _ in fake.calls if method == "getUpdates")
-    # BENCH_PROFILE=<folder> profiles each bot process with cProfile into that folder.
-    profile = os.environ.get("BENCH_PROFILE")
-    profiling = ["-m", "cProfile", "-o", f"{profile}/{module}.prof"] if profile else []
-
-    proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        *profiling,
-        "-m",
-        module,
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "PYTHONPATH": str(ROOT),
-            "BOT_TOKEN": fake.token,
-            "TELEGRAM_API_URL": fake.base_url,
-            "LOG_LEVEL": "WARNING",
-            **env,
-        },
-    )
-    deadline = time.monotonic() + 30
-    while sum(1 for method, _ in fake.calls if method == "getUpdates") <= polls_before:
-        if time.monotonic() > deadline or proc.returncode is not None:
-            raise RuntimeError(f"{module} did not start polling")
-        await asyncio.sleep(0.05)
-    return proc
-
-
-async def stop_process(proc: asyncio.subprocess.Process) -> None:
-    proc.send_signal(signal.SIGTERM)
-    await asyncio.wait_for(proc.wait(), timeout=30)
 
 
 # --- the echo baseline ------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import time
 from collections import deque
 
@@ -21,7 +22,7 @@ log = logging.getLogger(__name__)
 PER_CHAT_INTERVAL = 1.0  # Telegram: about one message per second to one private chat
 MAX_BACKOFF = 300
 WINDOW = 1.03
-BATCH = 200
+BATCH = 200  # rows looked at per pass; fewer are sent (see _batch)
 # Sends in flight at once. Each row of a batch is for a different chat (the outbox is FIFO per
 # chat), so this only overlaps network round trips; the global rate still caps the pace.
 MAX_IN_FLIGHT = 16
@@ -37,6 +38,9 @@ class Delivery:
         self._db = db
         self._clock = clock
         self._interval = 1.0 / rate
+        # About a quarter second of sending per batch: a batch is marked sent when it ends, so
+        # a crash repeats at most that much (each repeat recorded as uncertain).
+        self._batch = max(1, min(BATCH, math.ceil(rate / 4)))
         self._per_window = max(1, int(rate))
         self._recent: deque[float] = deque()  # start times of the sends in the last window
         # Telegram's paid broadcasts lift the global limit (up to 1000/s) for a fee per message.
@@ -94,7 +98,7 @@ class Delivery:
             for row in rows
             # a chat that had a message under a second ago gets this one on a later pass
             if self._last_to_chat.get(row.chat_id, -PER_CHAT_INTERVAL) + PER_CHAT_INTERVAL <= now
-        ]
+        ][: self._batch]
         if not due:
             return False
         async with self._db.transaction() as conn:
