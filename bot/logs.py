@@ -27,7 +27,9 @@ def setup_logging(level: str, secrets: list[str]) -> None:
     # httpx logs every request URL, token included, at INFO: keep it to warnings.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # A tick still running when the next is due is skipped by design (the database holds the
+    # work; the next tick finds it), which APScheduler reports as a warning each time.
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)
     # PTB's DEBUG lines carry whole updates and request parameters (what people wrote):
     # even LOG_LEVEL=DEBUG keeps the library at INFO.
     logging.getLogger("telegram").setLevel(max(logging.INFO, logging.getLevelName(level)))

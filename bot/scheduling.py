@@ -32,7 +32,7 @@ from bot.texts import t
 
 DEFAULT_SCHEDULE = Schedule(EVERY_DAY, time(20, 0))
 FOREVER = 253_402_300_799  # 9999-12-31: "paused until resumed"
-DUE_BATCH = 100
+DUE_BATCH = 25  # couples per transaction: short, so delivery interleaves
 
 
 class Outcome(enum.Enum):

@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 PER_CHAT_INTERVAL = 1.0  # Telegram: about one message per second to one private chat
 MAX_BACKOFF = 300
-WINDOW = 1.03
+WINDOW = 1.01
 BATCH = 200  # rows looked at per pass; fewer are sent (see _batch)
 # Sends in flight at once. Each row of a batch is for a different chat (the outbox is FIFO per
 # chat), so this only overlaps network round trips; the global rate still caps the pace.
@@ -133,7 +133,7 @@ class Delivery:
     async def _pace(self) -> None:
         """Evenly spaced sends, and never more than the cap in any window of WINDOW seconds.
 
-        The window is a little over a second: requests jitter on the way, and Telegram counts
+        The window is a touch over a second: requests jitter on the way, and Telegram counts
         arrivals, so a strict one-second count at our end could still be a 429 at theirs.
         """
         while True:
