@@ -198,7 +198,7 @@ async def timezone(update: Update, context: SteadyContext) -> None:
     if current is None:
         text = t("timezone.unset", me.language, zone=services.settings.default_timezone)
     else:
-        now = datetime.now(zone_or_none(current)).strftime("%H:%M")
+        now = services.clock.now().astimezone(zone_or_none(current)).strftime("%H:%M")
         text = t("timezone.current", me.language, zone=current, now=now)
     await reply(update, text, keyboard(rows))
 

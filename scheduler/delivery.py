@@ -9,6 +9,7 @@ import math
 import time
 from collections import deque
 
+from aiosqlite import Connection
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
@@ -48,6 +49,7 @@ class Delivery:
         self._next_slot = 0.0
         self._last_to_chat: dict[int, float] = {}
         self._in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
+        self._sent: list[tuple[int, int]] = []  # (row, Telegram message) not yet recorded
         self._wakeup = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
@@ -69,6 +71,8 @@ class Delivery:
         self._wakeup.set()
         if self._task is not None:
             await self._task
+        async with self._db.transaction() as conn:
+            await self._record_sent(conn)
 
     async def _run(self) -> None:
         while not self._stopping:
@@ -85,32 +89,40 @@ class Delivery:
                     await asyncio.wait_for(self._wakeup.wait(), timeout=0.5)
 
     async def drain_once(self) -> bool:
-        """Send what is ready now; True when at least one row was handled."""
-        async with self._db.read() as conn:
-            rows = await outbox.ready(conn, self._clock.timestamp(), BATCH)
+        """Send what is ready now; True when at least one row was handled.
+
+        One transaction per pass records the previous batch as sent, picks this batch and marks
+        it in flight: the database lock is taken once, so round creation by the tick and
+        delivery share it fairly. A crash before the next pass re-sends at most one batch, each
+        copy recorded as uncertain at start-up.
+        """
         now = time.monotonic()
         if len(self._last_to_chat) > 10_000:  # forget chats that are no longer being paced
             self._last_to_chat = {
                 c: t for c, t in self._last_to_chat.items() if t + PER_CHAT_INTERVAL > now
             }
-        due = [
-            row
-            for row in rows
-            # a chat that had a message under a second ago gets this one on a later pass
-            if self._last_to_chat.get(row.chat_id, -PER_CHAT_INTERVAL) + PER_CHAT_INTERVAL <= now
-        ][: self._batch]
+        async with self._db.transaction() as conn:
+            await self._record_sent(conn)
+            rows = await outbox.ready(conn, self._clock.timestamp(), BATCH)
+            due = [
+                row
+                for row in rows
+                # a chat that had a message under a second ago gets this one on a later pass
+                if self._last_to_chat.get(row.chat_id, -PER_CHAT_INTERVAL) + PER_CHAT_INTERVAL
+                <= now
+            ][: self._batch]
+            if due:
+                await outbox.mark_inflight(conn, [row.id for row in due])
         if not due:
             return False
-        async with self._db.transaction() as conn:
-            await outbox.mark_inflight(conn, [row.id for row in due])
         results = await asyncio.gather(*(self._send_paced(row) for row in due))
-        sent = [result for result in results if result is not None]
-        if sent:
-            # One transaction for the batch. A crash before it commits re-sends these once:
-            # at least once is all the Bot API allows anyway (it has no idempotency key).
-            async with self._db.transaction() as conn:
-                await outbox.mark_sent(conn, sent, self._clock.timestamp())
-        return bool(due)
+        self._sent.extend(result for result in results if result is not None)
+        return True
+
+    async def _record_sent(self, conn: Connection) -> None:
+        if self._sent:
+            await outbox.mark_sent(conn, self._sent, self._clock.timestamp())
+            self._sent = []
 
     async def _send_paced(self, row: outbox.OutboxRow) -> tuple[int, int] | None:
         """(row id, Telegram message id) when sent; None when it was kept for later."""

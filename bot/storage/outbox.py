@@ -55,7 +55,7 @@ async def ready(conn: Connection, now: int, limit: int) -> list[OutboxRow]:
         conn,
         """
         SELECT id, chat_id, text, reply_markup, attempts FROM outbox
-        WHERE status = 'pending' AND not_before <= ?
+        WHERE status = 'pending' AND not_before <= ? AND inflight = 0
           -- a person who blocked the bot gets their messages when they come back
           AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = outbox.chat_id AND u.reachable = 0)
           -- one chat's messages go out in the order they were meant for (a long reveal's
