@@ -72,7 +72,8 @@ class Delivery:
         if self._task is not None:
             await self._task
         async with self._db.transaction() as conn:
-            await self._record_sent(conn)
+            await self._record_sent(conn, self._sent)
+        self._sent = []
 
     async def _run(self) -> None:
         while not self._stopping:
@@ -81,6 +82,7 @@ class Delivery:
             except Exception:
                 log.exception("delivery pass failed; retrying shortly")
                 sent_any = False
+                await self._recover()
             if self._stopping:
                 break
             if not sent_any:
@@ -102,7 +104,7 @@ class Delivery:
                 c: t for c, t in self._last_to_chat.items() if t + PER_CHAT_INTERVAL > now
             }
         async with self._db.transaction() as conn:
-            await self._record_sent(conn)
+            await self._record_sent(conn, self._sent)
             rows = await outbox.ready(conn, self._clock.timestamp(), BATCH)
             due = [
                 row
@@ -113,16 +115,27 @@ class Delivery:
             ][: self._batch]
             if due:
                 await outbox.mark_inflight(conn, [row.id for row in due])
+        self._sent = []  # recorded: the transaction committed
         if not due:
             return False
         results = await asyncio.gather(*(self._send_paced(row) for row in due))
         self._sent.extend(result for result in results if result is not None)
         return True
 
-    async def _record_sent(self, conn: Connection) -> None:
-        if self._sent:
-            await outbox.mark_sent(conn, self._sent, self._clock.timestamp())
+    async def _record_sent(self, conn: Connection, sent: list[tuple[int, int]]) -> None:
+        if sent:
+            await outbox.mark_sent(conn, sent, self._clock.timestamp())
+
+    async def _recover(self) -> None:
+        """After a failed pass: record what was sent; what else was in flight goes back to
+        pending as uncertain (it may have reached Telegram), so nothing stays stuck."""
+        try:
+            async with self._db.transaction() as conn:
+                await self._record_sent(conn, self._sent)
+                await outbox.recover_inflight(conn)
             self._sent = []
+        except Exception:
+            log.exception("could not recover the delivery state; the next start will")
 
     async def _send_paced(self, row: outbox.OutboxRow) -> tuple[int, int] | None:
         """(row id, Telegram message id) when sent; None when it was kept for later."""
