@@ -90,7 +90,12 @@ async def _post_init(app: Application) -> None:
 
 async def _tick(context: SteadyContext) -> None:
     services = context.services
-    await due.run_due(services.database, services.clock, services.settings)
+    # Keep going while work is waiting, but stop between batches when the bot is stopping:
+    # PTB waits for a running job at shutdown, and the database keeps what is left.
+    while await due.run_due(services.database, services.clock, services.settings):
+        services.queued()
+        if not context.application.running:
+            return
     services.queued()
 
 

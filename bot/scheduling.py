@@ -236,11 +236,26 @@ async def _change_pause(
 
 
 async def run_due(
-    db: Database, now: int, grace: int, default_zone: str, rng: random.Random | None = None
+    db: Database,
+    now: int,
+    grace: int,
+    default_zone: str,
+    rng: random.Random | None = None,
+    *,
+    max_batches: int | None = None,
 ) -> dict[str, int]:
-    """Open the rounds whose slot has come; skip (and record) what came due too long ago."""
-    counts = {"opened": 0, "late": 0, "paused": 0, "skipped": 0}
+    """Open the rounds whose slot has come; skip (and record) what came due too long ago.
+
+    With `max_batches`, stop after that many transactions and report `more` = 1 when work is
+    left, so a caller can stop between batches (a shutdown must not wait for 100,000 rounds).
+    """
+    counts = {"opened": 0, "late": 0, "paused": 0, "skipped": 0, "more": 0}
+    batches = 0
     while True:
+        if max_batches is not None and batches >= max_batches:
+            counts["more"] = 1
+            return counts
+        batches += 1
         async with db.transaction() as conn:
             due = await schedules.due(conn, now, DUE_BATCH)
             for row in due:

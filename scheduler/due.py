@@ -17,11 +17,22 @@ KEEP_EXPIRED_INVITES = 7 * 24 * 3600
 KEEP_JOIN_FAILURES = 24 * 3600
 
 
-async def run_due(db: Database, clock: Clock, settings: Settings) -> None:
-    """Do everything that has come due by now; safe to run twice or after any downtime."""
+# Schedule transactions per call: about a second of work, so a stop never waits long.
+SCHEDULE_BATCHES = 40
+
+
+async def run_due(db: Database, clock: Clock, settings: Settings) -> bool:
+    """Do a bounded share of what has come due; True when more is waiting.
+
+    Safe to run twice or after any downtime: everything due is a row in the database.
+    """
     now = clock.timestamp()
     opened = await scheduling.run_due(
-        db, now, settings.schedule_grace_seconds, settings.default_timezone
+        db,
+        now,
+        settings.schedule_grace_seconds,
+        settings.default_timezone,
+        max_batches=SCHEDULE_BATCHES,
     )
     if opened["late"]:
         log.info("skipped %s check-ins that came due during downtime", opened["late"])
@@ -29,3 +40,4 @@ async def run_due(db: Database, clock: Clock, settings: Settings) -> None:
     await checkins.close_due(db, now)
     async with db.transaction() as conn:
         await invites.purge(conn, now - KEEP_EXPIRED_INVITES, now - KEEP_JOIN_FAILURES)
+    return bool(opened["more"])

@@ -186,7 +186,7 @@ async def test_after_downtime_only_slots_within_the_grace_window_are_sent(db: Da
     await scheduling.run_due(db, ts("2026-02-01T21:30:00+00:00"), GRACE, "UTC")
     # Down for two days until 22:30 on the 3rd: both missed slots recorded, nothing sent.
     counts = await scheduling.run_due(db, ts("2026-02-03T22:30:00+00:00"), GRACE, "UTC")
-    assert counts == {"opened": 0, "late": 2, "paused": 0, "skipped": 0}
+    assert counts == {"opened": 0, "late": 2, "paused": 0, "skipped": 0, "more": 0}
     assert [s for _, s, _ in await rounds_of(db)] == ["2026-02-01"]
     assert await skipped(db) == [("2026-02-02", "late"), ("2026-02-03", "late")]
 
@@ -268,3 +268,18 @@ async def test_unpairing_stops_the_schedule(db: Database) -> None:
     await pairing.unpair(db, ANA.id, current.id, start)
     await scheduling.run_due(db, ts("2026-05-01T20:00:00+00:00"), GRACE, "UTC")
     assert await rounds_of(db) == []
+
+
+async def test_a_bounded_tick_leaves_the_rest_for_the_next(db: Database) -> None:
+    start = ts("2026-06-01T08:00:00+00:00")
+    for i in range(30):
+        a, b = Person(1000 + 2 * i, "A"), Person(1001 + 2 * i, "B")
+        code = (await pairing.create_invite(db, a, start)).code
+        await pairing.join(db, b, code, start)
+        await scheduling.set_schedule(db, a.id, Schedule(EVERY_DAY, time(20, 0)), start, "UTC")
+    due_at = ts("2026-06-01T20:00:00+00:00")
+    first = await scheduling.run_due(db, due_at, GRACE, "UTC", max_batches=1)
+    assert first["opened"] == scheduling.DUE_BATCH and first["more"] == 1
+    rest = await scheduling.run_due(db, due_at, GRACE, "UTC", max_batches=1)
+    assert rest["opened"] == 30 - scheduling.DUE_BATCH
+    assert (await scheduling.run_due(db, due_at, GRACE, "UTC", max_batches=1))["more"] == 0

@@ -1,0 +1,104 @@
+"""Breaks after a conflict and the partners' private readiness."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aiosqlite import Connection
+
+from bot.storage.db import fetch_all, fetch_one
+
+
+@dataclass(frozen=True)
+class Break:
+    id: int
+    couple_id: int
+    started_by: int
+    started_at: int
+    ends_at: int
+    limit_at: int
+    status: str
+
+
+_COLUMNS = "id, couple_id, started_by, started_at, ends_at, limit_at, status"
+
+
+async def active_for(conn: Connection, couple_id: int) -> Break | None:
+    row = await fetch_one(
+        conn,
+        f"SELECT {_COLUMNS} FROM breaks WHERE couple_id = ? AND status IN ('cooling', 'nudged')",
+        (couple_id,),
+    )
+    return Break(*row) if row else None
+
+
+async def get(conn: Connection, break_id: int) -> Break | None:
+    row = await fetch_one(conn, f"SELECT {_COLUMNS} FROM breaks WHERE id = ?", (break_id,))
+    return Break(*row) if row else None
+
+
+async def create(
+    conn: Connection, couple_id: int, user_id: int, now: int, ends_at: int, limit_at: int
+) -> int:
+    cur = await conn.execute(
+        "INSERT INTO breaks (couple_id, started_by, started_at, ends_at, limit_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (couple_id, user_id, now, ends_at, limit_at),
+    )
+    assert cur.lastrowid is not None
+    return cur.lastrowid
+
+
+async def reschedule(conn: Connection, break_id: int, ends_at: int) -> None:
+    """Back to cooling until `ends_at` (a longer break, or more time asked for)."""
+    await conn.execute(
+        "UPDATE breaks SET ends_at = ?, status = 'cooling' WHERE id = ?", (ends_at, break_id)
+    )
+    await conn.execute("DELETE FROM break_ready WHERE break_id = ?", (break_id,))
+
+
+async def set_status(conn: Connection, break_id: int, old: str, new: str, now: int) -> bool:
+    cur = await conn.execute(
+        "UPDATE breaks SET status = ?, finished_at = CASE WHEN ? IN ('ready', 'ended') "
+        "THEN ? ELSE finished_at END WHERE id = ? AND status = ?",
+        (new, new, now, break_id, old),
+    )
+    return cur.rowcount > 0
+
+
+async def due(conn: Connection, now: int, limit: int) -> list[Break]:
+    rows = await fetch_all(
+        conn,
+        f"SELECT {_COLUMNS} FROM breaks WHERE status = 'cooling' AND ends_at <= ? "
+        "ORDER BY ends_at LIMIT ?",
+        (now, limit),
+    )
+    return [Break(*r) for r in rows]
+
+
+async def mark_ready(conn: Connection, break_id: int, user_id: int, now: int) -> set[int]:
+    """Record one partner's readiness; return everyone ready so far."""
+    await conn.execute(
+        "INSERT INTO break_ready (break_id, user_id, ready_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (break_id, user_id) DO NOTHING",
+        (break_id, user_id, now),
+    )
+    rows = await fetch_all(conn, "SELECT user_id FROM break_ready WHERE break_id = ?", (break_id,))
+    return {r[0] for r in rows}
+
+
+async def started_since(conn: Connection, couple_id: int, since: int) -> int:
+    row = await fetch_one(
+        conn,
+        "SELECT COUNT(*) FROM breaks WHERE couple_id = ? AND started_at >= ?",
+        (couple_id, since),
+    )
+    return int(row[0]) if row else 0
+
+
+async def end_for_couple(conn: Connection, couple_id: int, now: int) -> None:
+    await conn.execute(
+        "UPDATE breaks SET status = 'ended', finished_at = ? "
+        "WHERE couple_id = ? AND status IN ('cooling', 'nudged')",
+        (now, couple_id),
+    )
