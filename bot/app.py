@@ -29,6 +29,7 @@ MENU = (
     "pause",
     "resume",
     "skip",
+    "conflict",
     "options",
     "pair",
     "join",

@@ -33,6 +33,10 @@ class Settings:
     # with paid broadcasts, which Telegram charges Stars for).
     send_rate: float = 30.0
     paid_broadcast: bool = False
+    # Where a couple can find a couples therapist (shown after repeated conflicts), and the
+    # crisis line text shown in /help; each has a kind default when unset.
+    help_url: str = ""
+    crisis_text: str = ""
     # Seconds to wait for Telegram's answer to a request (long polling adds its own wait).
     request_timeout: float = 5.0
     # The zone used for a partner who has not set one yet.
@@ -124,6 +128,8 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = No
         send_rate=_send_rate(merged),
         paid_broadcast=_flag(merged, "PAID_BROADCAST"),
         request_timeout=_positive_float(merged, "REQUEST_TIMEOUT", 5.0),
+        help_url=merged.get("HELP_URL", "").strip(),
+        crisis_text=merged.get("CRISIS_TEXT", "").strip(),
         default_timezone=_timezone(merged.get("DEFAULT_TIMEZONE", "").strip() or "UTC"),
         schedule_grace_seconds=int(_positive_float(merged, "SCHEDULE_GRACE_MINUTES", 120.0) * 60),
     )

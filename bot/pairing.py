@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bot import invite_codes, scheduling
 from bot.models import Couple, Outgoing, Person
-from bot.storage import couples, invites, outbox, rounds, schedules, users
+from bot.storage import breaks, couples, invites, outbox, rounds, schedules, users
 from bot.storage.db import Database
 from bot.texts import t
 
@@ -131,6 +131,7 @@ async def unpair(db: Database, user_id: int, couple_id: int, now: int) -> Couple
         await couples.end(conn, couple_id, user_id, now)
         await rounds.cancel_open(conn, couple_id, now)
         await schedules.delete(conn, couple_id)
+        await breaks.end_for_couple(conn, couple_id, now)
         me, partner = (couple.a, couple.b) if couple.a.id == user_id else (couple.b, couple.a)
         await outbox.enqueue(
             conn,

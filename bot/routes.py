@@ -11,6 +11,7 @@ from handlers import (
     groups,
     membership,
     pairing,
+    repair,
     schedules,
     start,
 )
@@ -25,6 +26,7 @@ def register_handlers(app: Application) -> None:
     start.register(app)
     pairing.register(app)
     schedules.register(app)
+    repair.register(app)
     # 4. Check-ins after the commands: they take every other private text and media message.
     checkins.register(app)
     # 5. Last: whatever nobody else took gets a hint (unknown command, text, media, old button).

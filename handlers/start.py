@@ -7,8 +7,9 @@ from telegram.ext import Application, CommandHandler, filters
 
 from bot import pairing
 from bot.context import SteadyContext
+from bot.models import Button
 from bot.texts import t
-from handlers.common import person, reply
+from handlers.common import keyboard, person, reply
 from handlers.pairing import join_with_code
 
 
@@ -29,8 +30,11 @@ async def start(update: Update, context: SteadyContext) -> None:
 
 
 async def help_command(update: Update, context: SteadyContext) -> None:
-    """List the commands."""
-    await reply(update, t("help.text", person(update.effective_user).language))
+    """List the commands, with a crisis line and a button for after a conflict."""
+    language = person(update.effective_user).language
+    crisis = context.services.settings.crisis_text or t("help.crisis_default", language)
+    button = Button(t("help.conflict_button", language), "v1:cf:menu")
+    await reply(update, t("help.text", language, crisis=crisis), keyboard(((button,),)))
 
 
 def register(app: Application) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from bot import checkins, scheduling
+from bot import checkins, repair, scheduling
 from bot.config import Settings
 from bot.storage import invites
 from bot.storage.db import Database
@@ -36,6 +36,7 @@ async def run_due(db: Database, clock: Clock, settings: Settings) -> bool:
     )
     if opened["late"]:
         log.info("skipped %s check-ins that came due during downtime", opened["late"])
+    await repair.run_due(db, now)
     await checkins.remind_due(db, now)
     await checkins.close_due(db, now)
     async with db.transaction() as conn:

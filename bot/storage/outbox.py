@@ -105,6 +105,16 @@ async def recover_inflight(conn: Connection) -> int:
     return cur.rowcount
 
 
+async def queued_since(conn: Connection, key_prefix: str, since: int) -> bool:
+    """Whether a message whose key starts with `key_prefix` was queued since `since`."""
+    row = await fetch_one(
+        conn,
+        "SELECT 1 FROM outbox WHERE dedupe_key LIKE ? AND created_at >= ? LIMIT 1",
+        (key_prefix.replace("%", "") + "%", since),
+    )
+    return row is not None
+
+
 async def due_at(conn: Connection, dedupe_key: str) -> int | None:
     """When the message with this key is (or was) meant to go out; None if never queued."""
     row = await fetch_one(conn, "SELECT due_at FROM outbox WHERE dedupe_key = ?", (dedupe_key,))

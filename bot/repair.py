@@ -1,0 +1,235 @@
+"""Gentle repair after a conflict: a real break, a nudge back, and a double-blind "ready?".
+
+Following what couples research recommends: a break of at least 20 minutes and at most 24
+hours, the person asking for it says when they will be back, and nobody learns that the other
+was ready first (the "you are both ready" message comes at a short random delay, so its timing
+gives nothing away).
+"""
+
+from __future__ import annotations
+
+import enum
+import random
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+
+from aiosqlite import Connection
+
+from bot.models import Button, Couple, Outgoing
+from bot.schedule_rules import local_instant, zone_or_none
+from bot.storage import breaks, couples, outbox, schedules
+from bot.storage.db import Database
+from bot.texts import t
+
+MIN_BREAK = 20 * 60
+MAX_BREAK = 24 * 3600
+MORE_TIME = 30 * 60
+LENGTHS = {"20m": 20 * 60, "1h": 3600, "3h": 3 * 3600, "morning": None}
+MORNING = time(8, 0)
+PHRASES = 5  # repair.phrase_0 … repair.phrase_4 in the locale files
+CARE_WINDOW = 7 * 24 * 3600
+CARE_AFTER = 3
+REVEAL_DELAY = (60, 240)  # seconds; see the module docstring
+DUE_BATCH = 100
+
+
+class Outcome(enum.Enum):
+    STARTED = "started"
+    REPLACED = "replaced"  # a second /conflict during a break sets a new end time
+    NOT_PAIRED = "not_paired"
+    WAITING = "waiting"  # ready recorded; both are told only when both are ready
+    EXTENDED = "extended"
+    AT_LIMIT = "at_limit"
+    STALE = "stale"
+
+
+@dataclass(frozen=True)
+class Result:
+    outcome: Outcome
+    ends_at: datetime | None = None  # in the asking person's zone
+
+
+async def _zone_of(conn: Connection, user_id: int, default_zone: str):
+    name, _ = await schedules.timezone_of(conn, user_id)
+    return zone_or_none(name or default_zone) or zone_or_none("UTC")
+
+
+async def _break_end(conn: Connection, user_id: int, key: str, now: int, default: str) -> int:
+    length = LENGTHS[key]
+    if length is not None:
+        return now + length
+    zone = await _zone_of(conn, user_id, default)
+    local = datetime.fromtimestamp(now, UTC).astimezone(zone)
+    morning = local_instant(local.date() + timedelta(days=1), MORNING, zone)
+    return int(morning.timestamp())
+
+
+async def start_break(
+    db: Database, user_id: int, key: str, now: int, default_zone: str, help_url: str = ""
+) -> Result:
+    """`/conflict`: take a break of the chosen length; the partner is told when it ends."""
+    if key not in LENGTHS:
+        return Result(Outcome.STALE)
+    async with db.transaction() as conn:
+        couple = await couples.active_for(conn, user_id)
+        if couple is None:
+            return Result(Outcome.NOT_PAIRED)
+        ends = await _break_end(conn, user_id, key, now, default_zone)
+        current = await breaks.active_for(conn, couple.id)
+        if current is not None:
+            ends = max(now + MIN_BREAK, min(ends, current.limit_at))
+            await breaks.reschedule(conn, current.id, ends)
+            break_id, outcome, notice = current.id, Outcome.REPLACED, "repair.partner_updated"
+        else:
+            ends = max(now + MIN_BREAK, min(ends, now + MAX_BREAK))
+            break_id = await breaks.create(conn, couple.id, user_id, now, ends, now + MAX_BREAK)
+            outcome, notice = Outcome.STARTED, "repair.partner_break"
+            await _care_if_needed(conn, couple, now, help_url)
+        await _tell_partner(
+            conn, couple, user_id, notice, ends, f"{break_id}:{now}", now, default_zone
+        )
+        zone = await _zone_of(conn, user_id, default_zone)
+    return Result(outcome, datetime.fromtimestamp(ends, zone))
+
+
+async def _tell_partner(
+    conn: Connection,
+    couple: Couple,
+    user_id: int,
+    key: str,
+    ends: int,
+    tag: str,
+    now: int,
+    default_zone: str,
+) -> None:
+    me, partner = couple.member(user_id), couple.partner_of(user_id)
+    zone = await _zone_of(conn, partner.id, default_zone)
+    when = datetime.fromtimestamp(ends, zone).strftime("%H:%M (%a)")
+    text = t(key, partner.language, partner=me.first_name, time=when)
+    await outbox.enqueue(conn, Outgoing(partner.id, f"{key}:{tag}:{partner.id}", text), now)
+
+
+async def _care_if_needed(conn: Connection, couple: Couple, now: int, help_url: str) -> None:
+    """A third conflict within seven days: one gentle pointer to a couples therapist."""
+    if await breaks.started_since(conn, couple.id, now - CARE_WINDOW) < CARE_AFTER:
+        return
+    if await outbox.queued_since(conn, f"care:{couple.id}:", now - CARE_WINDOW):
+        return  # at most once a week: care, not a counter
+    for person in (couple.a, couple.b):
+        where = help_url or t("repair.care_default_help", person.language)
+        text = t("repair.care", person.language, help=where)
+        await outbox.enqueue(
+            conn, Outgoing(person.id, f"care:{couple.id}:{now}:{person.id}", text), now
+        )
+
+
+async def run_due(db: Database, now: int) -> int:
+    """Breaks whose time is up: a gentle nudge to both, with repair phrases and "ready?"."""
+    nudged = 0
+    while True:
+        async with db.transaction() as conn:
+            due = await breaks.due(conn, now, DUE_BATCH)
+            for current in due:
+                if not await breaks.set_status(conn, current.id, "cooling", "nudged", now):
+                    continue
+                couple = await couples.get(conn, current.couple_id)
+                if couple is None:
+                    continue
+                for person in (couple.a, couple.b):
+                    partner = couple.partner_of(person.id)
+                    text = t("repair.nudge", person.language, partner=partner.first_name)
+                    key = f"nudge:{current.id}:{current.ends_at}:{person.id}"
+                    buttons = _nudge_buttons(current.id, person.language)
+                    await outbox.enqueue(conn, Outgoing(person.id, key, text, buttons), now)
+                nudged += 1
+        if len(due) < DUE_BATCH:
+            return nudged
+
+
+def _nudge_buttons(break_id: int, language: str) -> tuple[tuple[Button, ...], ...]:
+    phrases = tuple(
+        (Button(t(f"repair.phrase_{i}", language), f"v1:rp:{break_id}:{i}"),)
+        for i in range(PHRASES)
+    )
+    return (
+        *phrases,
+        (
+            Button(t("repair.ready_button", language), f"v1:rr:{break_id}:y"),
+            Button(t("repair.more_button", language), f"v1:rr:{break_id}:m"),
+        ),
+    )
+
+
+async def _own_break(conn: Connection, user_id: int, break_id: int) -> tuple | None:
+    """The break and couple, if this person is in it and it is still under way."""
+    current = await breaks.get(conn, break_id)
+    couple = await couples.active_for(conn, user_id)
+    if current is None or couple is None or current.couple_id != couple.id:
+        return None
+    if current.status not in ("cooling", "nudged"):
+        return None
+    return current, couple
+
+
+async def send_phrase(db: Database, user_id: int, break_id: int, index: int, now: int) -> Outcome:
+    """A tapped repair phrase goes to the partner as a short kind message."""
+    if not 0 <= index < PHRASES:
+        return Outcome.STALE
+    async with db.transaction() as conn:
+        found = await _own_break(conn, user_id, break_id)
+        if found is None:
+            return Outcome.STALE
+        _, couple = found
+        me, partner = couple.member(user_id), couple.partner_of(user_id)
+        phrase = t(f"repair.phrase_{index}", partner.language)
+        text = t("repair.phrase_received", partner.language, partner=me.first_name, phrase=phrase)
+        key = f"phrase:{break_id}:{user_id}:{index}"
+        await outbox.enqueue(conn, Outgoing(partner.id, key, text), now)
+    return Outcome.WAITING
+
+
+async def ready(
+    db: Database, user_id: int, break_id: int, now: int, rng: random.Random | None = None
+) -> Outcome:
+    """Privately ready to talk. Only when both are does anyone hear, and then both at once."""
+    async with db.transaction() as conn:
+        found = await _own_break(conn, user_id, break_id)
+        if found is None or found[0].status != "nudged":
+            return Outcome.STALE
+        _, couple = found
+        everyone = await breaks.mark_ready(conn, break_id, user_id, now)
+        if {couple.a.id, couple.b.id} <= everyone:
+            await breaks.set_status(conn, break_id, "nudged", "ready", now)
+            delay = (rng or random).randint(*REVEAL_DELAY)
+            for person in (couple.a, couple.b):
+                text = t("repair.both_ready", person.language)
+                key = f"both-ready:{break_id}:{person.id}"
+                await outbox.enqueue(conn, Outgoing(person.id, key, text, due_at=now + delay), now)
+    return Outcome.WAITING
+
+
+async def more_time(
+    db: Database, user_id: int, break_id: int, now: int, default_zone: str
+) -> Result:
+    """Not ready yet: more time, never past 24 hours from the start of the break."""
+    async with db.transaction() as conn:
+        found = await _own_break(conn, user_id, break_id)
+        if found is None or found[0].status != "nudged":
+            return Result(Outcome.STALE)
+        current, couple = found
+        if now >= current.limit_at - MIN_BREAK:
+            return Result(Outcome.AT_LIMIT)
+        ends = min(now + MORE_TIME, current.limit_at)
+        await breaks.reschedule(conn, break_id, ends)
+        await _tell_partner(
+            conn,
+            couple,
+            user_id,
+            "repair.partner_more_time",
+            ends,
+            f"{break_id}:{now}",
+            now,
+            default_zone,
+        )
+        zone = await _zone_of(conn, user_id, default_zone)
+    return Result(Outcome.EXTENDED, datetime.fromtimestamp(ends, zone))

@@ -1,0 +1,113 @@
+"""/conflict, the break-length buttons, and the repair nudge's buttons."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+
+from bot import pairing, repair
+from bot.context import SteadyContext
+from bot.models import Button
+from bot.texts import t
+from handlers.common import keyboard, person, reply
+
+LENGTH_PATTERN = r"^v1:cf:(menu|20m|1h|3h|morning)$"
+PHRASE_PATTERN = r"^v1:rp:\d+:\d$"
+READY_PATTERN = r"^v1:rr:\d+:[ym]$"
+
+
+def _lengths(language: str) -> tuple[tuple[Button, ...], ...]:
+    return tuple(
+        (Button(t(f"repair.length_{key}", language), f"v1:cf:{key}"),) for key in repair.LENGTHS
+    )
+
+
+async def conflict(update: Update, context: SteadyContext) -> None:
+    """Offer the break lengths (or explain pairing first)."""
+    me = person(update.effective_user)
+    if await pairing.current_couple(context.services.database, me.id) is None:
+        await reply(update, t("repair.not_paired", me.language))
+        return
+    await reply(update, t("repair.choose", me.language), keyboard(_lengths(me.language)))
+
+
+async def length_button(update: Update, context: SteadyContext) -> None:
+    """A break length chosen (or the /help button asking for the menu)."""
+    query = update.callback_query
+    await query.answer()
+    choice = query.data.split(":")[2]
+    if choice == "menu":
+        await conflict(update, context)
+        return
+    me = person(query.from_user)
+    services = context.services
+    settings = services.settings
+    result = await repair.start_break(
+        services.database,
+        me.id,
+        choice,
+        services.now(),
+        settings.default_timezone,
+        settings.help_url,
+    )
+    if result.outcome is repair.Outcome.NOT_PAIRED:
+        await reply(update, t("repair.not_paired", me.language))
+        return
+    services.queued()
+    when = result.ends_at.strftime("%H:%M (%a)") if result.ends_at else ""
+    key = "repair.replaced" if result.outcome is repair.Outcome.REPLACED else "repair.started"
+    await reply(update, t(key, me.language, time=when))
+
+
+async def phrase_button(update: Update, context: SteadyContext) -> None:
+    """Send one repair phrase to the partner."""
+    query = update.callback_query
+    me = person(query.from_user)
+    _, _, break_id, index = query.data.split(":")
+    services = context.services
+    outcome = await repair.send_phrase(
+        services.database, me.id, int(break_id), int(index), services.now()
+    )
+    if outcome is repair.Outcome.STALE:
+        await query.answer(t("unpair.stale", me.language))
+        return
+    services.queued()
+    await query.answer(t("repair.phrase_sent", me.language))
+
+
+async def ready_button(update: Update, context: SteadyContext) -> None:
+    """Ready to talk, or more time; the same acknowledgement whatever the partner did."""
+    query = update.callback_query
+    me = person(query.from_user)
+    _, _, break_id, choice = query.data.split(":")
+    services = context.services
+    if choice == "y":
+        outcome = await repair.ready(services.database, me.id, int(break_id), services.now())
+        if outcome is repair.Outcome.STALE:
+            await query.answer(t("unpair.stale", me.language))
+            return
+        services.queued()
+        await query.answer()
+        await reply(update, t("repair.ready_ack", me.language))
+        return
+    result = await repair.more_time(
+        services.database, me.id, int(break_id), services.now(), services.settings.default_timezone
+    )
+    if result.outcome is repair.Outcome.STALE:
+        await query.answer(t("unpair.stale", me.language))
+        return
+    await query.answer()
+    if result.outcome is repair.Outcome.AT_LIMIT:
+        await reply(update, t("repair.at_limit", me.language))
+        return
+    services.queued()
+    when = result.ends_at.strftime("%H:%M (%a)") if result.ends_at else ""
+    await reply(update, t("repair.more_ack", me.language, time=when))
+
+
+def register(app: Application) -> None:
+    private = filters.ChatType.PRIVATE
+    app.add_handler(CommandHandler("conflict", conflict, filters=private))
+    app.add_handler(CallbackQueryHandler(length_button, pattern=LENGTH_PATTERN))
+    app.add_handler(CallbackQueryHandler(phrase_button, pattern=PHRASE_PATTERN))
+    app.add_handler(CallbackQueryHandler(ready_button, pattern=READY_PATTERN))
