@@ -1,0 +1,97 @@
+"""End to end: repair after a conflict, through the real bot, with time moved."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from testing.clock import MovableClock
+from testing.fake_telegram import FakeTelegram, FakeUser
+from testing.journeys import pair
+from testing.runner import BotRunner
+
+NUDGE = "The break is over"
+
+
+async def take_break(ana: FakeUser, length: str) -> None:
+    await ana.send("/conflict")
+    menu = await ana.wait_for("How long do you need")
+    await ana.press(menu, dict(menu.buttons)[length])
+    await ana.wait_for("Your break runs until")
+
+
+async def test_from_conflict_to_both_ready(
+    bot: BotRunner, clock: MovableClock, ana: FakeUser, ben: FakeUser
+) -> None:
+    await pair(ana, ben)
+    await take_break(ana, "20 minutes")
+    notice = await ben.wait_for("needs a pause")
+    assert "Ana" in notice.plain and "blame" not in notice.plain
+    await ben.expect_silence(0.5)
+    clock.advance(timedelta(minutes=21))
+    nudge_ana = await ana.wait_for(NUDGE, timeout=10)
+    nudge_ben = await ben.wait_for(NUDGE, timeout=10)
+    await ben.press(nudge_ben, dict(nudge_ben.buttons)["I'm sorry."])
+    sorry = await ana.wait_for("sends you")
+    assert "Ben <3 sends you: I'm sorry." in sorry.plain
+    await ana.press(nudge_ana, dict(nudge_ana.buttons)["I'm ready to talk"])
+    await ana.wait_for("when you're both ready")
+    await ben.expect_silence(0.5)  # Ben hears nothing of Ana's readiness
+    await ben.press(nudge_ben, dict(nudge_ben.buttons)["I'm ready to talk"])
+    await ben.wait_for("when you're both ready")
+    await ana.expect_silence(0.3)
+    clock.advance(timedelta(minutes=5))  # the reveal's short random delay
+    await ana.wait_for("You are both ready to talk", timeout=10)
+    await ben.wait_for("You are both ready to talk", timeout=10)
+    await ana.press(nudge_ana, dict(nudge_ana.buttons)["I'm ready to talk"])  # an old button
+    await ana.send("/help")  # once this is answered, the press before it was handled
+    await ana.wait_for("What Steady can do")
+    assert any("no longer active" in (c.get("text") or "") for c in ana.answered_callbacks)
+
+
+async def test_not_ready_yet_asks_for_more_time(
+    bot: BotRunner, clock: MovableClock, ana: FakeUser, ben: FakeUser
+) -> None:
+    await pair(ana, ben)
+    await take_break(ana, "1 hour")
+    await ben.wait_for("needs a pause")
+    clock.advance(timedelta(hours=1, minutes=1))
+    nudge = await ben.wait_for(NUDGE, timeout=10)
+    await ana.wait_for(NUDGE, timeout=10)
+    await ben.press(nudge, dict(nudge.buttons)["I need a bit more time"])
+    await ben.wait_for("Take the time you need")
+    await ana.wait_for("needs a little more time")
+    clock.advance(timedelta(minutes=31))
+    await ana.wait_for(NUDGE, timeout=10)
+    await ben.wait_for(NUDGE, timeout=10)
+
+
+async def test_a_restart_during_the_break(
+    bot: BotRunner, clock: MovableClock, ana: FakeUser, ben: FakeUser
+) -> None:
+    await pair(ana, ben)
+    await take_break(ana, "3 hours")
+    await ben.wait_for("needs a pause")
+    await bot.stop()
+    clock.advance(timedelta(hours=3, minutes=1))
+    await bot.start()
+    await ana.wait_for(NUDGE, timeout=10)
+    await ben.wait_for(NUDGE, timeout=10)
+
+
+async def test_conflict_needs_a_pair_and_help_offers_it(
+    fake: FakeTelegram, bot: BotRunner, ana: FakeUser, ben: FakeUser
+) -> None:
+    await ana.send("/conflict")
+    await ana.wait_for("send /pair to invite")
+    await pair(ana, ben)
+    await ana.send("/help")
+    help_message = await ana.wait_for("What Steady can do")
+    assert "local emergency services" in help_message.plain
+    await ana.press(help_message, dict(help_message.buttons)["We had a conflict"])
+    menu = await ana.wait_for("How long do you need")
+    await ana.press(menu, dict(menu.buttons)["Tomorrow morning"])
+    await ana.wait_for("Your break runs until")
+    await ana.press(menu, dict(menu.buttons)["20 minutes"])  # a second choice replaces it
+    await ana.wait_for("I've changed your break")
+    await ben.wait_for("needs a pause")
+    await ben.wait_for("needs a little longer")
