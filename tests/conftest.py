@@ -78,3 +78,12 @@ def ana(fake: FakeTelegram) -> FakeUser:
 @pytest.fixture
 def ben(fake: FakeTelegram) -> FakeUser:
     return fake.user(2002, "Ben <3")  # a name that needs escaping
+
+
+@pytest.fixture
+async def strict_fake() -> AsyncIterator[FakeTelegram]:
+    """A fake that enforces Telegram's rate limits with 429s."""
+    server = FakeTelegram(enforce_limits=True)
+    await server.start()
+    yield server
+    await server.stop()

@@ -3,52 +3,17 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import AsyncIterator
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 from pathlib import Path
 
-import pytest
-
-from bot import pairing, scheduling
-from bot.models import Person
-from bot.schedule_rules import EVERY_DAY, Schedule
 from bot.storage.db import Database
 from testing.clock import MovableClock
 from testing.fake_telegram import FakeTelegram
 from testing.journeys import PROMPT
 from testing.runner import BotRunner
+from testing.seeding import seed_due_couples
 
 COUPLES = 20
-
-
-async def seed_due_couples(path: Path, couples: int, now: datetime) -> list[tuple[int, int]]:
-    """Couples whose daily check-in came due a minute ago (well within the grace window)."""
-    db = await Database.open(path)
-    await db.migrate()
-    at = (now - timedelta(minutes=1)).time().replace(second=0, microsecond=0)
-    earlier = int((now - timedelta(minutes=5)).timestamp())
-    pairs = []
-    for i in range(couples):
-        a, b = Person(10_000 + 2 * i, f"A{i}"), Person(10_001 + 2 * i, f"B{i}")
-        code = (await pairing.create_invite(db, a, earlier)).code
-        await pairing.join(db, b, code, earlier)
-        await scheduling.set_schedule(
-            db, a.id, Schedule(EVERY_DAY, time(at.hour, at.minute)), earlier, "UTC"
-        )
-        pairs.append((a.id, b.id))
-    # Pairing and schedule notices count as delivered: this test is about the prompts.
-    async with db.transaction() as conn:
-        await conn.execute("UPDATE outbox SET status = 'sent', text = ''")
-    await db.close()
-    return pairs
-
-
-@pytest.fixture
-async def strict_fake() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram(enforce_limits=True)
-    await server.start()
-    yield server
-    await server.stop()
 
 
 async def test_a_fan_out_under_limits_and_faults_delivers_every_prompt_once(

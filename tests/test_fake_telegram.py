@@ -37,19 +37,6 @@ KEYBOARD = InlineKeyboardMarkup(
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-def ana(fake: FakeTelegram) -> FakeUser:
-    return fake.user(1001, "Ana")
-
-
-@pytest.fixture
 async def bot(fake: FakeTelegram) -> AsyncIterator[Bot]:
     async with Bot(fake.token, base_url=f"{fake.base_url}/bot") as client:
         yield client

@@ -10,7 +10,6 @@ import asyncio
 import random
 import signal
 from collections import Counter
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,18 +19,10 @@ from bot.storage.db import Database
 from testing.fake_telegram import FakeTelegram
 from testing.journeys import PROMPT
 from testing.process import start_process, stop_process
-from tests.test_delivery_faults import seed_due_couples
+from testing.seeding import seed_due_couples
 
 COUPLES = 30
 KILLS = 22
-
-
-@pytest.fixture
-async def strict_fake() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram(enforce_limits=True)
-    await server.start()
-    yield server
-    await server.stop()
 
 
 @pytest.mark.slow

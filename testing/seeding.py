@@ -1,0 +1,33 @@
+"""Databases prepared for tests that start from "many couples, something due"."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from pathlib import Path
+
+from bot import pairing, scheduling
+from bot.models import Person
+from bot.schedule_rules import EVERY_DAY, Schedule
+from bot.storage.db import Database
+
+
+async def seed_due_couples(path: Path, couples: int, now: datetime) -> list[tuple[int, int]]:
+    """Couples whose daily check-in came due a minute ago (well within the grace window)."""
+    db = await Database.open(path)
+    await db.migrate()
+    at = (now - timedelta(minutes=1)).time().replace(second=0, microsecond=0)
+    earlier = int((now - timedelta(minutes=5)).timestamp())
+    pairs = []
+    for i in range(couples):
+        a, b = Person(10_000 + 2 * i, f"A{i}"), Person(10_001 + 2 * i, f"B{i}")
+        code = (await pairing.create_invite(db, a, earlier)).code
+        await pairing.join(db, b, code, earlier)
+        await scheduling.set_schedule(
+            db, a.id, Schedule(EVERY_DAY, time(at.hour, at.minute)), earlier, "UTC"
+        )
+        pairs.append((a.id, b.id))
+    # Pairing and schedule notices count as delivered: this test is about the prompts.
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE outbox SET status = 'sent', text = ''")
+    await db.close()
+    return pairs
