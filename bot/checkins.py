@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from aiosqlite import Connection
 
-from bot import prompts
+from bot import guided, prompts
 from bot.long_text import escaped_blocks, paginate
 from bot.models import Couple, Outgoing, Person
 from bot.storage import couples, outbox, rounds
@@ -74,7 +74,7 @@ async def start_round(
         current = await rounds.open_for(conn, couple.id)
         if current is not None:
             answered = user_id in await rounds.answers(conn, current.id)
-            text = prompts.library()[current.prompt_id].text(language)
+            text = prompt_text(current, language)
             partner = couple.partner_of(user_id).first_name
             return StartResult(StartOutcome.ALREADY_OPEN, text, answered, partner)
         prompt = await open_round(conn, couple, now, rng)
@@ -152,6 +152,8 @@ async def answer(
         if partner.id in answers:
             await rounds.finish(conn, current.id, "revealed", now)
             await _queue_reveal(conn, couple, current, answers, now)
+            if current.kind == "repair":
+                await guided.after_reveal(conn, couple, current, now)
             return AnswerResult(AnswerOutcome.REVEALED, partner)
         if not replaced:
             notice = t("checkin.partner_waiting", partner.language, partner=person.first_name)
@@ -191,7 +193,7 @@ async def _target_round(
             if found is None or found.status != "open" or found.couple_id != couple.id:
                 return AnswerOutcome.CLOSED
             return found
-    current = await rounds.open_for(conn, couple.id)
+    current = await rounds.latest_open(conn, couple.id)
     return current if current is not None else AnswerOutcome.NO_ROUND
 
 
@@ -216,7 +218,7 @@ def _round_pages(
     language: str,
     title_key: str,
 ) -> list[str]:
-    prompt = prompts.library()[current.prompt_id].text(language)
+    prompt = prompt_text(current, language)
     blocks = [t(title_key, language, prompt=prompt)]
     for member in (couple.a, couple.b):
         label = t("checkin.answer_label", language, name=member.first_name)
@@ -224,10 +226,17 @@ def _round_pages(
     return paginate(blocks)
 
 
+def prompt_text(current: rounds.Round, language: str) -> str:
+    """A round's question: from the prompt library, or a guided repair step's text."""
+    if current.kind == "repair":
+        return t(f"guided.step_{current.step}", language)
+    return prompts.library()[current.prompt_id].text(language)
+
+
 async def has_open_round(db: Database, user_id: int) -> bool:
     async with db.read() as conn:
         couple = await couples.active_for(conn, user_id)
-        return couple is not None and await rounds.open_for(conn, couple.id) is not None
+        return couple is not None and await rounds.latest_open(conn, couple.id) is not None
 
 
 async def close_due(db: Database, now: int) -> int:
@@ -251,6 +260,8 @@ async def close_round(conn: Connection, current: rounds.Round, now: int, notice_
     couple = await couples.get(conn, current.couple_id)
     if couple is None:
         return
+    if current.kind == "repair":
+        notice_key = "guided.closed"
     for person in (couple.a, couple.b):
         await outbox.enqueue(
             conn,
@@ -274,7 +285,7 @@ async def remind_due(db: Database, now: int) -> int:
                 for person in (couple.a, couple.b):
                     if person.id in answered:
                         continue
-                    prompt = prompts.library()[current.prompt_id].text(person.language)
+                    prompt = prompt_text(current, person.language)
                     text = t("checkin.reminder", person.language, prompt=prompt)
                     key = f"remind:{current.id}:{person.id}"
                     await outbox.enqueue(conn, Outgoing(person.id, key, text), now)

@@ -204,7 +204,9 @@ async def ready(
             for person in (couple.a, couple.b):
                 text = t("repair.both_ready", person.language)
                 key = f"both-ready:{break_id}:{person.id}"
-                await outbox.enqueue(conn, Outgoing(person.id, key, text, due_at=now + delay), now)
+                offer = Button(t("guided.offer_button", person.language), f"v1:gc:{break_id}:start")
+                message = Outgoing(person.id, key, text, ((offer,),), due_at=now + delay)
+                await outbox.enqueue(conn, message, now)
     return Outcome.WAITING
 
 

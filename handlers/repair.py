@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from bot import pairing, repair
+from bot import guided, pairing, repair
 from bot.context import SteadyContext
 from bot.models import Button
 from bot.texts import t
@@ -14,6 +14,7 @@ from handlers.common import keyboard, person, reply
 LENGTH_PATTERN = r"^v1:cf:(menu|20m|1h|3h|morning)$"
 PHRASE_PATTERN = r"^v1:rp:\d+:\d$"
 READY_PATTERN = r"^v1:rr:\d+:[ym]$"
+GUIDED_PATTERN = r"^v1:gc:\d+:(start|stop)$"
 
 
 def _lengths(language: str) -> tuple[tuple[Button, ...], ...]:
@@ -105,9 +106,33 @@ async def ready_button(update: Update, context: SteadyContext) -> None:
     await reply(update, t("repair.more_ack", me.language, time=when))
 
 
+async def guided_button(update: Update, context: SteadyContext) -> None:
+    """Start the guided conversation (after both were ready), or stop it at a step."""
+    query = update.callback_query
+    me = person(query.from_user)
+    _, _, ident, action = query.data.split(":")
+    services = context.services
+    if action == "start":
+        outcome = await guided.start(services.database, me.id, int(ident), services.now())
+    else:
+        outcome = await guided.stop(services.database, me.id, int(ident), services.now())
+    if outcome is guided.Outcome.STALE:
+        await query.answer(t("unpair.stale", me.language))
+        return
+    await query.answer()
+    services.queued()
+    key = {
+        guided.Outcome.STARTED: "guided.started",
+        guided.Outcome.ALREADY: "guided.already",
+        guided.Outcome.STOPPED: "guided.stopped_me",
+    }[outcome]
+    await reply(update, t(key, me.language))
+
+
 def register(app: Application) -> None:
     private = filters.ChatType.PRIVATE
     app.add_handler(CommandHandler("conflict", conflict, filters=private))
     app.add_handler(CallbackQueryHandler(length_button, pattern=LENGTH_PATTERN))
     app.add_handler(CallbackQueryHandler(phrase_button, pattern=PHRASE_PATTERN))
     app.add_handler(CallbackQueryHandler(ready_button, pattern=READY_PATTERN))
+    app.add_handler(CallbackQueryHandler(guided_button, pattern=GUIDED_PATTERN))

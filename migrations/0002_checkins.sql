@@ -9,14 +9,18 @@ CREATE TABLE rounds (
     couple_id    INTEGER NOT NULL REFERENCES couples(id),
     prompt_id    TEXT    NOT NULL,
     category     TEXT    NOT NULL,
+    kind         TEXT    NOT NULL DEFAULT 'checkin',  -- checkin | repair (a guided step)
+    step         INTEGER,                           -- repair: 1..5
+    break_id     INTEGER,                           -- repair: the break it follows
     status       TEXT    NOT NULL DEFAULT 'open',   -- open | revealed | expired | cancelled
     opened_at    INTEGER NOT NULL,
     closes_at    INTEGER NOT NULL,                  -- due time of the expiry
     remind_at    INTEGER,                           -- due time of the reminder; NULL once done
     finished_at  INTEGER
 );
--- At most one open round per couple, whatever the code does.
-CREATE UNIQUE INDEX rounds_one_open ON rounds(couple_id) WHERE status = 'open';
+-- At most one open round of each kind per couple, whatever the code does.
+CREATE UNIQUE INDEX rounds_one_open ON rounds(couple_id, kind) WHERE status = 'open';
+CREATE UNIQUE INDEX rounds_one_step ON rounds(break_id, step) WHERE break_id IS NOT NULL;
 CREATE INDEX rounds_closes ON rounds(status, closes_at);
 CREATE INDEX rounds_remind ON rounds(remind_at) WHERE remind_at IS NOT NULL;
 CREATE INDEX rounds_history ON rounds(couple_id, status, id);

@@ -95,3 +95,34 @@ async def test_conflict_needs_a_pair_and_help_offers_it(
     await ana.wait_for("I've changed your break")
     await ben.wait_for("needs a pause")
     await ben.wait_for("needs a little longer")
+
+
+async def test_a_full_guided_conversation(
+    bot: BotRunner, clock: MovableClock, ana: FakeUser, ben: FakeUser
+) -> None:
+    await pair(ana, ben)
+    await take_break(ana, "20 minutes")
+    await ben.wait_for("needs a pause")
+    clock.advance(timedelta(minutes=21))
+    for user in (ana, ben):
+        nudge = await user.wait_for(NUDGE, timeout=10)
+        await user.press(nudge, dict(nudge.buttons)["I'm ready to talk"])
+        await user.wait_for("when you're both ready")
+    clock.advance(timedelta(minutes=5))
+    both = await ana.wait_for("You are both ready to talk", timeout=10)
+    await ben.wait_for("You are both ready to talk", timeout=10)
+    await ana.press(both, dict(both.buttons)["Start a guided conversation"])
+    for step in range(1, 6):
+        await ana.wait_for(f"step {step} of 5", timeout=10)
+        await ben.wait_for(f"step {step} of 5", timeout=10)
+        await ana.send(f"ana's answer {step}")
+        await ana.wait_for("stays private")
+        waiting = await ben.wait_for("has answered", timeout=10)
+        assert f"ana's answer {step}" not in waiting.plain
+        await ben.send(f"ben's answer {step}")
+        for user in (ana, ben):
+            reveal = await user.wait_for("You both answered", timeout=10)
+            assert f"ana's answer {step}" in reveal.plain
+            assert f"ben's answer {step}" in reveal.plain
+    await ana.wait_for("all five steps", timeout=10)
+    await ben.wait_for("all five steps", timeout=10)

@@ -19,6 +19,9 @@ class Round:
     opened_at: int
     closes_at: int
     remind_at: int | None
+    kind: str = "checkin"
+    step: int | None = None
+    break_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -28,13 +31,34 @@ class Answer:
     message_id: int | None
 
 
-_ROUND_COLUMNS = "id, couple_id, prompt_id, category, status, opened_at, closes_at, remind_at"
+_ROUND_COLUMNS = (
+    "id, couple_id, prompt_id, category, status, opened_at, closes_at, remind_at, kind, step, "
+    "break_id"
+)
 
 
-async def open_for(conn: Connection, couple_id: int) -> Round | None:
+async def open_for(conn: Connection, couple_id: int, kind: str = "checkin") -> Round | None:
     row = await fetch_one(
         conn,
-        f"SELECT {_ROUND_COLUMNS} FROM rounds WHERE couple_id = ? AND status = 'open'",
+        f"SELECT {_ROUND_COLUMNS} FROM rounds WHERE couple_id = ? AND kind = ? AND status = 'open'",
+        (couple_id, kind),
+    )
+    return Round(*row) if row else None
+
+
+async def step_exists(conn: Connection, break_id: int, step: int) -> bool:
+    row = await fetch_one(
+        conn, "SELECT 1 FROM rounds WHERE break_id = ? AND step = ?", (break_id, step)
+    )
+    return row is not None
+
+
+async def latest_open(conn: Connection, couple_id: int) -> Round | None:
+    """The newest open round of any kind: where a plain text answer goes."""
+    row = await fetch_one(
+        conn,
+        f"SELECT {_ROUND_COLUMNS} FROM rounds WHERE couple_id = ? AND status = 'open' "
+        "ORDER BY id DESC LIMIT 1",
         (couple_id,),
     )
     return Round(*row) if row else None
@@ -54,13 +78,18 @@ async def create(
     closes_at: int,
     remind_at: int | None,
     slot: str | None = None,
+    *,
+    kind: str = "checkin",
+    step: int | None = None,
+    break_id: int | None = None,
 ) -> int:
     cur = await conn.execute(
         """
-        INSERT INTO rounds (couple_id, prompt_id, category, opened_at, closes_at, remind_at, slot)
-        VALUES (?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO rounds (couple_id, prompt_id, category, opened_at, closes_at, remind_at, slot,
+                            kind, step, break_id)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
-        (couple_id, prompt_id, category, now, closes_at, remind_at, slot),
+        (couple_id, prompt_id, category, now, closes_at, remind_at, slot, kind, step, break_id),
     )
     assert cur.lastrowid is not None
     return cur.lastrowid
@@ -79,10 +108,17 @@ async def finish(conn: Connection, round_id: int, status: str, now: int) -> bool
 
 
 async def cancel_open(conn: Connection, couple_id: int, now: int) -> None:
-    """The couple ended: its open round closes and its unmatched answers are deleted unread."""
-    current = await open_for(conn, couple_id)
-    if current is not None and await finish(conn, current.id, "cancelled", now):
-        await delete_answers(conn, current.id)
+    """The couple ended: its open rounds close and their unmatched answers are deleted unread."""
+    await conn.execute(
+        "DELETE FROM answers WHERE round_id IN "
+        "(SELECT id FROM rounds WHERE couple_id = ? AND status = 'open')",
+        (couple_id,),
+    )
+    await conn.execute(
+        "UPDATE rounds SET status = 'cancelled', finished_at = ?, remind_at = NULL "
+        "WHERE couple_id = ? AND status = 'open'",
+        (now, couple_id),
+    )
 
 
 async def answers(conn: Connection, round_id: int) -> dict[int, Answer]:
@@ -166,7 +202,7 @@ async def revealed_page(
         conn,
         f"""
         SELECT {_ROUND_COLUMNS} FROM rounds
-        WHERE couple_id = ? AND status = 'revealed' AND id < ?
+        WHERE couple_id = ? AND status = 'revealed' AND kind = 'checkin' AND id < ?
         ORDER BY id DESC LIMIT ?
         """,
         (couple_id, before_id if before_id is not None else 2**62, limit),
@@ -184,7 +220,8 @@ async def used_prompts(conn: Connection, couple_id: int) -> set[str]:
 async def last_category(conn: Connection, couple_id: int) -> str | None:
     row = await fetch_one(
         conn,
-        "SELECT category FROM rounds WHERE couple_id = ? ORDER BY id DESC LIMIT 1",
+        "SELECT category FROM rounds WHERE couple_id = ? AND kind = 'checkin' "
+        "ORDER BY id DESC LIMIT 1",
         (couple_id,),
     )
     return row[0] if row else None

@@ -1,0 +1,92 @@
+"""The guided repair conversation: five short steps, each answered privately and revealed
+when both answered, exactly like a check-in round (the same tables and the same reveal)."""
+
+from __future__ import annotations
+
+import enum
+
+from aiosqlite import Connection
+
+from bot.models import Button, Couple, Outgoing
+from bot.storage import breaks, couples, outbox, rounds
+from bot.storage.db import Database
+from bot.texts import t
+
+STEPS = 5  # guided.step_1 … guided.step_5 in the locale files
+STEP_WINDOW = 24 * 3600
+
+
+class Outcome(enum.Enum):
+    STARTED = "started"
+    ALREADY = "already"
+    STOPPED = "stopped"
+    STALE = "stale"
+
+
+async def start(db: Database, user_id: int, break_id: int, now: int) -> Outcome:
+    """Either partner starts it, once both said they are ready to talk."""
+    async with db.transaction() as conn:
+        current = await breaks.get(conn, break_id)
+        couple = await couples.active_for(conn, user_id)
+        if current is None or couple is None or current.couple_id != couple.id:
+            return Outcome.STALE
+        if current.status != "ready":
+            return Outcome.STALE
+        if await rounds.step_exists(conn, break_id, 1):
+            return Outcome.ALREADY
+        await open_step(conn, couple, break_id, 1, now)
+    return Outcome.STARTED
+
+
+async def open_step(conn: Connection, couple: Couple, break_id: int, step: int, now: int) -> None:
+    round_id = await rounds.create(
+        conn,
+        couple.id,
+        f"repair-{step}",
+        "repair",
+        now,
+        now + STEP_WINDOW,
+        None,
+        kind="repair",
+        step=step,
+        break_id=break_id,
+    )
+    for person in (couple.a, couple.b):
+        text = t(
+            "guided.prompt",
+            person.language,
+            step=step,
+            total=STEPS,
+            question=t(f"guided.step_{step}", person.language),
+            partner=couple.partner_of(person.id).first_name,
+        )
+        stop = Button(t("guided.stop_button", person.language), f"v1:gc:{round_id}:stop")
+        key = f"prompt:{round_id}:{person.id}"
+        await outbox.enqueue(conn, Outgoing(person.id, key, text, ((stop,),), round_id), now)
+
+
+async def after_reveal(conn: Connection, couple: Couple, step: rounds.Round, now: int) -> None:
+    """A step was revealed (caller's transaction): open the next, or close warmly."""
+    assert step.step is not None and step.break_id is not None
+    if step.step < STEPS:
+        await open_step(conn, couple, step.break_id, step.step + 1, now)
+        return
+    for person in (couple.a, couple.b):
+        key = f"guided-done:{step.break_id}:{person.id}"
+        await outbox.enqueue(conn, Outgoing(person.id, key, t("guided.done", person.language)), now)
+
+
+async def stop(db: Database, user_id: int, round_id: int, now: int) -> Outcome:
+    """Stop at any step: its unmatched answers are deleted unread; the partner is told."""
+    async with db.transaction() as conn:
+        step = await rounds.get(conn, round_id)
+        couple = await couples.active_for(conn, user_id)
+        if step is None or couple is None or step.couple_id != couple.id or step.kind != "repair":
+            return Outcome.STALE
+        if not await rounds.finish(conn, round_id, "cancelled", now):
+            return Outcome.STALE
+        await rounds.delete_answers(conn, round_id)
+        me, partner = couple.member(user_id), couple.partner_of(user_id)
+        text = t("guided.stopped", partner.language, partner=me.first_name)
+        await outbox.enqueue(conn, Outgoing(partner.id, f"guided-stop:{round_id}", text), now)
+    return Outcome.STOPPED
