@@ -12,7 +12,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot import checkins, pairing
+from bot import checkins, guided, pairing, repair
 from bot.checkins import AnswerOutcome
 from bot.models import Person
 from bot.storage import outbox
@@ -51,7 +51,8 @@ class Model:
 async def open_round_id(db: Database) -> int | None:
     async with (
         db.read() as conn,
-        conn.execute("SELECT id FROM rounds WHERE status = 'open'") as cur,
+        # the newest open round: where a plain text answer goes
+        conn.execute("SELECT id FROM rounds WHERE status = 'open' ORDER BY id DESC") as cur,
     ):
         row = await cur.fetchone()
     return row[0] if row else None
@@ -90,7 +91,7 @@ async def deliver(db: Database, model: Model) -> None:
             await outbox.mark_sent(conn, [(row_id, 1_000_000 + row_id)], model.now)
 
 
-async def scenario(ops: list[tuple[str, str]], folder: Path) -> None:
+async def scenario(ops: list[tuple[str, str]], folder: Path, guided_steps: bool = False) -> None:
     path = folder / "p.db"
     db = await Database.open(path)
     await db.migrate()
@@ -98,6 +99,12 @@ async def scenario(ops: list[tuple[str, str]], folder: Path) -> None:
     code = (await pairing.create_invite(db, A, START)).code
     await pairing.join(db, B, code, START)
     await checkins.start_round(db, A.id, START)
+    if guided_steps:  # a guided repair conversation open beside the check-in
+        await repair.start_break(db, A.id, "20m", START, "UTC")
+        await repair.run_due(db, START + 1200)
+        for person in (A, B):
+            await repair.ready(db, person.id, 1, START + 1200)
+        assert await guided.start(db, A.id, 1, START + 1200) is guided.Outcome.STARTED
     try:
         for op, arg in ops:
             who = A if arg == "A" else B
@@ -168,3 +175,10 @@ async def scenario(ops: list[tuple[str, str]], folder: Path) -> None:
 def test_no_early_answer_and_one_reveal_per_round(ops: list[tuple[str, str]]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         asyncio.run(scenario(ops, Path(folder)))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(operations)
+def test_guided_steps_keep_the_same_promise(ops: list[tuple[str, str]]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        asyncio.run(scenario(ops, Path(folder), guided_steps=True))
