@@ -78,4 +78,5 @@ class AiohttpRequest(BaseRequest):
         except TimeoutError as exc:
             raise TimedOut from exc
         except aiohttp.ClientError as exc:
-            raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
+            # The class only: aiohttp's messages can carry the URL, and the URL the token.
+            raise NetworkError(f"aiohttp.{type(exc).__name__}") from exc

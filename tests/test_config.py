@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from bot.config import ConfigError, load_settings
-from bot.logs import RedactSecrets
 
 TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 
@@ -62,9 +61,16 @@ def test_api_url_accepts_the_bot_suffix(tmp_path: Path) -> None:
     assert s.bot_base_url == "http://127.0.0.1:8081/bot"
 
 
-def test_the_token_is_redacted_from_log_records() -> None:
+def test_the_token_is_redacted_from_tracebacks_too() -> None:
     import logging
+    import sys
 
-    record = logging.LogRecord("httpx", 20, "", 0, "POST %s", (f"/bot{TOKEN}/getMe",), None)
-    RedactSecrets([TOKEN]).filter(record)
-    assert TOKEN not in record.getMessage() and "<token>" in record.getMessage()
+    from bot.logs import RedactingFormatter
+
+    try:
+        raise RuntimeError(f"proxy refused https://api.telegram.org/bot{TOKEN}/getUpdates")
+    except RuntimeError:
+        info = sys.exc_info()
+    record = logging.LogRecord("x", 40, "", 0, "polling failed", None, info)
+    text = RedactingFormatter("%(message)s", [TOKEN]).format(record)
+    assert "proxy refused" in text and TOKEN not in text
