@@ -34,6 +34,10 @@ async def start(db: Database, user_id: int, break_id: int, now: int) -> Outcome:
             return Outcome.STALE
         if await rounds.step_exists(conn, break_id, 1):
             return Outcome.ALREADY
+        earlier = await rounds.open_for(conn, couple.id, "repair")
+        if earlier is not None:  # a conversation from an earlier break, left unfinished
+            await rounds.finish(conn, earlier.id, "cancelled", now)
+            await rounds.delete_answers(conn, earlier.id)
         await open_step(conn, couple, break_id, 1, now)
     return Outcome.STARTED
 

@@ -171,6 +171,15 @@ async def _own_break(conn: Connection, user_id: int, break_id: int) -> tuple | N
     return current, couple
 
 
+async def _already_ready(conn: Connection, user_id: int, break_id: int) -> bool:
+    """This person, still in this break's couple, said ready in it already."""
+    current = await breaks.get(conn, break_id)
+    couple = await couples.active_for(conn, user_id)
+    if current is None or couple is None or current.couple_id != couple.id:
+        return False
+    return user_id in await breaks.ready_users(conn, break_id)
+
+
 async def send_phrase(db: Database, user_id: int, break_id: int, index: int, now: int) -> Outcome:
     """A tapped repair phrase goes to the partner as a short kind message."""
     if not 0 <= index < PHRASES:
@@ -193,6 +202,8 @@ async def ready(
 ) -> Outcome:
     """Privately ready to talk. Only when both are does anyone hear, and then both at once."""
     async with db.transaction() as conn:
+        if await _already_ready(conn, user_id, break_id):
+            return Outcome.WAITING  # the same answer as the first time: a tap reveals nothing
         found = await _own_break(conn, user_id, break_id)
         if found is None or found[0].status != "nudged":
             return Outcome.STALE
@@ -215,6 +226,10 @@ async def more_time(
 ) -> Result:
     """Not ready yet: more time, never past 24 hours from the start of the break."""
     async with db.transaction() as conn:
+        current = await breaks.get(conn, break_id)
+        both_ready = current is not None and current.status == "ready"
+        if both_ready and await _already_ready(conn, user_id, break_id):
+            return Result(Outcome.WAITING)  # "both ready" is on its way; a tap reveals nothing
         found = await _own_break(conn, user_id, break_id)
         if found is None or found[0].status != "nudged":
             return Result(Outcome.STALE)

@@ -186,6 +186,12 @@ class PauseOutcome(enum.Enum):
     NOT_PAUSED = "not_paused"
 
 
+async def local_today(db: Database, user_id: int, now: int, default_zone: str) -> date:
+    """The date it is now where this person lives."""
+    zone = _zone(await timezone_of(db, user_id), default_zone)
+    return datetime.fromtimestamp(now, UTC).astimezone(zone).date()
+
+
 async def pause(
     db: Database, user_id: int, until: date | None, now: int, default_zone: str
 ) -> PauseOutcome:

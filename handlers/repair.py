@@ -98,6 +98,9 @@ async def ready_button(update: Update, context: SteadyContext) -> None:
         await query.answer(t("unpair.stale", me.language))
         return
     await query.answer()
+    if result.outcome is repair.Outcome.WAITING:
+        await reply(update, t("repair.ready_ack", me.language))
+        return
     if result.outcome is repair.Outcome.AT_LIMIT:
         await reply(update, t("repair.at_limit", me.language))
         return

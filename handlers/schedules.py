@@ -230,7 +230,9 @@ async def pause(update: Update, context: SteadyContext) -> None:
     services = context.services
     until = None
     if context.args:
-        today = services.clock.now().date()
+        today = await scheduling.local_today(
+            services.database, me.id, services.now(), services.settings.default_timezone
+        )
         until = parse_pause(" ".join(context.args), today)
         if until is None:
             await reply(update, t("pause.invalid", me.language))

@@ -11,7 +11,14 @@ from collections import deque
 
 from aiosqlite import Connection
 from telegram import Bot, InlineKeyboardMarkup
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 
 from bot import reachability
 from bot.storage import outbox
@@ -118,8 +125,13 @@ class Delivery:
         self._sent = []  # recorded: the transaction committed
         if not due:
             return False
-        results = await asyncio.gather(*(self._send_paced(row) for row in due))
-        self._sent.extend(result for result in results if result is not None)
+        results = await asyncio.gather(
+            *(self._send_paced(row) for row in due), return_exceptions=True
+        )
+        self._sent.extend(r for r in results if isinstance(r, tuple))
+        failures = [r for r in results if isinstance(r, BaseException)]
+        if failures:
+            raise failures[0]  # after keeping what was sent; _run recovers the rest
         return True
 
     async def _record_sent(self, conn: Connection, sent: list[tuple[int, int]]) -> None:
@@ -196,14 +208,25 @@ class Delivery:
                 await outbox.mark_failed(conn, row.id, type(exc).__name__)
         except TimedOut:
             # It may have arrived: a retry may duplicate it, but losing it would be worse.
-            await self._retry(row, backoff, "TimedOut", counts=True)
+            await self._retry(row, backoff, "TimedOut", counts=True, uncertain=True)
         except NetworkError:
             await self._retry(row, backoff, "NetworkError", counts=True)
+        except TelegramError as exc:
+            # Anything else Telegram (or a proxy in front of it) answered: retry, with backoff.
+            await self._retry(row, backoff, type(exc).__name__, counts=True, uncertain=True)
         else:
             return row.id, message.message_id
         return None
 
-    async def _retry(self, row: outbox.OutboxRow, after: int, error: str, *, counts: bool) -> None:
+    async def _retry(
+        self,
+        row: outbox.OutboxRow,
+        after: int,
+        error: str,
+        *,
+        counts: bool,
+        uncertain: bool = False,
+    ) -> None:
         log.warning("outbox %s: %s, retrying in %ss", row.id, error, after)
         async with self._db.transaction() as conn:
             await outbox.retry_later(
@@ -212,7 +235,7 @@ class Delivery:
                 self._clock.timestamp() + after,
                 error,
                 counts=counts,
-                uncertain=error == "TimedOut",
+                uncertain=uncertain,
             )
 
     async def _unreachable(self, row: outbox.OutboxRow) -> None:

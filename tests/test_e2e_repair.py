@@ -42,9 +42,13 @@ async def test_from_conflict_to_both_ready(
     clock.advance(timedelta(minutes=5))  # the reveal's short random delay
     await ana.wait_for("You are both ready to talk", timeout=10)
     await ben.wait_for("You are both ready to talk", timeout=10)
-    await ana.press(nudge_ana, dict(nudge_ana.buttons)["I'm ready to talk"])  # an old button
+    # Tapping "ready" again answers as before: nobody can probe who was first.
+    await ana.press(nudge_ana, dict(nudge_ana.buttons)["I'm ready to talk"])
+    await ana.wait_for("when you're both ready")
+    await ana.press(nudge_ana, dict(nudge_ana.buttons)["I appreciate you."])  # break is over
     await ana.send("/help")  # once this is answered, the press before it was handled
     await ana.wait_for("What Steady can do")
+    await ben.expect_silence(0.5)
     assert any("no longer active" in (c.get("text") or "") for c in ana.answered_callbacks)
 
 

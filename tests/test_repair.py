@@ -91,12 +91,18 @@ async def test_ready_is_revealed_only_when_both_are_and_then_to_both(db: Databas
     assert await queued(db, "both-ready:") == []
     assert await repair.ready(db, BEN.id, bid, at) is repair.Outcome.WAITING  # twice: no change
     assert await queued(db, "both-ready:") == []
+    assert await repair.ready(db, 999, bid, at) is repair.Outcome.STALE  # not in this couple
     assert await repair.ready(db, ANA.id, bid, at + 5, random.Random(1)) is repair.Outcome.WAITING
     both = await queued(db, "both-ready:")
     assert sorted(chat for chat, _, _ in both) == [ANA.id, BEN.id]
     # Both at the same moment, a little later: its timing tells neither who was first.
     assert len({due for _, _, due in both}) == 1 and both[0][2] > at + 5
-    assert await repair.ready(db, ANA.id, bid, at + 9) is repair.Outcome.STALE
+    # Tapping again, or "more time" now, answers exactly as before: nothing to probe.
+    assert await repair.ready(db, ANA.id, bid, at + 9) is repair.Outcome.WAITING
+    assert (await repair.more_time(db, BEN.id, bid, at + 9, "UTC")).outcome is (
+        repair.Outcome.WAITING
+    )
+    assert len(await queued(db, "both-ready:")) == 2
 
 
 async def test_more_time_moves_the_nudge_but_never_past_24_hours(db: Database) -> None:

@@ -87,6 +87,11 @@ async def mark_ready(conn: Connection, break_id: int, user_id: int, now: int) ->
     return {r[0] for r in rows}
 
 
+async def ready_users(conn: Connection, break_id: int) -> set[int]:
+    rows = await fetch_all(conn, "SELECT user_id FROM break_ready WHERE break_id = ?", (break_id,))
+    return {r[0] for r in rows}
+
+
 async def started_since(conn: Connection, couple_id: int, since: int) -> int:
     row = await fetch_one(
         conn,
