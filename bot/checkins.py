@@ -138,7 +138,7 @@ async def answer(
         if couple is None:
             return AnswerResult(AnswerOutcome.NOT_PAIRED)
         partner = couple.partner_of(person.id)
-        current = await _target_round(conn, couple, person.id, message_id, reply_to, edited)
+        current = await _target_round(conn, couple, person.id, message_id, reply_to, edited, now)
         if isinstance(current, AnswerOutcome):
             return AnswerResult(current, partner)
         if not text.strip():
@@ -172,6 +172,7 @@ async def _target_round(
     message_id: int | None,
     reply_to: int | None,
     edited: bool,
+    now: int,
 ) -> rounds.Round | AnswerOutcome:
     """Which open round this message answers, or why it answers none."""
     already = None
@@ -193,8 +194,12 @@ async def _target_round(
             if found is None or found.status != "open" or found.couple_id != couple.id:
                 return AnswerOutcome.CLOSED
             return found
-    current = await rounds.latest_open(conn, couple.id)
-    return current if current is not None else AnswerOutcome.NO_ROUND
+    # The newest open round whose prompt this person has already been sent.
+    for candidate in await rounds.open_rounds(conn, couple.id):
+        due = await outbox.due_at(conn, f"prompt:{candidate.id}:{user_id}")
+        if due is None or due <= now:
+            return candidate
+    return AnswerOutcome.NO_ROUND
 
 
 async def _queue_reveal(
@@ -236,7 +241,7 @@ def prompt_text(current: rounds.Round, language: str) -> str:
 async def has_open_round(db: Database, user_id: int) -> bool:
     async with db.read() as conn:
         couple = await couples.active_for(conn, user_id)
-        return couple is not None and await rounds.latest_open(conn, couple.id) is not None
+        return couple is not None and bool(await rounds.open_rounds(conn, couple.id))
 
 
 async def close_due(db: Database, now: int) -> int:
@@ -262,7 +267,13 @@ async def close_round(conn: Connection, current: rounds.Round, now: int, notice_
         return
     if current.kind == "repair":
         notice_key = "guided.closed"
+    # A prompt still waiting for its reader's local time is withdrawn, with its "your partner
+    # answered" notice: that partner never saw the round, so it is not "closed" for them.
+    never_saw = await outbox.cancel_pending(conn, f"prompt:{current.id}:")
+    await outbox.cancel_pending(conn, f"waiting:{current.id}:")
     for person in (couple.a, couple.b):
+        if person.id in never_saw:
+            continue
         await outbox.enqueue(
             conn,
             Outgoing(person.id, f"closed:{current.id}:{person.id}", t(notice_key, person.language)),

@@ -55,7 +55,7 @@ CREATE TABLE outbox (
     chat_id       INTEGER NOT NULL,
     text          TEXT    NOT NULL,            -- emptied once sent
     reply_markup  TEXT,                        -- JSON inline keyboard, if any
-    status        TEXT    NOT NULL DEFAULT 'pending',  -- pending | sent | failed
+    status        TEXT    NOT NULL DEFAULT 'pending',  -- pending | sent | failed | cancelled
     not_before    INTEGER NOT NULL,
     attempts      INTEGER NOT NULL DEFAULT 0,
     uncertain     INTEGER NOT NULL DEFAULT 0,  -- timeouts after the request went out

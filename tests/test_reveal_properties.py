@@ -105,6 +105,7 @@ async def scenario(ops: list[tuple[str, str]], folder: Path, guided_steps: bool 
         for person in (A, B):
             await repair.ready(db, person.id, 1, START + 1200)
         assert await guided.start(db, A.id, 1, START + 1200) is guided.Outcome.STARTED
+        model.now = START + 1200  # the step's prompt has gone out
     try:
         for op, arg in ops:
             who = A if arg == "A" else B

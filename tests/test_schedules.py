@@ -283,3 +283,36 @@ async def test_a_bounded_tick_leaves_the_rest_for_the_next(db: Database) -> None
     rest = await scheduling.run_due(db, due_at, GRACE, "UTC", max_batches=1)
     assert rest["opened"] == 30 - scheduling.DUE_BATCH
     assert (await scheduling.run_due(db, due_at, GRACE, "UTC", max_batches=1))["more"] == 0
+
+
+async def test_zones_a_day_apart_never_get_a_closed_round_before_its_prompt(
+    db: Database,
+) -> None:
+    start = ts("2026-07-01T00:00:00+00:00")
+    await couple(db, start)
+    await scheduling.set_timezone(db, ANA, "Pacific/Kiritimati", start, "UTC")  # UTC+14
+    await scheduling.set_timezone(db, BEN, "Pacific/Pago_Pago", start, "UTC")  # UTC-11
+    await scheduling.set_schedule(db, ANA.id, Schedule(EVERY_DAY, time(20, 0)), start, "UTC")
+    moment = start
+    while moment < start + 3 * 24 * HOUR:
+        async with db.transaction() as conn:  # what is due has been delivered
+            await conn.execute(
+                "UPDATE outbox SET status = 'sent' WHERE status = 'pending' AND due_at <= ?",
+                (moment,),
+            )
+        await scheduling.run_due(db, moment, GRACE, "UTC")
+        moment += 30 * 60
+    async with (
+        db.read() as conn,
+        conn.execute(
+            "SELECT chat_id, dedupe_key, status FROM outbox "
+            "WHERE dedupe_key LIKE 'prompt:%' OR dedupe_key LIKE 'closed:%' ORDER BY id"
+        ) as cur,
+    ):
+        rows = [tuple(r) for r in await cur.fetchall()]
+    # Ben's prompts (25 hours after Ana's) are withdrawn when the next slot closes the round,
+    # so he is never told that a round he never saw has closed.
+    ben_closed = [key for chat, key, _ in rows if chat == BEN.id and key.startswith("closed:")]
+    ben_prompts = [status for chat, key, status in rows if chat == BEN.id and "prompt" in key]
+    assert ben_closed == [] and "cancelled" in ben_prompts
+    assert any(chat == ANA.id and key.startswith("closed:") for chat, key, _ in rows)

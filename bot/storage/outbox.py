@@ -105,6 +105,22 @@ async def recover_inflight(conn: Connection) -> int:
     return cur.rowcount
 
 
+async def cancel_pending(conn: Connection, key_prefix: str) -> set[int]:
+    """Withdraw messages not yet sent whose key starts with `key_prefix`; return their chats."""
+    pattern = key_prefix.replace("%", "") + "%"
+    rows = await fetch_all(
+        conn,
+        "SELECT chat_id FROM outbox WHERE dedupe_key LIKE ? AND status = 'pending'",
+        (pattern,),
+    )
+    await conn.execute(
+        "UPDATE outbox SET status = 'cancelled', text = '' "
+        "WHERE dedupe_key LIKE ? AND status = 'pending'",
+        (pattern,),
+    )
+    return {r[0] for r in rows}
+
+
 async def queued_since(conn: Connection, key_prefix: str, since: int) -> bool:
     """Whether a message whose key starts with `key_prefix` was queued since `since`."""
     row = await fetch_one(

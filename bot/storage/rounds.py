@@ -53,15 +53,15 @@ async def step_exists(conn: Connection, break_id: int, step: int) -> bool:
     return row is not None
 
 
-async def latest_open(conn: Connection, couple_id: int) -> Round | None:
-    """The newest open round of any kind: where a plain text answer goes."""
-    row = await fetch_one(
+async def open_rounds(conn: Connection, couple_id: int) -> list[Round]:
+    """All open rounds of a couple, newest first."""
+    rows = await fetch_all(
         conn,
         f"SELECT {_ROUND_COLUMNS} FROM rounds WHERE couple_id = ? AND status = 'open' "
-        "ORDER BY id DESC LIMIT 1",
+        "ORDER BY id DESC",
         (couple_id,),
     )
-    return Round(*row) if row else None
+    return [Round(*r) for r in rows]
 
 
 async def get(conn: Connection, round_id: int) -> Round | None:
