@@ -16,10 +16,11 @@ from datetime import UTC, datetime, time, timedelta
 from aiosqlite import Connection
 
 from bot.models import Button, Couple, Outgoing
-from bot.schedule_rules import local_instant, zone_or_none
-from bot.storage import breaks, couples, outbox, schedules
+from bot.schedule_rules import local_instant
+from bot.storage import breaks, couples, outbox
 from bot.storage.db import Database
 from bot.texts import t
+from bot.zones import zone_of
 
 MIN_BREAK = 20 * 60
 MAX_BREAK = 24 * 3600
@@ -49,16 +50,11 @@ class Result:
     ends_at: datetime | None = None  # in the asking person's zone
 
 
-async def _zone_of(conn: Connection, user_id: int, default_zone: str):
-    name, _ = await schedules.timezone_of(conn, user_id)
-    return zone_or_none(name or default_zone) or zone_or_none("UTC")
-
-
 async def _break_end(conn: Connection, user_id: int, key: str, now: int, default: str) -> int:
     length = LENGTHS[key]
     if length is not None:
         return now + length
-    zone = await _zone_of(conn, user_id, default)
+    zone = await zone_of(conn, user_id, default)
     local = datetime.fromtimestamp(now, UTC).astimezone(zone)
     morning = local_instant(local.date() + timedelta(days=1), MORNING, zone)
     return int(morning.timestamp())
@@ -88,7 +84,7 @@ async def start_break(
         await _tell_partner(
             conn, couple, user_id, notice, ends, f"{break_id}:{now}", now, default_zone
         )
-        zone = await _zone_of(conn, user_id, default_zone)
+        zone = await zone_of(conn, user_id, default_zone)
     return Result(outcome, datetime.fromtimestamp(ends, zone))
 
 
@@ -103,7 +99,7 @@ async def _tell_partner(
     default_zone: str,
 ) -> None:
     me, partner = couple.member(user_id), couple.partner_of(user_id)
-    zone = await _zone_of(conn, partner.id, default_zone)
+    zone = await zone_of(conn, partner.id, default_zone)
     when = datetime.fromtimestamp(ends, zone).strftime("%H:%M (%a)")
     text = t(key, partner.language, partner=me.first_name, time=when)
     await outbox.enqueue(conn, Outgoing(partner.id, f"{key}:{tag}:{partner.id}", text), now)
@@ -248,5 +244,5 @@ async def more_time(
             now,
             default_zone,
         )
-        zone = await _zone_of(conn, user_id, default_zone)
+        zone = await zone_of(conn, user_id, default_zone)
     return Result(Outcome.EXTENDED, datetime.fromtimestamp(ends, zone))

@@ -24,11 +24,11 @@ from bot.schedule_rules import (
     Schedule,
     local_instant,
     next_slot,
-    zone_or_none,
 )
 from bot.storage import couples, outbox, rounds, schedules, users
 from bot.storage.db import Database
 from bot.texts import t
+from bot.zones import zone_of
 
 DEFAULT_SCHEDULE = Schedule(EVERY_DAY, time(20, 0))
 FOREVER = 253_402_300_799  # 9999-12-31: "paused until resumed"
@@ -52,16 +52,8 @@ class Overview:
     zone: str
 
 
-def _zone(name: str | None, default: str) -> ZoneInfo:
-    return zone_or_none(name or default) or ZoneInfo("UTC")
-
-
 async def _zones(conn: Connection, couple: Couple, default: str) -> dict[int, ZoneInfo]:
-    zones = {}
-    for person in (couple.a, couple.b):
-        name, _ = await schedules.timezone_of(conn, person.id)
-        zones[person.id] = _zone(name, default)
-    return zones
+    return {p.id: await zone_of(conn, p.id, default) for p in (couple.a, couple.b)}
 
 
 def _row_schedule(row: schedules.ScheduleRow) -> Schedule:
@@ -188,7 +180,8 @@ class PauseOutcome(enum.Enum):
 
 async def local_today(db: Database, user_id: int, now: int, default_zone: str) -> date:
     """The date it is now where this person lives."""
-    zone = _zone(await timezone_of(db, user_id), default_zone)
+    async with db.read() as conn:
+        zone = await zone_of(conn, user_id, default_zone)
     return datetime.fromtimestamp(now, UTC).astimezone(zone).date()
 
 
@@ -198,7 +191,8 @@ async def pause(
     """Pause until the start of a day in the person's zone (or until resumed); partner told."""
     moment = FOREVER
     if until is not None:
-        zone = _zone(await timezone_of(db, user_id), default_zone)
+        async with db.read() as conn:
+            zone = await zone_of(conn, user_id, default_zone)
         moment = int(local_instant(until, time(0, 0), zone).timestamp())
     return await _change_pause(db, user_id, now, "pause", moment)
 
