@@ -19,7 +19,7 @@ from bot.models import Button, Couple, Outgoing
 from bot.schedule_rules import local_instant
 from bot.storage import breaks, couples, outbox
 from bot.storage.db import Database
-from bot.texts import t
+from bot.texts import local_time, t
 from bot.zones import zone_of
 
 MIN_BREAK = 20 * 60
@@ -100,7 +100,7 @@ async def _tell_partner(
 ) -> None:
     me, partner = couple.member(user_id), couple.partner_of(user_id)
     zone = await zone_of(conn, partner.id, default_zone)
-    when = datetime.fromtimestamp(ends, zone).strftime("%H:%M (%a)")
+    when = local_time(datetime.fromtimestamp(ends, zone), "clock_day", partner.language)
     text = t(key, partner.language, partner=me.first_name, time=when)
     await outbox.enqueue(conn, Outgoing(partner.id, f"{key}:{tag}:{partner.id}", text), now)
 

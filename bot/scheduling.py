@@ -27,7 +27,7 @@ from bot.schedule_rules import (
 )
 from bot.storage import couples, outbox, rounds, schedules, users
 from bot.storage.db import Database
-from bot.texts import t
+from bot.texts import local_time, t
 from bot.zones import zone_of
 
 DEFAULT_SCHEDULE = Schedule(EVERY_DAY, time(20, 0))
@@ -322,7 +322,7 @@ def describe(schedule: Schedule, language: str) -> str:
     """'every day at 20:00', 'Mon, Wed, Fri at 08:30', or 'off'."""
     if schedule.off:
         return t("schedule.off_summary", language)
-    at = schedule.at.strftime("%H:%M")
+    at = local_time(schedule.at, "clock", language)
     if schedule.days == EVERY_DAY:
         return t("schedule.every_day", language, time=at)
     if schedule.days == WEEKDAYS:

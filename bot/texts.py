@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import tomllib
+from datetime import date, time
 from functools import cache
 from pathlib import Path
 
@@ -47,6 +48,11 @@ def t(key: str, language: str = DEFAULT_LANGUAGE, **values: object) -> str:
     if template is None:
         raise KeyError(f"missing text {key!r}")
     return template.format(**{k: html.escape(str(v), quote=False) for k, v in values.items()})
+
+
+def local_time(moment: date | time, key: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """A time or date as people read it, by a pattern from the [formats] section."""
+    return moment.strftime(t(f"formats.{key}", language))
 
 
 def keys(language: str = DEFAULT_LANGUAGE) -> set[str]:

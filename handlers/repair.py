@@ -8,7 +8,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 from bot import guided, pairing, repair
 from bot.context import SteadyContext
 from bot.models import Button
-from bot.texts import t
+from bot.texts import local_time, t
 from handlers.common import keyboard, person, reply
 
 LENGTH_PATTERN = r"^v1:cf:(menu|20m|1h|3h|morning)$"
@@ -55,7 +55,7 @@ async def length_button(update: Update, context: SteadyContext) -> None:
         await reply(update, t("repair.not_paired", me.language))
         return
     services.queued()
-    when = result.ends_at.strftime("%H:%M (%a)") if result.ends_at else ""
+    when = local_time(result.ends_at, "clock_day", me.language) if result.ends_at else ""
     key = "repair.replaced" if result.outcome is repair.Outcome.REPLACED else "repair.started"
     await reply(update, t(key, me.language, time=when))
 
@@ -105,7 +105,7 @@ async def ready_button(update: Update, context: SteadyContext) -> None:
         await reply(update, t("repair.at_limit", me.language))
         return
     services.queued()
-    when = result.ends_at.strftime("%H:%M (%a)") if result.ends_at else ""
+    when = local_time(result.ends_at, "clock_day", me.language) if result.ends_at else ""
     await reply(update, t("repair.more_ack", me.language, time=when))
 
 

@@ -20,7 +20,7 @@ from bot.schedule_rules import (
     resolve_zone,
     zone_or_none,
 )
-from bot.texts import t
+from bot.texts import local_time, t
 from handlers.common import keyboard, person, reply
 
 SCHEDULE_PATTERN = r"^v1:sch:(def:\d+|d:\d{1,3}|t:\d{1,3}:\d{4}|o:\d{1,3}|off)$"
@@ -42,14 +42,16 @@ COMMON_ZONES = (
 
 
 def _when(moment: datetime | None, language: str) -> str:
-    return moment.strftime("%a %d %b, %H:%M") if moment else t("schedule.next_none", language)
+    return local_time(moment, "when", language) if moment else t("schedule.next_none", language)
 
 
 def _picker(days: int, language: str) -> tuple[tuple[Button, ...], ...]:
     """Day toggles and time buttons; the choice so far lives in the buttons, not in memory."""
     day_buttons = tuple(
         Button(
-            ("✓ " if days >> i & 1 else "") + t(f"days.{name}", language),
+            t("formats.chosen_day", language, day=t(f"days.{name}", language))
+            if days >> i & 1
+            else t(f"days.{name}", language),
             f"v1:sch:d:{days ^ (1 << i)}",
         )
         for i, name in enumerate(DAY_NAMES)
@@ -89,7 +91,9 @@ async def _overview_text(context: SteadyContext, user_id: int, language: str) ->
 def _until(view: scheduling.Overview, language: str) -> str:
     if view.paused_until is None or view.paused_until >= scheduling.FOREVER:
         return t("pause.until_resumed", language)
-    day = datetime.fromtimestamp(view.paused_until, zone_or_none(view.zone)).strftime("%d %b %Y")
+    day = local_time(
+        datetime.fromtimestamp(view.paused_until, zone_or_none(view.zone)), "date", language
+    )
     return t("pause.until_date", language, date=day)
 
 
@@ -198,7 +202,9 @@ async def timezone(update: Update, context: SteadyContext) -> None:
     if current is None:
         text = t("timezone.unset", me.language, zone=services.settings.default_timezone)
     else:
-        now = services.clock.now().astimezone(zone_or_none(current)).strftime("%H:%M")
+        now = local_time(
+            services.clock.now().astimezone(zone_or_none(current)), "clock", me.language
+        )
         text = t("timezone.current", me.language, zone=current, now=now)
     await reply(update, text, keyboard(rows))
 
@@ -220,7 +226,9 @@ async def _set_zone(update: Update, context: SteadyContext, zone: str) -> None:
     await scheduling.set_timezone(
         services.database, me, zone, services.now(), services.settings.default_timezone
     )
-    local_now = services.clock.now().astimezone(zone_or_none(zone)).strftime("%H:%M")
+    local_now = local_time(
+        services.clock.now().astimezone(zone_or_none(zone)), "clock", me.language
+    )
     await reply(update, t("timezone.saved", me.language, zone=zone, now=local_now))
 
 
@@ -243,7 +251,7 @@ async def pause(update: Update, context: SteadyContext) -> None:
     if outcome is scheduling.PauseOutcome.PAUSED:
         services.queued()
         when = (
-            t("pause.until_date", me.language, date=until.strftime("%d %b %Y"))
+            t("pause.until_date", me.language, date=local_time(until, "date", me.language))
             if until
             else t("pause.until_resumed", me.language)
         )
