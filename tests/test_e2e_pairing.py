@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from bot.storage import users
 from testing.clock import MovableClock
 from testing.fake_telegram import FakeTelegram, FakeUser, SentMessage
 from testing.journeys import OFFER, pair
@@ -271,3 +272,22 @@ async def test_an_error_is_logged_without_contents_and_the_user_reassured(
     assert not any("private words" in r.getMessage() for r in caplog.records)
     await ana.send("/help")  # and the bot carries on
     await ana.wait_for("What Steady can do")
+
+
+async def test_a_403_marks_someone_unreachable_until_they_start_again(
+    fake: FakeTelegram, bot: BotRunner, ana: FakeUser, ben: FakeUser
+) -> None:
+    await pair(ana, ben)
+    fake.block(ana.id)  # blocked without Steady being told: the next send gets a 403
+    await ben.send("/unpair")
+    ask = await ben.wait_for("end your pairing")
+    await ben.press(ask, dict(ask.buttons)["Yes, end it"])
+    await ben.wait_for("has ended")
+    await asyncio.sleep(1.5)
+    assert not any("ended your pairing" in m.plain for m in ana.inbox)
+    async with bot.services.database.read() as conn:
+        assert (await users.get(conn, ana.id)).reachable is False
+    fake.unblock(ana.id)
+    await ana.send("/start")  # back: reachable again, and what waited for her arrives
+    await ana.wait_for("Hi Ana")
+    await ana.wait_for("ended your pairing", timeout=10)

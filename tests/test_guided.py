@@ -79,19 +79,24 @@ async def test_stopping_at_a_step_deletes_its_answers_and_tells_the_partner(
 async def test_a_check_in_and_a_guided_step_can_be_open_together(db: Database) -> None:
     break_id = await both_ready(db)
     await checkins.start_round(db, ANA.id, NOW)
+    # The check-in prompt reached Ana as Telegram message 500.
+    async with db.transaction() as conn:
+        await conn.execute(
+            "UPDATE outbox SET status = 'sent', message_id = 500 "
+            "WHERE dedupe_key LIKE 'prompt:%' AND chat_id = ?",
+            (ANA.id,),
+        )
+    await guided.start(db, ANA.id, break_id, NOW)
+    # A plain message answers the newest question; a reply answers the one replied to.
+    await checkins.answer(db, ANA, "to the newest", 1, NOW)
+    await checkins.answer(db, ANA, "to the check-in", 2, NOW, reply_to=500)
     async with (
         db.read() as conn,
         conn.execute(
-            "SELECT message_id FROM outbox WHERE dedupe_key LIKE 'prompt:%' AND chat_id = ?",
-            (ANA.id,),
+            "SELECT r.kind, a.text FROM answers a JOIN rounds r ON r.id = a.round_id ORDER BY a.text"
         ) as cur,
     ):
-        checkin_prompt = (await cur.fetchone())[0]
-    assert checkin_prompt is None  # not sent in this domain test; replies use the newest round
-    await guided.start(db, ANA.id, break_id, NOW)
-    await checkins.answer(db, ANA, "to the newest", 1, NOW)
-    async with (
-        db.read() as conn,
-        conn.execute("SELECT r.kind FROM answers a JOIN rounds r ON r.id = a.round_id") as cur,
-    ):
-        assert [r[0] for r in await cur.fetchall()] == ["repair"]
+        assert [tuple(r) for r in await cur.fetchall()] == [
+            ("checkin", "to the check-in"),
+            ("repair", "to the newest"),
+        ]
