@@ -93,7 +93,8 @@ async def test_a_check_in_and_a_guided_step_can_be_open_together(db: Database) -
     async with (
         db.read() as conn,
         conn.execute(
-            "SELECT r.kind, a.text FROM answers a JOIN rounds r ON r.id = a.round_id ORDER BY a.text"
+            "SELECT r.kind, a.text FROM answers a JOIN rounds r ON r.id = a.round_id "
+            "ORDER BY a.text"
         ) as cur,
     ):
         assert [tuple(r) for r in await cur.fetchall()] == [
