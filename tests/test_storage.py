@@ -86,3 +86,18 @@ async def test_concurrent_writers_do_not_commit_each_others_work(db: Database) -
     async with db.read() as conn, conn.execute("SELECT id FROM users ORDER BY id") as cur:
         ids = [row[0] for row in await cur.fetchall()]
     assert ids == list(range(2, 41, 2))
+
+
+async def test_a_backup_of_the_live_database_holds_its_data(db: Database, tmp_path: Path) -> None:
+    import sqlite3
+
+    from bot.backup import backup
+
+    async with db.transaction() as conn:
+        await users.upsert(conn, Person(7, "Ana"), 0)
+    # The bot is still running (its connection open, WAL not checkpointed) during the backup.
+    copy = backup(tmp_path / "steady.db", tmp_path / "backups" / "copy.db")
+    with sqlite3.connect(copy) as conn:
+        assert conn.execute("SELECT first_name FROM users WHERE id = 7").fetchone() == ("Ana",)
+    with pytest.raises(FileNotFoundError):
+        backup(tmp_path / "missing.db", tmp_path / "x.db")
