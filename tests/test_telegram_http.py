@@ -69,3 +69,24 @@ async def test_files_are_refused_plainly(fake: FakeTelegram, bot: Bot) -> None:
     with pytest.raises(NetworkError, match="sends no files"):
         await bot.send_document(7, InputFile(b"data", filename="a.txt"))
     assert fake.messages_to(7) == []
+
+
+async def test_a_proxy_from_the_environment_is_used_unless_the_host_is_excluded(
+    fake: FakeTelegram, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake.user(7, "Ana")
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # nothing listens there
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    proxied = Bot(fake.token, base_url=f"{fake.base_url}/bot", request=AiohttpRequest())
+    await proxied.request.initialize()  # type: ignore[attr-defined]
+    try:
+        with pytest.raises(NetworkError):
+            await proxied.send_message(7, "through the proxy")
+    finally:
+        await proxied.request.shutdown()  # type: ignore[attr-defined]
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    direct = Bot(fake.token, base_url=f"{fake.base_url}/bot", request=AiohttpRequest())
+    async with direct:
+        assert (await direct.send_message(7, "straight there")).text == "straight there"
+    assert [m.plain for m in fake.messages_to(7)] == ["straight there"]
