@@ -12,6 +12,9 @@ field cost more), and a proxy from the environment is looked up once per host, w
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import aiohttp
 from aiohttp.helpers import get_env_proxy_for_url
 from telegram._utils.defaultvalue import DefaultValue
@@ -100,3 +103,28 @@ class AiohttpRequest(BaseRequest):
             except LookupError:
                 self._proxies[origin] = (None, None)
         return self._proxies[origin]
+
+
+class ApiCall(RequestData):
+    """Parameters that are plain JSON already (ints, strings, dicts), as the outbox stores them.
+
+    For `BaseRequest.post`, which keeps PTB's mapping of errors to RetryAfter, Forbidden... while
+    skipping what `Bot.send_message` adds around it: the delivery loop needs only the message
+    id back, not a parsed Message (that parse was a sixth of the bot's CPU at full rate).
+    """
+
+    def __init__(self, params: dict[str, Any]) -> None:
+        super().__init__()
+        self._params = params
+
+    @property
+    def parameters(self) -> dict[str, Any]:
+        return dict(self._params)
+
+    @property
+    def json_parameters(self) -> dict[str, str]:
+        return {k: v if isinstance(v, str) else json.dumps(v) for k, v in self._params.items()}
+
+    @property
+    def json_payload(self) -> bytes:
+        return json.dumps(self._params).encode()

@@ -10,7 +10,7 @@ import time
 from collections import deque
 
 from aiosqlite import Connection
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import Bot
 from telegram.error import (
     BadRequest,
     Forbidden,
@@ -23,6 +23,7 @@ from telegram.error import (
 from bot import reachability
 from bot.storage import outbox
 from bot.storage.db import Database
+from bot.telegram_http import ApiCall
 from scheduler.clock import Clock
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,8 @@ BATCH = 200  # rows looked at per pass; fewer are sent (see _batch)
 # Sends in flight at once. Each row of a batch is for a different chat (the outbox is FIFO per
 # chat), so this only overlaps network round trips; the global rate still caps the pace.
 MAX_IN_FLIGHT = 16
+# What the application's Defaults give handlers' replies: outbox texts are HTML too.
+MESSAGE_DEFAULTS = {"parse_mode": "HTML", "link_preview_options": {"is_disabled": True}}
 
 
 class Delivery:
@@ -187,15 +190,17 @@ class Delivery:
         self._recent.append(now)
 
     async def _send(self, row: outbox.OutboxRow) -> tuple[int, int] | None:
-        markup = InlineKeyboardMarkup.de_json(row.reply_markup, None) if row.reply_markup else None
         self._last_to_chat[row.chat_id] = time.monotonic()
         backoff = min(MAX_BACKOFF, 2 ** min(row.attempts, 9))
+        params = {"chat_id": row.chat_id, "text": row.text, **MESSAGE_DEFAULTS}
+        if row.reply_markup:
+            params["reply_markup"] = row.reply_markup
+        if self._paid:
+            params["allow_paid_broadcast"] = True
         try:
-            message = await self._bot.send_message(
-                row.chat_id,
-                row.text,
-                reply_markup=markup,
-                allow_paid_broadcast=True if self._paid else None,
+            # Straight to PTB's request layer (its errors, none of send_message's parsing).
+            result = await self._bot.request.post(
+                f"{self._bot.base_url}/sendMessage", ApiCall(params)
             )
         except RetryAfter as exc:
             await self._retry(row, _seconds(exc.retry_after), "RetryAfter", counts=False)
@@ -215,7 +220,7 @@ class Delivery:
             # Anything else Telegram (or a proxy in front of it) answered: retry, with backoff.
             await self._retry(row, backoff, type(exc).__name__, counts=True, uncertain=True)
         else:
-            return row.id, message.message_id
+            return row.id, int(result["message_id"])  # type: ignore[call-overload, index]
         return None
 
     async def _retry(

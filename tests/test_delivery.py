@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 from telegram import Bot
 
-from bot.models import Outgoing, Person
+from bot.models import Button, Outgoing, Person
 from bot.storage import outbox, users
 from bot.storage.db import Database
 from bot.telegram_http import AiohttpRequest
@@ -53,6 +53,27 @@ async def test_one_chats_messages_keep_their_order_through_a_retry(
         await delivery.stop()
     assert [m.plain for m in fake.messages_to(1)] == ["part 0", "part 1", "part 2"]
     assert set((await statuses(db)).values()) == {"sent"}  # recorded by the clean stop
+
+
+@pytest.mark.parametrize("paid", [False, True])
+async def test_a_message_goes_out_as_html_with_its_buttons_and_no_preview(
+    fake: FakeTelegram, bot: Bot, db: Database, paid: bool
+) -> None:
+    fake.user(1, "Ana")
+    button = Button("Ready", "v1:ready:7")
+    await queue(db, Outgoing(1, "k", "<b>Hi</b> &amp; https://example.org", ((button,),)))
+    delivery = Delivery(bot, db, Clock(), rate=30, paid_broadcast=paid)
+    await delivery.start()
+    try:
+        sent = await fake.user(1, "Ana").next_message(timeout=5)
+    finally:
+        await delivery.stop()
+    assert sent.plain == "Hi & https://example.org" and sent.parse_mode == "HTML"
+    assert sent.buttons == [("Ready", "v1:ready:7")]
+    params = next(p for method, p in fake.calls if method == "sendMessage")
+    assert params["link_preview_options"] == {"is_disabled": True}
+    assert bool(params.get("allow_paid_broadcast")) is paid
+    assert set((await statuses(db)).values()) == {"sent"}
 
 
 async def test_a_failed_pass_leaves_nothing_stuck(
