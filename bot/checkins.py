@@ -107,18 +107,23 @@ async def open_round(
         conn, couple.id, prompt.id, prompt.category, now, closes_at, remind_at, slot
     )
     await rounds.record_prompt(conn, couple.id, prompt.id, now, new_pass)
-    for person in (couple.a, couple.b):
-        partner = couple.partner_of(person.id)
-        text = t(
-            "checkin.prompt",
-            person.language,
-            prompt=prompt.text(person.language),
-            partner=partner.first_name,
+    messages = [
+        Outgoing(
+            person.id,
+            f"prompt:{round_id}:{person.id}",
+            t(
+                "checkin.prompt",
+                person.language,
+                prompt=prompt.text(person.language),
+                partner=couple.partner_of(person.id).first_name,
+            ),
+            (),
+            round_id,
+            when[person.id],
         )
-        key = f"prompt:{round_id}:{person.id}"
-        await outbox.enqueue(
-            conn, Outgoing(person.id, key, text, (), round_id, when[person.id]), now
-        )
+        for person in (couple.a, couple.b)
+    ]
+    await outbox.enqueue_all(conn, messages, now)
     return prompt
 
 
@@ -143,12 +148,11 @@ async def answer(
             return AnswerResult(current, partner)
         if not text.strip():
             return AnswerResult(AnswerOutcome.EMPTY, partner)
-        my_prompt = await outbox.due_at(conn, f"prompt:{current.id}:{person.id}")
-        if my_prompt is not None and my_prompt > now:
-            return AnswerResult(AnswerOutcome.NO_ROUND, partner)  # their prompt is still to come
 
-        replaced = await rounds.upsert_answer(conn, current.id, person.id, text, message_id, now)
         answers = await rounds.answers(conn, current.id)
+        replaced = person.id in answers
+        await rounds.save_answer(conn, current.id, person.id, text, message_id, now)
+        answers[person.id] = rounds.Answer(person.id, text, message_id)
         if partner.id in answers:
             await rounds.finish(conn, current.id, "revealed", now)
             await _queue_reveal(conn, couple, current, answers, now)
@@ -174,7 +178,11 @@ async def _target_round(
     edited: bool,
     now: int,
 ) -> rounds.Round | AnswerOutcome:
-    """Which open round this message answers, or why it answers none."""
+    """Which open round this message answers, or why it answers none.
+
+    Never a round whose prompt to this person is still waiting for their local time: a reply
+    or an edit points at a round they have seen, and a plain message skips such rounds.
+    """
     already = None
     if not edited and message_id is not None:
         already = await rounds.answered_message(conn, user_id, message_id)
@@ -195,9 +203,8 @@ async def _target_round(
                 return AnswerOutcome.CLOSED
             return found
     # The newest open round whose prompt this person has already been sent.
-    for candidate in await rounds.open_rounds(conn, couple.id):
-        due = await outbox.due_at(conn, f"prompt:{candidate.id}:{user_id}")
-        if due is None or due <= now:
+    for candidate, prompt_due in await rounds.open_with_prompt_due(conn, couple.id, user_id):
+        if prompt_due is None or prompt_due <= now:
             return candidate
     return AnswerOutcome.NO_ROUND
 
@@ -209,11 +216,14 @@ async def _queue_reveal(
     answers: dict[int, rounds.Answer],
     now: int,
 ) -> None:
-    for person in (couple.a, couple.b):
-        pages = _round_pages(current, couple, answers, person.language, "checkin.reveal_title")
-        for part, page in enumerate(pages):
-            key = f"reveal:{current.id}:{person.id}:{part}"
-            await outbox.enqueue(conn, Outgoing(person.id, key, page), now)
+    messages = [
+        Outgoing(person.id, f"reveal:{current.id}:{person.id}:{part}", page)
+        for person in (couple.a, couple.b)
+        for part, page in enumerate(
+            _round_pages(current, couple, answers, person.language, "checkin.reveal_title")
+        )
+    ]
+    await outbox.enqueue_all(conn, messages, now)
 
 
 def _round_pages(

@@ -35,6 +35,9 @@ BATCH = 200  # rows looked at per pass; fewer are sent (see _batch)
 # Sends in flight at once. Each row of a batch is for a different chat (the outbox is FIFO per
 # chat), so this only overlaps network round trips; the global rate still caps the pace.
 MAX_IN_FLIGHT = 16
+# Sends that may leave back to back before the even spacing applies: a reveal is two messages,
+# and both partners should read it at the same moment. The window cap still holds.
+BURST = 2
 # What the application's Defaults give handlers' replies: outbox texts are HTML too.
 MESSAGE_DEFAULTS = {"parse_mode": "HTML", "link_preview_options": {"is_disabled": True}}
 
@@ -171,7 +174,7 @@ class Delivery:
             return await self._send(row)
 
     async def _pace(self) -> None:
-        """Evenly spaced sends, and never more than the cap in any window of WINDOW seconds.
+        """Evenly spaced sends (after a burst of BURST), never more than the cap in any WINDOW.
 
         The window is a touch over a second: requests jitter on the way, and Telegram counts
         arrivals, so a strict one-second count at our end could still be a 429 at theirs.
@@ -186,7 +189,8 @@ class Delivery:
             if wait <= 0:
                 break
             await asyncio.sleep(wait)
-        self._next_slot = max(now, self._next_slot) + self._interval
+        # The slot clock may lag `now` by BURST - 1 intervals: that many go out back to back.
+        self._next_slot = max(now - (BURST - 1) * self._interval, self._next_slot) + self._interval
         self._recent.append(now)
 
     async def _send(self, row: outbox.OutboxRow) -> tuple[int, int] | None:

@@ -125,3 +125,24 @@ async def test_a_person_who_blocked_the_bot_waits_and_the_rest_goes_on(
     assert await statuses(db) == {"x": "pending", "y": "sent"}
     async with db.read() as conn:
         assert (await users.get(conn, 1)).reachable is False
+
+
+async def test_a_pair_goes_out_together_and_the_rest_at_the_rate(
+    fake: FakeTelegram, bot: Bot, db: Database
+) -> None:
+    """Both halves of a reveal leave back to back; after that, sends are spaced by 1/rate."""
+    for chat in (1, 2, 3, 4):
+        fake.user(chat, "P")
+    await queue(db, *(Outgoing(chat, f"k{chat}", "hello") for chat in (1, 2, 3, 4)))
+    delivery = Delivery(bot, db, Clock(), rate=5)  # 200 ms apart: wide against jitter
+    await delivery.start()
+    try:
+        for _ in range(100):
+            if len(fake.sent) == 4:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        await delivery.stop()
+    times = sorted(m.sent_at for m in fake.sent)
+    assert times[1] - times[0] < 0.1  # the burst of two
+    assert times[2] - times[1] > 0.15 and times[3] - times[2] > 0.15  # then the even pace

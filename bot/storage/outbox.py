@@ -27,27 +27,37 @@ def _markup(message: Outgoing) -> str | None:
     return json.dumps({"inline_keyboard": rows})
 
 
+_ENQUEUE = """
+    INSERT INTO outbox
+        (dedupe_key, chat_id, text, reply_markup, round_id, not_before, due_at, created_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT (dedupe_key) DO NOTHING
+"""
+
+
+def _row(message: Outgoing, now: int) -> tuple:
+    due = max(now, message.due_at or now)
+    return (
+        message.dedupe_key,
+        message.chat_id,
+        message.text,
+        _markup(message),
+        message.round_id,
+        due,
+        due,
+        now,
+    )
+
+
 async def enqueue(conn: Connection, message: Outgoing, now: int) -> bool:
     """Queue a message; False when its dedupe key was queued before (nothing is added)."""
-    cur = await conn.execute(
-        """
-        INSERT INTO outbox
-            (dedupe_key, chat_id, text, reply_markup, round_id, not_before, due_at, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (dedupe_key) DO NOTHING
-        """,
-        (
-            message.dedupe_key,
-            message.chat_id,
-            message.text,
-            _markup(message),
-            message.round_id,
-            max(now, message.due_at or now),
-            max(now, message.due_at or now),
-            now,
-        ),
-    )
+    cur = await conn.execute(_ENQUEUE, _row(message, now))
     return cur.rowcount > 0
+
+
+async def enqueue_all(conn: Connection, messages: list[Outgoing], now: int) -> None:
+    """Queue several messages in one trip to the database thread; known keys are skipped."""
+    await conn.executemany(_ENQUEUE, [_row(m, now) for m in messages])
 
 
 async def ready(conn: Connection, now: int, limit: int) -> list[OutboxRow]:

@@ -31,10 +31,21 @@ class Answer:
     message_id: int | None
 
 
-_ROUND_COLUMNS = (
-    "id, couple_id, prompt_id, category, status, opened_at, closes_at, remind_at, kind, step, "
-    "break_id"
+_COLUMN_NAMES = (
+    "id",
+    "couple_id",
+    "prompt_id",
+    "category",
+    "status",
+    "opened_at",
+    "closes_at",
+    "remind_at",
+    "kind",
+    "step",
+    "break_id",
 )
+_ROUND_COLUMNS = ", ".join(_COLUMN_NAMES)
+_R_COLUMNS = ", ".join(f"r.{name}" for name in _COLUMN_NAMES)  # in a join, as `rounds r`
 
 
 async def open_for(conn: Connection, couple_id: int, kind: str = "checkin") -> Round | None:
@@ -62,6 +73,24 @@ async def open_rounds(conn: Connection, couple_id: int) -> list[Round]:
         (couple_id,),
     )
     return [Round(*r) for r in rows]
+
+
+async def open_with_prompt_due(
+    conn: Connection, couple_id: int, user_id: int
+) -> list[tuple[Round, int | None]]:
+    """A couple's open rounds, newest first, each with when its prompt to `user_id` is (or was)
+    due: None when none was queued for them (a round opened before they joined)."""
+    rows = await fetch_all(
+        conn,
+        f"""
+        SELECT {_R_COLUMNS}, o.due_at FROM rounds r
+        LEFT JOIN outbox o ON o.dedupe_key = 'prompt:' || r.id || ':' || ?
+        WHERE r.couple_id = ? AND r.status = 'open'
+        ORDER BY r.id DESC
+        """,
+        (user_id, couple_id),
+    )
+    return [(Round(*r[:-1]), r[-1]) for r in rows]
 
 
 async def get(conn: Connection, round_id: int) -> Round | None:
@@ -128,27 +157,19 @@ async def answers(conn: Connection, round_id: int) -> dict[int, Answer]:
     return {r[0]: Answer(r[0], r[1], r[2]) for r in rows}
 
 
-async def upsert_answer(
+async def save_answer(
     conn: Connection, round_id: int, user_id: int, text: str, message_id: int | None, now: int
-) -> bool:
-    """Store or replace an answer; True when it replaced an earlier one."""
-    cur = await conn.execute(
-        """
-        UPDATE answers SET text = ?, message_id = ?, updated_at = ?
-        WHERE round_id = ? AND user_id = ?
-        """,
-        (text, message_id, now, round_id, user_id),
-    )
-    if cur.rowcount:
-        return True
+) -> None:
+    """Store an answer, or replace this person's earlier one (keeping when it was first given)."""
     await conn.execute(
         """
         INSERT INTO answers (round_id, user_id, text, message_id, answered_at, updated_at)
         VALUES (?, ?, ?, ?, ?, ?)
+        ON CONFLICT (round_id, user_id) DO UPDATE
+        SET text = excluded.text, message_id = excluded.message_id, updated_at = excluded.updated_at
         """,
         (round_id, user_id, text, message_id, now, now),
     )
-    return False
 
 
 async def delete_answers(conn: Connection, round_id: int) -> None:
