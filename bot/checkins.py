@@ -54,6 +54,10 @@ class StartResult:
 class AnswerResult:
     outcome: AnswerOutcome
     partner: Person | None = None
+    # A reveal's messages that may go out at once, already marked in flight for the caller to
+    # hand to delivery; `more_queued` when other messages wait for the delivery loop.
+    claimed: tuple[outbox.OutboxRow, ...] = ()
+    more_queued: bool = False
 
 
 @dataclass(frozen=True)
@@ -155,10 +159,13 @@ async def answer(
         answers[person.id] = rounds.Answer(person.id, text, message_id)
         if partner.id in answers:
             await rounds.finish(conn, current.id, "revealed", now)
-            await _queue_reveal(conn, couple, current, answers, now)
+            keys = await _queue_reveal(conn, couple, current, answers, now)
+            claimed = await outbox.claim(conn, keys, now)
+            more = len(claimed) < len(keys)  # a long reveal's later parts
             if current.kind == "repair":
                 await guided.after_reveal(conn, couple, current, now)
-            return AnswerResult(AnswerOutcome.REVEALED, partner)
+                more = True
+            return AnswerResult(AnswerOutcome.REVEALED, partner, tuple(claimed), more)
         if not replaced:
             notice = t("checkin.partner_waiting", partner.language, partner=person.first_name)
             # Never before the partner's own prompt (it may wait for their local time).
@@ -166,7 +173,7 @@ async def answer(
             key = f"waiting:{current.id}:{partner.id}"
             await outbox.enqueue(conn, Outgoing(partner.id, key, notice, due_at=their_prompt), now)
         outcome = AnswerOutcome.REPLACED if replaced else AnswerOutcome.SAVED
-        return AnswerResult(outcome, partner)
+        return AnswerResult(outcome, partner, more_queued=not replaced)
 
 
 async def _target_round(
@@ -215,7 +222,8 @@ async def _queue_reveal(
     current: rounds.Round,
     answers: dict[int, rounds.Answer],
     now: int,
-) -> None:
+) -> list[str]:
+    """Queue both partners' copies of the reveal; return their keys."""
     messages = [
         Outgoing(person.id, f"reveal:{current.id}:{person.id}:{part}", page)
         for person in (couple.a, couple.b)
@@ -224,6 +232,7 @@ async def _queue_reveal(
         )
     ]
     await outbox.enqueue_all(conn, messages, now)
+    return [m.dedupe_key for m in messages]
 
 
 def _round_pages(

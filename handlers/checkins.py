@@ -54,8 +54,7 @@ async def answer(update: Update, context: SteadyContext) -> None:
         reply_to=message.reply_to_message.message_id if message.reply_to_message else None,
         edited=edited,
     )
-    if result.outcome in (AnswerOutcome.SAVED, AnswerOutcome.REPLACED, AnswerOutcome.REVEALED):
-        services.queued()
+    services.queued(result.claimed, more=result.more_queued)
     key = _ANSWER_REPLIES.get(result.outcome)
     if key is None or (edited and result.outcome is not AnswerOutcome.REPLACED):
         return  # a reveal speaks for itself; an edit of an old message needs no reply

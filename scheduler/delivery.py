@@ -8,6 +8,7 @@ import logging
 import math
 import time
 from collections import deque
+from collections.abc import Sequence
 
 from aiosqlite import Connection
 from telegram import Bot
@@ -66,6 +67,8 @@ class Delivery:
         self._wakeup = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
+        self._claimed: set[asyncio.Task[None]] = set()
+        self._failed: list[int] = []  # rows of a failed pass left in flight, for _recover
 
     async def start(self) -> None:
         async with self._db.transaction() as conn:
@@ -78,15 +81,53 @@ class Delivery:
         """Something was queued: look now rather than at the next poll."""
         self._wakeup.set()
 
+    def send_claimed(self, rows: Sequence[outbox.OutboxRow]) -> None:
+        """Send rows a use case claimed (marked in flight) in its own transaction, now.
+
+        The quick way for what a person is waiting to read (a reveal): no wait for the loop's
+        next pass. The same pace, per-chat spacing and error handling apply.
+        """
+        task = asyncio.create_task(self._send_claimed(list(rows)), name="steady-claimed")
+        self._claimed.add(task)
+        task.add_done_callback(self._claimed.discard)
+
+    async def _send_claimed(self, rows: list[outbox.OutboxRow]) -> None:
+        results = await asyncio.gather(
+            *(self._send_paced(row, own_turn=True) for row in rows), return_exceptions=True
+        )
+        sent = [r for r in results if isinstance(r, tuple)]
+        try:
+            async with self._db.transaction() as conn:
+                await self._record_sent(conn, sent)
+        except Exception:
+            log.exception("could not record claimed sends; the delivery loop will")
+            self._sent.extend(sent)
+            self.wake()
+        failed = [
+            (row.id, r)
+            for row, r in zip(rows, results, strict=True)
+            if isinstance(r, BaseException)
+        ]
+        if failed:
+            log.error("claimed sends failed (%s); they are retried", type(failed[0][1]).__name__)
+            unsent = [row_id for row_id, _ in failed]
+            try:
+                async with self._db.transaction() as conn:
+                    await outbox.release(conn, unsent)
+            except Exception:
+                log.exception("could not release claimed sends; the next start will")
+
     async def stop(self) -> None:
         """Finish the send in flight, then return; pending rows wait in the database."""
         self._stopping = True
         self._wakeup.set()
         if self._task is not None:
             await self._task
+        if self._claimed:
+            await asyncio.gather(*self._claimed, return_exceptions=True)
+        sent, self._sent = self._sent, []
         async with self._db.transaction() as conn:
-            await self._record_sent(conn, self._sent)
-        self._sent = []
+            await self._record_sent(conn, sent)
 
     async def _run(self) -> None:
         while not self._stopping:
@@ -116,28 +157,36 @@ class Delivery:
             self._last_to_chat = {
                 c: t for c, t in self._last_to_chat.items() if t + PER_CHAT_INTERVAL > now
             }
-        async with self._db.transaction() as conn:
-            await self._record_sent(conn, self._sent)
-            rows = await outbox.ready(conn, self._clock.timestamp(), BATCH)
-            due = [
-                row
-                for row in rows
-                # a chat that had a message under a second ago gets this one on a later pass
-                if self._last_to_chat.get(row.chat_id, -PER_CHAT_INTERVAL) + PER_CHAT_INTERVAL
-                <= now
-            ][: self._batch]
-            if due:
-                await outbox.mark_inflight(conn, [row.id for row in due])
-        self._sent = []  # recorded: the transaction committed
+        # Taken before the transaction: claimed sends may add to the list during it.
+        sent, self._sent = self._sent, []
+        try:
+            async with self._db.transaction() as conn:
+                await self._record_sent(conn, sent)
+                rows = await outbox.ready(conn, self._clock.timestamp(), BATCH)
+                due = [
+                    row
+                    for row in rows
+                    # a chat that had a message under a second ago gets this one on a later pass
+                    if self._last_to_chat.get(row.chat_id, -PER_CHAT_INTERVAL) + PER_CHAT_INTERVAL
+                    <= now
+                ][: self._batch]
+                if due:
+                    await outbox.mark_inflight(conn, [row.id for row in due])
+        except BaseException:
+            self._sent = sent + self._sent  # not recorded: keep for the next try
+            raise
         if not due:
             return False
         results = await asyncio.gather(
             *(self._send_paced(row) for row in due), return_exceptions=True
         )
         self._sent.extend(r for r in results if isinstance(r, tuple))
-        failures = [r for r in results if isinstance(r, BaseException)]
+        failures = [
+            (row.id, r) for row, r in zip(due, results, strict=True) if isinstance(r, BaseException)
+        ]
         if failures:
-            raise failures[0]  # after keeping what was sent; _run recovers the rest
+            self._failed = [row_id for row_id, _ in failures]
+            raise failures[0][1]  # after keeping what was sent; _run recovers the rest
         return True
 
     async def _record_sent(self, conn: Connection, sent: list[tuple[int, int]]) -> None:
@@ -145,18 +194,35 @@ class Delivery:
             await outbox.mark_sent(conn, sent, self._clock.timestamp())
 
     async def _recover(self) -> None:
-        """After a failed pass: record what was sent; what else was in flight goes back to
-        pending as uncertain (it may have reached Telegram), so nothing stays stuck."""
+        """After a failed pass: record what was sent; this pass's failed rows go back to
+        pending as uncertain (they may have reached Telegram), so nothing stays stuck. Rows
+        claimed by a use case are not touched: their own task is still sending them."""
+        sent, self._sent = self._sent, []
         try:
             async with self._db.transaction() as conn:
-                await self._record_sent(conn, self._sent)
-                await outbox.recover_inflight(conn)
-            self._sent = []
+                await self._record_sent(conn, sent)
+                await outbox.release(conn, self._failed)
+            self._failed = []
         except Exception:
+            self._sent = sent + self._sent
             log.exception("could not recover the delivery state; the next start will")
 
-    async def _send_paced(self, row: outbox.OutboxRow) -> tuple[int, int] | None:
-        """(row id, Telegram message id) when sent; None when it was kept for later."""
+    async def _send_paced(
+        self, row: outbox.OutboxRow, *, own_turn: bool = False
+    ) -> tuple[int, int] | None:
+        """(row id, Telegram message id) when sent; None when it was kept for later.
+
+        `own_turn`: the row did not come through the loop's per-chat filter, so wait here for
+        the chat's turn (the turn is reserved at once, so the loop leaves that chat alone).
+        """
+        if own_turn:
+            now = time.monotonic()
+            turn = max(
+                now, self._last_to_chat.get(row.chat_id, -PER_CHAT_INTERVAL) + PER_CHAT_INTERVAL
+            )
+            self._last_to_chat[row.chat_id] = turn
+            if turn > now:
+                await asyncio.sleep(turn - now)
         async with self._in_flight:
             if self._stopping:
                 # Shutting down before it was sent: it stays pending, and certainly unsent.

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 from telegram import Bot
 
+from bot import checkins, pairing
 from bot.models import Button, Outgoing, Person
 from bot.storage import outbox, users
 from bot.storage.db import Database
@@ -146,3 +147,74 @@ async def test_a_pair_goes_out_together_and_the_rest_at_the_rate(
     times = sorted(m.sent_at for m in fake.sent)
     assert times[1] - times[0] < 0.1  # the burst of two
     assert times[2] - times[1] > 0.15 and times[3] - times[2] > 0.15  # then the even pace
+
+
+async def test_a_claim_takes_only_what_the_loop_could_send_now(db: Database) -> None:
+    now = Clock().timestamp()
+    await queue(
+        db,
+        Outgoing(1, "one:0", "part 0"),
+        Outgoing(1, "one:1", "part 1"),  # waits behind part 0
+        Outgoing(2, "two", "later", due_at=now + 3600),  # not due
+        Outgoing(3, "three", "to someone who blocked the bot"),
+        Outgoing(4, "four", "fine"),
+    )
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE users SET reachable = 0 WHERE id = 3")
+        claimed = await outbox.claim(conn, ["one:0", "one:1", "two", "three", "four"], now)
+        again = await outbox.claim(conn, ["one:0", "four"], now)  # in flight already
+        left = await outbox.ready(conn, now, 10)
+    assert [(r.chat_id, r.text) for r in claimed] == [(1, "part 0"), (4, "fine")]
+    assert again == [] and left == []  # part 1 waits for part 0; the loop skips claimed rows
+
+
+async def test_claimed_rows_go_out_once_beside_the_loop_and_failures_come_back(
+    fake: FakeTelegram, bot: Bot, db: Database
+) -> None:
+    for chat in (1, 2, 3):
+        fake.user(chat, "P")
+    fake.fail_next("sendMessage", status=429, retry_after=1, chat_id=2)
+    now = Clock().timestamp()
+    await queue(db, *(Outgoing(chat, f"k{chat}", f"to {chat}") for chat in (1, 2, 3)))
+    async with db.transaction() as conn:
+        claimed = await outbox.claim(conn, ["k1", "k2"], now)
+    delivery = Delivery(bot, db, Clock(), rate=30)
+    await delivery.start()
+    try:
+        delivery.send_claimed(claimed)
+        delivery.wake()  # the loop takes k3, and k2 again after its 429
+        for _ in range(60):
+            if set((await statuses(db)).values()) == {"sent"}:
+                break
+            await asyncio.sleep(0.1)
+    finally:
+        await delivery.stop()
+    assert sorted(m.chat_id for m in fake.sent) == [1, 2, 3]  # each once
+    assert set((await statuses(db)).values()) == {"sent"}
+
+
+async def test_a_reveal_goes_out_straight_after_the_commit(
+    fake: FakeTelegram, bot: Bot, db: Database
+) -> None:
+    """The answer that completes a round claims both reveals: no loop pass needed."""
+    ana, ben = Person(1, "Ana"), Person(2, "Ben")
+    for p in (ana, ben):
+        fake.user(p.id, p.first_name)
+    now = Clock().timestamp()
+    code = (await pairing.create_invite(db, ana, now)).code
+    await pairing.join(db, ben, code, now)
+    await checkins.start_round(db, ana.id, now)
+    await checkins.answer(db, ana, "mine", 1, now)
+    async with db.transaction() as conn:  # what came before counts as delivered
+        await conn.execute("UPDATE outbox SET status = 'sent'")
+    result = await checkins.answer(db, ben, "yours", 2, now)
+    assert result.outcome is checkins.AnswerOutcome.REVEALED and not result.more_queued
+    assert sorted(r.chat_id for r in result.claimed) == [1, 2]
+    delivery = Delivery(bot, db, Clock(), rate=30)
+    delivery.send_claimed(result.claimed)  # the loop is not even started
+    for p in (ana, ben):
+        reveal = await fake.user(p.id, p.first_name).next_message(timeout=5)
+        assert "mine" in reveal.plain and "yours" in reveal.plain
+    await delivery.stop()
+    assert sorted(m.chat_id for m in fake.sent) == [1, 2]
+    assert set((await statuses(db)).values()) == {"sent"}

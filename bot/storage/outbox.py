@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from aiosqlite import Connection
+from aiosqlite import Connection, Row
 
 from bot.models import Outgoing
 from bot.storage.db import fetch_all, fetch_one
@@ -60,26 +60,55 @@ async def enqueue_all(conn: Connection, messages: list[Outgoing], now: int) -> N
     await conn.executemany(_ENQUEUE, [_row(m, now) for m in messages])
 
 
+# What makes a pending row sendable now, besides its time: its reader has not blocked the bot,
+# and nothing meant earlier for the same chat still waits (a long reveal's parts go in order; a
+# prompt waiting for its local time holds back nothing meant before it).
+_SENDABLE = """
+    status = 'pending' AND not_before <= ? AND inflight = 0
+    AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = outbox.chat_id AND u.reachable = 0)
+    AND NOT EXISTS (
+        SELECT 1 FROM outbox earlier
+        WHERE earlier.chat_id = outbox.chat_id AND earlier.status = 'pending'
+          AND earlier.due_at <= outbox.due_at AND earlier.id < outbox.id
+    )
+"""
+
+
 async def ready(conn: Connection, now: int, limit: int) -> list[OutboxRow]:
     rows = await fetch_all(
         conn,
-        """
+        f"""
         SELECT id, chat_id, text, reply_markup, attempts FROM outbox
-        WHERE status = 'pending' AND not_before <= ? AND inflight = 0
-          -- a person who blocked the bot gets their messages when they come back
-          AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = outbox.chat_id AND u.reachable = 0)
-          -- one chat's messages go out in the order they were meant for (a long reveal's
-          -- parts); a prompt waiting for its local time holds back nothing meant earlier
-          AND NOT EXISTS (
-              SELECT 1 FROM outbox earlier
-              WHERE earlier.chat_id = outbox.chat_id AND earlier.status = 'pending'
-                AND earlier.due_at <= outbox.due_at AND earlier.id < outbox.id
-          )
+        WHERE {_SENDABLE}
         ORDER BY not_before, id LIMIT ?
         """,
         (now, limit),
     )
-    return [OutboxRow(r[0], r[1], r[2], json.loads(r[3]) if r[3] else None, r[4]) for r in rows]
+    return [_outbox_row(r) for r in rows]
+
+
+async def claim(conn: Connection, keys: list[str], now: int) -> list[OutboxRow]:
+    """Mark these messages in flight if `ready` would pick them now, and return them.
+
+    For the caller to send straight after its commit rather than wait for the delivery loop's
+    next pass; what is not claimed (a later part of a long text) stays for the loop.
+    """
+    if not keys:
+        return []
+    rows = await fetch_all(
+        conn,
+        f"""
+        UPDATE outbox SET inflight = 1
+        WHERE dedupe_key IN ({", ".join("?" * len(keys))}) AND {_SENDABLE}
+        RETURNING id, chat_id, text, reply_markup, attempts
+        """,
+        (*keys, now),
+    )
+    return sorted((_outbox_row(r) for r in rows), key=lambda row: row.id)
+
+
+def _outbox_row(r: Row) -> OutboxRow:
+    return OutboxRow(r[0], r[1], r[2], json.loads(r[3]) if r[3] else None, r[4])
 
 
 async def next_due(conn: Connection) -> int | None:
@@ -104,6 +133,15 @@ async def mark_sent(conn: Connection, sent: list[tuple[int, int]], now: int) -> 
 
 async def mark_inflight(conn: Connection, row_ids: list[int]) -> None:
     await conn.executemany("UPDATE outbox SET inflight = 1 WHERE id = ?", [(i,) for i in row_ids])
+
+
+async def release(conn: Connection, row_ids: list[int]) -> None:
+    """Claimed sends that failed unexpectedly: back to pending; they may have arrived."""
+    await conn.executemany(
+        "UPDATE outbox SET inflight = 0, uncertain = uncertain + 1 "
+        "WHERE id = ? AND inflight = 1 AND status = 'pending'",
+        [(i,) for i in row_ids],
+    )
 
 
 async def recover_inflight(conn: Connection) -> int:
