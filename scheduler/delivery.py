@@ -68,6 +68,7 @@ class Delivery:
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
         self._claimed: set[asyncio.Task[None]] = set()
+        self._recorder: asyncio.Task[None] | None = None
         self._failed: list[int] = []  # rows of a failed pass left in flight, for _recover
 
     async def start(self) -> None:
@@ -95,14 +96,9 @@ class Delivery:
         results = await asyncio.gather(
             *(self._send_paced(row, own_turn=True) for row in rows), return_exceptions=True
         )
-        sent = [r for r in results if isinstance(r, tuple)]
-        try:
-            async with self._db.transaction() as conn:
-                await self._record_sent(conn, sent)
-        except Exception:
-            log.exception("could not record claimed sends; the delivery loop will")
-            self._sent.extend(sent)
-            self.wake()
+        self._sent.extend(r for r in results if isinstance(r, tuple))
+        if self._recorder is None or self._recorder.done():
+            self._recorder = asyncio.create_task(self._record_claimed(), name="steady-record")
         failed = [
             (row.id, r)
             for row, r in zip(rows, results, strict=True)
@@ -117,6 +113,20 @@ class Delivery:
             except Exception:
                 log.exception("could not release claimed sends; the next start will")
 
+    async def _record_claimed(self) -> None:
+        """Record claimed sends as sent, all that finished meanwhile in one transaction: under
+        load, sends that end while one record waits for the database join the next."""
+        while self._sent:
+            sent, self._sent = self._sent, []
+            try:
+                async with self._db.transaction() as conn:
+                    await self._record_sent(conn, sent)
+            except Exception:
+                self._sent = sent + self._sent
+                log.exception("could not record sends; the delivery loop will retry")
+                self.wake()
+                return
+
     async def stop(self) -> None:
         """Finish the send in flight, then return; pending rows wait in the database."""
         self._stopping = True
@@ -125,6 +135,8 @@ class Delivery:
             await self._task
         if self._claimed:
             await asyncio.gather(*self._claimed, return_exceptions=True)
+        if self._recorder is not None:
+            await asyncio.gather(self._recorder, return_exceptions=True)
         sent, self._sent = self._sent, []
         async with self._db.transaction() as conn:
             await self._record_sent(conn, sent)
