@@ -147,13 +147,13 @@ async def answer(
         if couple is None:
             return AnswerResult(AnswerOutcome.NOT_PAIRED)
         partner = couple.partner_of(person.id)
-        current = await _target_round(conn, couple, person.id, message_id, reply_to, edited, now)
-        if isinstance(current, AnswerOutcome):
-            return AnswerResult(current, partner)
+        target = await _target_round(conn, couple, person.id, message_id, reply_to, edited, now)
+        if isinstance(target, AnswerOutcome):
+            return AnswerResult(target, partner)
         if not text.strip():
             return AnswerResult(AnswerOutcome.EMPTY, partner)
 
-        answers = await rounds.answers(conn, current.id)
+        current, answers = target
         replaced = person.id in answers
         await rounds.save_answer(conn, current.id, person.id, text, message_id, now)
         answers[person.id] = rounds.Answer(person.id, text, message_id)
@@ -184,36 +184,39 @@ async def _target_round(
     reply_to: int | None,
     edited: bool,
     now: int,
-) -> rounds.Round | AnswerOutcome:
-    """Which open round this message answers, or why it answers none.
+) -> tuple[rounds.Round, dict[int, rounds.Answer]] | AnswerOutcome:
+    """Which open round this message answers (with its answers so far), or why it answers none.
 
     Never a round whose prompt to this person is still waiting for their local time: a reply
     or an edit points at a round they have seen, and a plain message skips such rounds.
     """
-    already = None
-    if not edited and message_id is not None:
+    candidates, already = await rounds.open_for_answer(conn, couple.id, user_id, message_id)
+    if not candidates and message_id is not None:
         already = await rounds.answered_message(conn, user_id, message_id)
-    if already is not None:
-        return AnswerOutcome.DUPLICATE  # already stored: never let it answer a later round
     if edited:
         # An edit counts only for the round that message answered, while it is open.
-        round_id = await rounds.answered_message(conn, user_id, message_id or 0)
-        found = await rounds.get(conn, round_id) if round_id else None
-        if found is None or found.status != "open":
-            return AnswerOutcome.IGNORED
-        return found
+        return _with_answers(candidates, already) or AnswerOutcome.IGNORED
+    if already is not None:
+        return AnswerOutcome.DUPLICATE  # already stored: never let it answer a later round
     if reply_to is not None:
         round_id = await outbox.round_of_message(conn, user_id, reply_to)
         if round_id is not None:
-            found = await rounds.get(conn, round_id)
-            if found is None or found.status != "open" or found.couple_id != couple.id:
-                return AnswerOutcome.CLOSED
-            return found
+            return _with_answers(candidates, round_id) or AnswerOutcome.CLOSED
     # The newest open round whose prompt this person has already been sent.
-    for candidate, prompt_due in await rounds.open_with_prompt_due(conn, couple.id, user_id):
-        if prompt_due is None or prompt_due <= now:
-            return candidate
+    for candidate in candidates:
+        if candidate.prompt_due is None or candidate.prompt_due <= now:
+            return candidate.round, candidate.answers
     return AnswerOutcome.NO_ROUND
+
+
+def _with_answers(
+    candidates: list[rounds.Candidate], round_id: int | None
+) -> tuple[rounds.Round, dict[int, rounds.Answer]] | None:
+    """The open round `round_id` of this couple, if it is one."""
+    for candidate in candidates:
+        if candidate.round.id == round_id:
+            return candidate.round, candidate.answers
+    return None
 
 
 async def _queue_reveal(

@@ -75,22 +75,44 @@ async def open_rounds(conn: Connection, couple_id: int) -> list[Round]:
     return [Round(*r) for r in rows]
 
 
-async def open_with_prompt_due(
-    conn: Connection, couple_id: int, user_id: int
-) -> list[tuple[Round, int | None]]:
-    """A couple's open rounds, newest first, each with when its prompt to `user_id` is (or was)
-    due: None when none was queued for them (a round opened before they joined)."""
+@dataclass(frozen=True)
+class Candidate:
+    """An open round as an incoming answer sees it."""
+
+    round: Round
+    prompt_due: int | None  # when its prompt to this person is (or was) due; None: never queued
+    answers: dict[int, Answer]
+
+
+async def open_for_answer(
+    conn: Connection, couple_id: int, user_id: int, message_id: int | None
+) -> tuple[list[Candidate], int | None]:
+    """What an incoming answer needs, in one trip to the database thread: the couple's open
+    rounds, newest first, each with this person's prompt time and the answers so far; and the
+    round this very message already answered, if any (a redelivered update). With no open
+    round, that last part is None: ask `answered_message`."""
     rows = await fetch_all(
         conn,
         f"""
-        SELECT {_R_COLUMNS}, o.due_at FROM rounds r
+        SELECT {_R_COLUMNS}, o.due_at, a.user_id, a.text, a.message_id,
+            (SELECT d.round_id FROM answers d WHERE d.user_id = ? AND d.message_id = ?)
+        FROM rounds r
         LEFT JOIN outbox o ON o.dedupe_key = 'prompt:' || r.id || ':' || ?
+        LEFT JOIN answers a ON a.round_id = r.id
         WHERE r.couple_id = ? AND r.status = 'open'
         ORDER BY r.id DESC
         """,
-        (user_id, couple_id),
+        (user_id, message_id, user_id, couple_id),
     )
-    return [(Round(*r[:-1]), r[-1]) for r in rows]
+    width = len(_COLUMN_NAMES)
+    found: dict[int, Candidate] = {}  # insertion order: newest first
+    for row in rows:
+        current = found.get(row[0])
+        if current is None:
+            current = found[row[0]] = Candidate(Round(*row[:width]), row[width], {})
+        if row[width + 1] is not None:
+            current.answers[row[width + 1]] = Answer(*row[width + 1 : width + 4])
+    return list(found.values()), rows[0][-1] if rows else None
 
 
 async def get(conn: Connection, round_id: int) -> Round | None:
