@@ -15,6 +15,7 @@ from bot.routes import register_handlers
 from bot.storage.db import Database
 from bot.telegram_http import AiohttpRequest
 from bot.texts import t
+from bot.update_order import InOrderPerPerson
 from scheduler import due
 from scheduler.clock import Clock
 from scheduler.delivery import Delivery
@@ -55,6 +56,7 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Applica
             )
         )
         .context_types(ContextTypes(context=SteadyContext))
+        .concurrent_updates(InOrderPerPerson())
         .post_init(_post_init)
         .post_stop(_post_stop)
         .post_shutdown(_post_shutdown)
