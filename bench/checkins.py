@@ -1,6 +1,6 @@
 """Check-in reveal latency and throughput, against a minimal python-telegram-bot echo bot.
 
-    .venv/bin/python -m bench.checkins [--low 50] [--high 1000]
+    .venv/bin/python -m bench.checkins [--low 200] [--high 1000] [--runs 3]
 
 Each bot runs as its own process (`python -m bot`, and `bench/echo_bot.py`), started the same
 way against the same fake Bot API server, which runs in this process with the load.
@@ -147,38 +147,61 @@ async def steady_figures(
         await stop_process(proc)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--low", type=int, default=50, help="sequential rounds for latency")
-    parser.add_argument("--high", type=int, default=1000, help="updates queued at once")
-    args = parser.parse_args()
-
-    async def run() -> None:
+async def one_run(low: int, high: int) -> dict[str, float]:
+    """Echo bot then Steady, each against a fresh fake server: one set of figures."""
+    figures: dict[str, float] = {}
+    for name in ("echo", "steady"):
         fake = FakeTelegram()
         await fake.start()
         try:
-            echo_lat, echo_rate = await echo_figures(fake, args.low, args.high)
-            with tempfile.TemporaryDirectory() as folder:
-                steady_lat, steady_stored, steady_rate = await steady_figures(
-                    fake, args.low, args.high, Path(folder)
-                )
+            if name == "echo":
+                latencies, rate = await echo_figures(fake, low, high)
+                stored = rate  # echo stores nothing: its reply is the whole of handling
+            else:
+                with tempfile.TemporaryDirectory() as folder:
+                    latencies, stored, rate = await steady_figures(fake, low, high, Path(folder))
         finally:
             await fake.stop()
-        em, ep = statistics.median(echo_lat) * 1000, percentile(echo_lat, 0.99) * 1000
-        sm, sp = statistics.median(steady_lat) * 1000, percentile(steady_lat, 0.99) * 1000
-        print(f"{'':28}{'echo bot':>12}{'Steady':>12}{'ratio':>10}")
-        print(f"{'latency median (ms)':28}{em:12.1f}{sm:12.1f}{sm / em:10.2f}x")
-        print(f"{'latency p99 (ms)':28}{ep:12.1f}{sp:12.1f}{sp / ep:10.2f}x")
-        for label, rate in (
-            ("updates handled per second", steady_rate),
-            ("  answers stored per second", steady_stored),
+        figures[f"{name} median"] = statistics.median(latencies) * 1000
+        figures[f"{name} p99"] = percentile(latencies, 0.99) * 1000
+        figures[f"{name} rate"] = rate
+        figures[f"{name} stored"] = stored
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--low", type=int, default=200, help="sequential rounds for latency")
+    parser.add_argument("--high", type=int, default=1000, help="updates queued at once")
+    parser.add_argument(
+        "--runs", type=int, default=3, help="echo and Steady in turn; medians are printed"
+    )
+    args = parser.parse_args()
+
+    async def run() -> None:
+        runs = [await one_run(args.low, args.high) for _ in range(args.runs)]
+        fig = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+        print(f"{'':30}{'echo bot':>10}{'Steady':>10}{'ratio':>9}")
+        for label, key, unit in (
+            ("latency median (ms)", "median", "x"),
+            ("latency p99 (ms)", "p99", "x"),
         ):
-            print(f"{label:28}{echo_rate:12.0f}{rate:12.0f}{rate / echo_rate:10.0%}")
-        print(f"(low load: {args.low} rounds one by one; high load: {args.high} updates at once)")
+            echo, steady = fig[f"echo {key}"], fig[f"steady {key}"]
+            print(f"{label:30}{echo:10.1f}{steady:10.1f}{steady / echo:8.2f}{unit}")
+        for label, key in (
+            ("updates handled per second", "rate"),
+            ("  of which answers stored", "stored"),
+        ):
+            echo, steady = fig["echo rate"], fig[f"steady {key}"]
+            print(f"{label:30}{echo:10.0f}{steady:10.0f}{steady / echo:9.0%}")
         print(
-            "Handled: until the last resulting message reached the server (Steady: both reveals;"
-            " at Telegram's 1000 messages/s cap, at most 500 reveals a second). Stored: until"
-            " the last round was revealed in the database, its reveals queued."
+            f"(medians of {args.runs} runs, echo and Steady in turn; low load: {args.low}"
+            f" rounds one by one; high load: {args.high} updates at once)"
+        )
+        print(
+            "Handled: until the last resulting message reached the server (Steady: both"
+            " reveals; Telegram's 1000 messages/s cap allows at most 500 reveals a second)."
+            " Stored: until the database held every round as revealed, its reveals queued."
         )
 
     asyncio.run(run())
