@@ -17,7 +17,7 @@ from bot import guided, prompts
 from bot.long_text import escaped_blocks, paginate
 from bot.models import Couple, Outgoing, Person
 from bot.storage import couples, outbox, rounds
-from bot.storage.db import Database
+from bot.storage.db import Database, in_one_trip
 from bot.texts import t
 
 HISTORY_PAGE = 3
@@ -155,17 +155,23 @@ async def answer(
 
         current, answers = target
         replaced = person.id in answers
-        await rounds.save_answer(conn, current.id, person.id, text, message_id, now)
+        save = rounds.save_answer(conn, current.id, person.id, text, message_id, now)
         answers[person.id] = rounds.Answer(person.id, text, message_id)
         if partner.id in answers:
-            await rounds.finish(conn, current.id, "revealed", now)
-            keys = await _queue_reveal(conn, couple, current, answers, now)
-            claimed = await outbox.claim(conn, keys, now)
+            reveal = _reveal_messages(couple, current, answers)
+            keys = [m.dedupe_key for m in reveal]
+            *_, claimed = await in_one_trip(
+                save,
+                rounds.finish(conn, current.id, "revealed", now),
+                outbox.enqueue_all(conn, reveal, now),
+                outbox.claim(conn, keys, now),  # sent straight after the commit
+            )
             more = len(claimed) < len(keys)  # a long reveal's later parts
             if current.kind == "repair":
                 await guided.after_reveal(conn, couple, current, now)
                 more = True
             return AnswerResult(AnswerOutcome.REVEALED, partner, tuple(claimed), more)
+        await save
         if not replaced:
             notice = t("checkin.partner_waiting", partner.language, partner=person.first_name)
             # Never before the partner's own prompt (it may wait for their local time).
@@ -219,23 +225,17 @@ def _with_answers(
     return None
 
 
-async def _queue_reveal(
-    conn: Connection,
-    couple: Couple,
-    current: rounds.Round,
-    answers: dict[int, rounds.Answer],
-    now: int,
-) -> list[str]:
-    """Queue both partners' copies of the reveal; return their keys."""
-    messages = [
+def _reveal_messages(
+    couple: Couple, current: rounds.Round, answers: dict[int, rounds.Answer]
+) -> list[Outgoing]:
+    """Both partners' copies of the reveal, each split to fit Telegram's limit."""
+    return [
         Outgoing(person.id, f"reveal:{current.id}:{person.id}:{part}", page)
         for person in (couple.a, couple.b)
         for part, page in enumerate(
             _round_pages(current, couple, answers, person.language, "checkin.reveal_title")
         )
     ]
-    await outbox.enqueue_all(conn, messages, now)
-    return [m.dedupe_key for m in messages]
 
 
 def _round_pages(

@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
@@ -103,6 +104,21 @@ def _migrations(directory: Path) -> list[tuple[int, Path]]:
     if versions != list(range(1, len(versions) + 1)):
         raise RuntimeError(f"migrations must be numbered 0001, 0002, … without gaps: {versions}")
     return found
+
+
+async def in_one_trip(*calls: Awaitable[Any]) -> list[Any]:
+    """Run several storage calls back to back on the database thread; wait for them together.
+
+    Each call must be a storage function that awaits nothing before its one statement: asyncio
+    starts them in the order given, so the thread runs them in that order, and the caller
+    waits for the thread once instead of once per statement. Within the caller's transaction,
+    the first failure is raised after all have run, and the transaction rolls all back.
+    """
+    results = await asyncio.gather(*calls, return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
+    return results
 
 
 async def fetch_all(conn: aiosqlite.Connection, sql: str, params: tuple = ()) -> list:
