@@ -143,11 +143,16 @@ async def answer(
 ) -> AnswerResult:
     """Store a text answer (or an edit of one) and reveal when it is the second."""
     async with db.transaction() as conn:
-        couple = await couples.active_for(conn, person.id)
+        couple, (candidates, already) = await in_one_trip(
+            couples.active_for(conn, person.id),
+            rounds.open_for_answer(conn, person.id, message_id),
+        )
         if couple is None:
             return AnswerResult(AnswerOutcome.NOT_PAIRED)
         partner = couple.partner_of(person.id)
-        target = await _target_round(conn, couple, person.id, message_id, reply_to, edited, now)
+        target = await _target_round(
+            conn, person.id, candidates, already, message_id, reply_to, edited, now
+        )
         if isinstance(target, AnswerOutcome):
             return AnswerResult(target, partner)
         if not text.strip():
@@ -184,8 +189,9 @@ async def answer(
 
 async def _target_round(
     conn: Connection,
-    couple: Couple,
     user_id: int,
+    candidates: list[rounds.Candidate],
+    already: int | None,
     message_id: int | None,
     reply_to: int | None,
     edited: bool,
@@ -193,10 +199,10 @@ async def _target_round(
 ) -> tuple[rounds.Round, dict[int, rounds.Answer]] | AnswerOutcome:
     """Which open round this message answers (with its answers so far), or why it answers none.
 
-    Never a round whose prompt to this person is still waiting for their local time: a reply
-    or an edit points at a round they have seen, and a plain message skips such rounds.
+    `candidates` and `already` are from rounds.open_for_answer. Never a round whose prompt to
+    this person is still waiting for their local time: a reply or an edit points at a round
+    they have seen, and a plain message skips such rounds.
     """
-    candidates, already = await rounds.open_for_answer(conn, couple.id, user_id, message_id)
     if not candidates and message_id is not None:
         already = await rounds.answered_message(conn, user_id, message_id)
     if edited:

@@ -85,12 +85,12 @@ class Candidate:
 
 
 async def open_for_answer(
-    conn: Connection, couple_id: int, user_id: int, message_id: int | None
+    conn: Connection, user_id: int, message_id: int | None
 ) -> tuple[list[Candidate], int | None]:
-    """What an incoming answer needs, in one trip to the database thread: the couple's open
-    rounds, newest first, each with this person's prompt time and the answers so far; and the
-    round this very message already answered, if any (a redelivered update). With no open
-    round, that last part is None: ask `answered_message`."""
+    """What an incoming answer needs, in one trip to the database thread: the open rounds of
+    this person's active couple, newest first, each with this person's prompt time and the
+    answers so far; and the round this very message already answered, if any (a redelivered
+    update). With no open round, that last part is None: ask `answered_message`."""
     rows = await fetch_all(
         conn,
         f"""
@@ -99,10 +99,14 @@ async def open_for_answer(
         FROM rounds r
         LEFT JOIN outbox o ON o.dedupe_key = 'prompt:' || r.id || ':' || ?
         LEFT JOIN answers a ON a.round_id = r.id
-        WHERE r.couple_id = ? AND r.status = 'open'
+        WHERE r.status = 'open' AND r.couple_id = (
+            SELECT mine.couple_id FROM couple_members mine
+            JOIN couples c ON c.id = mine.couple_id AND c.ended_at IS NULL
+            WHERE mine.user_id = ? AND mine.left_at IS NULL
+        )
         ORDER BY r.id DESC
         """,
-        (user_id, message_id, user_id, couple_id),
+        (user_id, message_id, user_id, user_id),
     )
     width = len(_COLUMN_NAMES)
     found: dict[int, Candidate] = {}  # insertion order: newest first
