@@ -36,9 +36,11 @@ BATCH = 200  # rows looked at per pass; fewer are sent (see _batch)
 # Sends in flight at once. Each row of a batch is for a different chat (the outbox is FIFO per
 # chat), so this only overlaps network round trips; the global rate still caps the pace.
 MAX_IN_FLIGHT = 16
-# Sends that may leave back to back before the even spacing applies: a reveal is two messages,
-# and both partners should read it at the same moment. The window cap still holds.
-BURST = 2
+# Sends that may leave back to back before the even spacing applies: at least 2 (a reveal is
+# two messages, and both partners should read it at the same moment), and 20 ms worth at high
+# rates, so a send delayed by a busy moment is made up rather than lost. The window cap holds.
+MIN_BURST = 2
+BURST_SECONDS = 0.02
 # What the application's Defaults give handlers' replies: outbox texts are HTML too.
 MESSAGE_DEFAULTS = {"parse_mode": "HTML", "link_preview_options": {"is_disabled": True}}
 
@@ -53,6 +55,7 @@ class Delivery:
         self._db = db
         self._clock = clock
         self._interval = 1.0 / rate
+        self._burst_lag = (max(MIN_BURST, int(rate * BURST_SECONDS)) - 1) * self._interval
         # About a quarter second of sending per batch: a batch is marked sent when it ends, so
         # a crash repeats at most that much (each repeat recorded as uncertain).
         self._batch = max(1, min(BATCH, math.ceil(rate / 4)))
@@ -252,7 +255,7 @@ class Delivery:
             return await self._send(row)
 
     async def _pace(self) -> None:
-        """Evenly spaced sends (after a burst of BURST), never more than the cap in any WINDOW.
+        """Evenly spaced sends (after a short burst), never more than the cap in any WINDOW.
 
         The window is a touch over a second: requests jitter on the way, and Telegram counts
         arrivals, so a strict one-second count at our end could still be a 429 at theirs.
@@ -267,8 +270,8 @@ class Delivery:
             if wait <= 0:
                 break
             await asyncio.sleep(wait)
-        # The slot clock may lag `now` by BURST - 1 intervals: that many go out back to back.
-        self._next_slot = max(now - (BURST - 1) * self._interval, self._next_slot) + self._interval
+        # The slot clock may lag `now` by burst - 1 intervals: that many go out back to back.
+        self._next_slot = max(now - self._burst_lag, self._next_slot) + self._interval
         self._recent.append(now)
 
     async def _send(self, row: outbox.OutboxRow) -> tuple[int, int] | None:
