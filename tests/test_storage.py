@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 from bot.models import Person
 from bot.storage import users
-from bot.storage.db import MIGRATIONS_DIR, Database
+from bot.storage.db import MIGRATIONS_DIR, Database, in_one_trip
 
 
 async def test_migrations_apply_once_and_record_the_version(tmp_path: Path) -> None:
@@ -101,3 +102,27 @@ async def test_a_backup_of_the_live_database_holds_its_data(db: Database, tmp_pa
         assert conn.execute("SELECT first_name FROM users WHERE id = 7").fetchone() == ("Ana",)
     with pytest.raises(FileNotFoundError):
         backup(tmp_path / "missing.db", tmp_path / "x.db")
+
+
+async def test_calls_in_one_trip_run_in_order_and_fail_as_one(db: Database) -> None:
+    async with db.transaction() as conn:
+        _, found, _ = await in_one_trip(
+            users.upsert(conn, Person(1, "Ana"), 0),
+            users.get(conn, 1),  # sees the write queued before it
+            users.upsert(conn, Person(2, "Ben"), 0),
+        )
+    assert found is not None and found.first_name == "Ana"
+    with pytest.raises(sqlite3.IntegrityError):
+        async with db.transaction() as conn:
+            await in_one_trip(
+                users.upsert(conn, Person(3, "Cleo"), 0),
+                conn.execute("INSERT INTO users (id) VALUES (NULL)"),  # NOT NULL fails
+                users.upsert(conn, Person(4, "Dan"), 0),  # runs, then rolls back with the rest
+            )
+    async with db.read() as conn:
+        assert [await users.get(conn, i) is not None for i in (1, 2, 3, 4)] == [
+            True,
+            True,
+            False,
+            False,
+        ]
