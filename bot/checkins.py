@@ -99,9 +99,12 @@ async def open_round(
     `deliver_at` holds each partner's own moment (their local time); the window runs from the
     later of the two, so both get the whole window.
     """
-    used = await rounds.used_prompts(conn, couple.id)
-    prompt, new_pass = prompts.choose(used, await rounds.last_category(conn, couple.id), rng)
-    window, reminder_before = await rounds.round_options(conn, couple.id)
+    used, last, (window, reminder_before) = await in_one_trip(
+        rounds.used_prompts(conn, couple.id),
+        rounds.last_category(conn, couple.id),
+        rounds.round_options(conn, couple.id),
+    )
+    prompt, new_pass = prompts.choose(used, last, rng)
     when = {p.id: max(now, (deliver_at or {}).get(p.id, now)) for p in (couple.a, couple.b)}
     closes_at = max(when.values()) + window
     remind_at = closes_at - reminder_before if reminder_before else None
@@ -110,7 +113,6 @@ async def open_round(
     round_id = await rounds.create(
         conn, couple.id, prompt.id, prompt.category, now, closes_at, remind_at, slot
     )
-    await rounds.record_prompt(conn, couple.id, prompt.id, now, new_pass)
     messages = [
         Outgoing(
             person.id,
@@ -127,7 +129,11 @@ async def open_round(
         )
         for person in (couple.a, couple.b)
     ]
-    await outbox.enqueue_all(conn, messages, now)
+    await in_one_trip(
+        *([rounds.forget_prompts(conn, couple.id)] if new_pass else []),
+        rounds.record_prompt(conn, couple.id, prompt.id, now),
+        outbox.enqueue_all(conn, messages, now),
+    )
     return prompt
 
 

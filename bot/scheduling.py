@@ -26,7 +26,7 @@ from bot.schedule_rules import (
     next_slot,
 )
 from bot.storage import couples, outbox, rounds, schedules, users
-from bot.storage.db import Database
+from bot.storage.db import Database, in_one_trip
 from bot.texts import local_time, t
 from bot.zones import zone_of
 
@@ -53,7 +53,9 @@ class Overview:
 
 
 async def _zones(conn: Connection, couple: Couple, default: str) -> dict[int, ZoneInfo]:
-    return {p.id: await zone_of(conn, p.id, default) for p in (couple.a, couple.b)}
+    people = (couple.a.id, couple.b.id)
+    found = await in_one_trip(*(zone_of(conn, pid, default) for pid in people))
+    return dict(zip(people, found, strict=True))
 
 
 def _row_schedule(row: schedules.ScheduleRow) -> Schedule:
@@ -276,16 +278,21 @@ async def _run_slot(
     default_zone: str,
     rng: random.Random | None,
 ) -> str | None:
-    couple = await couples.get(conn, row.couple_id)
     assert row.next_slot is not None and row.next_due_at is not None
+    couple, active, taken, current = await in_one_trip(
+        couples.get(conn, row.couple_id),
+        couples.is_active(conn, row.couple_id),
+        schedules.slot_taken(conn, row.couple_id, row.next_slot),
+        rounds.open_for(conn, row.couple_id),
+    )
     slot = date.fromisoformat(row.next_slot)
     schedule = _row_schedule(row)
     outcome: str | None = None
-    if couple is None or not await couples.is_active(conn, row.couple_id):
+    if couple is None or not active:
         await schedules.set_next(conn, row.couple_id, None, None)
         return None
     zones = await _zones(conn, couple, default_zone)
-    if not await schedules.slot_taken(conn, couple.id, row.next_slot):
+    if not taken:
         if now - row.next_due_at > grace:
             outcome = "late"  # the bot was down: no burst of stale prompts
         elif row.paused_until is not None and row.paused_until > now:
@@ -300,7 +307,6 @@ async def _run_slot(
                 pid: int(local_instant(slot, schedule.at, zone).timestamp())
                 for pid, zone in zones.items()
             }
-            current = await rounds.open_for(conn, couple.id)
             if current is not None:
                 await checkins.close_round(conn, current, now, "checkin.closed")
             await checkins.open_round(

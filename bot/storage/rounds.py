@@ -274,11 +274,12 @@ async def last_category(conn: Connection, couple_id: int) -> str | None:
     return row[0] if row else None
 
 
-async def record_prompt(
-    conn: Connection, couple_id: int, prompt_id: str, now: int, new_pass: bool
-) -> None:
-    if new_pass:
-        await conn.execute("DELETE FROM couple_prompts WHERE couple_id = ?", (couple_id,))
+async def forget_prompts(conn: Connection, couple_id: int) -> None:
+    """A new pass through the library: every prompt may come again."""
+    await conn.execute("DELETE FROM couple_prompts WHERE couple_id = ?", (couple_id,))
+
+
+async def record_prompt(conn: Connection, couple_id: int, prompt_id: str, now: int) -> None:
     await conn.execute(
         "INSERT INTO couple_prompts (couple_id, prompt_id, used_at) VALUES (?, ?, ?)",
         (couple_id, prompt_id, now),
