@@ -34,18 +34,25 @@ class InOrderPerPerson(BaseUpdateProcessor):
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         if person is not None:
             self._last[person] = done
+            done.add_done_callback(lambda _: self._forget(person, done))
         try:
             if previous is not None:
                 await asyncio.wait([previous])  # its outcome is its own task's business
             await super().process_update(update, coroutine)
         finally:
-            done.set_result(None)
-            if person is not None and self._last.get(person) is done:
-                del self._last[person]
+            if previous is None or previous.done():
+                done.set_result(None)
+            else:
+                # Cancelled while waiting: whoever is next must still wait for `previous`.
+                previous.add_done_callback(lambda _: done.set_result(None))
             if inspect.iscoroutine(coroutine) and (
                 inspect.getcoroutinestate(coroutine) == inspect.CORO_CREATED
             ):
                 coroutine.close()  # cancelled while waiting its turn: it never ran
+
+    def _forget(self, person: int, done: asyncio.Future[None]) -> None:
+        if self._last.get(person) is done:
+            del self._last[person]  # nobody is in line behind it
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         await coroutine

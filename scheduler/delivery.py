@@ -33,8 +33,8 @@ PER_CHAT_INTERVAL = 1.0  # Telegram: about one message per second to one private
 MAX_BACKOFF = 300
 WINDOW = 1.01
 BATCH = 200  # rows looked at per pass; fewer are sent (see _batch)
-# Sends in flight at once. Each row of a batch is for a different chat (the outbox is FIFO per
-# chat), so this only overlaps network round trips; the global rate still caps the pace.
+# Sends in flight at once. Each row of a batch is for a different chat (see _one_per_chat), so
+# this only overlaps network round trips; the global rate still caps the pace.
 MAX_IN_FLIGHT = 16
 # Sends that may leave back to back before the even spacing applies: at least 2 (a reveal is
 # two messages, and both partners should read it at the same moment), and 20 ms worth at high
@@ -117,7 +117,9 @@ class Delivery:
                 async with self._db.transaction() as conn:
                     await outbox.release(conn, unsent)
             except Exception:
-                log.exception("could not release claimed sends; the next start will")
+                log.exception("could not release claimed sends; the delivery loop will retry")
+                self._failed.extend(unsent)
+                self.wake()
 
     async def _record_claimed(self) -> None:
         """Record claimed sends as sent, all that finished meanwhile in one transaction: under
@@ -175,23 +177,20 @@ class Delivery:
             self._last_to_chat = {
                 c: t for c, t in self._last_to_chat.items() if t + PER_CHAT_INTERVAL > now
             }
-        # Taken before the transaction: claimed sends may add to the list during it.
+        # Taken before the transaction: claimed sends may add to the lists during it.
         sent, self._sent = self._sent, []
+        failed, self._failed = self._failed, []
         try:
             async with self._db.transaction() as conn:
                 await self._record_sent(conn, sent)
+                await outbox.release(conn, failed)  # left in flight by an earlier failure
                 rows = await outbox.ready(conn, self._clock.timestamp(), BATCH)
-                due = [
-                    row
-                    for row in rows
-                    # a chat that had a message under a second ago gets this one on a later pass
-                    if self._last_to_chat.get(row.chat_id, -PER_CHAT_INTERVAL) + PER_CHAT_INTERVAL
-                    <= now
-                ][: self._batch]
+                due = self._one_per_chat(rows, now)
                 if due:
                     await outbox.mark_inflight(conn, [row.id for row in due])
         except BaseException:
-            self._sent = sent + self._sent  # not recorded: keep for the next try
+            # Not recorded: keep for the next try.
+            self._sent, self._failed = sent + self._sent, failed + self._failed
             raise
         if not due:
             return False
@@ -203,9 +202,24 @@ class Delivery:
             (row.id, r) for row, r in zip(due, results, strict=True) if isinstance(r, BaseException)
         ]
         if failures:
-            self._failed = [row_id for row_id, _ in failures]
+            self._failed.extend(row_id for row_id, _ in failures)
             raise failures[0][1]  # after keeping what was sent; _run recovers the rest
         return True
+
+    def _one_per_chat(self, rows: list[outbox.OutboxRow], now: float) -> list[outbox.OutboxRow]:
+        """This pass's batch: at most one row per chat (the next goes a second later, in
+        order), none for a chat that had a message under a second ago."""
+        chats: set[int] = set()
+        due = []
+        for row in rows:
+            last = self._last_to_chat.get(row.chat_id, -PER_CHAT_INTERVAL)
+            if row.chat_id in chats or last + PER_CHAT_INTERVAL > now:
+                continue
+            chats.add(row.chat_id)
+            due.append(row)
+            if len(due) == self._batch:
+                break
+        return due
 
     async def _record_sent(self, conn: Connection, sent: list[tuple[int, int]]) -> None:
         if sent:
@@ -216,14 +230,15 @@ class Delivery:
         pending as uncertain (they may have reached Telegram), so nothing stays stuck. Rows
         claimed by a use case are not touched: their own task is still sending them."""
         sent, self._sent = self._sent, []
+        failed, self._failed = self._failed, []
         try:
             async with self._db.transaction() as conn:
                 await self._record_sent(conn, sent)
-                await outbox.release(conn, self._failed)
-            self._failed = []
+                await outbox.release(conn, failed)
         except Exception:
-            self._sent = sent + self._sent
-            log.exception("could not recover the delivery state; the next start will")
+            # Kept: the next pass records and releases them first.
+            self._sent, self._failed = sent + self._sent, failed + self._failed
+            log.exception("could not recover the delivery state; the next pass will retry")
 
     async def _send_paced(
         self, row: outbox.OutboxRow, *, own_turn: bool = False

@@ -218,3 +218,59 @@ async def test_a_reveal_goes_out_straight_after_the_commit(
     await delivery.stop()
     assert sorted(m.chat_id for m in fake.sent) == [1, 2]
     assert set((await statuses(db)).values()) == {"sent"}
+
+
+async def test_two_ready_rows_for_one_chat_still_go_a_second_apart(
+    fake: FakeTelegram, bot: Bot, db: Database
+) -> None:
+    """A row meant for later that waited (a block, a backoff) can be ready beside a newer one
+    meant earlier: one pass must not send both to the same chat at once."""
+    fake.user(1, "Ana")
+    now = Clock().timestamp()
+    await queue(db, Outgoing(1, "later", "meant for later", due_at=now + 60))
+    await queue(db, Outgoing(1, "now", "meant for now"))
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE outbox SET not_before = ?", (now,))  # both ready now
+    delivery = Delivery(bot, db, Clock(), rate=30)
+    await delivery.start()
+    try:
+        first = await fake.user(1, "Ana").next_message(timeout=5)
+        second = await fake.user(1, "Ana").next_message(timeout=5)
+    finally:
+        await delivery.stop()
+    assert {first.plain, second.plain} == {"meant for now", "meant for later"}
+    assert second.sent_at - first.sent_at >= 0.9  # not both in one pass
+
+
+async def test_a_row_left_in_flight_by_a_failure_is_sent_once_the_database_recovers(
+    fake: FakeTelegram, bot: Bot, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unexpected error mid-send, then a failed recovery: the row is released on a later
+    pass (not left in flight until a restart) and goes out."""
+    fake.user(1, "Ana")
+    await queue(db, Outgoing(1, "a", "hello"))
+    delivery = Delivery(bot, db, Clock(), rate=30)
+    real_send, real_release = delivery._send, outbox.release
+    trouble = {"send": 1, "release": 1}
+
+    async def send_once_broken(row: outbox.OutboxRow) -> tuple[int, int] | None:
+        if trouble["send"]:
+            trouble["send"] -= 1
+            raise RuntimeError("unexpected")
+        return await real_send(row)
+
+    async def release_once_broken(conn: object, row_ids: list[int]) -> None:
+        if trouble["release"] and row_ids:
+            trouble["release"] -= 1
+            raise RuntimeError("database busy")
+        await real_release(conn, row_ids)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(delivery, "_send", send_once_broken)
+    monkeypatch.setattr(outbox, "release", release_once_broken)
+    await delivery.start()
+    try:
+        message = await fake.user(1, "Ana").next_message(timeout=5)
+    finally:
+        await delivery.stop()
+    assert message.plain == "hello" and trouble == {"send": 0, "release": 0}
+    assert set((await statuses(db)).values()) == {"sent"}

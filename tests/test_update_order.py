@@ -70,3 +70,27 @@ async def test_an_update_cancelled_while_waiting_its_turn_never_runs() -> None:
     await asyncio.sleep(0)
     assert ran == ["first"] and waiting.cancelled()
     assert processor._last == {}
+
+
+async def test_a_cancelled_update_keeps_the_next_one_waiting_for_the_one_before() -> None:
+    processor = InOrderPerPerson()
+    events: list[str] = []
+
+    async def slow() -> None:
+        events.append("first starts")
+        await asyncio.sleep(0.1)
+        events.append("first ends")
+
+    async def third() -> None:
+        events.append("third")
+
+    async def never() -> None:
+        events.append("second")
+
+    first = asyncio.ensure_future(processor.process_update(message_from(1, 1), slow()))
+    second = asyncio.ensure_future(processor.process_update(message_from(1, 2), never()))
+    last = asyncio.ensure_future(processor.process_update(message_from(1, 3), third()))
+    await asyncio.sleep(0.01)
+    second.cancel()
+    await asyncio.gather(first, last)
+    assert events == ["first starts", "first ends", "third"]

@@ -136,7 +136,9 @@ async def mark_inflight(conn: Connection, row_ids: list[int]) -> None:
 
 
 async def release(conn: Connection, row_ids: list[int]) -> None:
-    """Claimed sends that failed unexpectedly: back to pending; they may have arrived."""
+    """Sends that failed unexpectedly: back to pending; they may have arrived."""
+    if not row_ids:
+        return
     await conn.executemany(
         "UPDATE outbox SET inflight = 0, uncertain = uncertain + 1 "
         "WHERE id = ? AND inflight = 1 AND status = 'pending'",
