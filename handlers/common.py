@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update, User
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update, User
 
 from bot.models import Button, Person
-from bot.texts import language_of
+from bot.texts import language_of, t
 
 
 def person(user: User) -> Person:
@@ -22,3 +22,8 @@ async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None =
     """Answer in the chat the update came from."""
     if update.effective_chat is not None:
         await update.effective_chat.send_message(text, reply_markup=markup)
+
+
+async def refuse_stale(query: CallbackQuery, language: str) -> None:
+    """An old, finished or foreign button: a short notice on the button, nothing changes."""
+    await query.answer(t("fallback.stale_button", language))

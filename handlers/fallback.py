@@ -10,7 +10,7 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 
 from bot.context import SteadyContext
 from bot.texts import t
-from handlers.common import person, reply
+from handlers.common import person, refuse_stale, reply
 
 
 async def unknown_command(update: Update, context: SteadyContext) -> None:
@@ -20,7 +20,7 @@ async def unknown_command(update: Update, context: SteadyContext) -> None:
 
 async def stale_button(update: Update, context: SteadyContext) -> None:
     """A button whose data no handler recognises: old, forged or from an earlier version."""
-    await update.callback_query.answer(t("unpair.stale", person(update.effective_user).language))
+    await refuse_stale(update.callback_query, person(update.effective_user).language)
 
 
 def register(app: Application) -> None:

@@ -10,7 +10,7 @@ from bot.context import SteadyContext
 from bot.models import Button
 from bot.pairing import JoinOutcome
 from bot.texts import t
-from handlers.common import keyboard, person, reply
+from handlers.common import keyboard, person, refuse_stale, reply
 
 UNPAIR_PATTERN = r"^v1:unpair:\d+:[yn]$"
 
@@ -92,7 +92,7 @@ async def unpair_button(update: Update, context: SteadyContext) -> None:
     if choice == "n":
         couple = await pairing.current_couple(services.database, me.id)
         if couple is None or couple.id != int(couple_id):
-            await query.answer(t("unpair.stale", me.language))
+            await refuse_stale(query, me.language)
             return
         await query.answer()
         partner = couple.partner_of(me.id).first_name
@@ -100,7 +100,7 @@ async def unpair_button(update: Update, context: SteadyContext) -> None:
         return
     ended = await pairing.unpair(services.database, me.id, int(couple_id), services.now())
     if ended is None:
-        await query.answer(t("unpair.stale", me.language))
+        await refuse_stale(query, me.language)
         return
     services.queued()
     await query.answer()

@@ -9,7 +9,7 @@ from bot import guided, pairing, repair
 from bot.context import SteadyContext
 from bot.models import Button
 from bot.texts import local_time, t
-from handlers.common import keyboard, person, reply
+from handlers.common import keyboard, person, refuse_stale, reply
 
 LENGTH_PATTERN = r"^v1:cf:(menu|20m|1h|3h|morning)$"
 PHRASE_PATTERN = r"^v1:rp:\d+:\d$"
@@ -70,7 +70,7 @@ async def phrase_button(update: Update, context: SteadyContext) -> None:
         services.database, me.id, int(break_id), int(index), services.now()
     )
     if outcome is repair.Outcome.STALE:
-        await query.answer(t("unpair.stale", me.language))
+        await refuse_stale(query, me.language)
         return
     services.queued()
     await query.answer(t("repair.phrase_sent", me.language))
@@ -85,7 +85,7 @@ async def ready_button(update: Update, context: SteadyContext) -> None:
     if choice == "y":
         outcome = await repair.ready(services.database, me.id, int(break_id), services.now())
         if outcome is repair.Outcome.STALE:
-            await query.answer(t("unpair.stale", me.language))
+            await refuse_stale(query, me.language)
             return
         services.queued()
         await query.answer()
@@ -95,7 +95,7 @@ async def ready_button(update: Update, context: SteadyContext) -> None:
         services.database, me.id, int(break_id), services.now(), services.settings.default_timezone
     )
     if result.outcome is repair.Outcome.STALE:
-        await query.answer(t("unpair.stale", me.language))
+        await refuse_stale(query, me.language)
         return
     await query.answer()
     if result.outcome is repair.Outcome.WAITING:
@@ -120,7 +120,7 @@ async def guided_button(update: Update, context: SteadyContext) -> None:
     else:
         outcome = await guided.stop(services.database, me.id, int(ident), services.now())
     if outcome is guided.Outcome.STALE:
-        await query.answer(t("unpair.stale", me.language))
+        await refuse_stale(query, me.language)
         return
     await query.answer()
     services.queued()

@@ -171,7 +171,7 @@ async def schedule_button(update: Update, context: SteadyContext) -> None:
         elif outcome is scheduling.Outcome.UNCHANGED:
             await reply(update, t("schedule.already_set", me.language))
         else:
-            await reply(update, t("unpair.stale", me.language))
+            await reply(update, t("fallback.stale_button", me.language))
         return
     if parts[0] == "off":
         chosen = Schedule(0, scheduling.DEFAULT_SCHEDULE.at)
