@@ -10,7 +10,7 @@ import pytest
 from bot.storage import users
 from testing.clock import MovableClock
 from testing.fake_telegram import FakeTelegram, FakeUser, SentMessage
-from testing.journeys import OFFER, pair
+from testing.journeys import OFFER, PROMPT, pair
 from testing.runner import BotRunner
 
 
@@ -248,6 +248,10 @@ async def test_a_user_who_blocked_the_bot_gets_the_notice_when_back(
     await pair(ana, ben)
     await ana.block_bot()
     await ben.wait_for("can't reach Ana right now")  # told once, gently
+    await ben.send("/checkin")  # more for Ana to miss: a prompt, then "Ben answered"
+    await ben.wait_for(PROMPT)
+    await ben.send("my answer")
+    await ben.wait_for("stays private")
     await ben.send("/unpair")
     ask = await ben.wait_for("end your pairing")
     await ben.press(ask, dict(ask.buttons)["Yes, end it"])
@@ -255,6 +259,7 @@ async def test_a_user_who_blocked_the_bot_gets_the_notice_when_back(
     await asyncio.sleep(1.0)
     tried = [p for m, p in fake.calls if m == "sendMessage" and str(p.get("chat_id")) == "1001"]
     assert not any("ended your pairing" in str(p.get("text")) for p in tried)
+    assert sum("can't reach" in m.plain for m in ben.inbox) == 1
     await ana.unblock_bot()
     await ana.wait_for("ended your pairing")
 

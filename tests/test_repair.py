@@ -143,15 +143,29 @@ async def test_phrases_reach_the_partner_and_old_buttons_do_nothing(db: Database
 async def test_a_third_conflict_in_a_week_brings_one_gentle_suggestion(db: Database) -> None:
     await paired(db)
     for day in range(4):
-        at = NOW + day * 24 * 3600
-        await repair.start_break(db, ANA.id, "20m", at, "UTC", "https://example.org/help")
-        await repair.run_due(db, at + 3600)
-        bid = await break_id(db)
-        await repair.ready(db, ANA.id, bid, at + 3600)
-        await repair.ready(db, BEN.id, bid, at + 3600)
+        await conflict(db, NOW + day * 24 * 3600)
+        assert bool(await queued(db, "care:")) == (day >= 2)  # from the third on
     care = await queued(db, "care:")
     assert sorted(chat for chat, _, _ in care) == [ANA.id, BEN.id]  # once, to both
     assert all("https://example.org/help" in text for _, text, _ in care)
+
+
+async def test_three_conflicts_spread_over_more_than_a_week_bring_no_suggestion(
+    db: Database,
+) -> None:
+    await paired(db)
+    for day in (0, 4, 8):
+        await conflict(db, NOW + day * 24 * 3600)
+    assert await queued(db, "care:") == []
+
+
+async def conflict(db: Database, at: int) -> None:
+    """A break that runs its course: started, nudged, both ready."""
+    await repair.start_break(db, ANA.id, "20m", at, "UTC", "https://example.org/help")
+    await repair.run_due(db, at + 3600)
+    bid = await break_id(db)
+    await repair.ready(db, ANA.id, bid, at + 3600)
+    await repair.ready(db, BEN.id, bid, at + 3600)
 
 
 @settings(max_examples=60, deadline=None)
