@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from telegram import BotCommand, LinkPreviewOptions
-from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
@@ -13,7 +12,7 @@ from bot.config import Settings
 from bot.context import Services, SteadyContext
 from bot.routes import register_handlers
 from bot.storage.db import Database
-from bot.telegram_http import AiohttpRequest
+from bot.telegram_http import MESSAGE_DEFAULTS, AiohttpRequest
 from bot.texts import t
 from bot.update_order import InOrderPerPerson
 from scheduler import due
@@ -51,8 +50,8 @@ def build_application(settings: Settings, clock: Clock | None = None) -> Applica
         .get_updates_request(AiohttpRequest(pool_size=1))
         .defaults(
             Defaults(
-                parse_mode=ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
+                parse_mode=MESSAGE_DEFAULTS["parse_mode"],
+                link_preview_options=LinkPreviewOptions(**MESSAGE_DEFAULTS["link_preview_options"]),
             )
         )
         .context_types(ContextTypes(context=SteadyContext))

@@ -22,6 +22,10 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 from yarl import URL
 
+# How every message Steady sends is read: HTML (user text is escaped), no link previews.
+# The application's Defaults apply it to handler replies; the delivery loop to outbox sends.
+MESSAGE_DEFAULTS = {"parse_mode": "HTML", "link_preview_options": {"is_disabled": True}}
+
 READ_TIMEOUT = 5.0
 CONNECT_TIMEOUT = 5.0
 POOL_TIMEOUT = 1.0

@@ -24,7 +24,7 @@ from telegram.error import (
 from bot import reachability
 from bot.storage import outbox
 from bot.storage.db import Database
-from bot.telegram_http import ApiCall
+from bot.telegram_http import MESSAGE_DEFAULTS, ApiCall
 from scheduler.clock import Clock
 
 log = logging.getLogger(__name__)
@@ -41,8 +41,6 @@ MAX_IN_FLIGHT = 16
 # rates, so a send delayed by a busy moment is made up rather than lost. The window cap holds.
 MIN_BURST = 2
 BURST_SECONDS = 0.02
-# What the application's Defaults give handlers' replies: outbox texts are HTML too.
-MESSAGE_DEFAULTS = {"parse_mode": "HTML", "link_preview_options": {"is_disabled": True}}
 
 
 class Delivery:
