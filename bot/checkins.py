@@ -17,7 +17,7 @@ from bot import guided, prompts
 from bot.long_text import escaped_blocks, paginate
 from bot.models import Couple, Outgoing, Person
 from bot.storage import couples, outbox, rounds
-from bot.storage.db import Database, in_one_trip
+from bot.storage.db import Database, in_batches, in_one_trip
 from bot.texts import t
 
 HISTORY_PAGE = 3
@@ -280,18 +280,15 @@ async def has_open_round(db: Database, user_id: int) -> bool:
 
 async def close_due(db: Database, now: int) -> int:
     """Close rounds whose window ended: unmatched answers are deleted unread."""
-    closed = 0
-    while True:
-        async with db.transaction() as conn:
-            due = await rounds.due_to_close(conn, now, DUE_BATCH)
-            for current in due:
-                await close_round(conn, current, now, "checkin.closed")
-        closed += len(due)
-        if len(due) < DUE_BATCH:
-            return closed
+
+    async def close(conn: Connection, current: rounds.Round) -> int:
+        await close_round(conn, current, now)
+        return 1
+
+    return await in_batches(db, DUE_BATCH, lambda conn, n: rounds.due_to_close(conn, now, n), close)
 
 
-async def close_round(conn: Connection, current: rounds.Round, now: int, notice_key: str) -> None:
+async def close_round(conn: Connection, current: rounds.Round, now: int) -> None:
     """Expire an open round (caller's transaction); tell both, kindly, if it was still open."""
     if not await rounds.finish(conn, current.id, "expired", now):
         return
@@ -299,8 +296,7 @@ async def close_round(conn: Connection, current: rounds.Round, now: int, notice_
     couple = await couples.get(conn, current.couple_id)
     if couple is None:
         return
-    if current.kind == "repair":
-        notice_key = "guided.closed"
+    notice_key = "guided.closed" if current.kind == "repair" else "checkin.closed"
     # A prompt still waiting for its reader's local time is withdrawn, with its "your partner
     # answered" notice: that partner never saw the round, so it is not "closed" for them.
     never_saw = await outbox.cancel_pending(conn, f"prompt:{current.id}:")
@@ -317,26 +313,24 @@ async def close_round(conn: Connection, current: rounds.Round, now: int, notice_
 
 async def remind_due(db: Database, now: int) -> int:
     """One gentle reminder to each partner who has not answered an open round."""
-    reminded = 0
-    while True:
-        async with db.transaction() as conn:
-            due = await rounds.due_to_remind(conn, now, DUE_BATCH)
-            for current in due:
-                await rounds.clear_reminder(conn, current.id)
-                couple = await couples.get(conn, current.couple_id)
-                if couple is None:
-                    continue
-                answered = await rounds.answers(conn, current.id)
-                for person in (couple.a, couple.b):
-                    if person.id in answered:
-                        continue
-                    prompt = prompt_text(current, person.language)
-                    text = t("checkin.reminder", person.language, prompt=prompt)
-                    key = f"remind:{current.id}:{person.id}"
-                    await outbox.enqueue(conn, Outgoing(person.id, key, text), now)
-                    reminded += 1
-        if len(due) < DUE_BATCH:
-            return reminded
+
+    async def remind(conn: Connection, current: rounds.Round) -> int:
+        await rounds.clear_reminder(conn, current.id)
+        couple = await couples.get(conn, current.couple_id)
+        if couple is None:
+            return 0
+        answered = await rounds.answers(conn, current.id)
+        waiting = [p for p in (couple.a, couple.b) if p.id not in answered]
+        for person in waiting:
+            prompt = prompt_text(current, person.language)
+            text = t("checkin.reminder", person.language, prompt=prompt)
+            key = f"remind:{current.id}:{person.id}"
+            await outbox.enqueue(conn, Outgoing(person.id, key, text), now)
+        return len(waiting)
+
+    return await in_batches(
+        db, DUE_BATCH, lambda conn, n: rounds.due_to_remind(conn, now, n), remind
+    )
 
 
 async def history(db: Database, user_id: int, older_than: int | None) -> HistoryPage | None:

@@ -18,7 +18,7 @@ from aiosqlite import Connection
 from bot.models import Button, Couple, Outgoing
 from bot.schedule_rules import local_instant
 from bot.storage import breaks, couples, outbox
-from bot.storage.db import Database
+from bot.storage.db import Database, in_batches
 from bot.texts import local_time, t
 from bot.zones import zone_of
 
@@ -121,25 +121,22 @@ async def _care_if_needed(conn: Connection, couple: Couple, now: int, help_url: 
 
 async def run_due(db: Database, now: int) -> int:
     """Breaks whose time is up: a gentle nudge to both, with repair phrases and "ready?"."""
-    nudged = 0
-    while True:
-        async with db.transaction() as conn:
-            due = await breaks.due(conn, now, DUE_BATCH)
-            for current in due:
-                if not await breaks.set_status(conn, current.id, "cooling", "nudged", now):
-                    continue
-                couple = await couples.get(conn, current.couple_id)
-                if couple is None:
-                    continue
-                for person in (couple.a, couple.b):
-                    partner = couple.partner_of(person.id)
-                    text = t("repair.nudge", person.language, partner=partner.first_name)
-                    key = f"nudge:{current.id}:{current.ends_at}:{person.id}"
-                    buttons = _nudge_buttons(current.id, person.language)
-                    await outbox.enqueue(conn, Outgoing(person.id, key, text, buttons), now)
-                nudged += 1
-        if len(due) < DUE_BATCH:
-            return nudged
+
+    async def nudge(conn: Connection, current: breaks.Break) -> int:
+        if not await breaks.set_status(conn, current.id, "cooling", "nudged", now):
+            return 0
+        couple = await couples.get(conn, current.couple_id)
+        if couple is None:
+            return 0
+        for person in (couple.a, couple.b):
+            partner = couple.partner_of(person.id)
+            text = t("repair.nudge", person.language, partner=partner.first_name)
+            key = f"nudge:{current.id}:{current.ends_at}:{person.id}"
+            buttons = _nudge_buttons(current.id, person.language)
+            await outbox.enqueue(conn, Outgoing(person.id, key, text, buttons), now)
+        return 1
+
+    return await in_batches(db, DUE_BATCH, lambda conn, n: breaks.due(conn, now, n), nudge)
 
 
 def _nudge_buttons(break_id: int, language: str) -> tuple[tuple[Button, ...], ...]:

@@ -308,7 +308,7 @@ async def _run_slot(
                 for pid, zone in zones.items()
             }
             if current is not None:
-                await checkins.close_round(conn, current, now, "checkin.closed")
+                await checkins.close_round(conn, current, now)
             await checkins.open_round(
                 conn, couple, now, rng, deliver_at=deliver_at, slot=row.next_slot
             )

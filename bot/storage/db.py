@@ -5,14 +5,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 _MIGRATION_RE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
@@ -104,6 +105,27 @@ def _migrations(directory: Path) -> list[tuple[int, Path]]:
     if versions != list(range(1, len(versions) + 1)):
         raise RuntimeError(f"migrations must be numbered 0001, 0002, … without gaps: {versions}")
     return found
+
+
+async def in_batches(
+    db: Database,
+    size: int,
+    fetch: Callable[[aiosqlite.Connection, int], Awaitable[list[T]]],
+    act: Callable[[aiosqlite.Connection, T], Awaitable[int]],
+) -> int:
+    """Due work, a batch of `size` rows per transaction, until a batch comes back short.
+
+    Short transactions let updates and delivery take turns with a large backlog. Returns the
+    sum of what `act` counted for each row.
+    """
+    total = 0
+    while True:
+        async with db.transaction() as conn:
+            due = await fetch(conn, size)
+            for row in due:
+                total += await act(conn, row)
+        if len(due) < size:
+            return total
 
 
 async def in_one_trip(*calls: Awaitable[Any]) -> list[Any]:
