@@ -12,6 +12,7 @@ from bot.models import Button
 from bot.texts import t
 from handlers.common import keyboard, person, reply
 
+_WINDOW_BOUNDS = {"min": checkins.MIN_WINDOW_HOURS, "max": checkins.MAX_WINDOW_HOURS}
 HISTORY_PATTERN = r"^v1:hist:\d+$"
 
 _ANSWER_REPLIES = {
@@ -123,14 +124,15 @@ async def options(update: Update, context: SteadyContext) -> None:
     if current is None or outcome is checkins.OptionsOutcome.NOT_PAIRED:
         await reply(update, t("checkin.not_paired", me.language))
     elif outcome is checkins.OptionsOutcome.INVALID:
-        await reply(update, t("options.invalid", me.language))
+        await reply(update, t("options.invalid", me.language, **_WINDOW_BOUNDS))
     else:
         summary = checkins.options_summary(me.language, *current)
         if args:
             services.queued()
             await reply(update, t("options.saved", me.language, summary=summary))
         else:
-            await reply(update, t("options.current", me.language, summary=summary))
+            text = t("options.current", me.language, summary=summary, **_WINDOW_BOUNDS)
+            await reply(update, text)
 
 
 def register(app: Application) -> None:

@@ -29,7 +29,11 @@ async def conflict(update: Update, context: SteadyContext) -> None:
     if await pairing.current_couple(context.services.database, me.id) is None:
         await reply(update, t("repair.not_paired", me.language))
         return
-    await reply(update, t("repair.choose", me.language), keyboard(_lengths(me.language)))
+    await reply(
+        update,
+        t("repair.choose", me.language, min=repair.MIN_BREAK // 60),
+        keyboard(_lengths(me.language)),
+    )
 
 
 async def length_button(update: Update, context: SteadyContext) -> None:
@@ -57,7 +61,7 @@ async def length_button(update: Update, context: SteadyContext) -> None:
     services.queued()
     when = local_time(result.ends_at, "clock_day", me.language) if result.ends_at else ""
     key = "repair.replaced" if result.outcome is repair.Outcome.REPLACED else "repair.started"
-    await reply(update, t(key, me.language, time=when))
+    await reply(update, t(key, me.language, time=when, max=repair.MAX_BREAK // 3600))
 
 
 async def phrase_button(update: Update, context: SteadyContext) -> None:
@@ -102,7 +106,7 @@ async def ready_button(update: Update, context: SteadyContext) -> None:
         await reply(update, t("repair.ready_ack", me.language))
         return
     if result.outcome is repair.Outcome.AT_LIMIT:
-        await reply(update, t("repair.at_limit", me.language))
+        await reply(update, t("repair.at_limit", me.language, max=repair.MAX_BREAK // 3600))
         return
     services.queued()
     when = local_time(result.ends_at, "clock_day", me.language) if result.ends_at else ""

@@ -120,9 +120,11 @@ async def test_options_change_the_window_and_tell_the_partner(
 ) -> None:
     await pair(ana, ben)
     await ana.send("/options")
-    await ana.wait_for("stay open for 24 hours")
+    current = await ana.wait_for("stay open for 24 hours")
+    assert "(1 to 72)" in current.plain
     await ana.send("/options window 500")
-    await ana.wait_for("couldn't use that")
+    refused = await ana.wait_for("couldn't use that")
+    assert "1 to 72 hours" in refused.plain
     await ben.send("/options reminder off")
     await ben.wait_for("24 hours, with no reminder")
     await ana.wait_for("Ben <3 changed your check-in options")

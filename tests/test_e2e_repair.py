@@ -15,6 +15,7 @@ NUDGE = "The break is over"
 async def take_break(ana: FakeUser, length: str) -> None:
     await ana.send("/conflict")
     menu = await ana.wait_for("How long do you need")
+    assert "at least 20 minutes" in menu.plain
     await ana.press(menu, dict(menu.buttons)[length])
     await ana.wait_for("Your break runs until")
 
