@@ -27,6 +27,7 @@ DUE_BATCH = 200
 class StartOutcome(enum.Enum):
     STARTED = "started"
     ALREADY_OPEN = "already_open"
+    ON_ITS_WAY = "on_its_way"  # open, but this person's prompt has not reached them yet
     NOT_PAIRED = "not_paired"
 
 
@@ -40,6 +41,7 @@ class AnswerOutcome(enum.Enum):
     NOT_PAIRED = "not_paired"
     IGNORED = "ignored"  # an edit of a message that is not an open answer
     DUPLICATE = "duplicate"  # the same Telegram update again (redelivered after a restart)
+    STALE = "stale"  # a "file it under" button for a round or answer that is gone
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class StartResult:
     prompt: str | None = None
     answered: bool = False  # ALREADY_OPEN: whether the asker has answered already
     partner: str = ""
+    round_id: int | None = None  # ALREADY_OPEN: the round its reply quotes (see record_quote)
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,11 @@ class AnswerResult:
     # hand to delivery; `more_queued` when other messages wait for the delivery loop.
     claimed: tuple[outbox.OutboxRow, ...] = ()
     more_queued: bool = False
+    # SAVED / REPLACED: the round it was filed under and its question in the author's language,
+    # and the other open rounds they have received, (id, question), to move it to instead.
+    round_id: int | None = None
+    question: str = ""
+    others: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -77,10 +85,14 @@ async def start_round(
         language = couple.member(user_id).language
         current = await rounds.open_for(conn, couple.id)
         if current is not None:
+            partner = couple.partner_of(user_id).first_name
+            seen = await rounds.participants(conn, current.id)
+            if user_id in seen and seen[user_id][1] is None:
+                # Its prompt waits for this person's local time (or a retry): not shown early.
+                return StartResult(StartOutcome.ON_ITS_WAY, partner=partner)
             answered = user_id in await rounds.answers(conn, current.id)
             text = prompt_text(current, language)
-            partner = couple.partner_of(user_id).first_name
-            return StartResult(StartOutcome.ALREADY_OPEN, text, answered, partner)
+            return StartResult(StartOutcome.ALREADY_OPEN, text, answered, partner, current.id)
         prompt = await open_round(conn, couple, now, rng)
         return StartResult(StartOutcome.STARTED, prompt.text(language))
 
@@ -113,6 +125,7 @@ async def open_round(
     round_id = await rounds.create(
         conn, couple.id, prompt.id, prompt.category, now, closes_at, remind_at, slot
     )
+    await rounds.add_participants(conn, round_id, when)
     messages = [
         Outgoing(
             person.id,
@@ -137,6 +150,10 @@ async def open_round(
     return prompt
 
 
+class _NoLongerOpen(Exception):
+    """The round left 'open' under us (another process revealed or closed it): roll back."""
+
+
 async def answer(
     db: Database,
     person: Person,
@@ -148,49 +165,118 @@ async def answer(
     edited: bool = False,
 ) -> AnswerResult:
     """Store a text answer (or an edit of one) and reveal when it is the second."""
-    async with db.transaction() as conn:
-        couple, (candidates, already) = await in_one_trip(
-            couples.active_for(conn, person.id),
-            rounds.open_for_answer(conn, person.id, message_id),
-        )
-        if couple is None:
-            return AnswerResult(AnswerOutcome.NOT_PAIRED)
-        partner = couple.partner_of(person.id)
-        target = await _target_round(
-            conn, person.id, candidates, already, message_id, reply_to, edited, now
-        )
-        if isinstance(target, AnswerOutcome):
-            return AnswerResult(target, partner)
-        if not text.strip():
-            return AnswerResult(AnswerOutcome.EMPTY, partner)
-
-        current, answers = target
-        replaced = person.id in answers
-        save = rounds.save_answer(conn, current.id, person.id, text, message_id, now)
-        answers[person.id] = rounds.Answer(person.id, text, message_id)
-        if partner.id in answers:
-            reveal = _reveal_messages(couple, current, answers)
-            keys = [m.dedupe_key for m in reveal]
-            *_, claimed = await in_one_trip(
-                save,
-                rounds.finish(conn, current.id, "revealed", now),
-                outbox.enqueue_all(conn, reveal, now),
-                outbox.claim(conn, keys, now),  # sent straight after the commit
+    try:
+        async with db.transaction() as conn:
+            couple, (candidates, already) = await in_one_trip(
+                couples.active_for(conn, person.id),
+                rounds.open_for_answer(conn, person.id, message_id),
             )
-            more = len(claimed) < len(keys)  # a long reveal's later parts
-            if current.kind == "repair":
-                await guided.after_reveal(conn, couple, current, now)
-                more = True
-            return AnswerResult(AnswerOutcome.REVEALED, partner, tuple(claimed), more)
-        await save
-        if not replaced:
-            notice = t("checkin.partner_waiting", partner.language, partner=person.first_name)
-            # Never before the partner's own prompt (it may wait for their local time).
-            their_prompt = await outbox.due_at(conn, f"prompt:{current.id}:{partner.id}")
-            key = f"waiting:{current.id}:{partner.id}"
-            await outbox.enqueue(conn, Outgoing(partner.id, key, notice, due_at=their_prompt), now)
-        outcome = AnswerOutcome.REPLACED if replaced else AnswerOutcome.SAVED
-        return AnswerResult(outcome, partner, more_queued=not replaced)
+            if couple is None:
+                return AnswerResult(AnswerOutcome.NOT_PAIRED)
+            partner = couple.partner_of(person.id)
+            target = await _target_round(
+                conn, person.id, candidates, already, message_id, reply_to, edited
+            )
+            if isinstance(target, AnswerOutcome):
+                return AnswerResult(target, partner)
+            if not text.strip():
+                return AnswerResult(AnswerOutcome.EMPTY, partner)
+            current, answers = target
+            others = _others(candidates, current.id)
+            return await _store(
+                conn, couple, person, current, answers, text, message_id, now, others
+            )
+    except _NoLongerOpen:
+        return AnswerResult(AnswerOutcome.CLOSED)
+
+
+async def move_answer(
+    db: Database, person: Person, from_round: int, to_round: int, now: int
+) -> AnswerResult:
+    """File this person's answer under another open round they have received (a button on
+    the acknowledgement), before either is revealed."""
+    try:
+        async with db.transaction() as conn:
+            couple, (candidates, _) = await in_one_trip(
+                couples.active_for(conn, person.id),
+                rounds.open_for_answer(conn, person.id, None),
+            )
+            by_id = {c.round.id: c for c in candidates if c.received}
+            source, target = by_id.get(from_round), by_id.get(to_round)
+            if couple is None or source is None or target is None or source is target:
+                return AnswerResult(AnswerOutcome.STALE)
+            mine = source.answers.get(person.id)
+            if mine is None:
+                return AnswerResult(AnswerOutcome.STALE)
+            partner = couple.partner_of(person.id)
+            await rounds.delete_answer(conn, from_round, person.id)
+            # "Your partner answered" for the first round is withdrawn if it has not gone yet.
+            await outbox.cancel_pending(conn, [f"waiting:{from_round}:{partner.id}"])
+            others = _others(candidates, to_round)
+            return await _store(
+                conn, couple, person, target.round, target.answers, mine.text, mine.message_id,
+                now, others,
+            )  # fmt: skip
+    except _NoLongerOpen:
+        return AnswerResult(AnswerOutcome.STALE)
+
+
+def _others(candidates: list[rounds.Candidate], filed_under: int) -> list[rounds.Round]:
+    """Other open rounds this person has received: where else an answer could go."""
+    return [c.round for c in candidates if c.received and c.round.id != filed_under]
+
+
+async def _store(
+    conn: Connection,
+    couple: Couple,
+    person: Person,
+    current: rounds.Round,
+    answers: dict[int, rounds.Answer],
+    text: str,
+    message_id: int | None,
+    now: int,
+    others: list[rounds.Round],
+) -> AnswerResult:
+    """Save the answer in `current` (caller's transaction); reveal when it is the second."""
+    partner = couple.partner_of(person.id)
+    replaced = person.id in answers
+    save = rounds.save_answer(conn, current.id, person.id, text, message_id, now)
+    answers[person.id] = rounds.Answer(person.id, text, message_id)
+    if partner.id in answers:
+        reveal = _reveal_messages(couple, current, answers)
+        keys = [m.dedupe_key for m in reveal]
+        # The round leaves 'open' exactly once, by this statement's own condition: whoever
+        # else got there first (another process, another engine), this reveal does not happen.
+        if not await rounds.finish(conn, current.id, "revealed", now):
+            raise _NoLongerOpen
+        *_, claimed = await in_one_trip(
+            save,
+            outbox.enqueue_all(conn, reveal, now),
+            outbox.claim(conn, keys, now),  # sent straight after the commit
+        )
+        more = len(claimed) < len(keys)  # a long reveal's later parts
+        if current.kind == "repair":
+            await guided.after_reveal(conn, couple, current, now)
+            more = True
+        return AnswerResult(AnswerOutcome.REVEALED, partner, tuple(claimed), more)
+    await save
+    if not replaced:
+        notice = t("checkin.partner_waiting", partner.language, partner=person.first_name)
+        # Never before the partner's own prompt: it may wait for their local time, and the
+        # outbox keeps one chat's messages in order of when they are meant to go out.
+        seen = await rounds.participants(conn, current.id)
+        their_prompt = seen[partner.id][0] if partner.id in seen else now
+        key = f"waiting:{current.id}:{partner.id}"
+        await outbox.enqueue(conn, Outgoing(partner.id, key, notice, due_at=their_prompt), now)
+    outcome = AnswerOutcome.REPLACED if replaced else AnswerOutcome.SAVED
+    return AnswerResult(
+        outcome,
+        partner,
+        more_queued=not replaced,
+        round_id=current.id,
+        question=prompt_text(current, person.language),
+        others=tuple((r.id, prompt_text(r, person.language)) for r in others),
+    )
 
 
 async def _target_round(
@@ -201,13 +287,12 @@ async def _target_round(
     message_id: int | None,
     reply_to: int | None,
     edited: bool,
-    now: int,
 ) -> tuple[rounds.Round, dict[int, rounds.Answer]] | AnswerOutcome:
     """Which open round this message answers (with its answers so far), or why it answers none.
 
-    `candidates` and `already` are from rounds.open_for_answer. Never a round whose prompt to
-    this person is still waiting for their local time: a reply or an edit points at a round
-    they have seen, and a plain message skips such rounds.
+    Only rounds this person has received: Telegram accepted a message quoting the question
+    to them. A reply answers the round of the message it replies to; a plain message the
+    newest round received; an edit only the round that message answered.
     """
     if not candidates and message_id is not None:
         already = await rounds.answered_message(conn, user_id, message_id)
@@ -217,12 +302,11 @@ async def _target_round(
     if already is not None:
         return AnswerOutcome.DUPLICATE  # already stored: never let it answer a later round
     if reply_to is not None:
-        round_id = await outbox.round_of_message(conn, user_id, reply_to)
+        round_id = await rounds.round_of_message(conn, user_id, reply_to)
         if round_id is not None:
             return _with_answers(candidates, round_id) or AnswerOutcome.CLOSED
-    # The newest open round whose prompt this person has already been sent.
-    for candidate in candidates:
-        if candidate.prompt_due is None or candidate.prompt_due <= now:
+    for candidate in candidates:  # newest first
+        if candidate.received:
             return candidate.round, candidate.answers
     return AnswerOutcome.NO_ROUND
 
@@ -272,6 +356,14 @@ def prompt_text(current: rounds.Round, language: str) -> str:
     return prompts.library()[current.prompt_id].text(language)
 
 
+async def record_quote(
+    db: Database, user_id: int, round_id: int, message_id: int, now: int
+) -> None:
+    """A direct reply quoting a round's question ("already open") reached this person."""
+    async with db.transaction() as conn:
+        await rounds.record_quote(conn, round_id, user_id, message_id, now)
+
+
 async def has_open_round(db: Database, user_id: int) -> bool:
     async with db.read() as conn:
         couple = await couples.active_for(conn, user_id)
@@ -297,10 +389,14 @@ async def close_round(conn: Connection, current: rounds.Round, now: int) -> None
     if couple is None:
         return
     notice_key = "guided.closed" if current.kind == "repair" else "checkin.closed"
-    # A prompt still waiting for its reader's local time is withdrawn, with its "your partner
-    # answered" notice: that partner never saw the round, so it is not "closed" for them.
-    never_saw = await outbox.cancel_pending(conn, f"prompt:{current.id}:")
-    await outbox.cancel_pending(conn, f"waiting:{current.id}:")
+    # Someone who never received the round (their prompt waits for their local time, or for a
+    # retry) is not told it closed: its prompt and "your partner answered" are withdrawn.
+    seen = await rounds.participants(conn, current.id)
+    never_saw = {uid for uid, (_, received_at) in seen.items() if received_at is None}
+    await outbox.cancel_pending(
+        conn,
+        [f"{kind}:{current.id}:{uid}" for uid in never_saw for kind in ("prompt", "waiting")],
+    )
     for person in (couple.a, couple.b):
         if person.id in never_saw:
             continue
@@ -325,7 +421,8 @@ async def remind_due(db: Database, now: int) -> int:
             prompt = prompt_text(current, person.language)
             text = t("checkin.reminder", person.language, prompt=prompt)
             key = f"remind:{current.id}:{person.id}"
-            await outbox.enqueue(conn, Outgoing(person.id, key, text), now)
+            # Linked to its round: a reply to the reminder answers this round, no other.
+            await outbox.enqueue(conn, Outgoing(person.id, key, text, (), current.id), now)
         return len(waiting)
 
     return await in_batches(

@@ -55,6 +55,7 @@ async def open_step(conn: Connection, couple: Couple, break_id: int, step: int, 
         step=step,
         break_id=break_id,
     )
+    await rounds.add_participants(conn, round_id, {couple.a.id: now, couple.b.id: now})
     for person in (couple.a, couple.b):
         text = t(
             "guided.prompt",

@@ -132,6 +132,9 @@ async def unpair(db: Database, user_id: int, couple_id: int, now: int) -> Couple
         await rounds.cancel_open(conn, couple_id, now)
         await schedules.delete(conn, couple_id)
         await breaks.end_for_couple(conn, couple_id, now)
+        # Nothing more of this couple goes out (prompts, notices, options) but reveals both
+        # had already earned, so neither sees a reveal the other never gets.
+        await outbox.cancel_for_couple(conn, couple_id, keep_prefix="reveal:")
         me, partner = (couple.a, couple.b) if couple.a.id == user_id else (couple.b, couple.a)
         await outbox.enqueue(
             conn,

@@ -109,7 +109,7 @@ async def _care_if_needed(conn: Connection, couple: Couple, now: int, help_url: 
     """A third conflict within seven days: one gentle pointer to a couples therapist."""
     if await breaks.started_since(conn, couple.id, now - CARE_WINDOW) < CARE_AFTER:
         return
-    if await outbox.queued_since(conn, f"care:{couple.id}:", now - CARE_WINDOW):
+    if not await couples.claim_care_suggestion(conn, couple.id, now, now - CARE_WINDOW):
         return  # at most once a week: care, not a counter
     for person in (couple.a, couple.b):
         where = help_url or t("repair.care_default_help", person.language)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from telegram import Message, Update
+import html
+
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot import checkins
@@ -10,10 +12,12 @@ from bot.checkins import AnswerOutcome, StartOutcome
 from bot.context import SteadyContext
 from bot.models import Button
 from bot.texts import t
-from handlers.common import keyboard, person, reply
+from handlers.common import keyboard, person, refuse_stale, reply
 
 _WINDOW_BOUNDS = {"min": checkins.MIN_WINDOW_HOURS, "max": checkins.MAX_WINDOW_HOURS}
 HISTORY_PATTERN = r"^v1:hist:\d+$"
+MOVE_PATTERN = r"^v1:mv:\d{1,18}:\d{1,18}\Z"
+MOVE_LABEL = 40  # characters of the question shown on a "file it under" button
 
 _ANSWER_REPLIES = {
     AnswerOutcome.SAVED: "checkin.saved",
@@ -34,10 +38,17 @@ async def checkin(update: Update, context: SteadyContext) -> None:
         services.queued()  # the prompt goes to both through the outbox
     elif result.outcome is StartOutcome.NOT_PAIRED:
         await reply(update, t("checkin.not_paired", me.language))
+    elif result.outcome is StartOutcome.ON_ITS_WAY:
+        await reply(update, t("checkin.on_its_way", me.language))
     elif result.answered:
         await reply(update, t("checkin.already_answered", me.language, partner=result.partner))
     else:
-        await reply(update, t("checkin.already_open", me.language, prompt=result.prompt))
+        sent = await reply(update, t("checkin.already_open", me.language, prompt=result.prompt))
+        if sent is not None and result.round_id is not None:
+            # It quotes the question: a reply to it answers this round.
+            await checkins.record_quote(
+                services.database, me.id, result.round_id, sent.message_id, services.now()
+            )
 
 
 async def answer(update: Update, context: SteadyContext) -> None:
@@ -59,8 +70,51 @@ async def answer(update: Update, context: SteadyContext) -> None:
     key = _ANSWER_REPLIES.get(result.outcome)
     if key is None or (edited and result.outcome is not AnswerOutcome.REPLACED):
         return  # a reveal speaks for itself; an edit of an old message needs no reply
+    text, markup = _acknowledgement(key, result, me.language)
+    await reply(update, text, markup)
+
+
+def _acknowledgement(
+    key: str, result: checkins.AnswerResult, language: str
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The reply to an answer: it names the question it was filed under, with a button for
+    each other open question it could be meant for."""
     partner = result.partner.first_name if result.partner else ""
-    await reply(update, t(key, me.language, partner=partner))
+    text = t(key, language, partner=partner, question=result.question)
+    if not result.others or result.round_id is None:
+        return text, None
+    buttons = tuple(
+        (Button(_move_label(question, language), f"v1:mv:{result.round_id}:{other}"),)
+        for other, question in result.others
+    )
+    return text, keyboard(buttons)
+
+
+def _move_label(question: str, language: str) -> str:
+    short = question if len(question) <= MOVE_LABEL else question[: MOVE_LABEL - 1] + "…"
+    return html.unescape(t("checkin.move_button", language, question=short))  # not HTML
+
+
+async def move(update: Update, context: SteadyContext) -> None:
+    """ "It's for: …": file the answer under the other open question; private chat only."""
+    query = update.callback_query
+    me = person(query.from_user)
+    _, _, from_round, to_round = query.data.split(":")
+    services = context.services
+    result = await checkins.move_answer(
+        services.database, me, int(from_round), int(to_round), services.now()
+    )
+    if result.outcome is AnswerOutcome.STALE:
+        await refuse_stale(query, me.language)
+        return
+    services.queued(result.claimed, more=result.more_queued)
+    await query.answer()
+    if isinstance(query.message, Message) and query.message.reply_markup:
+        await query.edit_message_reply_markup(None)  # the choice is made
+    key = _ANSWER_REPLIES.get(result.outcome)
+    if key is not None:
+        text, markup = _acknowledgement(key, result, me.language)
+        await context.bot.send_message(me.id, text, reply_markup=markup)
 
 
 async def media(update: Update, context: SteadyContext) -> None:
@@ -141,6 +195,7 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("history", history, filters=private))
     app.add_handler(CommandHandler("options", options, filters=private))
     app.add_handler(CallbackQueryHandler(history_more, pattern=HISTORY_PATTERN))
+    app.add_handler(CallbackQueryHandler(move, pattern=MOVE_PATTERN))
     text = private & filters.TEXT & ~filters.COMMAND
     app.add_handler(MessageHandler(text & filters.UpdateType.MESSAGES, answer))
     other = private & filters.UpdateType.MESSAGE & ~filters.COMMAND & ~filters.StatusUpdate.ALL

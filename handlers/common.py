@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update, User
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+    User,
+)
 
 from bot.models import Button, Person
 from bot.texts import language_of, t
@@ -18,10 +25,13 @@ def keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
     )
 
 
-async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
-    """Answer in the chat the update came from."""
-    if update.effective_chat is not None:
-        await update.effective_chat.send_message(text, reply_markup=markup)
+async def reply(
+    update: Update, text: str, markup: InlineKeyboardMarkup | None = None
+) -> Message | None:
+    """Answer in the chat the update came from; the message sent, if any."""
+    if update.effective_chat is None:
+        return None
+    return await update.effective_chat.send_message(text, reply_markup=markup)
 
 
 async def refuse_stale(query: CallbackQuery, language: str) -> None:

@@ -12,8 +12,8 @@ from bot import checkins, pairing, prompts
 from bot.checkins import AnswerOutcome, StartOutcome
 from bot.long_text import units
 from bot.models import Person
-from bot.storage import outbox
 from bot.storage.db import Database
+from testing.probes import deliver
 
 ANA = Person(101, "Ana")
 BEN = Person(202, "Ben")
@@ -29,14 +29,7 @@ async def paired(db: Database) -> None:
 
 async def drain(db: Database) -> list[tuple[int, str, str]]:
     """Everything queued so far, as (chat, dedupe key, text); marks it sent."""
-    async with db.transaction() as conn:
-        cur = await conn.execute(
-            "SELECT id, chat_id, dedupe_key, text FROM outbox WHERE status = 'pending' ORDER BY id"
-        )
-        rows = list(await cur.fetchall())
-        for row in rows:
-            await outbox.mark_sent(conn, [(row[0], 10_000 + row[0])], NOW)
-    return [(r[1], r[2], r[3]) for r in rows]
+    return await deliver(db, NOW)
 
 
 async def test_a_full_round(db: Database) -> None:
@@ -73,14 +66,16 @@ async def test_a_full_round(db: Database) -> None:
 async def test_the_same_update_twice_is_stored_once(db: Database) -> None:
     await paired(db)
     await checkins.start_round(db, ANA.id, NOW)
+    sent = await drain(db)
     assert (await checkins.answer(db, ANA, "once", 9, NOW)).outcome is AnswerOutcome.SAVED
     again = await checkins.answer(db, ANA, "once", 9, NOW)
     assert again.outcome is AnswerOutcome.DUPLICATE
     await checkins.answer(db, BEN, "mine", 10, NOW)
     await checkins.start_round(db, ANA.id, NOW)
+    sent += await drain(db)
     # Redelivered after the reveal: it must not become an answer to the next round.
     assert (await checkins.answer(db, ANA, "once", 9, NOW)).outcome is AnswerOutcome.DUPLICATE
-    waiting = [key for _, key, _ in await drain(db) if key.startswith("waiting")]
+    waiting = [key for _, key, _ in sent + await drain(db) if key.startswith("waiting")]
     assert len(waiting) == 1
 
 
@@ -98,6 +93,7 @@ async def test_not_paired_and_empty_answers(db: Database) -> None:
 async def test_edits_replace_only_while_open(db: Database) -> None:
     await paired(db)
     await checkins.start_round(db, ANA.id, NOW)
+    await drain(db)
     await checkins.answer(db, ANA, "draft", 50, NOW)
     edit = await checkins.answer(db, ANA, "final", 50, NOW, edited=True)
     assert edit.outcome is AnswerOutcome.REPLACED
@@ -246,6 +242,7 @@ async def test_two_answers_at_the_same_moment_reveal_once(db: Database) -> None:
     for i in range(30):
         now = NOW + i * DAY
         await checkins.start_round(db, ANA.id, now)
+        await drain(db)
         a, b = await asyncio.gather(
             checkins.answer(db, ANA, f"a{i}", 2 * i, now),
             checkins.answer(db, BEN, f"b{i}", 2 * i + 1, now),
@@ -266,6 +263,7 @@ async def test_two_processes_answering_together_reveal_once(tmp_path: Path) -> N
         for i in range(20):
             now = NOW + i * DAY
             await checkins.start_round(first, ANA.id, now)
+            await drain(first)
             results = await asyncio.gather(
                 checkins.answer(first, ANA, f"a{i}", 2 * i, now),
                 checkins.answer(second, BEN, f"b{i}", 2 * i + 1, now),
@@ -284,6 +282,7 @@ async def test_history_shows_only_revealed_rounds_newest_first(db: Database) -> 
         now = NOW + i * DAY
         await checkins.close_due(db, now)
         await checkins.start_round(db, ANA.id, now)
+        await drain(db)
         await checkins.answer(db, ANA, f"ana-{i}", 2 * i, now)
         if i != 2:  # round 2 is never matched
             await checkins.answer(db, BEN, f"ben-{i}", 2 * i + 1, now)

@@ -16,6 +16,7 @@ from bot.telegram_http import AiohttpRequest
 from scheduler.clock import Clock
 from scheduler.delivery import Delivery
 from testing.fake_telegram import FakeTelegram
+from testing.probes import deliver
 
 
 @pytest.fixture
@@ -204,9 +205,9 @@ async def test_a_reveal_goes_out_straight_after_the_commit(
     code = (await pairing.create_invite(db, ana, now)).code
     await pairing.join(db, ben, code, now)
     await checkins.start_round(db, ana.id, now)
+    await deliver(db, now)  # the prompts reached both
     await checkins.answer(db, ana, "mine", 1, now)
-    async with db.transaction() as conn:  # what came before counts as delivered
-        await conn.execute("UPDATE outbox SET status = 'sent'")
+    await deliver(db, now)  # what came before counts as delivered
     result = await checkins.answer(db, ben, "yours", 2, now)
     assert result.outcome is checkins.AnswerOutcome.REVEALED and not result.more_queued
     assert sorted(r.chat_id for r in result.claimed) == [1, 2]

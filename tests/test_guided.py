@@ -6,6 +6,7 @@ from bot import checkins, guided, pairing, repair
 from bot.checkins import AnswerOutcome
 from bot.models import Person
 from bot.storage.db import Database
+from testing.probes import Inbox, deliver, message_id_of
 
 ANA = Person(101, "Ana")
 BEN = Person(202, "Ben")
@@ -26,11 +27,12 @@ async def both_ready(db: Database) -> int:
 
 
 async def texts_to(db: Database, chat_id: int) -> list[str]:
-    async with (
-        db.read() as conn,
-        conn.execute("SELECT text FROM outbox WHERE chat_id = ? ORDER BY id", (chat_id,)) as cur,
-    ):
-        return [r[0] for r in await cur.fetchall()]
+    """What this chat has received so far (the outbox is delivered on each look)."""
+    inbox = _inboxes.setdefault(id(db), Inbox(db))
+    return await inbox.texts(chat_id)
+
+
+_inboxes: dict[int, Inbox] = {}
 
 
 async def test_five_steps_each_revealed_only_when_both_answered(db: Database) -> None:
@@ -39,6 +41,7 @@ async def test_five_steps_each_revealed_only_when_both_answered(db: Database) ->
     assert await guided.start(db, ANA.id, break_id, NOW) is guided.Outcome.ALREADY
     message_id = 0
     for step in range(1, 6):
+        await texts_to(db, ANA.id)  # the step's prompt reaches both
         message_id += 1
         first = await checkins.answer(db, ANA, f"ana step {step}", message_id, NOW)
         assert first.outcome is AnswerOutcome.SAVED
@@ -62,6 +65,7 @@ async def test_stopping_at_a_step_deletes_its_answers_and_tells_the_partner(
 ) -> None:
     break_id = await both_ready(db)
     await guided.start(db, ANA.id, break_id, NOW)
+    await deliver(db, NOW)
     await checkins.answer(db, ANA, "half said", 1, NOW)
     async with (
         db.read() as conn,
@@ -79,17 +83,13 @@ async def test_stopping_at_a_step_deletes_its_answers_and_tells_the_partner(
 async def test_a_check_in_and_a_guided_step_can_be_open_together(db: Database) -> None:
     break_id = await both_ready(db)
     await checkins.start_round(db, ANA.id, NOW)
-    # The check-in prompt reached Ana as Telegram message 500.
-    async with db.transaction() as conn:
-        await conn.execute(
-            "UPDATE outbox SET status = 'sent', message_id = 500 "
-            "WHERE dedupe_key LIKE 'prompt:%' AND chat_id = ?",
-            (ANA.id,),
-        )
+    await deliver(db, NOW)
+    checkin_prompt = await message_id_of(db, await _prompt_key(db, "checkin"))
     await guided.start(db, ANA.id, break_id, NOW)
+    await deliver(db, NOW)
     # A plain message answers the newest question; a reply answers the one replied to.
     await checkins.answer(db, ANA, "to the newest", 1, NOW)
-    await checkins.answer(db, ANA, "to the check-in", 2, NOW, reply_to=500)
+    await checkins.answer(db, ANA, "to the check-in", 2, NOW, reply_to=checkin_prompt)
     async with (
         db.read() as conn,
         conn.execute(
@@ -101,3 +101,12 @@ async def test_a_check_in_and_a_guided_step_can_be_open_together(db: Database) -
             ("checkin", "to the check-in"),
             ("repair", "to the newest"),
         ]
+
+
+async def _prompt_key(db: Database, kind: str) -> str:
+    async with (
+        db.read() as conn,
+        conn.execute("SELECT id FROM rounds WHERE kind = ? AND status = 'open'", (kind,)) as cur,
+    ):
+        round_id = (await cur.fetchone())[0]
+    return f"prompt:{round_id}:{ANA.id}"

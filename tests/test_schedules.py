@@ -20,6 +20,7 @@ from bot.schedule_rules import (
     resolve_zone,
 )
 from bot.storage.db import Database
+from testing.probes import deliver
 
 ANA = Person(101, "Ana")
 BEN = Person(202, "Ben")
@@ -295,11 +296,7 @@ async def test_zones_a_day_apart_never_get_a_closed_round_before_its_prompt(
     await scheduling.set_schedule(db, ANA.id, Schedule(EVERY_DAY, time(20, 0)), start, "UTC")
     moment = start
     while moment < start + 3 * 24 * HOUR:
-        async with db.transaction() as conn:  # what is due has been delivered
-            await conn.execute(
-                "UPDATE outbox SET status = 'sent' WHERE status = 'pending' AND due_at <= ?",
-                (moment,),
-            )
+        await deliver(db, moment, due_by=moment)  # what is due has been delivered
         await scheduling.run_due(db, moment, GRACE, "UTC")
         moment += 30 * 60
     async with (

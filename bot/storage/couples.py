@@ -79,3 +79,14 @@ async def end(conn: Connection, couple_id: int, ended_by: int, now: int) -> bool
         (now, couple_id),
     )
     return True
+
+
+async def claim_care_suggestion(conn: Connection, couple_id: int, now: int, since: int) -> bool:
+    """Note that a couples therapist is suggested now, unless that was done since `since`;
+    False when it was (one conditional statement, so two suggestions can't race)."""
+    cur = await conn.execute(
+        "UPDATE couples SET care_suggested_at = ? "
+        "WHERE id = ? AND (care_suggested_at IS NULL OR care_suggested_at < ?)",
+        (now, couple_id, since),
+    )
+    return cur.rowcount > 0

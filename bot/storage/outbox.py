@@ -27,10 +27,14 @@ def _markup(message: Outgoing) -> str | None:
     return json.dumps({"inline_keyboard": rows})
 
 
+# A message belongs to its reader's couple at the time it is queued, so ending the pairing
+# can withdraw the couple's queue (see cancel_for_couple).
 _ENQUEUE = """
     INSERT INTO outbox
-        (dedupe_key, chat_id, text, reply_markup, round_id, not_before, due_at, created_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        (dedupe_key, chat_id, text, reply_markup, round_id, not_before, due_at, created_at,
+         couple_id)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?,
+        (SELECT couple_id FROM couple_members WHERE user_id = ? AND left_at IS NULL))
     ON CONFLICT (dedupe_key) DO NOTHING
 """
 
@@ -46,6 +50,7 @@ def _row(message: Outgoing, now: int) -> tuple:
         due,
         due,
         now,
+        message.chat_id,
     )
 
 
@@ -120,7 +125,28 @@ async def mark_sent(conn: Connection, sent: list[tuple[int, int]], now: int) -> 
     """Record (row id, Telegram message id) pairs as sent.
 
     The text is emptied once Telegram has it: the outbox is not an archive of what was said.
+    A message quoting a round's question is remembered (a reply to it answers that round), and
+    its reader now counts as having received the round.
     """
+    if not sent:
+        return
+    await conn.executemany(
+        """
+        INSERT INTO round_messages (chat_id, message_id, round_id)
+        SELECT chat_id, ?, round_id FROM outbox WHERE id = ? AND round_id IS NOT NULL
+        ON CONFLICT (chat_id, message_id) DO NOTHING
+        """,
+        [(message_id, row_id) for row_id, message_id in sent],
+    )
+    await conn.executemany(
+        """
+        UPDATE round_participants SET received_at = ?
+        WHERE received_at IS NULL AND (round_id, user_id) IN (
+            SELECT round_id, chat_id FROM outbox WHERE id = ? AND round_id IS NOT NULL
+        )
+        """,
+        [(now, row_id) for row_id, _ in sent],
+    )
     await conn.executemany(
         """
         UPDATE outbox SET status = 'sent', sent_at = ?, text = '', attempts = attempts + 1,
@@ -155,46 +181,24 @@ async def recover_inflight(conn: Connection) -> int:
     return cur.rowcount
 
 
-async def cancel_pending(conn: Connection, key_prefix: str) -> set[int]:
-    """Withdraw messages not yet sent whose key starts with `key_prefix`; return their chats."""
-    pattern = key_prefix.replace("%", "") + "%"
-    rows = await fetch_all(
-        conn,
-        "SELECT chat_id FROM outbox WHERE dedupe_key LIKE ? AND status = 'pending'",
-        (pattern,),
-    )
-    await conn.execute(
+async def cancel_pending(conn: Connection, keys: list[str]) -> None:
+    """Withdraw these messages if they are not sent yet."""
+    await conn.executemany(
         "UPDATE outbox SET status = 'cancelled', text = '' "
-        "WHERE dedupe_key LIKE ? AND status = 'pending'",
-        (pattern,),
+        "WHERE dedupe_key = ? AND status = 'pending'",
+        [(key,) for key in keys],
     )
-    return {r[0] for r in rows}
 
 
-async def queued_since(conn: Connection, key_prefix: str, since: int) -> bool:
-    """Whether a message whose key starts with `key_prefix` was queued since `since`."""
-    row = await fetch_one(
-        conn,
-        "SELECT 1 FROM outbox WHERE dedupe_key LIKE ? AND created_at >= ? LIMIT 1",
-        (key_prefix.replace("%", "") + "%", since),
+async def cancel_for_couple(conn: Connection, couple_id: int, keep_prefix: str) -> int:
+    """The couple ended: withdraw everything still queued for it except keys starting with
+    `keep_prefix` (reveals both had earned). A send already in flight still completes."""
+    cur = await conn.execute(
+        "UPDATE outbox SET status = 'cancelled', text = '' "
+        "WHERE couple_id = ? AND status = 'pending' AND dedupe_key NOT LIKE ?",
+        (couple_id, keep_prefix.replace("%", "") + "%"),
     )
-    return row is not None
-
-
-async def due_at(conn: Connection, dedupe_key: str) -> int | None:
-    """When the message with this key is (or was) meant to go out; None if never queued."""
-    row = await fetch_one(conn, "SELECT due_at FROM outbox WHERE dedupe_key = ?", (dedupe_key,))
-    return row[0] if row else None
-
-
-async def round_of_message(conn: Connection, chat_id: int, message_id: int) -> int | None:
-    """The check-in round a message Steady sent belongs to, if any."""
-    row = await fetch_one(
-        conn,
-        "SELECT round_id FROM outbox WHERE chat_id = ? AND message_id = ?",
-        (chat_id, message_id),
-    )
-    return row[0] if row else None
+    return cur.rowcount
 
 
 async def retry_later(

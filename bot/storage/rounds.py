@@ -80,7 +80,7 @@ class Candidate:
     """An open round as an incoming answer sees it."""
 
     round: Round
-    prompt_due: int | None  # when its prompt to this person is (or was) due; None: never queued
+    received: bool  # Telegram accepted a message quoting its question to this person
     answers: dict[int, Answer]
 
 
@@ -88,16 +88,16 @@ async def open_for_answer(
     conn: Connection, user_id: int, message_id: int | None
 ) -> tuple[list[Candidate], int | None]:
     """What an incoming answer needs, in one trip to the database thread: the open rounds of
-    this person's active couple, newest first, each with this person's prompt time and the
-    answers so far; and the round this very message already answered, if any (a redelivered
-    update). With no open round, that last part is None: ask `answered_message`."""
+    this person's active couple, newest first, each with whether this person has received it
+    and the answers so far; and the round this very message already answered, if any (a
+    redelivered update). With no open round, that last part is None: ask `answered_message`."""
     rows = await fetch_all(
         conn,
         f"""
-        SELECT {_R_COLUMNS}, o.due_at, a.user_id, a.text, a.message_id,
+        SELECT {_R_COLUMNS}, p.received_at, a.user_id, a.text, a.message_id,
             (SELECT d.round_id FROM answers d WHERE d.user_id = ? AND d.message_id = ?)
         FROM rounds r
-        LEFT JOIN outbox o ON o.dedupe_key = 'prompt:' || r.id || ':' || ?
+        LEFT JOIN round_participants p ON p.round_id = r.id AND p.user_id = ?
         LEFT JOIN answers a ON a.round_id = r.id
         WHERE r.status = 'open' AND r.couple_id = (
             SELECT mine.couple_id FROM couple_members mine
@@ -113,10 +113,55 @@ async def open_for_answer(
     for row in rows:
         current = found.get(row[0])
         if current is None:
-            current = found[row[0]] = Candidate(Round(*row[:width]), row[width], {})
+            received = row[width] is not None
+            current = found[row[0]] = Candidate(Round(*row[:width]), received, {})
         if row[width + 1] is not None:
             current.answers[row[width + 1]] = Answer(*row[width + 1 : width + 4])
     return list(found.values()), rows[0][-1] if rows else None
+
+
+async def add_participants(conn: Connection, round_id: int, prompt_due: dict[int, int]) -> None:
+    """Both partners of a new round, each with the moment their prompt is meant to go out."""
+    await conn.executemany(
+        "INSERT INTO round_participants (round_id, user_id, prompt_due) VALUES (?, ?, ?)",
+        [(round_id, user_id, due) for user_id, due in prompt_due.items()],
+    )
+
+
+async def participants(conn: Connection, round_id: int) -> dict[int, tuple[int, int | None]]:
+    """{person: (prompt due, received at or None)} for a round."""
+    rows = await fetch_all(
+        conn,
+        "SELECT user_id, prompt_due, received_at FROM round_participants WHERE round_id = ?",
+        (round_id,),
+    )
+    return {r[0]: (r[1], r[2]) for r in rows}
+
+
+async def record_quote(
+    conn: Connection, round_id: int, chat_id: int, message_id: int, now: int
+) -> None:
+    """A message quoting the round's question reached `chat_id` directly (not via the outbox)."""
+    await conn.execute(
+        "INSERT INTO round_messages (chat_id, message_id, round_id) VALUES (?, ?, ?) "
+        "ON CONFLICT (chat_id, message_id) DO NOTHING",
+        (chat_id, message_id, round_id),
+    )
+    await conn.execute(
+        "UPDATE round_participants SET received_at = ? "
+        "WHERE round_id = ? AND user_id = ? AND received_at IS NULL",
+        (now, round_id, chat_id),
+    )
+
+
+async def round_of_message(conn: Connection, chat_id: int, message_id: int) -> int | None:
+    """The round a message Steady sent to this chat quotes, if any."""
+    row = await fetch_one(
+        conn,
+        "SELECT round_id FROM round_messages WHERE chat_id = ? AND message_id = ?",
+        (chat_id, message_id),
+    )
+    return row[0] if row else None
 
 
 async def get(conn: Connection, round_id: int) -> Round | None:
@@ -301,4 +346,10 @@ async def set_round_options(
     await conn.execute(
         "UPDATE couples SET round_window = ?, reminder_before = ? WHERE id = ?",
         (window, reminder_before, couple_id),
+    )
+
+
+async def delete_answer(conn: Connection, round_id: int, user_id: int) -> None:
+    await conn.execute(
+        "DELETE FROM answers WHERE round_id = ? AND user_id = ?", (round_id, user_id)
     )

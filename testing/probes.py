@@ -1,0 +1,49 @@
+"""The few direct database reads and writes tests need, in one place."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from bot.storage import outbox
+from bot.storage.db import Database, fetch_all
+
+FIRST_MESSAGE_ID = 10_000
+
+
+async def deliver(
+    db: Database, now: int = 0, *, due_by: int | None = None
+) -> list[tuple[int, str, str]]:
+    """Everything queued so far (meant to go out by `due_by`, if given), as Telegram would
+    accept it: (chat, dedupe key, text), in order; each row is recorded sent as Telegram
+    message FIRST_MESSAGE_ID + its row id."""
+    async with db.transaction() as conn:
+        rows = await fetch_all(
+            conn,
+            "SELECT id, chat_id, dedupe_key, text FROM outbox "
+            "WHERE status = 'pending' AND due_at <= ? ORDER BY id",
+            (2**62 if due_by is None else due_by,),
+        )
+        await outbox.mark_sent(conn, [(r[0], FIRST_MESSAGE_ID + r[0]) for r in rows], now)
+    return [(r[1], r[2], r[3]) for r in rows]
+
+
+class Inbox:
+    """What each chat has received, delivering the outbox on each look."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._texts: dict[int, list[str]] = defaultdict(list)
+
+    async def texts(self, chat_id: int) -> list[str]:
+        for chat, _, text in await deliver(self._db):
+            self._texts[chat].append(text)
+        return list(self._texts[chat_id])
+
+
+async def message_id_of(db: Database, dedupe_key: str) -> int | None:
+    """The Telegram message an outbox row became, once sent."""
+    async with db.read() as conn:
+        rows = await fetch_all(
+            conn, "SELECT message_id FROM outbox WHERE dedupe_key = ?", (dedupe_key,)
+        )
+    return rows[0][0] if rows else None

@@ -1,0 +1,172 @@
+"""Route by what a person received, never by what is due (issue: keep the core promise).
+
+A round counts as received by a person once Telegram accepted a message quoting its question to
+them. A plain message answers only such rounds; a reply answers the round of the message it
+replies to (a prompt, a reminder, a guided step or "already open"); ending a pairing withdraws
+the couple's queue except reveals both had earned.
+"""
+
+from __future__ import annotations
+
+from bot import checkins, guided, pairing, repair
+from bot.checkins import AnswerOutcome, StartOutcome
+from bot.models import Person
+from bot.storage import rounds
+from bot.storage.db import Database, fetch_all
+from testing.probes import deliver, message_id_of
+
+ANA = Person(101, "Ana")
+BEN = Person(202, "Ben")
+NOW = 1_800_000_000
+HOUR = 3600
+
+
+async def paired(db: Database) -> None:
+    code = (await pairing.create_invite(db, ANA, NOW)).code
+    assert (await pairing.join(db, BEN, code, NOW)).outcome is pairing.JoinOutcome.PAIRED
+    await deliver(db, NOW)
+
+
+async def open_rounds(db: Database) -> dict[str, int]:
+    async with db.read() as conn:
+        rows = await fetch_all(conn, "SELECT kind, id FROM rounds WHERE status = 'open'")
+    return {r[0]: r[1] for r in rows}
+
+
+async def stored(db: Database) -> list[tuple[str, int, str]]:
+    async with db.read() as conn:
+        rows = await fetch_all(
+            conn,
+            "SELECT r.kind, a.user_id, a.text FROM answers a JOIN rounds r ON r.id = a.round_id "
+            "ORDER BY a.text",
+        )
+    return [tuple(r) for r in rows]
+
+
+async def pending_keys(db: Database) -> list[str]:
+    async with db.read() as conn:
+        rows = await fetch_all(
+            conn, "SELECT dedupe_key FROM outbox WHERE status = 'pending' ORDER BY id"
+        )
+    return [r[0] for r in rows]
+
+
+async def guided_step_open(db: Database) -> None:
+    """Both ready after a break, and the guided conversation's first step opened (queued)."""
+    await repair.start_break(db, ANA.id, "20m", NOW, "UTC")
+    async with db.read() as conn:
+        break_id = (await fetch_all(conn, "SELECT MAX(id) FROM breaks"))[0][0]
+    await repair.run_due(db, NOW + 1200)
+    await repair.ready(db, ANA.id, break_id, NOW + 1300)
+    await repair.ready(db, BEN.id, break_id, NOW + 1300)
+    await deliver(db, NOW)
+    assert await guided.start(db, ANA.id, break_id, NOW) is guided.Outcome.STARTED
+
+
+async def test_a_message_sent_while_the_new_prompt_is_held_back_goes_to_the_received_round(
+    db: Database,
+) -> None:
+    await paired(db)
+    await checkins.start_round(db, ANA.id, NOW)
+    await deliver(db, NOW)  # the check-in reached both
+    await guided_step_open(db)  # its prompt is due now, but held back (a 429, pacing)
+    result = await checkins.answer(db, ANA, "for the check-in", 1, NOW)
+    assert result.outcome is AnswerOutcome.SAVED
+    assert await stored(db) == [("checkin", ANA.id, "for the check-in")]
+    # The acknowledgement names the question it was filed under; no other received round yet.
+    assert result.question == checkins.prompt_text(
+        (await _round(db, (await open_rounds(db))["checkin"])), "en"
+    )
+    assert result.others == ()
+
+
+async def test_with_no_received_round_nothing_is_stored(db: Database) -> None:
+    await paired(db)
+    await checkins.start_round(db, ANA.id, NOW)  # the prompt is queued, not yet accepted
+    result = await checkins.answer(db, ANA, "too early", 1, NOW + HOUR)
+    assert result.outcome is AnswerOutcome.NO_ROUND
+    assert await stored(db) == []
+    assert [k for k in await pending_keys(db) if k.startswith("waiting")] == []
+    # /checkin does not show the question before its prompt has reached this person.
+    assert (await checkins.start_round(db, ANA.id, NOW)).outcome is StartOutcome.ON_ITS_WAY
+    await deliver(db, NOW)
+    assert (await checkins.answer(db, ANA, "now", 2, NOW)).outcome is AnswerOutcome.SAVED
+
+
+async def test_with_two_received_rounds_the_answer_can_be_moved(db: Database) -> None:
+    await paired(db)
+    await checkins.start_round(db, ANA.id, NOW)
+    await guided_step_open(db)
+    await deliver(db, NOW)  # both questions reached both
+    rounds_open = await open_rounds(db)
+    result = await checkins.answer(db, ANA, "which one?", 1, NOW)
+    assert result.round_id == rounds_open["repair"]  # the newest received
+    assert [other for other, _ in result.others] == [rounds_open["checkin"]]
+    moved = await checkins.move_answer(db, ANA, rounds_open["repair"], rounds_open["checkin"], NOW)
+    assert moved.outcome is AnswerOutcome.SAVED and moved.round_id == rounds_open["checkin"]
+    assert await stored(db) == [("checkin", ANA.id, "which one?")]
+    # The button again, or a forged one for a round of another couple: nothing changes.
+    again = await checkins.move_answer(db, ANA, rounds_open["repair"], rounds_open["checkin"], NOW)
+    assert again.outcome is AnswerOutcome.STALE
+    forged = await checkins.move_answer(db, BEN, rounds_open["checkin"], 999, NOW)
+    assert forged.outcome is AnswerOutcome.STALE
+    assert await stored(db) == [("checkin", ANA.id, "which one?")]
+    # Moved beside Ben's answer, it reveals there, once.
+    await checkins.answer(db, BEN, "to the step", 2, NOW)
+    revealed = await checkins.move_answer(
+        db, ANA, rounds_open["checkin"], rounds_open["repair"], NOW
+    )
+    assert revealed.outcome is AnswerOutcome.REVEALED
+    reveals = [key for _, key, _ in await deliver(db, NOW) if key.startswith("reveal")]
+    assert sorted(k.split(":")[2] for k in reveals) == sorted([str(ANA.id), str(BEN.id)])
+
+
+async def test_a_reply_to_the_reminder_answers_its_round_not_the_newest(db: Database) -> None:
+    await paired(db)
+    await checkins.start_round(db, ANA.id, NOW)
+    await deliver(db, NOW)
+    checkin_id = (await open_rounds(db))["checkin"]
+    assert await checkins.remind_due(db, NOW + 18 * HOUR) == 2
+    await deliver(db, NOW)
+    await guided_step_open(db)
+    await deliver(db, NOW)
+    reminder = await message_id_of(db, f"remind:{checkin_id}:{ANA.id}")
+    assert reminder is not None
+    await checkins.answer(db, ANA, "to the reminder", 1, NOW, reply_to=reminder)
+    assert await stored(db) == [("checkin", ANA.id, "to the reminder")]
+
+
+async def test_a_reply_to_already_open_answers_its_round(db: Database) -> None:
+    await paired(db)
+    await checkins.start_round(db, ANA.id, NOW)
+    await deliver(db, NOW)
+    shown = await checkins.start_round(db, ANA.id, NOW)
+    assert shown.outcome is StartOutcome.ALREADY_OPEN and shown.round_id is not None
+    await checkins.record_quote(db, ANA.id, shown.round_id, 777, NOW)  # the message it became
+    await guided_step_open(db)
+    await deliver(db, NOW)
+    await checkins.answer(db, ANA, "to already-open", 1, NOW, reply_to=777)
+    assert await stored(db) == [("checkin", ANA.id, "to already-open")]
+
+
+async def test_unpairing_withdraws_the_couples_queue_but_earned_reveals(db: Database) -> None:
+    await paired(db)
+    await checkins.start_round(db, ANA.id, NOW)
+    await deliver(db, NOW)
+    await checkins.answer(db, ANA, "a", 1, NOW)
+    await checkins.answer(db, BEN, "b", 2, NOW)  # a reveal both earned, still queued
+    await checkins.set_window(db, ANA.id, 12, NOW)  # an options notice to Ben
+    await checkins.start_round(db, ANA.id, NOW)  # new prompts to both
+    await checkins.answer(db, ANA, "c", 3, NOW)  # nothing: Ana has not received it
+    couple = await pairing.current_couple(db, ANA.id)
+    assert couple is not None
+    await pairing.unpair(db, BEN.id, couple.id, NOW)
+    left = await pending_keys(db)
+    assert sorted(k.split(":")[0] for k in left) == ["reveal", "reveal", "unpaired"]
+
+
+async def _round(db: Database, round_id: int) -> rounds.Round:
+    async with db.read() as conn:
+        found = await rounds.get(conn, round_id)
+    assert found is not None
+    return found
