@@ -117,9 +117,12 @@ class _Fault:
     retry_after: int | None = None
     seconds: float = 0.0
     deliver: bool = True
+    containing: str | None = None  # only messages whose text contains this
 
     def matches(self, method: str, params: Params) -> bool:
         if self.method != method.lower():
+            return False
+        if self.containing is not None and self.containing not in str(params.get("text", "")):
             return False
         return self.chat_id is None or str(params.get("chat_id")) == str(self.chat_id)
 
@@ -543,6 +546,7 @@ class FakeTelegram:
         retry_after: int | None = None,
         times: int = 1,
         chat_id: int | None = None,
+        containing: str | None = None,
     ) -> None:
         """The next `times` matching calls answer this error; nothing is recorded as sent."""
         if status == 429:
@@ -550,7 +554,16 @@ class FakeTelegram:
             description = description or f"Too Many Requests: retry after {retry_after}"
         description = description or _DESCRIPTIONS.get(status, "Error")
         self._faults.append(
-            _Fault(method.lower(), "fail", times, chat_id, status, description, retry_after)
+            _Fault(
+                method.lower(),
+                "fail",
+                times,
+                chat_id,
+                status,
+                description,
+                retry_after,
+                containing=containing,
+            )  # fmt: skip
         )
 
     def delay_next(

@@ -229,3 +229,22 @@ async def test_a_forged_history_button_shows_only_the_pressers_couple(
     await cal.press(cal.inbox[-1], "v1:hist:999999")  # paired, but with no revealed round
     await cal.wait_for("Nothing here yet")
     assert not any("private words" in m.plain for m in cal.inbox)
+
+
+async def test_a_message_sent_while_the_prompt_is_held_back_is_not_filed_under_it(
+    fake: FakeTelegram, bot: BotRunner, ana: FakeUser, ben: FakeUser
+) -> None:
+    """Telegram answers Ana's prompt with a 429: until it is accepted, her messages answer
+    no round (routing follows what she received, not what was due)."""
+    await pair(ana, ben)
+    fake.fail_next("sendMessage", status=429, retry_after=2, chat_id=ana.id, containing="Check-in")
+    await ben.send("/checkin")
+    await ben.wait_for(PROMPT)
+    await ana.send("written before any question reached me")
+    await ana.wait_for("no open check-in")
+    await ana.wait_for(PROMPT)  # the retry after the 429
+    await ana.send("my real answer")
+    await ana.wait_for("stays private until Ben")
+    await ben.send("and mine")
+    reveal = await ana.wait_for("You both answered")
+    assert "my real answer" in reveal.plain and "before any question" not in reveal.plain
