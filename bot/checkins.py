@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import enum
 import random
-from dataclasses import dataclass
+from collections.abc import Coroutine
+from dataclasses import dataclass, replace
+from typing import Any
 
 from aiosqlite import Connection
 
@@ -22,6 +24,10 @@ from bot.texts import t
 
 HISTORY_PAGE = 3
 DUE_BATCH = 200
+# Telegram clients split a text over 4096 characters into several messages: a message within
+# JOIN_SECONDS of a part at least LONG_PART long continues it, and a reveal waits that long.
+LONG_PART = 4000
+JOIN_SECONDS = 3
 
 
 class StartOutcome(enum.Enum):
@@ -42,6 +48,8 @@ class AnswerOutcome(enum.Enum):
     IGNORED = "ignored"  # an edit of a message that is not an open answer
     DUPLICATE = "duplicate"  # the same Telegram update again (redelivered after a restart)
     STALE = "stale"  # a "file it under" button for a round or answer that is gone
+    JOINED = "joined"  # the next part of a long answer, added to it
+    HELD = "held"  # both answered; the reveal waits a few seconds for a long answer's next part
 
 
 @dataclass(frozen=True)
@@ -66,6 +74,7 @@ class AnswerResult:
     round_id: int | None = None
     question: str = ""
     others: tuple[tuple[int, str], ...] = ()
+    reveal_at: int | None = None  # HELD: when the reveal is due
 
 
 @dataclass(frozen=True)
@@ -174,6 +183,13 @@ async def answer(
             if couple is None:
                 return AnswerResult(AnswerOutcome.NOT_PAIRED)
             partner = couple.partner_of(person.id)
+            continued = (
+                None if edited or already is not None else _continued(candidates, person.id, now)
+            )
+            if continued is not None and text.strip():
+                return await _add_part(
+                    conn, couple, person, continued, candidates, text, message_id, now
+                )
             target = await _target_round(
                 conn, person.id, candidates, already, message_id, reply_to, edited
             )
@@ -183,6 +199,17 @@ async def answer(
                 return AnswerResult(AnswerOutcome.EMPTY, partner)
             current, answers = target
             others = _others(candidates, current.id)
+            parts = await rounds.answer_parts(conn, current.id, person.id) if edited else []
+            if any(part_id == message_id for part_id, _ in parts):
+                # An edit of one part of a long answer replaces that part only.
+                parts = [(pid, text if pid == message_id else old) for pid, old in parts]
+                await rounds.set_answer_parts(conn, current.id, person.id, parts)
+                mine = answers[person.id]
+                whole = _joined(parts)
+                return await _store(
+                    conn, couple, person, current, answers, whole, mine.message_id, now, others,
+                    last_part_len=mine.last_part_len, keep_parts=True,
+                )  # fmt: skip
             return await _store(
                 conn, couple, person, current, answers, text, message_id, now, others
             )
@@ -236,29 +263,29 @@ async def _store(
     message_id: int | None,
     now: int,
     others: list[rounds.Round],
+    *,
+    last_part_len: int | None = None,
+    keep_parts: bool = False,
 ) -> AnswerResult:
-    """Save the answer in `current` (caller's transaction); reveal when it is the second."""
+    """Save the answer in `current` (caller's transaction); reveal when it is the second.
+
+    `keep_parts`: `text` is the join of a long answer's parts (kept in answer_parts); otherwise
+    it is one message, and replaces any earlier answer, parts and all."""
     partner = couple.partner_of(person.id)
     replaced = person.id in answers
-    save = rounds.save_answer(conn, current.id, person.id, text, message_id, now)
-    answers[person.id] = rounds.Answer(person.id, text, message_id)
+    part_len = len(text) if last_part_len is None else last_part_len
+    if replaced and not keep_parts:
+        await rounds.set_answer_parts(conn, current.id, person.id, [])
+    save = rounds.save_answer(conn, current.id, person.id, text, message_id, now, part_len)
+    answers[person.id] = rounds.Answer(person.id, text, message_id, now, part_len)
     if partner.id in answers:
-        reveal = _reveal_messages(couple, current, answers)
-        keys = [m.dedupe_key for m in reveal]
-        # The round leaves 'open' exactly once, by this statement's own condition: whoever
-        # else got there first (another process, another engine), this reveal does not happen.
-        if not await rounds.finish(conn, current.id, "revealed", now):
-            raise _NoLongerOpen
-        *_, claimed = await in_one_trip(
-            save,
-            outbox.enqueue_all(conn, reveal, now),
-            outbox.claim(conn, keys, now),  # sent straight after the commit
-        )
-        more = len(claimed) < len(keys)  # a long reveal's later parts
-        if current.kind == "repair":
-            await guided.after_reveal(conn, couple, current, now)
-            more = True
-        return AnswerResult(AnswerOutcome.REVEALED, partner, tuple(claimed), more)
+        wait_until = _wait_for_more(answers, now)
+        if wait_until is not None:
+            await save
+            await rounds.set_reveal_at(conn, current.id, wait_until)
+            return AnswerResult(AnswerOutcome.HELD, partner, reveal_at=wait_until)
+        claimed, more = await _reveal(conn, couple, current, answers, now, save)
+        return AnswerResult(AnswerOutcome.REVEALED, partner, claimed, more)
     await save
     if not replaced:
         notice = t("checkin.partner_waiting", partner.language, partner=person.first_name)
@@ -277,6 +304,115 @@ async def _store(
         question=prompt_text(current, person.language),
         others=tuple((r.id, prompt_text(r, person.language)) for r in others),
     )
+
+
+async def _reveal(
+    conn: Connection,
+    couple: Couple,
+    current: rounds.Round,
+    answers: dict[int, rounds.Answer],
+    now: int,
+    save: Coroutine[Any, Any, None] | None = None,
+    *,
+    claim: bool = True,
+) -> tuple[tuple[outbox.OutboxRow, ...], bool]:
+    """Reveal `current` to both (caller's transaction): (messages claimed to send straight
+    after the commit, whether more wait for the delivery loop). `save`: the answer's own
+    write, sent along."""
+    reveal = _reveal_messages(couple, current, answers)
+    keys = [m.dedupe_key for m in reveal]
+    # The round leaves 'open' exactly once, by this statement's own condition: whoever else
+    # got there first (another process, another engine), this reveal does not happen.
+    if not await rounds.finish(conn, current.id, "revealed", now):
+        if save is not None:
+            save.close()  # never run: the transaction rolls back
+        raise _NoLongerOpen
+    trip = [*([save] if save is not None else []), outbox.enqueue_all(conn, reveal, now)]
+    if claim:
+        trip.append(outbox.claim(conn, keys, now))  # sent straight after the commit
+    results = await in_one_trip(*trip)
+    claimed = results[-1] if claim else []
+    more = len(claimed) < len(keys)  # a long reveal's later parts
+    if current.kind == "repair":
+        await guided.after_reveal(conn, couple, current, now)
+        more = True
+    return tuple(claimed), more
+
+
+def _wait_for_more(answers: dict[int, rounds.Answer], now: int) -> int | None:
+    """When a reveal may go, if an answer's latest part was long and recent (more may come)."""
+    waits = [
+        a.updated_at + JOIN_SECONDS
+        for a in answers.values()
+        if a.last_part_len >= LONG_PART and a.updated_at + JOIN_SECONDS > now
+    ]
+    return max(waits) if waits else None
+
+
+def _continued(
+    candidates: list[rounds.Candidate], user_id: int, now: int
+) -> rounds.Candidate | None:
+    """The open round whose answer by this person a new message continues, if any: its
+    latest part was long enough to be one of several that a client split, and recent."""
+    for candidate in candidates:
+        mine = candidate.answers.get(user_id)
+        recent = mine is not None and now - mine.updated_at <= JOIN_SECONDS
+        if recent and mine.last_part_len >= LONG_PART:
+            return candidate
+    return None
+
+
+def _joined(parts: list[tuple[int | None, str]]) -> str:
+    return "\n".join(text for _, text in parts)
+
+
+async def _add_part(
+    conn: Connection,
+    couple: Couple,
+    person: Person,
+    continued: rounds.Candidate,
+    candidates: list[rounds.Candidate],
+    text: str,
+    message_id: int | None,
+    now: int,
+) -> AnswerResult:
+    """The next part of a long answer: joined to it, never a new answer."""
+    current = continued.round
+    mine = continued.answers[person.id]
+    parts = await rounds.answer_parts(conn, current.id, person.id) or [(mine.message_id, mine.text)]
+    parts.append((message_id, text))
+    await rounds.set_answer_parts(conn, current.id, person.id, parts)
+    result = await _store(
+        conn, couple, person, current, continued.answers, _joined(parts), message_id, now,
+        _others(candidates, current.id), last_part_len=len(text), keep_parts=True,
+    )  # fmt: skip
+    if result.outcome is AnswerOutcome.REPLACED:
+        return replace(result, outcome=AnswerOutcome.JOINED)
+    return result
+
+
+async def reveal_due(db: Database, now: int) -> int:
+    """Rounds whose reveal waited for a long answer's next part: reveal them now."""
+
+    async def reveal(conn: Connection, current: rounds.Round) -> int:
+        couple = await couples.get(conn, current.couple_id)
+        answers = await rounds.answers(conn, current.id)
+        if couple is None or not all(p.id in answers for p in (couple.a, couple.b)):
+            await rounds.set_reveal_at(conn, current.id, None)
+            return 0
+        wait_until = _wait_for_more(answers, now)
+        if wait_until is not None:
+            await rounds.set_reveal_at(conn, current.id, wait_until)
+            return 0
+        await _reveal(conn, couple, current, answers, now, claim=False)  # the loop sends it
+        return 1
+
+    try:
+        return await in_batches(
+            db, DUE_BATCH, lambda conn, n: rounds.due_to_reveal(conn, now, n), reveal
+        )
+    except _NoLongerOpen:
+        return 0
 
 
 async def _target_round(

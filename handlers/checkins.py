@@ -22,6 +22,7 @@ MOVE_LABEL = 40  # characters of the question shown on a "file it under" button
 _ANSWER_REPLIES = {
     AnswerOutcome.SAVED: "checkin.saved",
     AnswerOutcome.REPLACED: "checkin.replaced",
+    AnswerOutcome.JOINED: "checkin.joined",
     AnswerOutcome.EMPTY: "checkin.empty",
     AnswerOutcome.CLOSED: "checkin.closed_reply",
     AnswerOutcome.NO_ROUND: "checkin.no_round",
@@ -67,11 +68,22 @@ async def answer(update: Update, context: SteadyContext) -> None:
         edited=edited,
     )
     services.queued(result.claimed, more=result.more_queued)
+    if result.reveal_at is not None and context.job_queue is not None:
+        # A long answer may have a next part on its way: the reveal waits a few seconds. The
+        # round's reveal_at is the record (the tick finds it after a restart); this is sooner.
+        delay = max(0, result.reveal_at - services.now()) + 0.1
+        context.job_queue.run_once(_reveal_due, delay, name="steady-reveal")
     key = _ANSWER_REPLIES.get(result.outcome)
     if key is None or (edited and result.outcome is not AnswerOutcome.REPLACED):
         return  # a reveal speaks for itself; an edit of an old message needs no reply
     text, markup = _acknowledgement(key, result, me.language)
     await reply(update, text, markup)
+
+
+async def _reveal_due(context: SteadyContext) -> None:
+    services = context.services
+    if await checkins.reveal_due(services.database, services.now()):
+        services.queued()
 
 
 def _acknowledgement(

@@ -50,3 +50,19 @@ UPDATE outbox SET couple_id = (
     SELECT m.couple_id FROM couple_members m JOIN couples c ON c.id = m.couple_id
     WHERE m.user_id = outbox.chat_id AND m.left_at IS NULL AND c.ended_at IS NULL
 ) WHERE status = 'pending';
+
+-- A long answer arrives in parts (Telegram clients split a text over 4096 characters): a
+-- message right after a part of 4000 or more joins it. Parts are kept so an edit replaces
+-- its own part; answers.text is their join. A reveal waits a few seconds for a next part.
+CREATE TABLE answer_parts (
+    round_id     INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
+    user_id      INTEGER NOT NULL REFERENCES users(id),
+    part         INTEGER NOT NULL,
+    message_id   INTEGER,
+    text         TEXT    NOT NULL,
+    PRIMARY KEY (round_id, user_id, part)
+);
+CREATE INDEX answer_parts_message ON answer_parts(user_id, message_id);
+ALTER TABLE answers ADD COLUMN last_part_len INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE rounds ADD COLUMN reveal_at INTEGER;
+CREATE INDEX rounds_reveal ON rounds(reveal_at) WHERE reveal_at IS NOT NULL;

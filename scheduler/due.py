@@ -38,6 +38,7 @@ async def run_due(db: Database, clock: Clock, settings: Settings) -> bool:
         log.info("skipped %s check-ins that came due during downtime", opened["late"])
     await repair.run_due(db, now)
     await checkins.remind_due(db, now)
+    await checkins.reveal_due(db, now)  # before closing: a round both answered reveals
     await checkins.close_due(db, now)
     async with db.transaction() as conn:
         await invites.purge(conn, now - KEEP_EXPIRED_INVITES, now - KEEP_JOIN_FAILURES)

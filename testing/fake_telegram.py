@@ -563,7 +563,7 @@ class FakeTelegram:
                 description,
                 retry_after,
                 containing=containing,
-            )  # fmt: skip
+            )
         )
 
     def delay_next(

@@ -226,7 +226,11 @@ async def test_a_long_reveal_is_split_and_loses_nothing(db: Database) -> None:
     await drain(db)
     long_answer = "\n\n".join(f"Paragraph {i} 💬 " + "word " * 120 for i in range(12))
     await checkins.answer(db, ANA, long_answer, 1, NOW)
-    await checkins.answer(db, BEN, "ж" * 5000, 2, NOW)  # one paragraph, no spaces
+    held = await checkins.answer(db, BEN, "ж" * 5000, 2, NOW)  # one paragraph, no spaces
+    # So long a message may be the first of several a client split: the reveal waits for more.
+    assert held.outcome is AnswerOutcome.HELD
+    assert await checkins.reveal_due(db, NOW + checkins.JOIN_SECONDS - 1) == 0
+    assert await checkins.reveal_due(db, NOW + checkins.JOIN_SECONDS) == 1
     parts = [(chat, text) for chat, key, text in await drain(db) if key.startswith("reveal")]
     to_ana = [text for chat, text in parts if chat == ANA.id]
     assert len(to_ana) >= 3

@@ -29,6 +29,8 @@ class Answer:
     user_id: int
     text: str
     message_id: int | None
+    updated_at: int = 0
+    last_part_len: int = 0  # characters of its latest message (a long one may go on)
 
 
 _COLUMN_NAMES = (
@@ -46,6 +48,10 @@ _COLUMN_NAMES = (
 )
 _ROUND_COLUMNS = ", ".join(_COLUMN_NAMES)
 _R_COLUMNS = ", ".join(f"r.{name}" for name in _COLUMN_NAMES)  # in a join, as `rounds r`
+# The round whose answer (or a part of it) was Telegram message ? of user ?, given twice.
+_ANSWERED_MESSAGE = """COALESCE(
+    (SELECT d.round_id FROM answers d WHERE d.user_id = ? AND d.message_id = ?),
+    (SELECT d.round_id FROM answer_parts d WHERE d.user_id = ? AND d.message_id = ?))"""
 
 
 async def open_for(conn: Connection, couple_id: int, kind: str = "checkin") -> Round | None:
@@ -94,8 +100,8 @@ async def open_for_answer(
     rows = await fetch_all(
         conn,
         f"""
-        SELECT {_R_COLUMNS}, p.received_at, a.user_id, a.text, a.message_id,
-            (SELECT d.round_id FROM answers d WHERE d.user_id = ? AND d.message_id = ?)
+        SELECT {_R_COLUMNS}, p.received_at, a.user_id, a.text, a.message_id, a.updated_at,
+            a.last_part_len, {_ANSWERED_MESSAGE}
         FROM rounds r
         LEFT JOIN round_participants p ON p.round_id = r.id AND p.user_id = ?
         LEFT JOIN answers a ON a.round_id = r.id
@@ -106,7 +112,7 @@ async def open_for_answer(
         )
         ORDER BY r.id DESC
         """,
-        (user_id, message_id, user_id, user_id),
+        (user_id, message_id, user_id, message_id, user_id, user_id),
     )
     width = len(_COLUMN_NAMES)
     found: dict[int, Candidate] = {}  # insertion order: newest first
@@ -116,7 +122,7 @@ async def open_for_answer(
             received = row[width] is not None
             current = found[row[0]] = Candidate(Round(*row[:width]), received, {})
         if row[width + 1] is not None:
-            current.answers[row[width + 1]] = Answer(*row[width + 1 : width + 4])
+            current.answers[row[width + 1]] = Answer(*row[width + 1 : width + 6])
     return list(found.values()), rows[0][-1] if rows else None
 
 
@@ -199,7 +205,7 @@ async def finish(conn: Connection, round_id: int, status: str, now: int) -> bool
     """Move an open round to `status`; False when it was no longer open."""
     cur = await conn.execute(
         """
-        UPDATE rounds SET status = ?, finished_at = ?, remind_at = NULL
+        UPDATE rounds SET status = ?, finished_at = ?, remind_at = NULL, reveal_at = NULL
         WHERE id = ? AND status = 'open'
         """,
         (status, now, round_id),
@@ -209,11 +215,12 @@ async def finish(conn: Connection, round_id: int, status: str, now: int) -> bool
 
 async def cancel_open(conn: Connection, couple_id: int, now: int) -> None:
     """The couple ended: its open rounds close and their unmatched answers are deleted unread."""
-    await conn.execute(
-        "DELETE FROM answers WHERE round_id IN "
-        "(SELECT id FROM rounds WHERE couple_id = ? AND status = 'open')",
-        (couple_id,),
-    )
+    for table in ("answer_parts", "answers"):
+        await conn.execute(
+            f"DELETE FROM {table} WHERE round_id IN "
+            "(SELECT id FROM rounds WHERE couple_id = ? AND status = 'open')",
+            (couple_id,),
+        )
     await conn.execute(
         "UPDATE rounds SET status = 'cancelled', finished_at = ?, remind_at = NULL "
         "WHERE couple_id = ? AND status = 'open'",
@@ -223,36 +230,100 @@ async def cancel_open(conn: Connection, couple_id: int, now: int) -> None:
 
 async def answers(conn: Connection, round_id: int) -> dict[int, Answer]:
     rows = await fetch_all(
-        conn, "SELECT user_id, text, message_id FROM answers WHERE round_id = ?", (round_id,)
+        conn,
+        "SELECT user_id, text, message_id, updated_at, last_part_len FROM answers "
+        "WHERE round_id = ?",
+        (round_id,),
     )
-    return {r[0]: Answer(r[0], r[1], r[2]) for r in rows}
+    return {r[0]: Answer(*r) for r in rows}
 
 
 async def save_answer(
-    conn: Connection, round_id: int, user_id: int, text: str, message_id: int | None, now: int
+    conn: Connection,
+    round_id: int,
+    user_id: int,
+    text: str,
+    message_id: int | None,
+    now: int,
+    last_part_len: int | None = None,
 ) -> None:
-    """Store an answer, or replace this person's earlier one (keeping when it was first given)."""
+    """Store an answer, or replace this person's earlier one (keeping when it was first given).
+
+    `last_part_len`: the length of the message that brought it (default: the whole text)."""
     await conn.execute(
         """
-        INSERT INTO answers (round_id, user_id, text, message_id, answered_at, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?)
+        INSERT INTO answers
+            (round_id, user_id, text, message_id, answered_at, updated_at, last_part_len)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (round_id, user_id) DO UPDATE
-        SET text = excluded.text, message_id = excluded.message_id, updated_at = excluded.updated_at
+        SET text = excluded.text, message_id = excluded.message_id,
+            updated_at = excluded.updated_at, last_part_len = excluded.last_part_len
         """,
-        (round_id, user_id, text, message_id, now, now),
+        (
+            round_id,
+            user_id,
+            text,
+            message_id,
+            now,
+            now,
+            len(text) if last_part_len is None else last_part_len,
+        ),
     )
 
 
+async def answer_parts(
+    conn: Connection, round_id: int, user_id: int
+) -> list[tuple[int | None, str]]:
+    """(message id, text) of each part of a long answer, in order; empty for a one-message one."""
+    rows = await fetch_all(
+        conn,
+        "SELECT message_id, text FROM answer_parts WHERE round_id = ? AND user_id = ? "
+        "ORDER BY part",
+        (round_id, user_id),
+    )
+    return [(r[0], r[1]) for r in rows]
+
+
+async def set_answer_parts(
+    conn: Connection, round_id: int, user_id: int, parts: list[tuple[int | None, str]]
+) -> None:
+    """Replace the parts kept for an answer (none: a one-message answer)."""
+    await conn.execute(
+        "DELETE FROM answer_parts WHERE round_id = ? AND user_id = ?", (round_id, user_id)
+    )
+    await conn.executemany(
+        "INSERT INTO answer_parts (round_id, user_id, part, message_id, text) "
+        "VALUES (?, ?, ?, ?, ?)",
+        [(round_id, user_id, i, mid, text) for i, (mid, text) in enumerate(parts)],
+    )
+
+
+async def set_reveal_at(conn: Connection, round_id: int, at: int | None) -> None:
+    await conn.execute("UPDATE rounds SET reveal_at = ? WHERE id = ?", (at, round_id))
+
+
+async def due_to_reveal(conn: Connection, now: int, limit: int) -> list[Round]:
+    rows = await fetch_all(
+        conn,
+        f"""
+        SELECT {_ROUND_COLUMNS} FROM rounds
+        WHERE reveal_at IS NOT NULL AND reveal_at <= ? AND status = 'open'
+        ORDER BY reveal_at LIMIT ?
+        """,
+        (now, limit),
+    )
+    return [Round(*r) for r in rows]
+
+
 async def delete_answers(conn: Connection, round_id: int) -> None:
+    await conn.execute("DELETE FROM answer_parts WHERE round_id = ?", (round_id,))
     await conn.execute("DELETE FROM answers WHERE round_id = ?", (round_id,))
 
 
 async def answered_message(conn: Connection, user_id: int, message_id: int) -> int | None:
     """The round whose answer was Telegram message `message_id` of this user."""
     row = await fetch_one(
-        conn,
-        "SELECT round_id FROM answers WHERE user_id = ? AND message_id = ?",
-        (user_id, message_id),
+        conn, f"SELECT {_ANSWERED_MESSAGE}", (user_id, message_id, user_id, message_id)
     )
     return row[0] if row else None
 
@@ -350,6 +421,9 @@ async def set_round_options(
 
 
 async def delete_answer(conn: Connection, round_id: int, user_id: int) -> None:
+    await conn.execute(
+        "DELETE FROM answer_parts WHERE round_id = ? AND user_id = ?", (round_id, user_id)
+    )
     await conn.execute(
         "DELETE FROM answers WHERE round_id = ? AND user_id = ?", (round_id, user_id)
     )

@@ -1,0 +1,93 @@
+"""Long answers arrive in parts: Telegram clients split a text over 4096 characters into
+several messages. A message right after a long part is joined to it; anything else replaces
+the answer as before; an edit replaces its own part; a reveal waits a few seconds for a part."""
+
+from __future__ import annotations
+
+from bot import checkins, pairing
+from bot.checkins import JOIN_SECONDS, AnswerOutcome
+from bot.models import Person
+from bot.storage.db import Database, fetch_all
+from testing.probes import deliver
+
+ANA = Person(101, "Ana")
+BEN = Person(202, "Ben")
+NOW = 1_800_000_000
+PART_1 = "α" * 4090 + " one"  # as long as a client's first part
+PART_2 = "and the tail of it, which must not be lost"
+
+
+async def round_open(db: Database) -> None:
+    code = (await pairing.create_invite(db, ANA, NOW)).code
+    await pairing.join(db, BEN, code, NOW)
+    await checkins.start_round(db, ANA.id, NOW)
+    await deliver(db, NOW)
+
+
+async def answer_of(db: Database, user_id: int) -> str:
+    async with db.read() as conn:
+        rows = await fetch_all(conn, "SELECT text FROM answers WHERE user_id = ?", (user_id,))
+    assert len(rows) == 1
+    return rows[0][0]
+
+
+async def test_a_part_right_after_a_long_one_is_joined_to_it(db: Database) -> None:
+    await round_open(db)
+    assert (await checkins.answer(db, ANA, PART_1, 1, NOW)).outcome is AnswerOutcome.SAVED
+    joined = await checkins.answer(db, ANA, PART_2, 2, NOW + JOIN_SECONDS)
+    assert joined.outcome is AnswerOutcome.JOINED
+    assert await answer_of(db, ANA.id) == f"{PART_1}\n{PART_2}"
+    # Redelivered after a restart, a part is not added twice.
+    again = await checkins.answer(db, ANA, PART_2, 2, NOW + JOIN_SECONDS)
+    assert again.outcome is AnswerOutcome.DUPLICATE
+    # An edit replaces its own part only.
+    edit = await checkins.answer(db, ANA, "a better tail", 2, NOW + 60, edited=True)
+    assert edit.outcome is AnswerOutcome.REPLACED
+    assert await answer_of(db, ANA.id) == f"{PART_1}\na better tail"
+    edit = await checkins.answer(db, ANA, "short now", 1, NOW + 70, edited=True)
+    assert await answer_of(db, ANA.id) == "short now\na better tail"
+    # Any other new message replaces the answer, parts and all.
+    later = await checkins.answer(db, ANA, "start over", 3, NOW + 80)
+    assert later.outcome is AnswerOutcome.REPLACED
+    assert await answer_of(db, ANA.id) == "start over"
+
+
+async def test_a_message_later_than_a_few_seconds_or_after_a_short_one_replaces(
+    db: Database,
+) -> None:
+    await round_open(db)
+    await checkins.answer(db, ANA, PART_1, 1, NOW)
+    late = await checkins.answer(db, ANA, "new thought", 2, NOW + JOIN_SECONDS + 1)
+    assert late.outcome is AnswerOutcome.REPLACED
+    assert await answer_of(db, ANA.id) == "new thought"
+    short = await checkins.answer(db, ANA, "x" * 3999, 3, NOW + 100)
+    assert short.outcome is AnswerOutcome.REPLACED
+    after_short = await checkins.answer(db, ANA, "y", 4, NOW + 101)
+    assert after_short.outcome is AnswerOutcome.REPLACED
+    assert await answer_of(db, ANA.id) == "y"
+
+
+async def test_the_reveal_waits_for_the_last_part_and_shows_it_whole(db: Database) -> None:
+    await round_open(db)
+    await checkins.answer(db, BEN, "mine is short", 9, NOW)
+    held = await checkins.answer(db, ANA, PART_1, 1, NOW)
+    assert held.outcome is AnswerOutcome.HELD and held.reveal_at == NOW + JOIN_SECONDS
+    assert [k for _, k, _ in await deliver(db, NOW) if k.startswith("reveal")] == []
+    assert await checkins.reveal_due(db, NOW + 1) == 0  # not yet due
+    done = await checkins.answer(db, ANA, PART_2, 2, NOW + 2)
+    assert done.outcome is AnswerOutcome.REVEALED  # a short part ends it: no more waiting
+    reveals = [text for _, k, text in await deliver(db, NOW) if k.startswith("reveal")]
+    assert "".join(reveals).count(PART_2) == 2
+    assert "".join(reveals).count("α") == 2 * 4090  # both copies whole
+    assert await checkins.reveal_due(db, NOW + 60) == 0  # once
+
+
+async def test_a_held_reveal_is_done_by_the_tick_when_no_part_follows(db: Database) -> None:
+    await round_open(db)
+    await checkins.answer(db, BEN, "mine is short", 9, NOW)
+    await checkins.answer(db, ANA, PART_1, 1, NOW)
+    assert await checkins.reveal_due(db, NOW + JOIN_SECONDS) == 1
+    reveals = [k for _, k, _ in await deliver(db, NOW) if k.startswith("reveal")]
+    assert len(reveals) >= 2
+    late = await checkins.answer(db, ANA, "afterwards", 2, NOW + JOIN_SECONDS)
+    assert late.outcome is AnswerOutcome.NO_ROUND  # never joins a revealed round
