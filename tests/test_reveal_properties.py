@@ -48,11 +48,16 @@ class Model:
     received: dict[int, list[str]] = field(default_factory=dict)  # user -> delivered texts
 
 
-async def open_round_id(db: Database) -> int | None:
+async def open_round_id(db: Database, user_id: int) -> int | None:
+    """Where a plain text answer goes: the newest open round this person has received."""
     async with (
         db.read() as conn,
-        # the newest open round: where a plain text answer goes
-        conn.execute("SELECT id FROM rounds WHERE status = 'open' ORDER BY id DESC") as cur,
+        conn.execute(
+            "SELECT r.id FROM rounds r JOIN round_participants p ON p.round_id = r.id "
+            "WHERE r.status = 'open' AND p.user_id = ? AND p.received_at IS NOT NULL "
+            "ORDER BY r.id DESC",
+            (user_id,),
+        ) as cur,
     ):
         row = await cur.fetchone()
     return row[0] if row else None
@@ -119,7 +124,7 @@ async def scenario(ops: list[tuple[str, str]], folder: Path, guided_steps: bool 
                     message_id = model.last_sent[who.id][1]
                 else:  # the same update delivered twice
                     marker, message_id = model.last_sent[who.id]
-                target = await open_round_id(db)
+                target = await open_round_id(db, who.id)
                 result = await checkins.answer(
                     db, who, f"answer {marker}", message_id, model.now, edited=op == "edit"
                 )
