@@ -14,6 +14,9 @@ from bot.texts import t
 INVITE_TTL = 48 * 3600
 FAILURE_WINDOW = 15 * 60
 MAX_FAILURES = 5
+# /pair at most this often a person: every invite is a row, and nobody needs dozens.
+INVITE_LIMIT = 5
+INVITE_LIMIT_WINDOW = 3600
 
 
 class JoinOutcome(enum.Enum):
@@ -29,9 +32,10 @@ class JoinOutcome(enum.Enum):
 
 @dataclass(frozen=True)
 class InviteResult:
-    code: str | None  # None when the user is already paired
+    code: str | None  # None when the user is already paired or asked too often
     expires_at: int
     couple: Couple | None = None
+    retry_after: int = 0  # seconds until /pair works again, when asked too often
 
 
 @dataclass(frozen=True)
@@ -53,13 +57,17 @@ async def current_couple(db: Database, user_id: int) -> Couple | None:
 
 
 async def create_invite(db: Database, person: Person, now: int) -> InviteResult:
-    """A fresh one-time code for `person`, replacing any earlier one."""
+    """A fresh one-time code for `person`, replacing any earlier one (a few an hour at most)."""
     code = invite_codes.new_code()
     async with db.transaction() as conn:
         await users.upsert(conn, person, now)
         couple = await couples.active_for(conn, person.id)
         if couple is not None:
             return InviteResult(None, 0, couple)
+        made, oldest = await invites.created_since(conn, person.id, now - INVITE_LIMIT_WINDOW)
+        if made >= INVITE_LIMIT and oldest is not None:
+            # Nothing changes: the earlier invites stay as they are.
+            return InviteResult(None, 0, retry_after=oldest + INVITE_LIMIT_WINDOW - now)
         await invites.revoke_open(conn, person.id, now)
         await invites.insert(conn, invite_codes.digest(code), person.id, now, now + INVITE_TTL)
     return InviteResult(code, now + INVITE_TTL)

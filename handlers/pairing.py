@@ -9,7 +9,7 @@ from bot import invite_codes, pairing
 from bot.context import SteadyContext
 from bot.models import Button
 from bot.pairing import JoinOutcome
-from bot.texts import t
+from bot.texts import amount, t
 from handlers.common import keyboard, person, refuse_stale, reply
 
 UNPAIR_PATTERN = r"^v1:unpair:\d+:[yn]$"
@@ -29,6 +29,12 @@ async def pair(update: Update, context: SteadyContext) -> None:
     me = person(update.effective_user)
     services = context.services
     result = await pairing.create_invite(services.database, me, services.now())
+    if result.code is None and result.retry_after:
+        wait = amount("minutes", -(-result.retry_after // 60), me.language)  # rounded up
+        await reply(
+            update, t("pairing.too_many", me.language, limit=pairing.INVITE_LIMIT, wait=wait)
+        )
+        return
     if result.code is None:
         assert result.couple is not None
         partner = result.couple.partner_of(me.id).first_name

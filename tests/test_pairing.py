@@ -86,6 +86,32 @@ async def test_a_paired_user_gets_no_invite(db: Database) -> None:
     assert result.code is None and result.couple is not None
 
 
+async def invite_rows(db: Database) -> int:
+    async with db.read() as conn, conn.execute("SELECT COUNT(*) FROM invites") as cur:
+        return (await cur.fetchone())[0]
+
+
+async def test_at_most_five_invites_an_hour_and_a_refusal_stores_nothing(db: Database) -> None:
+    codes = [await invite(db, ANA, NOW + i) for i in range(pairing.INVITE_LIMIT)]
+    refused = await pairing.create_invite(db, ANA, NOW + 600)
+    assert refused.code is None and refused.couple is None
+    assert refused.retry_after == pairing.INVITE_LIMIT_WINDOW - 600  # when the first ages out
+    assert await invite_rows(db) == pairing.INVITE_LIMIT
+    # Nothing was revoked either: the latest invite still works.
+    assert (await pairing.join(db, BEN, codes[-1], NOW + 601)).outcome is JoinOutcome.PAIRED
+    # Someone else is not affected by Ana's count.
+    assert (await pairing.create_invite(db, CAL, NOW + 602)).code is not None
+
+
+async def test_the_invite_limit_is_a_sliding_hour(db: Database) -> None:
+    for i in range(pairing.INVITE_LIMIT):
+        await invite(db, ANA, NOW + 60 * i)
+    assert (await pairing.create_invite(db, ANA, NOW + 3599)).code is None
+    assert (await pairing.create_invite(db, ANA, NOW + 3600)).code is not None
+    assert (await pairing.create_invite(db, ANA, NOW + 3601)).code is None  # five in the hour
+    assert (await pairing.create_invite(db, ANA, NOW + 3600 + 60)).code is not None
+
+
 async def test_an_inviter_who_paired_elsewhere_voids_their_other_codes(db: Database) -> None:
     code_from_ana = await invite(db, ANA)
     await pairing.join(db, ANA, await invite(db, CAL), NOW)  # Ana joins Cal instead

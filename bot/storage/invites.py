@@ -38,6 +38,16 @@ async def insert(
     )
 
 
+async def created_since(conn: Connection, inviter_id: int, since: int) -> tuple[int, int | None]:
+    """How many invites `inviter_id` made after `since`, and when the oldest of them was made."""
+    row = await fetch_one(
+        conn,
+        "SELECT COUNT(*), MIN(created_at) FROM invites WHERE inviter_id = ? AND created_at > ?",
+        (inviter_id, since),
+    )
+    return (int(row[0]), row[1]) if row else (0, None)
+
+
 async def find(conn: Connection, code_hash: str) -> InviteRow | None:
     row = await fetch_one(
         conn,
