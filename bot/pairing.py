@@ -28,6 +28,7 @@ class JoinOutcome(enum.Enum):
     OWN_INVITE = "own_invite"
     ALREADY_PAIRED = "already_paired"
     COOL_OFF = "cool_off"
+    NOT_A_CODE = "not_a_code"  # e.g. another link's /start payload: not a guess, not counted
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,13 @@ async def create_invite(db: Database, person: Person, now: int) -> InviteResult:
 
 
 async def join(db: Database, person: Person, typed_code: str, now: int) -> JoinResult:
-    """Use an invite. Every refusal changes nothing but the wrong-code count."""
+    """Use an invite. Every refusal changes nothing but the wrong-code count.
+
+    Only text shaped like a code counts toward the cool-off: anything else cannot guess one.
+    """
+    code = invite_codes.normalize(typed_code)
+    if code is None:
+        return JoinResult(JoinOutcome.NOT_A_CODE)
     async with db.transaction() as conn:
         await users.upsert(conn, person, now)
         if await invites.failures_since(conn, person.id, now - FAILURE_WINDOW) >= MAX_FAILURES:
@@ -82,8 +89,7 @@ async def join(db: Database, person: Person, typed_code: str, now: int) -> JoinR
         if (couple := await couples.active_for(conn, person.id)) is not None:
             return JoinResult(JoinOutcome.ALREADY_PAIRED, couple)
 
-        code = invite_codes.normalize(typed_code)
-        invite = await invites.find(conn, invite_codes.digest(code)) if code else None
+        invite = await invites.find(conn, invite_codes.digest(code))
         refusal = _refusal(invite, person.id, now)
         if (
             refusal is None

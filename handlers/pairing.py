@@ -51,14 +51,17 @@ async def join(update: Update, context: SteadyContext) -> None:
     if not typed.strip():
         await reply(update, t("pairing.join_usage", person(update.effective_user).language))
         return
-    await join_with_code(update, context, typed)
+    if await join_with_code(update, context, typed) is JoinOutcome.NOT_A_CODE:
+        await reply(update, t("pairing.not_a_code", person(update.effective_user).language))
 
 
-async def join_with_code(update: Update, context: SteadyContext, typed: str) -> None:
-    """Shared by /join and a /start deep link."""
+async def join_with_code(update: Update, context: SteadyContext, typed: str) -> JoinOutcome:
+    """Shared by /join and a /start deep link; text that is no code gets no reply here."""
     me = person(update.effective_user)
     services = context.services
     result = await pairing.join(services.database, me, typed, services.now())
+    if result.outcome is JoinOutcome.NOT_A_CODE:
+        return result.outcome
     if result.outcome is JoinOutcome.PAIRED:
         services.queued()
         assert result.couple is not None
@@ -70,6 +73,7 @@ async def join_with_code(update: Update, context: SteadyContext, typed: str) -> 
         await reply(update, t("pairing.already_paired_join", me.language, partner=partner))
     else:
         await reply(update, t(_REFUSALS[result.outcome], me.language))
+    return result.outcome
 
 
 async def unpair(update: Update, context: SteadyContext) -> None:

@@ -149,6 +149,21 @@ async def test_guessing_codes_brings_a_cool_off(
     await ben.wait_for("now paired")
 
 
+async def test_a_start_payload_from_another_link_is_welcomed_not_counted(
+    bot: BotRunner, ana: FakeUser, ben: FakeUser
+) -> None:
+    await ana.send("/pair")
+    code = invite_code(await ana.wait_for("forward this link"))
+    for _ in range(6):
+        await ben.send("/start ref_campaign")
+        welcome = await ben.wait_for("Hi Ben")
+        assert "couldn't find" not in welcome.plain
+    await ben.send("/join hello")
+    await ben.wait_for("doesn't look like an invite code")
+    await ben.send(f"/join {code}")  # no cool-off: none of that was a guess
+    await ben.wait_for("now paired with Ana")
+
+
 async def test_unpair_with_confirmation(
     fake: FakeTelegram, bot: BotRunner, ana: FakeUser, ben: FakeUser
 ) -> None:

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from bot import invite_codes, pairing
 from bot.models import Person
 from bot.pairing import INVITE_TTL, JoinOutcome
+from bot.storage import invites
 from bot.storage.db import Database
 
 ANA = Person(101, "Ana")
@@ -131,6 +132,27 @@ async def test_more_than_five_wrong_codes_in_15_minutes_cool_off(db: Database) -
     assert await pairing.current_couple(db, BEN.id) is None
     after = await pairing.join(db, BEN, good, NOW + 15 * 60 + 5)
     assert after.outcome is JoinOutcome.PAIRED
+
+
+async def failures(db: Database, user_id: int) -> int:
+    async with db.read() as conn:
+        return await invites.failures_since(conn, user_id, 0)
+
+
+async def test_text_not_shaped_like_a_code_is_no_guess(db: Database) -> None:
+    """A /start payload from another link (`ref_campaign`) must not bring the cool-off."""
+    good = await invite(db)
+    for i in range(pairing.MAX_FAILURES + 3):
+        for payload in ("ref_campaign", "abc", "ABCDE-1234U", ""):
+            result = await pairing.join(db, BEN, payload, NOW + i)
+            assert result.outcome is JoinOutcome.NOT_A_CODE
+    assert await failures(db, BEN.id) == 0
+    assert (await pairing.join(db, BEN, good, NOW + 20)).outcome is JoinOutcome.PAIRED
+
+
+async def test_a_code_shaped_wrong_code_still_counts(db: Database) -> None:
+    assert (await pairing.join(db, BEN, "ZZZZZ-ZZZZZ", NOW)).outcome is JoinOutcome.WRONG
+    assert await failures(db, BEN.id) == 1
 
 
 async def test_unpair_ends_the_couple_for_both_and_allows_pairing_again(db: Database) -> None:
