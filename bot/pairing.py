@@ -57,7 +57,7 @@ async def current_couple(db: Database, user_id: int) -> Couple | None:
         return await couples.active_for(conn, user_id)
 
 
-async def create_invite(db: Database, person: Person, now: int) -> InviteResult:
+async def create_invite(db: Database, person: Person, now: int, key: bytes) -> InviteResult:
     """A fresh one-time code for `person`, replacing any earlier one (a few an hour at most)."""
     code = invite_codes.new_code()
     async with db.transaction() as conn:
@@ -70,11 +70,12 @@ async def create_invite(db: Database, person: Person, now: int) -> InviteResult:
             # Nothing changes: the earlier invites stay as they are.
             return InviteResult(None, 0, retry_after=oldest + INVITE_LIMIT_WINDOW - now)
         await invites.revoke_open(conn, person.id, now)
-        await invites.insert(conn, invite_codes.digest(code), person.id, now, now + INVITE_TTL)
+        code_hash = invite_codes.digest(code, key)
+        await invites.insert(conn, code_hash, person.id, now, now + INVITE_TTL)
     return InviteResult(code, now + INVITE_TTL)
 
 
-async def join(db: Database, person: Person, typed_code: str, now: int) -> JoinResult:
+async def join(db: Database, person: Person, typed_code: str, now: int, key: bytes) -> JoinResult:
     """Use an invite. Every refusal changes nothing but the wrong-code count.
 
     Only text shaped like a code counts toward the cool-off: anything else cannot guess one.
@@ -89,7 +90,7 @@ async def join(db: Database, person: Person, typed_code: str, now: int) -> JoinR
         if (couple := await couples.active_for(conn, person.id)) is not None:
             return JoinResult(JoinOutcome.ALREADY_PAIRED, couple)
 
-        invite = await invites.find(conn, invite_codes.digest(code))
+        invite = await invites.find(conn, invite_codes.digest(code, key))
         refusal = _refusal(invite, person.id, now)
         if (
             refusal is None

@@ -28,7 +28,7 @@ async def pair(update: Update, context: SteadyContext) -> None:
     """Create a one-time invite (code and deep link) for the partner."""
     me = person(update.effective_user)
     services = context.services
-    result = await pairing.create_invite(services.database, me, services.now())
+    result = await pairing.create_invite(services.database, me, services.now(), services.invite_key)
     if result.code is None and result.retry_after:
         wait = amount("minutes", -(-result.retry_after // 60), me.language)  # rounded up
         await reply(
@@ -59,7 +59,7 @@ async def join_with_code(update: Update, context: SteadyContext, typed: str) -> 
     """Shared by /join and a /start deep link; text that is no code gets no reply here."""
     me = person(update.effective_user)
     services = context.services
-    result = await pairing.join(services.database, me, typed, services.now())
+    result = await pairing.join(services.database, me, typed, services.now(), services.invite_key)
     if result.outcome is JoinOutcome.NOT_A_CODE:
         return result.outcome
     if result.outcome is JoinOutcome.PAIRED:
