@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from aiosqlite import Connection
+
 from bot import invite_codes, scheduling
 from bot.models import Couple, Outgoing, Person
 from bot.storage import breaks, couples, invites, outbox, rounds, schedules, users
@@ -90,7 +92,8 @@ async def join(db: Database, person: Person, typed_code: str, now: int, key: byt
         if (couple := await couples.active_for(conn, person.id)) is not None:
             return JoinResult(JoinOutcome.ALREADY_PAIRED, couple)
 
-        invite = await invites.find(conn, invite_codes.digest(code, key))
+        code_hash = invite_codes.digest(code, key)
+        invite = await invites.find(conn, code_hash)
         refusal = _refusal(invite, person.id, now)
         if (
             refusal is None
@@ -98,29 +101,46 @@ async def join(db: Database, person: Person, typed_code: str, now: int, key: byt
             and await couples.active_for(conn, invite.inviter_id) is not None
         ):
             refusal = JoinOutcome.USED  # the inviter paired with someone else meanwhile
-        if refusal is not None:
-            if refusal is not JoinOutcome.OWN_INVITE:
-                await invites.record_failure(conn, person.id, now)
-            return JoinResult(refusal)
-        assert invite is not None
+        if refusal is None and invite is not None:
+            if (couple := await _use_invite(conn, invite, person, now)) is not None:
+                return JoinResult(JoinOutcome.PAIRED, couple)
+            # Used or replaced between our read and our write: the statement said so.
+            fresh = await invites.find(conn, code_hash)
+            refusal = _refusal(fresh, person.id, now) or JoinOutcome.USED
+        assert refusal is not None
+        if refusal is not JoinOutcome.OWN_INVITE:
+            await invites.record_failure(conn, person.id, now)
+        return JoinResult(refusal)
 
-        couple_id = await couples.create(conn, invite.inviter_id, person.id, now)
-        await invites.mark_used(conn, invite.id, person.id, now)
-        await invites.revoke_open(conn, person.id, now)
-        couple = await couples.active_for(conn, person.id)
-        assert couple is not None
-        inviter = couple.partner_of(person.id)
-        await outbox.enqueue(
-            conn,
-            Outgoing(
-                chat_id=inviter.id,
-                dedupe_key=f"paired:{couple_id}:{inviter.id}",
-                text=t("pairing.paired_inviter", inviter.language, partner=person.first_name),
-            ),
-            now,
-        )
-        await scheduling.offer_default(conn, couple, now)
-        return JoinResult(JoinOutcome.PAIRED, couple)
+
+async def _use_invite(
+    conn: Connection, invite: invites.InviteRow, joiner: Person, now: int
+) -> Couple | None:
+    """Pair `joiner` with the inviter (caller's transaction); None when the invite was no
+    longer open at the moment of writing.
+
+    Single use holds by the conditional UPDATE's row count, not by what was read before it:
+    a second joiner of the same code, in another process or on a server database, writes
+    nothing here and is refused.
+    """
+    if not await invites.mark_used(conn, invite.id, joiner.id, now):
+        return None
+    couple_id = await couples.create(conn, invite.inviter_id, joiner.id, now)
+    await invites.revoke_open(conn, joiner.id, now)
+    couple = await couples.active_for(conn, joiner.id)
+    assert couple is not None
+    inviter = couple.partner_of(joiner.id)
+    await outbox.enqueue(
+        conn,
+        Outgoing(
+            chat_id=inviter.id,
+            dedupe_key=f"paired:{couple_id}:{inviter.id}",
+            text=t("pairing.paired_inviter", inviter.language, partner=joiner.first_name),
+        ),
+        now,
+    )
+    await scheduling.offer_default(conn, couple, now)
+    return couple
 
 
 def _refusal(invite: invites.InviteRow | None, user_id: int, now: int) -> JoinOutcome | None:
