@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from bot import invite_codes, pairing
+from bot import invite_codes, pairing, repair
 from bot.models import Person
 from bot.pairing import JoinOutcome
-from bot.storage import couples, invites
+from bot.storage import breaks, couples, invites
 from bot.storage.db import Database
 from testing.seeding import INVITE_KEY
 
@@ -102,3 +102,72 @@ async def test_a_code_replaced_meanwhile_pairs_nobody(
     assert result.outcome is JoinOutcome.REPLACED
     assert await pairing.current_couple(first, BEN.id) is None
     assert await scalar(first, "SELECT COUNT(*) FROM couples") == 0
+
+
+# --- both ready -----------------------------------------------------------------------------
+
+
+async def nudged_break(db: Database) -> int:
+    code = (await pairing.create_invite(db, ANA, NOW, INVITE_KEY)).code
+    assert code is not None
+    couple = (await pairing.join(db, BEN, code, NOW, INVITE_KEY)).couple
+    assert couple is not None
+    await repair.start_break(db, ANA.id, "20m", NOW, "UTC")
+    assert await repair.run_due(db, NOW + 20 * MIN) == 1
+    return int(await scalar(db, "SELECT MAX(id) FROM breaks"))  # type: ignore[arg-type]
+
+
+async def both_ready_notices(db: Database) -> int:
+    sql = "SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE 'both-ready:%'"
+    return int(await scalar(db, sql))  # type: ignore[arg-type]
+
+
+async def test_both_ready_is_not_announced_after_the_partner_asked_for_more_time(
+    two: tuple[Database, Database],
+) -> None:
+    first, second = two
+    break_id = await nudged_break(first)
+    now = NOW + 21 * MIN
+    assert await repair.ready(first, BEN.id, break_id, now) is repair.Outcome.WAITING
+    # 1: Ana's press reads the break: nudged, and Ben ready; with hers, both are.
+    async with first.read() as conn:
+        seen = await breaks.get(conn, break_id)
+        ready = await breaks.ready_users(conn, break_id) | {ANA.id}
+        couple = await couples.active_for(conn, ANA.id)
+    assert seen is not None and seen.status == "nudged" and ready == {ANA.id, BEN.id}
+    assert couple is not None
+    # 2: Ben takes it back ("I need a bit more time") and commits.
+    more = await repair.more_time(second, BEN.id, break_id, now + 1, "UTC")
+    assert more.outcome is repair.Outcome.EXTENDED
+    # 1: Ana's press announces from what it read: the status change must refuse.
+    async with first.transaction() as conn:
+        assert await repair._announce_both_ready(conn, couple, break_id, now + 2) is False
+    assert await both_ready_notices(first) == 0
+    assert await scalar(first, "SELECT status FROM breaks WHERE id = ?", (break_id,)) == "cooling"
+
+
+async def test_a_late_ready_does_not_carry_into_the_next_nudge(
+    two: tuple[Database, Database],
+) -> None:
+    first, second = two
+    break_id = await nudged_break(first)
+    now = NOW + 21 * MIN
+    async with first.read() as conn:  # 1: Ana's press reads the break: nudged
+        seen = await breaks.get(conn, break_id)
+    assert seen is not None and seen.status == "nudged"
+    await repair.more_time(second, BEN.id, break_id, now, "UTC")  # 2: back to cooling
+    async with first.transaction() as conn:  # 1: Ana's readiness, recorded from her read
+        assert await breaks.mark_ready(conn, break_id, ANA.id, now + 1) == set()
+    # At the next nudge nobody is ready yet: Ben alone pressing is not "both ready".
+    assert await repair.run_due(first, now + 31 * MIN) == 1
+    await repair.ready(first, BEN.id, break_id, now + 32 * MIN)
+    assert await both_ready_notices(first) == 0
+
+
+async def test_ready_twice_is_recorded_once(db: Database) -> None:
+    break_id = await nudged_break(db)
+    async with db.transaction() as conn:
+        assert await breaks.mark_ready(conn, break_id, ANA.id, NOW + 21 * MIN) == {ANA.id}
+        assert await breaks.mark_ready(conn, break_id, ANA.id, NOW + 22 * MIN) == {ANA.id}
+    count = await scalar(db, "SELECT COUNT(*) FROM break_ready WHERE break_id = ?", (break_id,))
+    assert count == 1
