@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from bot import invite_codes, pairing, repair
+from bot import checkins, invite_codes, pairing, repair
 from bot.models import Person
 from bot.pairing import JoinOutcome
-from bot.storage import breaks, couples, invites
+from bot.storage import breaks, couples, invites, rounds
 from bot.storage.db import Database
 from testing.seeding import INVITE_KEY
 
@@ -171,3 +171,24 @@ async def test_ready_twice_is_recorded_once(db: Database) -> None:
         assert await breaks.mark_ready(conn, break_id, ANA.id, NOW + 22 * MIN) == {ANA.id}
     count = await scalar(db, "SELECT COUNT(*) FROM break_ready WHERE break_id = ?", (break_id,))
     assert count == 1
+
+
+# --- one outcome per round ------------------------------------------------------------------
+
+
+async def test_a_round_closed_meanwhile_is_not_revealed(two: tuple[Database, Database]) -> None:
+    first, second = two
+    code = (await pairing.create_invite(first, ANA, NOW, INVITE_KEY)).code
+    assert code is not None
+    await pairing.join(first, BEN, code, NOW, INVITE_KEY)
+    await checkins.start_round(first, ANA.id, NOW)
+    round_id = int(await scalar(first, "SELECT MAX(id) FROM rounds"))  # type: ignore[arg-type]
+    async with first.read() as conn:  # 1: the reveal reads the round: open
+        seen = await rounds.get(conn, round_id)
+    assert seen is not None and seen.status == "open"
+    async with second.transaction() as conn:  # 2: the close job expires it and commits
+        assert await rounds.finish(conn, round_id, "expired", NOW + 1) is True
+    async with first.transaction() as conn:  # 1: the reveal writes, on what it read
+        assert await rounds.finish(conn, round_id, "revealed", NOW + 2) is False
+    status = await scalar(first, "SELECT status FROM rounds WHERE id = ?", (round_id,))
+    assert status == "expired"
