@@ -26,6 +26,7 @@ from bot.models import Person
 from bot.storage.db import Database
 from testing.fake_telegram import FakeTelegram
 from testing.process import start_process, stop_process
+from testing.seeding import INVITE_KEY
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -84,8 +85,8 @@ async def seed(path: Path, fake: FakeTelegram, couples: int, first_id: int) -> l
     for i in range(couples):
         a = Person(first_id + 2 * i, f"A{i}")
         b = Person(first_id + 2 * i + 1, f"B{i}")
-        code = (await pairing.create_invite(db, a, now)).code
-        await pairing.join(db, b, code, now)
+        code = (await pairing.create_invite(db, a, now, INVITE_KEY)).code
+        await pairing.join(db, b, code, now, INVITE_KEY)
         await checkins.start_round(db, a.id, now)
         await checkins.answer(db, a, f"first answer {i}", 1, now)
         pairs.append((fake.user(a.id, a.first_name), fake.user(b.id, b.first_name)))

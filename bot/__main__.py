@@ -18,7 +18,7 @@ def main() -> int:
     except ConfigError as exc:
         print(f"Steady cannot start: {exc}", file=sys.stderr)
         return 2
-    setup_logging(settings.log_level, secrets=[settings.bot_token])
+    setup_logging(settings.log_level, secrets=[settings.bot_token, settings.invite_secret])
     logging.getLogger(__name__).info("starting Steady (database %s)", settings.database_path)
     app = build_application(settings)
     app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)

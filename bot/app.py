@@ -8,6 +8,7 @@ from telegram import BotCommand, LinkPreviewOptions
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
+from bot import invite_codes
 from bot.config import Settings
 from bot.context import Services, SteadyContext
 from bot.routes import register_handlers
@@ -74,11 +75,12 @@ async def _post_init(app: Application) -> None:
     services = services_of(app)
     services.db = await Database.open(services.settings.database_path)
     await services.db.migrate()
+    settings = services.settings
+    services.invite_secret = invite_codes.server_key(settings.invite_secret, settings.database_path)
     try:
         await app.bot.set_my_commands([BotCommand(c, t(f"commands.{c}")) for c in MENU])
     except TelegramError as exc:
         log.warning("could not set the command menu (%s); continuing", type(exc).__name__)
-    settings = services.settings
     services.delivery = Delivery(
         app.bot, services.db, services.clock, settings.send_rate,
         paid_broadcast=settings.paid_broadcast,

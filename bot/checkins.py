@@ -20,7 +20,7 @@ from bot.long_text import escaped_blocks, paginate
 from bot.models import Couple, Outgoing, Person
 from bot.storage import couples, outbox, rounds
 from bot.storage.db import Database, in_batches, in_one_trip
-from bot.texts import t
+from bot.texts import amount, t
 
 HISTORY_PAGE = 3
 DUE_BATCH = 200
@@ -653,6 +653,8 @@ async def _save_options(
 
 
 def options_summary(language: str, window_hours: int, reminder_hours: int | None) -> str:
+    window = amount("hours", window_hours, language)
     if reminder_hours is None:
-        return t("options.summary_no_reminder", language, window=window_hours)
-    return t("options.summary", language, window=window_hours, reminder=reminder_hours)
+        return t("options.summary_no_reminder", language, window=window)
+    reminder = amount("hours", reminder_hours, language)
+    return t("options.summary", language, window=window, reminder=reminder)

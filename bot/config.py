@@ -14,6 +14,8 @@ TELEGRAM_API_DEFAULT = "https://api.telegram.org"
 DATABASE_DEFAULT = "sqlite:///data/steady.db"
 # A Bot API token is "<bot id>:<secret>"; BotFather's secrets are 35 characters today.
 _TOKEN_RE = re.compile(r"^\d{5,20}:[A-Za-z0-9_-]{30,100}$")
+# A short secret could be guessed along with the code; a key file has 32 random bytes.
+MIN_INVITE_SECRET = 16
 _LOG_LEVELS = {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}
 
 
@@ -43,6 +45,8 @@ class Settings:
     default_timezone: str = "UTC"
     # After downtime, check-ins that came due at most this long ago are still sent.
     schedule_grace_seconds: int = 2 * 3600
+    # The key invite codes are hashed with; empty: a key file made beside the database.
+    invite_secret: str = ""
 
     def __repr__(self) -> str:  # never let the token reach a log or a traceback
         return f"Settings(api={self.telegram_api_url!r}, db={str(self.database_path)!r})"
@@ -132,7 +136,18 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = No
         crisis_text=merged.get("CRISIS_TEXT", "").strip(),
         default_timezone=_timezone(merged.get("DEFAULT_TIMEZONE", "").strip() or "UTC"),
         schedule_grace_seconds=int(_positive_float(merged, "SCHEDULE_GRACE_MINUTES", 120.0) * 60),
+        invite_secret=_invite_secret(merged),
     )
+
+
+def _invite_secret(env: Mapping[str, str]) -> str:
+    secret = env.get("INVITE_SECRET", "").strip()
+    if secret and len(secret) < MIN_INVITE_SECRET:
+        raise ConfigError(
+            f"INVITE_SECRET must be at least {MIN_INVITE_SECRET} characters "
+            "(for example the output of `openssl rand -hex 32`), or unset."
+        )
+    return secret
 
 
 def _flag(env: Mapping[str, str], name: str) -> bool:

@@ -20,12 +20,20 @@ class Services:
     clock: Clock
     db: Database | None = None
     delivery: Delivery | None = field(default=None, repr=False)
+    # What invite codes are hashed with (bot.invite_codes.server_key); never logged.
+    invite_secret: bytes | None = field(default=None, repr=False)
 
     @property
     def database(self) -> Database:
         if self.db is None:
             raise RuntimeError("the database is opened in post_init")
         return self.db
+
+    @property
+    def invite_key(self) -> bytes:
+        if self.invite_secret is None:
+            raise RuntimeError("the invite key is loaded in post_init")
+        return self.invite_secret
 
     def now(self) -> int:
         return self.clock.timestamp()

@@ -203,15 +203,29 @@ async def ready(
         _, couple = found
         everyone = await breaks.mark_ready(conn, break_id, user_id, now)
         if {couple.a.id, couple.b.id} <= everyone:
-            await breaks.set_status(conn, break_id, "nudged", "ready", now)
-            delay = (rng or random).randint(*REVEAL_DELAY)
-            for person in (couple.a, couple.b):
-                text = t("repair.both_ready", person.language)
-                key = f"both-ready:{break_id}:{person.id}"
-                offer = Button(t("guided.offer_button", person.language), f"v1:gc:{break_id}:start")
-                message = Outgoing(person.id, key, text, ((offer,),), due_at=now + delay)
-                await outbox.enqueue(conn, message, now)
+            await _announce_both_ready(conn, couple, break_id, now, rng)
     return Outcome.WAITING
+
+
+async def _announce_both_ready(
+    conn: Connection, couple: Couple, break_id: int, now: int, rng: random.Random | None = None
+) -> bool:
+    """Tell both, once (caller's transaction); False when the break is no longer waiting.
+
+    The conditional status change decides, not what was read before it: if the other
+    partner asked for more time meanwhile, or "both ready" was already announced (another
+    process), the UPDATE matches nothing and nobody is told.
+    """
+    if not await breaks.set_status(conn, break_id, "nudged", "ready", now):
+        return False
+    delay = (rng or random).randint(*REVEAL_DELAY)
+    for person in (couple.a, couple.b):
+        text = t("repair.both_ready", person.language)
+        key = f"both-ready:{break_id}:{person.id}"
+        offer = Button(t("guided.offer_button", person.language), f"v1:gc:{break_id}:start")
+        message = Outgoing(person.id, key, text, ((offer,),), due_at=now + delay)
+        await outbox.enqueue(conn, message, now)
+    return True
 
 
 async def more_time(

@@ -11,7 +11,7 @@ from bot import checkins
 from bot.checkins import AnswerOutcome, StartOutcome
 from bot.context import SteadyContext
 from bot.models import Button
-from bot.texts import t
+from bot.texts import amount, t
 from handlers.common import keyboard, person, refuse_stale, reply
 
 _WINDOW_BOUNDS = {"min": checkins.MIN_WINDOW_HOURS, "max": checkins.MAX_WINDOW_HOURS}
@@ -190,7 +190,9 @@ async def options(update: Update, context: SteadyContext) -> None:
     if current is None or outcome is checkins.OptionsOutcome.NOT_PAIRED:
         await reply(update, t("checkin.not_paired", me.language))
     elif outcome is checkins.OptionsOutcome.INVALID:
-        await reply(update, t("options.invalid", me.language, **_WINDOW_BOUNDS))
+        longest = amount("hours", checkins.MAX_WINDOW_HOURS, me.language)
+        bounds = {"min": checkins.MIN_WINDOW_HOURS, "max": longest}  # "1 to 72 hours"
+        await reply(update, t("options.invalid", me.language, **bounds))
     else:
         summary = checkins.options_summary(me.language, *current)
         if args:

@@ -9,7 +9,7 @@ from bot import invite_codes, pairing
 from bot.context import SteadyContext
 from bot.models import Button
 from bot.pairing import JoinOutcome
-from bot.texts import t
+from bot.texts import amount, t
 from handlers.common import keyboard, person, refuse_stale, reply
 
 UNPAIR_PATTERN = r"^v1:unpair:\d+:[yn]$"
@@ -28,7 +28,13 @@ async def pair(update: Update, context: SteadyContext) -> None:
     """Create a one-time invite (code and deep link) for the partner."""
     me = person(update.effective_user)
     services = context.services
-    result = await pairing.create_invite(services.database, me, services.now())
+    result = await pairing.create_invite(services.database, me, services.now(), services.invite_key)
+    if result.code is None and result.retry_after:
+        wait = amount("minutes", -(-result.retry_after // 60), me.language)  # rounded up
+        await reply(
+            update, t("pairing.too_many", me.language, limit=pairing.INVITE_LIMIT, wait=wait)
+        )
+        return
     if result.code is None:
         assert result.couple is not None
         partner = result.couple.partner_of(me.id).first_name
@@ -45,14 +51,17 @@ async def join(update: Update, context: SteadyContext) -> None:
     if not typed.strip():
         await reply(update, t("pairing.join_usage", person(update.effective_user).language))
         return
-    await join_with_code(update, context, typed)
+    if await join_with_code(update, context, typed) is JoinOutcome.NOT_A_CODE:
+        await reply(update, t("pairing.not_a_code", person(update.effective_user).language))
 
 
-async def join_with_code(update: Update, context: SteadyContext, typed: str) -> None:
-    """Shared by /join and a /start deep link."""
+async def join_with_code(update: Update, context: SteadyContext, typed: str) -> JoinOutcome:
+    """Shared by /join and a /start deep link; text that is no code gets no reply here."""
     me = person(update.effective_user)
     services = context.services
-    result = await pairing.join(services.database, me, typed, services.now())
+    result = await pairing.join(services.database, me, typed, services.now(), services.invite_key)
+    if result.outcome is JoinOutcome.NOT_A_CODE:
+        return result.outcome
     if result.outcome is JoinOutcome.PAIRED:
         services.queued()
         assert result.couple is not None
@@ -64,6 +73,7 @@ async def join_with_code(update: Update, context: SteadyContext, typed: str) -> 
         await reply(update, t("pairing.already_paired_join", me.language, partner=partner))
     else:
         await reply(update, t(_REFUSALS[result.outcome], me.language))
+    return result.outcome
 
 
 async def unpair(update: Update, context: SteadyContext) -> None:

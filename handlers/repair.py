@@ -8,7 +8,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filt
 from bot import guided, pairing, repair
 from bot.context import SteadyContext
 from bot.models import Button
-from bot.texts import local_time, t
+from bot.texts import amount, local_time, t
 from handlers.common import keyboard, person, refuse_stale, reply
 
 LENGTH_PATTERN = r"^v1:cf:(menu|20m|1h|3h|morning)$"
@@ -23,6 +23,10 @@ def _lengths(language: str) -> tuple[tuple[Button, ...], ...]:
     )
 
 
+def _max_break(language: str) -> str:
+    return amount("hours", repair.MAX_BREAK // 3600, language)
+
+
 async def conflict(update: Update, context: SteadyContext) -> None:
     """Offer the break lengths (or explain pairing first)."""
     me = person(update.effective_user)
@@ -31,7 +35,7 @@ async def conflict(update: Update, context: SteadyContext) -> None:
         return
     await reply(
         update,
-        t("repair.choose", me.language, min=repair.MIN_BREAK // 60),
+        t("repair.choose", me.language, min=amount("minutes", repair.MIN_BREAK // 60, me.language)),
         keyboard(_lengths(me.language)),
     )
 
@@ -61,7 +65,7 @@ async def length_button(update: Update, context: SteadyContext) -> None:
     services.queued()
     when = local_time(result.ends_at, "clock_day", me.language) if result.ends_at else ""
     key = "repair.replaced" if result.outcome is repair.Outcome.REPLACED else "repair.started"
-    await reply(update, t(key, me.language, time=when, max=repair.MAX_BREAK // 3600))
+    await reply(update, t(key, me.language, time=when, max=_max_break(me.language)))
 
 
 async def phrase_button(update: Update, context: SteadyContext) -> None:
@@ -106,7 +110,7 @@ async def ready_button(update: Update, context: SteadyContext) -> None:
         await reply(update, t("repair.ready_ack", me.language))
         return
     if result.outcome is repair.Outcome.AT_LIMIT:
-        await reply(update, t("repair.at_limit", me.language, max=repair.MAX_BREAK // 3600))
+        await reply(update, t("repair.at_limit", me.language, max=_max_break(me.language)))
         return
     services.queued()
     when = local_time(result.ends_at, "clock_day", me.language) if result.ends_at else ""

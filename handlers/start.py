@@ -14,10 +14,12 @@ from handlers.pairing import join_with_code
 
 
 async def start(update: Update, context: SteadyContext) -> None:
-    """Greet; with a deep-link payload, join the partner who sent it."""
+    """Greet; with an invite's deep-link payload, join the partner who sent it."""
+    # A payload from some other link (not shaped like a code) gets the ordinary welcome.
     if context.args:
-        await join_with_code(update, context, context.args[0])
-        return
+        outcome = await join_with_code(update, context, context.args[0])
+        if outcome is not pairing.JoinOutcome.NOT_A_CODE:
+            return
     me = person(update.effective_user)
     services = context.services
     couple = await pairing.register(services.database, me, services.now())

@@ -10,6 +10,9 @@ from bot.models import Person
 from bot.schedule_rules import EVERY_DAY, Schedule
 from bot.storage.db import Database
 
+# The invite key domain tests and seeded databases hash codes with (the app makes its own).
+INVITE_KEY = bytes(range(32))
+
 
 async def seed_due_couples(path: Path, couples: int, now: datetime) -> list[tuple[int, int]]:
     """Couples whose daily check-in came due a minute ago (well within the grace window)."""
@@ -20,8 +23,8 @@ async def seed_due_couples(path: Path, couples: int, now: datetime) -> list[tupl
     pairs = []
     for i in range(couples):
         a, b = Person(10_000 + 2 * i, f"A{i}"), Person(10_001 + 2 * i, f"B{i}")
-        code = (await pairing.create_invite(db, a, earlier)).code
-        await pairing.join(db, b, code, earlier)
+        code = (await pairing.create_invite(db, a, earlier, INVITE_KEY)).code
+        await pairing.join(db, b, code, earlier, INVITE_KEY)
         await scheduling.set_schedule(
             db, a.id, Schedule(EVERY_DAY, time(at.hour, at.minute)), earlier, "UTC"
         )

@@ -17,6 +17,7 @@ from scheduler.clock import Clock
 from scheduler.delivery import Delivery
 from testing.fake_telegram import FakeTelegram
 from testing.probes import deliver
+from testing.seeding import INVITE_KEY
 
 
 @pytest.fixture
@@ -202,8 +203,8 @@ async def test_a_reveal_goes_out_straight_after_the_commit(
     for p in (ana, ben):
         fake.user(p.id, p.first_name)
     now = Clock().timestamp()
-    code = (await pairing.create_invite(db, ana, now)).code
-    await pairing.join(db, ben, code, now)
+    code = (await pairing.create_invite(db, ana, now, INVITE_KEY)).code
+    await pairing.join(db, ben, code, now, INVITE_KEY)
     await checkins.start_round(db, ana.id, now)
     await deliver(db, now)  # the prompts reached both
     await checkins.answer(db, ana, "mine", 1, now)

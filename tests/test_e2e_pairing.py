@@ -120,6 +120,20 @@ async def test_a_new_pair_replaces_the_old_invite(
     await ben.wait_for("replaced by a newer one")
 
 
+async def test_asking_for_many_invites_is_refused_kindly(
+    bot: BotRunner, ana: FakeUser, ben: FakeUser
+) -> None:
+    codes = []
+    for _ in range(5):
+        await ana.send("/pair")
+        codes.append(invite_code(await ana.wait_for("forward this link")))
+    await ana.send("/pair")
+    refused = await ana.wait_for("at most 5 an hour")
+    assert "in 60 minutes" in refused.plain
+    await ben.send(f"/join {codes[-1]}")  # the latest invite still works
+    await ben.wait_for("now paired with Ana")
+
+
 async def test_guessing_codes_brings_a_cool_off(
     bot: BotRunner, clock: MovableClock, ana: FakeUser, ben: FakeUser
 ) -> None:
@@ -133,6 +147,21 @@ async def test_guessing_codes_brings_a_cool_off(
     clock.advance(timedelta(minutes=16))
     await ben.send(f"/join {code}")
     await ben.wait_for("now paired")
+
+
+async def test_a_start_payload_from_another_link_is_welcomed_not_counted(
+    bot: BotRunner, ana: FakeUser, ben: FakeUser
+) -> None:
+    await ana.send("/pair")
+    code = invite_code(await ana.wait_for("forward this link"))
+    for _ in range(6):
+        await ben.send("/start ref_campaign")
+        welcome = await ben.wait_for("Hi Ben")
+        assert "couldn't find" not in welcome.plain
+    await ben.send("/join hello")
+    await ben.wait_for("doesn't look like an invite code")
+    await ben.send(f"/join {code}")  # no cool-off: none of that was a guess
+    await ben.wait_for("now paired with Ana")
 
 
 async def test_unpair_with_confirmation(

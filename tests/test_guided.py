@@ -7,6 +7,7 @@ from bot.checkins import AnswerOutcome
 from bot.models import Person
 from bot.storage.db import Database
 from testing.probes import Inbox, deliver, message_id_of
+from testing.seeding import INVITE_KEY
 
 ANA = Person(101, "Ana")
 BEN = Person(202, "Ben")
@@ -14,8 +15,8 @@ NOW = 1_800_000_000
 
 
 async def both_ready(db: Database) -> int:
-    code = (await pairing.create_invite(db, ANA, NOW)).code
-    await pairing.join(db, BEN, code, NOW)
+    code = (await pairing.create_invite(db, ANA, NOW, INVITE_KEY)).code
+    await pairing.join(db, BEN, code, NOW, INVITE_KEY)
     await repair.start_break(db, ANA.id, "20m", NOW, "UTC")
     async with db.read() as conn, conn.execute("SELECT MAX(id) FROM breaks") as cur:
         break_id = (await cur.fetchone())[0]

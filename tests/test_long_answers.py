@@ -9,6 +9,7 @@ from bot.checkins import JOIN_SECONDS, AnswerOutcome
 from bot.models import Person
 from bot.storage.db import Database, fetch_all
 from testing.probes import deliver
+from testing.seeding import INVITE_KEY
 
 ANA = Person(101, "Ana")
 BEN = Person(202, "Ben")
@@ -18,8 +19,8 @@ PART_2 = "and the tail of it, which must not be lost"
 
 
 async def round_open(db: Database) -> None:
-    code = (await pairing.create_invite(db, ANA, NOW)).code
-    await pairing.join(db, BEN, code, NOW)
+    code = (await pairing.create_invite(db, ANA, NOW, INVITE_KEY)).code
+    await pairing.join(db, BEN, code, NOW, INVITE_KEY)
     await checkins.start_round(db, ANA.id, NOW)
     await deliver(db, NOW)
 

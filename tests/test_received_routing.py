@@ -14,6 +14,7 @@ from bot.models import Person
 from bot.storage import rounds
 from bot.storage.db import Database, fetch_all
 from testing.probes import deliver, message_id_of
+from testing.seeding import INVITE_KEY
 
 ANA = Person(101, "Ana")
 BEN = Person(202, "Ben")
@@ -22,8 +23,9 @@ HOUR = 3600
 
 
 async def paired(db: Database) -> None:
-    code = (await pairing.create_invite(db, ANA, NOW)).code
-    assert (await pairing.join(db, BEN, code, NOW)).outcome is pairing.JoinOutcome.PAIRED
+    code = (await pairing.create_invite(db, ANA, NOW, INVITE_KEY)).code
+    result = await pairing.join(db, BEN, code, NOW, INVITE_KEY)
+    assert result.outcome is pairing.JoinOutcome.PAIRED
     await deliver(db, NOW)
 
 

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from bot import pairing, repair
 from bot.models import Person
 from bot.storage.db import Database
+from testing.seeding import INVITE_KEY
 
 ANA = Person(101, "Ana")
 BEN = Person(202, "Ben")
@@ -18,8 +19,8 @@ MIN = 60
 
 
 async def paired(db: Database) -> int:
-    code = (await pairing.create_invite(db, ANA, NOW)).code
-    result = await pairing.join(db, BEN, code, NOW)
+    code = (await pairing.create_invite(db, ANA, NOW, INVITE_KEY)).code
+    result = await pairing.join(db, BEN, code, NOW, INVITE_KEY)
     return result.couple.id
 
 

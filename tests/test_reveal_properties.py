@@ -17,6 +17,7 @@ from bot.checkins import AnswerOutcome
 from bot.models import Person
 from bot.storage import outbox
 from bot.storage.db import Database
+from testing.seeding import INVITE_KEY
 
 A, B = Person(1, "Ana"), Person(2, "Ben")
 START = 1_800_000_000
@@ -101,8 +102,8 @@ async def scenario(ops: list[tuple[str, str]], folder: Path, guided_steps: bool 
     db = await Database.open(path)
     await db.migrate()
     model = Model()
-    code = (await pairing.create_invite(db, A, START)).code
-    await pairing.join(db, B, code, START)
+    code = (await pairing.create_invite(db, A, START, INVITE_KEY)).code
+    await pairing.join(db, B, code, START, INVITE_KEY)
     await checkins.start_round(db, A.id, START)
     if guided_steps:  # a guided repair conversation open beside the check-in
         await repair.start_break(db, A.id, "20m", START, "UTC")

@@ -21,6 +21,7 @@ from bot.schedule_rules import (
 )
 from bot.storage.db import Database
 from testing.probes import deliver
+from testing.seeding import INVITE_KEY
 
 ANA = Person(101, "Ana")
 BEN = Person(202, "Ben")
@@ -115,8 +116,8 @@ def test_pauses_read_dates_and_spans() -> None:
 
 
 async def couple(db: Database, now: int) -> None:
-    code = (await pairing.create_invite(db, ANA, now)).code
-    await pairing.join(db, BEN, code, now)
+    code = (await pairing.create_invite(db, ANA, now, INVITE_KEY)).code
+    await pairing.join(db, BEN, code, now, INVITE_KEY)
 
 
 async def rounds_of(db: Database) -> list[tuple]:
@@ -275,8 +276,8 @@ async def test_a_bounded_tick_leaves_the_rest_for_the_next(db: Database) -> None
     start = ts("2026-06-01T08:00:00+00:00")
     for i in range(30):
         a, b = Person(1000 + 2 * i, "A"), Person(1001 + 2 * i, "B")
-        code = (await pairing.create_invite(db, a, start)).code
-        await pairing.join(db, b, code, start)
+        code = (await pairing.create_invite(db, a, start, INVITE_KEY)).code
+        await pairing.join(db, b, code, start, INVITE_KEY)
         await scheduling.set_schedule(db, a.id, Schedule(EVERY_DAY, time(20, 0)), start, "UTC")
     due_at = ts("2026-06-01T20:00:00+00:00")
     first = await scheduling.run_due(db, due_at, GRACE, "UTC", max_batches=1)

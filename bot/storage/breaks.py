@@ -58,6 +58,7 @@ async def reschedule(conn: Connection, break_id: int, ends_at: int) -> None:
 
 
 async def set_status(conn: Connection, break_id: int, old: str, new: str, now: int) -> bool:
+    """Move the break from `old` to `new`; False when it was no longer `old` (row count)."""
     cur = await conn.execute(
         "UPDATE breaks SET status = ?, finished_at = CASE WHEN ? IN ('ready', 'ended') "
         "THEN ? ELSE finished_at END WHERE id = ? AND status = ?",
@@ -77,11 +78,18 @@ async def due(conn: Connection, now: int, limit: int) -> list[Break]:
 
 
 async def mark_ready(conn: Connection, break_id: int, user_id: int, now: int) -> set[int]:
-    """Record one partner's readiness; return everyone ready so far."""
+    """Record one partner's readiness while the break awaits it; return everyone ready so far.
+
+    Pressing twice records once. Only a break still 'nudged' takes it: after "more time"
+    (back to cooling, readiness cleared) a late press must not carry into the next nudge.
+    """
     await conn.execute(
-        "INSERT INTO break_ready (break_id, user_id, ready_at) VALUES (?, ?, ?) "
-        "ON CONFLICT (break_id, user_id) DO NOTHING",
-        (break_id, user_id, now),
+        """
+        INSERT INTO break_ready (break_id, user_id, ready_at)
+        SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM breaks WHERE id = ? AND status = 'nudged')
+        ON CONFLICT (break_id, user_id) DO NOTHING
+        """,
+        (break_id, user_id, now, break_id),
     )
     rows = await fetch_all(conn, "SELECT user_id FROM break_ready WHERE break_id = ?", (break_id,))
     return {r[0] for r in rows}

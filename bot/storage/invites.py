@@ -38,6 +38,16 @@ async def insert(
     )
 
 
+async def created_since(conn: Connection, inviter_id: int, since: int) -> tuple[int, int | None]:
+    """How many invites `inviter_id` made after `since`, and when the oldest of them was made."""
+    row = await fetch_one(
+        conn,
+        "SELECT COUNT(*), MIN(created_at) FROM invites WHERE inviter_id = ? AND created_at > ?",
+        (inviter_id, since),
+    )
+    return (int(row[0]), row[1]) if row else (0, None)
+
+
 async def find(conn: Connection, code_hash: str) -> InviteRow | None:
     row = await fetch_one(
         conn,
@@ -47,10 +57,20 @@ async def find(conn: Connection, code_hash: str) -> InviteRow | None:
     return InviteRow(*row) if row else None
 
 
-async def mark_used(conn: Connection, invite_id: int, user_id: int, now: int) -> None:
-    await conn.execute(
-        "UPDATE invites SET used_at = ?, used_by = ? WHERE id = ?", (now, user_id, invite_id)
+async def mark_used(conn: Connection, invite_id: int, user_id: int, now: int) -> bool:
+    """Use an open invite; False when it was used, replaced or expired meanwhile.
+
+    The WHERE clause is the single-use rule: whatever the caller read before, only one
+    joiner's UPDATE can match.
+    """
+    cur = await conn.execute(
+        """
+        UPDATE invites SET used_at = ?, used_by = ?
+        WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ?
+        """,
+        (now, user_id, invite_id, now),
     )
+    return cur.rowcount > 0
 
 
 async def record_failure(conn: Connection, user_id: int, now: int) -> None:
