@@ -19,7 +19,9 @@ def main() -> int:
         print(f"Steady cannot start: {exc}", file=sys.stderr)
         return 2
     setup_logging(settings.log_level, secrets=[settings.bot_token])
-    logging.getLogger(__name__).info("starting Steady (database %s)", settings.database_path)
+    logging.getLogger(__name__).info(
+        "starting Steady (database %s, log level %s)", settings.database_path, settings.log_level
+    )
     app = build_application(settings)
     app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
     return 0
