@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 from telegram import Update
@@ -13,6 +14,8 @@ from bot.logs import setup_logging
 
 
 def main() -> int:
+    # Whatever this process creates (database, WAL, SHM) is for its own user only.
+    os.umask(0o077)
     try:
         settings = load_settings()
     except ConfigError as exc:
