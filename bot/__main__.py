@@ -2,26 +2,49 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
 import sys
-
-from telegram import Update
 
 from bot.app import build_application
 from bot.config import ConfigError, load_settings
 from bot.logs import setup_logging
+from bot.polling import TokenRejected, run
+
+log = logging.getLogger(__name__)
 
 
 def main() -> int:
+    # Whatever this process creates (database, WAL, SHM) is for its own user only.
+    os.umask(0o077)
     try:
         settings = load_settings()
     except ConfigError as exc:
         print(f"Steady cannot start: {exc}", file=sys.stderr)
         return 2
     setup_logging(settings.log_level, secrets=[settings.bot_token, settings.invite_secret])
-    logging.getLogger(__name__).info("starting Steady (database %s)", settings.database_path)
+    log.info(
+        "starting Steady (database %s, log level %s)", settings.database_path, settings.log_level
+    )
     app = build_application(settings)
-    app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+    try:
+        asyncio.run(run(app))
+    except TokenRejected:
+        print(
+            "Steady cannot start: Telegram rejected BOT_TOKEN (401 Unauthorized); "
+            "check it with @BotFather.",
+            file=sys.stderr,
+        )
+        return 2
+    except ConfigError as exc:  # found at start-up, e.g. a damaged invite key file
+        print(f"Steady cannot start: {exc}", file=sys.stderr)
+        return 2
+    except Exception:
+        # Through the logging formatter, which redacts the token; Python's own traceback
+        # printer would show it wherever a message or URL holds it.
+        log.exception("Steady stopped on an unexpected error")
+        return 1
     return 0
 
 

@@ -15,7 +15,10 @@ def backup(source: Path, dest: Path) -> Path:
     """Copy with SQLite's online backup API, which respects WAL and concurrent writers."""
     if not source.is_file():
         raise FileNotFoundError(f"no database at {source}")
-    dest.parent.mkdir(parents=True, exist_ok=True)
+    # A backup holds every answer: only the bot's user may read it (folder 0700, file 0600).
+    dest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.close(os.open(dest, os.O_CREAT | os.O_WRONLY, 0o600))
+    os.chmod(dest, 0o600)
     src, out = sqlite3.connect(source), sqlite3.connect(dest)
     try:
         src.backup(out)
@@ -26,6 +29,7 @@ def backup(source: Path, dest: Path) -> Path:
 
 
 def main(argv: list[str]) -> int:
+    os.umask(0o077)  # a backup holds every answer
     env = {**load_dotenv(Path(".env")), **os.environ}
     try:
         source = database_path_from_url(env.get("DATABASE_URL") or DATABASE_DEFAULT)

@@ -1,4 +1,5 @@
-"""Logging that never prints the bot token (it appears in every Bot API URL)."""
+"""Logging that never prints what people write, their names, or the bot token (it appears in
+every Bot API URL)."""
 
 from __future__ import annotations
 
@@ -19,18 +20,35 @@ class RedactingFormatter(logging.Formatter):
         return text
 
 
+# Library loggers that carry payloads below WARNING, so they stay at WARNING (or above, when
+# LOG_LEVEL is higher) whatever LOG_LEVEL says. The token redaction above cannot help here:
+# answers and names are not secrets it knows.
+_QUIET = (
+    # Every statement with its parameters at DEBUG: answers, queued reveal texts, first names.
+    "aiosqlite",
+    # Request URLs (the token) at INFO; headers and bodies at DEBUG (hpack: HTTP/2 headers).
+    "httpx",
+    "httpcore",
+    "hpack",
+    # Steady's HTTP client: connection and request details at DEBUG.
+    "aiohttp",
+    # Debug mode reports slow callbacks and tasks with the arguments they hold.
+    "asyncio",
+)
+
+
 def setup_logging(level: str, secrets: list[str]) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(
         RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets)
     )
     logging.basicConfig(level=level, handlers=[handler], force=True)
-    # httpx logs every request URL, token included, at INFO: keep it to warnings.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    chosen = logging.getLevelName(level)
+    for name in _QUIET:
+        logging.getLogger(name).setLevel(max(logging.WARNING, chosen))
     # A tick still running when the next is due is skipped by design (the database holds the
     # work; the next tick finds it), which APScheduler reports as a warning each time.
-    logging.getLogger("apscheduler").setLevel(logging.ERROR)
-    # PTB's DEBUG lines carry whole updates and request parameters (what people wrote):
-    # even LOG_LEVEL=DEBUG keeps the library at INFO.
-    logging.getLogger("telegram").setLevel(max(logging.INFO, logging.getLevelName(level)))
+    logging.getLogger("apscheduler").setLevel(max(logging.ERROR, chosen))
+    # PTB's DEBUG lines carry whole updates and request parameters (what people wrote); its
+    # INFO lines are start, stop and polling state only: even LOG_LEVEL=DEBUG keeps it at INFO.
+    logging.getLogger("telegram").setLevel(max(logging.INFO, chosen))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import sys
@@ -12,6 +13,68 @@ from pathlib import Path
 from testing.fake_telegram import FakeTelegram
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+class Output:
+    """Everything a process writes to stdout and stderr, read as it comes: a pipe nobody reads
+    fills up and stalls the process (DEBUG logging writes a lot)."""
+
+    def __init__(self, stream: asyncio.StreamReader) -> None:
+        self._chunks: list[str] = []
+        self._changed = asyncio.Event()
+        self._reader = asyncio.create_task(self._read(stream))
+
+    async def _read(self, stream: asyncio.StreamReader) -> None:
+        while chunk := await stream.read(65536):
+            self._chunks.append(chunk.decode(errors="replace"))
+            self._changed.set()
+        self._changed.set()
+
+    @property
+    def text(self) -> str:
+        return "".join(self._chunks)
+
+    async def wait_for(self, needle: str, count: int = 1, timeout: float = 30.0) -> None:  # noqa: ASYNC109
+        """Until `needle` appeared `count` times; AssertionError if the process ends or time runs
+        out first."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while self.text.count(needle) < count:
+            remaining = deadline - loop.time()
+            if self._reader.done() or remaining <= 0:
+                raise AssertionError(f"{needle!r} not seen {count} time(s); output:\n{self.text}")
+            self._changed.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), remaining)
+
+    async def closed(self) -> str:
+        """The whole output, once the process closed its end."""
+        await self._reader
+        return self.text
+
+
+async def launch(
+    module: str, env: dict[str, str], cwd: Path = ROOT
+) -> tuple[asyncio.subprocess.Process, Output]:
+    """Start `python -m module` with exactly `env` (plus PYTHONPATH), stdout and stderr merged."""
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", module,
+        cwd=cwd, env={**env, "PYTHONPATH": str(ROOT)},
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    assert proc.stdout is not None
+    return proc, Output(proc.stdout)
+
+
+async def wait_polling(
+    fake: FakeTelegram, proc: asyncio.subprocess.Process, polls_before: int = 0
+) -> None:
+    """Until the process asked the fake for updates (more than `polls_before` times so far)."""
+    deadline = time.monotonic() + 30
+    while sum(1 for method, _ in fake.calls if method == "getUpdates") <= polls_before:
+        if time.monotonic() > deadline or proc.returncode is not None:
+            raise RuntimeError("the bot did not start polling")
+        await asyncio.sleep(0.02)
 
 
 async def start_process(fake: FakeTelegram, module: str, **env: str) -> asyncio.subprocess.Process:
@@ -35,11 +98,7 @@ async def start_process(fake: FakeTelegram, module: str, **env: str) -> asyncio.
             **env,
         },
     )
-    deadline = time.monotonic() + 30
-    while sum(1 for method, _ in fake.calls if method == "getUpdates") <= polls_before:
-        if time.monotonic() > deadline or proc.returncode is not None:
-            raise RuntimeError(f"{module} did not start polling")
-        await asyncio.sleep(0.02)
+    await wait_polling(fake, proc, polls_before)
     return proc
 
 

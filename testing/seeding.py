@@ -34,3 +34,23 @@ async def seed_due_couples(path: Path, couples: int, now: datetime) -> list[tupl
         await conn.execute("UPDATE outbox SET status = 'sent', text = ''")
     await db.close()
     return pairs
+
+
+async def let_time_pass(path: Path, now: datetime) -> None:
+    """For a bot in another process, whose clock a test cannot move: what waits for a later
+    time (a break cooling down, a message held back) is due at `now` instead."""
+    db = await Database.open(path)
+    try:
+        at = int(now.timestamp())
+        async with db.transaction() as conn:
+            await conn.execute(
+                "UPDATE breaks SET ends_at = ? WHERE status = 'cooling' AND ends_at > ?", (at, at)
+            )
+            # not_before is when delivery may send it, due_at its place in the chat's order.
+            await conn.execute(
+                "UPDATE outbox SET not_before = MIN(not_before, ?), due_at = MIN(due_at, ?) "
+                "WHERE status = 'pending'",
+                (at, at),
+            )
+    finally:
+        await db.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -35,10 +36,12 @@ class Database:
     @classmethod
     async def open(cls, path: Path | str) -> Database:
         if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            make_private(Path(path))
         # isolation_level=None: we issue BEGIN/COMMIT ourselves.
         conn = await aiosqlite.connect(str(path), isolation_level=None)
         conn.row_factory = aiosqlite.Row
+        # A deleted or replaced answer is overwritten with zeros, not left in free pages.
+        await conn.execute("PRAGMA secure_delete=ON")
         await conn.execute("PRAGMA journal_mode=WAL")
         await conn.execute("PRAGMA foreign_keys=ON")
         await conn.execute("PRAGMA busy_timeout=5000")
@@ -92,6 +95,22 @@ class Database:
                 log.info("applied migration %s", path.name)
                 applied.append(version)
             return applied
+
+
+def make_private(path: Path) -> None:
+    """Only the bot's own user may read the data, whatever the umask: the database's folder
+    0700, the database and the WAL and SHM files beside it 0600. SQLite gives the WAL and SHM
+    files it creates later the database file's mode, so creating that file 0600 covers them."""
+    folder = path.parent
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if folder.stat().st_uid == os.getuid():
+        os.chmod(folder, 0o700)
+    else:  # a folder someone else owns (the files in it are private all the same)
+        log.warning("the database folder %s is not the bot's own; give it its own folder", folder)
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+    for file in (path, *(path.with_name(path.name + suffix) for suffix in ("-wal", "-shm"))):
+        if file.exists():  # files of an earlier version may be readable by all
+            os.chmod(file, 0o600)
 
 
 def _migrations(directory: Path) -> list[tuple[int, Path]]:

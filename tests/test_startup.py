@@ -1,0 +1,92 @@
+"""Start-up of the real bot process while Telegram is unreachable, or refuses the token."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+from pathlib import Path
+
+from testing.fake_telegram import FakeTelegram
+from testing.process import launch, wait_polling
+
+TOKEN = "123456789:TEST-token-for-steady-fake-bot-api"  # FakeTelegram's default
+RETRY = "cannot reach Telegram"
+
+
+def _env(api_url: str, tmp_path: Path, token: str = TOKEN, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"BOT_TOKEN", "TELEGRAM_API_URL"}}
+    return env | {
+        "BOT_TOKEN": token,
+        "TELEGRAM_API_URL": api_url,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'steady.db'}",
+        **extra,
+    }
+
+
+def _closed_port() -> int:
+    """A loopback port nothing listens on: connecting to it is refused."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _no_secret(output: str, token: str = TOKEN) -> None:
+    assert "Traceback" not in output, output
+    assert token not in output and token.split(":")[1] not in output, output
+
+
+async def test_unreachable_telegram_is_retried_one_line_a_try_until_sigterm(
+    tmp_path: Path,
+) -> None:
+    proc, output = await launch("bot", _env(f"http://127.0.0.1:{_closed_port()}", tmp_path))
+    try:
+        await output.wait_for(RETRY, count=3, timeout=30)  # tries 1, 2 and 3: 1 s, then 2 s
+        assert proc.returncode is None  # still trying, not crashed
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        code = await asyncio.wait_for(proc.wait(), timeout=30)
+    text = await output.closed()
+    assert code == 0, text
+    _no_secret(text)
+    retries = [line for line in text.splitlines() if RETRY in line]
+    assert [f"try {n}:" in line for n, line in enumerate(retries[:3], start=1)] == [True] * 3
+    assert "trying again in 1s" in retries[0] and "trying again in 2s" in retries[1]
+    # Every line is a log line of its own: the start, the tries, nothing else.
+    assert len(text.splitlines()) == 1 + len(retries), text
+
+
+async def test_the_bot_connects_once_telegram_comes_up(tmp_path: Path) -> None:
+    port = _closed_port()
+    proc, output = await launch("bot", _env(f"http://127.0.0.1:{port}", tmp_path))
+    fake = FakeTelegram()
+    try:
+        await output.wait_for(RETRY)
+        await fake.start(port)
+        await wait_polling(fake, proc)
+        ana = fake.user(1001, "Ana")
+        await ana.send("/help")
+        await ana.wait_for("What Steady can do", timeout=10)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        code = await asyncio.wait_for(proc.wait(), timeout=30)
+        await fake.stop()
+    text = await output.closed()
+    assert code == 0, text
+    _no_secret(text)
+
+
+async def test_a_token_telegram_rejects_stops_with_one_line_and_code_2(
+    fake: FakeTelegram, tmp_path: Path
+) -> None:
+    other = "987654321:ANOTHER-token-that-telegram-does-not-know"  # the fake answers 401
+    proc, output = await launch(
+        "bot", _env(fake.base_url, tmp_path, token=other, LOG_LEVEL="WARNING")
+    )
+    code = await asyncio.wait_for(proc.wait(), timeout=30)
+    text = await output.closed()
+    assert [method for method, _ in fake.calls] == ["getMe"]  # Telegram was asked, once
+    assert code == 2, text
+    assert text.count("\n") == 1 and "Telegram rejected BOT_TOKEN" in text, text
+    _no_secret(text, other)
