@@ -29,6 +29,7 @@ from bot import checkins, guided, pairing, repair
 from bot.models import Person
 from bot.storage import outbox
 from bot.storage.db import Database, fetch_all
+from testing.seeding import INVITE_KEY
 
 A, B = Person(1, "Ana"), Person(2, "Ben")
 PEOPLE = {"A": A, "B": B}
@@ -66,9 +67,9 @@ class PrivacyModel(RuleBasedStateMachine):
         return db
 
     async def _pair(self) -> None:
-        code = (await pairing.create_invite(self.db, A, self.now)).code
+        code = (await pairing.create_invite(self.db, A, self.now, INVITE_KEY)).code
         assert code is not None
-        outcome = (await pairing.join(self.db, B, code, self.now)).outcome
+        outcome = (await pairing.join(self.db, B, code, self.now, INVITE_KEY)).outcome
         assert outcome is pairing.JoinOutcome.PAIRED
         self.paired = True
 
@@ -156,7 +157,7 @@ class PrivacyModel(RuleBasedStateMachine):
     @precondition(lambda self: not self.paired)
     @rule()
     def pair_again(self) -> None:
-        self.now += 60
+        self.now += 15 * 60  # /pair allows a few invites an hour
         self.run(self._pair())
 
     # -- what the world does ----------------------------------------------------------------
