@@ -17,6 +17,7 @@ from bot.models import Person
 from bot.storage import users
 from bot.storage.db import Database
 from testing.probes import deliver
+from testing.seeding import INVITE_KEY
 
 ANA = Person(101, "Ana")
 BEN = Person(202, "Ben")
@@ -103,8 +104,8 @@ async def test_a_deleted_answer_is_gone_from_the_files(tmp_path: Path) -> None:
     path = tmp_path / "steady.db"
     db = await Database.open(path)
     await db.migrate()
-    code = (await pairing.create_invite(db, ANA, NOW)).code
-    await pairing.join(db, BEN, code, NOW)
+    code = (await pairing.create_invite(db, ANA, NOW, INVITE_KEY)).code
+    await pairing.join(db, BEN, code, NOW, INVITE_KEY)
     await checkins.start_round(db, ANA.id, NOW)
     await deliver(db, NOW)  # an answer goes to a round whose prompt arrived
     draft = "a first draft about the Lanternfish evening, " * 3
