@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import socket
+import sys
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -87,3 +90,19 @@ async def strict_fake() -> AsyncIterator[FakeTelegram]:
     await server.start()
     yield server
     await server.stop()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """A test that failed before closing its database leaves aiosqlite's (non-daemon) thread
+    running, and the interpreter would wait for it forever: CI would hang instead of failing.
+    Report it and leave with pytest's own exit status."""
+    stuck = [t for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon]
+    if stuck:
+        print(f"\n{len(stuck)} thread(s) left running (an unclosed database?)", file=sys.stderr)
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(getattr(config, "_steady_exit", 1))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    session.config._steady_exit = int(exitstatus)  # type: ignore[attr-defined]
