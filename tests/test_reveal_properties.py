@@ -47,6 +47,7 @@ class Model:
     latest: dict[tuple[int, int], str] = field(default_factory=dict)  # (round, user) -> marker
     last_sent: dict[int, tuple[str, int]] = field(default_factory=dict)  # user -> (marker, id)
     received: dict[int, list[str]] = field(default_factory=dict)  # user -> delivered texts
+    message_round: dict[tuple[int, int], int] = field(default_factory=dict)  # (user, msg) -> round
 
 
 async def open_round_id(db: Database, user_id: int) -> int | None:
@@ -125,7 +126,10 @@ async def scenario(ops: list[tuple[str, str]], folder: Path, guided_steps: bool 
                     message_id = model.last_sent[who.id][1]
                 else:  # the same update delivered twice
                     marker, message_id = model.last_sent[who.id]
-                target = await open_round_id(db, who.id)
+                if op == "edit":  # an edit changes the answer in the round it went to
+                    target = model.message_round.get((who.id, message_id))
+                else:
+                    target = await open_round_id(db, who.id)
                 result = await checkins.answer(
                     db, who, f"answer {marker}", message_id, model.now, edited=op == "edit"
                 )
@@ -136,6 +140,7 @@ async def scenario(ops: list[tuple[str, str]], folder: Path, guided_steps: bool 
                 }:
                     assert target is not None
                     model.author_round[marker] = target
+                    model.message_round[(who.id, message_id)] = target
                     model.latest[(target, who.id)] = marker
                 model.last_sent[who.id] = (marker, message_id)
             elif op == "start":
