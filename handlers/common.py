@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import (
     CallbackQuery,
+    Chat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
@@ -15,7 +16,10 @@ from bot.models import Button, Person
 from bot.texts import language_of, t
 
 
-def person(user: User) -> Person:
+def person(user: User | None) -> Person:
+    """Who sent the update; a channel post has nobody (id 0, English)."""
+    if user is None:
+        return Person(0, "")
     return Person(user.id, user.first_name or "", language_of(user.language_code))
 
 
@@ -28,10 +32,18 @@ def keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
 async def reply(
     update: Update, text: str, markup: InlineKeyboardMarkup | None = None
 ) -> Message | None:
-    """Answer in the chat the update came from; the message sent, if any."""
-    if update.effective_chat is None:
+    """Answer the person in their private chat (its id is their user id), never in the chat
+    the update came from: a button can sit under a message in a group, and what Steady says
+    is about a couple. The message sent, if any."""
+    if update.effective_user is None:
         return None
-    return await update.effective_chat.send_message(text, reply_markup=markup)
+    return await update.get_bot().send_message(update.effective_user.id, text, reply_markup=markup)
+
+
+def in_private_chat(query: CallbackQuery) -> bool:
+    """The button sits under a message in the presser's own chat with the bot."""
+    message = query.message
+    return message is not None and message.chat.type == Chat.PRIVATE
 
 
 async def refuse_stale(query: CallbackQuery, language: str) -> None:

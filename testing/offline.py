@@ -322,6 +322,32 @@ class Offline:
         await self.send(b, f"/join {code}")
         assert "now paired" in self.sent(b.id)[-1].text, "the pairing failed"
 
+    async def revealed_round(self, answers: dict[User, str], at: int = 1_000) -> int:
+        """A revealed check-in of the answerers' couple, written straight to the database
+        (a shortcut for tests about what is shown afterwards, not about how it was revealed)."""
+        first = next(iter(answers))
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "SELECT couple_id FROM couple_members WHERE user_id = ? AND left_at IS NULL",
+                (first.id,),
+            )
+            (couple_id,) = await cur.fetchone()  # type: ignore[misc]
+            cur = await conn.execute(
+                "INSERT INTO rounds (couple_id, prompt_id, category, status, opened_at, "
+                "closes_at, finished_at) VALUES (?, 'open-001', 'open_communication', "
+                "'revealed', ?, ?, ?)",
+                (couple_id, at, at + 3600, at + 60),
+            )
+            round_id = cur.lastrowid
+            for user, text in answers.items():
+                await conn.execute(
+                    "INSERT INTO answers (round_id, user_id, text, answered_at, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (round_id, user.id, text, at, at),
+                )
+        assert round_id is not None
+        return round_id
+
     async def dump(self) -> dict[str, list[tuple[Any, ...]]]:
         """Every table's rows, for "nothing changed" comparisons."""
         async with self.db.read() as conn:
