@@ -30,8 +30,8 @@ async def start(db: Database, user_id: int, break_id: int, now: int) -> Outcome:
         couple = await couples.active_for(conn, user_id)
         if current is None or couple is None or current.couple_id != couple.id:
             return Outcome.STALE
-        if current.status != "ready":
-            return Outcome.STALE
+        if current.status != "ready" or (current.finished_at or 0) > now:
+            return Outcome.STALE  # not both ready, or not yet told so: the same answer
         if await rounds.step_exists(conn, break_id, 1):
             return Outcome.ALREADY
         earlier = await rounds.open_for(conn, couple.id, "repair")

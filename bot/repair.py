@@ -4,6 +4,12 @@ Following what couples research recommends: a break of at least 20 minutes and a
 hours, the person asking for it says when they will be back, and nobody learns that the other
 was ready first (the "you are both ready" message comes at a short random delay, so its timing
 gives nothing away).
+
+Whether the partner said "ready" is hidden until both are told, so no reply may depend on it:
+until "you are both ready" is due, a break both are ready in answers every button and /conflict
+exactly as a break only the presser is ready in (`_as_seen`), and once a person said ready,
+"more time" keeps their word rather than taking it back (taking it back would have to undo a
+reveal the partner may already be owed).
 """
 
 from __future__ import annotations
@@ -71,10 +77,14 @@ async def start_break(
         if couple is None:
             return Result(Outcome.NOT_PAIRED)
         ends = await _break_end(conn, user_id, key, now, default_zone)
-        current = await breaks.active_for(conn, couple.id)
+        current = await breaks.active_for(conn, couple.id, now)
         if current is not None:
             ends = max(now + MIN_BREAK, min(ends, current.limit_at))
             await breaks.reschedule(conn, current.id, ends)
+            # Both may have been ready, unknown to either: that news is withdrawn unread.
+            await outbox.cancel_pending(
+                conn, [f"both-ready:{current.id}:{p.id}" for p in (couple.a, couple.b)]
+            )
             break_id, outcome, notice = current.id, Outcome.REPLACED, "repair.partner_updated"
         else:
             ends = max(now + MIN_BREAK, min(ends, now + MAX_BREAK))
@@ -153,15 +163,24 @@ def _nudge_buttons(break_id: int, language: str) -> tuple[tuple[Button, ...], ..
     )
 
 
-async def _own_break(conn: Connection, user_id: int, break_id: int) -> tuple | None:
-    """The break and couple, if this person is in it and it is still under way."""
+def _as_seen(current: breaks.Break, now: int) -> str:
+    """The break's status as the partners may know it: both ready counts only once both are
+    due to hear it; before that it looks nudged, as when one of them is."""
+    if current.status == "ready" and (current.finished_at or 0) > now:
+        return "nudged"
+    return current.status
+
+
+async def _own_break(conn: Connection, user_id: int, break_id: int, now: int) -> tuple | None:
+    """The break (its status as seen) and couple, if this person is in it and it is under way."""
     current = await breaks.get(conn, break_id)
     couple = await couples.active_for(conn, user_id)
     if current is None or couple is None or current.couple_id != couple.id:
         return None
-    if current.status not in ("cooling", "nudged"):
+    status = _as_seen(current, now)
+    if status not in ("cooling", "nudged"):
         return None
-    return current, couple
+    return status, couple
 
 
 async def _already_ready(conn: Connection, user_id: int, break_id: int) -> bool:
@@ -178,7 +197,7 @@ async def send_phrase(db: Database, user_id: int, break_id: int, index: int, now
     if not 0 <= index < PHRASES:
         return Outcome.STALE
     async with db.transaction() as conn:
-        found = await _own_break(conn, user_id, break_id)
+        found = await _own_break(conn, user_id, break_id, now)
         if found is None:
             return Outcome.STALE
         _, couple = found
@@ -197,8 +216,8 @@ async def ready(
     async with db.transaction() as conn:
         if await _already_ready(conn, user_id, break_id):
             return Outcome.WAITING  # the same answer as the first time: a tap reveals nothing
-        found = await _own_break(conn, user_id, break_id)
-        if found is None or found[0].status != "nudged":
+        found = await _own_break(conn, user_id, break_id, now)
+        if found is None or found[0] != "nudged":
             return Outcome.STALE
         _, couple = found
         everyone = await breaks.mark_ready(conn, break_id, user_id, now)
@@ -216,9 +235,10 @@ async def _announce_both_ready(
     partner asked for more time meanwhile, or "both ready" was already announced (another
     process), the UPDATE matches nothing and nobody is told.
     """
-    if not await breaks.set_status(conn, break_id, "nudged", "ready", now):
-        return False
     delay = (rng or random).randint(*REVEAL_DELAY)
+    # Finished when both are told: until then the break looks nudged (`_as_seen`).
+    if not await breaks.set_status(conn, break_id, "nudged", "ready", now + delay):
+        return False
     for person in (couple.a, couple.b):
         text = t("repair.both_ready", person.language)
         key = f"both-ready:{break_id}:{person.id}"
@@ -233,14 +253,15 @@ async def more_time(
 ) -> Result:
     """Not ready yet: more time, never past 24 hours from the start of the break."""
     async with db.transaction() as conn:
-        current = await breaks.get(conn, break_id)
-        both_ready = current is not None and current.status == "ready"
-        if both_ready and await _already_ready(conn, user_id, break_id):
-            return Result(Outcome.WAITING)  # "both ready" is on its way; a tap reveals nothing
-        found = await _own_break(conn, user_id, break_id)
-        if found is None or found[0].status != "nudged":
+        if await _already_ready(conn, user_id, break_id):
+            # Their "ready" stands, whatever the partner said (which this must not reveal).
+            return Result(Outcome.WAITING)
+        found = await _own_break(conn, user_id, break_id, now)
+        if found is None or found[0] != "nudged":
             return Result(Outcome.STALE)
-        current, couple = found
+        _, couple = found
+        current = await breaks.get(conn, break_id)
+        assert current is not None
         if now >= current.limit_at - MIN_BREAK:
             return Result(Outcome.AT_LIMIT)
         ends = min(now + MORE_TIME, current.limit_at)
