@@ -7,6 +7,7 @@ import enum
 
 from aiosqlite import Connection
 
+from bot import callbacks
 from bot.models import Button, Couple, Outgoing
 from bot.storage import breaks, couples, outbox, rounds
 from bot.storage.db import Database
@@ -65,7 +66,8 @@ async def open_step(conn: Connection, couple: Couple, break_id: int, step: int, 
             question=t(f"guided.step_{step}", person.language),
             partner=couple.partner_of(person.id).first_name,
         )
-        stop = Button(t("guided.stop_button", person.language), f"v1:gc:{round_id}:stop")
+        stop_data = callbacks.StopGuided(round_id).encode()
+        stop = Button(t("guided.stop_button", person.language), stop_data)
         key = f"prompt:{round_id}:{person.id}"
         await outbox.enqueue(conn, Outgoing(person.id, key, text, ((stop,),), round_id), now)
 

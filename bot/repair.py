@@ -21,6 +21,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from aiosqlite import Connection
 
+from bot import callbacks
 from bot.models import Button, Couple, Outgoing
 from bot.schedule_rules import local_instant
 from bot.storage import breaks, couples, outbox
@@ -151,14 +152,14 @@ async def run_due(db: Database, now: int) -> int:
 
 def _nudge_buttons(break_id: int, language: str) -> tuple[tuple[Button, ...], ...]:
     phrases = tuple(
-        (Button(t(f"repair.phrase_{i}", language), f"v1:rp:{break_id}:{i}"),)
+        (Button(t(f"repair.phrase_{i}", language), callbacks.Phrase(break_id, i).encode()),)
         for i in range(PHRASES)
     )
     return (
         *phrases,
         (
-            Button(t("repair.ready_button", language), f"v1:rr:{break_id}:y"),
-            Button(t("repair.more_button", language), f"v1:rr:{break_id}:m"),
+            Button(t("repair.ready_button", language), callbacks.Ready(break_id, True).encode()),
+            Button(t("repair.more_button", language), callbacks.Ready(break_id, False).encode()),
         ),
     )
 
@@ -242,7 +243,8 @@ async def _announce_both_ready(
     for person in (couple.a, couple.b):
         text = t("repair.both_ready", person.language)
         key = f"both-ready:{break_id}:{person.id}"
-        offer = Button(t("guided.offer_button", person.language), f"v1:gc:{break_id}:start")
+        start = callbacks.StartGuided(break_id).encode()
+        offer = Button(t("guided.offer_button", person.language), start)
         message = Outgoing(person.id, key, text, ((offer,),), due_at=now + delay)
         await outbox.enqueue(conn, message, now)
     return True

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
 from telegram import (
     CallbackQuery,
     Chat,
@@ -11,9 +14,14 @@ from telegram import (
     Update,
     User,
 )
+from telegram.ext import Application, BaseHandler
 
+from bot import callbacks
+from bot.context import SteadyContext
 from bot.models import Button, Person
 from bot.texts import language_of, t
+
+B = TypeVar("B", bound=callbacks.ButtonData)
 
 
 def person(user: User | None) -> Person:
@@ -49,3 +57,33 @@ def in_private_chat(query: CallbackQuery) -> bool:
 async def refuse_stale(query: CallbackQuery, language: str) -> None:
     """An old, finished or foreign button: a short notice on the button, nothing changes."""
     await query.answer(t("fallback.stale_button", language))
+
+
+class ButtonHandler(BaseHandler[Update, SteadyContext, None]):
+    """Presses of one kind of button. bot.callbacks parses the data (whatever it is: missing,
+    empty, 64 bytes of anything); the callback gets the typed button, never the raw string."""
+
+    def __init__(
+        self, kind: type[B], callback: Callable[[Update, SteadyContext, B], Awaitable[None]]
+    ) -> None:
+        super().__init__(self._pressed)
+        self._kind = kind
+        self._on_press = callback
+
+    def check_update(self, update: object) -> callbacks.ButtonData | None:
+        if not isinstance(update, Update) or update.callback_query is None:
+            return None
+        button = callbacks.parse(update.callback_query.data)
+        return button if isinstance(button, self._kind) else None
+
+    def collect_additional_context(
+        self,
+        context: SteadyContext,
+        update: Update,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        check_result: callbacks.ButtonData,
+    ) -> None:
+        context.button = check_result  # type: ignore[attr-defined]
+
+    async def _pressed(self, update: Update, context: SteadyContext) -> None:
+        await self._on_press(update, context, context.button)  # type: ignore[attr-defined]

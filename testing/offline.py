@@ -348,15 +348,19 @@ class Offline:
         assert round_id is not None
         return round_id
 
-    async def dump(self) -> dict[str, list[tuple[Any, ...]]]:
-        """Every table's rows, for "nothing changed" comparisons."""
+    async def dump(self, ignore: tuple[str, ...] = ()) -> dict[str, list[tuple[Any, ...]]]:
+        """Every table's rows, for "nothing changed" comparisons; `ignore`: tables or
+        "table.column"s left out (bookkeeping such as when a user was last seen)."""
         async with self.db.read() as conn:
             cur = await conn.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
             )
             tables = [r[0] for r in await cur.fetchall()]
             state = {}
-            for table in sorted(tables):
+            for table in sorted(set(tables) - set(ignore)):
                 cur = await conn.execute(f"SELECT * FROM {table} ORDER BY 1")
-                state[table] = [tuple(r) for r in await cur.fetchall()]
+                names = [d[0] for d in cur.description]
+                keep = [i for i, n in enumerate(names) if f"{table}.{n}" not in ignore]
+                rows = await cur.fetchall()
+                state[table] = [tuple(r[i] for i in keep) for r in rows]
         return state

@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from bot import repair
-from scheduler.clock import Clock
+from testing.clock import StoppedClock
 from testing.offline import Call, Offline, User
 
 ANA = User(1001, "Ana")
 BEN = User(2002, "Ben")
-
-
-class StoppedClock(Clock):
-    """Time that moves only when the test moves it, so two runs read the same times."""
-
-    def __init__(self) -> None:
-        self.at = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
-
-    def now(self) -> datetime:
-        return self.at
 
 
 def seen(calls: list[Call]) -> list[tuple[object, ...]]:
