@@ -7,9 +7,9 @@ gives nothing away).
 
 Whether the partner said "ready" is hidden until both are told, so no reply may depend on it:
 until "you are both ready" is due, a break both are ready in answers every button and /conflict
-exactly as a break only the presser is ready in (`_as_seen`), and once a person said ready,
-"more time" keeps their word rather than taking it back (taking it back would have to undo a
-reveal the partner may already be owed).
+exactly as a break only the presser is ready in (`_as_seen`). So "more time" (or /conflict)
+after one's own "ready" takes it back either way, and a "both ready" not yet due is withdrawn
+unread.
 """
 
 from __future__ import annotations
@@ -81,11 +81,8 @@ async def start_break(
         current = await breaks.active_for(conn, couple.id, now)
         if current is not None:
             ends = max(now + MIN_BREAK, min(ends, current.limit_at))
+            await _withdraw_both_ready(conn, couple, current)
             await breaks.reschedule(conn, current.id, ends)
-            # Both may have been ready, unknown to either: that news is withdrawn unread.
-            await outbox.cancel_pending(
-                conn, [f"both-ready:{current.id}:{p.id}" for p in (couple.a, couple.b)]
-            )
             break_id, outcome, notice = current.id, Outcome.REPLACED, "repair.partner_updated"
         else:
             ends = max(now + MIN_BREAK, min(ends, now + MAX_BREAK))
@@ -240,9 +237,11 @@ async def _announce_both_ready(
     # Finished when both are told: until then the break looks nudged (`_as_seen`).
     if not await breaks.set_status(conn, break_id, "nudged", "ready", now + delay):
         return False
+    current = await breaks.get(conn, break_id)
+    assert current is not None
     for person in (couple.a, couple.b):
         text = t("repair.both_ready", person.language)
-        key = f"both-ready:{break_id}:{person.id}"
+        key = _both_ready_key(current, person.id)
         start = callbacks.StartGuided(break_id).encode()
         offer = Button(t("guided.offer_button", person.language), start)
         message = Outgoing(person.id, key, text, ((offer,),), due_at=now + delay)
@@ -250,14 +249,26 @@ async def _announce_both_ready(
     return True
 
 
+def _both_ready_key(current: breaks.Break, user_id: int) -> str:
+    # Per round of asking (each nudge has its own end time): a "both ready" withdrawn by
+    # more time must not block the next one.
+    return f"both-ready:{current.id}:{current.ends_at}:{user_id}"
+
+
+async def _withdraw_both_ready(conn: Connection, couple: Couple, current: breaks.Break) -> None:
+    """Both may have been ready, unknown to either: that news, not yet due, goes unread."""
+    keys = [_both_ready_key(current, p.id) for p in (couple.a, couple.b)]
+    await outbox.cancel_pending(conn, keys)
+
+
 async def more_time(
     db: Database, user_id: int, break_id: int, now: int, default_zone: str
 ) -> Result:
-    """Not ready yet: more time, never past 24 hours from the start of the break."""
+    """Not ready yet (or no longer): more time, never past 24 hours from the break's start.
+
+    It takes back the presser's "ready", and the partner's with it, whether or not both were
+    ready (which must not show): the next nudge asks both again."""
     async with db.transaction() as conn:
-        if await _already_ready(conn, user_id, break_id):
-            # Their "ready" stands, whatever the partner said (which this must not reveal).
-            return Result(Outcome.WAITING)
         found = await _own_break(conn, user_id, break_id, now)
         if found is None or found[0] != "nudged":
             return Result(Outcome.STALE)
@@ -267,6 +278,7 @@ async def more_time(
         if now >= current.limit_at - MIN_BREAK:
             return Result(Outcome.AT_LIMIT)
         ends = min(now + MORE_TIME, current.limit_at)
+        await _withdraw_both_ready(conn, couple, current)
         await breaks.reschedule(conn, break_id, ends)
         await _tell_partner(
             conn,

@@ -108,9 +108,6 @@ async def ready_button(update: Update, context: SteadyContext, button: callbacks
         await refuse_stale(query, me.language)
         return
     await query.answer()
-    if result.outcome is repair.Outcome.WAITING:  # they said ready already: it stands
-        await reply(update, t("repair.more_after_ready", me.language))
-        return
     if result.outcome is repair.Outcome.AT_LIMIT:
         await reply(update, t("repair.at_limit", me.language, max=_max_break(me.language)))
         return

@@ -218,6 +218,7 @@ class Queued:
     chat_id: int
     text: str
     dedupe_key: str
+    due_at: int
 
 
 class HeldDelivery:
@@ -290,7 +291,8 @@ class Offline:
         """Outbox rows not yet sent (the delivery loop is not running here)."""
         async with self.db.read() as conn:
             cur = await conn.execute(
-                "SELECT chat_id, text, dedupe_key FROM outbox WHERE status = 'pending' ORDER BY id"
+                "SELECT chat_id, text, dedupe_key, due_at FROM outbox WHERE status = 'pending' "
+                "ORDER BY id"
             )
             rows = await cur.fetchall()
         return [Queued(*r) for r in rows if chat_id is None or r[0] == chat_id]
