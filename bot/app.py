@@ -7,6 +7,7 @@ import logging
 from telegram import BotCommand, LinkPreviewOptions
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.request import BaseRequest
 
 from bot import invite_codes
 from bot.config import Settings
@@ -40,14 +41,18 @@ MENU = (
 )
 
 
-def build_application(settings: Settings, clock: Clock | None = None) -> Application:
-    """An application with handlers wired; the database opens in post_init."""
+def build_application(
+    settings: Settings, clock: Clock | None = None, request: BaseRequest | None = None
+) -> Application:
+    """An application with handlers wired; the database opens in post_init.
+
+    `request`: the Bot API client (tests pass an offline one that records calls)."""
     app = (
         ApplicationBuilder()
         .token(settings.bot_token)
         .base_url(settings.bot_base_url)
         .base_file_url(settings.bot_file_url)
-        .request(AiohttpRequest(read_timeout=settings.request_timeout))
+        .request(request or AiohttpRequest(read_timeout=settings.request_timeout))
         .get_updates_request(AiohttpRequest(pool_size=1))
         .defaults(
             Defaults(
@@ -71,7 +76,9 @@ def services_of(app: Application) -> Services:
     return app.bot_data["services"]
 
 
-async def _post_init(app: Application) -> None:
+async def prepare(app: Application) -> None:
+    """Open and migrate the database, load the invite key, set the command menu: everything
+    post_init does but start the loops."""
     services = services_of(app)
     services.db = await Database.open(services.settings.database_path)
     await services.db.migrate()
@@ -81,6 +88,12 @@ async def _post_init(app: Application) -> None:
         await app.bot.set_my_commands([BotCommand(c, t(f"commands.{c}")) for c in MENU])
     except TelegramError as exc:
         log.warning("could not set the command menu (%s); continuing", type(exc).__name__)
+
+
+async def _post_init(app: Application) -> None:
+    await prepare(app)
+    services = services_of(app)
+    settings = services.settings
     services.delivery = Delivery(
         app.bot, services.db, services.clock, settings.send_rate,
         paid_broadcast=settings.paid_broadcast,

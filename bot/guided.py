@@ -7,6 +7,7 @@ import enum
 
 from aiosqlite import Connection
 
+from bot import callbacks
 from bot.models import Button, Couple, Outgoing
 from bot.storage import breaks, couples, outbox, rounds
 from bot.storage.db import Database
@@ -30,8 +31,8 @@ async def start(db: Database, user_id: int, break_id: int, now: int) -> Outcome:
         couple = await couples.active_for(conn, user_id)
         if current is None or couple is None or current.couple_id != couple.id:
             return Outcome.STALE
-        if current.status != "ready":
-            return Outcome.STALE
+        if current.status != "ready" or (current.finished_at or 0) > now:
+            return Outcome.STALE  # not both ready, or not yet told so: the same answer
         if await rounds.step_exists(conn, break_id, 1):
             return Outcome.ALREADY
         earlier = await rounds.open_for(conn, couple.id, "repair")
@@ -65,7 +66,8 @@ async def open_step(conn: Connection, couple: Couple, break_id: int, step: int, 
             question=t(f"guided.step_{step}", person.language),
             partner=couple.partner_of(person.id).first_name,
         )
-        stop = Button(t("guided.stop_button", person.language), f"v1:gc:{round_id}:stop")
+        stop_data = callbacks.StopGuided(round_id).encode()
+        stop = Button(t("guided.stop_button", person.language), stop_data)
         key = f"prompt:{round_id}:{person.id}"
         await outbox.enqueue(conn, Outgoing(person.id, key, text, ((stop,),), round_id), now)
 

@@ -4,6 +4,12 @@ Following what couples research recommends: a break of at least 20 minutes and a
 hours, the person asking for it says when they will be back, and nobody learns that the other
 was ready first (the "you are both ready" message comes at a short random delay, so its timing
 gives nothing away).
+
+Whether the partner said "ready" is hidden until both are told, so no reply may depend on it:
+until "you are both ready" is due, a break both are ready in answers every button and /conflict
+exactly as a break only the presser is ready in (`_as_seen`). So "more time" (or /conflict)
+after one's own "ready" takes it back either way, and a "both ready" not yet due is withdrawn
+unread.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from datetime import UTC, datetime, time, timedelta
 
 from aiosqlite import Connection
 
+from bot import callbacks
 from bot.models import Button, Couple, Outgoing
 from bot.schedule_rules import local_instant
 from bot.storage import breaks, couples, outbox
@@ -71,9 +78,10 @@ async def start_break(
         if couple is None:
             return Result(Outcome.NOT_PAIRED)
         ends = await _break_end(conn, user_id, key, now, default_zone)
-        current = await breaks.active_for(conn, couple.id)
+        current = await breaks.active_for(conn, couple.id, now)
         if current is not None:
             ends = max(now + MIN_BREAK, min(ends, current.limit_at))
+            await _withdraw_both_ready(conn, couple, current)
             await breaks.reschedule(conn, current.id, ends)
             break_id, outcome, notice = current.id, Outcome.REPLACED, "repair.partner_updated"
         else:
@@ -141,27 +149,36 @@ async def run_due(db: Database, now: int) -> int:
 
 def _nudge_buttons(break_id: int, language: str) -> tuple[tuple[Button, ...], ...]:
     phrases = tuple(
-        (Button(t(f"repair.phrase_{i}", language), f"v1:rp:{break_id}:{i}"),)
+        (Button(t(f"repair.phrase_{i}", language), callbacks.Phrase(break_id, i).encode()),)
         for i in range(PHRASES)
     )
     return (
         *phrases,
         (
-            Button(t("repair.ready_button", language), f"v1:rr:{break_id}:y"),
-            Button(t("repair.more_button", language), f"v1:rr:{break_id}:m"),
+            Button(t("repair.ready_button", language), callbacks.Ready(break_id, True).encode()),
+            Button(t("repair.more_button", language), callbacks.Ready(break_id, False).encode()),
         ),
     )
 
 
-async def _own_break(conn: Connection, user_id: int, break_id: int) -> tuple | None:
-    """The break and couple, if this person is in it and it is still under way."""
+def _as_seen(current: breaks.Break, now: int) -> str:
+    """The break's status as the partners may know it: both ready counts only once both are
+    due to hear it; before that it looks nudged, as when one of them is."""
+    if current.status == "ready" and (current.finished_at or 0) > now:
+        return "nudged"
+    return current.status
+
+
+async def _own_break(conn: Connection, user_id: int, break_id: int, now: int) -> tuple | None:
+    """The break (its status as seen) and couple, if this person is in it and it is under way."""
     current = await breaks.get(conn, break_id)
     couple = await couples.active_for(conn, user_id)
     if current is None or couple is None or current.couple_id != couple.id:
         return None
-    if current.status not in ("cooling", "nudged"):
+    status = _as_seen(current, now)
+    if status not in ("cooling", "nudged"):
         return None
-    return current, couple
+    return status, couple
 
 
 async def _already_ready(conn: Connection, user_id: int, break_id: int) -> bool:
@@ -178,7 +195,7 @@ async def send_phrase(db: Database, user_id: int, break_id: int, index: int, now
     if not 0 <= index < PHRASES:
         return Outcome.STALE
     async with db.transaction() as conn:
-        found = await _own_break(conn, user_id, break_id)
+        found = await _own_break(conn, user_id, break_id, now)
         if found is None:
             return Outcome.STALE
         _, couple = found
@@ -197,8 +214,8 @@ async def ready(
     async with db.transaction() as conn:
         if await _already_ready(conn, user_id, break_id):
             return Outcome.WAITING  # the same answer as the first time: a tap reveals nothing
-        found = await _own_break(conn, user_id, break_id)
-        if found is None or found[0].status != "nudged":
+        found = await _own_break(conn, user_id, break_id, now)
+        if found is None or found[0] != "nudged":
             return Outcome.STALE
         _, couple = found
         everyone = await breaks.mark_ready(conn, break_id, user_id, now)
@@ -216,34 +233,52 @@ async def _announce_both_ready(
     partner asked for more time meanwhile, or "both ready" was already announced (another
     process), the UPDATE matches nothing and nobody is told.
     """
-    if not await breaks.set_status(conn, break_id, "nudged", "ready", now):
-        return False
     delay = (rng or random).randint(*REVEAL_DELAY)
+    # Finished when both are told: until then the break looks nudged (`_as_seen`).
+    if not await breaks.set_status(conn, break_id, "nudged", "ready", now + delay):
+        return False
+    current = await breaks.get(conn, break_id)
+    assert current is not None
     for person in (couple.a, couple.b):
         text = t("repair.both_ready", person.language)
-        key = f"both-ready:{break_id}:{person.id}"
-        offer = Button(t("guided.offer_button", person.language), f"v1:gc:{break_id}:start")
+        key = _both_ready_key(current, person.id)
+        start = callbacks.StartGuided(break_id).encode()
+        offer = Button(t("guided.offer_button", person.language), start)
         message = Outgoing(person.id, key, text, ((offer,),), due_at=now + delay)
         await outbox.enqueue(conn, message, now)
     return True
 
 
+def _both_ready_key(current: breaks.Break, user_id: int) -> str:
+    # Per round of asking (each nudge has its own end time): a "both ready" withdrawn by
+    # more time must not block the next one.
+    return f"both-ready:{current.id}:{current.ends_at}:{user_id}"
+
+
+async def _withdraw_both_ready(conn: Connection, couple: Couple, current: breaks.Break) -> None:
+    """Both may have been ready, unknown to either: that news, not yet due, goes unread."""
+    keys = [_both_ready_key(current, p.id) for p in (couple.a, couple.b)]
+    await outbox.cancel_pending(conn, keys)
+
+
 async def more_time(
     db: Database, user_id: int, break_id: int, now: int, default_zone: str
 ) -> Result:
-    """Not ready yet: more time, never past 24 hours from the start of the break."""
+    """Not ready yet (or no longer): more time, never past 24 hours from the break's start.
+
+    It takes back the presser's "ready", and the partner's with it, whether or not both were
+    ready (which must not show): the next nudge asks both again."""
     async with db.transaction() as conn:
-        current = await breaks.get(conn, break_id)
-        both_ready = current is not None and current.status == "ready"
-        if both_ready and await _already_ready(conn, user_id, break_id):
-            return Result(Outcome.WAITING)  # "both ready" is on its way; a tap reveals nothing
-        found = await _own_break(conn, user_id, break_id)
-        if found is None or found[0].status != "nudged":
+        found = await _own_break(conn, user_id, break_id, now)
+        if found is None or found[0] != "nudged":
             return Result(Outcome.STALE)
-        current, couple = found
+        _, couple = found
+        current = await breaks.get(conn, break_id)
+        assert current is not None
         if now >= current.limit_at - MIN_BREAK:
             return Result(Outcome.AT_LIMIT)
         ends = min(now + MORE_TIME, current.limit_at)
+        await _withdraw_both_ready(conn, couple, current)
         await breaks.reschedule(conn, break_id, ends)
         await _tell_partner(
             conn,

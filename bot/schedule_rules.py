@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -121,9 +122,13 @@ def next_slot(
 
 
 def zone_or_none(name: str) -> ZoneInfo | None:
+    """The zone of that IANA name, or None: a folder of the zone database ("Europe"), one of
+    its data files or a path is not a zone (ZoneInfo would raise IsADirectoryError...)."""
+    if name not in _known_zones():
+        return None
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         return None
 
 
@@ -186,6 +191,11 @@ def resolve_zone(text: str) -> str | None:
 
 
 _ZONES: dict[str, str] = {}
+
+
+@cache
+def _known_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
 
 
 def _zones_by_lower() -> dict[str, str]:

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from aiosqlite import Connection
 
 from bot import checkins
+from bot.callbacks import AcceptDefaultSchedule, PickDays
 from bot.models import Button, Couple, Outgoing, Person
 from bot.schedule_rules import (
     DAY_NAMES,
@@ -107,9 +108,14 @@ async def set_schedule(
 async def offer_default(conn: Connection, couple: Couple, now: int) -> None:
     """Right after pairing: offer both the default schedule (caller's transaction)."""
     for person in (couple.a, couple.b):
+        lang = person.language
         buttons = (
-            (Button(t("schedule.accept_default", person.language), f"v1:sch:def:{couple.id}"),),
-            (Button(t("schedule.choose", person.language), f"v1:sch:d:{EVERY_DAY}"),),
+            (
+                Button(
+                    t("schedule.accept_default", lang), AcceptDefaultSchedule(couple.id).encode()
+                ),
+            ),
+            (Button(t("schedule.choose", lang), PickDays(EVERY_DAY).encode()),),
         )
         text = t("schedule.offer", person.language)
         key = f"offer:{couple.id}:{person.id}"

@@ -5,18 +5,16 @@ from __future__ import annotations
 import html
 
 from telegram import InlineKeyboardMarkup, Message, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
-from bot import checkins
+from bot import callbacks, checkins
 from bot.checkins import AnswerOutcome, StartOutcome
 from bot.context import SteadyContext
 from bot.models import Button
 from bot.texts import amount, t
-from handlers.common import keyboard, person, refuse_stale, reply
+from handlers.common import ButtonHandler, keyboard, person, refuse_stale, reply
 
 _WINDOW_BOUNDS = {"min": checkins.MIN_WINDOW_HOURS, "max": checkins.MAX_WINDOW_HOURS}
-HISTORY_PATTERN = r"^v1:hist:\d+$"
-MOVE_PATTERN = r"^v1:mv:\d{1,18}:\d{1,18}\Z"
 MOVE_LABEL = 40  # characters of the question shown on a "file it under" button
 
 _ANSWER_REPLIES = {
@@ -96,7 +94,12 @@ def _acknowledgement(
     if not result.others or result.round_id is None:
         return text, None
     buttons = tuple(
-        (Button(_move_label(question, language), f"v1:mv:{result.round_id}:{other}"),)
+        (
+            Button(
+                _move_label(question, language),
+                callbacks.MoveAnswer(result.round_id, other).encode(),
+            ),
+        )
         for other, question in result.others
     )
     return text, keyboard(buttons)
@@ -107,14 +110,13 @@ def _move_label(question: str, language: str) -> str:
     return html.unescape(t("checkin.move_button", language, question=short))  # not HTML
 
 
-async def move(update: Update, context: SteadyContext) -> None:
+async def move(update: Update, context: SteadyContext, button: callbacks.MoveAnswer) -> None:
     """ "It's for: …": file the answer under the other open question; private chat only."""
     query = update.callback_query
     me = person(query.from_user)
-    _, _, from_round, to_round = query.data.split(":")
     services = context.services
     result = await checkins.move_answer(
-        services.database, me, int(from_round), int(to_round), services.now()
+        services.database, me, button.from_round, button.to_round, services.now()
     )
     if result.outcome is AnswerOutcome.STALE:
         await refuse_stale(query, me.language)
@@ -138,18 +140,25 @@ async def media(update: Update, context: SteadyContext) -> None:
     )
 
 
+async def forwarded(update: Update, context: SteadyContext) -> None:
+    """A forwarded message is someone else's words: never taken as an answer."""
+    await reply(update, t("checkin.forwarded", person(update.effective_user).language))
+
+
 async def history(update: Update, context: SteadyContext) -> None:
     """Show the newest revealed rounds."""
     await _show_history(update, context, None)
 
 
-async def history_more(update: Update, context: SteadyContext) -> None:
+async def history_more(
+    update: Update, context: SteadyContext, button: callbacks.HistoryOlder
+) -> None:
     """The "show older" button; it can only ever show the presser's own couple."""
     query = update.callback_query
     await query.answer()
     if isinstance(query.message, Message) and query.message.reply_markup:
         await query.edit_message_reply_markup(None)  # the button has done its job
-    await _show_history(update, context, int(query.data.split(":")[2]))
+    await _show_history(update, context, button.before)
 
 
 async def _show_history(update: Update, context: SteadyContext, older_than: int | None) -> None:
@@ -164,7 +173,8 @@ async def _show_history(update: Update, context: SteadyContext, older_than: int 
     for number, text in enumerate(page.pages, start=1):
         markup = None
         if number == len(page.pages) and page.older_than is not None:
-            more = Button(t("history.more", me.language), f"v1:hist:{page.older_than}")
+            older = callbacks.HistoryOlder(page.older_than).encode()
+            more = Button(t("history.more", me.language), older)
             markup = keyboard(((more,),))
         await reply(update, text, markup)
 
@@ -179,9 +189,9 @@ async def options(update: Update, context: SteadyContext) -> None:
         value = args[1].removesuffix("h")
         if args[0] == "reminder" and value in {"off", "none", "no"}:
             outcome = await checkins.set_reminder(services.database, me.id, None, services.now())
-        elif value.isdigit():
+        elif (hours := callbacks.bounded_int(value, 10_000)) is not None:
             change = checkins.set_window if args[0] == "window" else checkins.set_reminder
-            outcome = await change(services.database, me.id, int(value), services.now())
+            outcome = await change(services.database, me.id, hours, services.now())
         else:
             outcome = checkins.OptionsOutcome.INVALID
     elif args:
@@ -208,8 +218,10 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("checkin", checkin, filters=private))
     app.add_handler(CommandHandler("history", history, filters=private))
     app.add_handler(CommandHandler("options", options, filters=private))
-    app.add_handler(CallbackQueryHandler(history_more, pattern=HISTORY_PATTERN))
-    app.add_handler(CallbackQueryHandler(move, pattern=MOVE_PATTERN))
+    app.add_handler(ButtonHandler(callbacks.HistoryOlder, history_more))
+    app.add_handler(ButtonHandler(callbacks.MoveAnswer, move))
+    # Before answers: a forwarded text is not the person's own answer.
+    app.add_handler(MessageHandler(private & filters.FORWARDED, forwarded))
     text = private & filters.TEXT & ~filters.COMMAND
     app.add_handler(MessageHandler(text & filters.UpdateType.MESSAGES, answer))
     other = private & filters.UpdateType.MESSAGE & ~filters.COMMAND & ~filters.StatusUpdate.ALL

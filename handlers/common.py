@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
 from telegram import (
     CallbackQuery,
+    Chat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Message,
     Update,
     User,
 )
+from telegram.ext import Application, BaseHandler
 
+from bot import callbacks
+from bot.context import SteadyContext
 from bot.models import Button, Person
 from bot.texts import language_of, t
 
+B = TypeVar("B", bound=callbacks.ButtonData)
 
-def person(user: User) -> Person:
+
+def person(user: User | None) -> Person:
+    """Who sent the update; a channel post has nobody (id 0, English)."""
+    if user is None:
+        return Person(0, "")
     return Person(user.id, user.first_name or "", language_of(user.language_code))
 
 
@@ -28,12 +40,50 @@ def keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
 async def reply(
     update: Update, text: str, markup: InlineKeyboardMarkup | None = None
 ) -> Message | None:
-    """Answer in the chat the update came from; the message sent, if any."""
-    if update.effective_chat is None:
+    """Answer the person in their private chat (its id is their user id), never in the chat
+    the update came from: a button can sit under a message in a group, and what Steady says
+    is about a couple. The message sent, if any."""
+    if update.effective_user is None:
         return None
-    return await update.effective_chat.send_message(text, reply_markup=markup)
+    return await update.get_bot().send_message(update.effective_user.id, text, reply_markup=markup)
+
+
+def in_private_chat(query: CallbackQuery) -> bool:
+    """The button sits under a message in the presser's own chat with the bot."""
+    message = query.message
+    return message is not None and message.chat.type == Chat.PRIVATE
 
 
 async def refuse_stale(query: CallbackQuery, language: str) -> None:
     """An old, finished or foreign button: a short notice on the button, nothing changes."""
     await query.answer(t("fallback.stale_button", language))
+
+
+class ButtonHandler(BaseHandler[Update, SteadyContext, None]):
+    """Presses of one kind of button. bot.callbacks parses the data (whatever it is: missing,
+    empty, 64 bytes of anything); the callback gets the typed button, never the raw string."""
+
+    def __init__(
+        self, kind: type[B], callback: Callable[[Update, SteadyContext, B], Awaitable[None]]
+    ) -> None:
+        super().__init__(self._pressed)
+        self._kind = kind
+        self._on_press = callback
+
+    def check_update(self, update: object) -> callbacks.ButtonData | None:
+        if not isinstance(update, Update) or update.callback_query is None:
+            return None
+        button = callbacks.parse(update.callback_query.data)
+        return button if isinstance(button, self._kind) else None
+
+    def collect_additional_context(
+        self,
+        context: SteadyContext,
+        update: Update,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        check_result: callbacks.ButtonData,
+    ) -> None:
+        context.button = check_result  # type: ignore[attr-defined]
+
+    async def _pressed(self, update: Update, context: SteadyContext) -> None:
+        await self._on_press(update, context, context.button)  # type: ignore[attr-defined]

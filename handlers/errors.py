@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
+from telegram import Chat, Update
 from telegram.error import Forbidden
 from telegram.ext import Application
 
@@ -20,13 +20,15 @@ async def on_error(update: object, context: SteadyContext) -> None:
     error = context.error
     kind = type(update).__name__ if update is not None else "job"
     log.error("error while handling %s", kind, exc_info=error)
-    if not isinstance(update, Update) or update.effective_chat is None:
+    if not isinstance(update, Update) or update.effective_user is None:
         return
     if isinstance(error, Forbidden):
         return  # they blocked the bot; there is nobody to tell
-    language = person(update.effective_user).language if update.effective_user else "en"
+    chat = update.effective_chat
+    if chat is None or chat.type != Chat.PRIVATE:
+        return  # a group hears nothing from Steady but the pointer to a private chat
     try:
-        await update.effective_chat.send_message(t("errors.generic", language))
+        await chat.send_message(t("errors.generic", person(update.effective_user).language))
     except Exception:
         log.warning("could not send the error notice", exc_info=True)
 

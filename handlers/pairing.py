@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import Application, CommandHandler, filters
 
-from bot import invite_codes, pairing
+from bot import callbacks, invite_codes, pairing
 from bot.context import SteadyContext
 from bot.models import Button
 from bot.pairing import JoinOutcome
 from bot.texts import amount, t
-from handlers.common import keyboard, person, refuse_stale, reply
-
-UNPAIR_PATTERN = r"^v1:unpair:\d+:[yn]$"
+from handlers.common import ButtonHandler, keyboard, person, refuse_stale, reply
 
 _REFUSALS = {
     JoinOutcome.WRONG: "pairing.wrong",
@@ -85,30 +83,29 @@ async def unpair(update: Update, context: SteadyContext) -> None:
         return
     buttons = (
         (
-            Button(t("unpair.yes", me.language), f"v1:unpair:{couple.id}:y"),
-            Button(t("unpair.no", me.language), f"v1:unpair:{couple.id}:n"),
+            Button(t("unpair.yes", me.language), callbacks.Unpair(couple.id, True).encode()),
+            Button(t("unpair.no", me.language), callbacks.Unpair(couple.id, False).encode()),
         ),
     )
     partner = couple.partner_of(me.id).first_name
     await reply(update, t("unpair.confirm", me.language, partner=partner), keyboard(buttons))
 
 
-async def unpair_button(update: Update, context: SteadyContext) -> None:
+async def unpair_button(update: Update, context: SteadyContext, button: callbacks.Unpair) -> None:
     """Confirm or cancel; a button from an old or foreign couple changes nothing."""
     query = update.callback_query
     me = person(query.from_user)
-    _, _, couple_id, choice = query.data.split(":")
     services = context.services
-    if choice == "n":
+    if not button.confirm:
         couple = await pairing.current_couple(services.database, me.id)
-        if couple is None or couple.id != int(couple_id):
+        if couple is None or couple.id != button.couple_id:
             await refuse_stale(query, me.language)
             return
         await query.answer()
         partner = couple.partner_of(me.id).first_name
         await query.edit_message_text(t("unpair.kept", me.language, partner=partner))
         return
-    ended = await pairing.unpair(services.database, me.id, int(couple_id), services.now())
+    ended = await pairing.unpair(services.database, me.id, button.couple_id, services.now())
     if ended is None:
         await refuse_stale(query, me.language)
         return
@@ -123,4 +120,4 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("pair", pair, filters=private))
     app.add_handler(CommandHandler("join", join, filters=private))
     app.add_handler(CommandHandler("unpair", unpair, filters=private))
-    app.add_handler(CallbackQueryHandler(unpair_button, pattern=UNPAIR_PATTERN))
+    app.add_handler(ButtonHandler(callbacks.Unpair, unpair_button))

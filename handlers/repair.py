@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import Application, CommandHandler, filters
 
-from bot import guided, pairing, repair
+from bot import callbacks, guided, pairing, repair
 from bot.context import SteadyContext
 from bot.models import Button
 from bot.texts import amount, local_time, t
-from handlers.common import keyboard, person, refuse_stale, reply
-
-LENGTH_PATTERN = r"^v1:cf:(menu|20m|1h|3h|morning)$"
-PHRASE_PATTERN = r"^v1:rp:\d+:\d$"
-READY_PATTERN = r"^v1:rr:\d+:[ym]$"
-GUIDED_PATTERN = r"^v1:gc:\d+:(start|stop)$"
+from handlers.common import ButtonHandler, keyboard, person, refuse_stale, reply
 
 
 def _lengths(language: str) -> tuple[tuple[Button, ...], ...]:
     return tuple(
-        (Button(t(f"repair.length_{key}", language), f"v1:cf:{key}"),) for key in repair.LENGTHS
+        (Button(t(f"repair.length_{key}", language), callbacks.BreakLength(key).encode()),)
+        for key in repair.LENGTHS
     )
 
 
@@ -40,25 +36,32 @@ async def conflict(update: Update, context: SteadyContext) -> None:
     )
 
 
-async def length_button(update: Update, context: SteadyContext) -> None:
-    """A break length chosen (or the /help button asking for the menu)."""
+async def menu_button(update: Update, context: SteadyContext, _: callbacks.ConflictMenu) -> None:
+    """The /help button asking for the break lengths."""
+    await update.callback_query.answer()
+    await conflict(update, context)
+
+
+async def length_button(
+    update: Update, context: SteadyContext, button: callbacks.BreakLength
+) -> None:
+    """A break length chosen."""
     query = update.callback_query
-    await query.answer()
-    choice = query.data.split(":")[2]
-    if choice == "menu":
-        await conflict(update, context)
-        return
     me = person(query.from_user)
     services = context.services
     settings = services.settings
     result = await repair.start_break(
         services.database,
         me.id,
-        choice,
+        button.length,
         services.now(),
         settings.default_timezone,
         settings.help_url,
     )
+    if result.outcome is repair.Outcome.STALE:  # not a length we offer
+        await refuse_stale(query, me.language)
+        return
+    await query.answer()
     if result.outcome is repair.Outcome.NOT_PAIRED:
         await reply(update, t("repair.not_paired", me.language))
         return
@@ -68,14 +71,13 @@ async def length_button(update: Update, context: SteadyContext) -> None:
     await reply(update, t(key, me.language, time=when, max=_max_break(me.language)))
 
 
-async def phrase_button(update: Update, context: SteadyContext) -> None:
+async def phrase_button(update: Update, context: SteadyContext, button: callbacks.Phrase) -> None:
     """Send one repair phrase to the partner."""
     query = update.callback_query
     me = person(query.from_user)
-    _, _, break_id, index = query.data.split(":")
     services = context.services
     outcome = await repair.send_phrase(
-        services.database, me.id, int(break_id), int(index), services.now()
+        services.database, me.id, button.break_id, button.index, services.now()
     )
     if outcome is repair.Outcome.STALE:
         await refuse_stale(query, me.language)
@@ -84,14 +86,14 @@ async def phrase_button(update: Update, context: SteadyContext) -> None:
     await query.answer(t("repair.phrase_sent", me.language))
 
 
-async def ready_button(update: Update, context: SteadyContext) -> None:
+async def ready_button(update: Update, context: SteadyContext, button: callbacks.Ready) -> None:
     """Ready to talk, or more time; the same acknowledgement whatever the partner did."""
     query = update.callback_query
     me = person(query.from_user)
-    _, _, break_id, choice = query.data.split(":")
     services = context.services
-    if choice == "y":
-        outcome = await repair.ready(services.database, me.id, int(break_id), services.now())
+    break_id = button.break_id
+    if button.ready:
+        outcome = await repair.ready(services.database, me.id, break_id, services.now())
         if outcome is repair.Outcome.STALE:
             await refuse_stale(query, me.language)
             return
@@ -100,15 +102,12 @@ async def ready_button(update: Update, context: SteadyContext) -> None:
         await reply(update, t("repair.ready_ack", me.language))
         return
     result = await repair.more_time(
-        services.database, me.id, int(break_id), services.now(), services.settings.default_timezone
+        services.database, me.id, break_id, services.now(), services.settings.default_timezone
     )
     if result.outcome is repair.Outcome.STALE:
         await refuse_stale(query, me.language)
         return
     await query.answer()
-    if result.outcome is repair.Outcome.WAITING:
-        await reply(update, t("repair.ready_ack", me.language))
-        return
     if result.outcome is repair.Outcome.AT_LIMIT:
         await reply(update, t("repair.at_limit", me.language, max=_max_break(me.language)))
         return
@@ -117,16 +116,17 @@ async def ready_button(update: Update, context: SteadyContext) -> None:
     await reply(update, t("repair.more_ack", me.language, time=when))
 
 
-async def guided_button(update: Update, context: SteadyContext) -> None:
+async def guided_button(
+    update: Update, context: SteadyContext, button: callbacks.StartGuided | callbacks.StopGuided
+) -> None:
     """Start the guided conversation (after both were ready), or stop it at a step."""
     query = update.callback_query
     me = person(query.from_user)
-    _, _, ident, action = query.data.split(":")
     services = context.services
-    if action == "start":
-        outcome = await guided.start(services.database, me.id, int(ident), services.now())
+    if isinstance(button, callbacks.StartGuided):
+        outcome = await guided.start(services.database, me.id, button.break_id, services.now())
     else:
-        outcome = await guided.stop(services.database, me.id, int(ident), services.now())
+        outcome = await guided.stop(services.database, me.id, button.round_id, services.now())
     if outcome is guided.Outcome.STALE:
         await refuse_stale(query, me.language)
         return
@@ -143,7 +143,9 @@ async def guided_button(update: Update, context: SteadyContext) -> None:
 def register(app: Application) -> None:
     private = filters.ChatType.PRIVATE
     app.add_handler(CommandHandler("conflict", conflict, filters=private))
-    app.add_handler(CallbackQueryHandler(length_button, pattern=LENGTH_PATTERN))
-    app.add_handler(CallbackQueryHandler(phrase_button, pattern=PHRASE_PATTERN))
-    app.add_handler(CallbackQueryHandler(ready_button, pattern=READY_PATTERN))
-    app.add_handler(CallbackQueryHandler(guided_button, pattern=GUIDED_PATTERN))
+    app.add_handler(ButtonHandler(callbacks.ConflictMenu, menu_button))
+    app.add_handler(ButtonHandler(callbacks.BreakLength, length_button))
+    app.add_handler(ButtonHandler(callbacks.Phrase, phrase_button))
+    app.add_handler(ButtonHandler(callbacks.Ready, ready_button))
+    app.add_handler(ButtonHandler(callbacks.StartGuided, guided_button))
+    app.add_handler(ButtonHandler(callbacks.StopGuided, guided_button))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from telegram import Message, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import Application, CommandHandler, filters
 
-from bot import scheduling
+from bot import callbacks, scheduling
 from bot.context import SteadyContext
 from bot.models import Button
 from bot.schedule_rules import (
@@ -21,10 +21,8 @@ from bot.schedule_rules import (
     zone_or_none,
 )
 from bot.texts import local_time, t
-from handlers.common import keyboard, person, reply
+from handlers.common import ButtonHandler, keyboard, person, reply
 
-SCHEDULE_PATTERN = r"^v1:sch:(def:\d+|d:\d{1,3}|t:\d{1,3}:\d{4}|o:\d{1,3}|off)$"
-TIMEZONE_PATTERN = r"^v1:tz:[A-Za-z_/+-]{1,50}$"
 TIMES = ("07:00", "08:00", "12:00", "18:00", "20:00", "21:00", "22:00")
 COMMON_ZONES = (
     "Europe/London",
@@ -52,19 +50,21 @@ def _picker(days: int, language: str) -> tuple[tuple[Button, ...], ...]:
             t("formats.chosen_day", language, day=t(f"days.{name}", language))
             if days >> i & 1
             else t(f"days.{name}", language),
-            f"v1:sch:d:{days ^ (1 << i)}",
+            callbacks.PickDays(days ^ (1 << i)).encode(),
         )
         for i, name in enumerate(DAY_NAMES)
     )
-    times = tuple(Button(at, f"v1:sch:t:{days}:{at.replace(':', '')}") for at in TIMES)
+    times = tuple(
+        Button(at, callbacks.PickTime(days, at.replace(":", "")).encode()) for at in TIMES
+    )
     return (
         day_buttons[:4],
         day_buttons[4:],
         times[:4],
         times[4:],
         (
-            Button(t("schedule.other", language), f"v1:sch:o:{days}"),
-            Button(t("schedule.off_button", language), "v1:sch:off"),
+            Button(t("schedule.other", language), callbacks.OtherTime(days).encode()),
+            Button(t("schedule.off_button", language), callbacks.ScheduleOff().encode()),
         ),
     )
 
@@ -138,51 +138,63 @@ async def _saved_text(context: SteadyContext, user_id: int, language: str, chose
     return t("schedule.saved", language, summary=summary, when=when)
 
 
-async def schedule_button(update: Update, context: SteadyContext) -> None:
-    """The picker and the after-pairing offer; every press is checked against the presser."""
+async def pick_days(update: Update, context: SteadyContext, button: callbacks.PickDays) -> None:
+    """A day toggled in the picker: the picker is redrawn (the choice lives in the buttons)."""
     query = update.callback_query
+    await query.answer()
+    if isinstance(query.message, Message):
+        language = person(query.from_user).language
+        await query.edit_message_text(
+            t("schedule.pick_days", language),
+            reply_markup=keyboard(_picker(button.days & EVERY_DAY, language)),
+        )
+
+
+async def other_time(update: Update, context: SteadyContext, _: callbacks.OtherTime) -> None:
+    """ "Another time": how to type one."""
+    await update.callback_query.answer()
+    await reply(update, t("schedule.other_time", person(update.effective_user).language))
+
+
+async def accept_default(
+    update: Update, context: SteadyContext, button: callbacks.AcceptDefaultSchedule
+) -> None:
+    """The after-pairing offer; only for the presser's own couple, only while none is set."""
+    query = update.callback_query
+    await query.answer()
     me = person(query.from_user)
     services = context.services
-    parts = query.data.split(":")[2:]
-    await query.answer()
-    if parts[0] == "d":
-        days = int(parts[1]) & EVERY_DAY
-        if isinstance(query.message, Message):
-            await query.edit_message_text(
-                t("schedule.pick_days", me.language),
-                reply_markup=keyboard(_picker(days, me.language)),
-            )
-        return
-    if parts[0] == "o":
-        await reply(update, t("schedule.other_time", me.language))
-        return
-    if parts[0] == "def":
-        outcome = await scheduling.accept_default(
-            services.database,
-            me.id,
-            int(parts[1]),
-            services.now(),
-            services.settings.default_timezone,
-        )
-        if outcome is scheduling.Outcome.SAVED:
-            services.queued()
-            text = await _saved_text(context, me.id, me.language, scheduling.DEFAULT_SCHEDULE)
-            await reply(update, text)
-        elif outcome is scheduling.Outcome.UNCHANGED:
-            await reply(update, t("schedule.already_set", me.language))
-        else:
-            await reply(update, t("fallback.stale_button", me.language))
-        return
-    if parts[0] == "off":
-        chosen = Schedule(0, scheduling.DEFAULT_SCHEDULE.at)
+    outcome = await scheduling.accept_default(
+        services.database,
+        me.id,
+        button.couple_id,
+        services.now(),
+        services.settings.default_timezone,
+    )
+    if outcome is scheduling.Outcome.SAVED:
+        services.queued()
+        text = await _saved_text(context, me.id, me.language, scheduling.DEFAULT_SCHEDULE)
+        await reply(update, text)
+    elif outcome is scheduling.Outcome.UNCHANGED:
+        await reply(update, t("schedule.already_set", me.language))
     else:
-        at = parse_time(f"{parts[2][:2]}:{parts[2][2:]}")
-        days = int(parts[1]) & EVERY_DAY
-        if at is None or days == 0:
-            await reply(update, t("schedule.invalid", me.language))
-            return
-        chosen = Schedule(days, at)
-    await _save(update, context, chosen)
+        await reply(update, t("fallback.stale_button", me.language))
+
+
+async def pick_time(
+    update: Update, context: SteadyContext, button: callbacks.PickTime | callbacks.ScheduleOff
+) -> None:
+    """A time tapped (the days chosen so far come with it), or "no check-ins"."""
+    await update.callback_query.answer()
+    if isinstance(button, callbacks.ScheduleOff):
+        await _save(update, context, Schedule(0, scheduling.DEFAULT_SCHEDULE.at))
+        return
+    at = parse_time(f"{button.at[:2]}:{button.at[2:]}")
+    days = button.days & EVERY_DAY
+    if at is None or days == 0:
+        await reply(update, t("schedule.invalid", person(update.effective_user).language))
+        return
+    await _save(update, context, Schedule(days, at))
 
 
 async def timezone(update: Update, context: SteadyContext) -> None:
@@ -197,7 +209,10 @@ async def timezone(update: Update, context: SteadyContext) -> None:
         await _set_zone(update, context, zone)
         return
     current = await scheduling.timezone_of(services.database, me.id)
-    buttons = tuple(Button(z.split("/")[-1].replace("_", " "), f"v1:tz:{z}") for z in COMMON_ZONES)
+    buttons = tuple(
+        Button(z.split("/")[-1].replace("_", " "), callbacks.TimeZone(z).encode())
+        for z in COMMON_ZONES
+    )
     rows = tuple(buttons[i : i + 3] for i in range(0, len(buttons), 3))
     if current is None:
         text = t("timezone.unset", me.language, zone=services.settings.default_timezone)
@@ -209,11 +224,13 @@ async def timezone(update: Update, context: SteadyContext) -> None:
     await reply(update, text, keyboard(rows))
 
 
-async def timezone_button(update: Update, context: SteadyContext) -> None:
+async def timezone_button(
+    update: Update, context: SteadyContext, button: callbacks.TimeZone
+) -> None:
     """A common zone tapped; anything not a real zone is refused."""
     query = update.callback_query
     await query.answer()
-    zone = query.data.split(":", 2)[2]
+    zone = button.zone
     if zone_or_none(zone) is None:
         await reply(update, t("timezone.invalid", person(query.from_user).language))
         return
@@ -304,5 +321,9 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("pause", pause, filters=private))
     app.add_handler(CommandHandler("resume", resume, filters=private))
     app.add_handler(CommandHandler("skip", skip, filters=private))
-    app.add_handler(CallbackQueryHandler(schedule_button, pattern=SCHEDULE_PATTERN))
-    app.add_handler(CallbackQueryHandler(timezone_button, pattern=TIMEZONE_PATTERN))
+    app.add_handler(ButtonHandler(callbacks.PickDays, pick_days))
+    app.add_handler(ButtonHandler(callbacks.OtherTime, other_time))
+    app.add_handler(ButtonHandler(callbacks.AcceptDefaultSchedule, accept_default))
+    app.add_handler(ButtonHandler(callbacks.PickTime, pick_time))
+    app.add_handler(ButtonHandler(callbacks.ScheduleOff, pick_time))
+    app.add_handler(ButtonHandler(callbacks.TimeZone, timezone_button))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
 
-from bot import pairing
+from bot import callbacks, pairing
 from bot.context import SteadyContext
 from bot.models import Button
 from bot.texts import t
@@ -35,7 +35,7 @@ async def help_command(update: Update, context: SteadyContext) -> None:
     """List the commands, with a crisis line and a button for after a conflict."""
     language = person(update.effective_user).language
     crisis = context.services.settings.crisis_text or t("help.crisis_default", language)
-    button = Button(t("help.conflict_button", language), "v1:cf:menu")
+    button = Button(t("help.conflict_button", language), callbacks.ConflictMenu().encode())
     await reply(update, t("help.text", language, crisis=crisis), keyboard(((button,),)))
 
 

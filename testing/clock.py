@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from scheduler.clock import Clock
 
@@ -16,3 +16,13 @@ class MovableClock(Clock):
 
     def advance(self, delta: timedelta) -> None:
         self._offset += delta
+
+
+class StoppedClock(Clock):
+    """Time that moves only when the test moves it: two runs, or two presses, read the same."""
+
+    def __init__(self, at: datetime | None = None) -> None:
+        self.at = at or datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.at

@@ -46,6 +46,11 @@ async def let_time_pass(path: Path, now: datetime) -> None:
             await conn.execute(
                 "UPDATE breaks SET ends_at = ? WHERE status = 'cooling' AND ends_at > ?", (at, at)
             )
+            # Both ready: they are told at finished_at (until then it looks as if one were).
+            await conn.execute(
+                "UPDATE breaks SET finished_at = ? WHERE status = 'ready' AND finished_at > ?",
+                (at, at),
+            )
             # not_before is when delivery may send it, due_at its place in the chat's order.
             await conn.execute(
                 "UPDATE outbox SET not_before = MIN(not_before, ?), due_at = MIN(due_at, ?) "

@@ -17,13 +17,17 @@ NOW = 1_800_000_000
 async def both_ready(db: Database) -> int:
     code = (await pairing.create_invite(db, ANA, NOW, INVITE_KEY)).code
     await pairing.join(db, BEN, code, NOW, INVITE_KEY)
-    await repair.start_break(db, ANA.id, "20m", NOW, "UTC")
+    # Early enough that both have been told they are ready by NOW.
+    early = NOW - 1300 - repair.REVEAL_DELAY[1]
+    await repair.start_break(db, ANA.id, "20m", early, "UTC")
     async with db.read() as conn, conn.execute("SELECT MAX(id) FROM breaks") as cur:
         break_id = (await cur.fetchone())[0]
-    assert await guided.start(db, ANA.id, break_id, NOW) is guided.Outcome.STALE  # not yet
-    await repair.run_due(db, NOW + 1200)
-    await repair.ready(db, ANA.id, break_id, NOW + 1300)
-    await repair.ready(db, BEN.id, break_id, NOW + 1300)
+    assert await guided.start(db, ANA.id, break_id, early) is guided.Outcome.STALE  # not yet
+    await repair.run_due(db, early + 1200)
+    await repair.ready(db, ANA.id, break_id, early + 1300)
+    await repair.ready(db, BEN.id, break_id, early + 1300)
+    # Not before both are told: until then it looks as if only one of them were ready.
+    assert await guided.start(db, ANA.id, break_id, early + 1301) is guided.Outcome.STALE
     return break_id
 
 

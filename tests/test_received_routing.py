@@ -55,12 +55,13 @@ async def pending_keys(db: Database) -> list[str]:
 
 async def guided_step_open(db: Database) -> None:
     """Both ready after a break, and the guided conversation's first step opened (queued)."""
-    await repair.start_break(db, ANA.id, "20m", NOW, "UTC")
+    early = NOW - 1300 - repair.REVEAL_DELAY[1]  # "both ready" is due by NOW
+    await repair.start_break(db, ANA.id, "20m", early, "UTC")
     async with db.read() as conn:
         break_id = (await fetch_all(conn, "SELECT MAX(id) FROM breaks"))[0][0]
-    await repair.run_due(db, NOW + 1200)
-    await repair.ready(db, ANA.id, break_id, NOW + 1300)
-    await repair.ready(db, BEN.id, break_id, NOW + 1300)
+    await repair.run_due(db, early + 1200)
+    await repair.ready(db, ANA.id, break_id, early + 1300)
+    await repair.ready(db, BEN.id, break_id, early + 1300)
     await deliver(db, NOW)
     assert await guided.start(db, ANA.id, break_id, NOW) is guided.Outcome.STARTED
 

@@ -98,12 +98,28 @@ async def test_ready_is_revealed_only_when_both_are_and_then_to_both(db: Databas
     assert sorted(chat for chat, _, _ in both) == [ANA.id, BEN.id]
     # Both at the same moment, a little later: its timing tells neither who was first.
     assert len({due for _, _, due in both}) == 1 and both[0][2] > at + 5
-    # Tapping again, or "more time" now, answers exactly as before: nothing to probe.
+    # Tapping again answers as before. "More time" before both are told answers as it would
+    # if only Ben were ready (nothing to probe): it takes "ready" back, the news unread.
     assert await repair.ready(db, ANA.id, bid, at + 9) is repair.Outcome.WAITING
     assert (await repair.more_time(db, BEN.id, bid, at + 9, "UTC")).outcome is (
-        repair.Outcome.WAITING
+        repair.Outcome.EXTENDED
     )
-    assert len(await queued(db, "both-ready:")) == 2
+    assert await told(db) == []
+    # At the next nudge both are asked again, and told again once both are ready.
+    await repair.run_due(db, at + 3600)
+    for person in (ANA, BEN):
+        assert await repair.ready(db, person.id, bid, at + 3601) is repair.Outcome.WAITING
+    assert sorted(await told(db)) == [ANA.id, BEN.id]
+
+
+async def told(db: Database) -> list[int]:
+    """Who has a "both ready" on its way (not withdrawn)."""
+    async with db.read() as conn:
+        cur = await conn.execute(
+            "SELECT chat_id FROM outbox WHERE dedupe_key LIKE 'both-ready:%' "
+            "AND status != 'cancelled'"
+        )
+        return [r[0] for r in await cur.fetchall()]
 
 
 async def test_more_time_moves_the_nudge_but_never_past_24_hours(db: Database) -> None:
@@ -196,13 +212,13 @@ def test_no_one_hears_of_readiness_before_both_are_ready(steps: list[str]) -> No
                 elif step.endswith("more"):
                     result = await repair.more_time(db, who.id, bid, moment, "UTC")
                     if result.outcome is repair.Outcome.EXTENDED:
-                        ready.clear()  # a new round of asking
+                        ready.clear()  # a new round of asking; news not yet due withdrawn
+                        revealed = False
                 elif await repair.ready(db, who.id, bid, moment) is repair.Outcome.WAITING:
                     ready.add(who.id)
                     revealed = revealed or ready >= {ANA.id, BEN.id}
-                told = await queued(db, "both-ready:")
                 # Nothing at all until both said ready in the same round of asking; then both.
-                assert len(told) == (2 if revealed else 0)
+                assert len(await told(db)) == (2 if revealed else 0)
         finally:
             await db.close()
 

@@ -107,10 +107,12 @@ async def scenario(ops: list[tuple[str, str]], folder: Path, guided_steps: bool 
     await pairing.join(db, B, code, START, INVITE_KEY)
     await checkins.start_round(db, A.id, START)
     if guided_steps:  # a guided repair conversation open beside the check-in
-        await repair.start_break(db, A.id, "20m", START, "UTC")
-        await repair.run_due(db, START + 1200)
+        # Early enough that "both ready" is due before the guided conversation starts.
+        early = START - 1200 - repair.REVEAL_DELAY[1]
+        await repair.start_break(db, A.id, "20m", early, "UTC")
+        await repair.run_due(db, early + 1200)
         for person in (A, B):
-            await repair.ready(db, person.id, 1, START + 1200)
+            await repair.ready(db, person.id, 1, early + 1200)
         assert await guided.start(db, A.id, 1, START + 1200) is guided.Outcome.STARTED
         model.now = START + 1200  # the step's prompt has gone out
     try:

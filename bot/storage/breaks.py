@@ -18,16 +18,20 @@ class Break:
     ends_at: int
     limit_at: int
     status: str
+    # 'ready': when "you are both ready" is due (until then the break looks nudged to both).
+    finished_at: int | None = None
 
 
-_COLUMNS = "id, couple_id, started_by, started_at, ends_at, limit_at, status"
+_COLUMNS = "id, couple_id, started_by, started_at, ends_at, limit_at, status, finished_at"
 
 
-async def active_for(conn: Connection, couple_id: int) -> Break | None:
+async def active_for(conn: Connection, couple_id: int, now: int) -> Break | None:
+    """The break under way: cooling, nudged, or both ready but not yet told so."""
     row = await fetch_one(
         conn,
-        f"SELECT {_COLUMNS} FROM breaks WHERE couple_id = ? AND status IN ('cooling', 'nudged')",
-        (couple_id,),
+        f"SELECT {_COLUMNS} FROM breaks WHERE couple_id = ? AND (status IN ('cooling', 'nudged') "
+        "OR (status = 'ready' AND finished_at > ?)) ORDER BY id DESC LIMIT 1",
+        (couple_id, now),
     )
     return Break(*row) if row else None
 
@@ -58,7 +62,8 @@ async def reschedule(conn: Connection, break_id: int, ends_at: int) -> None:
 
 
 async def set_status(conn: Connection, break_id: int, old: str, new: str, now: int) -> bool:
-    """Move the break from `old` to `new`; False when it was no longer `old` (row count)."""
+    """Move the break from `old` to `new`; False when it was no longer `old` (row count).
+    `now` becomes finished_at for 'ready' and 'ended' (for 'ready': when both are told)."""
     cur = await conn.execute(
         "UPDATE breaks SET status = ?, finished_at = CASE WHEN ? IN ('ready', 'ended') "
         "THEN ? ELSE finished_at END WHERE id = ? AND status = ?",

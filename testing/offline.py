@@ -1,0 +1,368 @@
+"""An offline handler harness, in the style of python-telegram-bot's own tests/auxil.
+
+The real application (bot.app.build_application, every handler, a temp SQLite database with the
+real migrations) processes updates built here through `Application.process_update`. Its Bot talks
+to `RecordingRequest`, which answers the Bot API methods Steady uses with canned JSON, records
+each call, and fails loudly on anything else. The delivery loop and the tick are not started:
+what a use case queues stays in the outbox (`queued()` reads it) until the test calls
+`deliver()`, which sends it all at once, unpaced, through the same request and records it as
+sent the way delivery does (so a prompt then counts as received).
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application
+from telegram.request import BaseRequest, RequestData
+
+from bot.app import build_application, prepare, services_of
+from bot.config import Settings
+from bot.context import Services
+from bot.storage import outbox
+from bot.storage.db import Database
+from bot.telegram_http import MESSAGE_DEFAULTS, ApiCall
+from scheduler.clock import Clock
+
+TOKEN = "123456789:" + "A" * 35
+BOT_USER = {"id": 123456789, "is_bot": True, "first_name": "Steady", "username": "steady_test_bot"}
+GROUP_CHAT_ID = -100_555
+
+
+@dataclass(frozen=True)
+class Call:
+    """One Bot API request: its method and its parameters (plain JSON values)."""
+
+    method: str
+    params: dict[str, Any]
+
+    @property
+    def chat_id(self) -> int | None:
+        value = self.params.get("chat_id")
+        return int(value) if value is not None else None
+
+    @property
+    def text(self) -> str:
+        return str(self.params.get("text", ""))
+
+    @property
+    def plain(self) -> str:
+        """The text as a person reads it: tags gone, entities unescaped."""
+        return html.unescape(re.sub(r"<[^>]+>", "", self.text))
+
+    @property
+    def buttons(self) -> list[list[tuple[str, str]]]:
+        markup = self.params.get("reply_markup") or {}
+        return [
+            [(b["text"], b.get("callback_data", "")) for b in row]
+            for row in markup.get("inline_keyboard", [])
+        ]
+
+
+class UnknownMethod(AssertionError):
+    """The bot called a method this harness does not answer: add it, or fix the bot."""
+
+
+class RecordingRequest(BaseRequest):
+    """A Bot API that never leaves the process: records calls, answers canned results."""
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.unknown: list[str] = []
+        self._message_ids = itertools.count(1000)
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 1.0
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: object = BaseRequest.DEFAULT_NONE,
+        write_timeout: object = BaseRequest.DEFAULT_NONE,
+        connect_timeout: object = BaseRequest.DEFAULT_NONE,
+        pool_timeout: object = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        name = url.rsplit("/", 1)[-1]
+        params = dict(request_data.parameters) if request_data is not None else {}
+        if name != "getMe":
+            self.calls.append(Call(name, params))
+        result = self._answer(name, params)
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    def _answer(self, name: str, params: dict[str, Any]) -> object:
+        if name == "getMe":
+            return {**BOT_USER, "can_join_groups": True, "can_read_all_group_messages": False}
+        if name in {"sendMessage", "editMessageText", "editMessageReplyMarkup"}:
+            chat_id = int(params["chat_id"])
+            return {
+                "message_id": params.get("message_id") or next(self._message_ids),
+                "date": 0,
+                "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
+                "from": BOT_USER,
+                "text": params.get("text", ""),
+            }
+        if name in {"answerCallbackQuery", "setMyCommands", "deleteMessage"}:
+            return True
+        self.unknown.append(name)
+        raise UnknownMethod(name)
+
+
+# -- update factories ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    first_name: str
+    language_code: str = "en"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "is_bot": False,
+            "first_name": self.first_name,
+            "language_code": self.language_code,
+        }
+
+
+class Updates:
+    """Builds Update objects the way Telegram sends them (through Update.de_json)."""
+
+    def __init__(self, app: Application) -> None:
+        self._app = app
+        self._ids = itertools.count(1)
+
+    def _update(self, **payload: Any) -> Update:
+        update = Update.de_json({"update_id": next(self._ids), **payload}, self._app.bot)
+        assert update is not None
+        return update
+
+    def _message(self, user: User, chat: dict[str, Any] | None, **fields: Any) -> dict[str, Any]:
+        return {
+            "message_id": next(self._ids),
+            "date": 0,
+            "chat": chat or {"id": user.id, "type": "private", "first_name": user.first_name},
+            "from": user.as_dict(),
+            **fields,
+        }
+
+    def text(self, user: User, text: str, *, group: bool = False, **fields: Any) -> Update:
+        chat = _group() if group else None
+        return self._update(message=self._message(user, chat, text=text, **fields))
+
+    def command(self, user: User, command: str, *args: str, group: bool = False) -> Update:
+        """`/name arg arg`; `command` without the slash."""
+        text = " ".join((f"/{command}", *args))
+        entity = {"type": "bot_command", "offset": 0, "length": len(command) + 1}
+        return self.text(user, text, group=group, entities=[entity])
+
+    def edited(self, user: User, message_id: int, text: str) -> Update:
+        message = self._message(user, None, text=text, edit_date=1)
+        message["message_id"] = message_id
+        return self._update(edited_message=message)
+
+    def forwarded(self, user: User, text: str, origin: User) -> Update:
+        forward = {"type": "user", "date": 0, "sender_user": origin.as_dict()}
+        return self.text(user, text, forward_origin=forward)
+
+    def photo(self, user: User) -> Update:
+        size = {"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}
+        return self._update(message=self._message(user, None, photo=[size]))
+
+    def button(
+        self, user: User, data: str | None, *, group: bool = False, message_id: int = 1
+    ) -> Update:
+        """A press of an inline button under a message the bot sent; `data` None = missing."""
+        chat = _group() if group else None
+        message = self._message(user, chat, text="…", message_id=message_id)
+        message["from"] = BOT_USER
+        message["reply_markup"] = {
+            "inline_keyboard": [[{"text": "b", "callback_data": data or "x"}]]
+        }
+        query: dict[str, Any] = {
+            "id": str(next(self._ids)),
+            "from": user.as_dict(),
+            "chat_instance": "ci",
+            "message": message,
+        }
+        if data is not None:
+            query["data"] = data
+        return self._update(callback_query=query)
+
+
+def _group() -> dict[str, Any]:
+    return {"id": GROUP_CHAT_ID, "type": "supergroup", "title": "Friends"}
+
+
+# -- the harness --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Queued:
+    chat_id: int
+    text: str
+    dedupe_key: str
+    due_at: int
+
+
+class HeldDelivery:
+    """Stands in for the delivery loop: rows a use case claimed wait for `Offline.deliver`."""
+
+    def __init__(self) -> None:
+        self.claimed: list[outbox.OutboxRow] = []
+
+    def send_claimed(self, rows: list[outbox.OutboxRow]) -> None:
+        self.claimed.extend(rows)
+
+    def wake(self) -> None:
+        pass
+
+
+class Offline:
+    """The real application, offline. Use as `async with Offline(tmp_path) as bot:`."""
+
+    def __init__(self, folder: Path, clock: Clock | None = None) -> None:
+        self.request = RecordingRequest()
+        settings = Settings(bot_token=TOKEN, database_path=folder / "steady.db")
+        self.app = build_application(settings, clock, request=self.request)
+        self.updates = Updates(self.app)
+        self.held = HeldDelivery()
+
+    async def __aenter__(self) -> Offline:
+        await self.app.initialize()
+        await prepare(self.app)
+        self.services.delivery = self.held  # type: ignore[assignment]
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.app.shutdown()
+        if self.services.db is not None:
+            await self.services.db.close()
+            self.services.db = None
+
+    @property
+    def services(self) -> Services:
+        return services_of(self.app)
+
+    @property
+    def db(self) -> Database:
+        return self.services.database
+
+    async def process(self, update: Update) -> None:
+        await self.app.process_update(update)
+
+    async def send(self, user: User, text: str) -> list[Call]:
+        """A private text or `/command args` from `user`; returns the calls it caused."""
+        if text.startswith("/"):
+            name, *args = text[1:].split(" ")
+            return await self.run(self.updates.command(user, name, *args))
+        return await self.run(self.updates.text(user, text))
+
+    async def run(self, update: Update) -> list[Call]:
+        """Process one update; the Bot API calls it caused."""
+        before = len(self.request.calls)
+        await self.process(update)
+        return self.request.calls[before:]
+
+    def sent(self, chat_id: int | None = None, method: str | None = None) -> list[Call]:
+        return [
+            c
+            for c in self.request.calls
+            if (chat_id is None or c.chat_id == chat_id) and (method is None or c.method == method)
+        ]
+
+    async def queued(self, chat_id: int | None = None) -> list[Queued]:
+        """Outbox rows not yet sent (the delivery loop is not running here)."""
+        async with self.db.read() as conn:
+            cur = await conn.execute(
+                "SELECT chat_id, text, dedupe_key, due_at FROM outbox WHERE status = 'pending' "
+                "ORDER BY id"
+            )
+            rows = await cur.fetchall()
+        return [Queued(*r) for r in rows if chat_id is None or r[0] == chat_id]
+
+    async def deliver(self) -> list[Call]:
+        """Send everything due in the outbox now (claimed rows first), each chat in order."""
+        before = len(self.request.calls)
+        rows, self.held.claimed = self.held.claimed, []
+        while True:
+            sent = [(row.id, await self._send(row)) for row in rows]
+            async with self.db.transaction() as conn:
+                await outbox.mark_sent(conn, sent, self.services.now())
+                rows = await outbox.ready(conn, self.services.now(), 1000)
+            if not rows:
+                return self.request.calls[before:]
+
+    async def _send(self, row: outbox.OutboxRow) -> int:
+        params: dict[str, Any] = {"chat_id": row.chat_id, "text": row.text, **MESSAGE_DEFAULTS}
+        if row.reply_markup:
+            params["reply_markup"] = row.reply_markup
+        bot = self.app.bot
+        result = await bot.request.post(f"{bot.base_url}/sendMessage", ApiCall(params))
+        return int(result["message_id"])  # type: ignore[index, call-overload]
+
+    async def pair(self, a: User, b: User) -> None:
+        """Pair two people through /pair and /join."""
+        [invite] = await self.send(a, "/pair")
+        code = invite.text.split("?start=")[1].split()[0]
+        await self.send(b, f"/join {code}")
+        assert "now paired" in self.sent(b.id)[-1].text, "the pairing failed"
+
+    async def revealed_round(self, answers: dict[User, str], at: int = 1_000) -> int:
+        """A revealed check-in of the answerers' couple, written straight to the database
+        (a shortcut for tests about what is shown afterwards, not about how it was revealed)."""
+        first = next(iter(answers))
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "SELECT couple_id FROM couple_members WHERE user_id = ? AND left_at IS NULL",
+                (first.id,),
+            )
+            (couple_id,) = await cur.fetchone()  # type: ignore[misc]
+            cur = await conn.execute(
+                "INSERT INTO rounds (couple_id, prompt_id, category, status, opened_at, "
+                "closes_at, finished_at) VALUES (?, 'open-001', 'open_communication', "
+                "'revealed', ?, ?, ?)",
+                (couple_id, at, at + 3600, at + 60),
+            )
+            round_id = cur.lastrowid
+            for user, text in answers.items():
+                await conn.execute(
+                    "INSERT INTO answers (round_id, user_id, text, answered_at, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (round_id, user.id, text, at, at),
+                )
+        assert round_id is not None
+        return round_id
+
+    async def dump(self, ignore: tuple[str, ...] = ()) -> dict[str, list[tuple[Any, ...]]]:
+        """Every table's rows, for "nothing changed" comparisons; `ignore`: tables or
+        "table.column"s left out (bookkeeping such as when a user was last seen)."""
+        async with self.db.read() as conn:
+            cur = await conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+            tables = [r[0] for r in await cur.fetchall()]
+            state = {}
+            for table in sorted(set(tables) - set(ignore)):
+                cur = await conn.execute(f"SELECT * FROM {table} ORDER BY 1")
+                names = [d[0] for d in cur.description]
+                keep = [i for i, n in enumerate(names) if f"{table}.{n}" not in ignore]
+                rows = await cur.fetchall()
+                state[table] = [tuple(r[i] for i in keep) for r in rows]
+        return state
