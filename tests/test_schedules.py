@@ -19,7 +19,8 @@ from bot.schedule_rules import (
     parse_schedule,
     resolve_zone,
 )
-from bot.storage.db import Database
+from bot.storage import outbox
+from bot.storage.db import Database, fetch_all
 from testing.probes import deliver
 from testing.seeding import INVITE_KEY
 
@@ -314,3 +315,39 @@ async def test_zones_a_day_apart_never_get_a_closed_round_before_its_prompt(
     ben_prompts = [status for chat, key, status in rows if chat == BEN.id and "prompt" in key]
     assert ben_closed == [] and "cancelled" in ben_prompts
     assert any(chat == ANA.id and key.startswith("closed:") for chat, key, _ in rows)
+
+
+async def test_not_told_the_partner_answered_before_ones_own_prompt_arrives(
+    db: Database,
+) -> None:
+    """README: a partner whose time has not come yet "is not told 'your partner answered'
+    before their own prompt arrives", even when Telegram holds that prompt back."""
+    start = ts("2026-01-10T12:00:00+00:00")
+    await couple(db, start)
+    await scheduling.set_timezone(db, ANA, "Europe/Berlin", start, "UTC")
+    await scheduling.set_timezone(db, BEN, "America/New_York", start, "UTC")
+    await scheduling.set_schedule(db, ANA.id, Schedule(EVERY_DAY, time(20, 0)), start, "UTC")
+    opened_at = ts("2026-01-10T19:00:30+00:00")
+    await scheduling.run_due(db, opened_at, GRACE, "UTC")
+    await deliver(db, opened_at, due_by=opened_at)  # Ana's prompt reached her; Ben's waits
+    saved = await checkins.answer(db, ANA, "mine", 1, opened_at + 60)
+    assert saved.outcome is checkins.AnswerOutcome.SAVED
+    bens_time = ts("2026-01-11T01:00:00+00:00")
+    # Hours pass: nothing is sendable to Ben before his own 20:00.
+    assert await ready_keys(db, BEN.id, bens_time - 1) == []
+    # At his time the prompt goes first; the notice only after it was accepted (one chat's
+    # messages leave in order), never instead of it.
+    assert [k.split(":")[0] for k in await ready_keys(db, BEN.id, bens_time)] == ["prompt"]
+    first = await deliver(db, bens_time, due_by=bens_time)
+    assert next(k for chat, k, _ in first if chat == BEN.id).startswith("prompt:")
+
+
+async def ready_keys(db: Database, chat_id: int, now: int) -> list[str]:
+    """What the delivery loop could send to this chat at `now` (one at a time, in order)."""
+    async with db.read() as conn:
+        ready = await outbox.ready(conn, now, 100)
+        ids = [row.id for row in ready if row.chat_id == chat_id]
+        rows = await fetch_all(
+            conn, f"SELECT dedupe_key FROM outbox WHERE id IN ({','.join('?' * len(ids))})", ids
+        )
+    return [r[0] for r in rows]
