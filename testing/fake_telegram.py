@@ -575,14 +575,23 @@ class FakeTelegram:
         deliver: bool = True,
         times: int = 1,
         chat_id: int | None = None,
+        containing: str | None = None,
     ) -> None:
-        """Answer only after `seconds`, so the client's read timeout fires first.
+        """Answer only after `seconds` (the client's read timeout may fire first).
 
         deliver=True: Telegram accepted the call (the message counts as sent), the answer was late.
         deliver=False: the request never got through; the connection closes after the delay.
         """
         self._faults.append(
-            _Fault(method.lower(), "delay", times, chat_id, seconds=seconds, deliver=deliver)
+            _Fault(
+                method.lower(),
+                "delay",
+                times,
+                chat_id,
+                seconds=seconds,
+                deliver=deliver,
+                containing=containing,
+            )
         )
 
     def drop_next(self, method: str, *, times: int = 1, chat_id: int | None = None) -> None:

@@ -11,7 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.storage.db import Database, fetch_all
 from testing.fake_telegram import FakeTelegram
+from testing.journeys import PROMPT, pair
+from testing.process import start_process, stop_process
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -85,3 +88,34 @@ async def test_the_bot_process_pairs_two_people_and_stops_cleanly(
     assert fake.token.split(":")[1] not in logs
     assert "private thought" not in logs
     assert code not in logs and code.replace("-", "") not in logs
+
+
+async def test_sigterm_finishes_the_send_in_flight(fake: FakeTelegram, tmp_path: Path) -> None:
+    """README/DESIGN: `docker compose down` (SIGTERM) lets the message being sent finish: it
+    is recorded as sent, so it is neither lost nor sent again after the restart."""
+    database = tmp_path / "steady.db"
+    proc = await start_process(fake, "bot", DATABASE_URL=f"sqlite:///{database}")
+    try:
+        ana, ben = fake.user(1001, "Ana"), fake.user(2002, "Ben")
+        await pair(ana, ben, timeout=30)
+        # Telegram takes Ben's prompt at once but answers two seconds later: SIGTERM comes
+        # while that send is in flight.
+        fake.delay_next("sendMessage", 2.0, chat_id=ben.id, containing="Check-in")
+        await ana.send("/checkin")
+        await ben.wait_for(PROMPT, timeout=30)
+    finally:
+        code = await stop_process(proc)
+    assert code == 0
+    db = await Database.open(database)
+    try:
+        async with db.read() as conn:
+            rows = await fetch_all(
+                conn,
+                "SELECT status, inflight, uncertain FROM outbox "
+                "WHERE dedupe_key LIKE 'prompt:%' AND chat_id = ?",
+                (ben.id,),
+            )
+    finally:
+        await db.close()
+    assert [tuple(r) for r in rows] == [("sent", 0, 0)]
+    assert sum(PROMPT in m.plain for m in ben.inbox) == 1
