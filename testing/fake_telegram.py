@@ -229,6 +229,10 @@ class FakeUser:
             content["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
         return self.fake._push_message(self, chat, content, reply_to)
 
+    async def edit(self, message_id: int, text: str) -> None:
+        """Edit a message this user sent earlier (an `edited_message` update)."""
+        self.fake._push_edit(self, message_id, text)
+
     async def send_photo(self, *, caption: str | None = None, chat: FakeGroup | None = None) -> int:
         file_key = self.fake._next_file_key()
         sizes = [(90, 67, 1_200), (320, 240, 15_000), (800, 600, 60_000)]
@@ -502,6 +506,17 @@ class FakeTelegram:
             message["reply_to_message"] = copy.deepcopy(replied)
         self.push_update({"message": message})
         return self._next_message_id
+
+    def _push_edit(self, user: FakeUser, message_id: int, text: str) -> None:
+        message = {
+            "message_id": message_id,
+            "from": user.payload,
+            "chat": user.chat,
+            "date": int(time.time()) - 1,
+            "edit_date": int(time.time()),
+            "text": text,
+        }
+        self.push_update({"edited_message": message})
 
     def _push_callback(self, user: FakeUser, message: SentMessage, data: str) -> str:
         self._next_query_id += 1

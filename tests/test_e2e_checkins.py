@@ -248,3 +248,25 @@ async def test_a_message_sent_while_the_prompt_is_held_back_is_not_filed_under_i
     await ben.send("and mine")
     reveal = await ana.wait_for("You both answered")
     assert "my real answer" in reveal.plain and "before any question" not in reveal.plain
+
+
+async def test_editing_an_answer_replaces_it_until_the_reveal(
+    bot: BotRunner, ana: FakeUser, ben: FakeUser
+) -> None:
+    """README: "Sending again, or editing the message, replaces the answer until the reveal"."""
+    await pair(ana, ben)
+    await start_checkin(ana, ben)
+    first = await ana.send("a first draft")
+    await ana.wait_for("stays private until Ben")
+    await ana.edit(first, "what I really mean")
+    await ana.wait_for("replaces your earlier answer")
+    await ben.send("mine")
+    reveal = await ben.wait_for("You both answered")
+    assert "what I really mean" in reveal.plain and "first draft" not in reveal.plain
+    # After the reveal an edit changes nothing that was shown, and says nothing.
+    await ana.edit(first, "changed afterwards")
+    await ana.send("/history")
+    shown = await ana.wait_for("what I really mean")
+    assert "changed afterwards" not in shown.plain
+    # Ana's updates are handled in order: any reply to that edit would have come before this.
+    assert sum("replaces your earlier answer" in m.plain for m in ana.inbox) == 1
