@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
-from bot.models import Outgoing
+import logging
+
+from aiosqlite import Connection
+
+from bot.models import Outgoing, Person
 from bot.storage import couples, outbox, users
-from bot.storage.db import Database
-from bot.texts import t
+from bot.storage.db import Database, in_batches
+from bot.texts import amount, t
+
+log = logging.getLogger(__name__)
+
+# How long a message waits for someone who blocked the bot before it is let go (README).
+KEEP_UNDELIVERABLE_DAYS = 30
+KEEP_UNDELIVERABLE = KEEP_UNDELIVERABLE_DAYS * 24 * 3600
+BATCH = 200
 
 
 async def set_reachable(db: Database, user_id: int, reachable: bool, now: int) -> bool:
     """Record whether they can be reached; True when that changed.
 
-    While unreachable, their outbox messages wait (nothing is dropped) and go out when they come
-    back (/start, or unblocking the bot). Their partner is told once, gently, when it happens.
+    While unreachable, their outbox messages wait and go out when they come back (/start, or
+    unblocking the bot); those still waiting after KEEP_UNDELIVERABLE_DAYS expire. Their
+    partner is told once, gently, when it happens.
     """
     async with db.transaction() as conn:
         changed = await users.set_reachable(conn, user_id, reachable, now)
@@ -20,7 +32,48 @@ async def set_reachable(db: Database, user_id: int, reachable: bool, now: int) -
             couple = await couples.active_for(conn, user_id)
             if couple is not None:
                 me, partner = couple.member(user_id), couple.partner_of(user_id)
-                text = t("reach.partner_unreachable", partner.language, partner=me.first_name)
+                text = t(
+                    "reach.partner_unreachable",
+                    partner.language,
+                    partner=me.first_name,
+                    days=amount("days", KEEP_UNDELIVERABLE_DAYS, partner.language),
+                )
                 key = f"unreachable:{user_id}:{now}"
                 await outbox.enqueue(conn, Outgoing(partner.id, key, text), now)
         return changed
+
+
+async def expire_undeliverable(db: Database, now: int) -> int:
+    """Let go of messages that waited KEEP_UNDELIVERABLE_DAYS past their due time for someone
+    who blocked the bot (text emptied), counted per person so they hear of it on return."""
+
+    async def count(conn: Connection, chat_id: int) -> int:
+        await users.count_expired(conn, chat_id, 1)
+        return 1
+
+    expired = await in_batches(
+        db,
+        BATCH,
+        lambda conn, n: outbox.expire_unreachable(conn, now - KEEP_UNDELIVERABLE, n),
+        count,
+    )
+    if expired:
+        log.info(
+            "%s messages for people who blocked the bot expired after %s days",
+            expired,
+            KEEP_UNDELIVERABLE_DAYS,
+        )
+    return expired
+
+
+async def tell_returned(db: Database, now: int) -> int:
+    """Tell each person who came back that messages expired while they were away (once)."""
+
+    async def tell(conn: Connection, person: Person) -> int:
+        days = amount("days", KEEP_UNDELIVERABLE_DAYS, person.language)
+        text = t("reach.expired_while_away", person.language, days=days)
+        await outbox.enqueue(conn, Outgoing(person.id, f"expired:{person.id}:{now}", text), now)
+        await users.clear_expired(conn, person.id)
+        return 1
+
+    return await in_batches(db, BATCH, users.returned_with_expired, tell)

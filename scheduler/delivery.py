@@ -7,7 +7,7 @@ import contextlib
 import logging
 import math
 import time
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Sequence
 
 from aiosqlite import Connection
@@ -33,9 +33,11 @@ PER_CHAT_INTERVAL = 1.0  # Telegram: about one message per second to one private
 MAX_BACKOFF = 300
 WINDOW = 1.01
 BATCH = 200  # rows looked at per pass; fewer are sent (see _batch)
-# Sends in flight at once. Each row of a batch is for a different chat (see _one_per_chat), so
-# this only overlaps network round trips; the global rate still caps the pace.
+# Sends in flight at once, each to a different chat and each its own task: a chat whose request
+# hangs holds one of them until the read timeout while the others go on. The global rate caps
+# the pace; this bounds what a crash can leave in flight (re-sent, counted uncertain).
 MAX_IN_FLIGHT = 16
+POLL = 0.5  # seconds between passes when nothing wakes the loop (retries coming due)
 # Sends that may leave back to back before the even spacing applies: at least 2 (a reveal is
 # two messages, and both partners should read it at the same moment), and 20 ms worth at high
 # rates, so a send delayed by a busy moment is made up rather than lost. The window cap holds.
@@ -67,6 +69,10 @@ class Delivery:
         self._next_slot = 0.0
         self._last_to_chat: dict[int, float] = {}
         self._in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
+        self._sending: set[asyncio.Task[None]] = set()  # the loop's sends, one task each
+        self._busy: Counter[int] = Counter()  # chats with a send in flight: left alone
+        self._next_turn = 0.0  # when the first chat skipped for its spacing may have a turn
+        self._more = False  # the last pass picked all it had room for
         self._sent: list[tuple[int, int]] = []  # (row, Telegram message) not yet recorded
         self._wakeup = asyncio.Event()
         self._stopping = False
@@ -92,17 +98,17 @@ class Delivery:
         The quick way for what a person is waiting to read (a reveal): no wait for the loop's
         next pass. The same pace, per-chat spacing and error handling apply.
         """
+        self._busy.update(row.chat_id for row in rows)
         task = asyncio.create_task(self._send_claimed(list(rows)), name="steady-claimed")
         self._claimed.add(task)
         task.add_done_callback(self._claimed.discard)
 
     async def _send_claimed(self, rows: list[outbox.OutboxRow]) -> None:
         results = await asyncio.gather(
-            *(self._send_paced(row, own_turn=True) for row in rows), return_exceptions=True
+            *(self._send_claimed_row(row) for row in rows), return_exceptions=True
         )
         self._sent.extend(r for r in results if isinstance(r, tuple))
-        if self._recorder is None or self._recorder.done():
-            self._recorder = asyncio.create_task(self._record_claimed(), name="steady-record")
+        self._record_soon()
         failed = [
             (row.id, r)
             for row, r in zip(rows, results, strict=True)
@@ -119,9 +125,20 @@ class Delivery:
                 self._failed.extend(unsent)
                 self.wake()
 
-    async def _record_claimed(self) -> None:
-        """Record claimed sends as sent, all that finished meanwhile in one transaction: under
-        load, sends that end while one record waits for the database join the next."""
+    async def _send_claimed_row(self, row: outbox.OutboxRow) -> tuple[int, int] | None:
+        try:
+            return await self._send_paced(row, own_turn=True)
+        finally:
+            self._unbusy(row.chat_id)
+
+    def _record_soon(self) -> None:
+        if self._recorder is None or self._recorder.done():
+            self._recorder = asyncio.create_task(self._record(), name="steady-record")
+
+    async def _record(self) -> None:
+        """Record finished sends, all that finished meanwhile in one transaction: under load,
+        sends that end while one record waits for the database join the next. Recorded at
+        once, the round counts as received and the chat's next message is ready."""
         while self._sent:
             sent, self._sent = self._sent, []
             try:
@@ -132,43 +149,52 @@ class Delivery:
                 log.exception("could not record sends; the delivery loop will retry")
                 self.wake()
                 return
+            self.wake()  # slots are free, and those chats may have more
 
     async def stop(self) -> None:
-        """Finish the send in flight, then return; pending rows wait in the database."""
+        """Finish the sends in flight, then return; pending rows wait in the database."""
         self._stopping = True
         self._wakeup.set()
         if self._task is not None:
             await self._task
-        if self._claimed:
-            await asyncio.gather(*self._claimed, return_exceptions=True)
+        if self._sending or self._claimed:
+            await asyncio.gather(*self._sending, *self._claimed, return_exceptions=True)
         if self._recorder is not None:
             await asyncio.gather(self._recorder, return_exceptions=True)
         sent, self._sent = self._sent, []
+        failed, self._failed = self._failed, []
         async with self._db.transaction() as conn:
             await self._record_sent(conn, sent)
+            await outbox.release(conn, failed)
 
     async def _run(self) -> None:
         while not self._stopping:
+            # Cleared before the pass: a send that ends or a wake() during it brings the next.
+            self._wakeup.clear()
             try:
-                sent_any = await self.drain_once()
+                await self.drain_once()
             except Exception:
                 log.exception("delivery pass failed; retrying shortly")
-                sent_any = False
+                self._more = False
                 await self._recover()
             if self._stopping:
                 break
-            if not sent_any:
-                self._wakeup.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wakeup.wait(), timeout=0.5)
+            if self._more:
+                continue  # a full pick: more may be ready
+            wait = POLL
+            if self._next_turn:
+                wait = min(wait, max(0.0, self._next_turn - time.monotonic()))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wakeup.wait(), timeout=wait)
 
-    async def drain_once(self) -> bool:
-        """Send what is ready now; True when at least one row was handled.
+    async def drain_once(self) -> int:
+        """Start sending what is ready now, each send its own task; the number started.
 
-        One transaction per pass records the previous batch as sent, picks this batch and marks
-        it in flight: the database lock is taken once, so round creation by the tick and
-        delivery share it fairly. A crash before the next pass re-sends at most one batch, each
-        copy recorded as uncertain at start-up.
+        One short transaction per pass records finished sends not recorded yet (each is
+        recorded as soon as it ends; see _record), picks rows for chats with nothing in flight
+        and marks them in flight: the database lock is taken once, so round creation by the
+        tick and delivery share it fairly. A crash re-sends at most the rows in flight and
+        those sent but not yet recorded, each copy recorded as uncertain at start-up.
         """
         now = time.monotonic()
         if len(self._last_to_chat) > 10_000:  # forget chats that are no longer being paced
@@ -182,42 +208,66 @@ class Delivery:
             async with self._db.transaction() as conn:
                 await self._record_sent(conn, sent)
                 await outbox.release(conn, failed)  # left in flight by an earlier failure
-                rows = await outbox.ready(conn, self._clock.timestamp(), BATCH)
-                due = self._one_per_chat(rows, now)
+                due: list[outbox.OutboxRow] = []
+                room = min(self._batch, MAX_IN_FLIGHT - len(self._sending))
+                if room > 0:
+                    rows = await outbox.ready(conn, self._clock.timestamp(), BATCH)
+                    due = self._one_per_chat(rows, now, room)
                 if due:
                     await outbox.mark_inflight(conn, [row.id for row in due])
         except BaseException:
             # Not recorded: keep for the next try.
             self._sent, self._failed = sent + self._sent, failed + self._failed
             raise
-        if not due:
-            return False
-        results = await asyncio.gather(
-            *(self._send_paced(row) for row in due), return_exceptions=True
-        )
-        self._sent.extend(r for r in results if isinstance(r, tuple))
-        failures = [
-            (row.id, r) for row, r in zip(due, results, strict=True) if isinstance(r, BaseException)
-        ]
-        if failures:
-            self._failed.extend(row_id for row_id, _ in failures)
-            raise failures[0][1]  # after keeping what was sent; _run recovers the rest
-        return True
+        self._more = bool(due) and len(due) == room
+        for row in due:
+            self._busy[row.chat_id] += 1
+            task = asyncio.create_task(self._deliver(row), name="steady-send")
+            self._sending.add(task)
+            task.add_done_callback(self._sending.discard)
+        return len(due)
 
-    def _one_per_chat(self, rows: list[outbox.OutboxRow], now: float) -> list[outbox.OutboxRow]:
-        """This pass's batch: at most one row per chat (the next goes a second later, in
-        order), none for a chat that had a message under a second ago."""
+    def _one_per_chat(
+        self, rows: list[outbox.OutboxRow], now: float, room: int
+    ) -> list[outbox.OutboxRow]:
+        """This pass's rows: at most one per chat (the next goes a second later, in order),
+        none for a chat with a send in flight or a message under a second ago."""
         chats: set[int] = set()
         due = []
+        self._next_turn = 0.0
         for row in rows:
-            last = self._last_to_chat.get(row.chat_id, -PER_CHAT_INTERVAL)
-            if row.chat_id in chats or last + PER_CHAT_INTERVAL > now:
+            if row.chat_id in chats or row.chat_id in self._busy:
+                continue
+            turn = self._last_to_chat.get(row.chat_id, -PER_CHAT_INTERVAL) + PER_CHAT_INTERVAL
+            if turn > now:
+                self._next_turn = min(self._next_turn or turn, turn)
                 continue
             chats.add(row.chat_id)
             due.append(row)
-            if len(due) == self._batch:
+            if len(due) == room:
                 break
         return due
+
+    async def _deliver(self, row: outbox.OutboxRow) -> None:
+        """One send of the loop's, recorded as soon as it is sent."""
+        result = None
+        try:
+            result = await self._send_paced(row)
+        except Exception:
+            log.exception("outbox %s: the send failed unexpectedly; it is retried", row.id)
+            self._failed.append(row.id)  # released, as uncertain, by the next pass
+        finally:
+            self._unbusy(row.chat_id)
+        if result is not None:
+            self._sent.append(result)
+            self._record_soon()  # which then wakes the loop
+        else:
+            self.wake()
+
+    def _unbusy(self, chat_id: int) -> None:
+        self._busy[chat_id] -= 1
+        if self._busy[chat_id] <= 0:
+            del self._busy[chat_id]
 
     async def _record_sent(self, conn: Connection, sent: list[tuple[int, int]]) -> None:
         if sent:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from bot import checkins, repair, scheduling
+from aiosqlite import Connection
+
+from bot import checkins, reachability, repair, scheduling
 from bot.config import Settings
-from bot.storage import invites
-from bot.storage.db import Database
+from bot.storage import invites, outbox
+from bot.storage.db import Database, in_batches
 from scheduler.clock import Clock
 
 log = logging.getLogger(__name__)
@@ -15,6 +17,9 @@ log = logging.getLogger(__name__)
 # Expired invites are kept a while so a late joiner hears "expired" rather than "wrong".
 KEEP_EXPIRED_INVITES = 7 * 24 * 3600
 KEEP_JOIN_FAILURES = 24 * 3600
+# Finished outbox rows (sent, cancelled, failed, expired) are kept this long, then deleted.
+KEEP_FINISHED_MESSAGES = 7 * 24 * 3600
+PURGE_BATCH = 500
 
 
 # Schedule transactions per call: about a second of work, so a stop never waits long.
@@ -42,4 +47,22 @@ async def run_due(db: Database, clock: Clock, settings: Settings) -> bool:
     await checkins.close_due(db, now)
     async with db.transaction() as conn:
         await invites.purge(conn, now - KEEP_EXPIRED_INVITES, now - KEEP_JOIN_FAILURES)
+    await reachability.expire_undeliverable(db, now)
+    await reachability.tell_returned(db, now)
+    await purge_outbox(db, now)
     return bool(opened["more"])
+
+
+async def purge_outbox(db: Database, now: int) -> int:
+    """Delete outbox rows finished KEEP_FINISHED_MESSAGES ago (expired ones that long after
+    they expired): the outbox is a queue, not an archive."""
+    done_before = now - KEEP_FINISHED_MESSAGES
+    expired_due_before = done_before - reachability.KEEP_UNDELIVERABLE
+
+    async def fetch(conn: Connection, limit: int) -> list[int]:
+        return await outbox.purge_finished(conn, done_before, expired_due_before, limit)
+
+    async def deleted(conn: Connection, row_id: int) -> int:
+        return 1
+
+    return await in_batches(db, PURGE_BATCH, fetch, deleted)

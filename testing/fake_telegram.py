@@ -152,6 +152,27 @@ class _Changes:
         return True
 
 
+class Hold:
+    """A chat whose sendMessage requests hang until the test releases them (see FakeTelegram.hold).
+
+    On release every waiting request goes through as usual: the messages are then accepted.
+    """
+
+    def __init__(self, changes: _Changes) -> None:
+        self._changes = changes
+        self.waiting = 0  # requests hanging now
+        self.released = False
+
+    def release(self) -> None:
+        self.released = True
+        self._changes.fire()
+
+    async def wait_for_request(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+        """Until a request to the held chat is hanging; AssertionError if none comes."""
+        if not await self._changes.wait_until(lambda: self.waiting > 0, timeout):
+            raise AssertionError(f"no request to the held chat within {timeout}s")
+
+
 @dataclass(frozen=True)
 class _Shown:
     """One entry of a chat's history: a new message or an edit, with the text it showed then."""
@@ -372,6 +393,7 @@ class FakeTelegram:
         self._groups: dict[int, FakeGroup] = {}
         self._blocked: set[int] = set()
         self._faults: list[_Fault] = []
+        self._holds: dict[int, Hold] = {}
         self._updates: list[dict[str, Any]] = []  # queued, not yet confirmed by an offset
         self._allowed_updates: frozenset[str] | None = None  # None: Telegram's default
         # Every message as Telegram holds it, by (chat_id, message_id): for replies and presses.
@@ -613,6 +635,12 @@ class FakeTelegram:
         """Close the connection without an answer; nothing is recorded as sent."""
         self._faults.append(_Fault(method.lower(), "drop", times, chat_id))
 
+    def hold(self, chat_id: int) -> Hold:
+        """Make sendMessage to this chat hang (no answer, no timeout of its own) until the
+        returned hold is released; then the held requests are answered as usual."""
+        held = self._holds[chat_id] = Hold(self._changes)
+        return held
+
     def clear_faults(self) -> None:
         """Forget every fault not yet used up (blocks and limits stay)."""
         self._faults.clear()
@@ -644,6 +672,8 @@ class FakeTelegram:
             # Telegram: 401 for a well-formed token it doesn't know, 404 for anything else.
             status = 401 if _TOKEN_SHAPE.fullmatch(token) else 404
             return _error(status, _DESCRIPTIONS[status])
+        if method.lower() == "sendmessage":
+            await self._wait_while_held(params)
         fault = self._take_fault(method, params)
         if fault is None:
             return await self._answer(method, params)
@@ -657,6 +687,20 @@ class FakeTelegram:
         response = await self._answer(method, params)  # takes effect now, the answer comes late
         await self._sleep(fault.seconds)
         return response
+
+    async def _wait_while_held(self, params: Params) -> None:
+        try:
+            held = self._holds.get(int(params.get("chat_id") or 0))
+        except ValueError:
+            return
+        if held is None or held.released:
+            return
+        held.waiting += 1
+        self._changes.fire()
+        try:
+            await self._changes.wait_until(lambda: held.released or self._stopping, 3600)
+        finally:
+            held.waiting -= 1
 
     async def _not_found(self, request: web.Request) -> web.StreamResponse:
         return _error(404, "Not Found")

@@ -276,3 +276,38 @@ async def test_a_row_left_in_flight_by_a_failure_is_sent_once_the_database_recov
         await delivery.stop()
     assert message.plain == "hello" and trouble == {"send": 0, "release": 0}
     assert set((await statuses(db)).values()) == {"sent"}
+
+
+async def test_a_chat_whose_send_hangs_holds_back_no_other_chat(
+    fake: FakeTelegram, db: Database
+) -> None:
+    """While one chat's request hangs (no answer, far inside the read timeout), every message
+    for the other chats goes out, in order; released, the held message arrives once."""
+    for chat in (1, 2, 3):
+        fake.user(chat, "P")
+    held = fake.hold(1)
+    await queue(db, Outgoing(1, "x", "to the slow chat"))
+    await queue(
+        db, *(Outgoing(chat, f"{chat}:{i}", f"part {i}") for chat in (2, 3) for i in range(3))
+    )
+    client = Bot(
+        fake.token, base_url=f"{fake.base_url}/bot", request=AiohttpRequest(read_timeout=60)
+    )
+    delivery = Delivery(client, db, Clock(), rate=30)
+    async with client:
+        await delivery.start()
+        try:
+            await held.wait_for_request()
+            await fake.wait_until(
+                lambda: len(fake.messages_to(2)) == len(fake.messages_to(3)) == 3, timeout=15
+            )
+            assert fake.messages_to(1) == []  # still hanging: nothing timed out meanwhile
+            held.release()
+            await fake.wait_until(lambda: bool(fake.messages_to(1)))
+        finally:
+            held.release()  # on a failure too, so the stop does not wait out the read timeout
+            await delivery.stop()
+    for chat in (2, 3):
+        assert [m.plain for m in fake.messages_to(chat)] == ["part 0", "part 1", "part 2"]
+    assert [m.plain for m in fake.messages_to(1)] == ["to the slow chat"]
+    assert set((await statuses(db)).values()) == {"sent"}

@@ -325,3 +325,37 @@ async def test_a_403_marks_someone_unreachable_until_they_start_again(
     await ana.send("/start")  # back: reachable again, and what waited for her arrives
     await ana.wait_for("Hi Ana")
     await ana.wait_for("ended your pairing", timeout=10)
+
+
+async def test_a_user_away_past_30_days_hears_once_that_messages_expired(
+    fake: FakeTelegram, bot: BotRunner, ana: FakeUser, ben: FakeUser
+) -> None:
+    await pair(ana, ben)
+    await ana.block_bot()
+    await ben.wait_for("up to 30 days")  # the partner hears the bound
+    await ben.send("/unpair")  # the notice to Ana waits for her
+    ask = await ben.wait_for("end your pairing")
+    await ben.press(ask, dict(ask.buttons)["Yes, end it"])
+    await ben.wait_for("has ended")
+    assert isinstance(bot.clock, MovableClock)
+    bot.clock.advance(timedelta(days=31))
+    db = bot.services.database
+
+    async def expired() -> int:
+        async with (
+            db.read() as conn,
+            conn.execute("SELECT COUNT(*) FROM outbox WHERE status = 'expired'") as cur,
+        ):
+            return (await cur.fetchone())[0]
+
+    for _ in range(100):  # the tick (every 0.2 s) lets them go
+        if await expired():
+            break
+        await asyncio.sleep(0.05)
+    assert await expired()
+    await ana.unblock_bot()
+    notice = await ana.wait_for("were let go")
+    assert "/history" in notice.plain
+    await ana.expect_silence(1.0)  # five more ticks: told once
+    assert sum("were let go" in m.plain for m in ana.inbox) == 1
+    assert not any("ended your pairing" in m.plain for m in ana.inbox)

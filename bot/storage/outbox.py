@@ -225,3 +225,46 @@ async def mark_failed(conn: Connection, row_id: int, error: str) -> None:
 async def counts(conn: Connection) -> dict[str, int]:
     rows = await fetch_all(conn, "SELECT status, COUNT(*) FROM outbox GROUP BY status")
     return {r[0]: r[1] for r in rows}
+
+
+async def expire_unreachable(conn: Connection, due_before: int, limit: int) -> list[int]:
+    """Drop up to `limit` messages meant before `due_before` for people who blocked the bot:
+    status 'expired', text emptied. The chat of each, one entry per message."""
+    rows = await fetch_all(
+        conn,
+        """
+        UPDATE outbox SET status = 'expired', text = '', reply_markup = NULL
+        WHERE id IN (
+            SELECT o.id FROM outbox o JOIN users u ON u.id = o.chat_id
+            WHERE u.reachable = 0 AND o.status = 'pending' AND o.inflight = 0
+              AND o.due_at <= ?
+            ORDER BY o.id LIMIT ?
+        )
+        RETURNING chat_id
+        """,
+        (due_before, limit),
+    )
+    return [r[0] for r in rows]
+
+
+async def purge_finished(
+    conn: Connection, done_before: int, expired_due_before: int, limit: int
+) -> list[int]:
+    """Delete up to `limit` rows finished before `done_before` (sent then; cancelled or failed
+    and due then), and expired rows due before `expired_due_before`; their ids. Nothing reads
+    a finished row: a reply finds its round in round_messages."""
+    rows = await fetch_all(
+        conn,
+        """
+        DELETE FROM outbox WHERE id IN (
+            SELECT id FROM outbox
+            WHERE (status = 'sent' AND sent_at <= ?1)
+               OR (status IN ('cancelled', 'failed') AND due_at <= ?1)
+               OR (status = 'expired' AND due_at <= ?2)
+            LIMIT ?3
+        )
+        RETURNING id
+        """,
+        (done_before, expired_due_before, limit),
+    )
+    return [r[0] for r in rows]

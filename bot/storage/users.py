@@ -5,7 +5,7 @@ from __future__ import annotations
 from aiosqlite import Connection
 
 from bot.models import Person
-from bot.storage.db import fetch_one
+from bot.storage.db import fetch_all, fetch_one
 
 
 async def upsert(conn: Connection, person: Person, now: int) -> None:
@@ -40,3 +40,25 @@ async def set_reachable(conn: Connection, user_id: int, reachable: bool, now: in
         (int(reachable), now, user_id, int(reachable)),
     )
     return cur.rowcount > 0
+
+
+async def count_expired(conn: Connection, user_id: int, messages: int) -> None:
+    """Note messages that expired unsent while they were unreachable, to tell them on return."""
+    await conn.execute(
+        "UPDATE users SET expired_unseen = expired_unseen + ? WHERE id = ?", (messages, user_id)
+    )
+
+
+async def returned_with_expired(conn: Connection, limit: int) -> list[Person]:
+    """People reachable again who have not yet been told that messages expired meanwhile."""
+    rows = await fetch_all(
+        conn,
+        "SELECT id, first_name, language, reachable FROM users "
+        "WHERE expired_unseen > 0 AND reachable = 1 ORDER BY id LIMIT ?",
+        (limit,),
+    )
+    return [Person(r["id"], r["first_name"], r["language"], True) for r in rows]
+
+
+async def clear_expired(conn: Connection, user_id: int) -> None:
+    await conn.execute("UPDATE users SET expired_unseen = 0 WHERE id = ?", (user_id,))
