@@ -35,6 +35,9 @@ class Settings:
     # with paid broadcasts, which Telegram charges Stars for).
     send_rate: float = 30.0
     paid_broadcast: bool = False
+    # Seconds between two messages to one private chat (Telegram allows about one a second).
+    # Not read from the environment: tests shorten it, except the tests of pacing itself.
+    per_chat_interval: float = 1.0
     # Where a couple can find a couples therapist (shown after repeated conflicts), and the
     # crisis line text shown in /help; each has a kind default when unset.
     help_url: str = ""

@@ -50,6 +50,11 @@ class InOrderPerPerson(BaseUpdateProcessor):
             ):
                 coroutine.close()  # cancelled while waiting its turn: it never ran
 
+    @property
+    def in_line(self) -> int:
+        """People with an update being handled or waiting its turn."""
+        return len(self._last)
+
     def _forget(self, person: int, done: asyncio.Future[None]) -> None:
         if self._last.get(person) is done:
             del self._last[person]  # nobody is in line behind it

@@ -49,9 +49,17 @@ class Delivery:
     """Sends pending outbox rows, at most `rate` per second overall and one per second per chat."""
 
     def __init__(
-        self, bot: Bot, db: Database, clock: Clock, rate: float, *, paid_broadcast: bool = False
+        self,
+        bot: Bot,
+        db: Database,
+        clock: Clock,
+        rate: float,
+        *,
+        paid_broadcast: bool = False,
+        per_chat_interval: float = PER_CHAT_INTERVAL,
     ) -> None:
         self._bot = bot
+        self._per_chat = per_chat_interval
         self._db = db
         self._clock = clock
         self._interval = 1.0 / rate
@@ -151,6 +159,18 @@ class Delivery:
                 return
             self.wake()  # slots are free, and those chats may have more
 
+    async def idle(self) -> None:
+        """Return once nothing is due now: no send in flight or waiting to be recorded, and no
+        row the loop could send at this moment (a test's barrier before it asserts silence:
+        whatever was queued has then reached the server or waits for a later time)."""
+        while True:
+            recording = self._recorder is not None and not self._recorder.done()
+            if not (self._sending or self._claimed or self._sent or self._failed or recording):
+                async with self._db.read() as conn:
+                    if not await outbox.due_now(conn, self._clock.timestamp()):
+                        return
+            await asyncio.sleep(0.01)
+
     async def stop(self) -> None:
         """Finish the sends in flight, then return; pending rows wait in the database."""
         self._stopping = True
@@ -199,7 +219,7 @@ class Delivery:
         now = time.monotonic()
         if len(self._last_to_chat) > 10_000:  # forget chats that are no longer being paced
             self._last_to_chat = {
-                c: t for c, t in self._last_to_chat.items() if t + PER_CHAT_INTERVAL > now
+                c: t for c, t in self._last_to_chat.items() if t + self._per_chat > now
             }
         # Taken before the transaction: claimed sends may add to the lists during it.
         sent, self._sent = self._sent, []
@@ -238,7 +258,7 @@ class Delivery:
         for row in rows:
             if row.chat_id in chats or row.chat_id in self._busy:
                 continue
-            turn = self._last_to_chat.get(row.chat_id, -PER_CHAT_INTERVAL) + PER_CHAT_INTERVAL
+            turn = self._last_to_chat.get(row.chat_id, -self._per_chat) + self._per_chat
             if turn > now:
                 self._next_turn = min(self._next_turn or turn, turn)
                 continue
@@ -298,9 +318,7 @@ class Delivery:
         """
         if own_turn:
             now = time.monotonic()
-            turn = max(
-                now, self._last_to_chat.get(row.chat_id, -PER_CHAT_INTERVAL) + PER_CHAT_INTERVAL
-            )
+            turn = max(now, self._last_to_chat.get(row.chat_id, -self._per_chat) + self._per_chat)
             self._last_to_chat[row.chat_id] = turn
             if turn > now:
                 await asyncio.sleep(turn - now)

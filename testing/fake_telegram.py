@@ -341,11 +341,19 @@ class FakeUser:
         )
 
     async def expect_silence(self, seconds: float = 0.3) -> None:
-        """No new message after the cursor (none unread, none arriving within `seconds`)."""
-        if await self.fake._changes.wait_until(
-            lambda: any(not shown.edit for shown in self._unread()), seconds
-        ):
-            raise AssertionError(f"{self}: expected silence for {seconds}s; {self._seen()}")
+        """No new message after the cursor. With a bot in this process (`fake.settle` set by
+        the runner), first wait until it has handled every update, done what is due and has
+        nothing left to send now: a wrong message would then already be here. For a bot in
+        another process, there is no such barrier: wait `seconds` for one to arrive."""
+        if self.fake.settle is not None:
+            await self.fake.settle()
+            arrived = any(not shown.edit for shown in self._unread())
+        else:
+            arrived = await self.fake._changes.wait_until(
+                lambda: any(not shown.edit for shown in self._unread()), seconds
+            )
+        if arrived:
+            raise AssertionError(f"{self}: expected silence; {self._seen()}")
 
     async def _take(
         self,
@@ -385,6 +393,8 @@ class FakeTelegram:
         self.bot_id = int(token.split(":", 1)[0])
         self.enforce_limits = enforce_limits
         self.base_url = ""  # set by start()
+        # The in-process bot's barrier (testing.runner.BotRunner.settle), if there is one.
+        self.settle: Callable[[], Awaitable[None]] | None = None
         self.sent: list[SentMessage] = []
         self.calls: list[tuple[str, Params]] = []
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}  # (scope, language)

@@ -69,7 +69,9 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 async def bot(fake: FakeTelegram, tmp_path: Path, clock: MovableClock) -> AsyncIterator[BotRunner]:
     runner = BotRunner(fake.base_url, fake.token, tmp_path / "steady.db", clock)
     await runner.start()
+    fake.settle = lambda: runner.settle(fake)  # FakeUser.expect_silence waits for it
     yield runner
+    fake.settle = None
     await runner.stop()
 
 

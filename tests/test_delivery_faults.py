@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.storage.db import Database
+from scheduler.delivery import PER_CHAT_INTERVAL
 from testing.clock import MovableClock
 from testing.fake_telegram import FakeTelegram
 from testing.journeys import PROMPT
@@ -34,7 +35,10 @@ async def test_a_fan_out_under_limits_and_faults_delivers_every_prompt_once(
     # Accepted, but the answer was lost: a retry may duplicate, and the bot records it.
     fake.delay_next("sendMessage", 1.5, deliver=True, times=2)
 
-    bot = BotRunner(fake.base_url, fake.token, tmp_path / "s.db", clock, request_timeout=0.5)
+    bot = BotRunner(
+        fake.base_url, fake.token, tmp_path / "s.db", clock, request_timeout=0.5,
+        per_chat_interval=PER_CHAT_INTERVAL,  # the strict fake enforces Telegram's spacing
+    )  # fmt: skip
     await bot.start()
     try:
         reachable = [pid for pid in people if pid != blocked]

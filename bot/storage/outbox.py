@@ -92,6 +92,17 @@ async def ready(conn: Connection, now: int, limit: int) -> list[OutboxRow]:
     return [_outbox_row(r) for r in rows]
 
 
+async def due_now(conn: Connection, now: int) -> bool:
+    """Whether any row is in flight or could be sent at `now`."""
+    row = await fetch_one(
+        conn,
+        f"SELECT 1 FROM outbox WHERE (inflight = 1 AND status = 'pending') OR ({_SENDABLE}) "
+        "LIMIT 1",
+        (now,),
+    )
+    return row is not None
+
+
 async def claim(conn: Connection, keys: list[str], now: int) -> list[OutboxRow]:
     """Mark these messages in flight if `ready` would pick them now, and return them.
 
