@@ -163,7 +163,8 @@ async def unpair(db: Database, user_id: int, couple_id: int, now: int) -> Couple
         couple = await couples.active_for(conn, user_id)
         if couple is None or couple.id != couple_id:
             return None
-        await couples.end(conn, couple_id, user_id, now)
+        if not await couples.end(conn, couple_id, user_id, now):
+            return None  # ended meanwhile (another press, another process): once is enough
         await rounds.cancel_open(conn, couple_id, now)
         await schedules.delete(conn, couple_id)
         await breaks.end_for_couple(conn, couple_id, now)

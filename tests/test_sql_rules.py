@@ -192,3 +192,26 @@ async def test_a_round_closed_meanwhile_is_not_revealed(two: tuple[Database, Dat
         assert await rounds.finish(conn, round_id, "revealed", NOW + 2) is False
     status = await scalar(first, "SELECT status FROM rounds WHERE id = ?", (round_id,))
     assert status == "expired"
+
+
+# --- ending a pairing -----------------------------------------------------------------------
+
+
+async def test_a_pairing_ended_meanwhile_is_not_ended_twice(
+    two: tuple[Database, Database], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = two
+    code, _ = await invite(first)
+    assert (await pairing.join(first, BEN, code, NOW, INVITE_KEY)).outcome is JoinOutcome.PAIRED
+    couple = await pairing.current_couple(first, ANA.id)
+    assert couple is not None
+    # Connection 1 has read the couple as active; Ben's "yes, end it" commits on connection 2.
+    assert await pairing.unpair(second, BEN.id, couple.id, NOW) is not None
+
+    async def as_read_before(conn: object, user_id: int) -> object:
+        return couple
+
+    monkeypatch.setattr(couples, "active_for", as_read_before)
+    assert await pairing.unpair(first, ANA.id, couple.id, NOW + 1) is None
+    notices = await scalar(first, "SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE 'unpaired:%'")
+    assert notices == 1  # Ana's press after Ben's tells nobody a second time
