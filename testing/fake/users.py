@@ -1,0 +1,403 @@
+"""The simulated people of the fake Bot API: users and groups who send messages, edit them,
+press buttons and block the bot (each action queued as the update Telegram would send), and
+read what the bot sent them (SentMessage, in the order their chat showed it)."""
+
+from __future__ import annotations
+
+import copy
+import html
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from testing.fake.faults import Changes
+
+if TYPE_CHECKING:
+    from testing.fake.server import FakeTelegram
+
+_COMMAND = re.compile(r"/[A-Za-z0-9_]{1,32}(?:@\w+)?")
+_TAG = re.compile(r"<[^>]*>")
+# Update types getUpdates leaves out unless asked for them by name (Telegram's documented default).
+_OPT_IN_UPDATES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
+
+
+def plain_text(text: str, parse_mode: str | None) -> str:
+    """What the recipient reads: HTML tags stripped and entities unescaped (parse_mode=HTML)."""
+    if (parse_mode or "").upper() != "HTML":
+        return text
+    return html.unescape(_TAG.sub("", text))
+
+
+@dataclass
+class SentMessage:
+    message_id: int
+    chat_id: int
+    text: str
+    parse_mode: str | None
+    reply_markup: dict[str, Any] | None
+    sent_at: float  # time.monotonic()
+    edits: list[str] = field(default_factory=list)  # earlier texts, oldest first
+    reply_to_message_id: int | None = None
+
+    @property
+    def plain(self) -> str:
+        return plain_text(self.text, self.parse_mode)
+
+    @property
+    def buttons(self) -> list[tuple[str, str]]:
+        """(label, callback_data or url) of the inline keyboard, row by row."""
+        rows = (self.reply_markup or {}).get("inline_keyboard", [])
+        return [
+            (button["text"], button.get("callback_data") or button.get("url") or "")
+            for row in rows
+            for button in row
+        ]
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """One entry of a chat's history: a new message or an edit, with the text it showed then."""
+
+    index: int  # position in the chat's history
+    message: SentMessage
+    plain: str
+    edit: bool
+
+
+@dataclass
+class FakeGroup:
+    fake: FakeTelegram = field(repr=False)
+    chat_id: int
+    title: str
+
+    @property
+    def chat(self) -> dict[str, Any]:
+        return {"id": self.chat_id, "type": "group", "title": self.title}
+
+    @property
+    def messages(self) -> list[SentMessage]:
+        return self.fake.messages_to(self.chat_id)
+
+
+class FakeUser:
+    def __init__(
+        self,
+        fake: FakeTelegram,
+        user_id: int,
+        first_name: str,
+        *,
+        language_code: str = "en",
+        username: str | None = None,
+    ) -> None:
+        self.fake = fake
+        self.id = user_id
+        self.first_name = first_name
+        self.language_code = language_code
+        self.username = username
+        self.chat_id = user_id  # a private chat's id is the user's id
+        self.answered_callbacks: list[dict[str, Any]] = []
+        self._cursor = 0  # how much of this chat's history next_message / wait_for consumed
+
+    def __repr__(self) -> str:
+        return f"FakeUser({self.id}, {self.first_name!r})"
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        user = {
+            "id": self.id,
+            "is_bot": False,
+            "first_name": self.first_name,
+            "language_code": self.language_code,
+        }
+        return user | ({"username": self.username} if self.username else {})
+
+    @property
+    def chat(self) -> dict[str, Any]:
+        chat = {"id": self.chat_id, "type": "private", "first_name": self.first_name}
+        return chat | ({"username": self.username} if self.username else {})
+
+    @property
+    def inbox(self) -> list[SentMessage]:
+        return self.fake.messages_to(self.chat_id)
+
+    # -- what the user does --------------------------------------------------------------------
+
+    async def send(
+        self, text: str, *, chat: FakeGroup | None = None, reply_to: SentMessage | None = None
+    ) -> int:
+        content: dict[str, Any] = {"text": text}
+        if command := _COMMAND.match(text):
+            length = len(command.group().encode("utf-16-le")) // 2  # offsets count UTF-16 units
+            content["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        return self.fake._push_message(self, chat, content, reply_to)
+
+    async def edit(self, message_id: int, text: str) -> None:
+        """Edit a message this user sent earlier (an `edited_message` update)."""
+        self.fake._push_edit(self, message_id, text)
+
+    async def send_photo(self, *, caption: str | None = None, chat: FakeGroup | None = None) -> int:
+        file_key = self.fake._next_file_key()
+        sizes = [(90, 67, 1_200), (320, 240, 15_000), (800, 600, 60_000)]
+        photo = [
+            {
+                "file_id": f"AgACAgIAAxkBAAI{file_key}{i}",
+                "file_unique_id": f"AQADp{file_key}{i}",
+                "width": width,
+                "height": height,
+                "file_size": size,
+            }
+            for i, (width, height, size) in enumerate(sizes)
+        ]
+        content: dict[str, Any] = {"photo": photo}
+        if caption:
+            content["caption"] = caption
+        return self.fake._push_message(self, chat, content, None)
+
+    async def send_sticker(self, *, chat: FakeGroup | None = None) -> int:
+        file_key = self.fake._next_file_key()
+        sticker = {
+            "file_id": f"CAACAgIAAxkBAAI{file_key}",
+            "file_unique_id": f"AgADs{file_key}",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "type": "regular",
+            "emoji": "👍",
+            "set_name": "SteadyTestPack",
+            "file_size": 20_000,
+        }
+        return self.fake._push_message(self, chat, {"sticker": sticker}, None)
+
+    async def send_voice(self, *, chat: FakeGroup | None = None) -> int:
+        file_key = self.fake._next_file_key()
+        voice = {
+            "file_id": f"AwACAgIAAxkBAAI{file_key}",
+            "file_unique_id": f"AgADv{file_key}",
+            "duration": 3,
+            "mime_type": "audio/ogg",
+            "file_size": 9_000,
+        }
+        return self.fake._push_message(self, chat, {"voice": voice}, None)
+
+    async def press(self, message: SentMessage, callback_data: str) -> str:
+        """Press an inline button; the update carries the message as it is now. Returns the id.
+
+        Any callback_data goes (a modified client can forge it), but only on a message in a chat
+        the user is in: Telegram never shows anyone another person's private chat.
+        """
+        if message.chat_id != self.chat_id and message.chat_id > 0:
+            raise AssertionError(f"{self} cannot press a button in private chat {message.chat_id}")
+        return self.fake._push_callback(self, message, callback_data)
+
+    async def block_bot(self) -> None:
+        self.fake.block(self.id)
+        self.fake._push_member_change(self, "member", "kicked")
+
+    async def unblock_bot(self) -> None:
+        self.fake.unblock(self.id)
+        self.fake._push_member_change(self, "kicked", "member")
+
+    # -- what the user sees --------------------------------------------------------------------
+
+    async def next_message(self, timeout: float = 5.0) -> SentMessage:  # noqa: ASYNC109
+        """The next new message to this chat (edits in between are passed over)."""
+        return await self._take(lambda shown: not shown.edit, timeout, "no new message")
+
+    async def wait_for(
+        self,
+        needle: str | Callable[[SentMessage], bool],
+        timeout: float = 5.0,  # noqa: ASYNC109 (a deadline for the wait, not for I/O)
+    ) -> SentMessage:
+        """The first new message or text edit whose plain text contains `needle` (any case), or
+        whose message matches the predicate. Edits count because the bot often answers a button
+        press by editing the message the button was on."""
+        if isinstance(needle, str):
+            wanted = needle.lower()
+            return await self._take(
+                lambda shown: wanted in shown.plain.lower(), timeout, f"nothing with {needle!r}"
+            )
+        return await self._take(
+            lambda shown: needle(shown.message), timeout, f"nothing matching {needle!r}"
+        )
+
+    async def expect_silence(self, seconds: float = 0.3) -> None:
+        """No new message after the cursor. With a bot in this process (`fake.settle` set by
+        the runner), first wait until it has handled every update, done what is due and has
+        nothing left to send now: a wrong message would then already be here. For a bot in
+        another process, there is no such barrier: wait `seconds` for one to arrive."""
+        if self.fake.settle is not None:
+            await self.fake.settle()
+            arrived = any(not shown.edit for shown in self._unread())
+        else:
+            arrived = await self.fake._changes.wait_until(
+                lambda: any(not shown.edit for shown in self._unread()), seconds
+            )
+        if arrived:
+            raise AssertionError(f"{self}: expected silence; {self._seen()}")
+
+    async def _take(
+        self,
+        accept: Callable[[_Shown], bool],
+        timeout: float,  # noqa: ASYNC109
+        failure: str,
+    ) -> SentMessage:
+        found: list[_Shown] = []
+
+        def scan() -> bool:
+            found[:] = [shown for shown in self._unread() if accept(shown)][:1]
+            return bool(found)
+
+        if not await self.fake._changes.wait_until(scan, timeout):
+            raise AssertionError(f"{self}: {failure} within {timeout}s; {self._seen()}")
+        self._cursor = found[0].index + 1
+        return found[0].message
+
+    def _unread(self) -> list[_Shown]:
+        return self.fake._shown.get(self.chat_id, [])[self._cursor :]
+
+    def _seen(self) -> str:
+        unread = [f"(edit) {s.plain}" if s.edit else s.plain for s in self._unread()]
+        return f"{self._cursor} event(s) consumed before; unread since: {unread!r}"
+
+
+class Simulation:
+    """The people half of FakeTelegram: who exists, and the updates their actions queue."""
+
+    bot_user: dict[str, Any]
+    sent: list[SentMessage]
+    _changes: Changes
+
+    def __init__(self) -> None:
+        self._users: dict[int, FakeUser] = {}
+        self._groups: dict[int, FakeGroup] = {}
+        self._updates: list[dict[str, Any]] = []  # queued, not yet confirmed by an offset
+        self._allowed_updates: frozenset[str] | None = None  # None: Telegram's default
+        # Every message as Telegram holds it, by (chat_id, message_id): for replies and presses.
+        self._payloads: dict[tuple[int, int], dict[str, Any]] = {}
+        self._shown: dict[int, list[_Shown]] = {}  # per chat: what its members saw, in order
+        self._open_queries: dict[str, FakeUser] = {}  # callback queries not answered yet
+        self._next_update_id = 500_000_000
+        self._next_message_id = 0
+        self._next_query_id = 4_321_000_000_000_000_000
+        self._file_counter = 0
+
+    def user(
+        self,
+        user_id: int,
+        first_name: str,
+        *,
+        language_code: str = "en",
+        username: str | None = None,
+    ) -> FakeUser:
+        if user_id not in self._users:
+            self._users[user_id] = FakeUser(
+                self, user_id, first_name, language_code=language_code, username=username
+            )
+        return self._users[user_id]
+
+    def group(self, chat_id: int, title: str = "Group") -> FakeGroup:
+        if chat_id >= 0:
+            raise ValueError("group chat ids are negative")
+        return self._groups.setdefault(chat_id, FakeGroup(self, chat_id, title))
+
+    def push_update(self, update: dict[str, Any]) -> int:
+        """Queue a raw update (e.g. {"message": {...}}); assigns and returns its update_id."""
+        self._next_update_id += 1
+        update = {**update, "update_id": self._next_update_id}
+        if message := update.get("message"):
+            self._payloads[(message["chat"]["id"], message["message_id"])] = message
+        kind = next(key for key in update if key != "update_id")
+        allowed = self._allowed_updates
+        # Like Telegram, updates of a type the bot did not ask for are never stored.
+        if (kind in allowed) if allowed is not None else (kind not in _OPT_IN_UPDATES):
+            self._updates.append(update)
+            self._changes.fire()
+        return self._next_update_id
+
+    def updates_pending(self) -> int:
+        return len(self._updates)
+
+    def messages_to(self, chat_id: int) -> list[SentMessage]:
+        return [message for message in self.sent if message.chat_id == chat_id]
+
+    async def wait_until(
+        self,
+        predicate: Callable[[], bool],
+        timeout: float = 5.0,  # noqa: ASYNC109
+    ) -> None:
+        """Wait until predicate() holds after some send, edit or update; AssertionError if not."""
+        if not await self._changes.wait_until(predicate, timeout):
+            raise AssertionError(f"condition still false after {timeout}s")
+
+    def _push_message(
+        self,
+        user: FakeUser,
+        chat: FakeGroup | None,
+        content: dict[str, Any],
+        reply_to: SentMessage | None,
+    ) -> int:
+        self._next_message_id += 1
+        message: dict[str, Any] = {
+            "message_id": self._next_message_id,
+            "from": user.payload,
+            "chat": chat.chat if chat else user.chat,
+            "date": int(time.time()),
+            **content,
+        }
+        if reply_to is not None:
+            replied = self._payloads[(reply_to.chat_id, reply_to.message_id)]
+            message["reply_to_message"] = copy.deepcopy(replied)
+        self.push_update({"message": message})
+        return self._next_message_id
+
+    def _push_edit(self, user: FakeUser, message_id: int, text: str) -> None:
+        message = {
+            "message_id": message_id,
+            "from": user.payload,
+            "chat": user.chat,
+            "date": int(time.time()) - 1,
+            "edit_date": int(time.time()),
+            "text": text,
+        }
+        self.push_update({"edited_message": message})
+
+    def _push_callback(self, user: FakeUser, message: SentMessage, data: str) -> str:
+        self._next_query_id += 1
+        query_id = str(self._next_query_id)
+        self._open_queries[query_id] = user
+        query = {
+            "id": query_id,
+            "from": user.payload,
+            "chat_instance": str(-7_000_000_000 - message.chat_id),  # stable per chat
+            # A snapshot: later edits must not change an update that is already queued.
+            "message": copy.deepcopy(self._payloads[(message.chat_id, message.message_id)]),
+            "data": data,
+        }
+        self.push_update({"callback_query": query})
+        return query_id
+
+    def _push_member_change(self, user: FakeUser, old: str, new: str) -> None:
+        def member(status: str) -> dict[str, Any]:
+            extra = {"until_date": 0} if status == "kicked" else {}
+            return {"status": status, "user": self.bot_user, **extra}
+
+        change = {
+            "chat": user.chat,
+            "from": user.payload,
+            "date": int(time.time()),
+            "old_chat_member": member(old),
+            "new_chat_member": member(new),
+        }
+        self.push_update({"my_chat_member": change})
+
+    def _next_file_key(self) -> str:
+        self._file_counter += 1
+        return f"{self._file_counter:06d}"
+
+    def _show(self, message: SentMessage, *, edit: bool) -> None:
+        history = self._shown.setdefault(message.chat_id, [])
+        history.append(_Shown(len(history), message, message.plain, edit))
+        self._changes.fire()
