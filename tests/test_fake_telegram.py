@@ -7,7 +7,14 @@ import json
 from collections.abc import AsyncIterator
 
 import pytest
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    MessageOriginHiddenUser,
+    MessageOriginUser,
+    Update,
+)
 from telegram.error import (
     BadRequest,
     EndPointNotFound,
@@ -277,3 +284,64 @@ async def test_commands_and_group_messages(bot: Bot, fake: FakeTelegram, ana: Fa
     reply = await bot.send_message(group.chat_id, "hi all", reply_to_message_id=update.message.id)
     assert reply.reply_to_message and reply.reply_to_message.text == "/help"
     assert [m.reply_to_message_id for m in group.messages] == [update.message.id]
+
+
+async def test_forwarded_messages_carry_their_origin(
+    bot: Bot, fake: FakeTelegram, ana: FakeUser
+) -> None:
+    ben = fake.user(2002, "Ben")
+    await ana.forward("his words", from_user=ben)
+    await ana.forward("a stranger's words", from_name="Cleo")  # hides their account
+    first, second = (update.message for update in await bot.get_updates(timeout=0))
+    assert first and first.text == "his words" and first.chat.id == ana.chat_id
+    assert isinstance(first.forward_origin, MessageOriginUser)
+    assert first.forward_origin.sender_user.id == ben.id
+    assert second and isinstance(second.forward_origin, MessageOriginHiddenUser)
+    assert second.forward_origin.sender_user_name == "Cleo"
+
+
+async def test_a_document_arrives_with_its_name(bot: Bot, ana: FakeUser) -> None:
+    await ana.send_document(file_name="us.pdf", caption="read this")
+    (update,) = await bot.get_updates(timeout=0)
+    assert update.message and update.message.document and update.message.caption == "read this"
+    assert update.message.document.file_name == "us.pdf" and update.message.text is None
+
+
+async def test_a_button_press_without_data(bot: Bot, fake: FakeTelegram, ana: FakeUser) -> None:
+    message = await bot.send_message(ana.chat_id, "Ready?", reply_markup=KEYBOARD)
+    [sent] = fake.sent
+    missing = await ana.press(sent, None)  # the Bot API makes `data` optional
+    await ana.press(sent, "")
+    first, second = (update.callback_query for update in await bot.get_updates(timeout=0))
+    assert first and first.id == missing and first.data is None
+    assert "data" not in fake._updates[0]["callback_query"]
+    assert second and second.data == ""
+    assert first.message and first.message.message_id == message.message_id
+    assert await first.answer("no longer active")
+    assert ana.answered_callbacks[0]["text"] == "no longer active"
+
+
+async def test_users_talk_and_press_buttons_in_a_group(
+    bot: Bot, fake: FakeTelegram, ana: FakeUser
+) -> None:
+    ben = fake.user(2002, "Ben")
+    group = fake.group(-100_200, "Us", kind="supergroup")
+    said = await ana.send("hello both", chat=group)
+    await ben.send("/history", chat=group)
+    await ana.edit(said, "hello you two", chat=group)
+    await ben.forward("quote", from_name="Cleo", chat=group)
+    text, command, edit, forward = await bot.get_updates(timeout=0)
+    assert (
+        text.message and text.message.chat.type == "supergroup" and text.message.chat.title == "Us"
+    )
+    assert command.message and command.message.from_user and command.message.from_user.id == ben.id
+    assert command.message.entities[0].type == "bot_command"
+    assert edit.edited_message and edit.edited_message.chat.id == group.chat_id
+    assert edit.edited_message.message_id == said and edit.edited_message.text == "hello you two"
+    assert forward.message and forward.message.forward_origin and forward.message.chat.id < 0
+    await bot.send_message(group.chat_id, "Ready?", reply_markup=KEYBOARD)
+    [posted] = group.messages
+    await ben.press(posted, "v1:hist:1")  # anyone in the group can press
+    (query,) = await bot.get_updates(offset=forward.update_id + 1, timeout=0)
+    assert query.callback_query and query.callback_query.from_user.id == ben.id
+    assert query.callback_query.message and query.callback_query.message.chat.id == group.chat_id

@@ -10,7 +10,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from testing.fake.faults import Changes
 
@@ -71,10 +71,11 @@ class FakeGroup:
     fake: FakeTelegram = field(repr=False)
     chat_id: int
     title: str
+    kind: Literal["group", "supergroup"] = "group"
 
     @property
     def chat(self) -> dict[str, Any]:
-        return {"id": self.chat_id, "type": "group", "title": self.title}
+        return {"id": self.chat_id, "type": self.kind, "title": self.title}
 
     @property
     def messages(self) -> list[SentMessage]:
@@ -133,9 +134,27 @@ class FakeUser:
             content["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
         return self.fake._push_message(self, chat, content, reply_to)
 
-    async def edit(self, message_id: int, text: str) -> None:
+    async def edit(self, message_id: int, text: str, *, chat: FakeGroup | None = None) -> None:
         """Edit a message this user sent earlier (an `edited_message` update)."""
-        self.fake._push_edit(self, message_id, text)
+        self.fake._push_edit(self, chat, message_id, text)
+
+    async def forward(
+        self,
+        text: str,
+        *,
+        from_name: str = "Someone",
+        from_user: FakeUser | None = None,
+        chat: FakeGroup | None = None,
+    ) -> int:
+        """Forward someone's text message here. As Bot API 7+ sends it: `forward_origin` says
+        whose it was (a user, or only a name when they hide their account from forwards)."""
+        origin: dict[str, Any] = {"date": int(time.time()) - 3600}
+        if from_user is not None:
+            origin |= {"type": "user", "sender_user": from_user.payload}
+        else:
+            origin |= {"type": "hidden_user", "sender_user_name": from_name}
+        content = {"text": text, "forward_origin": origin}
+        return self.fake._push_message(self, chat, content, None)
 
     async def send_photo(self, *, caption: str | None = None, chat: FakeGroup | None = None) -> int:
         file_key = self.fake._next_file_key()
@@ -182,11 +201,32 @@ class FakeUser:
         }
         return self.fake._push_message(self, chat, {"voice": voice}, None)
 
-    async def press(self, message: SentMessage, callback_data: str) -> str:
+    async def send_document(
+        self,
+        *,
+        file_name: str = "notes.pdf",
+        caption: str | None = None,
+        chat: FakeGroup | None = None,
+    ) -> int:
+        file_key = self.fake._next_file_key()
+        document = {
+            "file_id": f"BQACAgIAAxkBAAI{file_key}",
+            "file_unique_id": f"AgADd{file_key}",
+            "file_name": file_name,
+            "mime_type": "application/pdf",
+            "file_size": 120_000,
+        }
+        content: dict[str, Any] = {"document": document}
+        if caption:
+            content["caption"] = caption
+        return self.fake._push_message(self, chat, content, None)
+
+    async def press(self, message: SentMessage, callback_data: str | None) -> str:
         """Press an inline button; the update carries the message as it is now. Returns the id.
 
-        Any callback_data goes (a modified client can forge it), but only on a message in a chat
-        the user is in: Telegram never shows anyone another person's private chat.
+        Any callback_data goes (a modified client can forge it; None leaves `data` out, which
+        the Bot API allows), but only on a message in a chat the user is in: Telegram never
+        shows anyone another person's private chat.
         """
         if message.chat_id != self.chat_id and message.chat_id > 0:
             raise AssertionError(f"{self} cannot press a button in private chat {message.chat_id}")
@@ -298,10 +338,17 @@ class Simulation:
             )
         return self._users[user_id]
 
-    def group(self, chat_id: int, title: str = "Group") -> FakeGroup:
+    def group(
+        self,
+        chat_id: int,
+        title: str = "Group",
+        kind: Literal["group", "supergroup"] = "group",
+    ) -> FakeGroup:
+        """A group chat the bot is in. Any user can send, edit, forward there and press the
+        buttons of the bot's messages there (pass `chat=` the group)."""
         if chat_id >= 0:
             raise ValueError("group chat ids are negative")
-        return self._groups.setdefault(chat_id, FakeGroup(self, chat_id, title))
+        return self._groups.setdefault(chat_id, FakeGroup(self, chat_id, title, kind))
 
     def push_update(self, update: dict[str, Any]) -> int:
         """Queue a raw update (e.g. {"message": {...}}); assigns and returns its update_id."""
@@ -353,29 +400,32 @@ class Simulation:
         self.push_update({"message": message})
         return self._next_message_id
 
-    def _push_edit(self, user: FakeUser, message_id: int, text: str) -> None:
+    def _push_edit(
+        self, user: FakeUser, chat: FakeGroup | None, message_id: int, text: str
+    ) -> None:
         message = {
             "message_id": message_id,
             "from": user.payload,
-            "chat": user.chat,
+            "chat": chat.chat if chat else user.chat,
             "date": int(time.time()) - 1,
             "edit_date": int(time.time()),
             "text": text,
         }
         self.push_update({"edited_message": message})
 
-    def _push_callback(self, user: FakeUser, message: SentMessage, data: str) -> str:
+    def _push_callback(self, user: FakeUser, message: SentMessage, data: str | None) -> str:
         self._next_query_id += 1
         query_id = str(self._next_query_id)
         self._open_queries[query_id] = user
-        query = {
+        query: dict[str, Any] = {
             "id": query_id,
             "from": user.payload,
             "chat_instance": str(-7_000_000_000 - message.chat_id),  # stable per chat
             # A snapshot: later edits must not change an update that is already queued.
             "message": copy.deepcopy(self._payloads[(message.chat_id, message.message_id)]),
-            "data": data,
         }
+        if data is not None:
+            query["data"] = data
         self.push_update({"callback_query": query})
         return query_id
 
