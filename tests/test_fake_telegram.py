@@ -340,7 +340,9 @@ async def test_users_talk_and_press_buttons_in_a_group(
     assert edit.edited_message.message_id == said and edit.edited_message.text == "hello you two"
     assert forward.message and forward.message.forward_origin and forward.message.chat.id < 0
     await bot.send_message(group.chat_id, "Ready?", reply_markup=KEYBOARD)
-    [posted] = group.messages
+    posted = await group.next_message()  # a group reads what it was sent, like a user
+    assert posted.plain == "Ready?" and group.messages == [posted]
+    await group.expect_silence(0.05)
     await ben.press(posted, "v1:hist:1")  # anyone in the group can press
     (query,) = await bot.get_updates(offset=forward.update_id + 1, timeout=0)
     assert query.callback_query and query.callback_query.from_user.id == ben.id

@@ -66,12 +66,82 @@ class _Shown:
     edit: bool
 
 
+class ChatReader:
+    """What a chat shows its members, read in order: each wait takes the first matching new
+    message (or edit) after what earlier waits took."""
+
+    fake: FakeTelegram
+    chat_id: int
+    _cursor: int  # how much of this chat's history next_message / wait_for consumed
+
+    async def next_message(self, timeout: float = 5.0) -> SentMessage:  # noqa: ASYNC109
+        """The next new message to this chat (edits in between are passed over)."""
+        return await self._take(lambda shown: not shown.edit, timeout, "no new message")
+
+    async def wait_for(
+        self,
+        needle: str | Callable[[SentMessage], bool],
+        timeout: float = 5.0,  # noqa: ASYNC109 (a deadline for the wait, not for I/O)
+    ) -> SentMessage:
+        """The first new message or text edit whose plain text contains `needle` (any case), or
+        whose message matches the predicate. Edits count because the bot often answers a button
+        press by editing the message the button was on."""
+        if isinstance(needle, str):
+            wanted = needle.lower()
+            return await self._take(
+                lambda shown: wanted in shown.plain.lower(), timeout, f"nothing with {needle!r}"
+            )
+        return await self._take(
+            lambda shown: needle(shown.message), timeout, f"nothing matching {needle!r}"
+        )
+
+    async def expect_silence(self, seconds: float = 0.3) -> None:
+        """No new message after the cursor. With a bot in this process (`fake.settle` set by
+        the runner), first wait until it has handled every update, done what is due and has
+        nothing left to send now: a wrong message would then already be here. For a bot in
+        another process, there is no such barrier: wait `seconds` for one to arrive."""
+        if self.fake.settle is not None:
+            await self.fake.settle()
+            arrived = any(not shown.edit for shown in self._unread())
+        else:
+            arrived = await self.fake._changes.wait_until(
+                lambda: any(not shown.edit for shown in self._unread()), seconds
+            )
+        if arrived:
+            raise AssertionError(f"{self}: expected silence; {self._seen()}")
+
+    async def _take(
+        self,
+        accept: Callable[[_Shown], bool],
+        timeout: float,  # noqa: ASYNC109
+        failure: str,
+    ) -> SentMessage:
+        found: list[_Shown] = []
+
+        def scan() -> bool:
+            found[:] = [shown for shown in self._unread() if accept(shown)][:1]
+            return bool(found)
+
+        if not await self.fake._changes.wait_until(scan, timeout):
+            raise AssertionError(f"{self}: {failure} within {timeout}s; {self._seen()}")
+        self._cursor = found[0].index + 1
+        return found[0].message
+
+    def _unread(self) -> list[_Shown]:
+        return self.fake._shown.get(self.chat_id, [])[self._cursor :]
+
+    def _seen(self) -> str:
+        unread = [f"(edit) {s.plain}" if s.edit else s.plain for s in self._unread()]
+        return f"{self._cursor} event(s) consumed before; unread since: {unread!r}"
+
+
 @dataclass
-class FakeGroup:
+class FakeGroup(ChatReader):
     fake: FakeTelegram = field(repr=False)
     chat_id: int
     title: str
     kind: Literal["group", "supergroup"] = "group"
+    _cursor: int = field(default=0, init=False, repr=False)
 
     @property
     def chat(self) -> dict[str, Any]:
@@ -82,7 +152,7 @@ class FakeGroup:
         return self.fake.messages_to(self.chat_id)
 
 
-class FakeUser:
+class FakeUser(ChatReader):
     def __init__(
         self,
         fake: FakeTelegram,
@@ -99,7 +169,7 @@ class FakeUser:
         self.username = username
         self.chat_id = user_id  # a private chat's id is the user's id
         self.answered_callbacks: list[dict[str, Any]] = []
-        self._cursor = 0  # how much of this chat's history next_message / wait_for consumed
+        self._cursor = 0
 
     def __repr__(self) -> str:
         return f"FakeUser({self.id}, {self.first_name!r})"
@@ -239,68 +309,6 @@ class FakeUser:
     async def unblock_bot(self) -> None:
         self.fake.unblock(self.id)
         self.fake._push_member_change(self, "kicked", "member")
-
-    # -- what the user sees --------------------------------------------------------------------
-
-    async def next_message(self, timeout: float = 5.0) -> SentMessage:  # noqa: ASYNC109
-        """The next new message to this chat (edits in between are passed over)."""
-        return await self._take(lambda shown: not shown.edit, timeout, "no new message")
-
-    async def wait_for(
-        self,
-        needle: str | Callable[[SentMessage], bool],
-        timeout: float = 5.0,  # noqa: ASYNC109 (a deadline for the wait, not for I/O)
-    ) -> SentMessage:
-        """The first new message or text edit whose plain text contains `needle` (any case), or
-        whose message matches the predicate. Edits count because the bot often answers a button
-        press by editing the message the button was on."""
-        if isinstance(needle, str):
-            wanted = needle.lower()
-            return await self._take(
-                lambda shown: wanted in shown.plain.lower(), timeout, f"nothing with {needle!r}"
-            )
-        return await self._take(
-            lambda shown: needle(shown.message), timeout, f"nothing matching {needle!r}"
-        )
-
-    async def expect_silence(self, seconds: float = 0.3) -> None:
-        """No new message after the cursor. With a bot in this process (`fake.settle` set by
-        the runner), first wait until it has handled every update, done what is due and has
-        nothing left to send now: a wrong message would then already be here. For a bot in
-        another process, there is no such barrier: wait `seconds` for one to arrive."""
-        if self.fake.settle is not None:
-            await self.fake.settle()
-            arrived = any(not shown.edit for shown in self._unread())
-        else:
-            arrived = await self.fake._changes.wait_until(
-                lambda: any(not shown.edit for shown in self._unread()), seconds
-            )
-        if arrived:
-            raise AssertionError(f"{self}: expected silence; {self._seen()}")
-
-    async def _take(
-        self,
-        accept: Callable[[_Shown], bool],
-        timeout: float,  # noqa: ASYNC109
-        failure: str,
-    ) -> SentMessage:
-        found: list[_Shown] = []
-
-        def scan() -> bool:
-            found[:] = [shown for shown in self._unread() if accept(shown)][:1]
-            return bool(found)
-
-        if not await self.fake._changes.wait_until(scan, timeout):
-            raise AssertionError(f"{self}: {failure} within {timeout}s; {self._seen()}")
-        self._cursor = found[0].index + 1
-        return found[0].message
-
-    def _unread(self) -> list[_Shown]:
-        return self.fake._shown.get(self.chat_id, [])[self._cursor :]
-
-    def _seen(self) -> str:
-        unread = [f"(edit) {s.plain}" if s.edit else s.plain for s in self._unread()]
-        return f"{self._cursor} event(s) consumed before; unread since: {unread!r}"
 
 
 class Simulation:
