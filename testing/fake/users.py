@@ -1,6 +1,7 @@
-"""The simulated people of the fake Bot API: users and groups who send messages, edit them,
-press buttons and block the bot (each action queued as the update Telegram would send), and
-read what the bot sent them (SentMessage, in the order their chat showed it)."""
+"""The simulated people of the fake Bot API. Users send text and commands, edit, forward, send
+media, press buttons (with any callback data, or none) and block the bot, in their private chat
+or in a group; each action is queued as the update Telegram would send. Users and groups read
+what the bot sent them (SentMessage), in the order their chat showed it."""
 
 from __future__ import annotations
 
