@@ -280,8 +280,8 @@ class PrivacyModel(RuleBasedStateMachine):
 
 
 PrivacyModel.TestCase.settings = settings(
-    max_examples=60,
-    stateful_step_count=40,
+    max_examples=40,
+    stateful_step_count=30,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
