@@ -183,9 +183,10 @@ async def answer(
             if couple is None:
                 return AnswerResult(AnswerOutcome.NOT_PAIRED)
             partner = couple.partner_of(person.id)
-            continued = (
-                None if edited or already is not None else _continued(candidates, person.id, now)
-            )
+            # A client sends only the first part of a split text as a reply: a reply (or an
+            # edit, or a message seen before) says itself which answer it is, and never joins.
+            plain = not edited and already is None and reply_to is None
+            continued = _continued(candidates, person.id, now) if plain else None
             if continued is not None and text.strip():
                 return await _add_part(
                     conn, couple, person, continued, candidates, text, message_id, now
@@ -236,13 +237,15 @@ async def move_answer(
             if mine is None:
                 return AnswerResult(AnswerOutcome.STALE)
             partner = couple.partner_of(person.id)
+            parts = await rounds.answer_parts(conn, from_round, person.id)  # a long one's parts
             await rounds.delete_answer(conn, from_round, person.id)
+            await rounds.set_answer_parts(conn, to_round, person.id, parts)
             # "Your partner answered" for the first round is withdrawn if it has not gone yet.
             await outbox.cancel_pending(conn, [f"waiting:{from_round}:{partner.id}"])
             others = _others(candidates, to_round)
             return await _store(
                 conn, couple, person, target.round, target.answers, mine.text, mine.message_id,
-                now, others,
+                now, others, last_part_len=mine.last_part_len, keep_parts=True,
             )  # fmt: skip
     except _NoLongerOpen:
         return AnswerResult(AnswerOutcome.STALE)
@@ -356,7 +359,8 @@ def _continued(
     latest part was long enough to be one of several that a client split, and recent."""
     for candidate in candidates:
         mine = candidate.answers.get(user_id)
-        recent = mine is not None and now - mine.updated_at <= JOIN_SECONDS
+        # The same bound as _wait_for_more: once a held reveal may go, nothing joins any more.
+        recent = mine is not None and now - mine.updated_at < JOIN_SECONDS
         if recent and mine.last_part_len >= LONG_PART:
             return candidate
     return None
@@ -413,6 +417,16 @@ async def reveal_due(db: Database, now: int) -> int:
         )
     except _NoLongerOpen:
         return 0
+
+
+async def reveal_held(conn: Connection, couple: Couple, current: rounds.Round, now: int) -> bool:
+    """Reveal an open round both have answered (a reveal held for a long answer's next part)
+    before it is closed or its couple ends: both earned it. False when it was not such a round."""
+    answers = await rounds.answers(conn, current.id)
+    if not all(p.id in answers for p in (couple.a, couple.b)):
+        return False
+    await _reveal(conn, couple, current, answers, now, claim=False)
+    return True
 
 
 async def _target_round(
@@ -517,11 +531,16 @@ async def close_due(db: Database, now: int) -> int:
 
 
 async def close_round(conn: Connection, current: rounds.Round, now: int) -> None:
-    """Expire an open round (caller's transaction); tell both, kindly, if it was still open."""
+    """Expire an open round (caller's transaction); tell both, kindly, if it was still open.
+
+    A round both answered is not expired but revealed: its reveal was only waiting a few
+    seconds for a long answer's next part."""
+    couple = await couples.get(conn, current.couple_id)
+    if couple is not None and await reveal_held(conn, couple, current, now):
+        return
     if not await rounds.finish(conn, current.id, "expired", now):
         return
     await rounds.delete_answers(conn, current.id)
-    couple = await couples.get(conn, current.couple_id)
     if couple is None:
         return
     notice_key = "guided.closed" if current.kind == "repair" else "checkin.closed"
@@ -531,7 +550,11 @@ async def close_round(conn: Connection, current: rounds.Round, now: int) -> None
     never_saw = {uid for uid, (_, received_at) in seen.items() if received_at is None}
     await outbox.cancel_pending(
         conn,
-        [f"{kind}:{current.id}:{uid}" for uid in never_saw for kind in ("prompt", "waiting")],
+        [
+            f"{kind}:{current.id}:{uid}"
+            for uid in never_saw
+            for kind in ("prompt", "waiting", "remind")
+        ],
     )
     for person in (couple.a, couple.b):
         if person.id in never_saw:

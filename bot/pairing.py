@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from aiosqlite import Connection
 
-from bot import invite_codes, scheduling
+from bot import checkins, invite_codes, scheduling
 from bot.models import Couple, Outgoing, Person
 from bot.storage import breaks, couples, invites, outbox, rounds, schedules, users
 from bot.storage.db import Database
@@ -165,6 +165,8 @@ async def unpair(db: Database, user_id: int, couple_id: int, now: int) -> Couple
             return None
         if not await couples.end(conn, couple_id, user_id, now):
             return None  # ended meanwhile (another press, another process): once is enough
+        for current in await rounds.open_rounds(conn, couple_id):
+            await checkins.reveal_held(conn, couple, current, now)  # both earned it
         await rounds.cancel_open(conn, couple_id, now)
         await schedules.delete(conn, couple_id)
         await breaks.end_for_couple(conn, couple_id, now)

@@ -8,8 +8,9 @@ from bot import checkins, pairing
 from bot.checkins import JOIN_SECONDS, AnswerOutcome
 from bot.models import Person
 from bot.storage.db import Database, fetch_all
-from testing.probes import deliver
+from testing.probes import deliver, message_id_of
 from testing.seeding import INVITE_KEY
+from tests.test_received_routing import guided_step_open, open_rounds
 
 ANA = Person(101, "Ana")
 BEN = Person(202, "Ben")
@@ -35,11 +36,11 @@ async def answer_of(db: Database, user_id: int) -> str:
 async def test_a_part_right_after_a_long_one_is_joined_to_it(db: Database) -> None:
     await round_open(db)
     assert (await checkins.answer(db, ANA, PART_1, 1, NOW)).outcome is AnswerOutcome.SAVED
-    joined = await checkins.answer(db, ANA, PART_2, 2, NOW + JOIN_SECONDS)
+    joined = await checkins.answer(db, ANA, PART_2, 2, NOW + JOIN_SECONDS - 1)
     assert joined.outcome is AnswerOutcome.JOINED
     assert await answer_of(db, ANA.id) == f"{PART_1}\n{PART_2}"
     # Redelivered after a restart, a part is not added twice.
-    again = await checkins.answer(db, ANA, PART_2, 2, NOW + JOIN_SECONDS)
+    again = await checkins.answer(db, ANA, PART_2, 2, NOW + JOIN_SECONDS - 1)
     assert again.outcome is AnswerOutcome.DUPLICATE
     # An edit replaces its own part only.
     edit = await checkins.answer(db, ANA, "a better tail", 2, NOW + 60, edited=True)
@@ -92,3 +93,77 @@ async def test_a_held_reveal_is_done_by_the_tick_when_no_part_follows(db: Databa
     assert len(reveals) >= 2
     late = await checkins.answer(db, ANA, "afterwards", 2, NOW + JOIN_SECONDS)
     assert late.outcome is AnswerOutcome.NO_ROUND  # never joins a revealed round
+
+
+# Found by a review that attacked these rules; each failed before its fix.
+
+
+async def two_received(db: Database) -> dict[str, int]:
+    """A check-in and a guided step open, both received by both."""
+    await round_open(db)
+    await guided_step_open(db)
+    await deliver(db, NOW)
+    return await open_rounds(db)
+
+
+async def test_a_reply_to_another_question_never_joins_a_long_part(db: Database) -> None:
+    ids = await two_received(db)
+    await checkins.answer(db, BEN, "ben's step answer", 9, NOW)
+    held = await checkins.answer(db, ANA, PART_1, 1, NOW)  # the step's reveal waits
+    assert held.outcome is AnswerOutcome.HELD
+    prompt = await message_id_of(db, f"prompt:{ids['checkin']}:{ANA.id}")
+    meant = await checkins.answer(db, ANA, "for the check-in", 2, NOW + 1, reply_to=prompt)
+    assert meant.outcome is AnswerOutcome.SAVED and meant.round_id == ids["checkin"]
+    assert await answer_in(db, ids["repair"], ANA.id) == PART_1
+
+
+async def test_nothing_joins_once_a_held_reveal_may_go(db: Database) -> None:
+    await round_open(db)
+    await checkins.answer(db, BEN, "short", 9, NOW)
+    await checkins.answer(db, ANA, PART_1, 1, NOW)
+    assert await checkins.reveal_due(db, NOW + JOIN_SECONDS) == 1
+    late = await checkins.answer(db, ANA, PART_2, 2, NOW + JOIN_SECONDS)
+    assert late.outcome is AnswerOutcome.NO_ROUND  # the same bound for both decisions
+
+
+async def test_a_moved_long_answer_keeps_its_parts(db: Database) -> None:
+    ids = await two_received(db)
+    await checkins.answer(db, ANA, PART_1, 1, NOW)
+    assert (await checkins.answer(db, ANA, PART_2, 2, NOW + 1)).outcome is AnswerOutcome.JOINED
+    moved = await checkins.move_answer(db, ANA, ids["repair"], ids["checkin"], NOW + 60)
+    assert moved.round_id == ids["checkin"]
+    await checkins.answer(db, ANA, "a better tail", 2, NOW + 120, edited=True)
+    assert await answer_in(db, ids["checkin"], ANA.id) == f"{PART_1}\na better tail"
+    later = await checkins.answer(db, ANA, "a new thought", 3, NOW + 121)
+    assert later.outcome is not AnswerOutcome.JOINED  # its last part was short
+
+
+async def test_a_held_reveal_survives_the_close_and_the_end_of_the_pairing(db: Database) -> None:
+    await round_open(db)
+    async with db.read() as conn:
+        closes = (await fetch_all(conn, "SELECT MAX(closes_at) FROM rounds"))[0][0]
+    await checkins.answer(db, BEN, "short", 9, closes - 1)
+    assert (await checkins.answer(db, ANA, PART_1, 1, closes - 1)).outcome is AnswerOutcome.HELD
+    await checkins.close_due(db, closes)  # closing comes before the reveal was due
+    keys = [k for _, k, _ in await deliver(db, closes)]
+    assert any(k.startswith("reveal:") for k in keys) and not any("closed" in k for k in keys)
+    # The same when the pairing ends in those seconds: both had earned the reveal.
+    await checkins.start_round(db, ANA.id, closes)
+    await deliver(db, closes)
+    await checkins.answer(db, BEN, "short again", 19, closes)
+    assert (await checkins.answer(db, ANA, PART_1, 11, closes)).outcome is AnswerOutcome.HELD
+    couple = await pairing.current_couple(db, ANA.id)
+    assert couple is not None
+    await pairing.unpair(db, BEN.id, couple.id, closes + 1)
+    keys = [k for _, k, _ in await deliver(db, closes + 1)]
+    assert sum(k.startswith("reveal:") for k in keys) >= 2 and "unpaired" in " ".join(keys)
+
+
+async def answer_in(db: Database, round_id: int, user_id: int) -> str:
+    async with db.read() as conn:
+        rows = await fetch_all(
+            conn,
+            "SELECT text FROM answers WHERE round_id = ? AND user_id = ?",
+            (round_id, user_id),
+        )
+    return rows[0][0]
