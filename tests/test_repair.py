@@ -130,7 +130,12 @@ async def test_more_time_moves_the_nudge_but_never_past_24_hours(db: Database) -
     extensions = 0
     while True:
         assert await repair.run_due(db, moment) == 1
-        result = await repair.more_time(db, BEN.id, bid, moment, "UTC")
+        # One partner says "ready", the other asks for more time; at the next nudge they swap.
+        # Had the earlier "ready" survived the extension, this one would make both ready.
+        sure, unsure = (ANA, BEN) if extensions % 2 == 0 else (BEN, ANA)
+        assert await repair.ready(db, sure.id, bid, moment) is repair.Outcome.WAITING
+        assert await told(db) == []
+        result = await repair.more_time(db, unsure.id, bid, moment, "UTC")
         if result.outcome is repair.Outcome.AT_LIMIT:
             break
         assert result.outcome is repair.Outcome.EXTENDED
@@ -139,7 +144,6 @@ async def test_more_time_moves_the_nudge_but_never_past_24_hours(db: Database) -
             moment = (await cur.fetchone())[0]
         assert moment <= NOW + 24 * 3600
     assert extensions > 10 and moment >= NOW + 23 * 3600
-    # "Ready" said before more time was asked for does not count for the next round.
     assert len(await queued(db, "repair.partner_more_time")) == extensions
 
 
