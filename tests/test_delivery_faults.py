@@ -49,8 +49,10 @@ async def test_a_fan_out_under_limits_and_faults_delivers_every_prompt_once(
         await users[blocked].unblock_bot()  # back: what waited for them arrives
         await users[blocked].wait_for(PROMPT, timeout=20)
         clock.advance(timedelta(minutes=10))  # let any backoff come due
-        await users[people[0]].expect_silence(2.5)
+        fake.settle = lambda: bot.settle(fake)
+        await users[people[0]].expect_silence()  # after the barrier: every retry went out
     finally:
+        fake.settle = None
         await bot.stop()
 
     prompts = Counter(m.chat_id for m in fake.sent if PROMPT in m.plain)
