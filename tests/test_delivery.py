@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from types import SimpleNamespace
 
 import pytest
 from telegram import Bot
@@ -13,6 +14,7 @@ from bot.models import Button, Outgoing, Person
 from bot.storage import outbox, users
 from bot.storage.db import Database
 from bot.telegram_http import AiohttpRequest
+from scheduler import delivery as delivery_module
 from scheduler.clock import Clock
 from scheduler.delivery import Delivery
 from testing.fake_telegram import FakeTelegram
@@ -34,6 +36,12 @@ async def queue(db: Database, *messages: Outgoing) -> None:
             await outbox.enqueue(conn, message, Clock().timestamp())
 
 
+async def settled(delivery: Delivery) -> None:
+    """Nothing in flight, unrecorded or sendable now; a failure, not a hang, if that never
+    comes."""
+    await asyncio.wait_for(delivery.idle(), 10)
+
+
 async def statuses(db: Database) -> dict[str, str]:
     async with db.read() as conn, conn.execute("SELECT dedupe_key, status FROM outbox") as cur:
         return {r[0]: r[1] for r in await cur.fetchall()}
@@ -48,10 +56,8 @@ async def test_one_chats_messages_keep_their_order_through_a_retry(
     delivery = Delivery(bot, db, Clock(), rate=30)
     await delivery.start()
     try:
-        for _ in range(100):
-            if len(fake.messages_to(1)) == 3:
-                break
-            await asyncio.sleep(0.1)
+        await fake.wait_until(lambda: len(fake.messages_to(1)) == 3, timeout=10)
+        await settled(delivery)  # and nothing more to send: no repeat would come later
     finally:
         await delivery.stop()
     assert [m.plain for m in fake.messages_to(1)] == ["part 0", "part 1", "part 2"]
@@ -98,10 +104,9 @@ async def test_a_failed_pass_leaves_nothing_stuck(
     delivery = Delivery(bot, db, Clock(), rate=30)
     await delivery.start()
     try:
-        for _ in range(50):
-            if set((await statuses(db)).values()) == {"sent"}:
-                break
-            await asyncio.sleep(0.1)
+        await fake.wait_until(lambda: bool(fake.messages_to(1) and fake.messages_to(2)))
+        await settled(delivery)
+        assert failures and set((await statuses(db)).values()) == {"sent"}  # before the stop
     finally:
         await delivery.stop()
     assert failures and set((await statuses(db)).values()) == {"sent"}
@@ -118,11 +123,8 @@ async def test_a_person_who_blocked_the_bot_waits_and_the_rest_goes_on(
     delivery = Delivery(bot, db, Clock(), rate=30)
     await delivery.start()
     try:
-        for _ in range(50):
-            if fake.messages_to(2):
-                break
-            await asyncio.sleep(0.1)
-        await asyncio.sleep(0.6)
+        await fake.wait_until(lambda: bool(fake.messages_to(2)))
+        await settled(delivery)  # Ana's message was tried (a 403) and now waits for her
     finally:
         await delivery.stop()
     assert await statuses(db) == {"x": "pending", "y": "sent"}
@@ -131,24 +133,35 @@ async def test_a_person_who_blocked_the_bot_waits_and_the_rest_goes_on(
 
 
 async def test_a_pair_goes_out_together_and_the_rest_at_the_rate(
-    fake: FakeTelegram, bot: Bot, db: Database
+    fake: FakeTelegram, bot: Bot, db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Both halves of a reveal leave back to back; after that, sends are spaced by 1/rate."""
-    for chat in (1, 2, 3, 4):
-        fake.user(chat, "P")
-    await queue(db, *(Outgoing(chat, f"k{chat}", "hello") for chat in (1, 2, 3, 4)))
-    delivery = Delivery(bot, db, Clock(), rate=5)  # 200 ms apart: wide against jitter
-    await delivery.start()
-    try:
-        for _ in range(100):
-            if len(fake.sent) == 4:
-                break
-            await asyncio.sleep(0.05)
-    finally:
-        await delivery.stop()
-    times = sorted(m.sent_at for m in fake.sent)
-    assert times[1] - times[0] < 0.1  # the burst of two
-    assert times[2] - times[1] > 0.15 and times[3] - times[2] > 0.15  # then the even pace
+    """Both halves of a reveal leave back to back; after that, sends are spaced by 1/rate.
+
+    The pacer runs on a clock that moves only when it waits: gaps measured on the wall clock
+    say more about the machine's load than about what the pacer allowed."""
+    now = [1000.0]
+
+    class Waits:
+        def __getattr__(self, name: str) -> object:
+            return getattr(asyncio, name)
+
+        @staticmethod
+        async def sleep(seconds: float) -> None:
+            now[0] += seconds
+
+    monkeypatch.setattr(delivery_module, "time", SimpleNamespace(monotonic=lambda: now[0]))
+    monkeypatch.setattr(delivery_module, "asyncio", Waits())
+    delivery = Delivery(bot, db, Clock(), rate=5)  # 200 ms apart
+    starts = []
+    for _ in range(5):
+        await delivery._pace()
+        starts.append(now[0] - 1000)
+    assert starts == pytest.approx([0, 0, 0.2, 0.4, 0.6])  # the burst of two, then the pace
+    now[0] += 10  # a quiet spell: a pair may leave together again, then the pace
+    for _ in range(3):
+        await delivery._pace()
+        starts.append(now[0] - 1000)
+    assert starts[5:] == pytest.approx([10.6, 10.6, 10.8])
 
 
 async def test_a_claim_takes_only_what_the_loop_could_send_now(db: Database) -> None:
@@ -185,10 +198,8 @@ async def test_claimed_rows_go_out_once_beside_the_loop_and_failures_come_back(
     try:
         delivery.send_claimed(claimed)
         delivery.wake()  # the loop takes k3, and k2 again after its 429
-        for _ in range(60):
-            if set((await statuses(db)).values()) == {"sent"}:
-                break
-            await asyncio.sleep(0.1)
+        await fake.wait_until(lambda: len(fake.sent) >= 3, timeout=10)
+        await settled(delivery)  # no copy in flight or due: any repeat would be here now
     finally:
         await delivery.stop()
     assert sorted(m.chat_id for m in fake.sent) == [1, 2, 3]  # each once
