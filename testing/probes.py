@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import sqlite3
+import time
 from collections import defaultdict
+from pathlib import Path
 
 from bot.storage import outbox
 from bot.storage.db import Database, fetch_all
@@ -47,3 +52,23 @@ async def message_id_of(db: Database, dedupe_key: str) -> int | None:
             conn, "SELECT message_id FROM outbox WHERE dedupe_key = ?", (dedupe_key,)
         )
     return rows[0][0] if rows else None
+
+
+def _due_unsent(path: Path) -> int:
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)) as conn:
+        row = conn.execute(
+            "SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND due_at <= ?",
+            (int(time.time()),),
+        ).fetchone()
+    return int(row[0])
+
+
+async def wait_until_sent(path: Path, timeout: float = 60.0) -> None:  # noqa: ASYNC109
+    """For a bot in another process, which offers no barrier to await: until its database
+    (read-only) has no message pending that is due, in flight or waiting for a retry. Every
+    send it was going to make by now has then reached the server and been recorded."""
+    deadline = time.monotonic() + timeout
+    while unsent := await asyncio.to_thread(_due_unsent, path):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{unsent} message(s) still unsent after {timeout}s")
+        await asyncio.sleep(0.05)
