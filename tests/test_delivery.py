@@ -18,7 +18,7 @@ from scheduler import delivery as delivery_module
 from scheduler.clock import Clock
 from scheduler.delivery import Delivery
 from testing.fake_telegram import FakeTelegram
-from testing.probes import deliver
+from testing.probes import deliver, outbox_statuses
 from testing.seeding import INVITE_KEY
 
 
@@ -42,11 +42,6 @@ async def settled(delivery: Delivery) -> None:
     await asyncio.wait_for(delivery.idle(), 10)
 
 
-async def statuses(db: Database) -> dict[str, str]:
-    async with db.read() as conn, conn.execute("SELECT dedupe_key, status FROM outbox") as cur:
-        return {r[0]: r[1] for r in await cur.fetchall()}
-
-
 async def test_one_chats_messages_keep_their_order_through_a_retry(
     fake: FakeTelegram, bot: Bot, db: Database
 ) -> None:
@@ -61,7 +56,7 @@ async def test_one_chats_messages_keep_their_order_through_a_retry(
     finally:
         await delivery.stop()
     assert [m.plain for m in fake.messages_to(1)] == ["part 0", "part 1", "part 2"]
-    assert set((await statuses(db)).values()) == {"sent"}  # recorded by the clean stop
+    assert set((await outbox_statuses(db)).values()) == {"sent"}  # recorded by the clean stop
 
 
 @pytest.mark.parametrize("paid", [False, True])
@@ -82,7 +77,7 @@ async def test_a_message_goes_out_as_html_with_its_buttons_and_no_preview(
     params = next(p for method, p in fake.calls if method == "sendMessage")
     assert params["link_preview_options"] == {"is_disabled": True}
     assert bool(params.get("allow_paid_broadcast")) is paid
-    assert set((await statuses(db)).values()) == {"sent"}
+    assert set((await outbox_statuses(db)).values()) == {"sent"}
 
 
 async def test_a_failed_pass_leaves_nothing_stuck(
@@ -106,10 +101,10 @@ async def test_a_failed_pass_leaves_nothing_stuck(
     try:
         await fake.wait_until(lambda: bool(fake.messages_to(1) and fake.messages_to(2)))
         await settled(delivery)
-        assert failures and set((await statuses(db)).values()) == {"sent"}  # before the stop
+        assert failures and set((await outbox_statuses(db)).values()) == {"sent"}  # before the stop
     finally:
         await delivery.stop()
-    assert failures and set((await statuses(db)).values()) == {"sent"}
+    assert failures and set((await outbox_statuses(db)).values()) == {"sent"}
     assert len(fake.messages_to(1)) == len(fake.messages_to(2)) == 1
 
 
@@ -127,7 +122,7 @@ async def test_a_person_who_blocked_the_bot_waits_and_the_rest_goes_on(
         await settled(delivery)  # Ana's message was tried (a 403) and now waits for her
     finally:
         await delivery.stop()
-    assert await statuses(db) == {"x": "pending", "y": "sent"}
+    assert await outbox_statuses(db) == {"x": "pending", "y": "sent"}
     async with db.read() as conn:
         assert (await users.get(conn, 1)).reachable is False
 
@@ -203,7 +198,7 @@ async def test_claimed_rows_go_out_once_beside_the_loop_and_failures_come_back(
     finally:
         await delivery.stop()
     assert sorted(m.chat_id for m in fake.sent) == [1, 2, 3]  # each once
-    assert set((await statuses(db)).values()) == {"sent"}
+    assert set((await outbox_statuses(db)).values()) == {"sent"}
 
 
 async def test_a_reveal_goes_out_straight_after_the_commit(
@@ -230,7 +225,7 @@ async def test_a_reveal_goes_out_straight_after_the_commit(
         assert "mine" in reveal.plain and "yours" in reveal.plain
     await delivery.stop()
     assert sorted(m.chat_id for m in fake.sent) == [1, 2]
-    assert set((await statuses(db)).values()) == {"sent"}
+    assert set((await outbox_statuses(db)).values()) == {"sent"}
 
 
 async def test_two_ready_rows_for_one_chat_still_go_a_second_apart(
@@ -286,7 +281,7 @@ async def test_a_row_left_in_flight_by_a_failure_is_sent_once_the_database_recov
     finally:
         await delivery.stop()
     assert message.plain == "hello" and trouble == {"send": 0, "release": 0}
-    assert set((await statuses(db)).values()) == {"sent"}
+    assert set((await outbox_statuses(db)).values()) == {"sent"}
 
 
 async def test_a_chat_whose_send_hangs_holds_back_no_other_chat(
@@ -321,4 +316,4 @@ async def test_a_chat_whose_send_hangs_holds_back_no_other_chat(
     for chat in (2, 3):
         assert [m.plain for m in fake.messages_to(chat)] == ["part 0", "part 1", "part 2"]
     assert [m.plain for m in fake.messages_to(1)] == ["to the slow chat"]
-    assert set((await statuses(db)).values()) == {"sent"}
+    assert set((await outbox_statuses(db)).values()) == {"sent"}

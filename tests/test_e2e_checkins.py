@@ -7,6 +7,7 @@ from datetime import timedelta
 from testing.clock import MovableClock
 from testing.fake_telegram import FakeTelegram, FakeUser
 from testing.journeys import PROMPT, open_guided_step, pair
+from testing.probes import count
 from testing.runner import BotRunner
 
 
@@ -95,8 +96,7 @@ async def test_expiry_deletes_an_unmatched_answer(
     await ben.wait_for("no open check-in")
     assert not any("unseen" in m.plain for m in ben.inbox)
     db = bot.services.database
-    async with db.read() as conn, conn.execute("SELECT COUNT(*) FROM answers") as cur:
-        assert (await cur.fetchone())[0] == 0
+    assert await count(db, "answers") == 0
 
 
 async def test_the_reminder_goes_once_to_whoever_has_not_answered(
