@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -17,8 +18,10 @@ from bot.telegram_http import AiohttpRequest
 from scheduler import delivery as delivery_module
 from scheduler.clock import Clock
 from scheduler.delivery import Delivery
+from testing.clock import MovableClock
 from testing.fake_telegram import FakeTelegram
 from testing.probes import deliver, outbox_statuses
+from testing.runner import FAST_PER_CHAT
 from testing.seeding import INVITE_KEY
 
 
@@ -46,11 +49,16 @@ async def test_one_chats_messages_keep_their_order_through_a_retry(
     fake: FakeTelegram, bot: Bot, db: Database
 ) -> None:
     fake.user(1, "Ana")
-    fake.fail_next("sendMessage", status=502, chat_id=1)  # part 1 fails once
+    fake.fail_next("sendMessage", status=502, chat_id=1)  # part 0 fails once
     await queue(db, *(Outgoing(1, f"part:{i}", f"part {i}") for i in range(3)))
-    delivery = Delivery(bot, db, Clock(), rate=30)
+    clock = MovableClock()  # the retry's backoff passes when the test says so
+    delivery = Delivery(bot, db, clock, rate=30, per_chat_interval=FAST_PER_CHAT)
     await delivery.start()
     try:
+        await settled(delivery)  # part 0 failed and waits for its retry; nothing went after it
+        assert fake.messages_to(1) == []
+        clock.advance(timedelta(minutes=1))
+        delivery.wake()
         await fake.wait_until(lambda: len(fake.messages_to(1)) == 3, timeout=10)
         await settled(delivery)  # and nothing more to send: no repeat would come later
     finally:
