@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from testing.clock import MovableClock
 from testing.fake_telegram import FakeUser
 
 OFFER = "Would you like a check-in every day"
@@ -19,3 +22,24 @@ async def pair(ana: FakeUser, ben: FakeUser, timeout: float = 5.0) -> None:  # n
     # Both are then offered the default schedule.
     await ana.wait_for(OFFER, timeout=timeout)
     await ben.wait_for(OFFER, timeout=timeout)
+
+
+async def open_guided_step(ana: FakeUser, ben: FakeUser, clock: MovableClock) -> None:
+    """From a paired couple to the first step of a guided conversation, received by both:
+    a break, its end, both ready, and the conversation started."""
+    await ana.send("/conflict")
+    menu = await ana.wait_for("How long do you need")
+    await ana.press(menu, dict(menu.buttons)["20 minutes"])
+    await ana.wait_for("Your break runs until")
+    await ben.wait_for("needs a pause")
+    clock.advance(timedelta(minutes=21))
+    for user in (ana, ben):
+        nudge = await user.wait_for("The break is over", timeout=10)
+        await user.press(nudge, dict(nudge.buttons)["I'm ready to talk"])
+        await user.wait_for("when you're both ready")
+    clock.advance(timedelta(minutes=5))  # the reveal's short random delay
+    both = await ana.wait_for("You are both ready to talk", timeout=10)
+    await ben.wait_for("You are both ready to talk", timeout=10)
+    await ana.press(both, dict(both.buttons)["Start a guided conversation"])
+    await ana.wait_for("step 1 of 5", timeout=10)
+    await ben.wait_for("step 1 of 5", timeout=10)

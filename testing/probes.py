@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import sqlite3
+import time
 from collections import defaultdict
+from pathlib import Path
 
 from bot.storage import outbox
 from bot.storage.db import Database, fetch_all
@@ -47,3 +52,81 @@ async def message_id_of(db: Database, dedupe_key: str) -> int | None:
             conn, "SELECT message_id FROM outbox WHERE dedupe_key = ?", (dedupe_key,)
         )
     return rows[0][0] if rows else None
+
+
+# Tables a test may count rows of (a name, not a value: it cannot be a query parameter).
+_COUNTABLE = frozenset({"answers", "rounds", "invites", "breaks", "outbox"})
+
+
+async def count(db: Database, table: str) -> int:
+    """How many rows the table holds."""
+    if table not in _COUNTABLE:
+        raise ValueError(f"not a table tests count: {table!r}")
+    async with db.read() as conn:
+        rows = await fetch_all(conn, f"SELECT COUNT(*) FROM {table}")
+    return int(rows[0][0])
+
+
+async def outbox_statuses(db: Database) -> dict[str, str]:
+    """Each outbox row's status, by dedupe key."""
+    async with db.read() as conn:
+        rows = await fetch_all(conn, "SELECT dedupe_key, status FROM outbox")
+    return {r[0]: r[1] for r in rows}
+
+
+async def pending(db: Database, key_prefix: str = "") -> list[tuple[int, str, str]]:
+    """Every message still to send (whose dedupe key starts with `key_prefix`), in the order
+    queued, as (chat, dedupe key, text): unlike outbox.ready, not only the first per chat."""
+    async with db.read() as conn:
+        rows = await fetch_all(
+            conn,
+            "SELECT chat_id, dedupe_key, text FROM outbox "
+            "WHERE status = 'pending' AND dedupe_key LIKE ? ORDER BY id",
+            (key_prefix + "%",),
+        )
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+async def latest_break(db: Database) -> int:
+    """The id of the newest break."""
+    async with db.read() as conn:
+        rows = await fetch_all(conn, "SELECT MAX(id) FROM breaks")
+    return int(rows[0][0])
+
+
+async def open_rounds(db: Database) -> dict[str, int]:
+    """The open round of each kind ('checkin', 'repair'), by kind."""
+    async with db.read() as conn:
+        rows = await fetch_all(conn, "SELECT kind, id FROM rounds WHERE status = 'open'")
+    return {r[0]: r[1] for r in rows}
+
+
+async def stored_answers(db: Database) -> list[tuple[str, int, str]]:
+    """Every stored answer as (its round's kind, author, text), ordered by text."""
+    async with db.read() as conn:
+        rows = await fetch_all(
+            conn,
+            "SELECT r.kind, a.user_id, a.text FROM answers a JOIN rounds r ON r.id = a.round_id "
+            "ORDER BY a.text",
+        )
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+def _due_unsent(path: Path) -> int:
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)) as conn:
+        row = conn.execute(
+            "SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND due_at <= ?",
+            (int(time.time()),),
+        ).fetchone()
+    return int(row[0])
+
+
+async def wait_until_sent(path: Path, timeout: float = 60.0) -> None:  # noqa: ASYNC109
+    """For a bot in another process, which offers no barrier to await: until its database
+    (read-only) has no message pending that is due, in flight or waiting for a retry. Every
+    send it was going to make by now has then reached the server and been recorded."""
+    deadline = time.monotonic() + timeout
+    while unsent := await asyncio.to_thread(_due_unsent, path):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{unsent} message(s) still unsent after {timeout}s")
+        await asyncio.sleep(0.05)

@@ -13,7 +13,7 @@ from bot.checkins import AnswerOutcome, StartOutcome
 from bot.long_text import units
 from bot.models import Person
 from bot.storage.db import Database
-from testing.probes import deliver
+from testing.probes import count, deliver, message_id_of
 from testing.seeding import INVITE_KEY
 
 ANA = Person(101, "Ana")
@@ -116,11 +116,7 @@ async def test_a_reply_to_a_closed_rounds_prompt_is_not_added_to_the_new_one(
     await checkins.start_round(db, ANA.id, NOW)
     old_prompt = next(key for chat, key, _ in await drain(db) if chat == ANA.id)
     assert old_prompt.startswith("prompt:")
-    async with (
-        db.read() as conn,
-        conn.execute("SELECT message_id FROM outbox WHERE dedupe_key = ?", (old_prompt,)) as cur,
-    ):
-        old_message = (await cur.fetchone())[0]
+    old_message = await message_id_of(db, old_prompt)
     await checkins.close_due(db, NOW + DAY)
     await checkins.start_round(db, ANA.id, NOW + DAY)
     await drain(db)
@@ -141,8 +137,7 @@ async def test_expiry_deletes_an_unmatched_answer_unread(db: Database) -> None:
     closed = await drain(db)
     assert sorted(chat for chat, _, _ in closed) == [ANA.id, BEN.id]
     assert all("secret" not in text for _, _, text in closed)
-    async with db.read() as conn, conn.execute("SELECT COUNT(*) FROM answers") as cur:
-        assert (await cur.fetchone())[0] == 0
+    assert await count(db, "answers") == 0
     assert (await checkins.answer(db, BEN, "too late", 2, NOW + DAY)).outcome is (
         AnswerOutcome.NO_ROUND
     )
@@ -313,5 +308,4 @@ async def test_unpairing_cancels_the_open_round_and_its_answers(db: Database) ->
     await pairing.unpair(db, BEN.id, couple.id, NOW)
     texts = [text for _, _, text in await drain(db)]
     assert all("private" not in text for text in texts)
-    async with db.read() as conn, conn.execute("SELECT COUNT(*) FROM answers") as cur:
-        assert (await cur.fetchone())[0] == 0
+    assert await count(db, "answers") == 0

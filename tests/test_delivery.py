@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from telegram import Bot
@@ -13,10 +15,13 @@ from bot.models import Button, Outgoing, Person
 from bot.storage import outbox, users
 from bot.storage.db import Database
 from bot.telegram_http import AiohttpRequest
+from scheduler import delivery as delivery_module
 from scheduler.clock import Clock
 from scheduler.delivery import Delivery
+from testing.clock import MovableClock
 from testing.fake_telegram import FakeTelegram
-from testing.probes import deliver
+from testing.probes import deliver, outbox_statuses
+from testing.runner import FAST_PER_CHAT
 from testing.seeding import INVITE_KEY
 
 
@@ -34,28 +39,32 @@ async def queue(db: Database, *messages: Outgoing) -> None:
             await outbox.enqueue(conn, message, Clock().timestamp())
 
 
-async def statuses(db: Database) -> dict[str, str]:
-    async with db.read() as conn, conn.execute("SELECT dedupe_key, status FROM outbox") as cur:
-        return {r[0]: r[1] for r in await cur.fetchall()}
+async def settled(delivery: Delivery) -> None:
+    """Nothing in flight, unrecorded or sendable now; a failure, not a hang, if that never
+    comes."""
+    await asyncio.wait_for(delivery.idle(), 10)
 
 
 async def test_one_chats_messages_keep_their_order_through_a_retry(
     fake: FakeTelegram, bot: Bot, db: Database
 ) -> None:
     fake.user(1, "Ana")
-    fake.fail_next("sendMessage", status=502, chat_id=1)  # part 1 fails once
+    fake.fail_next("sendMessage", status=502, chat_id=1)  # part 0 fails once
     await queue(db, *(Outgoing(1, f"part:{i}", f"part {i}") for i in range(3)))
-    delivery = Delivery(bot, db, Clock(), rate=30)
+    clock = MovableClock()  # the retry's backoff passes when the test says so
+    delivery = Delivery(bot, db, clock, rate=30, per_chat_interval=FAST_PER_CHAT)
     await delivery.start()
     try:
-        for _ in range(100):
-            if len(fake.messages_to(1)) == 3:
-                break
-            await asyncio.sleep(0.1)
+        await settled(delivery)  # part 0 failed and waits for its retry; nothing went after it
+        assert fake.messages_to(1) == []
+        clock.advance(timedelta(minutes=1))
+        delivery.wake()
+        await fake.wait_until(lambda: len(fake.messages_to(1)) == 3, timeout=10)
+        await settled(delivery)  # and nothing more to send: no repeat would come later
     finally:
         await delivery.stop()
     assert [m.plain for m in fake.messages_to(1)] == ["part 0", "part 1", "part 2"]
-    assert set((await statuses(db)).values()) == {"sent"}  # recorded by the clean stop
+    assert set((await outbox_statuses(db)).values()) == {"sent"}  # recorded by the clean stop
 
 
 @pytest.mark.parametrize("paid", [False, True])
@@ -76,7 +85,7 @@ async def test_a_message_goes_out_as_html_with_its_buttons_and_no_preview(
     params = next(p for method, p in fake.calls if method == "sendMessage")
     assert params["link_preview_options"] == {"is_disabled": True}
     assert bool(params.get("allow_paid_broadcast")) is paid
-    assert set((await statuses(db)).values()) == {"sent"}
+    assert set((await outbox_statuses(db)).values()) == {"sent"}
 
 
 async def test_a_failed_pass_leaves_nothing_stuck(
@@ -98,13 +107,12 @@ async def test_a_failed_pass_leaves_nothing_stuck(
     delivery = Delivery(bot, db, Clock(), rate=30)
     await delivery.start()
     try:
-        for _ in range(50):
-            if set((await statuses(db)).values()) == {"sent"}:
-                break
-            await asyncio.sleep(0.1)
+        await fake.wait_until(lambda: bool(fake.messages_to(1) and fake.messages_to(2)))
+        await settled(delivery)
+        assert failures and set((await outbox_statuses(db)).values()) == {"sent"}  # before the stop
     finally:
         await delivery.stop()
-    assert failures and set((await statuses(db)).values()) == {"sent"}
+    assert failures and set((await outbox_statuses(db)).values()) == {"sent"}
     assert len(fake.messages_to(1)) == len(fake.messages_to(2)) == 1
 
 
@@ -118,37 +126,45 @@ async def test_a_person_who_blocked_the_bot_waits_and_the_rest_goes_on(
     delivery = Delivery(bot, db, Clock(), rate=30)
     await delivery.start()
     try:
-        for _ in range(50):
-            if fake.messages_to(2):
-                break
-            await asyncio.sleep(0.1)
-        await asyncio.sleep(0.6)
+        await fake.wait_until(lambda: bool(fake.messages_to(2)))
+        await settled(delivery)  # Ana's message was tried (a 403) and now waits for her
     finally:
         await delivery.stop()
-    assert await statuses(db) == {"x": "pending", "y": "sent"}
+    assert await outbox_statuses(db) == {"x": "pending", "y": "sent"}
     async with db.read() as conn:
         assert (await users.get(conn, 1)).reachable is False
 
 
 async def test_a_pair_goes_out_together_and_the_rest_at_the_rate(
-    fake: FakeTelegram, bot: Bot, db: Database
+    fake: FakeTelegram, bot: Bot, db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Both halves of a reveal leave back to back; after that, sends are spaced by 1/rate."""
-    for chat in (1, 2, 3, 4):
-        fake.user(chat, "P")
-    await queue(db, *(Outgoing(chat, f"k{chat}", "hello") for chat in (1, 2, 3, 4)))
-    delivery = Delivery(bot, db, Clock(), rate=5)  # 200 ms apart: wide against jitter
-    await delivery.start()
-    try:
-        for _ in range(100):
-            if len(fake.sent) == 4:
-                break
-            await asyncio.sleep(0.05)
-    finally:
-        await delivery.stop()
-    times = sorted(m.sent_at for m in fake.sent)
-    assert times[1] - times[0] < 0.1  # the burst of two
-    assert times[2] - times[1] > 0.15 and times[3] - times[2] > 0.15  # then the even pace
+    """Both halves of a reveal leave back to back; after that, sends are spaced by 1/rate.
+
+    The pacer runs on a clock that moves only when it waits: gaps measured on the wall clock
+    say more about the machine's load than about what the pacer allowed."""
+    now = [1000.0]
+
+    class Waits:
+        def __getattr__(self, name: str) -> object:
+            return getattr(asyncio, name)
+
+        @staticmethod
+        async def sleep(seconds: float) -> None:
+            now[0] += seconds
+
+    monkeypatch.setattr(delivery_module, "time", SimpleNamespace(monotonic=lambda: now[0]))
+    monkeypatch.setattr(delivery_module, "asyncio", Waits())
+    delivery = Delivery(bot, db, Clock(), rate=5)  # 200 ms apart
+    starts = []
+    for _ in range(5):
+        await delivery._pace()
+        starts.append(now[0] - 1000)
+    assert starts == pytest.approx([0, 0, 0.2, 0.4, 0.6])  # the burst of two, then the pace
+    now[0] += 10  # a quiet spell: a pair may leave together again, then the pace
+    for _ in range(3):
+        await delivery._pace()
+        starts.append(now[0] - 1000)
+    assert starts[5:] == pytest.approx([10.6, 10.6, 10.8])
 
 
 async def test_a_claim_takes_only_what_the_loop_could_send_now(db: Database) -> None:
@@ -185,14 +201,12 @@ async def test_claimed_rows_go_out_once_beside_the_loop_and_failures_come_back(
     try:
         delivery.send_claimed(claimed)
         delivery.wake()  # the loop takes k3, and k2 again after its 429
-        for _ in range(60):
-            if set((await statuses(db)).values()) == {"sent"}:
-                break
-            await asyncio.sleep(0.1)
+        await fake.wait_until(lambda: len(fake.sent) >= 3, timeout=10)
+        await settled(delivery)  # no copy in flight or due: any repeat would be here now
     finally:
         await delivery.stop()
     assert sorted(m.chat_id for m in fake.sent) == [1, 2, 3]  # each once
-    assert set((await statuses(db)).values()) == {"sent"}
+    assert set((await outbox_statuses(db)).values()) == {"sent"}
 
 
 async def test_a_reveal_goes_out_straight_after_the_commit(
@@ -219,7 +233,7 @@ async def test_a_reveal_goes_out_straight_after_the_commit(
         assert "mine" in reveal.plain and "yours" in reveal.plain
     await delivery.stop()
     assert sorted(m.chat_id for m in fake.sent) == [1, 2]
-    assert set((await statuses(db)).values()) == {"sent"}
+    assert set((await outbox_statuses(db)).values()) == {"sent"}
 
 
 async def test_two_ready_rows_for_one_chat_still_go_a_second_apart(
@@ -275,7 +289,7 @@ async def test_a_row_left_in_flight_by_a_failure_is_sent_once_the_database_recov
     finally:
         await delivery.stop()
     assert message.plain == "hello" and trouble == {"send": 0, "release": 0}
-    assert set((await statuses(db)).values()) == {"sent"}
+    assert set((await outbox_statuses(db)).values()) == {"sent"}
 
 
 async def test_a_chat_whose_send_hangs_holds_back_no_other_chat(
@@ -310,4 +324,4 @@ async def test_a_chat_whose_send_hangs_holds_back_no_other_chat(
     for chat in (2, 3):
         assert [m.plain for m in fake.messages_to(chat)] == ["part 0", "part 1", "part 2"]
     assert [m.plain for m in fake.messages_to(1)] == ["to the slow chat"]
-    assert set((await statuses(db)).values()) == {"sent"}
+    assert set((await outbox_statuses(db)).values()) == {"sent"}

@@ -11,6 +11,7 @@ from scheduler.delivery import PER_CHAT_INTERVAL
 from testing.clock import MovableClock
 from testing.fake_telegram import FakeTelegram
 from testing.journeys import PROMPT
+from testing.probes import count
 from testing.runner import BotRunner
 from testing.seeding import seed_due_couples
 
@@ -49,8 +50,10 @@ async def test_a_fan_out_under_limits_and_faults_delivers_every_prompt_once(
         await users[blocked].unblock_bot()  # back: what waited for them arrives
         await users[blocked].wait_for(PROMPT, timeout=20)
         clock.advance(timedelta(minutes=10))  # let any backoff come due
-        await users[people[0]].expect_silence(2.5)
+        fake.settle = lambda: bot.settle(fake)
+        await users[people[0]].expect_silence()  # after the barrier: every retry went out
     finally:
+        fake.settle = None
         await bot.stop()
 
     prompts = Counter(m.chat_id for m in fake.sent if PROMPT in m.plain)
@@ -62,8 +65,7 @@ async def test_a_fan_out_under_limits_and_faults_delivers_every_prompt_once(
         ) as cur,
     ):
         uncertain = {r[0]: r[1] for r in await cur.fetchall()}
-    async with db.read() as conn, conn.execute("SELECT COUNT(*) FROM rounds") as cur:
-        assert (await cur.fetchone())[0] == COUPLES  # one round per couple and slot
+    assert await count(db, "rounds") == COUPLES  # one round per couple and slot
     await db.close()
     assert set(prompts) == set(people)
     duplicated = {chat for chat, n in prompts.items() if n > 1}

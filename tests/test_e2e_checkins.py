@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 from testing.clock import MovableClock
 from testing.fake_telegram import FakeTelegram, FakeUser
-from testing.journeys import PROMPT, pair
+from testing.journeys import PROMPT, open_guided_step, pair
+from testing.probes import count
 from testing.runner import BotRunner
 
 
@@ -28,7 +28,7 @@ async def test_a_full_round(fake: FakeTelegram, bot: BotRunner, ana: FakeUser, b
 
     await ana.send("I felt <safe> & heard")
     await ana.wait_for("replaces your earlier answer")
-    await ben.expect_silence(0.3)  # no second "waiting" notice
+    await ben.expect_silence()  # no second "waiting" notice
 
     await ben.send("Grateful for today")
     reveal_ana = await ana.wait_for("You both answered")
@@ -43,7 +43,7 @@ async def test_a_full_round(fake: FakeTelegram, bot: BotRunner, ana: FakeUser, b
     # After the reveal, text never joins that round.
     await ana.send("one more thought")
     await ana.wait_for("no open check-in")
-    await ben.expect_silence(0.3)
+    await ben.expect_silence()
     assert not any("one more thought" in m.plain for m in ben.inbox)
     # Nothing Ben could read ever held Ana's words before he answered.
     first_reveal = ben.inbox.index(reveal_ben)
@@ -76,7 +76,7 @@ async def test_media_and_empty_answers_keep_the_round_open(
     await ana.wait_for("only keep text answers")
     await ana.send_sticker()
     await ana.wait_for("only keep text answers")
-    await ben.expect_silence(0.3)
+    await ben.expect_silence()
     await ana.send("now in words")
     await ana.wait_for("stays private")
 
@@ -96,8 +96,7 @@ async def test_expiry_deletes_an_unmatched_answer(
     await ben.wait_for("no open check-in")
     assert not any("unseen" in m.plain for m in ben.inbox)
     db = bot.services.database
-    async with db.read() as conn, conn.execute("SELECT COUNT(*) FROM answers") as cur:
-        assert (await cur.fetchone())[0] == 0
+    assert await count(db, "answers") == 0
 
 
 async def test_the_reminder_goes_once_to_whoever_has_not_answered(
@@ -111,8 +110,9 @@ async def test_the_reminder_goes_once_to_whoever_has_not_answered(
     clock.advance(timedelta(hours=18, minutes=1))
     reminder = await ben.wait_for("gentle reminder", timeout=10)
     assert "zebra" not in reminder.plain
-    await ana.expect_silence(1.0)
-    await ben.expect_silence(0.5)  # once
+    await ana.expect_silence()
+    clock.advance(timedelta(hours=1))
+    await ben.expect_silence()  # once
 
 
 async def test_options_change_the_window_and_tell_the_partner(
@@ -130,8 +130,8 @@ async def test_options_change_the_window_and_tell_the_partner(
     await ana.wait_for("Ben <3 changed your check-in options")
     await start_checkin(ana, ben)
     clock.advance(timedelta(hours=18, minutes=1))  # when the default reminder would come
-    await ana.expect_silence(1.0)
-    await ben.expect_silence(0.5)
+    await ana.expect_silence()
+    await ben.expect_silence()
     await ana.send("/options window 2")  # from the next check-in
     await ana.wait_for("open for 2 hours, with no reminder")
     await ben.wait_for("Ana changed your check-in options")
@@ -156,18 +156,27 @@ async def test_a_restart_between_the_two_answers(
     for user in (ana, ben):
         reveal = await user.wait_for("You both answered")
         assert "before the restart" in reveal.plain and "after the restart" in reveal.plain
-    await asyncio.sleep(1.2)
+    await bot.settle(fake)
     assert sum("You both answered" in m.plain for m in ana.inbox) == 1
     assert sum("You both answered" in m.plain for m in ben.inbox) == 1
 
 
-async def test_a_reply_to_the_prompt_answers_it(bot: BotRunner, ana: FakeUser, ben: FakeUser):
+async def test_a_reply_to_the_prompt_answers_it_though_a_newer_round_is_open(
+    bot: BotRunner, clock: MovableClock, ana: FakeUser, ben: FakeUser
+) -> None:
     await pair(ana, ben)
     await ana.send("/checkin")
-    prompt = await ana.wait_for(PROMPT)
-    await ben.wait_for(PROMPT)
-    await ana.send("in reply", reply_to=prompt)
+    prompt_ana = await ana.wait_for(PROMPT)
+    prompt_ben = await ben.wait_for(PROMPT)
+    # A guided step received after the check-in: a plain message would answer the step.
+    await open_guided_step(ana, ben, clock)
+    await ana.send("in reply", reply_to=prompt_ana)
     await ana.wait_for("stays private")
+    await ben.send("mine, in reply too", reply_to=prompt_ben)
+    reveal = await ana.wait_for("You both answered")
+    assert "in reply" in reveal.plain and "mine, in reply too" in reveal.plain
+    question = reveal.plain.splitlines()[1]
+    assert question in prompt_ana.plain  # the check-in's question, not the step's
 
 
 async def test_a_long_reveal_is_split_at_paragraphs(

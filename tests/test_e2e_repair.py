@@ -27,7 +27,7 @@ async def test_from_conflict_to_both_ready(
     await take_break(ana, "20 minutes")
     notice = await ben.wait_for("needs a pause")
     assert "Ana" in notice.plain and "blame" not in notice.plain
-    await ben.expect_silence(0.5)
+    await ben.expect_silence()
     clock.advance(timedelta(minutes=21))
     nudge_ana = await ana.wait_for(NUDGE, timeout=10)
     nudge_ben = await ben.wait_for(NUDGE, timeout=10)
@@ -36,10 +36,10 @@ async def test_from_conflict_to_both_ready(
     assert "Ben <3 sends you: I'm sorry." in sorry.plain
     await ana.press(nudge_ana, dict(nudge_ana.buttons)["I'm ready to talk"])
     await ana.wait_for("when you're both ready")
-    await ben.expect_silence(0.5)  # Ben hears nothing of Ana's readiness
+    await ben.expect_silence()  # Ben hears nothing of Ana's readiness
     await ben.press(nudge_ben, dict(nudge_ben.buttons)["I'm ready to talk"])
     await ben.wait_for("when you're both ready")
-    await ana.expect_silence(0.3)
+    await ana.expect_silence()
     clock.advance(timedelta(minutes=5))  # the reveal's short random delay
     await ana.wait_for("You are both ready to talk", timeout=10)
     await ben.wait_for("You are both ready to talk", timeout=10)
@@ -49,7 +49,7 @@ async def test_from_conflict_to_both_ready(
     await ana.press(nudge_ana, dict(nudge_ana.buttons)["I appreciate you."])  # break is over
     await ana.send("/help")  # once this is answered, the press before it was handled
     await ana.wait_for("What Steady can do")
-    await ben.expect_silence(0.5)
+    await ben.expect_silence()
     assert any("no longer active" in (c.get("text") or "") for c in ana.answered_callbacks)
 
 

@@ -27,7 +27,7 @@ async def test_the_default_offer_after_pairing(
     await ana.wait_for("which time zone are you in")
     await ana.press(ana_offer, dict(ana_offer.buttons)["Yes, every day at 20:00"])
     await ana.wait_for("already set")  # the partner chose first: nothing changes
-    await ben.expect_silence(0.5)
+    await ben.expect_silence()
 
 
 async def test_schedule_by_text_and_by_buttons(
@@ -92,7 +92,7 @@ async def test_each_partner_gets_the_check_in_at_their_own_time(
     await ben.wait_for("changed your check-in schedule")
     clock.advance(timedelta(minutes=11))
     await ana.wait_for(PROMPT, timeout=10)
-    await ben.expect_silence(1.0)  # not yet 'at' for Ben
+    await ben.expect_silence()  # not yet 'at' for Ben
     await ben.send("an answer too early")
     await ben.wait_for("no open check-in")
     clock.advance(timedelta(hours=1))
@@ -121,7 +121,7 @@ async def test_a_restart_during_downtime_within_and_beyond_grace(
     clock.advance(timedelta(days=1, hours=3))  # next slot missed by more than the grace
     await bot.start()
     await ana.wait_for("closed before you both answered", timeout=10)
-    await ana.expect_silence(1.5)
+    await ana.expect_silence()
     assert sum(PROMPT in m.plain for m in ana.inbox) == 1
     db = bot.services.database
     async with db.read() as conn, conn.execute("SELECT reason FROM skipped_slots") as cur:

@@ -6,7 +6,15 @@ from bot import checkins, guided, pairing, repair
 from bot.checkins import AnswerOutcome
 from bot.models import Person
 from bot.storage.db import Database
-from testing.probes import Inbox, deliver, message_id_of
+from testing.probes import (
+    Inbox,
+    count,
+    deliver,
+    latest_break,
+    message_id_of,
+    open_rounds,
+    stored_answers,
+)
 from testing.seeding import INVITE_KEY
 
 ANA = Person(101, "Ana")
@@ -20,8 +28,7 @@ async def both_ready(db: Database) -> int:
     # Early enough that both have been told they are ready by NOW.
     early = NOW - 1300 - repair.REVEAL_DELAY[1]
     await repair.start_break(db, ANA.id, "20m", early, "UTC")
-    async with db.read() as conn, conn.execute("SELECT MAX(id) FROM breaks") as cur:
-        break_id = (await cur.fetchone())[0]
+    break_id = await latest_break(db)
     assert await guided.start(db, ANA.id, break_id, early) is guided.Outcome.STALE  # not yet
     await repair.run_due(db, early + 1200)
     await repair.ready(db, ANA.id, break_id, early + 1300)
@@ -81,8 +88,7 @@ async def test_stopping_at_a_step_deletes_its_answers_and_tells_the_partner(
     assert await guided.stop(db, BEN.id, step_id, NOW) is guided.Outcome.STALE
     assert any("Ben stopped the guided conversation" in t for t in await texts_to(db, ANA.id))
     assert not any("half said" in t for t in await texts_to(db, BEN.id))
-    async with db.read() as conn, conn.execute("SELECT COUNT(*) FROM answers") as cur:
-        assert (await cur.fetchone())[0] == 0
+    assert await count(db, "answers") == 0
 
 
 async def test_a_check_in_and_a_guided_step_can_be_open_together(db: Database) -> None:
@@ -95,23 +101,11 @@ async def test_a_check_in_and_a_guided_step_can_be_open_together(db: Database) -
     # A plain message answers the newest question; a reply answers the one replied to.
     await checkins.answer(db, ANA, "to the newest", 1, NOW)
     await checkins.answer(db, ANA, "to the check-in", 2, NOW, reply_to=checkin_prompt)
-    async with (
-        db.read() as conn,
-        conn.execute(
-            "SELECT r.kind, a.text FROM answers a JOIN rounds r ON r.id = a.round_id "
-            "ORDER BY a.text"
-        ) as cur,
-    ):
-        assert [tuple(r) for r in await cur.fetchall()] == [
-            ("checkin", "to the check-in"),
-            ("repair", "to the newest"),
-        ]
+    assert await stored_answers(db) == [
+        ("checkin", ANA.id, "to the check-in"),
+        ("repair", ANA.id, "to the newest"),
+    ]
 
 
 async def _prompt_key(db: Database, kind: str) -> str:
-    async with (
-        db.read() as conn,
-        conn.execute("SELECT id FROM rounds WHERE kind = ? AND status = 'open'", (kind,)) as cur,
-    ):
-        round_id = (await cur.fetchone())[0]
-    return f"prompt:{round_id}:{ANA.id}"
+    return f"prompt:{(await open_rounds(db))[kind]}:{ANA.id}"

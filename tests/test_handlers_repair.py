@@ -10,6 +10,7 @@ import pytest
 from bot import repair
 from testing.clock import StoppedClock
 from testing.offline import Call, Offline, User
+from testing.probes import latest_break
 
 ANA = User(1001, "Ana")
 BEN = User(2002, "Ben")
@@ -33,8 +34,7 @@ async def probe(folder: Path, ben_ready: bool) -> tuple[list[tuple[object, ...]]
         await bot.run(bot.updates.button(ANA, "v1:cf:20m"))
         clock.at += timedelta(minutes=21)
         assert await repair.run_due(bot.db, bot.services.now()) == 1
-        async with bot.db.read() as conn, conn.execute("SELECT MAX(id) FROM breaks") as cur:
-            (break_id,) = await cur.fetchone()
+        break_id = await latest_break(bot.db)
         if ben_ready:
             await bot.run(bot.updates.button(BEN, f"v1:rr:{break_id}:y"))
         ana: list[tuple[object, ...]] = []

@@ -18,6 +18,7 @@ import pytest
 from bot.storage.db import Database
 from testing.fake_telegram import FakeTelegram
 from testing.journeys import PROMPT
+from testing.probes import wait_until_sent
 from testing.process import start_process, stop_process
 from testing.seeding import seed_due_couples
 
@@ -51,11 +52,10 @@ async def test_sigkill_at_random_points_loses_and_repeats_nothing_unrecorded(
         delivered_at_kill.append(sum(PROMPT in m.plain for m in fake.sent))
     proc = await start_process(fake, "bot", **env)
     try:
-        for _ in range(600):
-            if {m.chat_id for m in fake.sent if PROMPT in m.plain} >= set(people):
-                break
-            await asyncio.sleep(0.1)
-        await asyncio.sleep(1.0)  # anything still to come would show now
+        await fake.wait_until(
+            lambda: {m.chat_id for m in fake.sent if PROMPT in m.plain} >= set(people), 60
+        )
+        await wait_until_sent(path)  # and nothing left to send: any repeat is here now
     finally:
         assert await stop_process(proc) == 0
 

@@ -8,7 +8,7 @@ from bot import checkins, pairing
 from bot.checkins import JOIN_SECONDS, AnswerOutcome
 from bot.models import Person
 from bot.storage.db import Database, fetch_all
-from testing.probes import deliver, message_id_of
+from testing.probes import deliver, message_id_of, stored_answers
 from testing.seeding import INVITE_KEY
 from tests.test_received_routing import guided_step_open, open_rounds
 
@@ -27,10 +27,8 @@ async def round_open(db: Database) -> None:
 
 
 async def answer_of(db: Database, user_id: int) -> str:
-    async with db.read() as conn:
-        rows = await fetch_all(conn, "SELECT text FROM answers WHERE user_id = ?", (user_id,))
-    assert len(rows) == 1
-    return rows[0][0]
+    [text] = [text for _, author, text in await stored_answers(db) if author == user_id]
+    return text
 
 
 async def test_a_part_right_after_a_long_one_is_joined_to_it(db: Database) -> None:

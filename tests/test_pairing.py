@@ -12,6 +12,7 @@ from bot.models import Person
 from bot.pairing import INVITE_TTL, JoinOutcome
 from bot.storage import invites
 from bot.storage.db import Database
+from testing.probes import count, pending
 from testing.seeding import INVITE_KEY
 
 ANA = Person(101, "Ana")
@@ -26,17 +27,6 @@ async def invite(db: Database, who: Person = ANA, now: int = NOW) -> str:
     return result.code
 
 
-async def pending(db: Database) -> list[tuple[int, str]]:
-    """Every queued message, in order (ready() would give only the first per chat)."""
-    async with (
-        db.read() as conn,
-        conn.execute(
-            "SELECT chat_id, text FROM outbox WHERE status = 'pending' ORDER BY id"
-        ) as cur,
-    ):
-        return [(r[0], r[1]) for r in await cur.fetchall()]
-
-
 async def test_join_pairs_both_and_queues_one_notice_for_the_inviter(db: Database) -> None:
     code = await invite(db)
     result = await pairing.join(db, BEN, code, NOW + 60, INVITE_KEY)
@@ -44,9 +34,9 @@ async def test_join_pairs_both_and_queues_one_notice_for_the_inviter(db: Databas
     assert result.couple is not None and {result.couple.a.id, result.couple.b.id} == {101, 202}
     assert await pairing.current_couple(db, ANA.id) == result.couple
     notices = await pending(db)
-    to_ana = [text for chat, text in notices if chat == ANA.id]
+    to_ana = [text for chat, _, text in notices if chat == ANA.id]
     assert len(to_ana) == 2 and "Ben joined you" in to_ana[0]
-    assert all("schedule" in text for chat, text in notices if chat == BEN.id)
+    assert all("schedule" in text for chat, _, text in notices if chat == BEN.id)
 
 
 async def test_codes_are_single_use(db: Database) -> None:
@@ -90,17 +80,12 @@ async def test_a_paired_user_gets_no_invite(db: Database) -> None:
     assert result.code is None and result.couple is not None
 
 
-async def invite_rows(db: Database) -> int:
-    async with db.read() as conn, conn.execute("SELECT COUNT(*) FROM invites") as cur:
-        return (await cur.fetchone())[0]
-
-
 async def test_at_most_five_invites_an_hour_and_a_refusal_stores_nothing(db: Database) -> None:
     codes = [await invite(db, ANA, NOW + i) for i in range(pairing.INVITE_LIMIT)]
     refused = await pairing.create_invite(db, ANA, NOW + 600, INVITE_KEY)
     assert refused.code is None and refused.couple is None
     assert refused.retry_after == pairing.INVITE_LIMIT_WINDOW - 600  # when the first ages out
-    assert await invite_rows(db) == pairing.INVITE_LIMIT
+    assert await count(db, "invites") == pairing.INVITE_LIMIT
     # Nothing was revoked either: the latest invite still works.
     result = await pairing.join(db, BEN, codes[-1], NOW + 601, INVITE_KEY)
     assert result.outcome is JoinOutcome.PAIRED
@@ -171,7 +156,7 @@ async def test_unpair_ends_the_couple_for_both_and_allows_pairing_again(db: Data
     assert await pairing.current_couple(db, ANA.id) is None
     assert await pairing.current_couple(db, BEN.id) is None
     assert await pairing.unpair(db, BEN.id, couple_id, NOW) is None  # a second press is stale
-    assert any(chat == ANA.id and "Ben" in text for chat, text in await pending(db))
+    assert any(chat == ANA.id and "Ben" in text for chat, _, text in await pending(db))
     again = await pairing.join(db, ANA, await invite(db, BEN), NOW, INVITE_KEY)
     assert again.outcome is JoinOutcome.PAIRED
 

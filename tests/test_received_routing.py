@@ -12,8 +12,15 @@ from bot import checkins, guided, pairing, repair
 from bot.checkins import AnswerOutcome, StartOutcome
 from bot.models import Person
 from bot.storage import rounds
-from bot.storage.db import Database, fetch_all
-from testing.probes import deliver, message_id_of
+from bot.storage.db import Database
+from testing.probes import (
+    deliver,
+    latest_break,
+    message_id_of,
+    open_rounds,
+    pending,
+    stored_answers,
+)
 from testing.seeding import INVITE_KEY
 
 ANA = Person(101, "Ana")
@@ -29,36 +36,15 @@ async def paired(db: Database) -> None:
     await deliver(db, NOW)
 
 
-async def open_rounds(db: Database) -> dict[str, int]:
-    async with db.read() as conn:
-        rows = await fetch_all(conn, "SELECT kind, id FROM rounds WHERE status = 'open'")
-    return {r[0]: r[1] for r in rows}
-
-
-async def stored(db: Database) -> list[tuple[str, int, str]]:
-    async with db.read() as conn:
-        rows = await fetch_all(
-            conn,
-            "SELECT r.kind, a.user_id, a.text FROM answers a JOIN rounds r ON r.id = a.round_id "
-            "ORDER BY a.text",
-        )
-    return [tuple(r) for r in rows]
-
-
 async def pending_keys(db: Database) -> list[str]:
-    async with db.read() as conn:
-        rows = await fetch_all(
-            conn, "SELECT dedupe_key FROM outbox WHERE status = 'pending' ORDER BY id"
-        )
-    return [r[0] for r in rows]
+    return [key for _, key, _ in await pending(db)]
 
 
 async def guided_step_open(db: Database) -> None:
     """Both ready after a break, and the guided conversation's first step opened (queued)."""
     early = NOW - 1300 - repair.REVEAL_DELAY[1]  # "both ready" is due by NOW
     await repair.start_break(db, ANA.id, "20m", early, "UTC")
-    async with db.read() as conn:
-        break_id = (await fetch_all(conn, "SELECT MAX(id) FROM breaks"))[0][0]
+    break_id = await latest_break(db)
     await repair.run_due(db, early + 1200)
     await repair.ready(db, ANA.id, break_id, early + 1300)
     await repair.ready(db, BEN.id, break_id, early + 1300)
@@ -75,7 +61,7 @@ async def test_a_message_sent_while_the_new_prompt_is_held_back_goes_to_the_rece
     await guided_step_open(db)  # its prompt is due now, but held back (a 429, pacing)
     result = await checkins.answer(db, ANA, "for the check-in", 1, NOW)
     assert result.outcome is AnswerOutcome.SAVED
-    assert await stored(db) == [("checkin", ANA.id, "for the check-in")]
+    assert await stored_answers(db) == [("checkin", ANA.id, "for the check-in")]
     # The acknowledgement names the question it was filed under; no other received round yet.
     assert result.question == checkins.prompt_text(
         (await _round(db, (await open_rounds(db))["checkin"])), "en"
@@ -88,7 +74,7 @@ async def test_with_no_received_round_nothing_is_stored(db: Database) -> None:
     await checkins.start_round(db, ANA.id, NOW)  # the prompt is queued, not yet accepted
     result = await checkins.answer(db, ANA, "too early", 1, NOW + HOUR)
     assert result.outcome is AnswerOutcome.NO_ROUND
-    assert await stored(db) == []
+    assert await stored_answers(db) == []
     assert [k for k in await pending_keys(db) if k.startswith("waiting")] == []
     # /checkin does not show the question before its prompt has reached this person.
     assert (await checkins.start_round(db, ANA.id, NOW)).outcome is StartOutcome.ON_ITS_WAY
@@ -107,13 +93,13 @@ async def test_with_two_received_rounds_the_answer_can_be_moved(db: Database) ->
     assert [other for other, _ in result.others] == [rounds_open["checkin"]]
     moved = await checkins.move_answer(db, ANA, rounds_open["repair"], rounds_open["checkin"], NOW)
     assert moved.outcome is AnswerOutcome.SAVED and moved.round_id == rounds_open["checkin"]
-    assert await stored(db) == [("checkin", ANA.id, "which one?")]
+    assert await stored_answers(db) == [("checkin", ANA.id, "which one?")]
     # The button again, or a forged one for a round of another couple: nothing changes.
     again = await checkins.move_answer(db, ANA, rounds_open["repair"], rounds_open["checkin"], NOW)
     assert again.outcome is AnswerOutcome.STALE
     forged = await checkins.move_answer(db, BEN, rounds_open["checkin"], 999, NOW)
     assert forged.outcome is AnswerOutcome.STALE
-    assert await stored(db) == [("checkin", ANA.id, "which one?")]
+    assert await stored_answers(db) == [("checkin", ANA.id, "which one?")]
     # Moved beside Ben's answer, it reveals there, once.
     await checkins.answer(db, BEN, "to the step", 2, NOW)
     revealed = await checkins.move_answer(
@@ -136,7 +122,7 @@ async def test_a_reply_to_the_reminder_answers_its_round_not_the_newest(db: Data
     reminder = await message_id_of(db, f"remind:{checkin_id}:{ANA.id}")
     assert reminder is not None
     await checkins.answer(db, ANA, "to the reminder", 1, NOW, reply_to=reminder)
-    assert await stored(db) == [("checkin", ANA.id, "to the reminder")]
+    assert await stored_answers(db) == [("checkin", ANA.id, "to the reminder")]
 
 
 async def test_a_reply_to_already_open_answers_its_round(db: Database) -> None:
@@ -149,7 +135,7 @@ async def test_a_reply_to_already_open_answers_its_round(db: Database) -> None:
     await guided_step_open(db)
     await deliver(db, NOW)
     await checkins.answer(db, ANA, "to already-open", 1, NOW, reply_to=777)
-    assert await stored(db) == [("checkin", ANA.id, "to already-open")]
+    assert await stored_answers(db) == [("checkin", ANA.id, "to already-open")]
 
 
 async def test_unpairing_withdraws_the_couples_queue_but_earned_reveals(db: Database) -> None:
