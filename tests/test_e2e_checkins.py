@@ -7,7 +7,7 @@ from datetime import timedelta
 from testing.clock import MovableClock
 from testing.fake_telegram import FakeTelegram, FakeUser
 from testing.journeys import PROMPT, open_guided_step, pair
-from testing.probes import count
+from testing.probes import count, stored_answers
 from testing.runner import BotRunner
 
 
@@ -279,3 +279,31 @@ async def test_editing_an_answer_replaces_it_until_the_reveal(
     assert "changed afterwards" not in shown.plain
     # Ana's updates are handled in order: any reply to that edit would have come before this.
     assert sum("replaces your earlier answer" in m.plain for m in ana.inbox) == 1
+
+
+async def test_the_thank_you_names_the_question_and_can_move_the_answer(
+    bot: BotRunner, clock: MovableClock, ana: FakeUser, ben: FakeUser
+) -> None:
+    """With a check-in and a guided step both open, a plain message goes to the newest; the
+    thank-you says which question, and its button files the answer under the other one."""
+    await pair(ana, ben)
+    await ana.send("/checkin")
+    prompt = await ana.wait_for(PROMPT)
+    await ben.wait_for(PROMPT)
+    await open_guided_step(ana, ben, clock)
+    await ana.send("this was about the check-in")
+    ack = await ana.wait_for("stays private until Ben")
+    assert "What did you feel?" in ack.plain  # filed under the guided step
+    [(label, data)] = ack.buttons
+    assert label.startswith("It's for: ") and label.removeprefix("It's for: ")[:20] in prompt.plain
+    await ana.press(ack, data)
+    moved = await ana.wait_for("stays private until Ben")
+    assert "What did you feel?" not in moved.plain
+    assert await stored_answers(bot.services.database) == [
+        ("checkin", ana.id, "this was about the check-in")
+    ]
+    await ana.press(ack, data)  # the same button again changes nothing
+    await ana.expect_silence()
+    assert await stored_answers(bot.services.database) == [
+        ("checkin", ana.id, "this was about the check-in")
+    ]
