@@ -172,8 +172,12 @@ async def answer(
     *,
     reply_to: int | None = None,
     edited: bool = False,
+    written_at: int | None = None,
 ) -> AnswerResult:
-    """Store a text answer (or an edit of one) and reveal when it is the second."""
+    """Store a text answer (or an edit of one) and reveal when it is the second.
+
+    `written_at`: when the person sent it (Telegram's date). A plain message answers only a
+    question that had reached them by then, though it may be handled a moment later."""
     try:
         async with db.transaction() as conn:
             couple, (candidates, already) = await in_one_trip(
@@ -192,7 +196,7 @@ async def answer(
                     conn, couple, person, continued, candidates, text, message_id, now
                 )
             target = await _target_round(
-                conn, person.id, candidates, already, message_id, reply_to, edited
+                conn, person.id, candidates, already, message_id, reply_to, edited, written_at
             )
             if isinstance(target, AnswerOutcome):
                 return AnswerResult(target, partner)
@@ -437,6 +441,7 @@ async def _target_round(
     message_id: int | None,
     reply_to: int | None,
     edited: bool,
+    written_at: int | None = None,
 ) -> tuple[rounds.Round, dict[int, rounds.Answer]] | AnswerOutcome:
     """Which open round this message answers (with its answers so far), or why it answers none.
 
@@ -456,7 +461,8 @@ async def _target_round(
         if round_id is not None:
             return _with_answers(candidates, round_id) or AnswerOutcome.CLOSED
     for candidate in candidates:  # newest first
-        if candidate.received:
+        seen_by_then = written_at is None or (candidate.received_at or 0) <= written_at
+        if candidate.received and seen_by_then:
             return candidate.round, candidate.answers
     return AnswerOutcome.NO_ROUND
 

@@ -64,6 +64,7 @@ async def answer(update: Update, context: SteadyContext) -> None:
         services.now(),
         reply_to=message.reply_to_message.message_id if message.reply_to_message else None,
         edited=edited,
+        written_at=int(message.date.timestamp()) if message.date else None,
     )
     services.queued(result.claimed, more=result.more_queued)
     if result.reveal_at is not None and context.job_queue is not None:

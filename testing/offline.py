@@ -156,7 +156,7 @@ class Updates:
     def _message(self, user: User, chat: dict[str, Any] | None, **fields: Any) -> dict[str, Any]:
         return {
             "message_id": next(self._ids),
-            "date": 0,
+            "date": services_of(self._app).clock.timestamp(),
             "chat": chat or {"id": user.id, "type": "private", "first_name": user.first_name},
             "from": user.as_dict(),
             **fields,

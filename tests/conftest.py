@@ -58,8 +58,8 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
+async def fake(clock: MovableClock) -> AsyncIterator[FakeTelegram]:
+    server = FakeTelegram(clock=clock)
     await server.start()
     yield server
     await server.stop()
@@ -86,9 +86,9 @@ def ben(fake: FakeTelegram) -> FakeUser:
 
 
 @pytest.fixture
-async def strict_fake() -> AsyncIterator[FakeTelegram]:
+async def strict_fake(clock: MovableClock) -> AsyncIterator[FakeTelegram]:
     """A fake that enforces Telegram's rate limits with 429s."""
-    server = FakeTelegram(enforce_limits=True)
+    server = FakeTelegram(enforce_limits=True, clock=clock)
     await server.start()
     yield server
     await server.stop()

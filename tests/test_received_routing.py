@@ -159,3 +159,21 @@ async def _round(db: Database, round_id: int) -> rounds.Round:
         found = await rounds.get(conn, round_id)
     assert found is not None
     return found
+
+
+async def test_a_message_written_before_a_question_reached_its_author_is_not_filed_under_it(
+    db: Database,
+) -> None:
+    """Written before the guided step reached Ana, handled just after: it belongs to what she
+    had received when she wrote it (the check-in), not to the step (found by a review)."""
+    await paired(db)
+    await checkins.start_round(db, ANA.id, NOW)
+    await deliver(db, NOW)
+    await guided_step_open(db)
+    await deliver(db, NOW + 1)  # the step reaches both at NOW + 1
+    result = await checkins.answer(db, ANA, "written at NOW", 1, NOW + 2, written_at=NOW)
+    assert result.outcome is AnswerOutcome.SAVED
+    assert await stored_answers(db) == [("checkin", ANA.id, "written at NOW")]
+    # Written once the step had arrived, it answers the step.
+    later = await checkins.answer(db, BEN, "written at NOW + 1", 2, NOW + 2, written_at=NOW + 1)
+    assert later.round_id == (await open_rounds(db))["repair"]

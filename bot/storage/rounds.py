@@ -88,6 +88,7 @@ class Candidate:
     round: Round
     received: bool  # Telegram accepted a message quoting its question to this person
     answers: dict[int, Answer]
+    received_at: int | None = None  # when it did
 
 
 async def open_for_answer(
@@ -120,7 +121,7 @@ async def open_for_answer(
         current = found.get(row[0])
         if current is None:
             received = row[width] is not None
-            current = found[row[0]] = Candidate(Round(*row[:width]), received, {})
+            current = found[row[0]] = Candidate(Round(*row[:width]), received, {}, row[width])
         if row[width + 1] is not None:
             current.answers[row[width + 1]] = Answer(*row[width + 1 : width + 6])
     return list(found.values()), rows[0][-1] if rows else None

@@ -18,6 +18,7 @@ from typing import Any
 
 from aiohttp import web
 
+from scheduler.clock import Clock
 from testing.fake.faults import DESCRIPTIONS, ApiError, Changes, FaultInjection, Params
 from testing.fake.users import SentMessage, Simulation, plain_text
 
@@ -48,7 +49,11 @@ class FakeTelegram(FaultInjection, Simulation):
         token: str = "123456789:TEST-token-for-steady-fake-bot-api",
         bot_username: str = "steady_test_bot",
         enforce_limits: bool = False,
+        clock: Clock | None = None,
     ) -> None:
+        # Message dates follow the bot's clock when a test moves it (Steady routes a message
+        # by when it was written).
+        self.clock = clock or Clock()
         self._changes = Changes()
         self._stopping = False
         FaultInjection.__init__(self, enforce_limits)
@@ -207,7 +212,7 @@ class FakeTelegram(FaultInjection, Simulation):
             "message_id": self._next_message_id,
             "from": self.bot_user,
             "chat": self._chat_payload(chat_id),
-            "date": int(time.time()),
+            "date": self.clock.timestamp(),
             "text": plain,
         }
         if reply_to is not None:
@@ -317,7 +322,7 @@ class FakeTelegram(FaultInjection, Simulation):
     ) -> dict[str, Any]:
         sent.reply_markup = markup
         payload = self._payloads[(sent.chat_id, sent.message_id)]
-        payload.update(changes, edit_date=int(time.time()))
+        payload.update(changes, edit_date=self.clock.timestamp())
         payload.pop("reply_markup", None)
         if markup and "inline_keyboard" in markup:
             payload["reply_markup"] = markup

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from scheduler.clock import Clock
 from testing.fake.faults import Changes
 
 if TYPE_CHECKING:
@@ -317,6 +318,7 @@ class Simulation:
 
     bot_user: dict[str, Any]
     sent: list[SentMessage]
+    clock: Clock  # message dates: the bot's clock, when a test moves it
     _changes: Changes
 
     def __init__(self) -> None:
@@ -400,7 +402,7 @@ class Simulation:
             "message_id": self._next_message_id,
             "from": user.payload,
             "chat": chat.chat if chat else user.chat,
-            "date": int(time.time()),
+            "date": self.clock.timestamp(),
             **content,
         }
         if reply_to is not None:
@@ -416,8 +418,8 @@ class Simulation:
             "message_id": message_id,
             "from": user.payload,
             "chat": chat.chat if chat else user.chat,
-            "date": int(time.time()) - 1,
-            "edit_date": int(time.time()),
+            "date": self.clock.timestamp() - 1,
+            "edit_date": self.clock.timestamp(),
             "text": text,
         }
         self.push_update({"edited_message": message})
@@ -446,7 +448,7 @@ class Simulation:
         change = {
             "chat": user.chat,
             "from": user.payload,
-            "date": int(time.time()),
+            "date": self.clock.timestamp(),
             "old_chat_member": member(old),
             "new_chat_member": member(new),
         }
