@@ -25,6 +25,7 @@ from bot import checkins, pairing
 from bot.models import Person
 from bot.storage.db import Database
 from testing.fake_telegram import FakeTelegram
+from testing.probes import deliver
 from testing.process import start_process, stop_process
 from testing.seeding import INVITE_KEY
 
@@ -88,11 +89,11 @@ async def seed(path: Path, fake: FakeTelegram, couples: int, first_id: int) -> l
         code = (await pairing.create_invite(db, a, now, INVITE_KEY)).code
         await pairing.join(db, b, code, now, INVITE_KEY)
         await checkins.start_round(db, a.id, now)
+        await deliver(db, now)  # the prompts reached both: an answer goes to the round
         await checkins.answer(db, a, f"first answer {i}", 1, now)
         pairs.append((fake.user(a.id, a.first_name), fake.user(b.id, b.first_name)))
     # What seeding queued (prompts, notices) counts as delivered: only reveals are measured.
-    async with db.transaction() as conn:
-        await conn.execute("UPDATE outbox SET status = 'sent', text = ''")
+    await deliver(db, now)
     await db.close()
     return pairs
 
