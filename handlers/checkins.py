@@ -129,7 +129,7 @@ async def move(update: Update, context: SteadyContext, button: callbacks.MoveAns
     key = _ANSWER_REPLIES.get(result.outcome)
     if key is not None:
         text, markup = _acknowledgement(key, result, me.language)
-        await context.bot.send_message(me.id, text, reply_markup=markup)
+        await reply(update, text, markup)
 
 
 async def media(update: Update, context: SteadyContext) -> None:
