@@ -204,13 +204,10 @@ async def answer(
                 return AnswerResult(AnswerOutcome.EMPTY, partner)
             current, answers = target
             others = _others(candidates, current.id)
-            parts = await rounds.answer_parts(conn, current.id, person.id) if edited else []
-            if any(part_id == message_id for part_id, _ in parts):
-                # An edit of one part of a long answer replaces that part only.
-                parts = [(pid, text if pid == message_id else old) for pid, old in parts]
-                await rounds.set_answer_parts(conn, current.id, person.id, parts)
+            if edited and (
+                whole := await _replace_part(conn, current, person.id, text, message_id)
+            ):
                 mine = answers[person.id]
-                whole = _joined(parts)
                 return await _store(
                     conn, couple, person, current, answers, whole, mine.message_id, now, others,
                     last_part_len=mine.last_part_len, keep_parts=True,
@@ -372,6 +369,19 @@ def _continued(
 
 def _joined(parts: list[tuple[int | None, str]]) -> str:
     return "\n".join(text for _, text in parts)
+
+
+async def _replace_part(
+    conn: Connection, current: rounds.Round, user_id: int, text: str, message_id: int | None
+) -> str | None:
+    """An edit of one part of a long answer replaces that part only: the whole answer after
+    it, or None when the edited message is not such a part."""
+    parts = await rounds.answer_parts(conn, current.id, user_id)
+    if not any(part_id == message_id for part_id, _ in parts):
+        return None
+    parts = [(pid, text if pid == message_id else old) for pid, old in parts]
+    await rounds.set_answer_parts(conn, current.id, user_id, parts)
+    return _joined(parts)
 
 
 async def _add_part(
