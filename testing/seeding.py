@@ -1,14 +1,16 @@
-"""Databases prepared for tests that start from "many couples, something due"."""
+"""Databases prepared for tests: many couples with something due, or one couple brought to a
+given point through the domain."""
 
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
-from bot import pairing, scheduling
+from bot import guided, pairing, repair, scheduling
 from bot.models import Person
 from bot.schedule_rules import EVERY_DAY, Schedule
 from bot.storage.db import Database
+from testing.probes import deliver, latest_break
 
 # The invite key domain tests and seeded databases hash codes with (the app makes its own).
 INVITE_KEY = bytes(range(32))
@@ -59,3 +61,16 @@ async def let_time_pass(path: Path, now: datetime) -> None:
             )
     finally:
         await db.close()
+
+
+async def guided_step_open(db: Database, a: Person, b: Person, now: int) -> None:
+    """A paired couple, both ready after a break, and their guided conversation's first step
+    opened at `now` (queued, not yet delivered)."""
+    early = now - 1300 - repair.REVEAL_DELAY[1]  # "both ready" is due by `now`
+    await repair.start_break(db, a.id, "20m", early, "UTC")
+    break_id = await latest_break(db)
+    await repair.run_due(db, early + 1200)
+    await repair.ready(db, a.id, break_id, early + 1300)
+    await repair.ready(db, b.id, break_id, early + 1300)
+    await deliver(db, now)
+    assert await guided.start(db, a.id, break_id, now) is guided.Outcome.STARTED

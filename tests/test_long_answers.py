@@ -8,9 +8,8 @@ from bot import checkins, pairing
 from bot.checkins import JOIN_SECONDS, AnswerOutcome
 from bot.models import Person
 from bot.storage.db import Database, fetch_all
-from testing.probes import deliver, message_id_of, stored_answers
-from testing.seeding import INVITE_KEY
-from tests.test_received_routing import guided_step_open, open_rounds
+from testing.probes import deliver, message_id_of, open_rounds, stored_answers
+from testing.seeding import INVITE_KEY, guided_step_open
 
 ANA = Person(101, "Ana")
 BEN = Person(202, "Ben")
@@ -99,7 +98,7 @@ async def test_a_held_reveal_is_done_by_the_tick_when_no_part_follows(db: Databa
 async def two_received(db: Database) -> dict[str, int]:
     """A check-in and a guided step open, both received by both."""
     await round_open(db)
-    await guided_step_open(db)
+    await guided_step_open(db, ANA, BEN, NOW)
     await deliver(db, NOW)
     return await open_rounds(db)
 

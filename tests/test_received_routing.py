@@ -8,14 +8,14 @@ the couple's queue except reveals both had earned.
 
 from __future__ import annotations
 
-from bot import checkins, guided, pairing, repair
+from bot import checkins, pairing
 from bot.checkins import AnswerOutcome, StartOutcome
 from bot.models import Person
 from bot.storage import rounds
 from bot.storage.db import Database
+from testing import seeding
 from testing.probes import (
     deliver,
-    latest_break,
     message_id_of,
     open_rounds,
     pending,
@@ -41,15 +41,7 @@ async def pending_keys(db: Database) -> list[str]:
 
 
 async def guided_step_open(db: Database) -> None:
-    """Both ready after a break, and the guided conversation's first step opened (queued)."""
-    early = NOW - 1300 - repair.REVEAL_DELAY[1]  # "both ready" is due by NOW
-    await repair.start_break(db, ANA.id, "20m", early, "UTC")
-    break_id = await latest_break(db)
-    await repair.run_due(db, early + 1200)
-    await repair.ready(db, ANA.id, break_id, early + 1300)
-    await repair.ready(db, BEN.id, break_id, early + 1300)
-    await deliver(db, NOW)
-    assert await guided.start(db, ANA.id, break_id, NOW) is guided.Outcome.STARTED
+    await seeding.guided_step_open(db, ANA, BEN, NOW)
 
 
 async def test_a_message_sent_while_the_new_prompt_is_held_back_goes_to_the_received_round(
