@@ -307,3 +307,18 @@ async def test_the_thank_you_names_the_question_and_can_move_the_answer(
     assert await stored_answers(bot.services.database) == [
         ("checkin", ana.id, "this was about the check-in")
     ]
+
+
+async def test_a_reply_to_already_open_answers_that_check_in(
+    bot: BotRunner, clock: MovableClock, ana: FakeUser, ben: FakeUser
+) -> None:
+    """The handler records the "already open" message it sent: a reply to it answers the
+    check-in it quotes, though a newer question (a guided step) is open too."""
+    await pair(ana, ben)
+    await start_checkin(ana, ben)
+    await ben.send("/checkin")
+    quoted = await ben.wait_for("already open")
+    await open_guided_step(ana, ben, clock)
+    await ben.send("for the check-in", reply_to=quoted)
+    await ben.wait_for("stays private until Ana")
+    assert await stored_answers(bot.services.database) == [("checkin", ben.id, "for the check-in")]
