@@ -13,13 +13,12 @@ from collections.abc import Coroutine
 from dataclasses import dataclass, replace
 from typing import Any
 
-from aiosqlite import Connection
-
 from bot import guided, prompts
 from bot.long_text import escaped_blocks, paginate
 from bot.models import Couple, Outgoing, Person
-from bot.storage import couples, outbox, rounds
+from bot.storage import outbox, rounds
 from bot.storage.db import Database, in_batches, in_one_trip
+from bot.storage.unit import Unit
 from bot.texts import amount, t
 
 HISTORY_PAGE = 3
@@ -87,27 +86,27 @@ async def start_round(
     db: Database, user_id: int, now: int, rng: random.Random | None = None
 ) -> StartResult:
     """`/checkin`: open a round now unless one is open."""
-    async with db.transaction() as conn:
-        couple = await couples.active_for(conn, user_id)
+    async with db.unit() as uow:
+        couple = await uow.couples.active_for(user_id)
         if couple is None:
             return StartResult(StartOutcome.NOT_PAIRED)
         language = couple.member(user_id).language
-        current = await rounds.open_for(conn, couple.id)
+        current = await uow.rounds.open_for(couple.id)
         if current is not None:
             partner = couple.partner_of(user_id).first_name
-            seen = await rounds.participants(conn, current.id)
+            seen = await uow.rounds.participants(current.id)
             if user_id in seen and seen[user_id][1] is None:
                 # Its prompt waits for this person's local time (or a retry): not shown early.
                 return StartResult(StartOutcome.ON_ITS_WAY, partner=partner)
-            answered = user_id in await rounds.answers(conn, current.id)
+            answered = user_id in await uow.rounds.answers(current.id)
             text = prompt_text(current, language)
             return StartResult(StartOutcome.ALREADY_OPEN, text, answered, partner, current.id)
-        prompt = await open_round(conn, couple, now, rng)
+        prompt = await open_round(uow, couple, now, rng)
         return StartResult(StartOutcome.STARTED, prompt.text(language))
 
 
 async def open_round(
-    conn: Connection,
+    uow: Unit,
     couple: Couple,
     now: int,
     rng: random.Random | None = None,
@@ -121,9 +120,9 @@ async def open_round(
     later of the two, so both get the whole window.
     """
     used, last, (window, reminder_before) = await in_one_trip(
-        rounds.used_prompts(conn, couple.id),
-        rounds.last_category(conn, couple.id),
-        rounds.round_options(conn, couple.id),
+        uow.rounds.used_prompts(couple.id),
+        uow.rounds.last_category(couple.id),
+        uow.rounds.round_options(couple.id),
     )
     prompt, new_pass = prompts.choose(used, last, rng)
     when = {p.id: max(now, (deliver_at or {}).get(p.id, now)) for p in (couple.a, couple.b)}
@@ -131,10 +130,10 @@ async def open_round(
     remind_at = closes_at - reminder_before if reminder_before else None
     if remind_at is not None and remind_at <= max(when.values()):
         remind_at = None  # a window shorter than the reminder lead: no reminder
-    round_id = await rounds.create(
-        conn, couple.id, prompt.id, prompt.category, now, closes_at, remind_at, slot
+    round_id = await uow.rounds.create(
+        couple.id, prompt.id, prompt.category, now, closes_at, remind_at, slot
     )
-    await rounds.add_participants(conn, round_id, when)
+    await uow.rounds.add_participants(round_id, when)
     messages = [
         Outgoing(
             person.id,
@@ -152,9 +151,9 @@ async def open_round(
         for person in (couple.a, couple.b)
     ]
     await in_one_trip(
-        *([rounds.forget_prompts(conn, couple.id)] if new_pass else []),
-        rounds.record_prompt(conn, couple.id, prompt.id, now),
-        outbox.enqueue_all(conn, messages, now),
+        *([uow.rounds.forget_prompts(couple.id)] if new_pass else []),
+        uow.rounds.record_prompt(couple.id, prompt.id, now),
+        uow.outbox.enqueue_all(messages, now),
     )
     return prompt
 
@@ -179,10 +178,10 @@ async def answer(
     `written_at`: when the person sent it (Telegram's date). A plain message answers only a
     question that had reached them by then, though it may be handled a moment later."""
     try:
-        async with db.transaction() as conn:
+        async with db.unit() as uow:
             couple, (candidates, already) = await in_one_trip(
-                couples.active_for(conn, person.id),
-                rounds.open_for_answer(conn, person.id, message_id),
+                uow.couples.active_for(person.id),
+                uow.rounds.open_for_answer(person.id, message_id),
             )
             if couple is None:
                 return AnswerResult(AnswerOutcome.NOT_PAIRED)
@@ -193,10 +192,10 @@ async def answer(
             continued = _continued(candidates, person.id, now) if plain else None
             if continued is not None and text.strip():
                 return await _add_part(
-                    conn, couple, person, continued, candidates, text, message_id, now
+                    uow, couple, person, continued, candidates, text, message_id, now
                 )
             target = await _target_round(
-                conn, person.id, candidates, already, message_id, reply_to, edited, written_at
+                uow, person.id, candidates, already, message_id, reply_to, edited, written_at
             )
             if isinstance(target, AnswerOutcome):
                 return AnswerResult(target, partner)
@@ -204,16 +203,14 @@ async def answer(
                 return AnswerResult(AnswerOutcome.EMPTY, partner)
             current, answers = target
             others = _others(candidates, current.id)
-            if edited and (
-                whole := await _replace_part(conn, current, person.id, text, message_id)
-            ):
+            if edited and (whole := await _replace_part(uow, current, person.id, text, message_id)):
                 mine = answers[person.id]
                 return await _store(
-                    conn, couple, person, current, answers, whole, mine.message_id, now, others,
+                    uow, couple, person, current, answers, whole, mine.message_id, now, others,
                     last_part_len=mine.last_part_len, keep_parts=True,
                 )  # fmt: skip
             return await _store(
-                conn, couple, person, current, answers, text, message_id, now, others
+                uow, couple, person, current, answers, text, message_id, now, others
             )
     except _NoLongerOpen:
         return AnswerResult(AnswerOutcome.CLOSED)
@@ -225,10 +222,10 @@ async def move_answer(
     """File this person's answer under another open round they have received (a button on
     the acknowledgement), before either is revealed."""
     try:
-        async with db.transaction() as conn:
+        async with db.unit() as uow:
             couple, (candidates, _) = await in_one_trip(
-                couples.active_for(conn, person.id),
-                rounds.open_for_answer(conn, person.id, None),
+                uow.couples.active_for(person.id),
+                uow.rounds.open_for_answer(person.id, None),
             )
             by_id = {c.round.id: c for c in candidates if c.received}
             source, target = by_id.get(from_round), by_id.get(to_round)
@@ -238,14 +235,14 @@ async def move_answer(
             if mine is None:
                 return AnswerResult(AnswerOutcome.STALE)
             partner = couple.partner_of(person.id)
-            parts = await rounds.answer_parts(conn, from_round, person.id)  # a long one's parts
-            await rounds.delete_answer(conn, from_round, person.id)
-            await rounds.set_answer_parts(conn, to_round, person.id, parts)
+            parts = await uow.rounds.answer_parts(from_round, person.id)  # a long one's parts
+            await uow.rounds.delete_answer(from_round, person.id)
+            await uow.rounds.set_answer_parts(to_round, person.id, parts)
             # "Your partner answered" for the first round is withdrawn if it has not gone yet.
-            await outbox.cancel_pending(conn, [f"waiting:{from_round}:{partner.id}"])
+            await uow.outbox.cancel_pending([f"waiting:{from_round}:{partner.id}"])
             others = _others(candidates, to_round)
             return await _store(
-                conn, couple, person, target.round, target.answers, mine.text, mine.message_id,
+                uow, couple, person, target.round, target.answers, mine.text, mine.message_id,
                 now, others, last_part_len=mine.last_part_len, keep_parts=True,
             )  # fmt: skip
     except _NoLongerOpen:
@@ -258,7 +255,7 @@ def _others(candidates: list[rounds.Candidate], filed_under: int) -> list[rounds
 
 
 async def _store(
-    conn: Connection,
+    uow: Unit,
     couple: Couple,
     person: Person,
     current: rounds.Round,
@@ -279,26 +276,26 @@ async def _store(
     replaced = person.id in answers
     part_len = len(text) if last_part_len is None else last_part_len
     if replaced and not keep_parts:
-        await rounds.set_answer_parts(conn, current.id, person.id, [])
-    save = rounds.save_answer(conn, current.id, person.id, text, message_id, now, part_len)
+        await uow.rounds.set_answer_parts(current.id, person.id, [])
+    save = uow.rounds.save_answer(current.id, person.id, text, message_id, now, part_len)
     answers[person.id] = rounds.Answer(person.id, text, message_id, now, part_len)
     if partner.id in answers:
         wait_until = _wait_for_more(answers, now)
         if wait_until is not None:
             await save
-            await rounds.set_reveal_at(conn, current.id, wait_until)
+            await uow.rounds.set_reveal_at(current.id, wait_until)
             return AnswerResult(AnswerOutcome.HELD, partner, reveal_at=wait_until)
-        claimed, more = await _reveal(conn, couple, current, answers, now, save)
+        claimed, more = await _reveal(uow, couple, current, answers, now, save)
         return AnswerResult(AnswerOutcome.REVEALED, partner, claimed, more)
     await save
     if not replaced:
         notice = t("checkin.partner_waiting", partner.language, partner=person.first_name)
         # Never before the partner's own prompt: it may wait for their local time, and the
         # outbox keeps one chat's messages in order of when they are meant to go out.
-        seen = await rounds.participants(conn, current.id)
+        seen = await uow.rounds.participants(current.id)
         their_prompt = seen[partner.id][0] if partner.id in seen else now
         key = f"waiting:{current.id}:{partner.id}"
-        await outbox.enqueue(conn, Outgoing(partner.id, key, notice, due_at=their_prompt), now)
+        await uow.outbox.enqueue(Outgoing(partner.id, key, notice, due_at=their_prompt), now)
     outcome = AnswerOutcome.REPLACED if replaced else AnswerOutcome.SAVED
     return AnswerResult(
         outcome,
@@ -311,7 +308,7 @@ async def _store(
 
 
 async def _reveal(
-    conn: Connection,
+    uow: Unit,
     couple: Couple,
     current: rounds.Round,
     answers: dict[int, rounds.Answer],
@@ -327,18 +324,18 @@ async def _reveal(
     keys = [m.dedupe_key for m in reveal]
     # The round leaves 'open' exactly once, by this statement's own condition: whoever else
     # got there first (another process, another engine), this reveal does not happen.
-    if not await rounds.finish(conn, current.id, "revealed", now):
+    if not await uow.rounds.finish(current.id, "revealed", now):
         if save is not None:
             save.close()  # never run: the transaction rolls back
         raise _NoLongerOpen
-    trip = [*([save] if save is not None else []), outbox.enqueue_all(conn, reveal, now)]
+    trip = [*([save] if save is not None else []), uow.outbox.enqueue_all(reveal, now)]
     if claim:
-        trip.append(outbox.claim(conn, keys, now))  # sent straight after the commit
+        trip.append(uow.outbox.claim(keys, now))  # sent straight after the commit
     results = await in_one_trip(*trip)
     claimed = results[-1] if claim else []
     more = len(claimed) < len(keys)  # a long reveal's later parts
     if current.kind == "repair":
-        await guided.after_reveal(conn, couple, current, now)
+        await guided.after_reveal(uow, couple, current, now)
         more = True
     return tuple(claimed), more
 
@@ -372,20 +369,20 @@ def _joined(parts: list[tuple[int | None, str]]) -> str:
 
 
 async def _replace_part(
-    conn: Connection, current: rounds.Round, user_id: int, text: str, message_id: int | None
+    uow: Unit, current: rounds.Round, user_id: int, text: str, message_id: int | None
 ) -> str | None:
     """An edit of one part of a long answer replaces that part only: the whole answer after
     it, or None when the edited message is not such a part."""
-    parts = await rounds.answer_parts(conn, current.id, user_id)
+    parts = await uow.rounds.answer_parts(current.id, user_id)
     if not any(part_id == message_id for part_id, _ in parts):
         return None
     parts = [(pid, text if pid == message_id else old) for pid, old in parts]
-    await rounds.set_answer_parts(conn, current.id, user_id, parts)
+    await uow.rounds.set_answer_parts(current.id, user_id, parts)
     return _joined(parts)
 
 
 async def _add_part(
-    conn: Connection,
+    uow: Unit,
     couple: Couple,
     person: Person,
     continued: rounds.Candidate,
@@ -397,11 +394,11 @@ async def _add_part(
     """The next part of a long answer: joined to it, never a new answer."""
     current = continued.round
     mine = continued.answers[person.id]
-    parts = await rounds.answer_parts(conn, current.id, person.id) or [(mine.message_id, mine.text)]
+    parts = await uow.rounds.answer_parts(current.id, person.id) or [(mine.message_id, mine.text)]
     parts.append((message_id, text))
-    await rounds.set_answer_parts(conn, current.id, person.id, parts)
+    await uow.rounds.set_answer_parts(current.id, person.id, parts)
     result = await _store(
-        conn, couple, person, current, continued.answers, _joined(parts), message_id, now,
+        uow, couple, person, current, continued.answers, _joined(parts), message_id, now,
         _others(candidates, current.id), last_part_len=len(text), keep_parts=True,
     )  # fmt: skip
     if result.outcome is AnswerOutcome.REPLACED:
@@ -412,39 +409,39 @@ async def _add_part(
 async def reveal_due(db: Database, now: int) -> int:
     """Rounds whose reveal waited for a long answer's next part: reveal them now."""
 
-    async def reveal(conn: Connection, current: rounds.Round) -> int:
-        couple = await couples.get(conn, current.couple_id)
-        answers = await rounds.answers(conn, current.id)
+    async def reveal(uow: Unit, current: rounds.Round) -> int:
+        couple = await uow.couples.get(current.couple_id)
+        answers = await uow.rounds.answers(current.id)
         if couple is None or not all(p.id in answers for p in (couple.a, couple.b)):
-            await rounds.set_reveal_at(conn, current.id, None)
+            await uow.rounds.set_reveal_at(current.id, None)
             return 0
         wait_until = _wait_for_more(answers, now)
         if wait_until is not None:
-            await rounds.set_reveal_at(conn, current.id, wait_until)
+            await uow.rounds.set_reveal_at(current.id, wait_until)
             return 0
-        await _reveal(conn, couple, current, answers, now, claim=False)  # the loop sends it
+        await _reveal(uow, couple, current, answers, now, claim=False)  # the loop sends it
         return 1
 
     try:
         return await in_batches(
-            db, DUE_BATCH, lambda conn, n: rounds.due_to_reveal(conn, now, n), reveal
+            db, DUE_BATCH, lambda uow, n: uow.rounds.due_to_reveal(now, n), reveal
         )
     except _NoLongerOpen:
         return 0
 
 
-async def reveal_held(conn: Connection, couple: Couple, current: rounds.Round, now: int) -> bool:
+async def reveal_held(uow: Unit, couple: Couple, current: rounds.Round, now: int) -> bool:
     """Reveal an open round both have answered (a reveal held for a long answer's next part)
     before it is closed or its couple ends: both earned it. False when it was not such a round."""
-    answers = await rounds.answers(conn, current.id)
+    answers = await uow.rounds.answers(current.id)
     if not all(p.id in answers for p in (couple.a, couple.b)):
         return False
-    await _reveal(conn, couple, current, answers, now, claim=False)
+    await _reveal(uow, couple, current, answers, now, claim=False)
     return True
 
 
 async def _target_round(
-    conn: Connection,
+    uow: Unit,
     user_id: int,
     candidates: list[rounds.Candidate],
     already: int | None,
@@ -460,14 +457,14 @@ async def _target_round(
     newest round received; an edit only the round that message answered.
     """
     if not candidates and message_id is not None:
-        already = await rounds.answered_message(conn, user_id, message_id)
+        already = await uow.rounds.answered_message(user_id, message_id)
     if edited:
         # An edit counts only for the round that message answered, while it is open.
         return _with_answers(candidates, already) or AnswerOutcome.IGNORED
     if already is not None:
         return AnswerOutcome.DUPLICATE  # already stored: never let it answer a later round
     if reply_to is not None:
-        round_id = await rounds.round_of_message(conn, user_id, reply_to)
+        round_id = await uow.rounds.round_of_message(user_id, reply_to)
         if round_id is not None:
             return _with_answers(candidates, round_id) or AnswerOutcome.CLOSED
     for candidate in candidates:  # newest first
@@ -526,46 +523,45 @@ async def record_quote(
     db: Database, user_id: int, round_id: int, message_id: int, now: int
 ) -> None:
     """A direct reply quoting a round's question ("already open") reached this person."""
-    async with db.transaction() as conn:
-        await rounds.record_quote(conn, round_id, user_id, message_id, now)
+    async with db.unit() as uow:
+        await uow.rounds.record_quote(round_id, user_id, message_id, now)
 
 
 async def has_open_round(db: Database, user_id: int) -> bool:
-    async with db.read() as conn:
-        couple = await couples.active_for(conn, user_id)
-        return couple is not None and bool(await rounds.open_rounds(conn, couple.id))
+    async with db.read() as uow:
+        couple = await uow.couples.active_for(user_id)
+        return couple is not None and bool(await uow.rounds.open_rounds(couple.id))
 
 
 async def close_due(db: Database, now: int) -> int:
     """Close rounds whose window ended: unmatched answers are deleted unread."""
 
-    async def close(conn: Connection, current: rounds.Round) -> int:
-        await close_round(conn, current, now)
+    async def close(uow: Unit, current: rounds.Round) -> int:
+        await close_round(uow, current, now)
         return 1
 
-    return await in_batches(db, DUE_BATCH, lambda conn, n: rounds.due_to_close(conn, now, n), close)
+    return await in_batches(db, DUE_BATCH, lambda uow, n: uow.rounds.due_to_close(now, n), close)
 
 
-async def close_round(conn: Connection, current: rounds.Round, now: int) -> None:
+async def close_round(uow: Unit, current: rounds.Round, now: int) -> None:
     """Expire an open round (caller's transaction); tell both, kindly, if it was still open.
 
     A round both answered is not expired but revealed: its reveal was only waiting a few
     seconds for a long answer's next part."""
-    couple = await couples.get(conn, current.couple_id)
-    if couple is not None and await reveal_held(conn, couple, current, now):
+    couple = await uow.couples.get(current.couple_id)
+    if couple is not None and await reveal_held(uow, couple, current, now):
         return
-    if not await rounds.finish(conn, current.id, "expired", now):
+    if not await uow.rounds.finish(current.id, "expired", now):
         return
-    await rounds.delete_answers(conn, current.id)
+    await uow.rounds.delete_answers(current.id)
     if couple is None:
         return
     notice_key = "guided.closed" if current.kind == "repair" else "checkin.closed"
     # Someone who never received the round (their prompt waits for their local time, or for a
     # retry) is not told it closed: its prompt and "your partner answered" are withdrawn.
-    seen = await rounds.participants(conn, current.id)
+    seen = await uow.rounds.participants(current.id)
     never_saw = {uid for uid, (_, received_at) in seen.items() if received_at is None}
-    await outbox.cancel_pending(
-        conn,
+    await uow.outbox.cancel_pending(
         [
             f"{kind}:{current.id}:{uid}"
             for uid in never_saw
@@ -575,8 +571,7 @@ async def close_round(conn: Connection, current: rounds.Round, now: int) -> None
     for person in (couple.a, couple.b):
         if person.id in never_saw:
             continue
-        await outbox.enqueue(
-            conn,
+        await uow.outbox.enqueue(
             Outgoing(person.id, f"closed:{current.id}:{person.id}", t(notice_key, person.language)),
             now,
         )
@@ -585,35 +580,33 @@ async def close_round(conn: Connection, current: rounds.Round, now: int) -> None
 async def remind_due(db: Database, now: int) -> int:
     """One gentle reminder to each partner who has not answered an open round."""
 
-    async def remind(conn: Connection, current: rounds.Round) -> int:
-        await rounds.clear_reminder(conn, current.id)
-        couple = await couples.get(conn, current.couple_id)
+    async def remind(uow: Unit, current: rounds.Round) -> int:
+        await uow.rounds.clear_reminder(current.id)
+        couple = await uow.couples.get(current.couple_id)
         if couple is None:
             return 0
-        answered = await rounds.answers(conn, current.id)
+        answered = await uow.rounds.answers(current.id)
         waiting = [p for p in (couple.a, couple.b) if p.id not in answered]
         for person in waiting:
             prompt = prompt_text(current, person.language)
             text = t("checkin.reminder", person.language, prompt=prompt)
             key = f"remind:{current.id}:{person.id}"
             # Linked to its round: a reply to the reminder answers this round, no other.
-            await outbox.enqueue(conn, Outgoing(person.id, key, text, (), current.id), now)
+            await uow.outbox.enqueue(Outgoing(person.id, key, text, (), current.id), now)
         return len(waiting)
 
-    return await in_batches(
-        db, DUE_BATCH, lambda conn, n: rounds.due_to_remind(conn, now, n), remind
-    )
+    return await in_batches(db, DUE_BATCH, lambda uow, n: uow.rounds.due_to_remind(now, n), remind)
 
 
 async def history(db: Database, user_id: int, older_than: int | None) -> HistoryPage | None:
     """A page of the couple's revealed rounds, newest first; None when not paired."""
-    async with db.read() as conn:
-        couple = await couples.active_for(conn, user_id)
+    async with db.read() as uow:
+        couple = await uow.couples.active_for(user_id)
         if couple is None:
             return None
-        page = await rounds.revealed_page(conn, couple.id, older_than, HISTORY_PAGE + 1)
+        page = await uow.rounds.revealed_page(couple.id, older_than, HISTORY_PAGE + 1)
         shown = page[:HISTORY_PAGE]
-        entries = [(r, await rounds.answers(conn, r.id)) for r in shown]
+        entries = [(r, await uow.rounds.answers(r.id)) for r in shown]
     language = couple.member(user_id).language
     pages = [
         page_text
@@ -635,11 +628,11 @@ class OptionsOutcome(enum.Enum):
 
 async def round_options(db: Database, user_id: int) -> tuple[int, int | None] | None:
     """(window hours, reminder hours before the close or None) for the user's couple."""
-    async with db.read() as conn:
-        couple = await couples.active_for(conn, user_id)
+    async with db.read() as uow:
+        couple = await uow.couples.active_for(user_id)
         if couple is None:
             return None
-        window, reminder = await rounds.round_options(conn, couple.id)
+        window, reminder = await uow.rounds.round_options(couple.id)
     return window // 3600, reminder // 3600 if reminder else None
 
 
@@ -664,11 +657,11 @@ async def _save_options(
     reminder_hours: int | None = None,
     reminder_given: bool = False,
 ) -> OptionsOutcome:
-    async with db.transaction() as conn:
-        couple = await couples.active_for(conn, user_id)
+    async with db.unit() as uow:
+        couple = await uow.couples.active_for(user_id)
         if couple is None:
             return OptionsOutcome.NOT_PAIRED
-        window, reminder = await rounds.round_options(conn, couple.id)
+        window, reminder = await uow.rounds.round_options(couple.id)
         window_hours = window_hours or window // 3600
         if not reminder_given:
             reminder_hours = reminder // 3600 if reminder else None
@@ -677,7 +670,7 @@ async def _save_options(
         if reminder_hours is not None and not 1 <= reminder_hours < window_hours:
             return OptionsOutcome.INVALID
         reminder = reminder_hours * 3600 if reminder_hours else None
-        await rounds.set_round_options(conn, couple.id, window_hours * 3600, reminder)
+        await uow.rounds.set_round_options(couple.id, window_hours * 3600, reminder)
         me, partner = couple.member(user_id), couple.partner_of(user_id)
         text = t(
             "options.partner_changed",
@@ -687,7 +680,7 @@ async def _save_options(
         )
         # One notice per change: the key carries the time and the new values.
         key = f"options:{couple.id}:{partner.id}:{now}:{window_hours}:{reminder_hours}"
-        await outbox.enqueue(conn, Outgoing(partner.id, key, text), now)
+        await uow.outbox.enqueue(Outgoing(partner.id, key, text), now)
     return OptionsOutcome.SAVED
 
 

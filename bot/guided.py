@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import enum
 
-from aiosqlite import Connection
-
 from bot import callbacks
 from bot.models import Button, Couple, Outgoing
-from bot.storage import breaks, couples, outbox, rounds
+from bot.storage import rounds
 from bot.storage.db import Database
+from bot.storage.unit import Unit
 from bot.texts import t
 
 STEPS = 5  # guided.step_1 … guided.step_5 in the locale files
@@ -26,26 +25,25 @@ class Outcome(enum.Enum):
 
 async def start(db: Database, user_id: int, break_id: int, now: int) -> Outcome:
     """Either partner starts it, once both said they are ready to talk."""
-    async with db.transaction() as conn:
-        current = await breaks.get(conn, break_id)
-        couple = await couples.active_for(conn, user_id)
+    async with db.unit() as uow:
+        current = await uow.breaks.get(break_id)
+        couple = await uow.couples.active_for(user_id)
         if current is None or couple is None or current.couple_id != couple.id:
             return Outcome.STALE
         if current.status != "ready" or (current.finished_at or 0) > now:
             return Outcome.STALE  # not both ready, or not yet told so: the same answer
-        if await rounds.step_exists(conn, break_id, 1):
+        if await uow.rounds.step_exists(break_id, 1):
             return Outcome.ALREADY
-        earlier = await rounds.open_for(conn, couple.id, "repair")
+        earlier = await uow.rounds.open_for(couple.id, "repair")
         if earlier is not None:  # a conversation from an earlier break, left unfinished
-            await rounds.finish(conn, earlier.id, "cancelled", now)
-            await rounds.delete_answers(conn, earlier.id)
-        await open_step(conn, couple, break_id, 1, now)
+            await uow.rounds.finish(earlier.id, "cancelled", now)
+            await uow.rounds.delete_answers(earlier.id)
+        await open_step(uow, couple, break_id, 1, now)
     return Outcome.STARTED
 
 
-async def open_step(conn: Connection, couple: Couple, break_id: int, step: int, now: int) -> None:
-    round_id = await rounds.create(
-        conn,
+async def open_step(uow: Unit, couple: Couple, break_id: int, step: int, now: int) -> None:
+    round_id = await uow.rounds.create(
         couple.id,
         f"repair-{step}",
         "repair",
@@ -56,7 +54,7 @@ async def open_step(conn: Connection, couple: Couple, break_id: int, step: int, 
         step=step,
         break_id=break_id,
     )
-    await rounds.add_participants(conn, round_id, {couple.a.id: now, couple.b.id: now})
+    await uow.rounds.add_participants(round_id, {couple.a.id: now, couple.b.id: now})
     for person in (couple.a, couple.b):
         text = t(
             "guided.prompt",
@@ -69,31 +67,31 @@ async def open_step(conn: Connection, couple: Couple, break_id: int, step: int, 
         stop_data = callbacks.StopGuided(round_id).encode()
         stop = Button(t("guided.stop_button", person.language), stop_data)
         key = f"prompt:{round_id}:{person.id}"
-        await outbox.enqueue(conn, Outgoing(person.id, key, text, ((stop,),), round_id), now)
+        await uow.outbox.enqueue(Outgoing(person.id, key, text, ((stop,),), round_id), now)
 
 
-async def after_reveal(conn: Connection, couple: Couple, step: rounds.Round, now: int) -> None:
+async def after_reveal(uow: Unit, couple: Couple, step: rounds.Round, now: int) -> None:
     """A step was revealed (caller's transaction): open the next, or close warmly."""
     assert step.step is not None and step.break_id is not None
     if step.step < STEPS:
-        await open_step(conn, couple, step.break_id, step.step + 1, now)
+        await open_step(uow, couple, step.break_id, step.step + 1, now)
         return
     for person in (couple.a, couple.b):
         key = f"guided-done:{step.break_id}:{person.id}"
-        await outbox.enqueue(conn, Outgoing(person.id, key, t("guided.done", person.language)), now)
+        await uow.outbox.enqueue(Outgoing(person.id, key, t("guided.done", person.language)), now)
 
 
 async def stop(db: Database, user_id: int, round_id: int, now: int) -> Outcome:
     """Stop at any step: its unmatched answers are deleted unread; the partner is told."""
-    async with db.transaction() as conn:
-        step = await rounds.get(conn, round_id)
-        couple = await couples.active_for(conn, user_id)
+    async with db.unit() as uow:
+        step = await uow.rounds.get(round_id)
+        couple = await uow.couples.active_for(user_id)
         if step is None or couple is None or step.couple_id != couple.id or step.kind != "repair":
             return Outcome.STALE
-        if not await rounds.finish(conn, round_id, "cancelled", now):
+        if not await uow.rounds.finish(round_id, "cancelled", now):
             return Outcome.STALE
-        await rounds.delete_answers(conn, round_id)
+        await uow.rounds.delete_answers(round_id)
         me, partner = couple.member(user_id), couple.partner_of(user_id)
         text = t("guided.stopped", partner.language, partner=me.first_name)
-        await outbox.enqueue(conn, Outgoing(partner.id, f"guided-stop:{round_id}", text), now)
+        await uow.outbox.enqueue(Outgoing(partner.id, f"guided-stop:{round_id}", text), now)
     return Outcome.STOPPED

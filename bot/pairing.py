@@ -5,12 +5,11 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from aiosqlite import Connection
-
 from bot import checkins, invite_codes, scheduling
 from bot.models import Couple, Outgoing, Person
-from bot.storage import breaks, couples, invites, outbox, rounds, schedules, users
+from bot.storage import invites
 from bot.storage.db import Database
+from bot.storage.unit import Unit
 from bot.texts import t
 
 INVITE_TTL = 48 * 3600
@@ -49,31 +48,31 @@ class JoinResult:
 
 async def register(db: Database, person: Person, now: int) -> Couple | None:
     """Remember who this is (and that they can be reached); return their couple, if any."""
-    async with db.transaction() as conn:
-        await users.upsert(conn, person, now)
-        return await couples.active_for(conn, person.id)
+    async with db.unit() as uow:
+        await uow.users.upsert(person, now)
+        return await uow.couples.active_for(person.id)
 
 
 async def current_couple(db: Database, user_id: int) -> Couple | None:
-    async with db.read() as conn:
-        return await couples.active_for(conn, user_id)
+    async with db.read() as uow:
+        return await uow.couples.active_for(user_id)
 
 
 async def create_invite(db: Database, person: Person, now: int, key: bytes) -> InviteResult:
     """A fresh one-time code for `person`, replacing any earlier one (a few an hour at most)."""
     code = invite_codes.new_code()
-    async with db.transaction() as conn:
-        await users.upsert(conn, person, now)
-        couple = await couples.active_for(conn, person.id)
+    async with db.unit() as uow:
+        await uow.users.upsert(person, now)
+        couple = await uow.couples.active_for(person.id)
         if couple is not None:
             return InviteResult(None, 0, couple)
-        made, oldest = await invites.created_since(conn, person.id, now - INVITE_LIMIT_WINDOW)
+        made, oldest = await uow.invites.created_since(person.id, now - INVITE_LIMIT_WINDOW)
         if made >= INVITE_LIMIT and oldest is not None:
             # Nothing changes: the earlier invites stay as they are.
             return InviteResult(None, 0, retry_after=oldest + INVITE_LIMIT_WINDOW - now)
-        await invites.revoke_open(conn, person.id, now)
+        await uow.invites.revoke_open(person.id, now)
         code_hash = invite_codes.digest(code, key)
-        await invites.insert(conn, code_hash, person.id, now, now + INVITE_TTL)
+        await uow.invites.insert(code_hash, person.id, now, now + INVITE_TTL)
     return InviteResult(code, now + INVITE_TTL)
 
 
@@ -85,36 +84,36 @@ async def join(db: Database, person: Person, typed_code: str, now: int, key: byt
     code = invite_codes.normalize(typed_code)
     if code is None:
         return JoinResult(JoinOutcome.NOT_A_CODE)
-    async with db.transaction() as conn:
-        await users.upsert(conn, person, now)
-        if await invites.failures_since(conn, person.id, now - FAILURE_WINDOW) >= MAX_FAILURES:
+    async with db.unit() as uow:
+        await uow.users.upsert(person, now)
+        if await uow.invites.failures_since(person.id, now - FAILURE_WINDOW) >= MAX_FAILURES:
             return JoinResult(JoinOutcome.COOL_OFF)
-        if (couple := await couples.active_for(conn, person.id)) is not None:
+        if (couple := await uow.couples.active_for(person.id)) is not None:
             return JoinResult(JoinOutcome.ALREADY_PAIRED, couple)
 
         code_hash = invite_codes.digest(code, key)
-        invite = await invites.find(conn, code_hash)
+        invite = await uow.invites.find(code_hash)
         refusal = _refusal(invite, person.id, now)
         if (
             refusal is None
             and invite is not None
-            and await couples.active_for(conn, invite.inviter_id) is not None
+            and await uow.couples.active_for(invite.inviter_id) is not None
         ):
             refusal = JoinOutcome.USED  # the inviter paired with someone else meanwhile
         if refusal is None and invite is not None:
-            if (couple := await _use_invite(conn, invite, person, now)) is not None:
+            if (couple := await _use_invite(uow, invite, person, now)) is not None:
                 return JoinResult(JoinOutcome.PAIRED, couple)
             # Used or replaced between our read and our write: the statement said so.
-            fresh = await invites.find(conn, code_hash)
+            fresh = await uow.invites.find(code_hash)
             refusal = _refusal(fresh, person.id, now) or JoinOutcome.USED
         assert refusal is not None
         if refusal is not JoinOutcome.OWN_INVITE:
-            await invites.record_failure(conn, person.id, now)
+            await uow.invites.record_failure(person.id, now)
         return JoinResult(refusal)
 
 
 async def _use_invite(
-    conn: Connection, invite: invites.InviteRow, joiner: Person, now: int
+    uow: Unit, invite: invites.InviteRow, joiner: Person, now: int
 ) -> Couple | None:
     """Pair `joiner` with the inviter (caller's transaction); None when the invite was no
     longer open at the moment of writing.
@@ -123,15 +122,14 @@ async def _use_invite(
     a second joiner of the same code, in another process or on a server database, writes
     nothing here and is refused.
     """
-    if not await invites.mark_used(conn, invite.id, joiner.id, now):
+    if not await uow.invites.mark_used(invite.id, joiner.id, now):
         return None
-    couple_id = await couples.create(conn, invite.inviter_id, joiner.id, now)
-    await invites.revoke_open(conn, joiner.id, now)
-    couple = await couples.active_for(conn, joiner.id)
+    couple_id = await uow.couples.create(invite.inviter_id, joiner.id, now)
+    await uow.invites.revoke_open(joiner.id, now)
+    couple = await uow.couples.active_for(joiner.id)
     assert couple is not None
     inviter = couple.partner_of(joiner.id)
-    await outbox.enqueue(
-        conn,
+    await uow.outbox.enqueue(
         Outgoing(
             chat_id=inviter.id,
             dedupe_key=f"paired:{couple_id}:{inviter.id}",
@@ -139,7 +137,7 @@ async def _use_invite(
         ),
         now,
     )
-    await scheduling.offer_default(conn, couple, now)
+    await scheduling.offer_default(uow, couple, now)
     return couple
 
 
@@ -159,23 +157,22 @@ def _refusal(invite: invites.InviteRow | None, user_id: int, now: int) -> JoinOu
 
 async def unpair(db: Database, user_id: int, couple_id: int, now: int) -> Couple | None:
     """End the couple if `user_id` is still in it; None for a stale or foreign button."""
-    async with db.transaction() as conn:
-        couple = await couples.active_for(conn, user_id)
+    async with db.unit() as uow:
+        couple = await uow.couples.active_for(user_id)
         if couple is None or couple.id != couple_id:
             return None
-        if not await couples.end(conn, couple_id, user_id, now):
+        if not await uow.couples.end(couple_id, user_id, now):
             return None  # ended meanwhile (another press, another process): once is enough
-        for current in await rounds.open_rounds(conn, couple_id):
-            await checkins.reveal_held(conn, couple, current, now)  # both earned it
-        await rounds.cancel_open(conn, couple_id, now)
-        await schedules.delete(conn, couple_id)
-        await breaks.end_for_couple(conn, couple_id, now)
+        for current in await uow.rounds.open_rounds(couple_id):
+            await checkins.reveal_held(uow, couple, current, now)  # both earned it
+        await uow.rounds.cancel_open(couple_id, now)
+        await uow.schedules.delete(couple_id)
+        await uow.breaks.end_for_couple(couple_id, now)
         # Nothing more of this couple goes out (prompts, notices, options) but reveals both
         # had already earned, so neither sees a reveal the other never gets.
-        await outbox.cancel_for_couple(conn, couple_id, keep_prefix="reveal:")
+        await uow.outbox.cancel_for_couple(couple_id, keep_prefix="reveal:")
         me, partner = (couple.a, couple.b) if couple.a.id == user_id else (couple.b, couple.a)
-        await outbox.enqueue(
-            conn,
+        await uow.outbox.enqueue(
             Outgoing(
                 chat_id=partner.id,
                 dedupe_key=f"unpaired:{couple_id}:{partner.id}",

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from aiosqlite import Connection
-
 from bot.models import Outgoing, Person
-from bot.storage import couples, outbox, users
 from bot.storage.db import Database, in_batches
+from bot.storage.unit import Unit
 from bot.texts import amount, t
 
 log = logging.getLogger(__name__)
@@ -26,10 +24,10 @@ async def set_reachable(db: Database, user_id: int, reachable: bool, now: int) -
     unblocking the bot); those still waiting after KEEP_UNDELIVERABLE_DAYS expire. Their
     partner is told once, gently, when it happens.
     """
-    async with db.transaction() as conn:
-        changed = await users.set_reachable(conn, user_id, reachable, now)
+    async with db.unit() as uow:
+        changed = await uow.users.set_reachable(user_id, reachable, now)
         if changed and not reachable:
-            couple = await couples.active_for(conn, user_id)
+            couple = await uow.couples.active_for(user_id)
             if couple is not None:
                 me, partner = couple.member(user_id), couple.partner_of(user_id)
                 text = t(
@@ -39,7 +37,7 @@ async def set_reachable(db: Database, user_id: int, reachable: bool, now: int) -
                     days=amount("days", KEEP_UNDELIVERABLE_DAYS, partner.language),
                 )
                 key = f"unreachable:{user_id}:{now}"
-                await outbox.enqueue(conn, Outgoing(partner.id, key, text), now)
+                await uow.outbox.enqueue(Outgoing(partner.id, key, text), now)
         return changed
 
 
@@ -47,14 +45,14 @@ async def expire_undeliverable(db: Database, now: int) -> int:
     """Let go of messages that waited KEEP_UNDELIVERABLE_DAYS past their due time for someone
     who blocked the bot (text emptied), counted per person so they hear of it on return."""
 
-    async def count(conn: Connection, chat_id: int) -> int:
-        await users.count_expired(conn, chat_id, 1)
+    async def count(uow: Unit, chat_id: int) -> int:
+        await uow.users.count_expired(chat_id, 1)
         return 1
 
     expired = await in_batches(
         db,
         BATCH,
-        lambda conn, n: outbox.expire_unreachable(conn, now - KEEP_UNDELIVERABLE, n),
+        lambda uow, n: uow.outbox.expire_unreachable(now - KEEP_UNDELIVERABLE, n),
         count,
     )
     if expired:
@@ -69,11 +67,13 @@ async def expire_undeliverable(db: Database, now: int) -> int:
 async def tell_returned(db: Database, now: int) -> int:
     """Tell each person who came back that messages expired while they were away (once)."""
 
-    async def tell(conn: Connection, person: Person) -> int:
+    async def tell(uow: Unit, person: Person) -> int:
         days = amount("days", KEEP_UNDELIVERABLE_DAYS, person.language)
         text = t("reach.expired_while_away", person.language, days=days)
-        await outbox.enqueue(conn, Outgoing(person.id, f"expired:{person.id}:{now}", text), now)
-        await users.clear_expired(conn, person.id)
+        await uow.outbox.enqueue(Outgoing(person.id, f"expired:{person.id}:{now}", text), now)
+        await uow.users.clear_expired(person.id)
         return 1
 
-    return await in_batches(db, BATCH, users.returned_with_expired, tell)
+    return await in_batches(
+        db, BATCH, lambda uow, limit: uow.users.returned_with_expired(limit), tell
+    )

@@ -19,13 +19,12 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
-from aiosqlite import Connection
-
 from bot import callbacks
 from bot.models import Button, Couple, Outgoing
 from bot.schedule_rules import local_instant
-from bot.storage import breaks, couples, outbox
+from bot.storage import breaks
 from bot.storage.db import Database, in_batches
+from bot.storage.unit import Unit
 from bot.texts import local_time, t
 from bot.zones import zone_of
 
@@ -57,11 +56,11 @@ class Result:
     ends_at: datetime | None = None  # in the asking person's zone
 
 
-async def _break_end(conn: Connection, user_id: int, key: str, now: int, default: str) -> int:
+async def _break_end(uow: Unit, user_id: int, key: str, now: int, default: str) -> int:
     length = LENGTHS[key]
     if length is not None:
         return now + length
-    zone = await zone_of(conn, user_id, default)
+    zone = await zone_of(uow, user_id, default)
     local = datetime.fromtimestamp(now, UTC).astimezone(zone)
     morning = local_instant(local.date() + timedelta(days=1), MORNING, zone)
     return int(morning.timestamp())
@@ -73,31 +72,31 @@ async def start_break(
     """`/conflict`: take a break of the chosen length; the partner is told when it ends."""
     if key not in LENGTHS:
         return Result(Outcome.STALE)
-    async with db.transaction() as conn:
-        couple = await couples.active_for(conn, user_id)
+    async with db.unit() as uow:
+        couple = await uow.couples.active_for(user_id)
         if couple is None:
             return Result(Outcome.NOT_PAIRED)
-        ends = await _break_end(conn, user_id, key, now, default_zone)
-        current = await breaks.active_for(conn, couple.id, now)
+        ends = await _break_end(uow, user_id, key, now, default_zone)
+        current = await uow.breaks.active_for(couple.id, now)
         if current is not None:
             ends = max(now + MIN_BREAK, min(ends, current.limit_at))
-            await _withdraw_both_ready(conn, couple, current)
-            await breaks.reschedule(conn, current.id, ends)
+            await _withdraw_both_ready(uow, couple, current)
+            await uow.breaks.reschedule(current.id, ends)
             break_id, outcome, notice = current.id, Outcome.REPLACED, "repair.partner_updated"
         else:
             ends = max(now + MIN_BREAK, min(ends, now + MAX_BREAK))
-            break_id = await breaks.create(conn, couple.id, user_id, now, ends, now + MAX_BREAK)
+            break_id = await uow.breaks.create(couple.id, user_id, now, ends, now + MAX_BREAK)
             outcome, notice = Outcome.STARTED, "repair.partner_break"
-            await _care_if_needed(conn, couple, now, help_url)
+            await _care_if_needed(uow, couple, now, help_url)
         await _tell_partner(
-            conn, couple, user_id, notice, ends, f"{break_id}:{now}", now, default_zone
+            uow, couple, user_id, notice, ends, f"{break_id}:{now}", now, default_zone
         )
-        zone = await zone_of(conn, user_id, default_zone)
+        zone = await zone_of(uow, user_id, default_zone)
     return Result(outcome, datetime.fromtimestamp(ends, zone))
 
 
 async def _tell_partner(
-    conn: Connection,
+    uow: Unit,
     couple: Couple,
     user_id: int,
     key: str,
@@ -107,33 +106,33 @@ async def _tell_partner(
     default_zone: str,
 ) -> None:
     me, partner = couple.member(user_id), couple.partner_of(user_id)
-    zone = await zone_of(conn, partner.id, default_zone)
+    zone = await zone_of(uow, partner.id, default_zone)
     when = local_time(datetime.fromtimestamp(ends, zone), "clock_day", partner.language)
     text = t(key, partner.language, partner=me.first_name, time=when)
-    await outbox.enqueue(conn, Outgoing(partner.id, f"{key}:{tag}:{partner.id}", text), now)
+    await uow.outbox.enqueue(Outgoing(partner.id, f"{key}:{tag}:{partner.id}", text), now)
 
 
-async def _care_if_needed(conn: Connection, couple: Couple, now: int, help_url: str) -> None:
+async def _care_if_needed(uow: Unit, couple: Couple, now: int, help_url: str) -> None:
     """A third conflict within seven days: one gentle pointer to a couples therapist."""
-    if await breaks.started_since(conn, couple.id, now - CARE_WINDOW) < CARE_AFTER:
+    if await uow.breaks.started_since(couple.id, now - CARE_WINDOW) < CARE_AFTER:
         return
-    if not await couples.claim_care_suggestion(conn, couple.id, now, now - CARE_WINDOW):
+    if not await uow.couples.claim_care_suggestion(couple.id, now, now - CARE_WINDOW):
         return  # at most once a week: care, not a counter
     for person in (couple.a, couple.b):
         where = help_url or t("repair.care_default_help", person.language)
         text = t("repair.care", person.language, help=where)
-        await outbox.enqueue(
-            conn, Outgoing(person.id, f"care:{couple.id}:{now}:{person.id}", text), now
+        await uow.outbox.enqueue(
+            Outgoing(person.id, f"care:{couple.id}:{now}:{person.id}", text), now
         )
 
 
 async def run_due(db: Database, now: int) -> int:
     """Breaks whose time is up: a gentle nudge to both, with repair phrases and "ready?"."""
 
-    async def nudge(conn: Connection, current: breaks.Break) -> int:
-        if not await breaks.set_status(conn, current.id, "cooling", "nudged", now):
+    async def nudge(uow: Unit, current: breaks.Break) -> int:
+        if not await uow.breaks.set_status(current.id, "cooling", "nudged", now):
             return 0
-        couple = await couples.get(conn, current.couple_id)
+        couple = await uow.couples.get(current.couple_id)
         if couple is None:
             return 0
         for person in (couple.a, couple.b):
@@ -141,10 +140,10 @@ async def run_due(db: Database, now: int) -> int:
             text = t("repair.nudge", person.language, partner=partner.first_name)
             key = f"nudge:{current.id}:{current.ends_at}:{person.id}"
             buttons = _nudge_buttons(current.id, person.language)
-            await outbox.enqueue(conn, Outgoing(person.id, key, text, buttons), now)
+            await uow.outbox.enqueue(Outgoing(person.id, key, text, buttons), now)
         return 1
 
-    return await in_batches(db, DUE_BATCH, lambda conn, n: breaks.due(conn, now, n), nudge)
+    return await in_batches(db, DUE_BATCH, lambda uow, n: uow.breaks.due(now, n), nudge)
 
 
 def _nudge_buttons(break_id: int, language: str) -> tuple[tuple[Button, ...], ...]:
@@ -169,10 +168,10 @@ def _as_seen(current: breaks.Break, now: int) -> str:
     return current.status
 
 
-async def _own_break(conn: Connection, user_id: int, break_id: int, now: int) -> tuple | None:
+async def _own_break(uow: Unit, user_id: int, break_id: int, now: int) -> tuple | None:
     """The break (its status as seen) and couple, if this person is in it and it is under way."""
-    current = await breaks.get(conn, break_id)
-    couple = await couples.active_for(conn, user_id)
+    current = await uow.breaks.get(break_id)
+    couple = await uow.couples.active_for(user_id)
     if current is None or couple is None or current.couple_id != couple.id:
         return None
     status = _as_seen(current, now)
@@ -181,21 +180,21 @@ async def _own_break(conn: Connection, user_id: int, break_id: int, now: int) ->
     return status, couple
 
 
-async def _already_ready(conn: Connection, user_id: int, break_id: int) -> bool:
+async def _already_ready(uow: Unit, user_id: int, break_id: int) -> bool:
     """This person, still in this break's couple, said ready in it already."""
-    current = await breaks.get(conn, break_id)
-    couple = await couples.active_for(conn, user_id)
+    current = await uow.breaks.get(break_id)
+    couple = await uow.couples.active_for(user_id)
     if current is None or couple is None or current.couple_id != couple.id:
         return False
-    return user_id in await breaks.ready_users(conn, break_id)
+    return user_id in await uow.breaks.ready_users(break_id)
 
 
 async def send_phrase(db: Database, user_id: int, break_id: int, index: int, now: int) -> Outcome:
     """A tapped repair phrase goes to the partner as a short kind message."""
     if not 0 <= index < PHRASES:
         return Outcome.STALE
-    async with db.transaction() as conn:
-        found = await _own_break(conn, user_id, break_id, now)
+    async with db.unit() as uow:
+        found = await _own_break(uow, user_id, break_id, now)
         if found is None:
             return Outcome.STALE
         _, couple = found
@@ -203,7 +202,7 @@ async def send_phrase(db: Database, user_id: int, break_id: int, index: int, now
         phrase = t(f"repair.phrase_{index}", partner.language)
         text = t("repair.phrase_received", partner.language, partner=me.first_name, phrase=phrase)
         key = f"phrase:{break_id}:{user_id}:{index}"
-        await outbox.enqueue(conn, Outgoing(partner.id, key, text), now)
+        await uow.outbox.enqueue(Outgoing(partner.id, key, text), now)
     return Outcome.WAITING
 
 
@@ -211,21 +210,21 @@ async def ready(
     db: Database, user_id: int, break_id: int, now: int, rng: random.Random | None = None
 ) -> Outcome:
     """Privately ready to talk. Only when both are does anyone hear, and then both at once."""
-    async with db.transaction() as conn:
-        if await _already_ready(conn, user_id, break_id):
+    async with db.unit() as uow:
+        if await _already_ready(uow, user_id, break_id):
             return Outcome.WAITING  # the same answer as the first time: a tap reveals nothing
-        found = await _own_break(conn, user_id, break_id, now)
+        found = await _own_break(uow, user_id, break_id, now)
         if found is None or found[0] != "nudged":
             return Outcome.STALE
         _, couple = found
-        everyone = await breaks.mark_ready(conn, break_id, user_id, now)
+        everyone = await uow.breaks.mark_ready(break_id, user_id, now)
         if {couple.a.id, couple.b.id} <= everyone:
-            await _announce_both_ready(conn, couple, break_id, now, rng)
+            await _announce_both_ready(uow, couple, break_id, now, rng)
     return Outcome.WAITING
 
 
 async def _announce_both_ready(
-    conn: Connection, couple: Couple, break_id: int, now: int, rng: random.Random | None = None
+    uow: Unit, couple: Couple, break_id: int, now: int, rng: random.Random | None = None
 ) -> bool:
     """Tell both, once (caller's transaction); False when the break is no longer waiting.
 
@@ -235,9 +234,9 @@ async def _announce_both_ready(
     """
     delay = (rng or random).randint(*REVEAL_DELAY)
     # Finished when both are told: until then the break looks nudged (`_as_seen`).
-    if not await breaks.set_status(conn, break_id, "nudged", "ready", now + delay):
+    if not await uow.breaks.set_status(break_id, "nudged", "ready", now + delay):
         return False
-    current = await breaks.get(conn, break_id)
+    current = await uow.breaks.get(break_id)
     assert current is not None
     for person in (couple.a, couple.b):
         text = t("repair.both_ready", person.language)
@@ -245,7 +244,7 @@ async def _announce_both_ready(
         start = callbacks.StartGuided(break_id).encode()
         offer = Button(t("guided.offer_button", person.language), start)
         message = Outgoing(person.id, key, text, ((offer,),), due_at=now + delay)
-        await outbox.enqueue(conn, message, now)
+        await uow.outbox.enqueue(message, now)
     return True
 
 
@@ -255,10 +254,10 @@ def _both_ready_key(current: breaks.Break, user_id: int) -> str:
     return f"both-ready:{current.id}:{current.ends_at}:{user_id}"
 
 
-async def _withdraw_both_ready(conn: Connection, couple: Couple, current: breaks.Break) -> None:
+async def _withdraw_both_ready(uow: Unit, couple: Couple, current: breaks.Break) -> None:
     """Both may have been ready, unknown to either: that news, not yet due, goes unread."""
     keys = [_both_ready_key(current, p.id) for p in (couple.a, couple.b)]
-    await outbox.cancel_pending(conn, keys)
+    await uow.outbox.cancel_pending(keys)
 
 
 async def more_time(
@@ -268,20 +267,20 @@ async def more_time(
 
     It takes back the presser's "ready", and the partner's with it, whether or not both were
     ready (which must not show): the next nudge asks both again."""
-    async with db.transaction() as conn:
-        found = await _own_break(conn, user_id, break_id, now)
+    async with db.unit() as uow:
+        found = await _own_break(uow, user_id, break_id, now)
         if found is None or found[0] != "nudged":
             return Result(Outcome.STALE)
         _, couple = found
-        current = await breaks.get(conn, break_id)
+        current = await uow.breaks.get(break_id)
         assert current is not None
         if now >= current.limit_at - MIN_BREAK:
             return Result(Outcome.AT_LIMIT)
         ends = min(now + MORE_TIME, current.limit_at)
-        await _withdraw_both_ready(conn, couple, current)
-        await breaks.reschedule(conn, break_id, ends)
+        await _withdraw_both_ready(uow, couple, current)
+        await uow.breaks.reschedule(break_id, ends)
         await _tell_partner(
-            conn,
+            uow,
             couple,
             user_id,
             "repair.partner_more_time",
@@ -290,5 +289,5 @@ async def more_time(
             now,
             default_zone,
         )
-        zone = await zone_of(conn, user_id, default_zone)
+        zone = await zone_of(uow, user_id, default_zone)
     return Result(Outcome.EXTENDED, datetime.fromtimestamp(ends, zone))

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from aiosqlite import Connection
-
 from bot import checkins
 from bot.callbacks import AcceptDefaultSchedule, PickDays
 from bot.models import Button, Couple, Outgoing, Person
@@ -26,8 +24,9 @@ from bot.schedule_rules import (
     local_instant,
     next_slot,
 )
-from bot.storage import couples, outbox, rounds, schedules, users
+from bot.storage import schedules
 from bot.storage.db import Database, in_one_trip
+from bot.storage.unit import Unit
 from bot.texts import local_time, t
 from bot.zones import zone_of
 
@@ -53,9 +52,9 @@ class Overview:
     zone: str
 
 
-async def _zones(conn: Connection, couple: Couple, default: str) -> dict[int, ZoneInfo]:
+async def _zones(uow: Unit, couple: Couple, default: str) -> dict[int, ZoneInfo]:
     people = (couple.a.id, couple.b.id)
-    found = await in_one_trip(*(zone_of(conn, pid, default) for pid in people))
+    found = await in_one_trip(*(zone_of(uow, pid, default) for pid in people))
     return dict(zip(people, found, strict=True))
 
 
@@ -64,33 +63,33 @@ def _row_schedule(row: schedules.ScheduleRow) -> Schedule:
     return Schedule(row.days, time(int(hours), int(minutes)))
 
 
-async def reschedule(conn: Connection, couple: Couple, now: int, default_zone: str) -> None:
+async def reschedule(uow: Unit, couple: Couple, now: int, default_zone: str) -> None:
     """Recompute the couple's next slot from now (after any change to schedule, zone or pause)."""
-    row = await schedules.get(conn, couple.id)
+    row = await uow.schedules.get(couple.id)
     if row is None:
         return
     schedule = _row_schedule(row)
-    zones = await _zones(conn, couple, default_zone)
+    zones = await _zones(uow, couple, default_zone)
     after = datetime.fromtimestamp(now, UTC)
     found = next_slot(schedule, list(zones.values()), after)
-    while found is not None and await schedules.slot_taken(conn, couple.id, found[0].isoformat()):
+    while found is not None and await uow.schedules.slot_taken(couple.id, found[0].isoformat()):
         found = next_slot(schedule, list(zones.values()), found[1], found[0] + timedelta(days=1))
     if found is None:
-        await schedules.set_next(conn, couple.id, None, None)
+        await uow.schedules.set_next(couple.id, None, None)
     else:
-        await schedules.set_next(conn, couple.id, found[0].isoformat(), int(found[1].timestamp()))
+        await uow.schedules.set_next(couple.id, found[0].isoformat(), int(found[1].timestamp()))
 
 
 async def set_schedule(
     db: Database, user_id: int, schedule: Schedule, now: int, default_zone: str
 ) -> Outcome:
     """Either partner sets the days and time; the other is told."""
-    async with db.transaction() as conn:
-        couple = await couples.active_for(conn, user_id)
+    async with db.unit() as uow:
+        couple = await uow.couples.active_for(user_id)
         if couple is None:
             return Outcome.NOT_PAIRED
-        await schedules.save(conn, couple.id, schedule.days, schedule.at.strftime("%H:%M"), now)
-        await reschedule(conn, couple, now, default_zone)
+        await uow.schedules.save(couple.id, schedule.days, schedule.at.strftime("%H:%M"), now)
+        await reschedule(uow, couple, now, default_zone)
         me, partner = couple.member(user_id), couple.partner_of(user_id)
         text = t(
             "schedule.partner_changed",
@@ -99,13 +98,13 @@ async def set_schedule(
             summary=describe(schedule, partner.language),
         )
         key = f"schedule:{couple.id}:{partner.id}:{now}:{schedule.days}:{schedule.at}"
-        await outbox.enqueue(conn, Outgoing(partner.id, key, text), now)
+        await uow.outbox.enqueue(Outgoing(partner.id, key, text), now)
         for person in (me, partner):
-            await ask_timezone_once(conn, person, now)
+            await ask_timezone_once(uow, person, now)
     return Outcome.SAVED
 
 
-async def offer_default(conn: Connection, couple: Couple, now: int) -> None:
+async def offer_default(uow: Unit, couple: Couple, now: int) -> None:
     """Right after pairing: offer both the default schedule (caller's transaction)."""
     for person in (couple.a, couple.b):
         lang = person.language
@@ -119,16 +118,16 @@ async def offer_default(conn: Connection, couple: Couple, now: int) -> None:
         )
         text = t("schedule.offer", person.language)
         key = f"offer:{couple.id}:{person.id}"
-        await outbox.enqueue(conn, Outgoing(person.id, key, text, buttons), now)
+        await uow.outbox.enqueue(Outgoing(person.id, key, text, buttons), now)
 
 
 async def accept_default(
     db: Database, user_id: int, couple_id: int, now: int, default_zone: str
 ) -> Outcome:
     """The offer's button: only for that couple, and only while they have no schedule yet."""
-    async with db.read() as conn:
-        couple = await couples.active_for(conn, user_id)
-        existing = await schedules.get(conn, couple.id) if couple else None
+    async with db.read() as uow:
+        couple = await uow.couples.active_for(user_id)
+        existing = await uow.schedules.get(couple.id) if couple else None
     if couple is None or couple.id != couple_id:
         return Outcome.NOT_PAIRED
     if existing is not None:
@@ -136,37 +135,37 @@ async def accept_default(
     return await set_schedule(db, user_id, DEFAULT_SCHEDULE, now, default_zone)
 
 
-async def ask_timezone_once(conn: Connection, person: Person, now: int) -> None:
-    zone, _ = await schedules.timezone_of(conn, person.id)
-    if zone is None and await schedules.mark_timezone_asked(conn, person.id):
+async def ask_timezone_once(uow: Unit, person: Person, now: int) -> None:
+    zone, _ = await uow.schedules.timezone_of(person.id)
+    if zone is None and await uow.schedules.mark_timezone_asked(person.id):
         text = t("timezone.ask", person.language)
-        await outbox.enqueue(conn, Outgoing(person.id, f"tz-ask:{person.id}", text), now)
+        await uow.outbox.enqueue(Outgoing(person.id, f"tz-ask:{person.id}", text), now)
 
 
 async def set_timezone(
     db: Database, person: Person, zone: str, now: int, default_zone: str
 ) -> None:
-    async with db.transaction() as conn:
-        await users.upsert(conn, person, now)  # someone who only ever sent /timezone
-        await schedules.set_timezone(conn, person.id, zone, now)
-        couple = await couples.active_for(conn, person.id)
+    async with db.unit() as uow:
+        await uow.users.upsert(person, now)  # someone who only ever sent /timezone
+        await uow.schedules.set_timezone(person.id, zone, now)
+        couple = await uow.couples.active_for(person.id)
         if couple is not None:
-            await reschedule(conn, couple, now, default_zone)
+            await reschedule(uow, couple, now, default_zone)
 
 
 async def timezone_of(db: Database, user_id: int) -> str | None:
-    async with db.read() as conn:
-        zone, _ = await schedules.timezone_of(conn, user_id)
+    async with db.read() as uow:
+        zone, _ = await uow.schedules.timezone_of(user_id)
     return zone
 
 
 async def overview(db: Database, user_id: int, default_zone: str) -> Overview | None:
-    async with db.read() as conn:
-        couple = await couples.active_for(conn, user_id)
+    async with db.read() as uow:
+        couple = await uow.couples.active_for(user_id)
         if couple is None:
             return None
-        row = await schedules.get(conn, couple.id)
-        zones = await _zones(conn, couple, default_zone)
+        row = await uow.schedules.get(couple.id)
+        zones = await _zones(uow, couple, default_zone)
     zone = zones[user_id]
     if row is None:
         return Overview(None, None, False, None, zone.key)
@@ -188,8 +187,8 @@ class PauseOutcome(enum.Enum):
 
 async def local_today(db: Database, user_id: int, now: int, default_zone: str) -> date:
     """The date it is now where this person lives."""
-    async with db.read() as conn:
-        zone = await zone_of(conn, user_id, default_zone)
+    async with db.read() as uow:
+        zone = await zone_of(uow, user_id, default_zone)
     return datetime.fromtimestamp(now, UTC).astimezone(zone).date()
 
 
@@ -199,8 +198,8 @@ async def pause(
     """Pause until the start of a day in the person's zone (or until resumed); partner told."""
     moment = FOREVER
     if until is not None:
-        async with db.read() as conn:
-            zone = await zone_of(conn, user_id, default_zone)
+        async with db.read() as uow:
+            zone = await zone_of(uow, user_id, default_zone)
         moment = int(local_instant(until, time(0, 0), zone).timestamp())
     return await _change_pause(db, user_id, now, "pause", moment)
 
@@ -216,29 +215,29 @@ async def skip_next(db: Database, user_id: int, now: int) -> PauseOutcome:
 async def _change_pause(
     db: Database, user_id: int, now: int, action: str, until: int | None
 ) -> PauseOutcome:
-    async with db.transaction() as conn:
-        couple = await couples.active_for(conn, user_id)
+    async with db.unit() as uow:
+        couple = await uow.couples.active_for(user_id)
         if couple is None:
             return PauseOutcome.NOT_PAIRED
-        row = await schedules.get(conn, couple.id)
+        row = await uow.schedules.get(couple.id)
         if row is None or row.days == 0:
             return PauseOutcome.NO_SCHEDULE
         me, partner = couple.member(user_id), couple.partner_of(user_id)
         if action == "pause":
-            await schedules.set_pause(conn, couple.id, until)
+            await uow.schedules.set_pause(couple.id, until)
             outcome, key = PauseOutcome.PAUSED, "pause.partner_paused"
         elif action == "resume":
             if row.paused_until is None and not row.skip_next:
                 return PauseOutcome.NOT_PAUSED
-            await schedules.set_pause(conn, couple.id, None)
-            await schedules.set_skip_next(conn, couple.id, False)
+            await uow.schedules.set_pause(couple.id, None)
+            await uow.schedules.set_skip_next(couple.id, False)
             outcome, key = PauseOutcome.RESUMED, "pause.partner_resumed"
         else:
-            await schedules.set_skip_next(conn, couple.id, True)
+            await uow.schedules.set_skip_next(couple.id, True)
             outcome, key = PauseOutcome.SKIPPING, "pause.partner_skipped"
         text = t(key, partner.language, partner=me.first_name)
-        await outbox.enqueue(
-            conn, Outgoing(partner.id, f"{action}:{couple.id}:{partner.id}:{now}", text), now
+        await uow.outbox.enqueue(
+            Outgoing(partner.id, f"{action}:{couple.id}:{partner.id}:{now}", text), now
         )
         return outcome
 
@@ -264,10 +263,10 @@ async def run_due(
             counts["more"] = 1
             return counts
         batches += 1
-        async with db.transaction() as conn:
-            due = await schedules.due(conn, now, DUE_BATCH)
+        async with db.unit() as uow:
+            due = await uow.schedules.due(now, DUE_BATCH)
             for row in due:
-                outcome = await _run_slot(conn, row, now, grace, default_zone, rng)
+                outcome = await _run_slot(uow, row, now, grace, default_zone, rng)
                 if outcome:
                     counts[outcome] += 1
         # A couple back from long downtime may be due again at once (the next missed slot):
@@ -277,7 +276,7 @@ async def run_due(
 
 
 async def _run_slot(
-    conn: Connection,
+    uow: Unit,
     row: schedules.ScheduleRow,
     now: int,
     grace: int,
@@ -286,18 +285,18 @@ async def _run_slot(
 ) -> str | None:
     assert row.next_slot is not None and row.next_due_at is not None
     couple, active, taken, current = await in_one_trip(
-        couples.get(conn, row.couple_id),
-        couples.is_active(conn, row.couple_id),
-        schedules.slot_taken(conn, row.couple_id, row.next_slot),
-        rounds.open_for(conn, row.couple_id),
+        uow.couples.get(row.couple_id),
+        uow.couples.is_active(row.couple_id),
+        uow.schedules.slot_taken(row.couple_id, row.next_slot),
+        uow.rounds.open_for(row.couple_id),
     )
     slot = date.fromisoformat(row.next_slot)
     schedule = _row_schedule(row)
     outcome: str | None = None
     if couple is None or not active:
-        await schedules.set_next(conn, row.couple_id, None, None)
+        await uow.schedules.set_next(row.couple_id, None, None)
         return None
-    zones = await _zones(conn, couple, default_zone)
+    zones = await _zones(uow, couple, default_zone)
     if not taken:
         if now - row.next_due_at > grace:
             outcome = "late"  # the bot was down: no burst of stale prompts
@@ -305,28 +304,28 @@ async def _run_slot(
             outcome = "paused"
         elif row.skip_next:
             outcome = "skipped"
-            await schedules.set_skip_next(conn, couple.id, False)
+            await uow.schedules.set_skip_next(couple.id, False)
         if outcome is not None:
-            await schedules.record_skip(conn, couple.id, row.next_slot, outcome, now)
+            await uow.schedules.record_skip(couple.id, row.next_slot, outcome, now)
         else:
             deliver_at = {
                 pid: int(local_instant(slot, schedule.at, zone).timestamp())
                 for pid, zone in zones.items()
             }
             if current is not None:
-                await checkins.close_round(conn, current, now)
+                await checkins.close_round(uow, current, now)
             await checkins.open_round(
-                conn, couple, now, rng, deliver_at=deliver_at, slot=row.next_slot
+                uow, couple, now, rng, deliver_at=deliver_at, slot=row.next_slot
             )
             outcome = "opened"
     if row.paused_until is not None and row.paused_until <= now:
-        await schedules.set_pause(conn, couple.id, None)  # a dated pause is over
+        await uow.schedules.set_pause(couple.id, None)  # a dated pause is over
     after = datetime.fromtimestamp(row.next_due_at, UTC)
     found = next_slot(schedule, list(zones.values()), after, slot + timedelta(days=1))
     if found is None:
-        await schedules.set_next(conn, couple.id, None, None)
+        await uow.schedules.set_next(couple.id, None, None)
     else:
-        await schedules.set_next(conn, couple.id, found[0].isoformat(), int(found[1].timestamp()))
+        await uow.schedules.set_next(couple.id, found[0].isoformat(), int(found[1].timestamp()))
     return outcome
 
 

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from aiosqlite import Connection
-
 from bot.schedule_rules import zone_or_none
-from bot.storage import schedules
+from bot.storage.unit import Unit
 
 
-async def zone_of(conn: Connection, user_id: int, default: str) -> ZoneInfo:
-    name, _ = await schedules.timezone_of(conn, user_id)
+async def zone_of(uow: Unit, user_id: int, default: str) -> ZoneInfo:
+    name, _ = await uow.schedules.timezone_of(user_id)
     return zone_or_none(name or default) or ZoneInfo("UTC")

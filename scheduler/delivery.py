@@ -10,7 +10,6 @@ import time
 from collections import Counter, deque
 from collections.abc import Sequence
 
-from aiosqlite import Connection
 from telegram import Bot
 from telegram.error import (
     BadRequest,
@@ -24,6 +23,7 @@ from telegram.error import (
 from bot import reachability
 from bot.storage import outbox
 from bot.storage.db import Database
+from bot.storage.unit import Unit
 from bot.telegram_http import MESSAGE_DEFAULTS, ApiCall
 from scheduler.clock import Clock
 
@@ -90,8 +90,8 @@ class Delivery:
         self._failed: list[int] = []  # rows of a failed pass left in flight, for _recover
 
     async def start(self) -> None:
-        async with self._db.transaction() as conn:
-            recovered = await outbox.recover_inflight(conn)
+        async with self._db.unit() as uow:
+            recovered = await uow.outbox.recover_inflight()
         if recovered:
             log.warning("%s sends were cut short by a stop; they are retried", recovered)
         self._task = asyncio.create_task(self._run(), name="steady-delivery")
@@ -126,8 +126,8 @@ class Delivery:
             log.error("claimed sends failed (%s); they are retried", type(failed[0][1]).__name__)
             unsent = [row_id for row_id, _ in failed]
             try:
-                async with self._db.transaction() as conn:
-                    await outbox.release(conn, unsent)
+                async with self._db.unit() as uow:
+                    await uow.outbox.release(unsent)
             except Exception:
                 log.exception("could not release claimed sends; the delivery loop will retry")
                 self._failed.extend(unsent)
@@ -150,8 +150,8 @@ class Delivery:
         while self._sent:
             sent, self._sent = self._sent, []
             try:
-                async with self._db.transaction() as conn:
-                    await self._record_sent(conn, sent)
+                async with self._db.unit() as uow:
+                    await self._record_sent(uow, sent)
             except Exception:
                 self._sent = sent + self._sent
                 log.exception("could not record sends; the delivery loop will retry")
@@ -166,8 +166,8 @@ class Delivery:
         while True:
             recording = self._recorder is not None and not self._recorder.done()
             if not (self._sending or self._claimed or self._sent or self._failed or recording):
-                async with self._db.read() as conn:
-                    if not await outbox.due_now(conn, self._clock.timestamp()):
+                async with self._db.read() as uow:
+                    if not await uow.outbox.due_now(self._clock.timestamp()):
                         return
             await asyncio.sleep(0.01)
 
@@ -183,9 +183,9 @@ class Delivery:
             await asyncio.gather(self._recorder, return_exceptions=True)
         sent, self._sent = self._sent, []
         failed, self._failed = self._failed, []
-        async with self._db.transaction() as conn:
-            await self._record_sent(conn, sent)
-            await outbox.release(conn, failed)
+        async with self._db.unit() as uow:
+            await self._record_sent(uow, sent)
+            await uow.outbox.release(failed)
 
     async def _run(self) -> None:
         while not self._stopping:
@@ -225,16 +225,16 @@ class Delivery:
         sent, self._sent = self._sent, []
         failed, self._failed = self._failed, []
         try:
-            async with self._db.transaction() as conn:
-                await self._record_sent(conn, sent)
-                await outbox.release(conn, failed)  # left in flight by an earlier failure
+            async with self._db.unit() as uow:
+                await self._record_sent(uow, sent)
+                await uow.outbox.release(failed)  # left in flight by an earlier failure
                 due: list[outbox.OutboxRow] = []
                 room = min(self._batch, MAX_IN_FLIGHT - len(self._sending))
                 if room > 0:
-                    rows = await outbox.ready(conn, self._clock.timestamp(), BATCH)
+                    rows = await uow.outbox.ready(self._clock.timestamp(), BATCH)
                     due = self._one_per_chat(rows, now, room)
                 if due:
-                    await outbox.mark_inflight(conn, [row.id for row in due])
+                    await uow.outbox.mark_inflight([row.id for row in due])
         except BaseException:
             # Not recorded: keep for the next try.
             self._sent, self._failed = sent + self._sent, failed + self._failed
@@ -289,9 +289,9 @@ class Delivery:
         if self._busy[chat_id] <= 0:
             del self._busy[chat_id]
 
-    async def _record_sent(self, conn: Connection, sent: list[tuple[int, int]]) -> None:
+    async def _record_sent(self, uow: Unit, sent: list[tuple[int, int]]) -> None:
         if sent:
-            await outbox.mark_sent(conn, sent, self._clock.timestamp())
+            await uow.outbox.mark_sent(sent, self._clock.timestamp())
 
     async def _recover(self) -> None:
         """After a failed pass: record what was sent; this pass's failed rows go back to
@@ -300,9 +300,9 @@ class Delivery:
         sent, self._sent = self._sent, []
         failed, self._failed = self._failed, []
         try:
-            async with self._db.transaction() as conn:
-                await self._record_sent(conn, sent)
-                await outbox.release(conn, failed)
+            async with self._db.unit() as uow:
+                await self._record_sent(uow, sent)
+                await uow.outbox.release(failed)
         except Exception:
             # Kept: the next pass records and releases them first.
             self._sent, self._failed = sent + self._sent, failed + self._failed
@@ -325,9 +325,8 @@ class Delivery:
         async with self._in_flight:
             if self._stopping:
                 # Shutting down before it was sent: it stays pending, and certainly unsent.
-                async with self._db.transaction() as conn:
-                    await outbox.retry_later(
-                        conn,
+                async with self._db.unit() as uow:
+                    await uow.outbox.retry_later(
                         row.id,
                         self._clock.timestamp(),
                         "Stopped",
@@ -378,8 +377,8 @@ class Delivery:
         except BadRequest as exc:
             # A message Telegram refuses outright will never go through; keep the record.
             log.error("outbox %s refused by Telegram: %s", row.id, type(exc).__name__)
-            async with self._db.transaction() as conn:
-                await outbox.mark_failed(conn, row.id, type(exc).__name__)
+            async with self._db.unit() as uow:
+                await uow.outbox.mark_failed(row.id, type(exc).__name__)
         except TimedOut:
             # It may have arrived: a retry may duplicate it, but losing it would be worse.
             await self._retry(row, backoff, "TimedOut", counts=True, uncertain=True)
@@ -402,9 +401,8 @@ class Delivery:
         uncertain: bool = False,
     ) -> None:
         log.warning("outbox %s: %s, retrying in %ss", row.id, error, after)
-        async with self._db.transaction() as conn:
-            await outbox.retry_later(
-                conn,
+        async with self._db.unit() as uow:
+            await uow.outbox.retry_later(
                 row.id,
                 self._clock.timestamp() + after,
                 error,

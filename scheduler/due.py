@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from aiosqlite import Connection
-
 from bot import checkins, reachability, repair, scheduling
 from bot.config import Settings
-from bot.storage import invites, outbox
 from bot.storage.db import Database, in_batches
+from bot.storage.unit import Unit
 from scheduler.clock import Clock
 
 log = logging.getLogger(__name__)
@@ -45,8 +43,8 @@ async def run_due(db: Database, clock: Clock, settings: Settings) -> bool:
     await checkins.remind_due(db, now)
     await checkins.reveal_due(db, now)  # before closing: a round both answered reveals
     await checkins.close_due(db, now)
-    async with db.transaction() as conn:
-        await invites.purge(conn, now - KEEP_EXPIRED_INVITES, now - KEEP_JOIN_FAILURES)
+    async with db.unit() as uow:
+        await uow.invites.purge(now - KEEP_EXPIRED_INVITES, now - KEEP_JOIN_FAILURES)
     await reachability.expire_undeliverable(db, now)
     await reachability.tell_returned(db, now)
     await purge_outbox(db, now)
@@ -59,10 +57,10 @@ async def purge_outbox(db: Database, now: int) -> int:
     done_before = now - KEEP_FINISHED_MESSAGES
     expired_due_before = done_before - reachability.KEEP_UNDELIVERABLE
 
-    async def fetch(conn: Connection, limit: int) -> list[int]:
-        return await outbox.purge_finished(conn, done_before, expired_due_before, limit)
+    async def fetch(uow: Unit, limit: int) -> list[int]:
+        return await uow.outbox.purge_finished(done_before, expired_due_before, limit)
 
-    async def deleted(conn: Connection, row_id: int) -> int:
+    async def deleted(uow: Unit, row_id: int) -> int:
         return 1
 
     return await in_batches(db, PURGE_BATCH, fetch, deleted)

@@ -30,6 +30,7 @@ from bot.storage import outbox
 from bot.storage.db import Database
 from bot.telegram_http import MESSAGE_DEFAULTS, ApiCall
 from scheduler.clock import Clock
+from testing.probes import table_names
 
 TOKEN = "123456789:" + "A" * 35
 BOT_USER = {"id": 123456789, "is_bot": True, "first_name": "Steady", "username": "steady_test_bot"}
@@ -289,12 +290,11 @@ class Offline:
 
     async def queued(self, chat_id: int | None = None) -> list[Queued]:
         """Outbox rows not yet sent (the delivery loop is not running here)."""
-        async with self.db.read() as conn:
-            cur = await conn.execute(
+        async with self.db.read() as uow:
+            rows = await uow.conn.fetch_all(
                 "SELECT chat_id, text, dedupe_key, due_at FROM outbox WHERE status = 'pending' "
                 "ORDER BY id"
             )
-            rows = await cur.fetchall()
         return [Queued(*r) for r in rows if chat_id is None or r[0] == chat_id]
 
     async def deliver(self) -> list[Call]:
@@ -303,9 +303,9 @@ class Offline:
         rows, self.held.claimed = self.held.claimed, []
         while True:
             sent = [(row.id, await self._send(row)) for row in rows]
-            async with self.db.transaction() as conn:
-                await outbox.mark_sent(conn, sent, self.services.now())
-                rows = await outbox.ready(conn, self.services.now(), 1000)
+            async with self.db.unit() as uow:
+                await uow.outbox.mark_sent(sent, self.services.now())
+                rows = await uow.outbox.ready(self.services.now(), 1000)
             if not rows:
                 return self.request.calls[before:]
 
@@ -328,21 +328,19 @@ class Offline:
         """A revealed check-in of the answerers' couple, written straight to the database
         (a shortcut for tests about what is shown afterwards, not about how it was revealed)."""
         first = next(iter(answers))
-        async with self.db.transaction() as conn:
-            cur = await conn.execute(
+        async with self.db.unit() as uow:
+            couple_id = await uow.conn.fetch_value(
                 "SELECT couple_id FROM couple_members WHERE user_id = ? AND left_at IS NULL",
                 (first.id,),
             )
-            (couple_id,) = await cur.fetchone()  # type: ignore[misc]
-            cur = await conn.execute(
+            round_id = await uow.conn.fetch_value(
                 "INSERT INTO rounds (couple_id, prompt_id, category, status, opened_at, "
                 "closes_at, finished_at) VALUES (?, 'open-001', 'open_communication', "
-                "'revealed', ?, ?, ?)",
+                "'revealed', ?, ?, ?) RETURNING id",
                 (couple_id, at, at + 3600, at + 60),
             )
-            round_id = cur.lastrowid
             for user, text in answers.items():
-                await conn.execute(
+                await uow.conn.execute(
                     "INSERT INTO answers (round_id, user_id, text, answered_at, updated_at) "
                     "VALUES (?, ?, ?, ?, ?)",
                     (round_id, user.id, text, at, at),
@@ -353,16 +351,13 @@ class Offline:
     async def dump(self, ignore: tuple[str, ...] = ()) -> dict[str, list[tuple[Any, ...]]]:
         """Every table's rows, for "nothing changed" comparisons; `ignore`: tables or
         "table.column"s left out (bookkeeping such as when a user was last seen)."""
-        async with self.db.read() as conn:
-            cur = await conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-            )
-            tables = [r[0] for r in await cur.fetchall()]
+        async with self.db.read() as uow:
+            tables = await table_names(uow.conn)
             state = {}
             for table in sorted(set(tables) - set(ignore)):
-                cur = await conn.execute(f"SELECT * FROM {table} ORDER BY 1")
-                names = [d[0] for d in cur.description]
-                keep = [i for i, n in enumerate(names) if f"{table}.{n}" not in ignore]
-                rows = await cur.fetchall()
-                state[table] = [tuple(r[i] for i in keep) for r in rows]
+                rows = await uow.conn.fetch_all(f"SELECT * FROM {table} ORDER BY 1")
+                state[table] = [
+                    tuple(r[n] for n in r.keys() if f"{table}.{n}" not in ignore)  # noqa: SIM118
+                    for r in rows
+                ]
         return state

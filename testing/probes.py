@@ -7,10 +7,13 @@ import contextlib
 import sqlite3
 import time
 from collections import defaultdict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
-from bot.storage import outbox
-from bot.storage.db import Database, fetch_all
+from bot.storage.db import Database
+from bot.storage.engine import Conn
 
 FIRST_MESSAGE_ID = 10_000
 
@@ -21,14 +24,13 @@ async def deliver(
     """Everything queued so far (meant to go out by `due_by`, if given), as Telegram would
     accept it: (chat, dedupe key, text), in order; each row is recorded sent as Telegram
     message FIRST_MESSAGE_ID + its row id."""
-    async with db.transaction() as conn:
-        rows = await fetch_all(
-            conn,
+    async with db.unit() as uow:
+        rows = await uow.conn.fetch_all(
             "SELECT id, chat_id, dedupe_key, text FROM outbox "
             "WHERE status = 'pending' AND due_at <= ? ORDER BY id",
             (2**62 if due_by is None else due_by,),
         )
-        await outbox.mark_sent(conn, [(r[0], FIRST_MESSAGE_ID + r[0]) for r in rows], now)
+        await uow.outbox.mark_sent([(r[0], FIRST_MESSAGE_ID + r[0]) for r in rows], now)
     return [(r[1], r[2], r[3]) for r in rows]
 
 
@@ -47,9 +49,9 @@ class Inbox:
 
 async def message_id_of(db: Database, dedupe_key: str) -> int | None:
     """The Telegram message an outbox row became, once sent."""
-    async with db.read() as conn:
-        rows = await fetch_all(
-            conn, "SELECT message_id FROM outbox WHERE dedupe_key = ?", (dedupe_key,)
+    async with db.read() as uow:
+        rows = await uow.conn.fetch_all(
+            "SELECT message_id FROM outbox WHERE dedupe_key = ?", (dedupe_key,)
         )
     return rows[0][0] if rows else None
 
@@ -62,24 +64,23 @@ async def count(db: Database, table: str) -> int:
     """How many rows the table holds."""
     if table not in _COUNTABLE:
         raise ValueError(f"not a table tests count: {table!r}")
-    async with db.read() as conn:
-        rows = await fetch_all(conn, f"SELECT COUNT(*) FROM {table}")
+    async with db.read() as uow:
+        rows = await uow.conn.fetch_all(f"SELECT COUNT(*) FROM {table}")
     return int(rows[0][0])
 
 
 async def outbox_statuses(db: Database) -> dict[str, str]:
     """Each outbox row's status, by dedupe key."""
-    async with db.read() as conn:
-        rows = await fetch_all(conn, "SELECT dedupe_key, status FROM outbox")
+    async with db.read() as uow:
+        rows = await uow.conn.fetch_all("SELECT dedupe_key, status FROM outbox")
     return {r[0]: r[1] for r in rows}
 
 
 async def pending(db: Database, key_prefix: str = "") -> list[tuple[int, str, str]]:
     """Every message still to send (whose dedupe key starts with `key_prefix`), in the order
     queued, as (chat, dedupe key, text): unlike outbox.ready, not only the first per chat."""
-    async with db.read() as conn:
-        rows = await fetch_all(
-            conn,
+    async with db.read() as uow:
+        rows = await uow.conn.fetch_all(
             "SELECT chat_id, dedupe_key, text FROM outbox "
             "WHERE status = 'pending' AND dedupe_key LIKE ? ORDER BY id",
             (key_prefix + "%",),
@@ -89,23 +90,22 @@ async def pending(db: Database, key_prefix: str = "") -> list[tuple[int, str, st
 
 async def latest_break(db: Database) -> int:
     """The id of the newest break."""
-    async with db.read() as conn:
-        rows = await fetch_all(conn, "SELECT MAX(id) FROM breaks")
+    async with db.read() as uow:
+        rows = await uow.conn.fetch_all("SELECT MAX(id) FROM breaks")
     return int(rows[0][0])
 
 
 async def open_rounds(db: Database) -> dict[str, int]:
     """The open round of each kind ('checkin', 'repair'), by kind."""
-    async with db.read() as conn:
-        rows = await fetch_all(conn, "SELECT kind, id FROM rounds WHERE status = 'open'")
+    async with db.read() as uow:
+        rows = await uow.conn.fetch_all("SELECT kind, id FROM rounds WHERE status = 'open'")
     return {r[0]: r[1] for r in rows}
 
 
 async def stored_answers(db: Database) -> list[tuple[str, int, str]]:
     """Every stored answer as (its round's kind, author, text), ordered by text."""
-    async with db.read() as conn:
-        rows = await fetch_all(
-            conn,
+    async with db.read() as uow:
+        rows = await uow.conn.fetch_all(
             "SELECT r.kind, a.user_id, a.text FROM answers a JOIN rounds r ON r.id = a.round_id "
             "ORDER BY a.text",
         )
@@ -130,3 +130,38 @@ async def wait_until_sent(path: Path, timeout: float = 60.0) -> None:  # noqa: A
         if time.monotonic() > deadline:
             raise AssertionError(f"{unsent} message(s) still unsent after {timeout}s")
         await asyncio.sleep(0.05)
+
+
+class _Rows:
+    def __init__(self, rows: list) -> None:
+        self._rows = rows
+
+    async def fetchall(self) -> list:
+        return self._rows
+
+    async def fetchone(self) -> Any:
+        return self._rows[0] if self._rows else None
+
+
+async def query(conn: Conn, sql: str, params: tuple = ()) -> _Rows:
+    """A cursor-shaped read for tests: `cur = await query(uow.conn, sql)`."""
+    return _Rows(await conn.fetch_all(sql, params))
+
+
+@asynccontextmanager
+async def cursor(conn: Conn, sql: str, params: tuple = ()) -> AsyncIterator[_Rows]:
+    """A cursor-shaped read for tests: `async with cursor(uow.conn, sql) as cur`."""
+    yield _Rows(await conn.fetch_all(sql, params))
+
+
+async def table_names(conn: Conn) -> list[str]:
+    """The application's tables, on either engine."""
+    if conn.engine == "sqlite":
+        sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    else:
+        sql = (
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' "
+            "AND table_name != 'schema_version'"
+        )
+    return [r[0] for r in await conn.fetch_all(sql)]

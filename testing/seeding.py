@@ -32,8 +32,8 @@ async def seed_due_couples(path: Path, couples: int, now: datetime) -> list[tupl
         )
         pairs.append((a.id, b.id))
     # Pairing and schedule notices count as delivered: this test is about the prompts.
-    async with db.transaction() as conn:
-        await conn.execute("UPDATE outbox SET status = 'sent', text = ''")
+    async with db.unit() as uow:
+        await uow.conn.execute("UPDATE outbox SET status = 'sent', text = ''")
     await db.close()
     return pairs
 
@@ -44,17 +44,17 @@ async def let_time_pass(path: Path, now: datetime) -> None:
     db = await Database.open(path)
     try:
         at = int(now.timestamp())
-        async with db.transaction() as conn:
-            await conn.execute(
+        async with db.unit() as uow:
+            await uow.conn.execute(
                 "UPDATE breaks SET ends_at = ? WHERE status = 'cooling' AND ends_at > ?", (at, at)
             )
             # Both ready: they are told at finished_at (until then it looks as if one were).
-            await conn.execute(
+            await uow.conn.execute(
                 "UPDATE breaks SET finished_at = ? WHERE status = 'ready' AND finished_at > ?",
                 (at, at),
             )
             # not_before is when delivery may send it, due_at its place in the chat's order.
-            await conn.execute(
+            await uow.conn.execute(
                 "UPDATE outbox SET not_before = MIN(not_before, ?), due_at = MIN(due_at, ?) "
                 "WHERE status = 'pending'",
                 (at, at),

@@ -13,7 +13,7 @@ from bot.checkins import AnswerOutcome, StartOutcome
 from bot.long_text import units
 from bot.models import Person
 from bot.storage.db import Database
-from testing.probes import count, deliver, message_id_of
+from testing.probes import count, cursor, deliver, message_id_of
 from testing.seeding import INVITE_KEY
 
 ANA = Person(101, "Ana")
@@ -198,8 +198,8 @@ async def test_prompts_do_not_repeat_until_all_were_used_and_categories_rotate(
         await checkins.close_due(db, now)
         assert (await checkins.start_round(db, ANA.id, now, rng)).outcome is StartOutcome.STARTED
         async with (
-            db.read() as conn,
-            conn.execute("SELECT prompt_id FROM rounds ORDER BY id DESC LIMIT 1") as cur,
+            db.read() as uow,
+            cursor(uow.conn, "SELECT prompt_id FROM rounds ORDER BY id DESC LIMIT 1") as cur,
         ):
             seen.append((await cur.fetchone())[0])
     first_pass = seen[: len(library)]

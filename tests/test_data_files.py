@@ -14,9 +14,8 @@ import pytest
 from bot import checkins, pairing
 from bot.backup import backup
 from bot.models import Person
-from bot.storage import users
 from bot.storage.db import Database
-from testing.probes import deliver
+from testing.probes import cursor, deliver
 from testing.seeding import INVITE_KEY
 
 ANA = Person(101, "Ana")
@@ -40,8 +39,8 @@ async def test_the_folder_and_every_database_file_are_private(tmp_path: Path) ->
     path = tmp_path / "data" / "steady.db"
     db = await Database.open(path)
     await db.migrate()
-    async with db.transaction() as conn:
-        await users.upsert(conn, ANA, NOW)
+    async with db.unit() as uow:
+        await uow.users.upsert(ANA, NOW)
     wal, shm = path.with_name("steady.db-wal"), path.with_name("steady.db-shm")
     assert wal.is_file() and shm.is_file()  # written to, not checkpointed yet
     assert mode(path.parent) == 0o700
@@ -56,8 +55,8 @@ async def test_the_folder_and_every_database_file_are_private(tmp_path: Path) ->
 async def test_files_of_an_earlier_version_are_made_private(tmp_path: Path) -> None:
     folder = tmp_path / "data"
     db = await Database.open(folder / "steady.db")
-    async with db.transaction() as conn:
-        await conn.execute("CREATE TABLE t (x INTEGER)")
+    async with db.unit() as uow:
+        await uow.conn.execute("CREATE TABLE t (x INTEGER)")
     files = list(folder.iterdir())  # the database with its WAL and SHM, the bot still running
     for file in (folder, *files):
         os.chmod(file, 0o755 if file.is_dir() else 0o644)
@@ -94,7 +93,7 @@ def secure_delete_off_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.usefixtures("secure_delete_off_by_default")
 async def test_secure_delete_is_on(tmp_path: Path) -> None:
     db = await Database.open(tmp_path / "steady.db")
-    async with db.read() as conn, conn.execute("PRAGMA secure_delete") as cur:
+    async with db.read() as uow, cursor(uow.conn, "PRAGMA secure_delete") as cur:
         assert (await cur.fetchone())[0] == 1
     await db.close()
 
@@ -116,8 +115,8 @@ async def test_a_deleted_answer_is_gone_from_the_files(tmp_path: Path) -> None:
         return any(needle in file.read_bytes() for file in tmp_path.iterdir() if file.is_file())
 
     async def checkpoint() -> None:
-        async with db.read() as conn:
-            await conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        async with db.read() as uow:
+            await uow.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     await checkins.answer(db, ANA, draft, 1, NOW)
     await checkpoint()

@@ -12,7 +12,7 @@ from telegram import Bot
 
 from bot import checkins, pairing
 from bot.models import Button, Outgoing, Person
-from bot.storage import outbox, users
+from bot.storage import outbox
 from bot.storage.db import Database
 from bot.telegram_http import AiohttpRequest
 from scheduler import delivery as delivery_module
@@ -33,10 +33,10 @@ async def bot(fake: FakeTelegram) -> AsyncIterator[Bot]:
 
 
 async def queue(db: Database, *messages: Outgoing) -> None:
-    async with db.transaction() as conn:
+    async with db.unit() as uow:
         for message in messages:
-            await users.upsert(conn, Person(message.chat_id, "P"), 0)
-            await outbox.enqueue(conn, message, Clock().timestamp())
+            await uow.users.upsert(Person(message.chat_id, "P"), 0)
+            await uow.outbox.enqueue(message, Clock().timestamp())
 
 
 async def settled(delivery: Delivery) -> None:
@@ -94,7 +94,7 @@ async def test_a_failed_pass_leaves_nothing_stuck(
     for chat in (1, 2):
         fake.user(chat, "P")
     await queue(db, Outgoing(1, "a", "to one"), Outgoing(2, "b", "to two"))
-    real_mark_sent = outbox.mark_sent
+    real_mark_sent = outbox.Outbox.mark_sent
     failures = []
 
     async def broken_once(*args: object, **kwargs: object) -> None:
@@ -103,7 +103,7 @@ async def test_a_failed_pass_leaves_nothing_stuck(
             raise RuntimeError("disk full")
         await real_mark_sent(*args, **kwargs)
 
-    monkeypatch.setattr(outbox, "mark_sent", broken_once)
+    monkeypatch.setattr(outbox.Outbox, "mark_sent", broken_once)
     delivery = Delivery(bot, db, Clock(), rate=30)
     await delivery.start()
     try:
@@ -131,8 +131,8 @@ async def test_a_person_who_blocked_the_bot_waits_and_the_rest_goes_on(
     finally:
         await delivery.stop()
     assert await outbox_statuses(db) == {"x": "pending", "y": "sent"}
-    async with db.read() as conn:
-        assert (await users.get(conn, 1)).reachable is False
+    async with db.read() as uow:
+        assert (await uow.users.get(1)).reachable is False
 
 
 async def test_a_pair_goes_out_together_and_the_rest_at_the_rate(
@@ -177,11 +177,11 @@ async def test_a_claim_takes_only_what_the_loop_could_send_now(db: Database) -> 
         Outgoing(3, "three", "to someone who blocked the bot"),
         Outgoing(4, "four", "fine"),
     )
-    async with db.transaction() as conn:
-        await conn.execute("UPDATE users SET reachable = 0 WHERE id = 3")
-        claimed = await outbox.claim(conn, ["one:0", "one:1", "two", "three", "four"], now)
-        again = await outbox.claim(conn, ["one:0", "four"], now)  # in flight already
-        left = await outbox.ready(conn, now, 10)
+    async with db.unit() as uow:
+        await uow.conn.execute("UPDATE users SET reachable = 0 WHERE id = 3")
+        claimed = await uow.outbox.claim(["one:0", "one:1", "two", "three", "four"], now)
+        again = await uow.outbox.claim(["one:0", "four"], now)  # in flight already
+        left = await uow.outbox.ready(now, 10)
     assert [(r.chat_id, r.text) for r in claimed] == [(1, "part 0"), (4, "fine")]
     assert again == [] and left == []  # part 1 waits for part 0; the loop skips claimed rows
 
@@ -194,8 +194,8 @@ async def test_claimed_rows_go_out_once_beside_the_loop_and_failures_come_back(
     fake.fail_next("sendMessage", status=429, retry_after=1, chat_id=2)
     now = Clock().timestamp()
     await queue(db, *(Outgoing(chat, f"k{chat}", f"to {chat}") for chat in (1, 2, 3)))
-    async with db.transaction() as conn:
-        claimed = await outbox.claim(conn, ["k1", "k2"], now)
+    async with db.unit() as uow:
+        claimed = await uow.outbox.claim(["k1", "k2"], now)
     delivery = Delivery(bot, db, Clock(), rate=30)
     await delivery.start()
     try:
@@ -245,8 +245,8 @@ async def test_two_ready_rows_for_one_chat_still_go_a_second_apart(
     now = Clock().timestamp()
     await queue(db, Outgoing(1, "later", "meant for later", due_at=now + 60))
     await queue(db, Outgoing(1, "now", "meant for now"))
-    async with db.transaction() as conn:
-        await conn.execute("UPDATE outbox SET not_before = ?", (now,))  # both ready now
+    async with db.unit() as uow:
+        await uow.conn.execute("UPDATE outbox SET not_before = ?", (now,))  # both ready now
     delivery = Delivery(bot, db, Clock(), rate=30)
     await delivery.start()
     try:
@@ -266,7 +266,7 @@ async def test_a_row_left_in_flight_by_a_failure_is_sent_once_the_database_recov
     fake.user(1, "Ana")
     await queue(db, Outgoing(1, "a", "hello"))
     delivery = Delivery(bot, db, Clock(), rate=30)
-    real_send, real_release = delivery._send, outbox.release
+    real_send, real_release = delivery._send, outbox.Outbox.release
     trouble = {"send": 1, "release": 1}
 
     async def send_once_broken(row: outbox.OutboxRow) -> tuple[int, int] | None:
@@ -275,14 +275,14 @@ async def test_a_row_left_in_flight_by_a_failure_is_sent_once_the_database_recov
             raise RuntimeError("unexpected")
         return await real_send(row)
 
-    async def release_once_broken(conn: object, row_ids: list[int]) -> None:
+    async def release_once_broken(uow: object, row_ids: list[int]) -> None:
         if trouble["release"] and row_ids:
             trouble["release"] -= 1
             raise RuntimeError("database busy")
-        await real_release(conn, row_ids)  # type: ignore[arg-type]
+        await real_release(uow, row_ids)  # type: ignore[arg-type]
 
     monkeypatch.setattr(delivery, "_send", send_once_broken)
-    monkeypatch.setattr(outbox, "release", release_once_broken)
+    monkeypatch.setattr(outbox.Outbox, "release", release_once_broken)
     await delivery.start()
     try:
         message = await fake.user(1, "Ana").next_message(timeout=5)

@@ -11,7 +11,7 @@ from scheduler.delivery import PER_CHAT_INTERVAL
 from testing.clock import MovableClock
 from testing.fake_telegram import FakeTelegram
 from testing.journeys import PROMPT
-from testing.probes import count
+from testing.probes import count, cursor
 from testing.runner import BotRunner
 from testing.seeding import seed_due_couples
 
@@ -59,9 +59,9 @@ async def test_a_fan_out_under_limits_and_faults_delivers_every_prompt_once(
     prompts = Counter(m.chat_id for m in fake.sent if PROMPT in m.plain)
     db = await Database.open(tmp_path / "s.db")
     async with (
-        db.read() as conn,
-        conn.execute(
-            "SELECT chat_id, uncertain FROM outbox WHERE dedupe_key LIKE 'prompt:%'"
+        db.read() as uow,
+        cursor(
+            uow.conn, "SELECT chat_id, uncertain FROM outbox WHERE dedupe_key LIKE 'prompt:%'"
         ) as cur,
     ):
         uncertain = {r[0]: r[1] for r in await cur.fetchall()}

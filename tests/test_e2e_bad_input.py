@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.storage.db import fetch_all
 from bot.texts import t
 from testing.fake_telegram import FakeTelegram, FakeUser
 from testing.journeys import OFFER, PROMPT, pair
@@ -19,21 +18,21 @@ async def start_checkin(ana: FakeUser, ben: FakeUser) -> None:
 
 
 async def answers(bot: BotRunner) -> list[str]:
-    async with bot.services.database.read() as conn:
-        return [row[0] for row in await fetch_all(conn, "SELECT text FROM answers ORDER BY 1")]
+    async with bot.services.database.read() as uow:
+        return [row[0] for row in await uow.conn.fetch_all("SELECT text FROM answers ORDER BY 1")]
 
 
 async def everything(bot: BotRunner, fake: FakeTelegram) -> dict[str, list[tuple[Any, ...]]]:
     """Every table's rows once the bot has settled, but when each person was last seen."""
     await bot.settle(fake)
     state = {}
-    async with bot.services.database.read() as conn:
-        tables = await fetch_all(
-            conn, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    async with bot.services.database.read() as uow:
+        tables = await uow.conn.fetch_all(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
         )
         for (table,) in tables:
             columns = "id, first_name, language, reachable" if table == "users" else "*"
-            state[table] = await fetch_all(conn, f"SELECT {columns} FROM {table} ORDER BY 1")
+            state[table] = await uow.conn.fetch_all(f"SELECT {columns} FROM {table} ORDER BY 1")
     return state
 
 

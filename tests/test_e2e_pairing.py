@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 
-from bot.storage import users
 from testing.clock import MovableClock
 from testing.fake_telegram import FakeTelegram, FakeUser, SentMessage
 from testing.journeys import OFFER, PROMPT, pair
@@ -313,8 +312,8 @@ async def test_a_403_marks_someone_unreachable_until_they_start_again(
     await ben.wait_for("has ended")
     await bot.settle(fake)  # the notice was tried (a 403) and now waits for Ana
     assert not any("ended your pairing" in m.plain for m in ana.inbox)
-    async with bot.services.database.read() as conn:
-        assert (await users.get(conn, ana.id)).reachable is False
+    async with bot.services.database.read() as uow:
+        assert (await uow.users.get(ana.id)).reachable is False
     fake.unblock(ana.id)
     await ana.send("/start")  # back: reachable again, and what waited for her arrives
     await ana.wait_for("Hi Ana")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage.db import Database, fetch_all
+from bot.storage.db import Database
 from testing.fake_telegram import FakeTelegram
 from testing.journeys import PROMPT, pair
 from testing.process import start_process, stop_process
@@ -108,9 +108,8 @@ async def test_sigterm_finishes_the_send_in_flight(fake: FakeTelegram, tmp_path:
     assert code == 0
     db = await Database.open(database)
     try:
-        async with db.read() as conn:
-            rows = await fetch_all(
-                conn,
+        async with db.read() as uow:
+            rows = await uow.conn.fetch_all(
                 "SELECT status, inflight, uncertain FROM outbox "
                 "WHERE dedupe_key LIKE 'prompt:%' AND chat_id = ?",
                 (ben.id,),

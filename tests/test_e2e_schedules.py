@@ -7,6 +7,7 @@ from datetime import UTC, timedelta
 from testing.clock import MovableClock
 from testing.fake_telegram import FakeTelegram, FakeUser
 from testing.journeys import OFFER, PROMPT, pair
+from testing.probes import cursor
 from testing.runner import BotRunner
 
 
@@ -124,7 +125,7 @@ async def test_a_restart_during_downtime_within_and_beyond_grace(
     await ana.expect_silence()
     assert sum(PROMPT in m.plain for m in ana.inbox) == 1
     db = bot.services.database
-    async with db.read() as conn, conn.execute("SELECT reason FROM skipped_slots") as cur:
+    async with db.read() as uow, cursor(uow.conn, "SELECT reason FROM skipped_slots") as cur:
         assert [r[0] for r in await cur.fetchall()] == ["late"]
 
 

@@ -9,6 +9,7 @@ from bot.storage.db import Database
 from testing.probes import (
     Inbox,
     count,
+    cursor,
     deliver,
     latest_break,
     message_id_of,
@@ -64,8 +65,10 @@ async def test_five_steps_each_revealed_only_when_both_answered(db: Database) ->
         assert any(f"ana step {step}" in text for text in await texts_to(db, BEN.id))
     assert any("all five steps" in text for text in await texts_to(db, ANA.id))
     async with (
-        db.read() as conn,
-        conn.execute("SELECT step, status FROM rounds WHERE kind = 'repair' ORDER BY step") as cur,
+        db.read() as uow,
+        cursor(
+            uow.conn, "SELECT step, status FROM rounds WHERE kind = 'repair' ORDER BY step"
+        ) as cur,
     ):
         assert [tuple(r) for r in await cur.fetchall()] == [(s, "revealed") for s in range(1, 6)]
     # Repair steps stay out of the check-in history.
@@ -80,8 +83,8 @@ async def test_stopping_at_a_step_deletes_its_answers_and_tells_the_partner(
     await deliver(db, NOW)
     await checkins.answer(db, ANA, "half said", 1, NOW)
     async with (
-        db.read() as conn,
-        conn.execute("SELECT id FROM rounds WHERE kind = 'repair'") as cur,
+        db.read() as uow,
+        cursor(uow.conn, "SELECT id FROM rounds WHERE kind = 'repair'") as cur,
     ):
         step_id = (await cur.fetchone())[0]
     assert await guided.stop(db, BEN.id, step_id, NOW) is guided.Outcome.STOPPED

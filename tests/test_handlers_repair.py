@@ -87,8 +87,8 @@ async def test_more_time_after_ready_takes_it_back_either_way(
         assert "Take the time you need" in reply.plain
         # Nobody will hear "both ready" from that round of asking: the next nudge asks again.
         assert not [q for q in await bot.queued() if q.dedupe_key.startswith("both-ready:")]
-        async with bot.db.read() as conn:
-            cur = await conn.execute(
+        async with bot.db.read() as uow:
+            rows = await uow.conn.fetch_all(
                 "SELECT status, (SELECT COUNT(*) FROM break_ready) FROM breaks"
             )
-            assert [tuple(r) for r in await cur.fetchall()] == [("cooling", 0)]
+            assert [tuple(r) for r in rows] == [("cooling", 0)]

@@ -14,6 +14,7 @@ from bot.config import ConfigError, load_settings
 from bot.models import Person
 from bot.pairing import JoinOutcome
 from bot.storage.db import Database
+from testing.probes import cursor
 from testing.runner import BotRunner
 
 ANA = Person(101, "Ana")
@@ -69,7 +70,7 @@ def test_the_digest_is_keyed() -> None:
 async def test_the_database_holds_no_bare_hash(db: Database) -> None:
     code = (await pairing.create_invite(db, ANA, NOW, b"k" * 32)).code
     assert code is not None
-    async with db.read() as conn, conn.execute("SELECT code_hash FROM invites") as cur:
+    async with db.read() as uow, cursor(uow.conn, "SELECT code_hash FROM invites") as cur:
         stored = [r[0] for r in await cur.fetchall()]
     assert stored == [invite_codes.digest(code, b"k" * 32)]
     assert hashlib.sha256(code.encode()).hexdigest() not in stored

@@ -18,7 +18,7 @@ import pytest
 from bot.storage.db import Database
 from testing.fake_telegram import FakeTelegram
 from testing.journeys import PROMPT
-from testing.probes import wait_until_sent
+from testing.probes import cursor, wait_until_sent
 from testing.process import start_process, stop_process
 from testing.seeding import seed_due_couples
 
@@ -64,12 +64,15 @@ async def test_sigkill_at_random_points_loses_and_repeats_nothing_unrecorded(
     prompts = Counter(m.chat_id for m in fake.sent if PROMPT in m.plain)
     assert set(prompts) == set(people)
     db = await Database.open(path)
-    async with db.read() as conn:
-        async with conn.execute(
-            "SELECT chat_id, uncertain, status FROM outbox WHERE dedupe_key LIKE 'prompt:%'"
+    async with db.read() as uow:
+        async with cursor(
+            uow.conn,
+            "SELECT chat_id, uncertain, status FROM outbox WHERE dedupe_key LIKE 'prompt:%'",
         ) as cur:
             rows = {r[0]: (r[1], r[2]) for r in await cur.fetchall()}
-        async with conn.execute("SELECT COUNT(*), COUNT(DISTINCT couple_id) FROM rounds") as cur:
+        async with cursor(
+            uow.conn, "SELECT COUNT(*), COUNT(DISTINCT couple_id) FROM rounds"
+        ) as cur:
             assert tuple(await cur.fetchone()) == (COUPLES, COUPLES)  # never a round twice
     await db.close()
     assert all(status == "sent" for _, status in rows.values())

@@ -7,7 +7,7 @@ from __future__ import annotations
 from bot import checkins, pairing
 from bot.checkins import JOIN_SECONDS, AnswerOutcome
 from bot.models import Person
-from bot.storage.db import Database, fetch_all
+from bot.storage.db import Database
 from testing.probes import deliver, message_id_of, open_rounds, stored_answers
 from testing.seeding import INVITE_KEY, guided_step_open
 
@@ -137,8 +137,8 @@ async def test_a_moved_long_answer_keeps_its_parts(db: Database) -> None:
 
 async def test_a_held_reveal_survives_the_close_and_the_end_of_the_pairing(db: Database) -> None:
     await round_open(db)
-    async with db.read() as conn:
-        closes = (await fetch_all(conn, "SELECT MAX(closes_at) FROM rounds"))[0][0]
+    async with db.read() as uow:
+        closes = (await uow.conn.fetch_all("SELECT MAX(closes_at) FROM rounds"))[0][0]
     await checkins.answer(db, BEN, "short", 9, closes - 1)
     assert (await checkins.answer(db, ANA, PART_1, 1, closes - 1)).outcome is AnswerOutcome.HELD
     await checkins.close_due(db, closes)  # closing comes before the reveal was due
@@ -157,9 +157,8 @@ async def test_a_held_reveal_survives_the_close_and_the_end_of_the_pairing(db: D
 
 
 async def answer_in(db: Database, round_id: int, user_id: int) -> str:
-    async with db.read() as conn:
-        rows = await fetch_all(
-            conn,
+    async with db.read() as uow:
+        rows = await uow.conn.fetch_all(
             "SELECT text FROM answers WHERE round_id = ? AND user_id = ?",
             (round_id, user_id),
         )

@@ -10,9 +10,8 @@ from hypothesis import strategies as st
 from bot import invite_codes, pairing
 from bot.models import Person
 from bot.pairing import INVITE_TTL, JoinOutcome
-from bot.storage import invites
 from bot.storage.db import Database
-from testing.probes import count, pending
+from testing.probes import count, cursor, pending
 from testing.seeding import INVITE_KEY
 
 ANA = Person(101, "Ana")
@@ -126,8 +125,8 @@ async def test_more_than_five_wrong_codes_in_15_minutes_cool_off(db: Database) -
 
 
 async def failures(db: Database, user_id: int) -> int:
-    async with db.read() as conn:
-        return await invites.failures_since(conn, user_id, 0)
+    async with db.read() as uow:
+        return await uow.invites.failures_since(user_id, 0)
 
 
 async def test_text_not_shaped_like_a_code_is_no_guess(db: Database) -> None:
@@ -163,7 +162,7 @@ async def test_unpair_ends_the_couple_for_both_and_allows_pairing_again(db: Data
 
 async def test_the_database_keeps_only_a_hash_of_the_code(db: Database) -> None:
     code = await invite(db)
-    async with db.read() as conn, conn.execute("SELECT * FROM invites") as cur:
+    async with db.read() as uow, cursor(uow.conn, "SELECT * FROM invites") as cur:
         dump = repr([tuple(r) for r in await cur.fetchall()])
     assert code not in dump and invite_codes.digest(code, INVITE_KEY) in dump
 

@@ -27,8 +27,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 from bot import checkins, guided, pairing, repair
 from bot.models import Person
-from bot.storage import outbox
-from bot.storage.db import Database, fetch_all
+from bot.storage.db import Database
 from testing.seeding import INVITE_KEY
 
 A, B = Person(1, "Ana"), Person(2, "Ben")
@@ -187,11 +186,10 @@ class PrivacyModel(RuleBasedStateMachine):
     # -- the model's checks -----------------------------------------------------------------
 
     async def _deliver(self, chat: int | None, count: int) -> None:
-        async with self.db.transaction() as conn:
-            ready = await outbox.ready(conn, self.now, 500)
+        async with self.db.unit() as uow:
+            ready = await uow.outbox.ready(self.now, 500)
             # Claimed rows (in flight) are sent too: Telegram accepts them as well.
-            claimed = await fetch_all(
-                conn,
+            claimed = await uow.conn.fetch_all(
                 "SELECT id, chat_id, text, reply_markup, attempts FROM outbox "
                 "WHERE status = 'pending' AND inflight = 1",
             )
@@ -202,21 +200,22 @@ class PrivacyModel(RuleBasedStateMachine):
             picked = [r for r in rows if chat is None or r[1] == chat][:count]
             keys = {
                 r[0]: (r[1], r[2])
-                for r in await fetch_all(
-                    conn,
+                for r in await uow.conn.fetch_all(
                     "SELECT id, dedupe_key, couple_id FROM outbox WHERE status = 'pending'",
                 )
             }
-            statuses = {r[0]: r[1] for r in await fetch_all(conn, "SELECT id, status FROM rounds")}
+            statuses = {
+                r[0]: r[1] for r in await uow.conn.fetch_all("SELECT id, status FROM rounds")
+            }
             finals = {
                 (r[0], r[1]): r[2]
-                for r in await fetch_all(conn, "SELECT round_id, user_id, text FROM answers")
+                for r in await uow.conn.fetch_all("SELECT round_id, user_id, text FROM answers")
             }
             for row_id, chat_id, text in picked:
                 key, couple_id = keys[row_id]
                 self._check_message(chat_id, key, couple_id, text, statuses, finals)
                 message_id = 900_000 + row_id
-                await outbox.mark_sent(conn, [(row_id, message_id)], self.now)
+                await uow.outbox.mark_sent([(row_id, message_id)], self.now)
                 self.inbox[chat_id].append(message_id)
                 quoted = QUOTING.match(key)
                 if quoted and int(quoted.group(3)) == chat_id:
@@ -258,15 +257,15 @@ class PrivacyModel(RuleBasedStateMachine):
             assert round_id in self.received[author], "filed under a round never received"
 
     async def _answers_of(self, author: int) -> list[tuple[int, str]]:
-        async with self.db.read() as conn:
-            rows = await fetch_all(
-                conn, "SELECT round_id, text FROM answers WHERE user_id = ?", (author,)
+        async with self.db.read() as uow:
+            rows = await uow.conn.fetch_all(
+                "SELECT round_id, text FROM answers WHERE user_id = ?", (author,)
             )
         return [(r[0], r[1]) for r in rows]
 
     async def _newest(self, table: str) -> int:
-        async with self.db.read() as conn:
-            return (await fetch_all(conn, f"SELECT MAX(id) FROM {table}"))[0][0]
+        async with self.db.read() as uow:
+            return (await uow.conn.fetch_all(f"SELECT MAX(id) FROM {table}"))[0][0]
 
     @invariant()
     def revealed_rounds_are_noted(self) -> None:
@@ -275,8 +274,8 @@ class PrivacyModel(RuleBasedStateMachine):
                 self.revealed_at.setdefault(round_id, self.now)
 
     async def _round_statuses(self) -> list[tuple[int, str]]:
-        async with self.db.read() as conn:
-            return [(r[0], r[1]) for r in await fetch_all(conn, "SELECT id, status FROM rounds")]
+        async with self.db.read() as uow:
+            return [(r[0], r[1]) for r in await uow.conn.fetch_all("SELECT id, status FROM rounds")]
 
 
 PrivacyModel.TestCase.settings = settings(

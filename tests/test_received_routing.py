@@ -147,8 +147,8 @@ async def test_unpairing_withdraws_the_couples_queue_but_earned_reveals(db: Data
 
 
 async def _round(db: Database, round_id: int) -> rounds.Round:
-    async with db.read() as conn:
-        found = await rounds.get(conn, round_id)
+    async with db.read() as uow:
+        found = await uow.rounds.get(round_id)
     assert found is not None
     return found
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from bot import pairing, repair
 from bot.models import Person
 from bot.storage.db import Database
-from testing.probes import latest_break
+from testing.probes import cursor, latest_break
 from testing.seeding import INVITE_KEY
 
 ANA = Person(101, "Ana")
@@ -27,8 +27,9 @@ async def paired(db: Database) -> int:
 
 async def queued(db: Database, prefix: str) -> list[tuple[int, str, int]]:
     async with (
-        db.read() as conn,
-        conn.execute(
+        db.read() as uow,
+        cursor(
+            uow.conn,
             "SELECT chat_id, text, due_at FROM outbox WHERE dedupe_key LIKE ? ORDER BY id",
             (prefix + "%",),
         ) as cur,
@@ -56,7 +57,7 @@ async def test_a_break_tells_the_partner_gently_and_nudges_both_when_it_ends(
 async def test_break_lengths_stay_between_20_minutes_and_24_hours(db: Database) -> None:
     await paired(db)
     await repair.start_break(db, ANA.id, "morning", NOW, "UTC")
-    async with db.read() as conn, conn.execute("SELECT started_at, ends_at FROM breaks") as cur:
+    async with db.read() as uow, cursor(uow.conn, "SELECT started_at, ends_at FROM breaks") as cur:
         started, ends = await cur.fetchone()
     assert 20 * MIN <= ends - started <= 24 * 3600
     assert (await repair.start_break(db, ANA.id, "forever", NOW, "UTC")).outcome is (
@@ -71,7 +72,10 @@ async def test_a_second_conflict_replaces_the_break_within_the_same_24_hours(
     await repair.start_break(db, ANA.id, "3h", NOW, "UTC")
     again = await repair.start_break(db, BEN.id, "20m", NOW + 10 * MIN, "UTC")
     assert again.outcome is repair.Outcome.REPLACED
-    async with db.read() as conn, conn.execute("SELECT COUNT(*), MAX(ends_at) FROM breaks") as cur:
+    async with (
+        db.read() as uow,
+        cursor(uow.conn, "SELECT COUNT(*), MAX(ends_at) FROM breaks") as cur,
+    ):
         count, ends = await cur.fetchone()
     assert count == 1 and ends == NOW + 30 * MIN
     [(chat, text, _)] = await queued(db, "repair.partner_updated")
@@ -110,12 +114,12 @@ async def test_ready_is_revealed_only_when_both_are_and_then_to_both(db: Databas
 
 async def told(db: Database) -> list[int]:
     """Who has a "both ready" on its way (not withdrawn)."""
-    async with db.read() as conn:
-        cur = await conn.execute(
+    async with db.read() as uow:
+        rows = await uow.conn.fetch_all(
             "SELECT chat_id FROM outbox WHERE dedupe_key LIKE 'both-ready:%' "
             "AND status != 'cancelled'"
         )
-        return [r[0] for r in await cur.fetchall()]
+        return [r[0] for r in rows]
 
 
 async def test_more_time_moves_the_nudge_but_never_past_24_hours(db: Database) -> None:
@@ -136,7 +140,7 @@ async def test_more_time_moves_the_nudge_but_never_past_24_hours(db: Database) -
             break
         assert result.outcome is repair.Outcome.EXTENDED
         extensions += 1
-        async with db.read() as conn, conn.execute("SELECT ends_at FROM breaks") as cur:
+        async with db.read() as uow, cursor(uow.conn, "SELECT ends_at FROM breaks") as cur:
             moment = (await cur.fetchone())[0]
         assert moment <= NOW + 24 * 3600
     assert extensions > 10 and moment >= NOW + 23 * 3600

@@ -7,10 +7,10 @@ from datetime import timedelta
 from bot import checkins, pairing, reachability
 from bot.config import Settings
 from bot.models import Outgoing, Person
-from bot.storage import outbox, users
 from bot.storage.db import Database
 from scheduler import due
 from testing.clock import MovableClock
+from testing.probes import cursor
 from testing.seeding import INVITE_KEY
 
 DAY = timedelta(days=1)
@@ -19,14 +19,17 @@ SETTINGS = Settings(bot_token="1:x")
 
 async def rows(db: Database) -> dict[str, tuple[str, str]]:
     """dedupe key: (status, text)."""
-    async with db.read() as conn, conn.execute("SELECT dedupe_key, status, text FROM outbox") as c:
+    async with (
+        db.read() as uow,
+        cursor(uow.conn, "SELECT dedupe_key, status, text FROM outbox") as c,
+    ):
         return {r[0]: (r[1], r[2]) for r in await c.fetchall()}
 
 
 async def unseen(db: Database, user_id: int) -> int:
     async with (
-        db.read() as conn,
-        conn.execute("SELECT expired_unseen FROM users WHERE id = ?", (user_id,)) as cur,
+        db.read() as uow,
+        cursor(uow.conn, "SELECT expired_unseen FROM users WHERE id = ?", (user_id,)) as cur,
     ):
         return (await cur.fetchone())[0]
 
@@ -39,12 +42,12 @@ async def test_messages_for_someone_who_blocked_the_bot_expire_after_30_days(
     db: Database, clock: MovableClock
 ) -> None:
     now = clock.timestamp()
-    async with db.transaction() as conn:
+    async with db.unit() as uow:
         for person in (Person(1, "Ana"), Person(2, "Ben")):
-            await users.upsert(conn, person, now)
-        await outbox.enqueue(conn, Outgoing(1, "a1", "for Ana"), now)
-        await outbox.enqueue(conn, Outgoing(1, "a2", "also for Ana"), now)
-        await outbox.enqueue(conn, Outgoing(2, "b1", "for Ben"), now)  # reachable: never expires
+            await uow.users.upsert(person, now)
+        await uow.outbox.enqueue(Outgoing(1, "a1", "for Ana"), now)
+        await uow.outbox.enqueue(Outgoing(1, "a2", "also for Ana"), now)
+        await uow.outbox.enqueue(Outgoing(2, "b1", "for Ben"), now)  # reachable: never expires
     await reachability.set_reachable(db, 1, False, now)
 
     clock.advance(30 * DAY - timedelta(seconds=1))
@@ -70,14 +73,14 @@ async def test_a_person_who_comes_back_hears_once_that_messages_expired(
     db: Database, clock: MovableClock
 ) -> None:
     now = clock.timestamp()
-    async with db.transaction() as conn:
-        await users.upsert(conn, Person(1, "Ana"), now)
-        await outbox.enqueue(conn, Outgoing(1, "a1", "for Ana"), now)
+    async with db.unit() as uow:
+        await uow.users.upsert(Person(1, "Ana"), now)
+        await uow.outbox.enqueue(Outgoing(1, "a1", "for Ana"), now)
     await reachability.set_reachable(db, 1, False, now)
     clock.advance(31 * DAY)
     await tick(db, clock)
-    async with db.transaction() as conn:  # back through /start (any update refreshes her)
-        await users.upsert(conn, Person(1, "Ana"), clock.timestamp())
+    async with db.unit() as uow:  # back through /start (any update refreshes her)
+        await uow.users.upsert(Person(1, "Ana"), clock.timestamp())
     for _ in range(3):
         await tick(db, clock)
         clock.advance(timedelta(minutes=1))
@@ -94,19 +97,19 @@ async def test_finished_rows_are_purged_after_7_days(db: Database, clock: Movabl
     code = (await pairing.create_invite(db, ana, now, INVITE_KEY)).code
     await pairing.join(db, ben, code, now, INVITE_KEY)
     await checkins.start_round(db, ana.id, now)
-    async with db.transaction() as conn:
-        await outbox.enqueue(conn, Outgoing(1, "cancelled", "withdrawn"), now)
-        await outbox.enqueue(conn, Outgoing(1, "failed", "refused"), now)
-        await outbox.enqueue(conn, Outgoing(2, "waiting", "later", due_at=now + 9 * 86400), now)
-        await outbox.enqueue(conn, Outgoing(2, "pending", "not sent yet"), now)
-        [failed] = await conn.execute_fetchall("SELECT id FROM outbox WHERE dedupe_key = 'failed'")
-        await outbox.mark_failed(conn, failed[0], "BadRequest")
-        await outbox.cancel_pending(conn, ["cancelled"])
-        sent = await conn.execute_fetchall(
+    async with db.unit() as uow:
+        await uow.outbox.enqueue(Outgoing(1, "cancelled", "withdrawn"), now)
+        await uow.outbox.enqueue(Outgoing(1, "failed", "refused"), now)
+        await uow.outbox.enqueue(Outgoing(2, "waiting", "later", due_at=now + 9 * 86400), now)
+        await uow.outbox.enqueue(Outgoing(2, "pending", "not sent yet"), now)
+        [failed] = await uow.conn.fetch_all("SELECT id FROM outbox WHERE dedupe_key = 'failed'")
+        await uow.outbox.mark_failed(failed[0], "BadRequest")
+        await uow.outbox.cancel_pending(["cancelled"])
+        sent = await uow.conn.fetch_all(
             "SELECT id FROM outbox WHERE status = 'pending' "
             "AND dedupe_key NOT IN ('waiting', 'pending')"
         )
-        await outbox.mark_sent(conn, [(r[0], 100 + r[0]) for r in sent], now)
+        await uow.outbox.mark_sent([(r[0], 100 + r[0]) for r in sent], now)
     before = await rows(db)
     assert len(sent) >= 3 and {"cancelled", "failed"} < set(before)  # pairing notices, prompts
 
@@ -115,8 +118,8 @@ async def test_finished_rows_are_purged_after_7_days(db: Database, clock: Movabl
     clock.advance(timedelta(seconds=1))
     assert await due.purge_outbox(db, clock.timestamp()) == len(before) - 2
     assert set(await rows(db)) == {"waiting", "pending"}  # never the queue
-    async with db.read() as conn:  # a reply to a prompt still finds its round
-        [prompt] = await conn.execute_fetchall(
+    async with db.read() as uow:  # a reply to a prompt still finds its round
+        [prompt] = await uow.conn.fetch_all(
             "SELECT COUNT(*) FROM round_messages WHERE round_id IS NOT NULL"
         )
     assert prompt[0] == 2
@@ -126,9 +129,9 @@ async def test_expired_rows_are_purged_7_days_after_they_expired(
     db: Database, clock: MovableClock
 ) -> None:
     now = clock.timestamp()
-    async with db.transaction() as conn:
-        await users.upsert(conn, Person(1, "Ana"), now)
-        await outbox.enqueue(conn, Outgoing(1, "a1", "for Ana"), now)
+    async with db.unit() as uow:
+        await uow.users.upsert(Person(1, "Ana"), now)
+        await uow.outbox.enqueue(Outgoing(1, "a1", "for Ana"), now)
     await reachability.set_reachable(db, 1, False, now)
     clock.advance(30 * DAY)
     await tick(db, clock)

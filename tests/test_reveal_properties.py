@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from bot import checkins, guided, pairing, repair
 from bot.checkins import AnswerOutcome
 from bot.models import Person
-from bot.storage import outbox
 from bot.storage.db import Database
+from testing.probes import cursor
 from testing.seeding import INVITE_KEY
 
 A, B = Person(1, "Ana"), Person(2, "Ben")
@@ -53,8 +53,9 @@ class Model:
 async def open_round_id(db: Database, user_id: int) -> int | None:
     """Where a plain text answer goes: the newest open round this person has received."""
     async with (
-        db.read() as conn,
-        conn.execute(
+        db.read() as uow,
+        cursor(
+            uow.conn,
             "SELECT r.id FROM rounds r JOIN round_participants p ON p.round_id = r.id "
             "WHERE r.status = 'open' AND p.user_id = ? AND p.received_at IS NOT NULL "
             "ORDER BY r.id DESC",
@@ -67,14 +68,9 @@ async def open_round_id(db: Database, user_id: int) -> int | None:
 
 async def check_pending(db: Database, model: Model) -> None:
     """The invariant, on every queued message before it leaves."""
-    async with db.read() as conn:
-        status = {
-            r[0]: r[1]
-            for r in await (await conn.execute("SELECT id, status FROM rounds")).fetchall()
-        }
-        rows = await (
-            await conn.execute("SELECT chat_id, text FROM outbox WHERE status = 'pending'")
-        ).fetchall()
+    async with db.read() as uow:
+        status = {r[0]: r[1] for r in await uow.conn.fetch_all("SELECT id, status FROM rounds")}
+        rows = await uow.conn.fetch_all("SELECT chat_id, text FROM outbox WHERE status = 'pending'")
     for chat_id, text in rows:
         for marker in MARKER.findall(text):
             author = A.id if marker.endswith("A") else B.id
@@ -89,13 +85,13 @@ async def check_pending(db: Database, model: Model) -> None:
 
 async def deliver(db: Database, model: Model) -> None:
     await check_pending(db, model)
-    async with db.transaction() as conn:
-        rows = await (
-            await conn.execute("SELECT id, chat_id, text FROM outbox WHERE status = 'pending'")
-        ).fetchall()
+    async with db.unit() as uow:
+        rows = await uow.conn.fetch_all(
+            "SELECT id, chat_id, text FROM outbox WHERE status = 'pending'"
+        )
         for row_id, chat_id, text in rows:
             model.received.setdefault(chat_id, []).append(text)
-            await outbox.mark_sent(conn, [(row_id, 1_000_000 + row_id)], model.now)
+            await uow.outbox.mark_sent([(row_id, 1_000_000 + row_id)], model.now)
 
 
 async def scenario(ops: list[tuple[str, str]], folder: Path, guided_steps: bool = False) -> None:
@@ -161,15 +157,13 @@ async def scenario(ops: list[tuple[str, str]], folder: Path, guided_steps: bool 
         await deliver(db, model)
 
         # Exactly one reveal per person for each revealed round, none for the others.
-        async with db.read() as conn:
-            rounds = await (await conn.execute("SELECT id, status FROM rounds")).fetchall()
+        async with db.read() as uow:
+            rounds = await uow.conn.fetch_all("SELECT id, status FROM rounds")
             keys = [
                 r[0]
-                for r in await (
-                    await conn.execute(
-                        "SELECT dedupe_key FROM outbox WHERE dedupe_key LIKE 'reveal:%'"
-                    )
-                ).fetchall()
+                for r in await uow.conn.fetch_all(
+                    "SELECT dedupe_key FROM outbox WHERE dedupe_key LIKE 'reveal:%'"
+                )
             ]
         for round_id, status in rounds:
             for person in (A, B):

@@ -19,9 +19,8 @@ from bot.schedule_rules import (
     parse_schedule,
     resolve_zone,
 )
-from bot.storage import outbox
-from bot.storage.db import Database, fetch_all
-from testing.probes import deliver
+from bot.storage.db import Database
+from testing.probes import cursor, deliver
 from testing.seeding import INVITE_KEY
 
 ANA = Person(101, "Ana")
@@ -123,17 +122,19 @@ async def couple(db: Database, now: int) -> None:
 
 async def rounds_of(db: Database) -> list[tuple]:
     async with (
-        db.read() as conn,
-        conn.execute("SELECT id, slot, status FROM rounds ORDER BY id") as cur,
+        db.read() as uow,
+        cursor(uow.conn, "SELECT id, slot, status FROM rounds ORDER BY id") as cur,
     ):
         return [tuple(r) for r in await cur.fetchall()]
 
 
 async def prompt_times(db: Database, round_id: int) -> dict[int, int]:
     async with (
-        db.read() as conn,
-        conn.execute(
-            "SELECT chat_id, due_at FROM outbox WHERE dedupe_key LIKE ?", (f"prompt:{round_id}:%",)
+        db.read() as uow,
+        cursor(
+            uow.conn,
+            "SELECT chat_id, due_at FROM outbox WHERE dedupe_key LIKE ?",
+            (f"prompt:{round_id}:%",),
         ) as cur,
     ):
         return {r[0]: r[1] for r in await cur.fetchall()}
@@ -141,8 +142,8 @@ async def prompt_times(db: Database, round_id: int) -> dict[int, int]:
 
 async def skipped(db: Database) -> list[tuple]:
     async with (
-        db.read() as conn,
-        conn.execute("SELECT slot, reason FROM skipped_slots ORDER BY slot") as cur,
+        db.read() as uow,
+        cursor(uow.conn, "SELECT slot, reason FROM skipped_slots ORDER BY slot") as cur,
     ):
         return [tuple(r) for r in await cur.fetchall()]
 
@@ -255,9 +256,9 @@ async def test_changing_the_schedule_tells_the_partner_and_never_repeats_a_slot(
     await scheduling.run_due(db, ts("2026-04-02T21:00:00+00:00"), GRACE, "UTC")
     assert [s for _, s, _ in await rounds_of(db)] == ["2026-04-01", "2026-04-02"]
     async with (
-        db.read() as conn,
-        conn.execute(
-            "SELECT chat_id FROM outbox WHERE dedupe_key LIKE 'schedule:%' ORDER BY id"
+        db.read() as uow,
+        cursor(
+            uow.conn, "SELECT chat_id FROM outbox WHERE dedupe_key LIKE 'schedule:%' ORDER BY id"
         ) as cur,
     ):
         assert [r[0] for r in await cur.fetchall()] == [BEN.id, ANA.id]
@@ -302,10 +303,11 @@ async def test_zones_a_day_apart_never_get_a_closed_round_before_its_prompt(
         await scheduling.run_due(db, moment, GRACE, "UTC")
         moment += 30 * 60
     async with (
-        db.read() as conn,
-        conn.execute(
+        db.read() as uow,
+        cursor(
+            uow.conn,
             "SELECT chat_id, dedupe_key, status FROM outbox "
-            "WHERE dedupe_key LIKE 'prompt:%' OR dedupe_key LIKE 'closed:%' ORDER BY id"
+            "WHERE dedupe_key LIKE 'prompt:%' OR dedupe_key LIKE 'closed:%' ORDER BY id",
         ) as cur,
     ):
         rows = [tuple(r) for r in await cur.fetchall()]
@@ -344,10 +346,10 @@ async def test_not_told_the_partner_answered_before_ones_own_prompt_arrives(
 
 async def ready_keys(db: Database, chat_id: int, now: int) -> list[str]:
     """What the delivery loop could send to this chat at `now` (one at a time, in order)."""
-    async with db.read() as conn:
-        ready = await outbox.ready(conn, now, 100)
+    async with db.read() as uow:
+        ready = await uow.outbox.ready(now, 100)
         ids = [row.id for row in ready if row.chat_id == chat_id]
-        rows = await fetch_all(
-            conn, f"SELECT dedupe_key FROM outbox WHERE id IN ({','.join('?' * len(ids))})", ids
+        rows = await uow.conn.fetch_all(
+            f"SELECT dedupe_key FROM outbox WHERE id IN ({','.join('?' * len(ids))})", ids
         )
     return [r[0] for r in rows]

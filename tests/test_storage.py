@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.models import Person
-from bot.storage import users
 from bot.storage.db import MIGRATIONS_DIR, Database, in_one_trip
+from testing.probes import cursor
 
 
 async def test_migrations_apply_once_and_record_the_version(tmp_path: Path) -> None:
@@ -22,9 +22,9 @@ async def test_migrations_apply_once_and_record_the_version(tmp_path: Path) -> N
 
     second = await Database.open(path)
     assert await second.migrate() == []
-    async with second.read() as conn, conn.execute("PRAGMA user_version") as cur:
+    async with second.read() as uow, cursor(uow.conn, "PRAGMA user_version") as cur:
         assert (await cur.fetchone())[0] == applied[-1]
-    async with second.read() as conn, conn.execute("PRAGMA journal_mode") as cur:
+    async with second.read() as uow, cursor(uow.conn, "PRAGMA journal_mode") as cur:
         assert (await cur.fetchone())[0] == "wal"
     await second.close()
 
@@ -37,29 +37,29 @@ async def test_a_failing_migration_changes_nothing(tmp_path: Path) -> None:
     database = await Database.open(tmp_path / "x.db")
     with pytest.raises(Exception, match="syntax error"):
         await database.migrate(migrations)
-    async with database.read() as conn:
-        async with conn.execute("PRAGMA user_version") as cur:
+    async with database.read() as uow:
+        async with cursor(uow.conn, "PRAGMA user_version") as cur:
             assert (await cur.fetchone())[0] == 1
-        async with conn.execute("SELECT name FROM sqlite_master WHERE name = 'b'") as cur:
+        async with cursor(uow.conn, "SELECT name FROM sqlite_master WHERE name = 'b'") as cur:
             assert await cur.fetchone() is None  # 0002 rolled back whole
     await database.close()
 
 
 async def test_a_failed_transaction_rolls_back(db: Database) -> None:
     with pytest.raises(RuntimeError):
-        async with db.transaction() as conn:
-            await users.upsert(conn, Person(1, "Ana"), 0)
+        async with db.unit() as uow:
+            await uow.users.upsert(Person(1, "Ana"), 0)
             raise RuntimeError("boom")
-    async with db.read() as conn:
-        assert await users.get(conn, 1) is None
+    async with db.read() as uow:
+        assert await uow.users.get(1) is None
 
 
 async def test_a_cancelled_transaction_rolls_back_and_frees_the_lock(db: Database) -> None:
     entered = asyncio.Event()
 
     async def slow_write() -> None:
-        async with db.transaction() as conn:
-            await users.upsert(conn, Person(2, "Ben"), 0)
+        async with db.unit() as uow:
+            await uow.users.upsert(Person(2, "Ben"), 0)
             entered.set()
             await asyncio.sleep(10)
 
@@ -68,14 +68,14 @@ async def test_a_cancelled_transaction_rolls_back_and_frees_the_lock(db: Databas
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
-    async with db.transaction() as conn:  # would hang if the lock or transaction leaked
-        assert await users.get(conn, 2) is None
+    async with db.unit() as uow:  # would hang if the lock or transaction leaked
+        assert await uow.users.get(2) is None
 
 
 async def test_concurrent_writers_do_not_commit_each_others_work(db: Database) -> None:
     async def write(i: int, fail: bool) -> None:
-        async with db.transaction() as conn:
-            await users.upsert(conn, Person(i, f"user{i}"), 0)
+        async with db.unit() as uow:
+            await uow.users.upsert(Person(i, f"user{i}"), 0)
             await asyncio.sleep(0)
             if fail:
                 raise ValueError
@@ -84,7 +84,7 @@ async def test_concurrent_writers_do_not_commit_each_others_work(db: Database) -
         *(write(i, fail=i % 2 == 1) for i in range(1, 41)), return_exceptions=True
     )
     assert sum(isinstance(r, ValueError) for r in results) == 20
-    async with db.read() as conn, conn.execute("SELECT id FROM users ORDER BY id") as cur:
+    async with db.read() as uow, cursor(uow.conn, "SELECT id FROM users ORDER BY id") as cur:
         ids = [row[0] for row in await cur.fetchall()]
     assert ids == list(range(2, 41, 2))
 
@@ -94,8 +94,8 @@ async def test_a_backup_of_the_live_database_holds_its_data(db: Database, tmp_pa
 
     from bot.backup import backup
 
-    async with db.transaction() as conn:
-        await users.upsert(conn, Person(7, "Ana"), 0)
+    async with db.unit() as uow:
+        await uow.users.upsert(Person(7, "Ana"), 0)
     # The bot is still running (its connection open, WAL not checkpointed) during the backup.
     copy = backup(tmp_path / "steady.db", tmp_path / "backups" / "copy.db")
     with sqlite3.connect(copy) as conn:
@@ -105,22 +105,22 @@ async def test_a_backup_of_the_live_database_holds_its_data(db: Database, tmp_pa
 
 
 async def test_calls_in_one_trip_run_in_order_and_fail_as_one(db: Database) -> None:
-    async with db.transaction() as conn:
+    async with db.unit() as uow:
         _, found, _ = await in_one_trip(
-            users.upsert(conn, Person(1, "Ana"), 0),
-            users.get(conn, 1),  # sees the write queued before it
-            users.upsert(conn, Person(2, "Ben"), 0),
+            uow.users.upsert(Person(1, "Ana"), 0),
+            uow.users.get(1),  # sees the write queued before it
+            uow.users.upsert(Person(2, "Ben"), 0),
         )
     assert found is not None and found.first_name == "Ana"
     with pytest.raises(sqlite3.IntegrityError):
-        async with db.transaction() as conn:
+        async with db.unit() as uow:
             await in_one_trip(
-                users.upsert(conn, Person(3, "Cleo"), 0),
-                conn.execute("INSERT INTO users (id) VALUES (NULL)"),  # NOT NULL fails
-                users.upsert(conn, Person(4, "Dan"), 0),  # runs, then rolls back with the rest
+                uow.users.upsert(Person(3, "Cleo"), 0),
+                uow.conn.execute("INSERT INTO users (id) VALUES (NULL)"),  # NOT NULL fails
+                uow.users.upsert(Person(4, "Dan"), 0),  # runs, then rolls back with the rest
             )
-    async with db.read() as conn:
-        assert [await users.get(conn, i) is not None for i in (1, 2, 3, 4)] == [
+    async with db.read() as uow:
+        assert [await uow.users.get(i) is not None for i in (1, 2, 3, 4)] == [
             True,
             True,
             False,

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aiosqlite import Connection
-
-from bot.storage.db import fetch_all, fetch_one
+from bot.storage.engine import Conn
 
 
 @dataclass(frozen=True)
@@ -25,98 +23,95 @@ class Break:
 _COLUMNS = "id, couple_id, started_by, started_at, ends_at, limit_at, status, finished_at"
 
 
-async def active_for(conn: Connection, couple_id: int, now: int) -> Break | None:
-    """The break under way: cooling, nudged, or both ready but not yet told so."""
-    row = await fetch_one(
-        conn,
-        f"SELECT {_COLUMNS} FROM breaks WHERE couple_id = ? AND (status IN ('cooling', 'nudged') "
-        "OR (status = 'ready' AND finished_at > ?)) ORDER BY id DESC LIMIT 1",
-        (couple_id, now),
-    )
-    return Break(*row) if row else None
+class Breaks:
+    """Breaks (cool-downs after a conflict) and who is ready."""
 
+    def __init__(self, conn: Conn) -> None:
+        self.conn = conn
 
-async def get(conn: Connection, break_id: int) -> Break | None:
-    row = await fetch_one(conn, f"SELECT {_COLUMNS} FROM breaks WHERE id = ?", (break_id,))
-    return Break(*row) if row else None
+    async def active_for(self, couple_id: int, now: int) -> Break | None:
+        """The break under way: cooling, nudged, or both ready but not yet told so."""
+        row = await self.conn.fetch_one(
+            f"SELECT {_COLUMNS} FROM breaks WHERE couple_id = ? "
+            "AND (status IN ('cooling', 'nudged') OR (status = 'ready' AND finished_at > ?)) "
+            "ORDER BY id DESC LIMIT 1",
+            (couple_id, now),
+        )
+        return Break(*row) if row else None
 
+    async def get(self, break_id: int) -> Break | None:
+        row = await self.conn.fetch_one(f"SELECT {_COLUMNS} FROM breaks WHERE id = ?", (break_id,))
+        return Break(*row) if row else None
 
-async def create(
-    conn: Connection, couple_id: int, user_id: int, now: int, ends_at: int, limit_at: int
-) -> int:
-    cur = await conn.execute(
-        "INSERT INTO breaks (couple_id, started_by, started_at, ends_at, limit_at) "
-        "VALUES (?, ?, ?, ?, ?)",
-        (couple_id, user_id, now, ends_at, limit_at),
-    )
-    assert cur.lastrowid is not None
-    return cur.lastrowid
+    async def create(
+        self, couple_id: int, user_id: int, now: int, ends_at: int, limit_at: int
+    ) -> int:
+        return await self.conn.fetch_value(
+            "INSERT INTO breaks (couple_id, started_by, started_at, ends_at, limit_at) "
+            "VALUES (?, ?, ?, ?, ?) RETURNING id",
+            (couple_id, user_id, now, ends_at, limit_at),
+        )
 
+    async def reschedule(self, break_id: int, ends_at: int) -> None:
+        """Back to cooling until `ends_at` (a longer break, or more time asked for)."""
+        await self.conn.execute(
+            "UPDATE breaks SET ends_at = ?, status = 'cooling' WHERE id = ?", (ends_at, break_id)
+        )
+        await self.conn.execute("DELETE FROM break_ready WHERE break_id = ?", (break_id,))
 
-async def reschedule(conn: Connection, break_id: int, ends_at: int) -> None:
-    """Back to cooling until `ends_at` (a longer break, or more time asked for)."""
-    await conn.execute(
-        "UPDATE breaks SET ends_at = ?, status = 'cooling' WHERE id = ?", (ends_at, break_id)
-    )
-    await conn.execute("DELETE FROM break_ready WHERE break_id = ?", (break_id,))
+    async def set_status(self, break_id: int, old: str, new: str, now: int) -> bool:
+        """Move the break from `old` to `new`; False when it was no longer `old` (row count).
+        `now` becomes finished_at for 'ready' and 'ended' (for 'ready': when both are told)."""
+        changed = await self.conn.execute(
+            "UPDATE breaks SET status = ?, finished_at = CASE WHEN ? IN ('ready', 'ended') "
+            "THEN ? ELSE finished_at END WHERE id = ? AND status = ?",
+            (new, new, now, break_id, old),
+        )
+        return changed > 0
 
+    async def due(self, now: int, limit: int) -> list[Break]:
+        rows = await self.conn.fetch_all(
+            f"SELECT {_COLUMNS} FROM breaks WHERE status = 'cooling' AND ends_at <= ? "
+            "ORDER BY ends_at LIMIT ?",
+            (now, limit),
+        )
+        return [Break(*r) for r in rows]
 
-async def set_status(conn: Connection, break_id: int, old: str, new: str, now: int) -> bool:
-    """Move the break from `old` to `new`; False when it was no longer `old` (row count).
-    `now` becomes finished_at for 'ready' and 'ended' (for 'ready': when both are told)."""
-    cur = await conn.execute(
-        "UPDATE breaks SET status = ?, finished_at = CASE WHEN ? IN ('ready', 'ended') "
-        "THEN ? ELSE finished_at END WHERE id = ? AND status = ?",
-        (new, new, now, break_id, old),
-    )
-    return cur.rowcount > 0
+    async def mark_ready(self, break_id: int, user_id: int, now: int) -> set[int]:
+        """Record one partner's readiness while the break awaits it; return everyone ready so far.
 
-
-async def due(conn: Connection, now: int, limit: int) -> list[Break]:
-    rows = await fetch_all(
-        conn,
-        f"SELECT {_COLUMNS} FROM breaks WHERE status = 'cooling' AND ends_at <= ? "
-        "ORDER BY ends_at LIMIT ?",
-        (now, limit),
-    )
-    return [Break(*r) for r in rows]
-
-
-async def mark_ready(conn: Connection, break_id: int, user_id: int, now: int) -> set[int]:
-    """Record one partner's readiness while the break awaits it; return everyone ready so far.
-
-    Pressing twice records once. Only a break still 'nudged' takes it: after "more time"
-    (back to cooling, readiness cleared) a late press must not carry into the next nudge.
-    """
-    await conn.execute(
+        Pressing twice records once. Only a break still 'nudged' takes it: after "more time"
+        (back to cooling, readiness cleared) a late press must not carry into the next nudge.
         """
-        INSERT INTO break_ready (break_id, user_id, ready_at)
-        SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM breaks WHERE id = ? AND status = 'nudged')
-        ON CONFLICT (break_id, user_id) DO NOTHING
-        """,
-        (break_id, user_id, now, break_id),
-    )
-    rows = await fetch_all(conn, "SELECT user_id FROM break_ready WHERE break_id = ?", (break_id,))
-    return {r[0] for r in rows}
+        await self.conn.execute(
+            """
+            INSERT INTO break_ready (break_id, user_id, ready_at)
+            SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM breaks WHERE id = ? AND status = 'nudged')
+            ON CONFLICT (break_id, user_id) DO NOTHING
+            """,
+            (break_id, user_id, now, break_id),
+        )
+        rows = await self.conn.fetch_all(
+            "SELECT user_id FROM break_ready WHERE break_id = ?", (break_id,)
+        )
+        return {r[0] for r in rows}
 
+    async def ready_users(self, break_id: int) -> set[int]:
+        rows = await self.conn.fetch_all(
+            "SELECT user_id FROM break_ready WHERE break_id = ?", (break_id,)
+        )
+        return {r[0] for r in rows}
 
-async def ready_users(conn: Connection, break_id: int) -> set[int]:
-    rows = await fetch_all(conn, "SELECT user_id FROM break_ready WHERE break_id = ?", (break_id,))
-    return {r[0] for r in rows}
+    async def started_since(self, couple_id: int, since: int) -> int:
+        row = await self.conn.fetch_one(
+            "SELECT COUNT(*) FROM breaks WHERE couple_id = ? AND started_at >= ?",
+            (couple_id, since),
+        )
+        return int(row[0]) if row else 0
 
-
-async def started_since(conn: Connection, couple_id: int, since: int) -> int:
-    row = await fetch_one(
-        conn,
-        "SELECT COUNT(*) FROM breaks WHERE couple_id = ? AND started_at >= ?",
-        (couple_id, since),
-    )
-    return int(row[0]) if row else 0
-
-
-async def end_for_couple(conn: Connection, couple_id: int, now: int) -> None:
-    await conn.execute(
-        "UPDATE breaks SET status = 'ended', finished_at = ? "
-        "WHERE couple_id = ? AND status IN ('cooling', 'nudged')",
-        (now, couple_id),
-    )
+    async def end_for_couple(self, couple_id: int, now: int) -> None:
+        await self.conn.execute(
+            "UPDATE breaks SET status = 'ended', finished_at = ? "
+            "WHERE couple_id = ? AND status IN ('cooling', 'nudged')",
+            (now, couple_id),
+        )

@@ -1,136 +1,117 @@
-"""The one SQLite connection, its write-transaction discipline, and migrations."""
+"""The database: an engine (SQLite or PostgreSQL), units of work on it, and migrations."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
-import aiosqlite
+from bot.storage.sqlite import SqliteEngine, make_private
+from bot.storage.unit import Unit
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 _MIGRATION_RE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+__all__ = ["MIGRATIONS_DIR", "Database", "in_batches", "in_one_trip", "make_private"]
+
+
+class Engine(Protocol):
+    name: str
+    path: Path | None
+
+    def transaction(self) -> Any: ...
+    def read(self) -> Any: ...
+    async def migrate(self, steps: list[tuple[int, str, str]]) -> list[int]: ...
+    async def close(self) -> None: ...
 
 
 class Database:
-    """One writer connection shared by every coroutine.
+    """What services and the scheduler hold: units of work on one engine.
 
-    aiosqlite runs one thread per connection and coroutines sharing it see (and commit) each
-    other's open transaction, so every use of the connection, read or write, holds one lock.
-    Writes open with BEGIN IMMEDIATE: a deferred read upgraded to a write fails with
-    SQLITE_BUSY at once under WAL.
-    """
+    `after_commit` hooks see every committed unit: delivery listens there for the outbox rows
+    a unit queued or claimed, so no caller carries them along."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self._conn = conn
-        self._lock = asyncio.Lock()
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self.after_commit: list[Callable[[Unit], None]] = []
 
     @classmethod
-    async def open(cls, path: Path | str) -> Database:
-        if str(path) != ":memory:":
-            make_private(Path(path))
-        # isolation_level=None: we issue BEGIN/COMMIT ourselves.
-        conn = await aiosqlite.connect(str(path), isolation_level=None)
-        conn.row_factory = aiosqlite.Row
-        # A deleted or replaced answer is overwritten with zeros, not left in free pages.
-        await conn.execute("PRAGMA secure_delete=ON")
-        await conn.execute("PRAGMA journal_mode=WAL")
-        await conn.execute("PRAGMA foreign_keys=ON")
-        await conn.execute("PRAGMA busy_timeout=5000")
-        await conn.execute("PRAGMA synchronous=NORMAL")
-        return cls(conn)
+    async def open(cls, where: Path | str) -> Database:
+        """`postgresql://…` opens a PostgreSQL pool; anything else is a SQLite file path
+        (or a `sqlite:///path` URL, or `:memory:`)."""
+        text = str(where)
+        if text.startswith(POSTGRES_SCHEMES):
+            from bot.storage.postgres import PostgresEngine  # the driver only when asked for
+
+            return cls(await PostgresEngine.open(text))
+        return cls(await SqliteEngine.open(Path(text.removeprefix("sqlite:///"))))
+
+    @property
+    def engine(self) -> str:
+        return self._engine.name
+
+    @property
+    def path(self) -> Path | None:
+        """The SQLite file, if this is one."""
+        return self._engine.path
 
     async def close(self) -> None:
-        async with self._lock:
-            await self._conn.close()
+        await self._engine.close()
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """A write transaction: committed on success, rolled back on any exception."""
-        async with self._lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._conn
-            except BaseException:
-                # Shielded so a cancellation cannot leave the transaction open.
-                await asyncio.shield(self._conn.rollback())
-                raise
-            else:
-                await self._conn.commit()
+    async def unit(self) -> AsyncIterator[Unit]:
+        """One write transaction: committed on success, rolled back on any exception."""
+        async with self._engine.transaction() as conn:
+            uow = Unit(conn)
+            yield uow
+        for hook in self.after_commit:
+            hook(uow)
 
     @asynccontextmanager
-    async def read(self) -> AsyncIterator[aiosqlite.Connection]:
-        """A consistent read outside any other coroutine's open transaction."""
-        async with self._lock:
-            yield self._conn
+    async def read(self) -> AsyncIterator[Unit]:
+        """A consistent read outside any other unit's open transaction."""
+        async with self._engine.read() as conn:
+            yield Unit(conn)
 
     async def migrate(self, directory: Path = MIGRATIONS_DIR) -> list[int]:
         """Apply pending migrations in order, one transaction each; return the versions applied."""
-        async with self._lock:
-            async with self._conn.execute("PRAGMA user_version") as cur:
-                row = await cur.fetchone()
-            current = int(row[0]) if row else 0
-            applied: list[int] = []
-            for version, path in _migrations(directory):
-                if version <= current:
-                    continue
-                script = path.read_text(encoding="utf-8")
-                # executescript commits any open transaction first, so BEGIN/COMMIT go inside it;
-                # user_version is part of the database header and commits with the rest.
-                try:
-                    await self._conn.executescript(
-                        f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;"
-                    )
-                except BaseException:
-                    await asyncio.shield(self._conn.rollback())
-                    raise
-                log.info("applied migration %s", path.name)
-                applied.append(version)
-            return applied
+        steps = [
+            (version, path.name, path.read_text(encoding="utf-8"))
+            for version, path in migrations(directory, self.engine)
+        ]
+        return await self._engine.migrate(steps)
 
 
-def make_private(path: Path) -> None:
-    """Only the bot's own user may read the data, whatever the umask: the database's folder
-    0700, the database and the WAL and SHM files beside it 0600. SQLite gives the WAL and SHM
-    files it creates later the database file's mode, so creating that file 0600 covers them."""
-    folder = path.parent
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if folder.stat().st_uid == os.getuid():
-        os.chmod(folder, 0o700)
-    else:  # a folder someone else owns (the files in it are private all the same)
-        log.warning("the database folder %s is not the bot's own; give it its own folder", folder)
-    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
-    for file in (path, *(path.with_name(path.name + suffix) for suffix in ("-wal", "-shm"))):
-        if file.exists():  # files of an earlier version may be readable by all
-            os.chmod(file, 0o600)
-
-
-def _migrations(directory: Path) -> list[tuple[int, Path]]:
-    found = []
-    for path in directory.iterdir():
-        match = _MIGRATION_RE.match(path.name)
-        if match:
-            found.append((int(match.group(1)), path))
-    found.sort()
-    versions = [v for v, _ in found]
+def migrations(directory: Path, engine: str) -> list[tuple[int, Path]]:
+    """Numbered SQL files; one in `directory/<engine>/` replaces the shared file of its number
+    for that engine (SQL that is not portable at no cost)."""
+    found: dict[int, Path] = {}
+    for folder in (directory, directory / engine):
+        if not folder.is_dir():
+            continue
+        for path in folder.iterdir():
+            match = _MIGRATION_RE.match(path.name)
+            if match:
+                found[int(match.group(1))] = path
+    versions = sorted(found)
     if versions != list(range(1, len(versions) + 1)):
         raise RuntimeError(f"migrations must be numbered 0001, 0002, … without gaps: {versions}")
-    return found
+    return [(v, found[v]) for v in versions]
 
 
 async def in_batches(
     db: Database,
     size: int,
-    fetch: Callable[[aiosqlite.Connection, int], Awaitable[list[T]]],
-    act: Callable[[aiosqlite.Connection, T], Awaitable[int]],
+    fetch: Callable[[Unit, int], Awaitable[list[T]]],
+    act: Callable[[Unit, T], Awaitable[int]],
 ) -> int:
     """Due work, a batch of `size` rows per transaction, until a batch comes back short.
 
@@ -139,36 +120,24 @@ async def in_batches(
     """
     total = 0
     while True:
-        async with db.transaction() as conn:
-            due = await fetch(conn, size)
+        async with db.unit() as uow:
+            due = await fetch(uow, size)
             for row in due:
-                total += await act(conn, row)
+                total += await act(uow, row)
         if len(due) < size:
             return total
 
 
 async def in_one_trip(*calls: Awaitable[Any]) -> list[Any]:
-    """Run several storage calls back to back on the database thread; wait for them together.
+    """Run several storage calls of one unit back to back; wait for them together.
 
-    Each call must be a storage function that awaits nothing before its one statement: asyncio
-    starts them in the order given, so the thread runs them in that order, and the caller
-    waits for the thread once instead of once per statement. Within the caller's transaction,
-    the first failure is raised after all have run, and the transaction rolls all back.
+    Each call must be a storage method that awaits nothing before its one statement: asyncio
+    starts them in the order given, and the engine runs them in that order (SQLite's thread,
+    psycopg's connection lock), so the caller waits once instead of once per statement. The
+    first failure is raised after all have run, and the unit rolls all back.
     """
     results = await asyncio.gather(*calls, return_exceptions=True)
     for result in results:
         if isinstance(result, BaseException):
             raise result
     return results
-
-
-async def fetch_all(conn: aiosqlite.Connection, sql: str, params: tuple = ()) -> list:
-    """All rows in one trip to the database thread (a cursor would take three)."""
-    return list(await conn.execute_fetchall(sql, params))
-
-
-async def fetch_one(
-    conn: aiosqlite.Connection, sql: str, params: tuple = ()
-) -> aiosqlite.Row | None:
-    rows = await conn.execute_fetchall(sql, params)
-    return next(iter(rows), None)

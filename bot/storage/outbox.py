@@ -5,10 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from aiosqlite import Connection, Row
-
 from bot.models import Outgoing
-from bot.storage.db import fetch_all, fetch_one
+from bot.storage.engine import Conn, Row
 
 
 @dataclass(frozen=True)
@@ -54,17 +52,6 @@ def _row(message: Outgoing, now: int) -> tuple:
     )
 
 
-async def enqueue(conn: Connection, message: Outgoing, now: int) -> bool:
-    """Queue a message; False when its dedupe key was queued before (nothing is added)."""
-    cur = await conn.execute(_ENQUEUE, _row(message, now))
-    return cur.rowcount > 0
-
-
-async def enqueue_all(conn: Connection, messages: list[Outgoing], now: int) -> None:
-    """Queue several messages in one trip to the database thread; known keys are skipped."""
-    await conn.executemany(_ENQUEUE, [_row(m, now) for m in messages])
-
-
 # What makes a pending row sendable now, besides its time: its reader has not blocked the bot,
 # and nothing meant earlier for the same chat still waits (a long reveal's parts go in order; a
 # prompt waiting for its local time holds back nothing meant before it).
@@ -79,203 +66,203 @@ _SENDABLE = """
 """
 
 
-async def ready(conn: Connection, now: int, limit: int) -> list[OutboxRow]:
-    rows = await fetch_all(
-        conn,
-        f"""
-        SELECT id, chat_id, text, reply_markup, attempts FROM outbox
-        WHERE {_SENDABLE}
-        ORDER BY not_before, id LIMIT ?
-        """,
-        (now, limit),
-    )
-    return [_outbox_row(r) for r in rows]
-
-
-async def due_now(conn: Connection, now: int) -> bool:
-    """Whether any row is in flight or could be sent at `now`."""
-    row = await fetch_one(
-        conn,
-        f"SELECT 1 FROM outbox WHERE (inflight = 1 AND status = 'pending') OR ({_SENDABLE}) "
-        "LIMIT 1",
-        (now,),
-    )
-    return row is not None
-
-
-async def claim(conn: Connection, keys: list[str], now: int) -> list[OutboxRow]:
-    """Mark these messages in flight if `ready` would pick them now, and return them.
-
-    For the caller to send straight after its commit rather than wait for the delivery loop's
-    next pass; what is not claimed (a later part of a long text) stays for the loop.
-    """
-    if not keys:
-        return []
-    rows = await fetch_all(
-        conn,
-        f"""
-        UPDATE outbox SET inflight = 1
-        WHERE dedupe_key IN ({", ".join("?" * len(keys))}) AND {_SENDABLE}
-        RETURNING id, chat_id, text, reply_markup, attempts
-        """,
-        (*keys, now),
-    )
-    return sorted((_outbox_row(r) for r in rows), key=lambda row: row.id)
-
-
 def _outbox_row(r: Row) -> OutboxRow:
     return OutboxRow(r[0], r[1], r[2], json.loads(r[3]) if r[3] else None, r[4])
 
 
-async def next_due(conn: Connection) -> int | None:
-    row = await fetch_one(conn, "SELECT MIN(not_before) FROM outbox WHERE status = 'pending'")
-    return row[0] if row else None
+class Outbox:
+    """The outbox queue."""
 
+    def __init__(self, conn: Conn) -> None:
+        self.conn = conn
 
-async def mark_sent(conn: Connection, sent: list[tuple[int, int]], now: int) -> None:
-    """Record (row id, Telegram message id) pairs as sent.
+    async def enqueue(self, message: Outgoing, now: int) -> bool:
+        """Queue a message; False when its dedupe key was queued before (nothing is added)."""
+        changed = await self.conn.execute(_ENQUEUE, _row(message, now))
+        return changed > 0
 
-    The text is emptied once Telegram has it: the outbox is not an archive of what was said.
-    A message quoting a round's question is remembered (a reply to it answers that round), and
-    its reader now counts as having received the round.
-    """
-    if not sent:
-        return
-    await conn.executemany(
-        """
-        INSERT INTO round_messages (chat_id, message_id, round_id)
-        SELECT chat_id, ?, round_id FROM outbox WHERE id = ? AND round_id IS NOT NULL
-        ON CONFLICT (chat_id, message_id) DO NOTHING
-        """,
-        [(message_id, row_id) for row_id, message_id in sent],
-    )
-    await conn.executemany(
-        """
-        UPDATE round_participants SET received_at = ?
-        WHERE received_at IS NULL AND (round_id, user_id) IN (
-            SELECT round_id, chat_id FROM outbox WHERE id = ? AND round_id IS NOT NULL
+    async def enqueue_all(self, messages: list[Outgoing], now: int) -> None:
+        """Queue several messages in one trip to the database thread; known keys are skipped."""
+        await self.conn.execute_many(_ENQUEUE, [_row(m, now) for m in messages])
+
+    async def ready(self, now: int, limit: int) -> list[OutboxRow]:
+        rows = await self.conn.fetch_all(
+            f"""
+            SELECT id, chat_id, text, reply_markup, attempts FROM outbox
+            WHERE {_SENDABLE}
+            ORDER BY not_before, id LIMIT ?
+            """,
+            (now, limit),
         )
-        """,
-        [(now, row_id) for row_id, _ in sent],
-    )
-    await conn.executemany(
-        """
-        UPDATE outbox SET status = 'sent', sent_at = ?, text = '', attempts = attempts + 1,
-            message_id = ?, inflight = 0
-        WHERE id = ?
-        """,
-        [(now, message_id, row_id) for row_id, message_id in sent],
-    )
+        return [_outbox_row(r) for r in rows]
 
-
-async def mark_inflight(conn: Connection, row_ids: list[int]) -> None:
-    await conn.executemany("UPDATE outbox SET inflight = 1 WHERE id = ?", [(i,) for i in row_ids])
-
-
-async def release(conn: Connection, row_ids: list[int]) -> None:
-    """Sends that failed unexpectedly: back to pending; they may have arrived."""
-    if not row_ids:
-        return
-    await conn.executemany(
-        "UPDATE outbox SET inflight = 0, uncertain = uncertain + 1 "
-        "WHERE id = ? AND inflight = 1 AND status = 'pending'",
-        [(i,) for i in row_ids],
-    )
-
-
-async def recover_inflight(conn: Connection) -> int:
-    """Sends cut short by a crash: they may have arrived, so their retry counts as uncertain."""
-    cur = await conn.execute(
-        "UPDATE outbox SET inflight = 0, uncertain = uncertain + 1 "
-        "WHERE inflight = 1 AND status = 'pending'"
-    )
-    return cur.rowcount
-
-
-async def cancel_pending(conn: Connection, keys: list[str]) -> None:
-    """Withdraw these messages if they are not sent yet."""
-    await conn.executemany(
-        "UPDATE outbox SET status = 'cancelled', text = '' "
-        "WHERE dedupe_key = ? AND status = 'pending'",
-        [(key,) for key in keys],
-    )
-
-
-async def cancel_for_couple(conn: Connection, couple_id: int, keep_prefix: str) -> int:
-    """The couple ended: withdraw everything still queued for it except keys starting with
-    `keep_prefix` (reveals both had earned). A send already in flight still completes."""
-    cur = await conn.execute(
-        "UPDATE outbox SET status = 'cancelled', text = '' "
-        "WHERE couple_id = ? AND status = 'pending' AND dedupe_key NOT LIKE ?",
-        (couple_id, keep_prefix.replace("%", "") + "%"),
-    )
-    return cur.rowcount
-
-
-async def retry_later(
-    conn: Connection, row_id: int, not_before: int, error: str, *, counts: bool, uncertain: bool
-) -> None:
-    await conn.execute(
-        """
-        UPDATE outbox SET not_before = ?, last_error = ?, attempts = attempts + ?,
-            uncertain = uncertain + ?, inflight = 0
-        WHERE id = ?
-        """,
-        (not_before, error, int(counts), int(uncertain), row_id),
-    )
-
-
-async def mark_failed(conn: Connection, row_id: int, error: str) -> None:
-    await conn.execute(
-        "UPDATE outbox SET status = 'failed', text = '', last_error = ?, "
-        "attempts = attempts + 1, inflight = 0 WHERE id = ?",
-        (error, row_id),
-    )
-
-
-async def counts(conn: Connection) -> dict[str, int]:
-    rows = await fetch_all(conn, "SELECT status, COUNT(*) FROM outbox GROUP BY status")
-    return {r[0]: r[1] for r in rows}
-
-
-async def expire_unreachable(conn: Connection, due_before: int, limit: int) -> list[int]:
-    """Drop up to `limit` messages meant before `due_before` for people who blocked the bot:
-    status 'expired', text emptied. The chat of each, one entry per message."""
-    rows = await fetch_all(
-        conn,
-        """
-        UPDATE outbox SET status = 'expired', text = '', reply_markup = NULL
-        WHERE id IN (
-            SELECT o.id FROM outbox o JOIN users u ON u.id = o.chat_id
-            WHERE u.reachable = 0 AND o.status = 'pending' AND o.inflight = 0
-              AND o.due_at <= ?
-            ORDER BY o.id LIMIT ?
+    async def due_now(self, now: int) -> bool:
+        """Whether any row is in flight or could be sent at `now`."""
+        row = await self.conn.fetch_one(
+            f"SELECT 1 FROM outbox WHERE (inflight = 1 AND status = 'pending') OR ({_SENDABLE}) "
+            "LIMIT 1",
+            (now,),
         )
-        RETURNING chat_id
-        """,
-        (due_before, limit),
-    )
-    return [r[0] for r in rows]
+        return row is not None
 
+    async def claim(self, keys: list[str], now: int) -> list[OutboxRow]:
+        """Mark these messages in flight if `ready` would pick them now, and return them.
 
-async def purge_finished(
-    conn: Connection, done_before: int, expired_due_before: int, limit: int
-) -> list[int]:
-    """Delete up to `limit` rows finished before `done_before` (sent then; cancelled or failed
-    and due then), and expired rows due before `expired_due_before`; their ids. Nothing reads
-    a finished row: a reply finds its round in round_messages."""
-    rows = await fetch_all(
-        conn,
+        For the caller to send straight after its commit rather than wait for the delivery loop's
+        next pass; what is not claimed (a later part of a long text) stays for the loop.
         """
-        DELETE FROM outbox WHERE id IN (
-            SELECT id FROM outbox
-            WHERE (status = 'sent' AND sent_at <= ?1)
-               OR (status IN ('cancelled', 'failed') AND due_at <= ?1)
-               OR (status = 'expired' AND due_at <= ?2)
-            LIMIT ?3
+        if not keys:
+            return []
+        rows = await self.conn.fetch_all(
+            f"""
+            UPDATE outbox SET inflight = 1
+            WHERE dedupe_key IN ({", ".join("?" * len(keys))}) AND {_SENDABLE}
+            RETURNING id, chat_id, text, reply_markup, attempts
+            """,
+            (*keys, now),
         )
-        RETURNING id
-        """,
-        (done_before, expired_due_before, limit),
-    )
-    return [r[0] for r in rows]
+        return sorted((_outbox_row(r) for r in rows), key=lambda row: row.id)
+
+    async def next_due(self) -> int | None:
+        row = await self.conn.fetch_one(
+            "SELECT MIN(not_before) FROM outbox WHERE status = 'pending'"
+        )
+        return row[0] if row else None
+
+    async def mark_sent(self, sent: list[tuple[int, int]], now: int) -> None:
+        """Record (row id, Telegram message id) pairs as sent.
+
+        The text is emptied once Telegram has it: the outbox is not an archive of what was said.
+        A message quoting a round's question is remembered (a reply to it answers that round), and
+        its reader now counts as having received the round.
+        """
+        if not sent:
+            return
+        await self.conn.execute_many(
+            """
+            INSERT INTO round_messages (chat_id, message_id, round_id)
+            SELECT chat_id, ?, round_id FROM outbox WHERE id = ? AND round_id IS NOT NULL
+            ON CONFLICT (chat_id, message_id) DO NOTHING
+            """,
+            [(message_id, row_id) for row_id, message_id in sent],
+        )
+        await self.conn.execute_many(
+            """
+            UPDATE round_participants SET received_at = ?
+            WHERE received_at IS NULL AND (round_id, user_id) IN (
+                SELECT round_id, chat_id FROM outbox WHERE id = ? AND round_id IS NOT NULL
+            )
+            """,
+            [(now, row_id) for row_id, _ in sent],
+        )
+        await self.conn.execute_many(
+            """
+            UPDATE outbox SET status = 'sent', sent_at = ?, text = '', attempts = attempts + 1,
+                message_id = ?, inflight = 0
+            WHERE id = ?
+            """,
+            [(now, message_id, row_id) for row_id, message_id in sent],
+        )
+
+    async def mark_inflight(self, row_ids: list[int]) -> None:
+        await self.conn.execute_many(
+            "UPDATE outbox SET inflight = 1 WHERE id = ?", [(i,) for i in row_ids]
+        )
+
+    async def release(self, row_ids: list[int]) -> None:
+        """Sends that failed unexpectedly: back to pending; they may have arrived."""
+        if not row_ids:
+            return
+        await self.conn.execute_many(
+            "UPDATE outbox SET inflight = 0, uncertain = uncertain + 1 "
+            "WHERE id = ? AND inflight = 1 AND status = 'pending'",
+            [(i,) for i in row_ids],
+        )
+
+    async def recover_inflight(self) -> int:
+        """Sends cut short by a crash: they may have arrived, so their retry counts as uncertain."""
+        changed = await self.conn.execute(
+            "UPDATE outbox SET inflight = 0, uncertain = uncertain + 1 "
+            "WHERE inflight = 1 AND status = 'pending'"
+        )
+        return changed
+
+    async def cancel_pending(self, keys: list[str]) -> None:
+        """Withdraw these messages if they are not sent yet."""
+        await self.conn.execute_many(
+            "UPDATE outbox SET status = 'cancelled', text = '' "
+            "WHERE dedupe_key = ? AND status = 'pending'",
+            [(key,) for key in keys],
+        )
+
+    async def cancel_for_couple(self, couple_id: int, keep_prefix: str) -> int:
+        """The couple ended: withdraw everything still queued for it except keys starting with
+        `keep_prefix` (reveals both had earned). A send already in flight still completes."""
+        changed = await self.conn.execute(
+            "UPDATE outbox SET status = 'cancelled', text = '' "
+            "WHERE couple_id = ? AND status = 'pending' AND dedupe_key NOT LIKE ?",
+            (couple_id, keep_prefix.replace("%", "") + "%"),
+        )
+        return changed
+
+    async def retry_later(
+        self, row_id: int, not_before: int, error: str, *, counts: bool, uncertain: bool
+    ) -> None:
+        await self.conn.execute(
+            """
+            UPDATE outbox SET not_before = ?, last_error = ?, attempts = attempts + ?,
+                uncertain = uncertain + ?, inflight = 0
+            WHERE id = ?
+            """,
+            (not_before, error, int(counts), int(uncertain), row_id),
+        )
+
+    async def mark_failed(self, row_id: int, error: str) -> None:
+        await self.conn.execute(
+            "UPDATE outbox SET status = 'failed', text = '', last_error = ?, "
+            "attempts = attempts + 1, inflight = 0 WHERE id = ?",
+            (error, row_id),
+        )
+
+    async def counts(self) -> dict[str, int]:
+        rows = await self.conn.fetch_all("SELECT status, COUNT(*) FROM outbox GROUP BY status")
+        return {r[0]: r[1] for r in rows}
+
+    async def expire_unreachable(self, due_before: int, limit: int) -> list[int]:
+        """Drop up to `limit` messages meant before `due_before` for people who blocked the bot:
+        status 'expired', text emptied. The chat of each, one entry per message."""
+        rows = await self.conn.fetch_all(
+            """
+            UPDATE outbox SET status = 'expired', text = '', reply_markup = NULL
+            WHERE id IN (
+                SELECT o.id FROM outbox o JOIN users u ON u.id = o.chat_id
+                WHERE u.reachable = 0 AND o.status = 'pending' AND o.inflight = 0
+                  AND o.due_at <= ?
+                ORDER BY o.id LIMIT ?
+            )
+            RETURNING chat_id
+            """,
+            (due_before, limit),
+        )
+        return [r[0] for r in rows]
+
+    async def purge_finished(
+        self, done_before: int, expired_due_before: int, limit: int
+    ) -> list[int]:
+        """Delete up to `limit` rows finished before `done_before` (sent then; cancelled or failed
+        and due then), and expired rows due before `expired_due_before`; their ids. Nothing reads
+        a finished row: a reply finds its round in round_messages."""
+        rows = await self.conn.fetch_all(
+            """
+            DELETE FROM outbox WHERE id IN (
+                SELECT id FROM outbox
+                WHERE (status = 'sent' AND sent_at <= ?1)
+                   OR (status IN ('cancelled', 'failed') AND due_at <= ?1)
+                   OR (status = 'expired' AND due_at <= ?2)
+                LIMIT ?3
+            )
+            RETURNING id
+            """,
+            (done_before, expired_due_before, limit),
+        )
+        return [r[0] for r in rows]

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aiosqlite import Connection
-
-from bot.storage.db import fetch_all, fetch_one
+from bot.storage.engine import Conn
 
 
 @dataclass(frozen=True)
@@ -54,33 +52,6 @@ _ANSWERED_MESSAGE = """COALESCE(
     (SELECT d.round_id FROM answer_parts d WHERE d.user_id = ? AND d.message_id = ?))"""
 
 
-async def open_for(conn: Connection, couple_id: int, kind: str = "checkin") -> Round | None:
-    row = await fetch_one(
-        conn,
-        f"SELECT {_ROUND_COLUMNS} FROM rounds WHERE couple_id = ? AND kind = ? AND status = 'open'",
-        (couple_id, kind),
-    )
-    return Round(*row) if row else None
-
-
-async def step_exists(conn: Connection, break_id: int, step: int) -> bool:
-    row = await fetch_one(
-        conn, "SELECT 1 FROM rounds WHERE break_id = ? AND step = ?", (break_id, step)
-    )
-    return row is not None
-
-
-async def open_rounds(conn: Connection, couple_id: int) -> list[Round]:
-    """All open rounds of a couple, newest first."""
-    rows = await fetch_all(
-        conn,
-        f"SELECT {_ROUND_COLUMNS} FROM rounds WHERE couple_id = ? AND status = 'open' "
-        "ORDER BY id DESC",
-        (couple_id,),
-    )
-    return [Round(*r) for r in rows]
-
-
 @dataclass(frozen=True)
 class Candidate:
     """An open round as an incoming answer sees it."""
@@ -91,340 +62,328 @@ class Candidate:
     received_at: int | None = None  # when it did
 
 
-async def open_for_answer(
-    conn: Connection, user_id: int, message_id: int | None
-) -> tuple[list[Candidate], int | None]:
-    """What an incoming answer needs, in one trip to the database thread: the open rounds of
-    this person's active couple, newest first, each with whether this person has received it
-    and the answers so far; and the round this very message already answered, if any (a
-    redelivered update). With no open round, that last part is None: ask `answered_message`."""
-    rows = await fetch_all(
-        conn,
-        f"""
-        SELECT {_R_COLUMNS}, p.received_at, a.user_id, a.text, a.message_id, a.updated_at,
-            a.last_part_len, {_ANSWERED_MESSAGE}
-        FROM rounds r
-        LEFT JOIN round_participants p ON p.round_id = r.id AND p.user_id = ?
-        LEFT JOIN answers a ON a.round_id = r.id
-        WHERE r.status = 'open' AND r.couple_id = (
-            SELECT mine.couple_id FROM couple_members mine
-            JOIN couples c ON c.id = mine.couple_id AND c.ended_at IS NULL
-            WHERE mine.user_id = ? AND mine.left_at IS NULL
+class Rounds:
+    """Rounds, their participants, answers and prompt rotation."""
+
+    def __init__(self, conn: Conn) -> None:
+        self.conn = conn
+
+    async def open_for(self, couple_id: int, kind: str = "checkin") -> Round | None:
+        row = await self.conn.fetch_one(
+            f"SELECT {_ROUND_COLUMNS} FROM rounds "
+            "WHERE couple_id = ? AND kind = ? AND status = 'open'",
+            (couple_id, kind),
         )
-        ORDER BY r.id DESC
-        """,
-        (user_id, message_id, user_id, message_id, user_id, user_id),
-    )
-    width = len(_COLUMN_NAMES)
-    found: dict[int, Candidate] = {}  # insertion order: newest first
-    for row in rows:
-        current = found.get(row[0])
-        if current is None:
-            received = row[width] is not None
-            current = found[row[0]] = Candidate(Round(*row[:width]), received, {}, row[width])
-        if row[width + 1] is not None:
-            current.answers[row[width + 1]] = Answer(*row[width + 1 : width + 6])
-    return list(found.values()), rows[0][-1] if rows else None
+        return Round(*row) if row else None
 
+    async def step_exists(self, break_id: int, step: int) -> bool:
+        row = await self.conn.fetch_one(
+            "SELECT 1 FROM rounds WHERE break_id = ? AND step = ?", (break_id, step)
+        )
+        return row is not None
 
-async def add_participants(conn: Connection, round_id: int, prompt_due: dict[int, int]) -> None:
-    """Both partners of a new round, each with the moment their prompt is meant to go out."""
-    await conn.executemany(
-        "INSERT INTO round_participants (round_id, user_id, prompt_due) VALUES (?, ?, ?)",
-        [(round_id, user_id, due) for user_id, due in prompt_due.items()],
-    )
-
-
-async def participants(conn: Connection, round_id: int) -> dict[int, tuple[int, int | None]]:
-    """{person: (prompt due, received at or None)} for a round."""
-    rows = await fetch_all(
-        conn,
-        "SELECT user_id, prompt_due, received_at FROM round_participants WHERE round_id = ?",
-        (round_id,),
-    )
-    return {r[0]: (r[1], r[2]) for r in rows}
-
-
-async def record_quote(
-    conn: Connection, round_id: int, chat_id: int, message_id: int, now: int
-) -> None:
-    """A message quoting the round's question reached `chat_id` directly (not via the outbox)."""
-    await conn.execute(
-        "INSERT INTO round_messages (chat_id, message_id, round_id) VALUES (?, ?, ?) "
-        "ON CONFLICT (chat_id, message_id) DO NOTHING",
-        (chat_id, message_id, round_id),
-    )
-    await conn.execute(
-        "UPDATE round_participants SET received_at = ? "
-        "WHERE round_id = ? AND user_id = ? AND received_at IS NULL",
-        (now, round_id, chat_id),
-    )
-
-
-async def round_of_message(conn: Connection, chat_id: int, message_id: int) -> int | None:
-    """The round a message Steady sent to this chat quotes, if any."""
-    row = await fetch_one(
-        conn,
-        "SELECT round_id FROM round_messages WHERE chat_id = ? AND message_id = ?",
-        (chat_id, message_id),
-    )
-    return row[0] if row else None
-
-
-async def get(conn: Connection, round_id: int) -> Round | None:
-    row = await fetch_one(conn, f"SELECT {_ROUND_COLUMNS} FROM rounds WHERE id = ?", (round_id,))
-    return Round(*row) if row else None
-
-
-async def create(
-    conn: Connection,
-    couple_id: int,
-    prompt_id: str,
-    category: str,
-    now: int,
-    closes_at: int,
-    remind_at: int | None,
-    slot: str | None = None,
-    *,
-    kind: str = "checkin",
-    step: int | None = None,
-    break_id: int | None = None,
-) -> int:
-    cur = await conn.execute(
-        """
-        INSERT INTO rounds (couple_id, prompt_id, category, opened_at, closes_at, remind_at, slot,
-                            kind, step, break_id)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """,
-        (couple_id, prompt_id, category, now, closes_at, remind_at, slot, kind, step, break_id),
-    )
-    assert cur.lastrowid is not None
-    return cur.lastrowid
-
-
-async def finish(conn: Connection, round_id: int, status: str, now: int) -> bool:
-    """Move an open round to `status`; False when it was no longer open."""
-    cur = await conn.execute(
-        """
-        UPDATE rounds SET status = ?, finished_at = ?, remind_at = NULL, reveal_at = NULL
-        WHERE id = ? AND status = 'open'
-        """,
-        (status, now, round_id),
-    )
-    return cur.rowcount > 0
-
-
-async def cancel_open(conn: Connection, couple_id: int, now: int) -> None:
-    """The couple ended: its open rounds close and their unmatched answers are deleted unread."""
-    for table in ("answer_parts", "answers"):
-        await conn.execute(
-            f"DELETE FROM {table} WHERE round_id IN "
-            "(SELECT id FROM rounds WHERE couple_id = ? AND status = 'open')",
+    async def open_rounds(self, couple_id: int) -> list[Round]:
+        """All open rounds of a couple, newest first."""
+        rows = await self.conn.fetch_all(
+            f"SELECT {_ROUND_COLUMNS} FROM rounds WHERE couple_id = ? AND status = 'open' "
+            "ORDER BY id DESC",
             (couple_id,),
         )
-    await conn.execute(
-        "UPDATE rounds SET status = 'cancelled', finished_at = ?, remind_at = NULL "
-        "WHERE couple_id = ? AND status = 'open'",
-        (now, couple_id),
-    )
+        return [Round(*r) for r in rows]
 
+    async def open_for_answer(
+        self, user_id: int, message_id: int | None
+    ) -> tuple[list[Candidate], int | None]:
+        """What an incoming answer needs, in one trip to the database thread: the open rounds of
+        this person's active couple, newest first, each with whether this person has received it
+        and the answers so far; and the round this very message already answered, if any (a
+        redelivered update). With no open round, that last part is None: ask `answered_message`."""
+        rows = await self.conn.fetch_all(
+            f"""
+            SELECT {_R_COLUMNS}, p.received_at, a.user_id, a.text, a.message_id, a.updated_at,
+                a.last_part_len, {_ANSWERED_MESSAGE}
+            FROM rounds r
+            LEFT JOIN round_participants p ON p.round_id = r.id AND p.user_id = ?
+            LEFT JOIN answers a ON a.round_id = r.id
+            WHERE r.status = 'open' AND r.couple_id = (
+                SELECT mine.couple_id FROM couple_members mine
+                JOIN couples c ON c.id = mine.couple_id AND c.ended_at IS NULL
+                WHERE mine.user_id = ? AND mine.left_at IS NULL
+            )
+            ORDER BY r.id DESC
+            """,
+            (user_id, message_id, user_id, message_id, user_id, user_id),
+        )
+        width = len(_COLUMN_NAMES)
+        found: dict[int, Candidate] = {}  # insertion order: newest first
+        for row in rows:
+            current = found.get(row[0])
+            if current is None:
+                received = row[width] is not None
+                current = found[row[0]] = Candidate(Round(*row[:width]), received, {}, row[width])
+            if row[width + 1] is not None:
+                current.answers[row[width + 1]] = Answer(*row[width + 1 : width + 6])
+        return list(found.values()), rows[0][-1] if rows else None
 
-async def answers(conn: Connection, round_id: int) -> dict[int, Answer]:
-    rows = await fetch_all(
-        conn,
-        "SELECT user_id, text, message_id, updated_at, last_part_len FROM answers "
-        "WHERE round_id = ?",
-        (round_id,),
-    )
-    return {r[0]: Answer(*r) for r in rows}
+    async def add_participants(self, round_id: int, prompt_due: dict[int, int]) -> None:
+        """Both partners of a new round, each with the moment their prompt is meant to go out."""
+        await self.conn.execute_many(
+            "INSERT INTO round_participants (round_id, user_id, prompt_due) VALUES (?, ?, ?)",
+            [(round_id, user_id, due) for user_id, due in prompt_due.items()],
+        )
 
+    async def participants(self, round_id: int) -> dict[int, tuple[int, int | None]]:
+        """{person: (prompt due, received at or None)} for a round."""
+        rows = await self.conn.fetch_all(
+            "SELECT user_id, prompt_due, received_at FROM round_participants WHERE round_id = ?",
+            (round_id,),
+        )
+        return {r[0]: (r[1], r[2]) for r in rows}
 
-async def save_answer(
-    conn: Connection,
-    round_id: int,
-    user_id: int,
-    text: str,
-    message_id: int | None,
-    now: int,
-    last_part_len: int | None = None,
-) -> None:
-    """Store an answer, or replace this person's earlier one (keeping when it was first given).
+    async def record_quote(self, round_id: int, chat_id: int, message_id: int, now: int) -> None:
+        """A message quoting the round's question reached `chat_id` directly (not by outbox)."""
+        await self.conn.execute(
+            "INSERT INTO round_messages (chat_id, message_id, round_id) VALUES (?, ?, ?) "
+            "ON CONFLICT (chat_id, message_id) DO NOTHING",
+            (chat_id, message_id, round_id),
+        )
+        await self.conn.execute(
+            "UPDATE round_participants SET received_at = ? "
+            "WHERE round_id = ? AND user_id = ? AND received_at IS NULL",
+            (now, round_id, chat_id),
+        )
 
-    `last_part_len`: the length of the message that brought it (default: the whole text)."""
-    await conn.execute(
-        """
-        INSERT INTO answers
-            (round_id, user_id, text, message_id, answered_at, updated_at, last_part_len)
-        VALUES (?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (round_id, user_id) DO UPDATE
-        SET text = excluded.text, message_id = excluded.message_id,
-            updated_at = excluded.updated_at, last_part_len = excluded.last_part_len
-        """,
-        (
-            round_id,
-            user_id,
-            text,
-            message_id,
-            now,
-            now,
-            len(text) if last_part_len is None else last_part_len,
-        ),
-    )
+    async def round_of_message(self, chat_id: int, message_id: int) -> int | None:
+        """The round a message Steady sent to this chat quotes, if any."""
+        row = await self.conn.fetch_one(
+            "SELECT round_id FROM round_messages WHERE chat_id = ? AND message_id = ?",
+            (chat_id, message_id),
+        )
+        return row[0] if row else None
 
+    async def get(self, round_id: int) -> Round | None:
+        row = await self.conn.fetch_one(
+            f"SELECT {_ROUND_COLUMNS} FROM rounds WHERE id = ?", (round_id,)
+        )
+        return Round(*row) if row else None
 
-async def answer_parts(
-    conn: Connection, round_id: int, user_id: int
-) -> list[tuple[int | None, str]]:
-    """(message id, text) of each part of a long answer, in order; empty for a one-message one."""
-    rows = await fetch_all(
-        conn,
-        "SELECT message_id, text FROM answer_parts WHERE round_id = ? AND user_id = ? "
-        "ORDER BY part",
-        (round_id, user_id),
-    )
-    return [(r[0], r[1]) for r in rows]
+    async def create(
+        self,
+        couple_id: int,
+        prompt_id: str,
+        category: str,
+        now: int,
+        closes_at: int,
+        remind_at: int | None,
+        slot: str | None = None,
+        *,
+        kind: str = "checkin",
+        step: int | None = None,
+        break_id: int | None = None,
+    ) -> int:
+        return await self.conn.fetch_value(
+            """
+            INSERT INTO rounds (couple_id, prompt_id, category, opened_at, closes_at, remind_at,
+                                slot, kind, step, break_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            RETURNING id
+            """,
+            (couple_id, prompt_id, category, now, closes_at, remind_at, slot, kind, step, break_id),
+        )
 
+    async def finish(self, round_id: int, status: str, now: int) -> bool:
+        """Move an open round to `status`; False when it was no longer open."""
+        changed = await self.conn.execute(
+            """
+            UPDATE rounds SET status = ?, finished_at = ?, remind_at = NULL, reveal_at = NULL
+            WHERE id = ? AND status = 'open'
+            """,
+            (status, now, round_id),
+        )
+        return changed > 0
 
-async def set_answer_parts(
-    conn: Connection, round_id: int, user_id: int, parts: list[tuple[int | None, str]]
-) -> None:
-    """Replace the parts kept for an answer (none: a one-message answer)."""
-    await conn.execute(
-        "DELETE FROM answer_parts WHERE round_id = ? AND user_id = ?", (round_id, user_id)
-    )
-    await conn.executemany(
-        "INSERT INTO answer_parts (round_id, user_id, part, message_id, text) "
-        "VALUES (?, ?, ?, ?, ?)",
-        [(round_id, user_id, i, mid, text) for i, (mid, text) in enumerate(parts)],
-    )
+    async def cancel_open(self, couple_id: int, now: int) -> None:
+        """The couple ended: its open rounds close; unmatched answers are deleted unread."""
+        for table in ("answer_parts", "answers"):
+            await self.conn.execute(
+                f"DELETE FROM {table} WHERE round_id IN "
+                "(SELECT id FROM rounds WHERE couple_id = ? AND status = 'open')",
+                (couple_id,),
+            )
+        await self.conn.execute(
+            "UPDATE rounds SET status = 'cancelled', finished_at = ?, remind_at = NULL "
+            "WHERE couple_id = ? AND status = 'open'",
+            (now, couple_id),
+        )
 
+    async def answers(self, round_id: int) -> dict[int, Answer]:
+        rows = await self.conn.fetch_all(
+            "SELECT user_id, text, message_id, updated_at, last_part_len FROM answers "
+            "WHERE round_id = ?",
+            (round_id,),
+        )
+        return {r[0]: Answer(*r) for r in rows}
 
-async def set_reveal_at(conn: Connection, round_id: int, at: int | None) -> None:
-    await conn.execute("UPDATE rounds SET reveal_at = ? WHERE id = ?", (at, round_id))
+    async def save_answer(
+        self,
+        round_id: int,
+        user_id: int,
+        text: str,
+        message_id: int | None,
+        now: int,
+        last_part_len: int | None = None,
+    ) -> None:
+        """Store an answer, or replace this person's earlier one (keeping when it was first given).
 
+        `last_part_len`: the length of the message that brought it (default: the whole text)."""
+        await self.conn.execute(
+            """
+            INSERT INTO answers
+                (round_id, user_id, text, message_id, answered_at, updated_at, last_part_len)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (round_id, user_id) DO UPDATE
+            SET text = excluded.text, message_id = excluded.message_id,
+                updated_at = excluded.updated_at, last_part_len = excluded.last_part_len
+            """,
+            (
+                round_id,
+                user_id,
+                text,
+                message_id,
+                now,
+                now,
+                len(text) if last_part_len is None else last_part_len,
+            ),
+        )
 
-async def due_to_reveal(conn: Connection, now: int, limit: int) -> list[Round]:
-    rows = await fetch_all(
-        conn,
-        f"""
-        SELECT {_ROUND_COLUMNS} FROM rounds
-        WHERE reveal_at IS NOT NULL AND reveal_at <= ? AND status = 'open'
-        ORDER BY reveal_at LIMIT ?
-        """,
-        (now, limit),
-    )
-    return [Round(*r) for r in rows]
+    async def answer_parts(self, round_id: int, user_id: int) -> list[tuple[int | None, str]]:
+        """(message id, text) of each part of a long answer, in order; empty for one message."""
+        rows = await self.conn.fetch_all(
+            "SELECT message_id, text FROM answer_parts WHERE round_id = ? AND user_id = ? "
+            "ORDER BY part",
+            (round_id, user_id),
+        )
+        return [(r[0], r[1]) for r in rows]
 
+    async def set_answer_parts(
+        self, round_id: int, user_id: int, parts: list[tuple[int | None, str]]
+    ) -> None:
+        """Replace the parts kept for an answer (none: a one-message answer)."""
+        await self.conn.execute(
+            "DELETE FROM answer_parts WHERE round_id = ? AND user_id = ?", (round_id, user_id)
+        )
+        await self.conn.execute_many(
+            "INSERT INTO answer_parts (round_id, user_id, part, message_id, text) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [(round_id, user_id, i, mid, text) for i, (mid, text) in enumerate(parts)],
+        )
 
-async def delete_answers(conn: Connection, round_id: int) -> None:
-    await conn.execute("DELETE FROM answer_parts WHERE round_id = ?", (round_id,))
-    await conn.execute("DELETE FROM answers WHERE round_id = ?", (round_id,))
+    async def set_reveal_at(self, round_id: int, at: int | None) -> None:
+        await self.conn.execute("UPDATE rounds SET reveal_at = ? WHERE id = ?", (at, round_id))
 
+    async def due_to_reveal(self, now: int, limit: int) -> list[Round]:
+        rows = await self.conn.fetch_all(
+            f"""
+            SELECT {_ROUND_COLUMNS} FROM rounds
+            WHERE reveal_at IS NOT NULL AND reveal_at <= ? AND status = 'open'
+            ORDER BY reveal_at LIMIT ?
+            """,
+            (now, limit),
+        )
+        return [Round(*r) for r in rows]
 
-async def answered_message(conn: Connection, user_id: int, message_id: int) -> int | None:
-    """The round whose answer was Telegram message `message_id` of this user."""
-    row = await fetch_one(
-        conn, f"SELECT {_ANSWERED_MESSAGE}", (user_id, message_id, user_id, message_id)
-    )
-    return row[0] if row else None
+    async def delete_answers(self, round_id: int) -> None:
+        await self.conn.execute("DELETE FROM answer_parts WHERE round_id = ?", (round_id,))
+        await self.conn.execute("DELETE FROM answers WHERE round_id = ?", (round_id,))
 
+    async def answered_message(self, user_id: int, message_id: int) -> int | None:
+        """The round whose answer was Telegram message `message_id` of this user."""
+        row = await self.conn.fetch_one(
+            f"SELECT {_ANSWERED_MESSAGE}", (user_id, message_id, user_id, message_id)
+        )
+        return row[0] if row else None
 
-async def due_to_close(conn: Connection, now: int, limit: int) -> list[Round]:
-    rows = await fetch_all(
-        conn,
-        f"""
-        SELECT {_ROUND_COLUMNS} FROM rounds
-        WHERE status = 'open' AND closes_at <= ? ORDER BY closes_at LIMIT ?
-        """,
-        (now, limit),
-    )
-    return [Round(*r) for r in rows]
+    async def due_to_close(self, now: int, limit: int) -> list[Round]:
+        rows = await self.conn.fetch_all(
+            f"""
+            SELECT {_ROUND_COLUMNS} FROM rounds
+            WHERE status = 'open' AND closes_at <= ? ORDER BY closes_at LIMIT ?
+            """,
+            (now, limit),
+        )
+        return [Round(*r) for r in rows]
 
+    async def due_to_remind(self, now: int, limit: int) -> list[Round]:
+        rows = await self.conn.fetch_all(
+            f"""
+            SELECT {_ROUND_COLUMNS} FROM rounds
+            WHERE remind_at IS NOT NULL AND remind_at <= ? AND status = 'open'
+            ORDER BY remind_at LIMIT ?
+            """,
+            (now, limit),
+        )
+        return [Round(*r) for r in rows]
 
-async def due_to_remind(conn: Connection, now: int, limit: int) -> list[Round]:
-    rows = await fetch_all(
-        conn,
-        f"""
-        SELECT {_ROUND_COLUMNS} FROM rounds
-        WHERE remind_at IS NOT NULL AND remind_at <= ? AND status = 'open'
-        ORDER BY remind_at LIMIT ?
-        """,
-        (now, limit),
-    )
-    return [Round(*r) for r in rows]
+    async def clear_reminder(self, round_id: int) -> None:
+        await self.conn.execute("UPDATE rounds SET remind_at = NULL WHERE id = ?", (round_id,))
 
+    async def revealed_page(self, couple_id: int, before_id: int | None, limit: int) -> list[Round]:
+        """Revealed rounds of a couple, newest first, older than `before_id`."""
+        rows = await self.conn.fetch_all(
+            f"""
+            SELECT {_ROUND_COLUMNS} FROM rounds
+            WHERE couple_id = ? AND status = 'revealed' AND kind = 'checkin' AND id < ?
+            ORDER BY id DESC LIMIT ?
+            """,
+            (couple_id, before_id if before_id is not None else 2**62, limit),
+        )
+        return [Round(*r) for r in rows]
 
-async def clear_reminder(conn: Connection, round_id: int) -> None:
-    await conn.execute("UPDATE rounds SET remind_at = NULL WHERE id = ?", (round_id,))
+    async def used_prompts(self, couple_id: int) -> set[str]:
+        rows = await self.conn.fetch_all(
+            "SELECT prompt_id FROM couple_prompts WHERE couple_id = ?", (couple_id,)
+        )
+        return {r[0] for r in rows}
 
+    async def last_category(self, couple_id: int) -> str | None:
+        row = await self.conn.fetch_one(
+            "SELECT category FROM rounds WHERE couple_id = ? AND kind = 'checkin' "
+            "ORDER BY id DESC LIMIT 1",
+            (couple_id,),
+        )
+        return row[0] if row else None
 
-async def revealed_page(
-    conn: Connection, couple_id: int, before_id: int | None, limit: int
-) -> list[Round]:
-    """Revealed rounds of a couple, newest first, older than `before_id`."""
-    rows = await fetch_all(
-        conn,
-        f"""
-        SELECT {_ROUND_COLUMNS} FROM rounds
-        WHERE couple_id = ? AND status = 'revealed' AND kind = 'checkin' AND id < ?
-        ORDER BY id DESC LIMIT ?
-        """,
-        (couple_id, before_id if before_id is not None else 2**62, limit),
-    )
-    return [Round(*r) for r in rows]
+    async def forget_prompts(self, couple_id: int) -> None:
+        """A new pass through the library: every prompt may come again."""
+        await self.conn.execute("DELETE FROM couple_prompts WHERE couple_id = ?", (couple_id,))
 
+    async def record_prompt(self, couple_id: int, prompt_id: str, now: int) -> None:
+        await self.conn.execute(
+            "INSERT INTO couple_prompts (couple_id, prompt_id, used_at) VALUES (?, ?, ?)",
+            (couple_id, prompt_id, now),
+        )
 
-async def used_prompts(conn: Connection, couple_id: int) -> set[str]:
-    rows = await fetch_all(
-        conn, "SELECT prompt_id FROM couple_prompts WHERE couple_id = ?", (couple_id,)
-    )
-    return {r[0] for r in rows}
+    async def round_options(self, couple_id: int) -> tuple[int, int | None]:
+        """(window, reminder_before) in seconds for a couple."""
+        row = await self.conn.fetch_one(
+            "SELECT round_window, reminder_before FROM couples WHERE id = ?",
+            (couple_id,),
+        )
+        assert row is not None
+        return row[0], row[1]
 
+    async def set_round_options(
+        self, couple_id: int, window: int, reminder_before: int | None
+    ) -> None:
+        await self.conn.execute(
+            "UPDATE couples SET round_window = ?, reminder_before = ? WHERE id = ?",
+            (window, reminder_before, couple_id),
+        )
 
-async def last_category(conn: Connection, couple_id: int) -> str | None:
-    row = await fetch_one(
-        conn,
-        "SELECT category FROM rounds WHERE couple_id = ? AND kind = 'checkin' "
-        "ORDER BY id DESC LIMIT 1",
-        (couple_id,),
-    )
-    return row[0] if row else None
-
-
-async def forget_prompts(conn: Connection, couple_id: int) -> None:
-    """A new pass through the library: every prompt may come again."""
-    await conn.execute("DELETE FROM couple_prompts WHERE couple_id = ?", (couple_id,))
-
-
-async def record_prompt(conn: Connection, couple_id: int, prompt_id: str, now: int) -> None:
-    await conn.execute(
-        "INSERT INTO couple_prompts (couple_id, prompt_id, used_at) VALUES (?, ?, ?)",
-        (couple_id, prompt_id, now),
-    )
-
-
-async def round_options(conn: Connection, couple_id: int) -> tuple[int, int | None]:
-    """(window, reminder_before) in seconds for a couple."""
-    row = await fetch_one(
-        conn, "SELECT round_window, reminder_before FROM couples WHERE id = ?", (couple_id,)
-    )
-    assert row is not None
-    return row[0], row[1]
-
-
-async def set_round_options(
-    conn: Connection, couple_id: int, window: int, reminder_before: int | None
-) -> None:
-    await conn.execute(
-        "UPDATE couples SET round_window = ?, reminder_before = ? WHERE id = ?",
-        (window, reminder_before, couple_id),
-    )
-
-
-async def delete_answer(conn: Connection, round_id: int, user_id: int) -> None:
-    await conn.execute(
-        "DELETE FROM answer_parts WHERE round_id = ? AND user_id = ?", (round_id, user_id)
-    )
-    await conn.execute(
-        "DELETE FROM answers WHERE round_id = ? AND user_id = ?", (round_id, user_id)
-    )
+    async def delete_answer(self, round_id: int, user_id: int) -> None:
+        await self.conn.execute(
+            "DELETE FROM answer_parts WHERE round_id = ? AND user_id = ?", (round_id, user_id)
+        )
+        await self.conn.execute(
+            "DELETE FROM answers WHERE round_id = ? AND user_id = ?", (round_id, user_id)
+        )

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from aiosqlite import Connection
-
-from bot.storage.db import fetch_all, fetch_one
+from bot.storage.engine import Conn
 
 
 @dataclass(frozen=True)
@@ -23,102 +21,95 @@ class ScheduleRow:
 _COLUMNS = "couple_id, days, local_time, paused_until, skip_next, next_slot, next_due_at"
 
 
-async def get(conn: Connection, couple_id: int) -> ScheduleRow | None:
-    row = await fetch_one(
-        conn, f"SELECT {_COLUMNS} FROM schedules WHERE couple_id = ?", (couple_id,)
-    )
-    return ScheduleRow(*row[:4], bool(row[4]), *row[5:]) if row else None
+class Schedules:
+    """Check-in schedules, slots and time zones."""
 
+    def __init__(self, conn: Conn) -> None:
+        self.conn = conn
 
-async def save(conn: Connection, couple_id: int, days: int, local_time: str, now: int) -> None:
-    await conn.execute(
-        """
-        INSERT INTO schedules (couple_id, days, local_time, updated_at) VALUES (?, ?, ?, ?)
-        ON CONFLICT (couple_id) DO UPDATE SET
-            days = excluded.days, local_time = excluded.local_time,
-            updated_at = excluded.updated_at
-        """,
-        (couple_id, days, local_time, now),
-    )
+    async def get(self, couple_id: int) -> ScheduleRow | None:
+        row = await self.conn.fetch_one(
+            f"SELECT {_COLUMNS} FROM schedules WHERE couple_id = ?", (couple_id,)
+        )
+        return ScheduleRow(*row[:4], bool(row[4]), *row[5:]) if row else None
 
+    async def save(self, couple_id: int, days: int, local_time: str, now: int) -> None:
+        await self.conn.execute(
+            """
+            INSERT INTO schedules (couple_id, days, local_time, updated_at) VALUES (?, ?, ?, ?)
+            ON CONFLICT (couple_id) DO UPDATE SET
+                days = excluded.days, local_time = excluded.local_time,
+                updated_at = excluded.updated_at
+            """,
+            (couple_id, days, local_time, now),
+        )
 
-async def set_next(conn: Connection, couple_id: int, slot: str | None, due_at: int | None) -> None:
-    await conn.execute(
-        "UPDATE schedules SET next_slot = ?, next_due_at = ? WHERE couple_id = ?",
-        (slot, due_at, couple_id),
-    )
+    async def set_next(self, couple_id: int, slot: str | None, due_at: int | None) -> None:
+        await self.conn.execute(
+            "UPDATE schedules SET next_slot = ?, next_due_at = ? WHERE couple_id = ?",
+            (slot, due_at, couple_id),
+        )
 
+    async def set_pause(self, couple_id: int, until: int | None) -> None:
+        await self.conn.execute(
+            "UPDATE schedules SET paused_until = ? WHERE couple_id = ?", (until, couple_id)
+        )
 
-async def set_pause(conn: Connection, couple_id: int, until: int | None) -> None:
-    await conn.execute(
-        "UPDATE schedules SET paused_until = ? WHERE couple_id = ?", (until, couple_id)
-    )
+    async def set_skip_next(self, couple_id: int, skip: bool) -> None:
+        await self.conn.execute(
+            "UPDATE schedules SET skip_next = ? WHERE couple_id = ?", (int(skip), couple_id)
+        )
 
+    async def due(self, now: int, limit: int) -> list[ScheduleRow]:
+        rows = await self.conn.fetch_all(
+            f"""
+            SELECT {_COLUMNS} FROM schedules
+            WHERE next_due_at IS NOT NULL AND next_due_at <= ?
+            ORDER BY next_due_at LIMIT ?
+            """,
+            (now, limit),
+        )
+        return [ScheduleRow(*r[:4], bool(r[4]), *r[5:]) for r in rows]
 
-async def set_skip_next(conn: Connection, couple_id: int, skip: bool) -> None:
-    await conn.execute(
-        "UPDATE schedules SET skip_next = ? WHERE couple_id = ?", (int(skip), couple_id)
-    )
+    async def record_skip(self, couple_id: int, slot: str, reason: str, now: int) -> None:
+        await self.conn.execute(
+            """
+            INSERT INTO skipped_slots (couple_id, slot, reason, recorded_at) VALUES (?, ?, ?, ?)
+            ON CONFLICT (couple_id, slot) DO NOTHING
+            """,
+            (couple_id, slot, reason, now),
+        )
 
+    async def slot_taken(self, couple_id: int, slot: str) -> bool:
+        """A round was opened for this slot, or it was recorded as skipped."""
+        row = await self.conn.fetch_one(
+            """
+            SELECT 1 FROM rounds WHERE couple_id = ? AND slot = ?
+            UNION ALL SELECT 1 FROM skipped_slots WHERE couple_id = ? AND slot = ?
+            """,
+            (couple_id, slot, couple_id, slot),
+        )
+        return row is not None
 
-async def due(conn: Connection, now: int, limit: int) -> list[ScheduleRow]:
-    rows = await fetch_all(
-        conn,
-        f"""
-        SELECT {_COLUMNS} FROM schedules
-        WHERE next_due_at IS NOT NULL AND next_due_at <= ?
-        ORDER BY next_due_at LIMIT ?
-        """,
-        (now, limit),
-    )
-    return [ScheduleRow(*r[:4], bool(r[4]), *r[5:]) for r in rows]
+    async def timezone_of(self, user_id: int) -> tuple[str | None, bool]:
+        """(IANA zone or None, whether Steady has asked for it)."""
+        row = await self.conn.fetch_one(
+            "SELECT timezone, timezone_asked FROM users WHERE id = ?", (user_id,)
+        )
+        return (row[0], bool(row[1])) if row else (None, False)
 
+    async def set_timezone(self, user_id: int, zone: str, now: int) -> None:
+        await self.conn.execute(
+            "UPDATE users SET timezone = ?, updated_at = ? WHERE id = ?", (zone, now, user_id)
+        )
 
-async def record_skip(conn: Connection, couple_id: int, slot: str, reason: str, now: int) -> None:
-    await conn.execute(
-        """
-        INSERT INTO skipped_slots (couple_id, slot, reason, recorded_at) VALUES (?, ?, ?, ?)
-        ON CONFLICT (couple_id, slot) DO NOTHING
-        """,
-        (couple_id, slot, reason, now),
-    )
+    async def mark_timezone_asked(self, user_id: int) -> bool:
+        """True the first time only: Steady asks once."""
+        changed = await self.conn.execute(
+            "UPDATE users SET timezone_asked = 1 WHERE id = ? AND timezone_asked = 0", (user_id,)
+        )
+        return changed > 0
 
-
-async def slot_taken(conn: Connection, couple_id: int, slot: str) -> bool:
-    """A round was opened for this slot, or it was recorded as skipped."""
-    row = await fetch_one(
-        conn,
-        """
-        SELECT 1 FROM rounds WHERE couple_id = ? AND slot = ?
-        UNION ALL SELECT 1 FROM skipped_slots WHERE couple_id = ? AND slot = ?
-        """,
-        (couple_id, slot, couple_id, slot),
-    )
-    return row is not None
-
-
-async def timezone_of(conn: Connection, user_id: int) -> tuple[str | None, bool]:
-    """(IANA zone or None, whether Steady has asked for it)."""
-    row = await fetch_one(
-        conn, "SELECT timezone, timezone_asked FROM users WHERE id = ?", (user_id,)
-    )
-    return (row[0], bool(row[1])) if row else (None, False)
-
-
-async def set_timezone(conn: Connection, user_id: int, zone: str, now: int) -> None:
-    await conn.execute(
-        "UPDATE users SET timezone = ?, updated_at = ? WHERE id = ?", (zone, now, user_id)
-    )
-
-
-async def mark_timezone_asked(conn: Connection, user_id: int) -> bool:
-    """True the first time only: Steady asks once."""
-    cur = await conn.execute(
-        "UPDATE users SET timezone_asked = 1 WHERE id = ? AND timezone_asked = 0", (user_id,)
-    )
-    return cur.rowcount > 0
-
-
-async def delete(conn: Connection, couple_id: int) -> None:
-    """The couple ended: no more check-ins for it."""
-    await conn.execute("DELETE FROM schedules WHERE couple_id = ?", (couple_id,))
+    async def delete(self, couple_id: int) -> None:
+        """The couple ended: no more check-ins for it."""
+        await self.conn.execute("DELETE FROM schedules WHERE couple_id = ?", (couple_id,))

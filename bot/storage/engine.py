@@ -1,0 +1,66 @@
+"""What the storage layer needs of a database engine: one connection's statements and rows.
+
+Storage functions write SQL once, with `?` placeholders, in the dialect both engines share; each
+engine turns it into what its driver takes. Rows are read by column name.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import fields
+from typing import Any, Protocol, TypeVar
+
+T = TypeVar("T")
+
+
+class Row(Protocol):
+    """A result row: read a column by its name (or, for one-column reads, by position)."""
+
+    def __getitem__(self, key: str | int, /) -> Any: ...
+
+    def keys(self) -> Sequence[str]: ...
+
+
+class Conn(ABC):
+    """One connection inside a transaction (or a read). The engine owns the driver."""
+
+    engine: str  # "sqlite" | "postgres"
+
+    @abstractmethod
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run one statement; return how many rows it changed."""
+
+    @abstractmethod
+    async def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        """Run one statement for each parameter row, in one trip where the driver can."""
+
+    @abstractmethod
+    async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """All rows of one statement (a SELECT, or a write with RETURNING)."""
+
+    async def fetch_one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        rows = await self.fetch_all(sql, params)
+        return rows[0] if rows else None
+
+    async def fetch_value(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        """The first column of the first row, or None."""
+        row = await self.fetch_one(sql, params)
+        return None if row is None else row[0]
+
+    @abstractmethod
+    async def lock(self, table: str, row_id: int) -> bool:
+        """Hold `table`'s row until the transaction ends; False when there is no such row.
+
+        A rule that reads, decides and writes needs it where other writers can run meanwhile
+        (PostgreSQL); SQLite's write transaction already holds the whole database."""
+
+
+def from_row(cls: type[T], row: Row | Mapping[str, Any], **overrides: Any) -> T:
+    """A dataclass built from a row by column name (never by position), with `overrides` for
+    fields the row spells differently or needs converted."""
+    values = {}
+    for field in fields(cls):  # type: ignore[arg-type]
+        name = field.name
+        values[name] = overrides[name] if name in overrides else row[name]
+    return cls(**values)

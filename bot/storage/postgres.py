@@ -1,0 +1,153 @@
+"""The PostgreSQL engine: a pool of connections, for deployments that outgrow one file.
+
+Storage SQL is written once with `?` placeholders; psycopg takes `%s` (and a literal `%` doubled).
+Each unit of work is one transaction on one pooled connection, so units run side by side: a
+rule that reads, decides and writes takes a row lock (Conn.lock) or holds by its own SQL.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from contextlib import asynccontextmanager
+from functools import lru_cache
+from typing import Any
+
+import psycopg
+from psycopg_pool import AsyncConnectionPool
+
+from bot.storage.engine import Conn, Row
+
+log = logging.getLogger(__name__)
+
+# pg_advisory_lock keys are bigints; this one is "steady migrations" in the schema in use.
+_MIGRATION_LOCK = "SELECT pg_advisory_lock(hashtext('steady-migrate:' || current_schema()))"
+_MIGRATION_UNLOCK = "SELECT pg_advisory_unlock(hashtext('steady-migrate:' || current_schema()))"
+
+
+@lru_cache(maxsize=2048)
+def _dialect(sql: str) -> str:
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+class PgRow:
+    """A row read by column name (and by position), like sqlite3.Row."""
+
+    __slots__ = ("_index", "_values")
+
+    def __init__(self, values: Sequence[Any], index: dict[str, int]) -> None:
+        self._values = values
+        self._index = index
+
+    def __getitem__(self, key: str | int) -> Any:
+        if isinstance(key, str):
+            return self._values[self._index[key]]
+        return self._values[key]
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._values)
+
+    def keys(self) -> list[str]:
+        return list(self._index)
+
+
+def _row_factory(cursor: Any) -> Any:
+    description = cursor.description
+    if description is None:
+        return tuple
+    index = {column.name: i for i, column in enumerate(description)}
+    return lambda values: PgRow(values, index)
+
+
+class PgConn(Conn):
+    engine = "postgres"
+
+    def __init__(self, conn: psycopg.AsyncConnection) -> None:
+        self._conn = conn
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        cursor = await self._conn.execute(_dialect(sql), params)
+        return cursor.rowcount
+
+    async def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        rows = list(rows)
+        if not rows:
+            return
+        async with self._conn.cursor() as cursor:
+            await cursor.executemany(_dialect(sql), rows)
+
+    async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        cursor = await self._conn.execute(_dialect(sql), params)
+        return await cursor.fetchall()
+
+    async def lock(self, table: str, row_id: int) -> bool:
+        if not table.isidentifier():
+            raise ValueError("not a table name")
+        sql = f"SELECT 1 FROM {table} WHERE id = ? FOR UPDATE"
+        return await self.fetch_one(sql, (row_id,)) is not None
+
+
+class PostgresEngine:
+    name = "postgres"
+    path = None
+
+    def __init__(self, pool: AsyncConnectionPool) -> None:
+        self._pool = pool
+
+    @classmethod
+    async def open(cls, url: str, size: int = 10) -> PostgresEngine:
+        pool = AsyncConnectionPool(
+            url,
+            min_size=1,
+            max_size=size,
+            kwargs={"autocommit": True, "row_factory": _row_factory},
+            open=False,
+            name="steady",
+        )
+        await pool.open(wait=True, timeout=30)
+        return cls(pool)
+
+    async def close(self) -> None:
+        await self._pool.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Conn]:
+        async with self._pool.connection() as conn, conn.transaction():
+            yield PgConn(conn)
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[Conn]:
+        # One transaction, so a read of several statements sees one moment.
+        async with self._pool.connection() as conn, conn.transaction():
+            yield PgConn(conn)
+
+    async def migrate(self, steps: list[tuple[int, str, str]]) -> list[int]:
+        """Apply pending steps, each in its own transaction, under an advisory lock: two
+        processes starting together apply each step once."""
+        applied: list[int] = []
+        async with self._pool.connection() as conn:
+            await conn.execute(_MIGRATION_LOCK)
+            try:
+                await conn.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_version ("
+                    " version INTEGER NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())"
+                )
+                cursor = await conn.execute("SELECT coalesce(max(version), 0) FROM schema_version")
+                row = await cursor.fetchone()
+                current = int(row[0]) if row else 0
+                for version, name, script in steps:
+                    if version <= current:
+                        continue
+                    async with conn.transaction():
+                        await conn.execute(script.encode())  # no parameters: run as a script
+                        await conn.execute(
+                            "INSERT INTO schema_version (version) VALUES (%s)", (version,)
+                        )
+                    log.info("applied migration %s", name)
+                    applied.append(version)
+            finally:
+                await conn.execute(_MIGRATION_UNLOCK)
+        return applied

@@ -1,0 +1,142 @@
+"""The SQLite engine: one writer connection shared by every coroutine (the embedded default)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bot.storage.engine import Conn, Row
+
+log = logging.getLogger(__name__)
+
+
+class SqliteConn(Conn):
+    engine = "sqlite"
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        cursor = await self._conn.execute(sql, params)
+        return cursor.rowcount
+
+    async def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        await self._conn.executemany(sql, rows)
+
+    async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        # One trip to the database thread (a cursor would take three).
+        return list(await self._conn.execute_fetchall(sql, params))
+
+    async def lock(self, table: str, row_id: int) -> bool:
+        # The write transaction (BEGIN IMMEDIATE) already holds the whole database.
+        return (
+            await self.fetch_one(f"SELECT 1 FROM {_table(table)} WHERE id = ?", (row_id,))
+            is not None
+        )
+
+
+class SqliteEngine:
+    """One connection; aiosqlite runs it on one thread, and coroutines sharing it see (and
+    commit) each other's open transaction, so every use, read or write, holds one lock.
+    Writes open with BEGIN IMMEDIATE: a deferred read upgraded to a write fails with
+    SQLITE_BUSY at once under WAL."""
+
+    name = "sqlite"
+
+    def __init__(self, conn: aiosqlite.Connection, path: Path | None) -> None:
+        self._conn = conn
+        self._lock = asyncio.Lock()
+        self.path = path
+
+    @classmethod
+    async def open(cls, path: Path | str) -> SqliteEngine:
+        in_memory = str(path) == ":memory:"
+        if not in_memory:
+            make_private(Path(path))
+        # isolation_level=None: we issue BEGIN/COMMIT ourselves.
+        conn = await aiosqlite.connect(str(path), isolation_level=None)
+        conn.row_factory = aiosqlite.Row
+        # A deleted or replaced answer is overwritten with zeros, not left in free pages.
+        await conn.execute("PRAGMA secure_delete=ON")
+        await conn.execute("PRAGMA journal_mode=WAL")
+        await conn.execute("PRAGMA foreign_keys=ON")
+        await conn.execute("PRAGMA busy_timeout=5000")
+        await conn.execute("PRAGMA synchronous=NORMAL")
+        return cls(conn, None if in_memory else Path(path))
+
+    async def close(self) -> None:
+        async with self._lock:
+            await self._conn.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Conn]:
+        async with self._lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield SqliteConn(self._conn)
+            except BaseException:
+                # Shielded so a cancellation cannot leave the transaction open.
+                await asyncio.shield(self._conn.rollback())
+                raise
+            else:
+                await self._conn.commit()
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[Conn]:
+        async with self._lock:
+            yield SqliteConn(self._conn)
+
+    async def applied_version(self) -> int:
+        async with self._lock:
+            rows = await self._conn.execute_fetchall("PRAGMA user_version")
+        return int(next(iter(rows))[0])
+
+    async def migrate(self, steps: list[tuple[int, str, str]]) -> list[int]:
+        applied: list[int] = []
+        async with self._lock:
+            rows = await self._conn.execute_fetchall("PRAGMA user_version")
+            current = int(next(iter(rows))[0])
+            for version, name, script in steps:
+                if version <= current:
+                    continue
+                # executescript commits any open transaction first, so BEGIN/COMMIT go inside
+                # it; user_version is part of the database header and commits with the rest.
+                try:
+                    await self._conn.executescript(
+                        f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;"
+                    )
+                except BaseException:
+                    await asyncio.shield(self._conn.rollback())
+                    raise
+                log.info("applied migration %s", name)
+                applied.append(version)
+        return applied
+
+
+def _table(name: str) -> str:
+    if not name.isidentifier():
+        raise ValueError("not a table name")
+    return name
+
+
+def make_private(path: Path) -> None:
+    """Only the bot's own user may read the data, whatever the umask: the database's folder
+    0700, the database and the WAL and SHM files beside it 0600. SQLite gives the WAL and SHM
+    files it creates later the database file's mode, so creating that file 0600 covers them."""
+    folder = path.parent
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if folder.stat().st_uid == os.getuid():
+        os.chmod(folder, 0o700)
+    else:  # a folder someone else owns (the files in it are private all the same)
+        log.warning("the database folder %s is not the bot's own; give it its own folder", folder)
+    os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+    for file in (path, *(path.with_name(path.name + suffix) for suffix in ("-wal", "-shm"))):
+        if file.exists():  # files of an earlier version may be readable by all
+            os.chmod(file, 0o600)

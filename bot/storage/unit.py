@@ -1,0 +1,29 @@
+"""A unit of work: one transaction's typed repositories, handed to domain code."""
+
+from __future__ import annotations
+
+from bot.storage.breaks import Breaks
+from bot.storage.couples import Couples
+from bot.storage.engine import Conn
+from bot.storage.invites import Invites
+from bot.storage.outbox import Outbox
+from bot.storage.rounds import Rounds
+from bot.storage.schedules import Schedules
+from bot.storage.users import Users
+
+
+class Unit:
+    """Everything one use case may read and write, inside one transaction.
+
+    The domain sees repositories, never a driver; the engine behind `conn` is SQLite or
+    PostgreSQL."""
+
+    def __init__(self, conn: Conn) -> None:
+        self.conn = conn
+        self.users = Users(conn)
+        self.couples = Couples(conn)
+        self.invites = Invites(conn)
+        self.outbox = Outbox(conn)
+        self.rounds = Rounds(conn)
+        self.schedules = Schedules(conn)
+        self.breaks = Breaks(conn)
