@@ -99,10 +99,8 @@ async def seed(path: Path, fake: FakeTelegram, couples: int, first_id: int) -> l
 
 
 def revealed_count(path: Path) -> int:
-    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as uow:
-        return uow.conn.execute("SELECT COUNT(*) FROM rounds WHERE status = 'revealed'").fetchone()[
-            0
-        ]
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        return conn.execute("SELECT COUNT(*) FROM rounds WHERE status = 'revealed'").fetchone()[0]
 
 
 async def wait_revealed(path: Path, count: int, timeout: float = 120) -> float:  # noqa: ASYNC109

@@ -37,20 +37,20 @@ async def seed(path: Path, couples: int) -> list[int]:
     now = datetime.now(UTC)
     stamp = int(now.timestamp())
     people = [FIRST_ID + i for i in range(2 * couples)]
-    with sqlite3.connect(path) as uow:
-        uow.conn.execute_many(
+    with sqlite3.connect(path) as conn:
+        conn.executemany(
             "INSERT INTO users (id, first_name, created_at, updated_at) VALUES (?, ?, ?, ?)",
             [(pid, f"P{pid}", stamp, stamp) for pid in people],
         )
-        uow.conn.execute_many(
+        conn.executemany(
             "INSERT INTO couples (id, created_at) VALUES (?, ?)",
             [(c + 1, stamp) for c in range(couples)],
         )
-        uow.conn.execute_many(
+        conn.executemany(
             "INSERT INTO couple_members (couple_id, user_id, joined_at) VALUES (?, ?, ?)",
             [(c + 1, FIRST_ID + 2 * c + k, stamp) for c in range(couples) for k in (0, 1)],
         )
-        uow.conn.execute_many(
+        conn.executemany(
             "INSERT INTO schedules (couple_id, days, local_time, next_slot, next_due_at, "
             "updated_at) VALUES (?, 127, ?, ?, ?, ?)",
             [
@@ -62,8 +62,8 @@ async def seed(path: Path, couples: int) -> list[int]:
 
 
 def rounds_created(path: Path) -> int:
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as uow:
-        return uow.conn.execute("SELECT COUNT(*) FROM rounds").fetchone()[0]
+    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+        return conn.execute("SELECT COUNT(*) FROM rounds").fetchone()[0]
 
 
 def peak_rss_mb(pid: int) -> float:
