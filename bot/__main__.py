@@ -25,7 +25,7 @@ def main() -> int:
         return 2
     setup_logging(settings.log_level, secrets=[settings.bot_token, settings.invite_secret])
     log.info(
-        "starting Steady (database %s, log level %s)", settings.database_path, settings.log_level
+        "starting Steady (database %s, log level %s)", settings.database_label, settings.log_level
     )
     app = build_application(settings)
     try:

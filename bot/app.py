@@ -80,7 +80,7 @@ async def prepare(app: Application) -> None:
     """Open and migrate the database, load the invite key, set the command menu: everything
     post_init does but start the loops."""
     services = services_of(app)
-    services.db = await Database.open(services.settings.database_path)
+    services.db = await Database.open(services.settings.database)
     await services.db.migrate()
     settings = services.settings
     services.invite_secret = invite_codes.server_key(settings.invite_secret, settings.database_path)

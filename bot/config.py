@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from bot.schedule_rules import zone_or_none
 
@@ -27,7 +28,11 @@ class ConfigError(Exception):
 class Settings:
     bot_token: str
     telegram_api_url: str = TELEGRAM_API_DEFAULT
+    # The SQLite file; with PostgreSQL, its folder still holds the invite key file.
     database_path: Path = Path("data/steady.db")
+    # A postgresql:// URL selects PostgreSQL instead of the SQLite file (it may hold a
+    # password: never logged).
+    database_url: str = ""
     log_level: str = "INFO"
     # How often the scheduler's tick asks the database what is due.
     tick_seconds: float = 20.0
@@ -52,7 +57,20 @@ class Settings:
     invite_secret: str = ""
 
     def __repr__(self) -> str:  # never let the token reach a log or a traceback
-        return f"Settings(api={self.telegram_api_url!r}, db={str(self.database_path)!r})"
+        return f"Settings(api={self.telegram_api_url!r}, db={self.database_label!r})"
+
+    @property
+    def database(self) -> str | Path:
+        """What Database.open takes."""
+        return self.database_url or self.database_path
+
+    @property
+    def database_label(self) -> str:
+        """The database for a log line: a PostgreSQL URL's host and name, never its password."""
+        if not self.database_url:
+            return str(self.database_path)
+        parts = urlsplit(self.database_url)
+        return f"postgresql://{parts.hostname or 'localhost'}{parts.path}"
 
     @property
     def bot_base_url(self) -> str:
@@ -85,9 +103,20 @@ def database_path_from_url(url: str) -> Path:
     prefix = "sqlite:///"
     if not url.startswith(prefix) or len(url) == len(prefix):
         raise ConfigError(
-            f"DATABASE_URL must look like {DATABASE_DEFAULT} (only SQLite is supported for now)."
+            f"DATABASE_URL must look like {DATABASE_DEFAULT} or "
+            "postgresql://user:password@host:5432/steady."
         )
     return Path(url[len(prefix) :])
+
+
+def _database(env: Mapping[str, str]) -> tuple[Path, str]:
+    """(SQLite file or the data folder's default file, PostgreSQL URL or "")."""
+    url = env.get("DATABASE_URL", "").strip() or DATABASE_DEFAULT
+    if url.startswith(("postgresql://", "postgres://")):
+        if not urlsplit(url).path.strip("/"):
+            raise ConfigError("DATABASE_URL for PostgreSQL must name a database (…:5432/steady).")
+        return database_path_from_url(DATABASE_DEFAULT), url
+    return database_path_from_url(url), ""
 
 
 def _positive_float(env: Mapping[str, str], name: str, default: float) -> float:
@@ -120,6 +149,8 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = No
     # Accept the base with or without PTB's "/bot" suffix.
     api = api.rstrip("/").removesuffix("/bot")
 
+    database_path, database_url = _database(merged)
+
     level = (merged.get("LOG_LEVEL", "").strip() or "INFO").upper()
     if level not in _LOG_LEVELS:
         raise ConfigError(f"LOG_LEVEL must be one of {', '.join(sorted(_LOG_LEVELS))}.")
@@ -127,9 +158,8 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = No
     return Settings(
         bot_token=token,
         telegram_api_url=api,
-        database_path=database_path_from_url(
-            merged.get("DATABASE_URL", "").strip() or DATABASE_DEFAULT
-        ),
+        database_path=database_path,
+        database_url=database_url,
         log_level=level,
         tick_seconds=_positive_float(merged, "TICK_SECONDS", 20.0),
         send_rate=_send_rate(merged),

@@ -30,6 +30,7 @@ from bot.storage import outbox
 from bot.storage.db import Database
 from bot.telegram_http import MESSAGE_DEFAULTS, ApiCall
 from scheduler.clock import Clock
+from testing.engines import database, on_postgres
 from testing.probes import table_names
 
 TOKEN = "123456789:" + "A" * 35
@@ -240,7 +241,12 @@ class Offline:
 
     def __init__(self, folder: Path, clock: Clock | None = None) -> None:
         self.request = RecordingRequest()
-        settings = Settings(bot_token=TOKEN, database_path=folder / "steady.db")
+        path = folder / "steady.db"
+        settings = Settings(
+            bot_token=TOKEN,
+            database_path=path,
+            database_url=database(path) if on_postgres() else "",
+        )
         self.app = build_application(settings, clock, request=self.request)
         self.updates = Updates(self.app)
         self.held = HeldDelivery()

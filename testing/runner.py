@@ -18,6 +18,7 @@ from bot.config import Settings
 from bot.context import Services
 from scheduler import due
 from scheduler.clock import Clock
+from testing.engines import database, on_postgres
 from testing.fake_telegram import FakeTelegram
 
 # Telegram's one message a second to a private chat, shortened: most tests are not about
@@ -43,6 +44,7 @@ class BotRunner:
             bot_token=token,
             telegram_api_url=api_url,
             database_path=database_path,
+            database_url=database(database_path) if on_postgres() else "",
             tick_seconds=tick_seconds,
             send_rate=send_rate,
             request_timeout=request_timeout,

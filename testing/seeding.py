@@ -10,6 +10,7 @@ from bot import guided, pairing, repair, scheduling
 from bot.models import Person
 from bot.schedule_rules import EVERY_DAY, Schedule
 from bot.storage.db import Database
+from testing.engines import database
 from testing.probes import deliver, latest_break
 
 # The invite key domain tests and seeded databases hash codes with (the app makes its own).
@@ -18,7 +19,7 @@ INVITE_KEY = bytes(range(32))
 
 async def seed_due_couples(path: Path, couples: int, now: datetime) -> list[tuple[int, int]]:
     """Couples whose daily check-in came due a minute ago (well within the grace window)."""
-    db = await Database.open(path)
+    db = await Database.open(database(path))
     await db.migrate()
     at = (now - timedelta(minutes=1)).time().replace(second=0, microsecond=0)
     earlier = int((now - timedelta(minutes=5)).timestamp())
@@ -41,7 +42,7 @@ async def seed_due_couples(path: Path, couples: int, now: datetime) -> list[tupl
 async def let_time_pass(path: Path, now: datetime) -> None:
     """For a bot in another process, whose clock a test cannot move: what waits for a later
     time (a break cooling down, a message held back) is due at `now` instead."""
-    db = await Database.open(path)
+    db = await Database.open(database(path))
     try:
         at = int(now.timestamp())
         async with db.unit() as uow:

@@ -13,6 +13,7 @@ import pytest
 
 from bot.storage.db import Database
 from testing.clock import MovableClock
+from testing.engines import database
 from testing.fake_telegram import FakeTelegram, FakeUser
 from testing.runner import BotRunner
 
@@ -51,10 +52,10 @@ def clock() -> MovableClock:
 
 @pytest.fixture
 async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "steady.db")
-    await database.migrate()
-    yield database
-    await database.close()
+    opened = await Database.open(database(tmp_path / "steady.db"))
+    await opened.migrate()
+    yield opened
+    await opened.close()
 
 
 @pytest.fixture

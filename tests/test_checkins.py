@@ -13,6 +13,7 @@ from bot.checkins import AnswerOutcome, StartOutcome
 from bot.long_text import units
 from bot.models import Person
 from bot.storage.db import Database
+from testing.engines import database
 from testing.probes import count, cursor, deliver, message_id_of
 from testing.seeding import INVITE_KEY
 
@@ -256,9 +257,9 @@ async def test_two_answers_at_the_same_moment_reveal_once(db: Database) -> None:
 async def test_two_processes_answering_together_reveal_once(tmp_path: Path) -> None:
     # Two connections to one file stand for two bot processes: BEGIN IMMEDIATE serialises them.
     path = tmp_path / "shared.db"
-    first = await Database.open(path)
+    first = await Database.open(database(path))
     await first.migrate()
-    second = await Database.open(path)
+    second = await Database.open(database(path))
     try:
         await paired(first)
         for i in range(20):

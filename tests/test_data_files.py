@@ -15,6 +15,7 @@ from bot import checkins, pairing
 from bot.backup import backup
 from bot.models import Person
 from bot.storage.db import Database
+from testing.engines import database
 from testing.probes import cursor, deliver
 from testing.seeding import INVITE_KEY
 
@@ -37,7 +38,7 @@ def lax_umask() -> Iterator[None]:
 
 async def test_the_folder_and_every_database_file_are_private(tmp_path: Path) -> None:
     path = tmp_path / "data" / "steady.db"
-    db = await Database.open(path)
+    db = await Database.open(database(path))
     await db.migrate()
     async with db.unit() as uow:
         await uow.users.upsert(ANA, NOW)
@@ -54,13 +55,13 @@ async def test_the_folder_and_every_database_file_are_private(tmp_path: Path) ->
 
 async def test_files_of_an_earlier_version_are_made_private(tmp_path: Path) -> None:
     folder = tmp_path / "data"
-    db = await Database.open(folder / "steady.db")
+    db = await Database.open(database(folder / "steady.db"))
     async with db.unit() as uow:
         await uow.conn.execute("CREATE TABLE t (x INTEGER)")
     files = list(folder.iterdir())  # the database with its WAL and SHM, the bot still running
     for file in (folder, *files):
         os.chmod(file, 0o755 if file.is_dir() else 0o644)
-    again = await Database.open(folder / "steady.db")
+    again = await Database.open(database(folder / "steady.db"))
     assert mode(folder) == 0o700
     assert {file.name: mode(file) for file in files} == {file.name: 0o600 for file in files}
     await again.close()
@@ -92,7 +93,7 @@ def secure_delete_off_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.usefixtures("secure_delete_off_by_default")
 async def test_secure_delete_is_on(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "steady.db")
+    db = await Database.open(database(tmp_path / "steady.db"))
     async with db.read() as uow, cursor(uow.conn, "PRAGMA secure_delete") as cur:
         assert (await cur.fetchone())[0] == 1
     await db.close()
@@ -101,7 +102,7 @@ async def test_secure_delete_is_on(tmp_path: Path) -> None:
 @pytest.mark.usefixtures("secure_delete_off_by_default")
 async def test_a_deleted_answer_is_gone_from_the_files(tmp_path: Path) -> None:
     path = tmp_path / "steady.db"
-    db = await Database.open(path)
+    db = await Database.open(database(path))
     await db.migrate()
     code = (await pairing.create_invite(db, ANA, NOW, INVITE_KEY)).code
     await pairing.join(db, BEN, code, NOW, INVITE_KEY)

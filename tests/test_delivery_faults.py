@@ -9,6 +9,7 @@ from pathlib import Path
 from bot.storage.db import Database
 from scheduler.delivery import PER_CHAT_INTERVAL
 from testing.clock import MovableClock
+from testing.engines import database
 from testing.fake_telegram import FakeTelegram
 from testing.journeys import PROMPT
 from testing.probes import count, cursor
@@ -57,7 +58,7 @@ async def test_a_fan_out_under_limits_and_faults_delivers_every_prompt_once(
         await bot.stop()
 
     prompts = Counter(m.chat_id for m in fake.sent if PROMPT in m.plain)
-    db = await Database.open(tmp_path / "s.db")
+    db = await Database.open(database(tmp_path / "s.db"))
     async with (
         db.read() as uow,
         cursor(

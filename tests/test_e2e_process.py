@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.storage.db import Database
+from testing.engines import database_url
 from testing.fake_telegram import FakeTelegram
 from testing.journeys import PROMPT, pair
 from testing.process import start_process, stop_process
@@ -93,8 +94,8 @@ async def test_the_bot_process_pairs_two_people_and_stops_cleanly(
 async def test_sigterm_finishes_the_send_in_flight(fake: FakeTelegram, tmp_path: Path) -> None:
     """README/DESIGN: `docker compose down` (SIGTERM) lets the message being sent finish: it
     is recorded as sent, so it is neither lost nor sent again after the restart."""
-    database = tmp_path / "steady.db"
-    proc = await start_process(fake, "bot", DATABASE_URL=f"sqlite:///{database}")
+    path = tmp_path / "steady.db"
+    proc = await start_process(fake, "bot", DATABASE_URL=database_url(path))
     try:
         ana, ben = fake.user(1001, "Ana"), fake.user(2002, "Ben")
         await pair(ana, ben, timeout=30)
@@ -106,7 +107,7 @@ async def test_sigterm_finishes_the_send_in_flight(fake: FakeTelegram, tmp_path:
     finally:
         code = await stop_process(proc)
     assert code == 0
-    db = await Database.open(database)
+    db = await Database.open(database(path))
     try:
         async with db.read() as uow:
             rows = await uow.conn.fetch_all(

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from bot.storage.db import Database
+from testing.engines import database, database_url
 from testing.fake_telegram import FakeTelegram
 from testing.journeys import PROMPT
 from testing.probes import cursor, wait_until_sent
@@ -37,7 +38,7 @@ async def test_sigkill_at_random_points_loses_and_repeats_nothing_unrecorded(
     for pid in people:
         fake.user(pid, f"U{pid}")
     env = {
-        "DATABASE_URL": f"sqlite:///{path}",
+        "DATABASE_URL": database_url(path),
         "SEND_RATE": "4",  # slow enough that the kills land all through the fan-out
         "TICK_SECONDS": "0.2",
         "REQUEST_TIMEOUT": "2",
@@ -63,7 +64,7 @@ async def test_sigkill_at_random_points_loses_and_repeats_nothing_unrecorded(
     assert delivered_at_kill[0] < len(people) and delivered_at_kill[-1] > 0
     prompts = Counter(m.chat_id for m in fake.sent if PROMPT in m.plain)
     assert set(prompts) == set(people)
-    db = await Database.open(path)
+    db = await Database.open(database(path))
     async with db.read() as uow:
         async with cursor(
             uow.conn,

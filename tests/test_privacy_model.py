@@ -28,6 +28,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from bot import checkins, guided, pairing, repair
 from bot.models import Person
 from bot.storage.db import Database
+from testing.engines import database
 from testing.seeding import INVITE_KEY
 
 A, B = Person(1, "Ana"), Person(2, "Ben")
@@ -61,7 +62,7 @@ class PrivacyModel(RuleBasedStateMachine):
         return self.loop.run_until_complete(coro)
 
     async def _open(self) -> Database:
-        db = await Database.open(self.path)
+        db = await Database.open(database(self.path))
         await db.migrate()
         return db
 

@@ -9,6 +9,7 @@ import signal
 from datetime import UTC, datetime
 from pathlib import Path
 
+from testing.engines import database_url
 from testing.fake_telegram import FakeTelegram, FakeUser
 from testing.journeys import PROMPT, pair
 from testing.process import launch, wait_polling
@@ -56,7 +57,7 @@ async def test_a_whole_journey_at_debug_leaves_no_words_names_or_token_in_the_ou
     env |= {
         "BOT_TOKEN": fake.token,
         "TELEGRAM_API_URL": fake.base_url,
-        "DATABASE_URL": f"sqlite:///{path}",
+        "DATABASE_URL": database_url(path),
         "LOG_LEVEL": "DEBUG",
         "TICK_SECONDS": "0.2",
     }

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from bot import pairing, repair
 from bot.models import Person
 from bot.storage.db import Database
+from testing.engines import database
 from testing.probes import cursor, latest_break
 from testing.seeding import INVITE_KEY
 
@@ -197,7 +198,7 @@ def test_no_one_hears_of_readiness_before_both_are_ready(steps: list[str]) -> No
     from pathlib import Path
 
     async def scenario(folder: Path) -> None:
-        db = await Database.open(folder / "r.db")
+        db = await Database.open(database(folder / "r.db"))
         await db.migrate()
         try:
             await paired(db)

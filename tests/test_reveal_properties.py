@@ -16,6 +16,7 @@ from bot import checkins, guided, pairing, repair
 from bot.checkins import AnswerOutcome
 from bot.models import Person
 from bot.storage.db import Database
+from testing.engines import database
 from testing.probes import cursor
 from testing.seeding import INVITE_KEY
 
@@ -96,7 +97,7 @@ async def deliver(db: Database, model: Model) -> None:
 
 async def scenario(ops: list[tuple[str, str]], folder: Path, guided_steps: bool = False) -> None:
     path = folder / "p.db"
-    db = await Database.open(path)
+    db = await Database.open(database(path))
     await db.migrate()
     model = Model()
     code = (await pairing.create_invite(db, A, START, INVITE_KEY)).code
@@ -147,7 +148,7 @@ async def scenario(ops: list[tuple[str, str]], folder: Path, guided_steps: bool 
                 await deliver(db, model)
             elif op == "restart":
                 await db.close()
-                db = await Database.open(path)
+                db = await Database.open(database(path))
                 await db.migrate()
             elif op == "tick":
                 model.now += int(arg) * 3600

@@ -18,6 +18,7 @@ from bot.models import Person
 from bot.pairing import JoinOutcome
 from bot.storage import couples, invites
 from bot.storage.db import Database
+from testing.engines import database
 from testing.probes import cursor
 from testing.seeding import INVITE_KEY
 
@@ -31,9 +32,9 @@ MIN = 60
 @pytest.fixture
 async def two(tmp_path: Path) -> AsyncIterator[tuple[Database, Database]]:
     """Two connections to one database file, as two processes would have."""
-    first = await Database.open(tmp_path / "steady.db")
+    first = await Database.open(database(tmp_path / "steady.db"))
     await first.migrate()
-    second = await Database.open(tmp_path / "steady.db")
+    second = await Database.open(database(tmp_path / "steady.db"))
     yield first, second
     await second.close()
     await first.close()

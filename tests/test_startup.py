@@ -8,6 +8,7 @@ import signal
 import socket
 from pathlib import Path
 
+from testing.engines import database_url
 from testing.fake_telegram import FakeTelegram
 from testing.process import launch, wait_polling
 
@@ -20,7 +21,7 @@ def _env(api_url: str, tmp_path: Path, token: str = TOKEN, **extra: str) -> dict
     return env | {
         "BOT_TOKEN": token,
         "TELEGRAM_API_URL": api_url,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'steady.db'}",
+        "DATABASE_URL": database_url(tmp_path / "steady.db"),
         **extra,
     }
 

@@ -10,17 +10,18 @@ import pytest
 
 from bot.models import Person
 from bot.storage.db import MIGRATIONS_DIR, Database, in_one_trip
+from testing.engines import database
 from testing.probes import cursor
 
 
 async def test_migrations_apply_once_and_record_the_version(tmp_path: Path) -> None:
     path = tmp_path / "nested" / "folder" / "steady.db"  # the folder is created
-    first = await Database.open(path)
+    first = await Database.open(database(path))
     applied = await first.migrate()
     await first.close()
     assert applied == list(range(1, len(list(MIGRATIONS_DIR.glob("*.sql"))) + 1))
 
-    second = await Database.open(path)
+    second = await Database.open(database(path))
     assert await second.migrate() == []
     async with second.read() as uow, cursor(uow.conn, "PRAGMA user_version") as cur:
         assert (await cur.fetchone())[0] == applied[-1]
@@ -34,15 +35,15 @@ async def test_a_failing_migration_changes_nothing(tmp_path: Path) -> None:
     migrations.mkdir()
     (migrations / "0001_ok.sql").write_text("CREATE TABLE a (x INTEGER);")
     (migrations / "0002_broken.sql").write_text("CREATE TABLE b (x INTEGER);\nNOT SQL;")
-    database = await Database.open(tmp_path / "x.db")
+    opened = await Database.open(database(tmp_path / "x.db"))
     with pytest.raises(Exception, match="syntax error"):
-        await database.migrate(migrations)
-    async with database.read() as uow:
+        await opened.migrate(migrations)
+    async with opened.read() as uow:
         async with cursor(uow.conn, "PRAGMA user_version") as cur:
             assert (await cur.fetchone())[0] == 1
         async with cursor(uow.conn, "SELECT name FROM sqlite_master WHERE name = 'b'") as cur:
             assert await cur.fetchone() is None  # 0002 rolled back whole
-    await database.close()
+    await opened.close()
 
 
 async def test_a_failed_transaction_rolls_back(db: Database) -> None:
