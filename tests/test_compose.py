@@ -1,0 +1,133 @@
+"""docker-compose.yml, read statically (there is no Docker engine in CI): SQLite alone by
+default; the postgres profile adds a PostgreSQL server Steady waits for and points at."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+PROFILE = "postgres"
+PASSWORD = "0123abcd"  # stands for the one a deployment puts in .env
+
+
+def compose() -> dict[str, Any]:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def interpolate(value: str, env: dict[str, str]) -> str:
+    """Compose's ${NAME} and ${NAME:-default} (unset or empty: the default), $$ for a $."""
+
+    def one(match: re.Match[str]) -> str:
+        if match.group(0) == "$$":
+            return "$"
+        name, default = match.group(1), match.group(2)
+        return env.get(name) or (default or "")
+
+    return re.sub(r"\$\$|\$\{(\w+)(?::-([^}]*))?\}", one, value)
+
+
+def dotenv_example_for_postgres() -> dict[str, str]:
+    """.env.example with its PostgreSQL lines filled in, read as Compose reads .env (a value
+    may use the variables above it)."""
+    env: dict[str, str] = {}
+    lines = (ROOT / ".env.example").read_text().splitlines()
+    for line in lines:
+        match = re.fullmatch(r"#? ?(POSTGRES_PASSWORD|STEADY_DATABASE_URL)=(.*)", line)
+        if match:
+            name, value = match.groups()
+            env[name] = PASSWORD if name == "POSTGRES_PASSWORD" else interpolate(value, env)
+    assert set(env) == {"POSTGRES_PASSWORD", "STEADY_DATABASE_URL"}, ".env.example explains both"
+    return env
+
+
+def enabled(services: dict[str, Any], profiles: set[str]) -> set[str]:
+    """What `docker compose [--profile …] up` starts: services without profiles, and those in
+    an active profile."""
+    return {
+        name
+        for name, service in services.items()
+        if not service.get("profiles") or profiles & set(service["profiles"])
+    }
+
+
+def postgres_services(services: dict[str, Any]) -> list[str]:
+    return [name for name, s in services.items() if str(s.get("image", "")).startswith("postgres")]
+
+
+def test_the_postgres_profile_has_one_postgres_server_of_a_pinned_major_version() -> None:
+    services = compose()["services"]
+    assert postgres_services(services) == ["postgres"]
+    assert re.fullmatch(r"postgres:\d+(\.\d+)?(-[a-z0-9]+)?", services["postgres"]["image"])
+    assert services["postgres"]["profiles"] == [PROFILE]  # in the profile only
+
+
+def test_its_data_is_in_a_named_volume() -> None:
+    config = compose()
+    mounts = dict(v.split(":", 1) for v in config["services"]["postgres"]["volumes"])
+    assert mounts, "postgres keeps its data in a volume"
+    for source, target in mounts.items():
+        assert source in config["volumes"], f"{source} is a named volume, not a host path"
+        assert target == "/var/lib/postgresql/data"  # PGDATA of the official image up to 17
+
+
+def test_it_has_a_pg_isready_health_check() -> None:
+    check = compose()["services"]["postgres"]["healthcheck"]
+    assert check["test"][0] in ("CMD", "CMD-SHELL")
+    assert "pg_isready" in " ".join(check["test"][1:])
+
+
+def test_its_password_comes_from_the_environment_and_no_port_is_published() -> None:
+    service = compose()["services"]["postgres"]
+    assert re.fullmatch(
+        r"\$\{POSTGRES_PASSWORD(:-)?\}", service["environment"]["POSTGRES_PASSWORD"]
+    )
+    assert "ports" not in service
+
+
+def test_without_the_profile_steady_starts_alone_on_sqlite() -> None:
+    services = compose()["services"]
+    started = enabled(services, set())
+    assert "steady" in started
+    assert not set(postgres_services(services)) & started
+    # A dependency on a service the profile disables must be optional, or Compose refuses.
+    for name in started:
+        for dependency, how in (services[name].get("depends_on") or {}).items():
+            assert dependency in started or how.get("required") is False, (name, dependency)
+    url = services["steady"]["environment"]["DATABASE_URL"]
+    assert interpolate(url, {}) == "sqlite:////data/steady.db"  # as before the profile existed
+
+
+def test_with_the_profile_steady_waits_for_a_healthy_postgres_and_points_at_it() -> None:
+    services = compose()["services"]
+    assert {"steady", "postgres"} <= enabled(services, {PROFILE})
+    assert services["steady"]["depends_on"]["postgres"]["condition"] == "service_healthy"
+    env = dotenv_example_for_postgres()
+    url = urlsplit(interpolate(services["steady"]["environment"]["DATABASE_URL"], env))
+    server = {k: interpolate(v, env) for k, v in services["postgres"]["environment"].items()}
+    assert url.scheme == "postgresql"
+    assert (url.hostname, url.port or 5432) == ("postgres", 5432)
+    assert (url.username, url.password) == (server["POSTGRES_USER"], server["POSTGRES_PASSWORD"])
+    assert url.path == f"/{server['POSTGRES_DB']}"
+    assert server["POSTGRES_PASSWORD"] == PASSWORD
+
+
+@pytest.mark.parametrize(
+    ("value", "env", "expected"),
+    [
+        ("${A:-x}", {}, "x"),
+        ("${A:-x}", {"A": ""}, "x"),
+        ("${A:-x}", {"A": "y"}, "y"),
+        ("a${B}c", {"B": "b"}, "abc"),
+        ("$${A}", {"A": "y"}, "${A}"),
+    ],
+)
+def test_the_interpolation_used_here_reads_as_compose_does(
+    value: str, env: dict[str, str], expected: str
+) -> None:
+    assert interpolate(value, env) == expected
