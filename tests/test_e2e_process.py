@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.storage.db import Database
-from testing.engines import database_url
+from testing.engines import database, database_url
 from testing.fake_telegram import FakeTelegram
 from testing.journeys import PROMPT, pair
 from testing.process import start_process, stop_process
