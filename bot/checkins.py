@@ -87,7 +87,7 @@ async def start_round(
 ) -> StartResult:
     """`/checkin`: open a round now unless one is open."""
     async with db.unit() as uow:
-        couple = await uow.couples.active_for(user_id)
+        couple = await uow.couples.active_for(user_id, lock=True)
         if couple is None:
             return StartResult(StartOutcome.NOT_PAIRED)
         language = couple.member(user_id).language
@@ -180,7 +180,7 @@ async def answer(
     try:
         async with db.unit() as uow:
             couple, (candidates, already) = await in_one_trip(
-                uow.couples.active_for(person.id),
+                uow.couples.active_for(person.id, lock=True),
                 uow.rounds.open_for_answer(person.id, message_id),
             )
             if couple is None:
@@ -224,7 +224,7 @@ async def move_answer(
     try:
         async with db.unit() as uow:
             couple, (candidates, _) = await in_one_trip(
-                uow.couples.active_for(person.id),
+                uow.couples.active_for(person.id, lock=True),
                 uow.rounds.open_for_answer(person.id, None),
             )
             by_id = {c.round.id: c for c in candidates if c.received}
@@ -658,7 +658,7 @@ async def _save_options(
     reminder_given: bool = False,
 ) -> OptionsOutcome:
     async with db.unit() as uow:
-        couple = await uow.couples.active_for(user_id)
+        couple = await uow.couples.active_for(user_id, lock=True)
         if couple is None:
             return OptionsOutcome.NOT_PAIRED
         window, reminder = await uow.rounds.round_options(couple.id)

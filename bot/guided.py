@@ -27,7 +27,7 @@ async def start(db: Database, user_id: int, break_id: int, now: int) -> Outcome:
     """Either partner starts it, once both said they are ready to talk."""
     async with db.unit() as uow:
         current = await uow.breaks.get(break_id)
-        couple = await uow.couples.active_for(user_id)
+        couple = await uow.couples.active_for(user_id, lock=True)
         if current is None or couple is None or current.couple_id != couple.id:
             return Outcome.STALE
         if current.status != "ready" or (current.finished_at or 0) > now:
@@ -85,7 +85,7 @@ async def stop(db: Database, user_id: int, round_id: int, now: int) -> Outcome:
     """Stop at any step: its unmatched answers are deleted unread; the partner is told."""
     async with db.unit() as uow:
         step = await uow.rounds.get(round_id)
-        couple = await uow.couples.active_for(user_id)
+        couple = await uow.couples.active_for(user_id, lock=True)
         if step is None or couple is None or step.couple_id != couple.id or step.kind != "repair":
             return Outcome.STALE
         if not await uow.rounds.finish(round_id, "cancelled", now):

@@ -50,7 +50,7 @@ async def register(db: Database, person: Person, now: int) -> Couple | None:
     """Remember who this is (and that they can be reached); return their couple, if any."""
     async with db.unit() as uow:
         await uow.users.upsert(person, now)
-        return await uow.couples.active_for(person.id)
+        return await uow.couples.active_for(person.id, lock=True)
 
 
 async def current_couple(db: Database, user_id: int) -> Couple | None:
@@ -63,7 +63,7 @@ async def create_invite(db: Database, person: Person, now: int, key: bytes) -> I
     code = invite_codes.new_code()
     async with db.unit() as uow:
         await uow.users.upsert(person, now)
-        couple = await uow.couples.active_for(person.id)
+        couple = await uow.couples.active_for(person.id, lock=True)
         if couple is not None:
             return InviteResult(None, 0, couple)
         made, oldest = await uow.invites.created_since(person.id, now - INVITE_LIMIT_WINDOW)
@@ -88,7 +88,7 @@ async def join(db: Database, person: Person, typed_code: str, now: int, key: byt
         await uow.users.upsert(person, now)
         if await uow.invites.failures_since(person.id, now - FAILURE_WINDOW) >= MAX_FAILURES:
             return JoinResult(JoinOutcome.COOL_OFF)
-        if (couple := await uow.couples.active_for(person.id)) is not None:
+        if (couple := await uow.couples.active_for(person.id, lock=True)) is not None:
             return JoinResult(JoinOutcome.ALREADY_PAIRED, couple)
 
         code_hash = invite_codes.digest(code, key)
@@ -158,7 +158,7 @@ def _refusal(invite: invites.InviteRow | None, user_id: int, now: int) -> JoinOu
 async def unpair(db: Database, user_id: int, couple_id: int, now: int) -> Couple | None:
     """End the couple if `user_id` is still in it; None for a stale or foreign button."""
     async with db.unit() as uow:
-        couple = await uow.couples.active_for(user_id)
+        couple = await uow.couples.active_for(user_id, lock=True)
         if couple is None or couple.id != couple_id:
             return None
         if not await uow.couples.end(couple_id, user_id, now):

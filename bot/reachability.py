@@ -27,7 +27,7 @@ async def set_reachable(db: Database, user_id: int, reachable: bool, now: int) -
     async with db.unit() as uow:
         changed = await uow.users.set_reachable(user_id, reachable, now)
         if changed and not reachable:
-            couple = await uow.couples.active_for(user_id)
+            couple = await uow.couples.active_for(user_id, lock=True)
             if couple is not None:
                 me, partner = couple.member(user_id), couple.partner_of(user_id)
                 text = t(

@@ -73,7 +73,7 @@ async def start_break(
     if key not in LENGTHS:
         return Result(Outcome.STALE)
     async with db.unit() as uow:
-        couple = await uow.couples.active_for(user_id)
+        couple = await uow.couples.active_for(user_id, lock=True)
         if couple is None:
             return Result(Outcome.NOT_PAIRED)
         ends = await _break_end(uow, user_id, key, now, default_zone)
@@ -171,7 +171,7 @@ def _as_seen(current: breaks.Break, now: int) -> str:
 async def _own_break(uow: Unit, user_id: int, break_id: int, now: int) -> tuple | None:
     """The break (its status as seen) and couple, if this person is in it and it is under way."""
     current = await uow.breaks.get(break_id)
-    couple = await uow.couples.active_for(user_id)
+    couple = await uow.couples.active_for(user_id, lock=True)
     if current is None or couple is None or current.couple_id != couple.id:
         return None
     status = _as_seen(current, now)
@@ -183,7 +183,7 @@ async def _own_break(uow: Unit, user_id: int, break_id: int, now: int) -> tuple 
 async def _already_ready(uow: Unit, user_id: int, break_id: int) -> bool:
     """This person, still in this break's couple, said ready in it already."""
     current = await uow.breaks.get(break_id)
-    couple = await uow.couples.active_for(user_id)
+    couple = await uow.couples.active_for(user_id, lock=True)
     if current is None or couple is None or current.couple_id != couple.id:
         return False
     return user_id in await uow.breaks.ready_users(break_id)

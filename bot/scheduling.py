@@ -85,7 +85,7 @@ async def set_schedule(
 ) -> Outcome:
     """Either partner sets the days and time; the other is told."""
     async with db.unit() as uow:
-        couple = await uow.couples.active_for(user_id)
+        couple = await uow.couples.active_for(user_id, lock=True)
         if couple is None:
             return Outcome.NOT_PAIRED
         await uow.schedules.save(couple.id, schedule.days, schedule.at.strftime("%H:%M"), now)
@@ -148,7 +148,7 @@ async def set_timezone(
     async with db.unit() as uow:
         await uow.users.upsert(person, now)  # someone who only ever sent /timezone
         await uow.schedules.set_timezone(person.id, zone, now)
-        couple = await uow.couples.active_for(person.id)
+        couple = await uow.couples.active_for(person.id, lock=True)
         if couple is not None:
             await reschedule(uow, couple, now, default_zone)
 
@@ -216,7 +216,7 @@ async def _change_pause(
     db: Database, user_id: int, now: int, action: str, until: int | None
 ) -> PauseOutcome:
     async with db.unit() as uow:
-        couple = await uow.couples.active_for(user_id)
+        couple = await uow.couples.active_for(user_id, lock=True)
         if couple is None:
             return PauseOutcome.NOT_PAIRED
         row = await uow.schedules.get(couple.id)

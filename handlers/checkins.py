@@ -56,16 +56,25 @@ async def answer(update: Update, context: SteadyContext) -> None:
     me = person(update.effective_user)
     services = context.services
     edited = update.edited_message is not None
-    result = await checkins.answer(
-        services.database,
-        me,
-        message.text or "",
-        message.message_id,
-        services.now(),
-        reply_to=message.reply_to_message.message_id if message.reply_to_message else None,
-        edited=edited,
-        written_at=int(message.date.timestamp()) if message.date else None,
-    )
+
+    async def attempt() -> checkins.AnswerResult:
+        return await checkins.answer(
+            services.database,
+            me,
+            message.text or "",
+            message.message_id,
+            services.now(),
+            reply_to=message.reply_to_message.message_id if message.reply_to_message else None,
+            edited=edited,
+            written_at=int(message.date.timestamp()) if message.date else None,
+        )
+
+    result = await attempt()
+    delivery = services.delivery
+    if result.outcome is AnswerOutcome.NO_ROUND and delivery is not None and delivery.recording():
+        # The question may have reached them a moment before delivery recorded it.
+        await delivery.recorded()
+        result = await attempt()
     services.queued(result.claimed, more=result.more_queued)
     if result.reveal_at is not None and context.job_queue is not None:
         # A long answer may have a next part on its way: the reveal waits a few seconds. The

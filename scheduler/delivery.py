@@ -81,7 +81,7 @@ class Delivery:
         self._busy: Counter[int] = Counter()  # chats with a send in flight: left alone
         self._next_turn = 0.0  # when the first chat skipped for its spacing may have a turn
         self._more = False  # the last pass picked all it had room for
-        self._sent: list[tuple[int, int]] = []  # (row, Telegram message) not yet recorded
+        self._sent: list[tuple[int, ...]] = []  # (row, Telegram message, date) not yet recorded
         self._wakeup = asyncio.Event()
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
@@ -133,7 +133,7 @@ class Delivery:
                 self._failed.extend(unsent)
                 self.wake()
 
-    async def _send_claimed_row(self, row: outbox.OutboxRow) -> tuple[int, int] | None:
+    async def _send_claimed_row(self, row: outbox.OutboxRow) -> tuple[int, int, int] | None:
         try:
             return await self._send_paced(row, own_turn=True)
         finally:
@@ -158,6 +158,27 @@ class Delivery:
                 self.wake()
                 return
             self.wake()  # slots are free, and those chats may have more
+
+    def recording(self) -> bool:
+        """Whether a send is in flight, or sent but not yet recorded."""
+        recording = self._recorder is not None and not self._recorder.done()
+        return bool(self._sending or self._claimed or self._sent or recording)
+
+    async def recorded(self, timeout: float = 10.0) -> None:  # noqa: ASYNC109
+        """Return once the sends in flight now are recorded (or `timeout` passed).
+
+        Someone may answer a question in the moment between Telegram accepting it and this
+        process recording that it did: their message waits for the record, not for a guess."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout):
+                pending = {*self._sending, *self._claimed}
+                if pending:
+                    await asyncio.wait(pending)
+                while self._sent or (self._recorder is not None and not self._recorder.done()):
+                    if self._recorder is not None and not self._recorder.done():
+                        await asyncio.wait({self._recorder})
+                    else:
+                        self._record_soon()
 
     async def idle(self) -> None:
         """Return once nothing is due now: no send in flight or waiting to be recorded, and no
@@ -289,7 +310,7 @@ class Delivery:
         if self._busy[chat_id] <= 0:
             del self._busy[chat_id]
 
-    async def _record_sent(self, uow: Unit, sent: list[tuple[int, int]]) -> None:
+    async def _record_sent(self, uow: Unit, sent: list[tuple[int, ...]]) -> None:
         if sent:
             await uow.outbox.mark_sent(sent, self._clock.timestamp())
 
@@ -310,7 +331,7 @@ class Delivery:
 
     async def _send_paced(
         self, row: outbox.OutboxRow, *, own_turn: bool = False
-    ) -> tuple[int, int] | None:
+    ) -> tuple[int, int, int] | None:
         """(row id, Telegram message id) when sent; None when it was kept for later.
 
         `own_turn`: the row did not come through the loop's per-chat filter, so wait here for
@@ -357,7 +378,7 @@ class Delivery:
         self._next_slot = max(now - self._burst_lag, self._next_slot) + self._interval
         self._recent.append(now)
 
-    async def _send(self, row: outbox.OutboxRow) -> tuple[int, int] | None:
+    async def _send(self, row: outbox.OutboxRow) -> tuple[int, int, int] | None:
         self._last_to_chat[row.chat_id] = time.monotonic()
         backoff = min(MAX_BACKOFF, 2 ** min(row.attempts, 9))
         params = {"chat_id": row.chat_id, "text": row.text, **MESSAGE_DEFAULTS}
@@ -388,7 +409,9 @@ class Delivery:
             # Anything else Telegram (or a proxy in front of it) answered: retry, with backoff.
             await self._retry(row, backoff, type(exc).__name__, counts=True, uncertain=True)
         else:
-            return row.id, int(result["message_id"])  # type: ignore[call-overload, index]
+            message = result  # the sent Message, as a dict
+            accepted = int(message.get("date") or self._clock.timestamp())  # type: ignore[union-attr]
+            return row.id, int(message["message_id"]), accepted  # type: ignore[call-overload, index]
         return None
 
     async def _retry(

@@ -19,8 +19,12 @@ class Couples:
     def __init__(self, conn: Conn) -> None:
         self.conn = conn
 
-    async def active_for(self, user_id: int) -> Couple | None:
-        """The user's active couple, with both members, or None."""
+    async def active_for(self, user_id: int, *, lock: bool = False) -> Couple | None:
+        """The user's active couple, with both members, or None.
+
+        `lock`: hold the couple until the unit ends, so use cases of one couple that read,
+        decide and write (two answers arriving together, both pressing "ready") run one after
+        the other on any engine; what the unit reads next sees the other's commit."""
         rows = await self.conn.fetch_all(
             """
             SELECT c.id AS couple_id, u.id, u.first_name, u.language, u.reachable
@@ -30,7 +34,8 @@ class Couples:
             JOIN users u ON u.id = m.user_id
             WHERE mine.user_id = ? AND mine.left_at IS NULL
             ORDER BY m.joined_at, u.id
-            """,
+            """
+            + (self.conn.for_update("c") if lock else ""),
             (user_id,),
         )
         return _couple(list(rows))

@@ -48,6 +48,12 @@ class Conn(ABC):
         row = await self.fetch_one(sql, params)
         return None if row is None else row[0]
 
+    def for_update(self, of: str) -> str:
+        """The clause that holds the rows a SELECT read of table alias `of` until the
+        transaction ends, where other writers can run meanwhile (PostgreSQL). SQLite's write
+        transaction already holds the whole database, so there it is empty."""
+        return ""
+
     @abstractmethod
     async def lock(self, table: str, row_id: int) -> bool:
         """Hold `table`'s row until the transaction ends; False when there is no such row.

@@ -129,8 +129,8 @@ class Outbox:
         )
         return row[0] if row else None
 
-    async def mark_sent(self, sent: list[tuple[int, int]], now: int) -> None:
-        """Record (row id, Telegram message id) pairs as sent.
+    async def mark_sent(self, sent: list[tuple[int, ...]], now: int) -> None:
+        """Record (row id, Telegram message id[, when Telegram accepted it]) as sent.
 
         The text is emptied once Telegram has it: the outbox is not an archive of what was said.
         A message quoting a round's question is remembered (a reply to it answers that round), and
@@ -144,7 +144,7 @@ class Outbox:
             SELECT chat_id, ?, round_id FROM outbox WHERE id = ? AND round_id IS NOT NULL
             ON CONFLICT (chat_id, message_id) DO NOTHING
             """,
-            [(message_id, row_id) for row_id, message_id in sent],
+            [(entry[1], entry[0]) for entry in sent],
         )
         await self.conn.execute_many(
             """
@@ -153,7 +153,9 @@ class Outbox:
                 SELECT round_id, chat_id FROM outbox WHERE id = ? AND round_id IS NOT NULL
             )
             """,
-            [(now, row_id) for row_id, _ in sent],
+            # Telegram's own date of the message, where known: the same clock as the date of
+            # a reply written a moment after it arrived, before this record.
+            [(entry[2] if len(entry) > 2 else now, entry[0]) for entry in sent],
         )
         await self.conn.execute_many(
             """
@@ -161,7 +163,7 @@ class Outbox:
                 message_id = ?, inflight = 0
             WHERE id = ?
             """,
-            [(now, message_id, row_id) for row_id, message_id in sent],
+            [(now, entry[1], entry[0]) for entry in sent],
         )
 
     async def mark_inflight(self, row_ids: list[int]) -> None:
@@ -256,13 +258,13 @@ class Outbox:
             """
             DELETE FROM outbox WHERE id IN (
                 SELECT id FROM outbox
-                WHERE (status = 'sent' AND sent_at <= ?1)
-                   OR (status IN ('cancelled', 'failed') AND due_at <= ?1)
-                   OR (status = 'expired' AND due_at <= ?2)
-                LIMIT ?3
+                WHERE (status = 'sent' AND sent_at <= ?)
+                   OR (status IN ('cancelled', 'failed') AND due_at <= ?)
+                   OR (status = 'expired' AND due_at <= ?)
+                LIMIT ?
             )
             RETURNING id
             """,
-            (done_before, expired_due_before, limit),
+            (done_before, done_before, expired_due_before, limit),
         )
         return [r[0] for r in rows]

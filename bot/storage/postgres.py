@@ -8,6 +8,7 @@ rule that reads, decides and writes takes a row lock (Conn.lock) or holds by its
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager
 from functools import lru_cache
@@ -25,8 +26,13 @@ _MIGRATION_LOCK = "SELECT pg_advisory_lock(hashtext('steady-migrate:' || current
 _MIGRATION_UNLOCK = "SELECT pg_advisory_unlock(hashtext('steady-migrate:' || current_schema()))"
 
 
+_NUMBERED = re.compile(r"\?\d")
+
+
 @lru_cache(maxsize=2048)
 def _dialect(sql: str) -> str:
+    if _NUMBERED.search(sql):
+        raise ValueError("storage SQL takes plain ? placeholders (numbered ones are SQLite's)")
     return sql.replace("%", "%%").replace("?", "%s")
 
 
@@ -82,6 +88,11 @@ class PgConn(Conn):
     async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         cursor = await self._conn.execute(_dialect(sql), params)
         return await cursor.fetchall()
+
+    def for_update(self, of: str) -> str:
+        if not of.isidentifier():
+            raise ValueError("not a table alias")
+        return f" FOR UPDATE OF {of}"
 
     async def lock(self, table: str, row_id: int) -> bool:
         if not table.isidentifier():
