@@ -246,6 +246,46 @@ async def test_a_source_at_an_older_schema_is_refused(tmp_path: Path) -> None:
         await target.close()
 
 
+@needs_postgres
+async def test_schemas_that_differ_stop_the_copy_before_any_row(
+    source: Path, tmp_path: Path
+) -> None:
+    sqlite = await Database.open(source)
+    async with sqlite.unit() as uow:
+        await uow.conn.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
+    await sqlite.close()
+    target = await opened(target_url(tmp_path))
+    try:
+        await target.migrate()
+        async with target.unit() as uow:
+            await uow.conn.execute("ALTER TABLE users ADD COLUMN nickname TEXT")
+    finally:
+        await target.close()
+
+    with pytest.raises(CopyRefused) as refused:
+        await migrate_data(f"sqlite:///{source}", target_url(tmp_path), 2, lambda _: None)
+    assert "tables only in the source: notes" in str(refused.value)
+    assert "users columns differ (source only: -; target only: nickname)" in str(refused.value)
+    target = await opened(target_url(tmp_path))
+    try:
+        assert all(rows == [] for rows in (await contents(target)).values())
+    finally:
+        await target.close()
+
+
+def test_tables_are_copied_parents_first_and_a_cycle_is_refused() -> None:
+    found = {
+        "answers": copy.Table("answers", ("round_id",), frozenset({"rounds", "users"})),
+        "rounds": copy.Table("rounds", ("id",), frozenset({"couples"})),
+        "couples": copy.Table("couples", ("id",), frozenset({"users"})),
+        "users": copy.Table("users", ("id",), frozenset()),
+    }
+    assert copy.copy_order(found) == ["users", "couples", "rounds", "answers"]
+    found["users"] = copy.Table("users", ("id",), frozenset({"answers"}))
+    with pytest.raises(CopyRefused, match="cycle"):
+        copy.copy_order(found)
+
+
 async def test_a_database_in_use_by_another_process_is_refused(source: Path) -> None:
     # Another process (a bot still running) holds the database open, idle.
     holder = await asyncio.create_subprocess_exec(
