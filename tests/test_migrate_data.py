@@ -308,7 +308,7 @@ async def test_a_database_in_use_by_another_process_is_refused(source: Path) -> 
         assert holder.stdin is not None
         holder.stdin.close()
         await holder.wait()
-    # Once it is closed, the check lets the copy go ahead (on to the server, here unreachable).
+    # Once that process has closed it, the check no longer objects.
     assert not copy.sqlite_in_use(source)
 
 
