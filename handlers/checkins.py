@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
 from bot import callbacks, checkins
 from bot.checkins import AnswerOutcome, StartOutcome
-from bot.context import SteadyContext
+from bot.context import Services, SteadyContext
 from bot.models import Button
 from bot.texts import amount, t
 from handlers.common import ButtonHandler, keyboard, person, refuse_stale, reply
+
+R = TypeVar("R")
 
 _WINDOW_BOUNDS = {"min": checkins.MIN_WINDOW_HOURS, "max": checkins.MAX_WINDOW_HOURS}
 MOVE_LABEL = 40  # characters of the question shown on a "file it under" button
@@ -28,11 +32,31 @@ _ANSWER_REPLIES = {
 }
 
 
+async def after_delivery(
+    services: Services, attempt: Callable[[], Awaitable[R]], unsure: Callable[[R], bool]
+) -> R:
+    """`attempt`, and once more after the sends in flight are recorded if its result is
+    `unsure`: a question may have reached someone a moment before delivery recorded that it
+    did, and what they send at once is about it. Recording is looked at before the attempt,
+    so a record that commits while the attempt reads is not missed."""
+    delivery = services.delivery
+    was_recording = delivery is not None and delivery.recording()
+    result = await attempt()
+    if unsure(result) and delivery is not None and (was_recording or delivery.recording()):
+        await delivery.recorded()
+        result = await attempt()
+    return result
+
+
 async def checkin(update: Update, context: SteadyContext) -> None:
     """Start a round now, or point to the open one."""
     me = person(update.effective_user)
     services = context.services
-    result = await checkins.start_round(services.database, me.id, services.now())
+    result = await after_delivery(
+        services,
+        lambda: checkins.start_round(services.database, me.id, services.now()),
+        lambda r: r.outcome is StartOutcome.ON_ITS_WAY,
+    )
     if result.outcome is StartOutcome.STARTED:
         services.queued()  # the prompt goes to both through the outbox
     elif result.outcome is StartOutcome.NOT_PAIRED:
@@ -69,12 +93,7 @@ async def answer(update: Update, context: SteadyContext) -> None:
             written_at=int(message.date.timestamp()) if message.date else None,
         )
 
-    result = await attempt()
-    delivery = services.delivery
-    if result.outcome is AnswerOutcome.NO_ROUND and delivery is not None and delivery.recording():
-        # The question may have reached them a moment before delivery recorded it.
-        await delivery.recorded()
-        result = await attempt()
+    result = await after_delivery(services, attempt, lambda r: r.outcome is AnswerOutcome.NO_ROUND)
     services.queued(result.claimed, more=result.more_queued)
     if result.reveal_at is not None and context.job_queue is not None:
         # A long answer may have a next part on its way: the reveal waits a few seconds. The

@@ -42,3 +42,10 @@ def database(path: Path | str) -> str:
 def database_url(path: Path | str) -> str:
     """The DATABASE_URL a bot process is started with for the test database `path`."""
     return database(path) if on_postgres() else f"sqlite:///{path}"
+
+
+def sqlite_only(reason: str):
+    """Skip on PostgreSQL: the test is about SQLite's own files or pragmas."""
+    import pytest
+
+    return pytest.mark.skipif(on_postgres(), reason=f"SQLite only: {reason}")

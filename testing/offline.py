@@ -235,6 +235,12 @@ class HeldDelivery:
     def wake(self) -> None:
         pass
 
+    def recording(self) -> bool:
+        return False  # nothing is sent until Offline.deliver, which records at once
+
+    async def recorded(self) -> None:
+        pass
+
 
 class Offline:
     """The real application, offline. Use as `async with Offline(tmp_path) as bot:`."""

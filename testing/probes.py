@@ -14,6 +14,7 @@ from typing import Any
 
 from bot.storage.db import Database
 from bot.storage.engine import Conn
+from testing.engines import database, on_postgres
 
 FIRST_MESSAGE_ID = 10_000
 
@@ -112,18 +113,27 @@ async def stored_answers(db: Database) -> list[tuple[str, int, str]]:
     return [(r[0], r[1], r[2]) for r in rows]
 
 
+_DUE_UNSENT = "SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND due_at <= ?"
+
+
 def _due_unsent(path: Path) -> int:
-    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)) as conn:
-        row = conn.execute(
-            "SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND due_at <= ?",
-            (int(time.time()),),
-        ).fetchone()
-    return int(row[0])
+    now = int(time.time())
+    if on_postgres():
+        import psycopg
+
+        url = database(path)
+        with psycopg.connect(url, autocommit=True) as conn:
+            row = conn.execute(_DUE_UNSENT.replace("?", "%s"), (now,)).fetchone()
+    else:
+        uri = f"file:{path}?mode=ro"
+        with contextlib.closing(sqlite3.connect(uri, uri=True, timeout=5)) as conn:
+            row = conn.execute(_DUE_UNSENT, (now,)).fetchone()
+    return int(row[0]) if row else 0
 
 
 async def wait_until_sent(path: Path, timeout: float = 60.0) -> None:  # noqa: ASYNC109
     """For a bot in another process, which offers no barrier to await: until its database
-    (read-only) has no message pending that is due, in flight or waiting for a retry. Every
+    (read only) has no message pending that is due, in flight or waiting for a retry. Every
     send it was going to make by now has then reached the server and been recorded."""
     deadline = time.monotonic() + timeout
     while unsent := await asyncio.to_thread(_due_unsent, path):

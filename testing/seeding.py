@@ -56,9 +56,10 @@ async def let_time_pass(path: Path, now: datetime) -> None:
             )
             # not_before is when delivery may send it, due_at its place in the chat's order.
             await uow.conn.execute(
-                "UPDATE outbox SET not_before = MIN(not_before, ?), due_at = MIN(due_at, ?) "
-                "WHERE status = 'pending'",
-                (at, at),
+                "UPDATE outbox SET"
+                " not_before = CASE WHEN not_before < ? THEN not_before ELSE ? END,"
+                " due_at = CASE WHEN due_at < ? THEN due_at ELSE ? END WHERE status = 'pending'",
+                (at, at, at, at),
             )
     finally:
         await db.close()

@@ -15,13 +15,17 @@ from bot import checkins, pairing
 from bot.backup import backup
 from bot.models import Person
 from bot.storage.db import Database
-from testing.engines import database
+from testing.engines import database, sqlite_only
 from testing.probes import cursor, deliver
 from testing.seeding import INVITE_KEY
 
 ANA = Person(101, "Ana")
 BEN = Person(202, "Ben")
 NOW = 1_800_000_000
+
+pytestmark = sqlite_only(
+    "the files and pragmas of the SQLite database; a PostgreSQL server keeps its own files"
+)
 
 
 def mode(path: Path) -> int:

@@ -8,6 +8,7 @@ from typing import Any
 from bot.texts import t
 from testing.fake_telegram import FakeTelegram, FakeUser
 from testing.journeys import OFFER, PROMPT, pair
+from testing.probes import table_names
 from testing.runner import BotRunner
 
 
@@ -27,12 +28,10 @@ async def everything(bot: BotRunner, fake: FakeTelegram) -> dict[str, list[tuple
     await bot.settle(fake)
     state = {}
     async with bot.services.database.read() as uow:
-        tables = await uow.conn.fetch_all(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        )
-        for (table,) in tables:
+        for table in await table_names(uow.conn):
             columns = "id, first_name, language, reachable" if table == "users" else "*"
-            state[table] = await uow.conn.fetch_all(f"SELECT {columns} FROM {table} ORDER BY 1")
+            rows = await uow.conn.fetch_all(f"SELECT {columns} FROM {table} ORDER BY 1")
+            state[table] = [tuple(row) for row in rows]
     return state
 
 

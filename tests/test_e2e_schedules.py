@@ -22,10 +22,10 @@ async def test_the_default_offer_after_pairing(
     [(yes, data), _] = offer.buttons
     assert yes == "Yes, every day at 20:00"
     await ben.press(offer, data)
-    await ben.wait_for("every day at 20:00. Your next one")
+    # The confirmation is Ben's direct reply; the time zone question comes from the outbox.
+    await ben.wait_for_all("every day at 20:00. Your next one", "which time zone are you in")
     await ana.wait_for("Ben <3 changed your check-in schedule: every day at 20:00")
-    await ben.wait_for("which time zone are you in")  # asked once, kindly
-    await ana.wait_for("which time zone are you in")
+    await ana.wait_for("which time zone are you in")  # asked once, kindly
     await ana.press(ana_offer, dict(ana_offer.buttons)["Yes, every day at 20:00"])
     await ana.wait_for("already set")  # the partner chose first: nothing changes
     await ben.expect_silence()

@@ -349,7 +349,8 @@ async def ready_keys(db: Database, chat_id: int, now: int) -> list[str]:
     async with db.read() as uow:
         ready = await uow.outbox.ready(now, 100)
         ids = [row.id for row in ready if row.chat_id == chat_id]
-        rows = await uow.conn.fetch_all(
-            f"SELECT dedupe_key FROM outbox WHERE id IN ({','.join('?' * len(ids))})", ids
-        )
-    return [r[0] for r in rows]
+        keys = [
+            await uow.conn.fetch_value("SELECT dedupe_key FROM outbox WHERE id = ?", (row_id,))
+            for row_id in ids
+        ]
+    return keys

@@ -210,7 +210,7 @@ async def test_a_pairing_ended_meanwhile_is_not_ended_twice(
     # Unit 1 has read the couple as active; Ben's "yes, end it" commits on connection 2.
     assert await pairing.unpair(second, BEN.id, couple.id, NOW) is not None
 
-    async def as_read_before(uow: object, user_id: int) -> object:
+    async def as_read_before(uow: object, user_id: int, **_: object) -> object:
         return couple
 
     monkeypatch.setattr(couples.Couples, "active_for", as_read_before)

@@ -30,6 +30,7 @@ class Engine(Protocol):
     def transaction(self) -> Any: ...
     def read(self) -> Any: ...
     async def migrate(self, steps: list[tuple[int, str, str]]) -> list[int]: ...
+    async def version(self) -> int: ...
     async def close(self) -> None: ...
 
 
@@ -80,6 +81,10 @@ class Database:
         """A consistent read outside any other unit's open transaction."""
         async with self._engine.read() as conn:
             yield Unit(conn)
+
+    async def version(self) -> int:
+        """The last migration applied (0 for a new database)."""
+        return await self._engine.version()
 
     async def migrate(self, directory: Path = MIGRATIONS_DIR) -> list[int]:
         """Apply pending migrations in order, one transaction each; return the versions applied."""

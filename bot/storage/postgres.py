@@ -135,6 +135,18 @@ class PostgresEngine:
         async with self._pool.connection() as conn, conn.transaction():
             yield PgConn(conn)
 
+    async def version(self) -> int:
+        async with self._pool.connection() as conn:
+            cursor = await conn.execute(
+                "SELECT to_regclass('schema_version') IS NOT NULL AS present"
+            )
+            row = await cursor.fetchone()
+            if not row or not row[0]:
+                return 0
+            cursor = await conn.execute("SELECT coalesce(max(version), 0) FROM schema_version")
+            row = await cursor.fetchone()
+            return int(row[0]) if row else 0
+
     async def migrate(self, steps: list[tuple[int, str, str]]) -> list[int]:
         """Apply pending steps, each in its own transaction, under an advisory lock: two
         processes starting together apply each step once."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import sqlite3
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -93,31 +94,50 @@ class SqliteEngine:
         async with self._lock:
             yield SqliteConn(self._conn)
 
-    async def applied_version(self) -> int:
+    async def version(self) -> int:
         async with self._lock:
             rows = await self._conn.execute_fetchall("PRAGMA user_version")
         return int(next(iter(rows))[0])
 
     async def migrate(self, steps: list[tuple[int, str, str]]) -> list[int]:
+        """Apply pending steps, each in its own write transaction. The version is read inside
+        that transaction, so two processes starting together apply each step once."""
         applied: list[int] = []
         async with self._lock:
-            rows = await self._conn.execute_fetchall("PRAGMA user_version")
-            current = int(next(iter(rows))[0])
             for version, name, script in steps:
-                if version <= current:
-                    continue
-                # executescript commits any open transaction first, so BEGIN/COMMIT go inside
-                # it; user_version is part of the database header and commits with the rest.
+                await self._conn.execute("BEGIN IMMEDIATE")
                 try:
-                    await self._conn.executescript(
-                        f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {version};\nCOMMIT;"
-                    )
+                    rows = await self._conn.execute_fetchall("PRAGMA user_version")
+                    if version <= int(next(iter(rows))[0]):
+                        await self._conn.rollback()
+                        continue
+                    for statement in _statements(script):
+                        await self._conn.execute(statement)
+                    # user_version is part of the database header: it commits with the rest.
+                    await self._conn.execute(f"PRAGMA user_version = {int(version)}")
                 except BaseException:
                     await asyncio.shield(self._conn.rollback())
                     raise
+                await self._conn.commit()
                 log.info("applied migration %s", name)
                 applied.append(version)
         return applied
+
+
+def _statements(script: str) -> list[str]:
+    """A script's statements, whole (a trigger's body included), comments kept with them."""
+    statements, current = [], ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            if current.strip():
+                statements.append(current)
+            current = ""
+    if current.strip() and not all(
+        part.strip().startswith("--") or not part.strip() for part in current.splitlines()
+    ):
+        statements.append(current)  # a last statement without its semicolon
+    return statements
 
 
 def _table(name: str) -> str:

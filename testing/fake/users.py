@@ -97,6 +97,33 @@ class ChatReader:
             lambda shown: needle(shown.message), timeout, f"nothing matching {needle!r}"
         )
 
+    async def wait_for_all(
+        self,
+        *needles: str,
+        timeout: float = 5.0,  # noqa: ASYNC109
+    ) -> list[SentMessage]:
+        """A new message containing each needle, in whatever order they arrive: a direct reply
+        and a message from the outbox race each other, and either may be first."""
+        wanted = [needle.lower() for needle in needles]
+        found: dict[str, _Shown] = {}
+
+        def scan() -> bool:
+            found.clear()
+            for shown in self._unread():
+                for needle in wanted:
+                    if needle not in found and needle in shown.plain.lower():
+                        found[needle] = shown
+                        break
+            return len(found) == len(wanted)
+
+        if not await self.fake._changes.wait_until(scan, timeout):
+            missing = [n for n in needles if n.lower() not in found]
+            raise AssertionError(
+                f"{self}: nothing with {missing!r} within {timeout}s; {self._seen()}"
+            )
+        self._cursor = max(shown.index for shown in found.values()) + 1
+        return [found[needle].message for needle in wanted]
+
     async def expect_silence(self, seconds: float = 0.3) -> None:
         """No new message after the cursor. With a bot in this process (`fake.settle` set by
         the runner), first wait until it has handled every update, done what is due and has
