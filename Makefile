@@ -5,13 +5,22 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test lint format bench backup clean
+.PHONY: run test test-sqlite test-postgres lint format bench backup clean
+PYTEST_ARGS ?=
 
 run: $(VENV)/.run-installed
 	$(BIN)/python -m bot
 
-test: $(VENV)/.dev-installed
-	$(BIN)/python -m pytest
+# The whole suite on SQLite, then on a throwaway PostgreSQL server it starts and stops itself
+# (testing/pgserver.py; as root it runs the server as an unprivileged user). One engine alone:
+# `make test-sqlite` or `make test-postgres`.
+test: test-sqlite test-postgres
+
+test-sqlite: $(VENV)/.dev-installed
+	env -u STEADY_TEST_DATABASE_URL $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-postgres: $(VENV)/.dev-installed
+	$(BIN)/python -m testing.pgserver run -- $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
