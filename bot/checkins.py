@@ -16,7 +16,7 @@ from typing import Any
 from bot import guided, prompts
 from bot.long_text import escaped_blocks, paginate
 from bot.models import Couple, Outgoing, Person
-from bot.storage import outbox, rounds
+from bot.storage import rounds
 from bot.storage.db import Database, in_batches, in_one_trip
 from bot.storage.unit import Unit
 from bot.texts import amount, t
@@ -64,10 +64,6 @@ class StartResult:
 class AnswerResult:
     outcome: AnswerOutcome
     partner: Person | None = None
-    # A reveal's messages that may go out at once, already marked in flight for the caller to
-    # hand to delivery; `more_queued` when other messages wait for the delivery loop.
-    claimed: tuple[outbox.OutboxRow, ...] = ()
-    more_queued: bool = False
     # SAVED / REPLACED: the round it was filed under and its question in the author's language,
     # and the other open rounds they have received, (id, question), to move it to instead.
     round_id: int | None = None
@@ -285,8 +281,8 @@ async def _store(
             await save
             await uow.rounds.set_reveal_at(current.id, wait_until)
             return AnswerResult(AnswerOutcome.HELD, partner, reveal_at=wait_until)
-        claimed, more = await _reveal(uow, couple, current, answers, now, save)
-        return AnswerResult(AnswerOutcome.REVEALED, partner, claimed, more)
+        await _reveal(uow, couple, current, answers, now, save)
+        return AnswerResult(AnswerOutcome.REVEALED, partner)
     await save
     if not replaced:
         notice = t("checkin.partner_waiting", partner.language, partner=person.first_name)
@@ -300,7 +296,6 @@ async def _store(
     return AnswerResult(
         outcome,
         partner,
-        more_queued=not replaced,
         round_id=current.id,
         question=prompt_text(current, person.language),
         others=tuple((r.id, prompt_text(r, person.language)) for r in others),
@@ -316,10 +311,10 @@ async def _reveal(
     save: Coroutine[Any, Any, None] | None = None,
     *,
     claim: bool = True,
-) -> tuple[tuple[outbox.OutboxRow, ...], bool]:
-    """Reveal `current` to both (caller's transaction): (messages claimed to send straight
-    after the commit, whether more wait for the delivery loop). `save`: the answer's own
-    write, sent along."""
+) -> None:
+    """Reveal `current` to both (caller's transaction). `claim`: what may go out at once is
+    marked in flight, and sent straight after the commit (the unit's hand-off to delivery);
+    the rest waits for the delivery loop. `save`: the answer's own write, sent along."""
     reveal = _reveal_messages(couple, current, answers)
     keys = [m.dedupe_key for m in reveal]
     # The round leaves 'open' exactly once, by this statement's own condition: whoever else
@@ -331,13 +326,9 @@ async def _reveal(
     trip = [*([save] if save is not None else []), uow.outbox.enqueue_all(reveal, now)]
     if claim:
         trip.append(uow.outbox.claim(keys, now))  # sent straight after the commit
-    results = await in_one_trip(*trip)
-    claimed = results[-1] if claim else []
-    more = len(claimed) < len(keys)  # a long reveal's later parts
+    await in_one_trip(*trip)
     if current.kind == "repair":
         await guided.after_reveal(uow, couple, current, now)
-        more = True
-    return tuple(claimed), more
 
 
 def _wait_for_more(answers: dict[int, rounds.Answer], now: int) -> int | None:

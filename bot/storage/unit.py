@@ -6,7 +6,7 @@ from bot.storage.breaks import Breaks
 from bot.storage.couples import Couples
 from bot.storage.engine import Conn
 from bot.storage.invites import Invites
-from bot.storage.outbox import Outbox
+from bot.storage.outbox import Handoff, Outbox
 from bot.storage.rounds import Rounds
 from bot.storage.schedules import Schedules
 from bot.storage.users import Users
@@ -16,14 +16,15 @@ class Unit:
     """Everything one use case may read and write, inside one transaction.
 
     The domain sees repositories, never a driver; the engine behind `conn` is SQLite or
-    PostgreSQL."""
+    PostgreSQL. What it queues for delivery is `handoff`, handed over when it commits."""
 
     def __init__(self, conn: Conn) -> None:
         self.conn = conn
+        self.handoff = Handoff()
         self.users = Users(conn)
         self.couples = Couples(conn)
         self.invites = Invites(conn)
-        self.outbox = Outbox(conn)
+        self.outbox = Outbox(conn, self.handoff)
         self.rounds = Rounds(conn)
         self.schedules = Schedules(conn)
         self.breaks = Breaks(conn)
