@@ -16,7 +16,7 @@ from typing import Any
 from bot import guided, prompts
 from bot.long_text import escaped_blocks, paginate
 from bot.models import Couple, Outgoing, Person
-from bot.storage import rounds
+from bot.storage import outbox, rounds
 from bot.storage.db import Database, in_batches, in_one_trip
 from bot.storage.unit import Unit
 from bot.texts import amount, t
@@ -131,18 +131,19 @@ async def open_round(
     )
     await uow.rounds.add_participants(round_id, when)
     messages = [
-        Outgoing(
+        outbox.notice(
+            person,
+            "prompt",
+            round_id,
             person.id,
-            f"prompt:{round_id}:{person.id}",
-            t(
+            text=t(
                 "checkin.prompt",
                 person.language,
                 prompt=prompt.text(person.language),
                 partner=couple.partner_of(person.id).first_name,
             ),
-            (),
-            round_id,
-            when[person.id],
+            round_id=round_id,
+            due_at=when[person.id],
         )
         for person in (couple.a, couple.b)
     ]
@@ -235,7 +236,7 @@ async def move_answer(
             await uow.rounds.delete_answer(from_round, person.id)
             await uow.rounds.set_answer_parts(to_round, person.id, parts)
             # "Your partner answered" for the first round is withdrawn if it has not gone yet.
-            await uow.outbox.cancel_pending([f"waiting:{from_round}:{partner.id}"])
+            await uow.outbox.cancel_pending([outbox.dedupe_key("waiting", from_round, partner.id)])
             others = _others(candidates, to_round)
             return await _store(
                 uow, couple, person, target.round, target.answers, mine.text, mine.message_id,
@@ -290,8 +291,9 @@ async def _store(
         # outbox keeps one chat's messages in order of when they are meant to go out.
         seen = await uow.rounds.participants(current.id)
         their_prompt = seen[partner.id][0] if partner.id in seen else now
-        key = f"waiting:{current.id}:{partner.id}"
-        await uow.outbox.enqueue(Outgoing(partner.id, key, notice, due_at=their_prompt), now)
+        await uow.notify(
+            partner, "waiting", current.id, partner.id, text=notice, due_at=their_prompt, now=now
+        )
     outcome = AnswerOutcome.REPLACED if replaced else AnswerOutcome.SAVED
     return AnswerResult(
         outcome,
@@ -480,7 +482,7 @@ def _reveal_messages(
 ) -> list[Outgoing]:
     """Both partners' copies of the reveal, each split to fit Telegram's limit."""
     return [
-        Outgoing(person.id, f"reveal:{current.id}:{person.id}:{part}", page)
+        outbox.notice(person, "reveal", current.id, person.id, part, text=page)
         for person in (couple.a, couple.b)
         for part, page in enumerate(
             _round_pages(current, couple, answers, person.language, "checkin.reveal_title")
@@ -554,7 +556,7 @@ async def close_round(uow: Unit, current: rounds.Round, now: int) -> None:
     never_saw = {uid for uid, (_, received_at) in seen.items() if received_at is None}
     await uow.outbox.cancel_pending(
         [
-            f"{kind}:{current.id}:{uid}"
+            outbox.dedupe_key(kind, current.id, uid)
             for uid in never_saw
             for kind in ("prompt", "waiting", "remind")
         ],
@@ -562,10 +564,8 @@ async def close_round(uow: Unit, current: rounds.Round, now: int) -> None:
     for person in (couple.a, couple.b):
         if person.id in never_saw:
             continue
-        await uow.outbox.enqueue(
-            Outgoing(person.id, f"closed:{current.id}:{person.id}", t(notice_key, person.language)),
-            now,
-        )
+        text = t(notice_key, person.language)
+        await uow.notify(person, "closed", current.id, person.id, text=text, now=now)
 
 
 async def remind_due(db: Database, now: int) -> int:
@@ -581,9 +581,10 @@ async def remind_due(db: Database, now: int) -> int:
         for person in waiting:
             prompt = prompt_text(current, person.language)
             text = t("checkin.reminder", person.language, prompt=prompt)
-            key = f"remind:{current.id}:{person.id}"
             # Linked to its round: a reply to the reminder answers this round, no other.
-            await uow.outbox.enqueue(Outgoing(person.id, key, text, (), current.id), now)
+            await uow.notify(
+                person, "remind", current.id, person.id, text=text, round_id=current.id, now=now
+            )
         return len(waiting)
 
     return await in_batches(db, DUE_BATCH, lambda uow, n: uow.rounds.due_to_remind(now, n), remind)
@@ -670,8 +671,8 @@ async def _save_options(
             summary=options_summary(partner.language, window_hours, reminder_hours),
         )
         # One notice per change: the key carries the time and the new values.
-        key = f"options:{couple.id}:{partner.id}:{now}:{window_hours}:{reminder_hours}"
-        await uow.outbox.enqueue(Outgoing(partner.id, key, text), now)
+        about = (couple.id, partner.id, now, window_hours, reminder_hours)
+        await uow.notify(partner, "options", *about, text=text, now=now)
     return OptionsOutcome.SAVED
 
 

@@ -1,5 +1,5 @@
 """The unit of work's hand-off to delivery: what a unit queued and claimed goes to delivery
-when, and only when, it commits."""
+when, and only when, it commits; and `notify` builds a message's row and key in one place."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ import pytest
 from telegram import Bot, Update
 
 from bot import callbacks
-from bot.models import Outgoing, Person
+from bot.models import Button, Outgoing, Person
 from bot.schedule_rules import EVERY_DAY
+from bot.storage import outbox
 from bot.storage.db import Database
 from bot.storage.outbox import Handoff
 from bot.storage.unit import Unit
@@ -24,7 +25,7 @@ from scheduler.delivery import Delivery
 from testing.clock import MovableClock, StoppedClock
 from testing.fake_telegram import FakeTelegram
 from testing.offline import Offline, User
-from testing.probes import latest_break, open_rounds, outbox_statuses
+from testing.probes import latest_break, open_rounds, outbox_statuses, pending
 
 
 class Failed(Exception):
@@ -55,13 +56,31 @@ async def people(db: Database, *ids: int) -> None:
             await uow.users.upsert(Person(user_id, "P"), 0)
 
 
+async def test_notify_builds_the_row_and_its_key(db: Database) -> None:
+    button = Button("Stop", "v1:x")
+    assert outbox.notice(
+        Person(1, "Ana"), "remind", 7, 1, text="hi", buttons=((button,),), round_id=7, due_at=9
+    ) == Outgoing(1, "remind:7:1", "hi", ((button,),), 7, 9)
+    assert outbox.notice(2, "options", 3, 2, 100, 12, None, text="t").dedupe_key == (
+        "options:3:2:100:12:None"  # the key a notice had before notify: rows already queued
+    )
+    await people(db, 1)
+    async with db.unit() as uow:
+        first = await uow.notify(1, "remind", 7, 1, text="hi", buttons=((button,),), now=5)
+        again = await uow.notify(1, "remind", 7, 1, text="hi again", now=6)
+        [row] = await uow.outbox.ready(5, 10)
+    assert (first, again) == (True, False)  # the same key: queued once
+    assert await pending(db) == [(1, "remind:7:1", "hi")]
+    assert row.reply_markup == {"inline_keyboard": [[{"text": "Stop", "callback_data": "v1:x"}]]}
+
+
 async def test_a_committed_unit_hands_off_what_it_claimed_and_queued(db: Database) -> None:
     await people(db, 1, 2)
     seen = recorder(db)
     now = Clock().timestamp()
     async with db.unit() as uow:
         for key, chat in (("a", 1), ("b", 1), ("c", 2)):
-            await uow.outbox.enqueue(Outgoing(chat, key, key), now)
+            await uow.notify(chat, key, text=key, now=now)
         claimed = await uow.outbox.claim(["a", "b", "c"], now)
         assert seen == []  # nothing before the commit
     [handoff] = seen
@@ -72,7 +91,7 @@ async def test_a_committed_unit_hands_off_what_it_claimed_and_queued(db: Databas
         await uow.outbox.claim(["d"], now)  # "c" is in flight: "d" waits
     assert seen[1].claimed == [] and seen[1].more
     async with db.unit() as uow:
-        await uow.outbox.enqueue(Outgoing(1, "a", "a again"), now)  # a known key: nothing
+        await uow.notify(1, "a", text="a again", now=now)  # a known key adds nothing
     assert seen[2].queued == 0 and not seen[2].more
 
 
@@ -82,7 +101,7 @@ async def test_a_unit_that_rolls_back_hands_off_nothing(db: Database) -> None:
     now = Clock().timestamp()
     with pytest.raises(Failed):
         async with db.unit() as uow:
-            await uow.outbox.enqueue(Outgoing(1, "k", "never"), now)
+            await uow.notify(1, "k", text="never", now=now)
             assert await uow.outbox.claim(["k"], now)
             raise Failed
     assert seen == []
@@ -100,7 +119,7 @@ async def test_a_failing_hook_leaves_the_committed_unit_alone(
     db.after_commit.append(broken)
     seen = recorder(db)  # after the broken one: still called
     async with db.unit() as uow:
-        await uow.outbox.enqueue(Outgoing(1, "k", "kept"), 0)
+        await uow.notify(1, "k", text="kept", now=0)
     assert len(seen) == 1
     assert await outbox_statuses(db) == {"k": "pending"}
     assert "after-commit hook failed" in caplog.text
@@ -116,7 +135,7 @@ async def test_a_claim_whose_unit_then_fails_is_never_sent(
     now = clock.timestamp()
     async with db.unit() as uow:
         await uow.users.upsert(Person(1, "Ana"), now)
-        await uow.outbox.enqueue(Outgoing(1, "k", "once", due_at=now + 60), now)  # not due yet
+        await uow.notify(1, "k", text="once", due_at=now + 60, now=now)  # not due yet
     delivery = Delivery(bot, db, clock, rate=30)
     await delivery.start()
     try:

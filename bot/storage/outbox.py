@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from bot.models import Outgoing
+from bot.models import Button, Outgoing, Person
 from bot.storage.engine import Conn, Row
 
 
@@ -30,6 +30,27 @@ class Handoff:
     def more(self) -> bool:
         """Rows wait for the delivery loop beyond those claimed."""
         return self.queued > len(self.claimed)
+
+
+def dedupe_key(kind: str, *about: object) -> str:
+    """A message's dedupe key, `kind:about:…`: what makes it one message, so retrying the step
+    that queued it never queues it twice. Also what withdraws it (`Outbox.cancel_pending`)."""
+    return ":".join((kind, *(str(part) for part in about)))
+
+
+def notice(
+    to: Person | int,
+    kind: str,
+    *about: object,
+    text: str,
+    buttons: tuple[tuple[Button, ...], ...] = (),
+    round_id: int | None = None,
+    due_at: int | None = None,
+) -> Outgoing:
+    """The outbox row for one message to `to`, keyed by `kind` and what it is `about` (in the
+    key's order; the recipient too where two people could get the same kind of message)."""
+    chat_id = to.id if isinstance(to, Person) else to
+    return Outgoing(chat_id, dedupe_key(kind, *about), text, buttons, round_id, due_at)
 
 
 def _markup(message: Outgoing) -> str | None:
