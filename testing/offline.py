@@ -189,6 +189,20 @@ class Updates:
         size = {"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}
         return self._update(message=self._message(user, None, photo=[size]))
 
+    def blocked(self, user: User, blocked: bool = True) -> Update:
+        """`user` blocked the bot (or unblocked it): a my_chat_member update in their chat."""
+        member = {"user": BOT_USER, "status": "member"}
+        kicked = {"user": BOT_USER, "status": "kicked", "until_date": 0}
+        old, new = (member, kicked) if blocked else (kicked, member)
+        change = {
+            "chat": {"id": user.id, "type": "private", "first_name": user.first_name},
+            "from": user.as_dict(),
+            "date": services_of(self._app).clock.timestamp(),
+            "old_chat_member": old,
+            "new_chat_member": new,
+        }
+        return self._update(my_chat_member=change)
+
     def button(
         self, user: User, data: str | None, *, group: bool = False, message_id: int = 1
     ) -> Update:

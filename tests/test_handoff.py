@@ -191,13 +191,11 @@ async def test_every_use_case_that_queues_hands_it_to_delivery(tmp_path: Path) -
         for command in ("pause", "resume", "skip"):
             await handed(bot, u.command(ANA, command))
         await handed(bot, u.command(ANA, "options", "window", "12"))
+        # Once forgotten: blocking the bot queued "can't reach Ana" and handed nothing over.
+        await handed(bot, u.blocked(ANA))
+        await bot.run(u.blocked(ANA, False))
         await handed(bot, u.command(ANA, "checkin"))  # the prompt, to both
         await bot.deliver()  # received: answers can be filed
-        await handed(bot, u.text(ANA, "mine"))  # "Ana answered"
-        await bot.deliver()
-        await handed(bot, u.text(BEN, "yours"))  # the reveal, claimed: out straight away
-        assert sorted(row.chat_id for row in bot.held.claimed) == [ANA.id, BEN.id]
-        await bot.deliver()
 
         await handed(bot, u.button(ANA, callbacks.BreakLength("20m").encode()))
         break_id = await latest_break(bot.db)
@@ -212,8 +210,16 @@ async def test_every_use_case_that_queues_hands_it_to_delivery(tmp_path: Path) -
         clock.at += timedelta(minutes=5)
         await bot.deliver()
         await handed(bot, u.button(ANA, callbacks.StartGuided(break_id).encode()))
-        step = (await open_rounds(bot.db))["repair"]
-        await handed(bot, u.button(BEN, callbacks.StopGuided(step).encode()))
+        await bot.deliver()
+        opened = await open_rounds(bot.db)
+        await handed(bot, u.text(ANA, "mine"))  # filed under the step; "Ana answered"
+        move = callbacks.MoveAnswer(opened["repair"], opened["checkin"])
+        await handed(bot, u.button(ANA, move.encode()))  # now under the check-in
+        await handed(bot, u.button(BEN, callbacks.StopGuided(opened["repair"]).encode()))
+        await bot.deliver()
+        await handed(bot, u.text(BEN, "yours"))  # the reveal, claimed: out straight away
+        assert sorted(row.chat_id for row in bot.held.claimed) == [ANA.id, BEN.id]
+        await bot.deliver()
         await handed(bot, u.button(ANA, callbacks.Unpair(couple.id, True).encode()))
         assert await bot.queued(BEN.id)  # what the last steps queued is there to be sent
 
