@@ -110,10 +110,8 @@ async def _tick(context: SteadyContext) -> None:
     # Keep going while work is waiting, but stop between batches when the bot is stopping:
     # PTB waits for a running job at shutdown, and the database keeps what is left.
     while await due.run_due(services.database, services.clock, services.settings):
-        services.queued()
         if not context.application.running:
             return
-    services.queued()
 
 
 async def _post_stop(app: Application) -> None:

@@ -64,10 +64,6 @@ class StartResult:
 class AnswerResult:
     outcome: AnswerOutcome
     partner: Person | None = None
-    # A reveal's messages that may go out at once, already marked in flight for the caller to
-    # hand to delivery; `more_queued` when other messages wait for the delivery loop.
-    claimed: tuple[outbox.OutboxRow, ...] = ()
-    more_queued: bool = False
     # SAVED / REPLACED: the round it was filed under and its question in the author's language,
     # and the other open rounds they have received, (id, question), to move it to instead.
     round_id: int | None = None
@@ -135,18 +131,19 @@ async def open_round(
     )
     await uow.rounds.add_participants(round_id, when)
     messages = [
-        Outgoing(
+        outbox.notice(
+            person,
+            "prompt",
+            round_id,
             person.id,
-            f"prompt:{round_id}:{person.id}",
-            t(
+            text=t(
                 "checkin.prompt",
                 person.language,
                 prompt=prompt.text(person.language),
                 partner=couple.partner_of(person.id).first_name,
             ),
-            (),
-            round_id,
-            when[person.id],
+            round_id=round_id,
+            due_at=when[person.id],
         )
         for person in (couple.a, couple.b)
     ]
@@ -239,7 +236,7 @@ async def move_answer(
             await uow.rounds.delete_answer(from_round, person.id)
             await uow.rounds.set_answer_parts(to_round, person.id, parts)
             # "Your partner answered" for the first round is withdrawn if it has not gone yet.
-            await uow.outbox.cancel_pending([f"waiting:{from_round}:{partner.id}"])
+            await uow.outbox.cancel_pending([outbox.dedupe_key("waiting", from_round, partner.id)])
             others = _others(candidates, to_round)
             return await _store(
                 uow, couple, person, target.round, target.answers, mine.text, mine.message_id,
@@ -285,8 +282,8 @@ async def _store(
             await save
             await uow.rounds.set_reveal_at(current.id, wait_until)
             return AnswerResult(AnswerOutcome.HELD, partner, reveal_at=wait_until)
-        claimed, more = await _reveal(uow, couple, current, answers, now, save)
-        return AnswerResult(AnswerOutcome.REVEALED, partner, claimed, more)
+        await _reveal(uow, couple, current, answers, now, save)
+        return AnswerResult(AnswerOutcome.REVEALED, partner)
     await save
     if not replaced:
         notice = t("checkin.partner_waiting", partner.language, partner=person.first_name)
@@ -294,13 +291,13 @@ async def _store(
         # outbox keeps one chat's messages in order of when they are meant to go out.
         seen = await uow.rounds.participants(current.id)
         their_prompt = seen[partner.id][0] if partner.id in seen else now
-        key = f"waiting:{current.id}:{partner.id}"
-        await uow.outbox.enqueue(Outgoing(partner.id, key, notice, due_at=their_prompt), now)
+        await uow.notify(
+            partner, "waiting", current.id, partner.id, text=notice, due_at=their_prompt, now=now
+        )
     outcome = AnswerOutcome.REPLACED if replaced else AnswerOutcome.SAVED
     return AnswerResult(
         outcome,
         partner,
-        more_queued=not replaced,
         round_id=current.id,
         question=prompt_text(current, person.language),
         others=tuple((r.id, prompt_text(r, person.language)) for r in others),
@@ -316,10 +313,10 @@ async def _reveal(
     save: Coroutine[Any, Any, None] | None = None,
     *,
     claim: bool = True,
-) -> tuple[tuple[outbox.OutboxRow, ...], bool]:
-    """Reveal `current` to both (caller's transaction): (messages claimed to send straight
-    after the commit, whether more wait for the delivery loop). `save`: the answer's own
-    write, sent along."""
+) -> None:
+    """Reveal `current` to both (caller's transaction). `claim`: what may go out at once is
+    marked in flight, and sent straight after the commit (the unit's hand-off to delivery);
+    the rest waits for the delivery loop. `save`: the answer's own write, sent along."""
     reveal = _reveal_messages(couple, current, answers)
     keys = [m.dedupe_key for m in reveal]
     # The round leaves 'open' exactly once, by this statement's own condition: whoever else
@@ -331,13 +328,9 @@ async def _reveal(
     trip = [*([save] if save is not None else []), uow.outbox.enqueue_all(reveal, now)]
     if claim:
         trip.append(uow.outbox.claim(keys, now))  # sent straight after the commit
-    results = await in_one_trip(*trip)
-    claimed = results[-1] if claim else []
-    more = len(claimed) < len(keys)  # a long reveal's later parts
+    await in_one_trip(*trip)
     if current.kind == "repair":
         await guided.after_reveal(uow, couple, current, now)
-        more = True
-    return tuple(claimed), more
 
 
 def _wait_for_more(answers: dict[int, rounds.Answer], now: int) -> int | None:
@@ -489,7 +482,7 @@ def _reveal_messages(
 ) -> list[Outgoing]:
     """Both partners' copies of the reveal, each split to fit Telegram's limit."""
     return [
-        Outgoing(person.id, f"reveal:{current.id}:{person.id}:{part}", page)
+        outbox.notice(person, "reveal", current.id, person.id, part, text=page)
         for person in (couple.a, couple.b)
         for part, page in enumerate(
             _round_pages(current, couple, answers, person.language, "checkin.reveal_title")
@@ -563,7 +556,7 @@ async def close_round(uow: Unit, current: rounds.Round, now: int) -> None:
     never_saw = {uid for uid, (_, received_at) in seen.items() if received_at is None}
     await uow.outbox.cancel_pending(
         [
-            f"{kind}:{current.id}:{uid}"
+            outbox.dedupe_key(kind, current.id, uid)
             for uid in never_saw
             for kind in ("prompt", "waiting", "remind")
         ],
@@ -571,10 +564,8 @@ async def close_round(uow: Unit, current: rounds.Round, now: int) -> None:
     for person in (couple.a, couple.b):
         if person.id in never_saw:
             continue
-        await uow.outbox.enqueue(
-            Outgoing(person.id, f"closed:{current.id}:{person.id}", t(notice_key, person.language)),
-            now,
-        )
+        text = t(notice_key, person.language)
+        await uow.notify(person, "closed", current.id, person.id, text=text, now=now)
 
 
 async def remind_due(db: Database, now: int) -> int:
@@ -590,9 +581,10 @@ async def remind_due(db: Database, now: int) -> int:
         for person in waiting:
             prompt = prompt_text(current, person.language)
             text = t("checkin.reminder", person.language, prompt=prompt)
-            key = f"remind:{current.id}:{person.id}"
             # Linked to its round: a reply to the reminder answers this round, no other.
-            await uow.outbox.enqueue(Outgoing(person.id, key, text, (), current.id), now)
+            await uow.notify(
+                person, "remind", current.id, person.id, text=text, round_id=current.id, now=now
+            )
         return len(waiting)
 
     return await in_batches(db, DUE_BATCH, lambda uow, n: uow.rounds.due_to_remind(now, n), remind)
@@ -679,8 +671,8 @@ async def _save_options(
             summary=options_summary(partner.language, window_hours, reminder_hours),
         )
         # One notice per change: the key carries the time and the new values.
-        key = f"options:{couple.id}:{partner.id}:{now}:{window_hours}:{reminder_hours}"
-        await uow.outbox.enqueue(Outgoing(partner.id, key, text), now)
+        about = (couple.id, partner.id, now, window_hours, reminder_hours)
+        await uow.notify(partner, "options", *about, text=text, now=now)
     return OptionsOutcome.SAVED
 
 

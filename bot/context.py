@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from telegram.ext import CallbackContext, ExtBot
 
 from bot.config import Settings
 from bot.storage.db import Database
-from bot.storage.outbox import OutboxRow
 from scheduler.clock import Clock
 from scheduler.delivery import Delivery
 
@@ -37,16 +35,6 @@ class Services:
 
     def now(self) -> int:
         return self.clock.timestamp()
-
-    def queued(self, claimed: Sequence[OutboxRow] = (), *, more: bool = True) -> None:
-        """New outbox rows: send the ones the use case claimed now, and wake the delivery loop
-        for the rest (`more`)."""
-        if self.delivery is None:
-            return
-        if claimed:
-            self.delivery.send_claimed(claimed)
-        if more:
-            self.delivery.wake()
 
 
 class SteadyContext(CallbackContext[ExtBot, dict, dict, dict]):

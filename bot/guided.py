@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 
 from bot import callbacks
-from bot.models import Button, Couple, Outgoing
+from bot.models import Button, Couple
 from bot.storage import rounds
 from bot.storage.db import Database
 from bot.storage.unit import Unit
@@ -66,8 +66,11 @@ async def open_step(uow: Unit, couple: Couple, break_id: int, step: int, now: in
         )
         stop_data = callbacks.StopGuided(round_id).encode()
         stop = Button(t("guided.stop_button", person.language), stop_data)
-        key = f"prompt:{round_id}:{person.id}"
-        await uow.outbox.enqueue(Outgoing(person.id, key, text, ((stop,),), round_id), now)
+        buttons = ((stop,),)
+        await uow.notify(
+            person, "prompt", round_id, person.id, text=text, buttons=buttons, round_id=round_id,
+            now=now,
+        )  # fmt: skip
 
 
 async def after_reveal(uow: Unit, couple: Couple, step: rounds.Round, now: int) -> None:
@@ -77,8 +80,8 @@ async def after_reveal(uow: Unit, couple: Couple, step: rounds.Round, now: int) 
         await open_step(uow, couple, step.break_id, step.step + 1, now)
         return
     for person in (couple.a, couple.b):
-        key = f"guided-done:{step.break_id}:{person.id}"
-        await uow.outbox.enqueue(Outgoing(person.id, key, t("guided.done", person.language)), now)
+        text = t("guided.done", person.language)
+        await uow.notify(person, "guided-done", step.break_id, person.id, text=text, now=now)
 
 
 async def stop(db: Database, user_id: int, round_id: int, now: int) -> Outcome:
@@ -93,5 +96,5 @@ async def stop(db: Database, user_id: int, round_id: int, now: int) -> Outcome:
         await uow.rounds.delete_answers(round_id)
         me, partner = couple.member(user_id), couple.partner_of(user_id)
         text = t("guided.stopped", partner.language, partner=me.first_name)
-        await uow.outbox.enqueue(Outgoing(partner.id, f"guided-stop:{round_id}", text), now)
+        await uow.notify(partner, "guided-stop", round_id, text=text, now=now)
     return Outcome.STOPPED

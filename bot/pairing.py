@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass
 
 from bot import checkins, invite_codes, scheduling
-from bot.models import Couple, Outgoing, Person
+from bot.models import Couple, Person
 from bot.storage import invites
 from bot.storage.db import Database
 from bot.storage.unit import Unit
@@ -129,14 +129,8 @@ async def _use_invite(
     couple = await uow.couples.active_for(joiner.id)
     assert couple is not None
     inviter = couple.partner_of(joiner.id)
-    await uow.outbox.enqueue(
-        Outgoing(
-            chat_id=inviter.id,
-            dedupe_key=f"paired:{couple_id}:{inviter.id}",
-            text=t("pairing.paired_inviter", inviter.language, partner=joiner.first_name),
-        ),
-        now,
-    )
+    text = t("pairing.paired_inviter", inviter.language, partner=joiner.first_name)
+    await uow.notify(inviter, "paired", couple_id, inviter.id, text=text, now=now)
     await scheduling.offer_default(uow, couple, now)
     return couple
 
@@ -172,12 +166,6 @@ async def unpair(db: Database, user_id: int, couple_id: int, now: int) -> Couple
         # had already earned, so neither sees a reveal the other never gets.
         await uow.outbox.cancel_for_couple(couple_id, keep_prefix="reveal:")
         me, partner = (couple.a, couple.b) if couple.a.id == user_id else (couple.b, couple.a)
-        await uow.outbox.enqueue(
-            Outgoing(
-                chat_id=partner.id,
-                dedupe_key=f"unpaired:{couple_id}:{partner.id}",
-                text=t("pairing.unpaired_partner", partner.language, partner=me.first_name),
-            ),
-            now,
-        )
+        text = t("pairing.unpaired_partner", partner.language, partner=me.first_name)
+        await uow.notify(partner, "unpaired", couple_id, partner.id, text=text, now=now)
         return couple

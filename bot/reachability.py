@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.models import Outgoing, Person
+from bot.models import Person
 from bot.storage.db import Database, in_batches
 from bot.storage.unit import Unit
 from bot.texts import amount, t
@@ -36,8 +36,7 @@ async def set_reachable(db: Database, user_id: int, reachable: bool, now: int) -
                     partner=me.first_name,
                     days=amount("days", KEEP_UNDELIVERABLE_DAYS, partner.language),
                 )
-                key = f"unreachable:{user_id}:{now}"
-                await uow.outbox.enqueue(Outgoing(partner.id, key, text), now)
+                await uow.notify(partner, "unreachable", user_id, now, text=text, now=now)
         return changed
 
 
@@ -70,7 +69,7 @@ async def tell_returned(db: Database, now: int) -> int:
     async def tell(uow: Unit, person: Person) -> int:
         days = amount("days", KEEP_UNDELIVERABLE_DAYS, person.language)
         text = t("reach.expired_while_away", person.language, days=days)
-        await uow.outbox.enqueue(Outgoing(person.id, f"expired:{person.id}:{now}", text), now)
+        await uow.notify(person, "expired", person.id, now, text=text, now=now)
         await uow.users.clear_expired(person.id)
         return 1
 

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
 from bot import callbacks
-from bot.models import Button, Couple, Outgoing
+from bot.models import Button, Couple
 from bot.schedule_rules import local_instant
-from bot.storage import breaks
+from bot.storage import breaks, outbox
 from bot.storage.db import Database, in_batches
 from bot.storage.unit import Unit
 from bot.texts import local_time, t
@@ -88,9 +88,7 @@ async def start_break(
             break_id = await uow.breaks.create(couple.id, user_id, now, ends, now + MAX_BREAK)
             outcome, notice = Outcome.STARTED, "repair.partner_break"
             await _care_if_needed(uow, couple, now, help_url)
-        await _tell_partner(
-            uow, couple, user_id, notice, ends, f"{break_id}:{now}", now, default_zone
-        )
+        await _tell_partner(uow, couple, user_id, notice, ends, (break_id, now), now, default_zone)
         zone = await zone_of(uow, user_id, default_zone)
     return Result(outcome, datetime.fromtimestamp(ends, zone))
 
@@ -101,15 +99,16 @@ async def _tell_partner(
     user_id: int,
     key: str,
     ends: int,
-    tag: str,
+    about: tuple[int, int],
     now: int,
     default_zone: str,
 ) -> None:
+    """`key` is both the text and the kind of notice (a new one for each break and moment)."""
     me, partner = couple.member(user_id), couple.partner_of(user_id)
     zone = await zone_of(uow, partner.id, default_zone)
     when = local_time(datetime.fromtimestamp(ends, zone), "clock_day", partner.language)
     text = t(key, partner.language, partner=me.first_name, time=when)
-    await uow.outbox.enqueue(Outgoing(partner.id, f"{key}:{tag}:{partner.id}", text), now)
+    await uow.notify(partner, key, *about, partner.id, text=text, now=now)
 
 
 async def _care_if_needed(uow: Unit, couple: Couple, now: int, help_url: str) -> None:
@@ -121,9 +120,7 @@ async def _care_if_needed(uow: Unit, couple: Couple, now: int, help_url: str) ->
     for person in (couple.a, couple.b):
         where = help_url or t("repair.care_default_help", person.language)
         text = t("repair.care", person.language, help=where)
-        await uow.outbox.enqueue(
-            Outgoing(person.id, f"care:{couple.id}:{now}:{person.id}", text), now
-        )
+        await uow.notify(person, "care", couple.id, now, person.id, text=text, now=now)
 
 
 async def run_due(db: Database, now: int) -> int:
@@ -138,9 +135,9 @@ async def run_due(db: Database, now: int) -> int:
         for person in (couple.a, couple.b):
             partner = couple.partner_of(person.id)
             text = t("repair.nudge", person.language, partner=partner.first_name)
-            key = f"nudge:{current.id}:{current.ends_at}:{person.id}"
             buttons = _nudge_buttons(current.id, person.language)
-            await uow.outbox.enqueue(Outgoing(person.id, key, text, buttons), now)
+            about = (current.id, current.ends_at, person.id)
+            await uow.notify(person, "nudge", *about, text=text, buttons=buttons, now=now)
         return 1
 
     return await in_batches(db, DUE_BATCH, lambda uow, n: uow.breaks.due(now, n), nudge)
@@ -201,8 +198,7 @@ async def send_phrase(db: Database, user_id: int, break_id: int, index: int, now
         me, partner = couple.member(user_id), couple.partner_of(user_id)
         phrase = t(f"repair.phrase_{index}", partner.language)
         text = t("repair.phrase_received", partner.language, partner=me.first_name, phrase=phrase)
-        key = f"phrase:{break_id}:{user_id}:{index}"
-        await uow.outbox.enqueue(Outgoing(partner.id, key, text), now)
+        await uow.notify(partner, "phrase", break_id, user_id, index, text=text, now=now)
     return Outcome.WAITING
 
 
@@ -240,23 +236,26 @@ async def _announce_both_ready(
     assert current is not None
     for person in (couple.a, couple.b):
         text = t("repair.both_ready", person.language)
-        key = _both_ready_key(current, person.id)
         start = callbacks.StartGuided(break_id).encode()
         offer = Button(t("guided.offer_button", person.language), start)
-        message = Outgoing(person.id, key, text, ((offer,),), due_at=now + delay)
-        await uow.outbox.enqueue(message, now)
+        await uow.notify(
+            person, *_both_ready(current, person.id), text=text, buttons=((offer,),),
+            due_at=now + delay, now=now,
+        )  # fmt: skip
     return True
 
 
-def _both_ready_key(current: breaks.Break, user_id: int) -> str:
-    # Per round of asking (each nudge has its own end time): a "both ready" withdrawn by
-    # more time must not block the next one.
-    return f"both-ready:{current.id}:{current.ends_at}:{user_id}"
+def _both_ready(current: breaks.Break, user_id: int) -> tuple[str, int, int, int]:
+    """The "both ready" notice's kind and what it is about, to queue it or withdraw it.
+
+    Per round of asking (each nudge has its own end time): a "both ready" withdrawn by more
+    time must not block the next one."""
+    return "both-ready", current.id, current.ends_at, user_id
 
 
 async def _withdraw_both_ready(uow: Unit, couple: Couple, current: breaks.Break) -> None:
     """Both may have been ready, unknown to either: that news, not yet due, goes unread."""
-    keys = [_both_ready_key(current, p.id) for p in (couple.a, couple.b)]
+    keys = [outbox.dedupe_key(*_both_ready(current, p.id)) for p in (couple.a, couple.b)]
     await uow.outbox.cancel_pending(keys)
 
 
@@ -285,7 +284,7 @@ async def more_time(
             user_id,
             "repair.partner_more_time",
             ends,
-            f"{break_id}:{now}",
+            (break_id, now),
             now,
             default_zone,
         )

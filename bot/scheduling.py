@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot import checkins
 from bot.callbacks import AcceptDefaultSchedule, PickDays
-from bot.models import Button, Couple, Outgoing, Person
+from bot.models import Button, Couple, Person
 from bot.schedule_rules import (
     DAY_NAMES,
     EVERY_DAY,
@@ -97,8 +97,8 @@ async def set_schedule(
             partner=me.first_name,
             summary=describe(schedule, partner.language),
         )
-        key = f"schedule:{couple.id}:{partner.id}:{now}:{schedule.days}:{schedule.at}"
-        await uow.outbox.enqueue(Outgoing(partner.id, key, text), now)
+        about = (couple.id, partner.id, now, schedule.days, schedule.at)
+        await uow.notify(partner, "schedule", *about, text=text, now=now)
         for person in (me, partner):
             await ask_timezone_once(uow, person, now)
     return Outcome.SAVED
@@ -117,8 +117,7 @@ async def offer_default(uow: Unit, couple: Couple, now: int) -> None:
             (Button(t("schedule.choose", lang), PickDays(EVERY_DAY).encode()),),
         )
         text = t("schedule.offer", person.language)
-        key = f"offer:{couple.id}:{person.id}"
-        await uow.outbox.enqueue(Outgoing(person.id, key, text, buttons), now)
+        await uow.notify(person, "offer", couple.id, person.id, text=text, buttons=buttons, now=now)
 
 
 async def accept_default(
@@ -139,7 +138,7 @@ async def ask_timezone_once(uow: Unit, person: Person, now: int) -> None:
     zone, _ = await uow.schedules.timezone_of(person.id)
     if zone is None and await uow.schedules.mark_timezone_asked(person.id):
         text = t("timezone.ask", person.language)
-        await uow.outbox.enqueue(Outgoing(person.id, f"tz-ask:{person.id}", text), now)
+        await uow.notify(person, "tz-ask", person.id, text=text, now=now)
 
 
 async def set_timezone(
@@ -236,9 +235,7 @@ async def _change_pause(
             await uow.schedules.set_skip_next(couple.id, True)
             outcome, key = PauseOutcome.SKIPPING, "pause.partner_skipped"
         text = t(key, partner.language, partner=me.first_name)
-        await uow.outbox.enqueue(
-            Outgoing(partner.id, f"{action}:{couple.id}:{partner.id}:{now}", text), now
-        )
+        await uow.notify(partner, action, couple.id, partner.id, now, text=text, now=now)
         return outcome
 
 

@@ -58,8 +58,8 @@ async def checkin(update: Update, context: SteadyContext) -> None:
         lambda r: r.outcome is StartOutcome.ON_ITS_WAY,
     )
     if result.outcome is StartOutcome.STARTED:
-        services.queued()  # the prompt goes to both through the outbox
-    elif result.outcome is StartOutcome.NOT_PAIRED:
+        return  # the prompt goes to both through the outbox
+    if result.outcome is StartOutcome.NOT_PAIRED:
         await reply(update, t("checkin.not_paired", me.language))
     elif result.outcome is StartOutcome.ON_ITS_WAY:
         await reply(update, t("checkin.on_its_way", me.language))
@@ -94,7 +94,6 @@ async def answer(update: Update, context: SteadyContext) -> None:
         )
 
     result = await after_delivery(services, attempt, lambda r: r.outcome is AnswerOutcome.NO_ROUND)
-    services.queued(result.claimed, more=result.more_queued)
     if result.reveal_at is not None and context.job_queue is not None:
         # A long answer may have a next part on its way: the reveal waits a few seconds. The
         # round's reveal_at is the record (the tick finds it after a restart); this is sooner.
@@ -109,8 +108,7 @@ async def answer(update: Update, context: SteadyContext) -> None:
 
 async def _reveal_due(context: SteadyContext) -> None:
     services = context.services
-    if await checkins.reveal_due(services.database, services.now()):
-        services.queued()
+    await checkins.reveal_due(services.database, services.now())
 
 
 def _acknowledgement(
@@ -150,7 +148,6 @@ async def move(update: Update, context: SteadyContext, button: callbacks.MoveAns
     if result.outcome is AnswerOutcome.STALE:
         await refuse_stale(query, me.language)
         return
-    services.queued(result.claimed, more=result.more_queued)
     await query.answer()
     if isinstance(query.message, Message) and query.message.reply_markup:
         await query.edit_message_reply_markup(None)  # the choice is made
@@ -235,7 +232,6 @@ async def options(update: Update, context: SteadyContext) -> None:
     else:
         summary = checkins.options_summary(me.language, *current)
         if args:
-            services.queued()
             await reply(update, t("options.saved", me.language, summary=summary))
         else:
             text = t("options.current", me.language, summary=summary, **_WINDOW_BOUNDS)

@@ -61,7 +61,6 @@ async def join_with_code(update: Update, context: SteadyContext, typed: str) -> 
     if result.outcome is JoinOutcome.NOT_A_CODE:
         return result.outcome
     if result.outcome is JoinOutcome.PAIRED:
-        services.queued()
         assert result.couple is not None
         partner = result.couple.partner_of(me.id).first_name
         await reply(update, t("pairing.paired_joiner", me.language, partner=partner))
@@ -109,7 +108,6 @@ async def unpair_button(update: Update, context: SteadyContext, button: callback
     if ended is None:
         await refuse_stale(query, me.language)
         return
-    services.queued()
     await query.answer()
     partner = ended.partner_of(me.id).first_name
     await query.edit_message_text(t("unpair.done", me.language, partner=partner))

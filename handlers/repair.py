@@ -65,7 +65,6 @@ async def length_button(
     if result.outcome is repair.Outcome.NOT_PAIRED:
         await reply(update, t("repair.not_paired", me.language))
         return
-    services.queued()
     when = local_time(result.ends_at, "clock_day", me.language) if result.ends_at else ""
     key = "repair.replaced" if result.outcome is repair.Outcome.REPLACED else "repair.started"
     await reply(update, t(key, me.language, time=when, max=_max_break(me.language)))
@@ -82,7 +81,6 @@ async def phrase_button(update: Update, context: SteadyContext, button: callback
     if outcome is repair.Outcome.STALE:
         await refuse_stale(query, me.language)
         return
-    services.queued()
     await query.answer(t("repair.phrase_sent", me.language))
 
 
@@ -97,7 +95,6 @@ async def ready_button(update: Update, context: SteadyContext, button: callbacks
         if outcome is repair.Outcome.STALE:
             await refuse_stale(query, me.language)
             return
-        services.queued()
         await query.answer()
         await reply(update, t("repair.ready_ack", me.language))
         return
@@ -111,7 +108,6 @@ async def ready_button(update: Update, context: SteadyContext, button: callbacks
     if result.outcome is repair.Outcome.AT_LIMIT:
         await reply(update, t("repair.at_limit", me.language, max=_max_break(me.language)))
         return
-    services.queued()
     when = local_time(result.ends_at, "clock_day", me.language) if result.ends_at else ""
     await reply(update, t("repair.more_ack", me.language, time=when))
 
@@ -131,7 +127,6 @@ async def guided_button(
         await refuse_stale(query, me.language)
         return
     await query.answer()
-    services.queued()
     key = {
         guided.Outcome.STARTED: "guided.started",
         guided.Outcome.ALREADY: "guided.already",

@@ -123,7 +123,6 @@ async def _save(update: Update, context: SteadyContext, chosen: Schedule) -> Non
     if outcome is scheduling.Outcome.NOT_PAIRED:
         await reply(update, t("checkin.not_paired", me.language))
         return
-    services.queued()
     await reply(update, await _saved_text(context, me.id, me.language, chosen))
 
 
@@ -172,7 +171,6 @@ async def accept_default(
         services.settings.default_timezone,
     )
     if outcome is scheduling.Outcome.SAVED:
-        services.queued()
         text = await _saved_text(context, me.id, me.language, scheduling.DEFAULT_SCHEDULE)
         await reply(update, text)
     elif outcome is scheduling.Outcome.UNCHANGED:
@@ -266,7 +264,6 @@ async def pause(update: Update, context: SteadyContext) -> None:
         services.database, me.id, until, services.now(), services.settings.default_timezone
     )
     if outcome is scheduling.PauseOutcome.PAUSED:
-        services.queued()
         when = (
             t("pause.until_date", me.language, date=local_time(until, "date", me.language))
             if until
@@ -283,7 +280,6 @@ async def resume(update: Update, context: SteadyContext) -> None:
     services = context.services
     outcome = await scheduling.resume(services.database, me.id, services.now())
     if outcome is scheduling.PauseOutcome.RESUMED:
-        services.queued()
         view = await scheduling.overview(
             services.database, me.id, services.settings.default_timezone
         )
@@ -299,7 +295,6 @@ async def skip(update: Update, context: SteadyContext) -> None:
     services = context.services
     outcome = await scheduling.skip_next(services.database, me.id, services.now())
     if outcome is scheduling.PauseOutcome.SKIPPING:
-        services.queued()
         await reply(update, t("pause.skipping", me.language))
     else:
         await _pause_refusal(update, outcome, me.language)

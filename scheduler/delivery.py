@@ -94,7 +94,18 @@ class Delivery:
             recovered = await uow.outbox.recover_inflight()
         if recovered:
             log.warning("%s sends were cut short by a stop; they are retried", recovered)
+        self._db.after_commit.append(self.hand_off)
         self._task = asyncio.create_task(self._run(), name="steady-delivery")
+
+    def hand_off(self, uow: Unit) -> None:
+        """After a unit of work commits (Database.after_commit): send what it claimed now, and
+        wake the loop for what else it queued. Every unit passes here, so no use case can
+        forget to; one that rolled back never does, so nothing goes out that was undone."""
+        handoff = uow.handoff
+        if handoff.claimed:
+            self.send_claimed(handoff.claimed)
+        if handoff.more:
+            self.wake()
 
     def wake(self) -> None:
         """Something was queued: look now rather than at the next poll."""
@@ -104,7 +115,8 @@ class Delivery:
         """Send rows a use case claimed (marked in flight) in its own transaction, now.
 
         The quick way for what a person is waiting to read (a reveal): no wait for the loop's
-        next pass. The same pace, per-chat spacing and error handling apply.
+        next pass. The same pace, per-chat spacing and error handling apply. Called by
+        `hand_off` once that transaction committed.
         """
         self._busy.update(row.chat_id for row in rows)
         task = asyncio.create_task(self._send_claimed(list(rows)), name="steady-claimed")
@@ -207,6 +219,10 @@ class Delivery:
         async with self._db.unit() as uow:
             await self._record_sent(uow, sent)
             await uow.outbox.release(failed)
+        # Only now: a claim committed while stopping still went to `_send_paced`, which puts
+        # it back as certainly unsent rather than leave it in flight.
+        with contextlib.suppress(ValueError):
+            self._db.after_commit.remove(self.hand_off)
 
     async def _run(self) -> None:
         while not self._stopping:

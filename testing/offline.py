@@ -4,9 +4,10 @@ The real application (bot.app.build_application, every handler, a temp SQLite da
 real migrations) processes updates built here through `Application.process_update`. Its Bot talks
 to `RecordingRequest`, which answers the Bot API methods Steady uses with canned JSON, records
 each call, and fails loudly on anything else. The delivery loop and the tick are not started:
-what a use case queues stays in the outbox (`queued()` reads it) until the test calls
-`deliver()`, which sends it all at once, unpaced, through the same request and records it as
-sent the way delivery does (so a prompt then counts as received).
+what a use case queues stays in the outbox (`queued()` reads it; what it claimed is handed,
+after its commit, to `HeldDelivery`) until the test calls `deliver()`, which sends it all at
+once, unpaced, through the same request and records it as sent the way delivery does (so a
+prompt then counts as received).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from bot.config import Settings
 from bot.context import Services
 from bot.storage import outbox
 from bot.storage.db import Database
+from bot.storage.unit import Unit
 from bot.telegram_http import MESSAGE_DEFAULTS, ApiCall
 from scheduler.clock import Clock
 from testing.engines import database, on_postgres
@@ -187,6 +189,20 @@ class Updates:
         size = {"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}
         return self._update(message=self._message(user, None, photo=[size]))
 
+    def blocked(self, user: User, blocked: bool = True) -> Update:
+        """`user` blocked the bot (or unblocked it): a my_chat_member update in their chat."""
+        member = {"user": BOT_USER, "status": "member"}
+        kicked = {"user": BOT_USER, "status": "kicked", "until_date": 0}
+        old, new = (member, kicked) if blocked else (kicked, member)
+        change = {
+            "chat": {"id": user.id, "type": "private", "first_name": user.first_name},
+            "from": user.as_dict(),
+            "date": services_of(self._app).clock.timestamp(),
+            "old_chat_member": old,
+            "new_chat_member": new,
+        }
+        return self._update(my_chat_member=change)
+
     def button(
         self, user: User, data: str | None, *, group: bool = False, message_id: int = 1
     ) -> Update:
@@ -224,16 +240,17 @@ class Queued:
 
 
 class HeldDelivery:
-    """Stands in for the delivery loop: rows a use case claimed wait for `Offline.deliver`."""
+    """Stands in for the delivery loop: rows a use case claimed wait for `Offline.deliver`.
+
+    Hooked to the database's commits as the real one is (Delivery.hand_off)."""
 
     def __init__(self) -> None:
         self.claimed: list[outbox.OutboxRow] = []
+        self.handed = 0  # commits that gave delivery something: rows to send, or a wake
 
-    def send_claimed(self, rows: list[outbox.OutboxRow]) -> None:
-        self.claimed.extend(rows)
-
-    def wake(self) -> None:
-        pass
+    def hand_off(self, uow: Unit) -> None:
+        self.claimed.extend(uow.handoff.claimed)
+        self.handed += bool(uow.handoff.claimed or uow.handoff.more)
 
     def recording(self) -> bool:
         return False  # nothing is sent until Offline.deliver, which records at once
@@ -261,6 +278,7 @@ class Offline:
         await self.app.initialize()
         await prepare(self.app)
         self.services.delivery = self.held  # type: ignore[assignment]
+        self.db.after_commit.append(self.held.hand_off)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -278,7 +296,12 @@ class Offline:
         return self.services.database
 
     async def process(self, update: Update) -> None:
+        """Handle one update; fail if it queued a message that nothing handed to delivery
+        (which would then wait for the loop's next poll)."""
+        before, handed = await self.queued(), self.held.handed
         await self.app.process_update(update)
+        if self.held.handed == handed and [q for q in await self.queued() if q not in before]:
+            raise AssertionError("a message was queued but not handed to delivery")
 
     async def send(self, user: User, text: str) -> list[Call]:
         """A private text or `/command args` from `user`; returns the calls it caused."""

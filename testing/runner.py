@@ -85,7 +85,6 @@ class BotRunner:
         services = self.services
         while await due.run_due(services.database, services.clock, services.settings):
             pass
-        services.queued()
 
     async def settle(self, fake: FakeTelegram) -> None:
         """Every update handled, what is due by the clock done, and nothing left to send now:

@@ -212,7 +212,8 @@ async def test_claimed_rows_go_out_once_beside_the_loop_and_failures_come_back(
 async def test_a_reveal_goes_out_straight_after_the_commit(
     fake: FakeTelegram, bot: Bot, db: Database
 ) -> None:
-    """The answer that completes a round claims both reveals: no loop pass needed."""
+    """The answer that completes a round claims both reveals, and its unit's commit hands
+    them to delivery: no loop pass needed, and nothing for the caller to pass along."""
     ana, ben = Person(1, "Ana"), Person(2, "Ben")
     for p in (ana, ben):
         fake.user(p.id, p.first_name)
@@ -223,15 +224,15 @@ async def test_a_reveal_goes_out_straight_after_the_commit(
     await deliver(db, now)  # the prompts reached both
     await checkins.answer(db, ana, "mine", 1, now)
     await deliver(db, now)  # what came before counts as delivered
-    result = await checkins.answer(db, ben, "yours", 2, now)
-    assert result.outcome is checkins.AnswerOutcome.REVEALED and not result.more_queued
-    assert sorted(r.chat_id for r in result.claimed) == [1, 2]
     delivery = Delivery(bot, db, Clock(), rate=30)
-    delivery.send_claimed(result.claimed)  # the loop is not even started
+    db.after_commit.append(delivery.hand_off)  # as start() does, but the loop never starts
+    result = await checkins.answer(db, ben, "yours", 2, now)
+    assert result.outcome is checkins.AnswerOutcome.REVEALED
     for p in (ana, ben):
         reveal = await fake.user(p.id, p.first_name).next_message(timeout=5)
         assert "mine" in reveal.plain and "yours" in reveal.plain
     await delivery.stop()
+    assert db.after_commit == []  # a stopped delivery hears of no more commits
     assert sorted(m.chat_id for m in fake.sent) == [1, 2]
     assert set((await outbox_statuses(db)).values()) == {"sent"}
 

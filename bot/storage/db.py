@@ -73,8 +73,14 @@ class Database:
         async with self._engine.transaction() as conn:
             uow = Unit(conn)
             yield uow
-        for hook in self.after_commit:
-            hook(uow)
+        # Only now, committed: a unit that raised handed nothing to anyone. A hook's failure
+        # must not turn a committed use case into an error (the delivery loop's poll still
+        # finds what was queued).
+        for hook in list(self.after_commit):
+            try:
+                hook(uow)
+            except Exception:
+                log.exception("an after-commit hook failed; the delivery loop will catch up")
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Unit]:

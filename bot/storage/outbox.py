@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from bot.models import Outgoing
+from bot.models import Button, Outgoing, Person
 from bot.storage.engine import Conn, Row
 
 
@@ -16,6 +16,41 @@ class OutboxRow:
     text: str
     reply_markup: dict | None
     attempts: int
+
+
+@dataclass
+class Handoff:
+    """What one unit of work put in the outbox, for delivery once (and only if) it commits:
+    rows it claimed to send at once, and how many it queued for the delivery loop."""
+
+    claimed: list[OutboxRow] = field(default_factory=list)
+    queued: int = 0  # an upper bound: a batch counts rows whose key was already known
+
+    @property
+    def more(self) -> bool:
+        """Rows wait for the delivery loop beyond those claimed."""
+        return self.queued > len(self.claimed)
+
+
+def dedupe_key(kind: str, *about: object) -> str:
+    """A message's dedupe key, `kind:about:…`: what makes it one message, so retrying the step
+    that queued it never queues it twice. Also what withdraws it (`Outbox.cancel_pending`)."""
+    return ":".join((kind, *(str(part) for part in about)))
+
+
+def notice(
+    to: Person | int,
+    kind: str,
+    *about: object,
+    text: str,
+    buttons: tuple[tuple[Button, ...], ...] = (),
+    round_id: int | None = None,
+    due_at: int | None = None,
+) -> Outgoing:
+    """The outbox row for one message to `to`, keyed by `kind` and what it is `about` (in the
+    key's order; the recipient too where two people could get the same kind of message)."""
+    chat_id = to.id if isinstance(to, Person) else to
+    return Outgoing(chat_id, dedupe_key(kind, *about), text, buttons, round_id, due_at)
 
 
 def _markup(message: Outgoing) -> str | None:
@@ -71,18 +106,23 @@ def _outbox_row(r: Row) -> OutboxRow:
 
 
 class Outbox:
-    """The outbox queue."""
+    """The outbox queue. What it queues and claims is noted in `handoff`: the unit's commit
+    hands that to delivery, so no caller carries outbox rows to it (see Database.unit). Any
+    method that adds rows counts them there, or delivery waits for its next poll."""
 
-    def __init__(self, conn: Conn) -> None:
+    def __init__(self, conn: Conn, handoff: Handoff | None = None) -> None:
         self.conn = conn
+        self.handoff = Handoff() if handoff is None else handoff
 
     async def enqueue(self, message: Outgoing, now: int) -> bool:
         """Queue a message; False when its dedupe key was queued before (nothing is added)."""
         changed = await self.conn.execute(_ENQUEUE, _row(message, now))
+        self.handoff.queued += int(changed > 0)
         return changed > 0
 
     async def enqueue_all(self, messages: list[Outgoing], now: int) -> None:
         """Queue several messages in one trip to the database thread; known keys are skipped."""
+        self.handoff.queued += len(messages)
         await self.conn.execute_many(_ENQUEUE, [_row(m, now) for m in messages])
 
     async def ready(self, now: int, limit: int) -> list[OutboxRow]:
@@ -108,7 +148,7 @@ class Outbox:
     async def claim(self, keys: list[str], now: int) -> list[OutboxRow]:
         """Mark these messages in flight if `ready` would pick them now, and return them.
 
-        For the caller to send straight after its commit rather than wait for the delivery loop's
+        Sent straight after the unit commits (its hand-off) rather than at the delivery loop's
         next pass; what is not claimed (a later part of a long text) stays for the loop.
         """
         if not keys:
@@ -121,7 +161,9 @@ class Outbox:
             """,
             (*keys, now),
         )
-        return sorted((_outbox_row(r) for r in rows), key=lambda row: row.id)
+        claimed = sorted((_outbox_row(r) for r in rows), key=lambda row: row.id)
+        self.handoff.claimed.extend(claimed)
+        return claimed
 
     async def next_due(self) -> int | None:
         row = await self.conn.fetch_one(

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from bot.models import Button, Person
 from bot.storage.breaks import Breaks
 from bot.storage.couples import Couples
 from bot.storage.engine import Conn
 from bot.storage.invites import Invites
-from bot.storage.outbox import Outbox
+from bot.storage.outbox import Handoff, Outbox, notice
 from bot.storage.rounds import Rounds
 from bot.storage.schedules import Schedules
 from bot.storage.users import Users
@@ -16,14 +17,33 @@ class Unit:
     """Everything one use case may read and write, inside one transaction.
 
     The domain sees repositories, never a driver; the engine behind `conn` is SQLite or
-    PostgreSQL."""
+    PostgreSQL. What it queues for delivery is `handoff`, handed over when it commits."""
 
     def __init__(self, conn: Conn) -> None:
         self.conn = conn
+        self.handoff = Handoff()
         self.users = Users(conn)
         self.couples = Couples(conn)
         self.invites = Invites(conn)
-        self.outbox = Outbox(conn)
+        self.outbox = Outbox(conn, self.handoff)
         self.rounds = Rounds(conn)
         self.schedules = Schedules(conn)
         self.breaks = Breaks(conn)
+
+    async def notify(
+        self,
+        to: Person | int,
+        kind: str,
+        *about: object,
+        text: str,
+        now: int,
+        buttons: tuple[tuple[Button, ...], ...] = (),
+        round_id: int | None = None,
+        due_at: int | None = None,
+    ) -> bool:
+        """Queue one message to `to` (see outbox.notice for its key); it goes out after the
+        commit. False when the same message was queued before (nothing is added)."""
+        message = notice(
+            to, kind, *about, text=text, buttons=buttons, round_id=round_id, due_at=due_at
+        )
+        return await self.outbox.enqueue(message, now)
