@@ -15,7 +15,7 @@ from typing import Any
 
 from bot import guided, prompts
 from bot.long_text import escaped_blocks, paginate
-from bot.models import Couple, Outgoing, Person
+from bot.models import Couple, Outgoing, Person, storable
 from bot.storage import outbox, rounds
 from bot.storage.db import Database, in_batches, in_one_trip
 from bot.storage.unit import Unit
@@ -174,6 +174,7 @@ async def answer(
 
     `written_at`: when the person sent it (Telegram's date). A plain message answers only a
     question that had reached them by then, though it may be handled a moment later."""
+    text = storable(text)
     try:
         async with db.unit() as uow:
             couple, (candidates, already) = await in_one_trip(

@@ -51,3 +51,9 @@ class Outgoing:
     buttons: tuple[tuple[Button, ...], ...] = ()
     round_id: int | None = None  # set on check-in prompts, so a reply finds its round
     due_at: int | None = None  # send no earlier than this (a prompt at its reader's local time)
+
+
+def storable(text: str) -> str:
+    """Text as both engines can keep it: PostgreSQL's text cannot hold NUL, which no one types
+    on purpose; it becomes U+FFFD (the replacement character) on either engine."""
+    return text.replace("\x00", "\ufffd")

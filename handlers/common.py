@@ -18,7 +18,7 @@ from telegram.ext import Application, BaseHandler
 
 from bot import callbacks
 from bot.context import SteadyContext
-from bot.models import Button, Person
+from bot.models import Button, Person, storable
 from bot.texts import language_of, t
 
 B = TypeVar("B", bound=callbacks.ButtonData)
@@ -28,7 +28,7 @@ def person(user: User | None) -> Person:
     """Who sent the update; a channel post has nobody (id 0, English)."""
     if user is None:
         return Person(0, "")
-    return Person(user.id, user.first_name or "", language_of(user.language_code))
+    return Person(user.id, storable(user.first_name or ""), language_of(user.language_code))
 
 
 def keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:

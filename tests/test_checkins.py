@@ -35,6 +35,17 @@ async def drain(db: Database) -> list[tuple[int, str, str]]:
     return await deliver(db, NOW)
 
 
+async def test_an_answer_with_a_nul_character_is_kept_on_either_engine(db: Database) -> None:
+    """PostgreSQL's text cannot hold NUL (SQLite's can): it becomes U+FFFD, nothing is lost."""
+    await paired(db)
+    await checkins.start_round(db, ANA.id, NOW)
+    await drain(db)
+    await checkins.answer(db, ANA, "before\x00after", 1, NOW)
+    assert (await checkins.answer(db, BEN, "here", 2, NOW)).outcome is AnswerOutcome.REVEALED
+    texts = [text for _, key, text in await drain(db) if key.startswith("reveal:")]
+    assert texts and all("before\ufffdafter" in text for text in texts)
+
+
 async def test_a_full_round(db: Database) -> None:
     await paired(db)
     assert (await checkins.start_round(db, ANA.id, NOW)).outcome is StartOutcome.STARTED
