@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.storage.engine import Conn
+from bot.storage.engine import Conn, from_row
 
 
 @dataclass(frozen=True)
@@ -37,11 +37,11 @@ class Breaks:
             "ORDER BY id DESC LIMIT 1",
             (couple_id, now),
         )
-        return Break(*row) if row else None
+        return from_row(Break, row) if row else None
 
     async def get(self, break_id: int) -> Break | None:
         row = await self.conn.fetch_one(f"SELECT {_COLUMNS} FROM breaks WHERE id = ?", (break_id,))
-        return Break(*row) if row else None
+        return from_row(Break, row) if row else None
 
     async def create(
         self, couple_id: int, user_id: int, now: int, ends_at: int, limit_at: int
@@ -75,7 +75,7 @@ class Breaks:
             "ORDER BY ends_at LIMIT ?",
             (now, limit),
         )
-        return [Break(*r) for r in rows]
+        return [from_row(Break, r) for r in rows]
 
     async def mark_ready(self, break_id: int, user_id: int, now: int) -> set[int]:
         """Record one partner's readiness while the break awaits it; return everyone ready so far.

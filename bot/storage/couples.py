@@ -9,8 +9,8 @@ from bot.storage.engine import Conn
 def _couple(rows: list) -> Couple | None:
     if len(rows) != 2:
         return None
-    a, b = (Person(r[1], r[2], r[3], bool(r[4])) for r in rows)
-    return Couple(rows[0][0], a, b)
+    a, b = (Person(r["id"], r["first_name"], r["language"], bool(r["reachable"])) for r in rows)
+    return Couple(rows[0]["couple_id"], a, b)
 
 
 class Couples:
@@ -44,7 +44,7 @@ class Couples:
         """A couple by id, active or ended, with both members."""
         rows = await self.conn.fetch_all(
             """
-            SELECT m.couple_id, u.id, u.first_name, u.language, u.reachable
+            SELECT m.couple_id AS couple_id, u.id, u.first_name, u.language, u.reachable
             FROM couple_members m JOIN users u ON u.id = m.user_id
             WHERE m.couple_id = ?
             ORDER BY m.joined_at, u.id

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.storage.engine import Conn
+from bot.storage.engine import Conn, from_row
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ class Invites:
             "WHERE code_hash = ?",
             (code_hash,),
         )
-        return InviteRow(*row) if row else None
+        return from_row(InviteRow, row) if row else None
 
     async def mark_used(self, invite_id: int, user_id: int, now: int) -> bool:
         """Use an open invite; False when it was used, replaced or expired meanwhile.
