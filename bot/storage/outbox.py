@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 
 from bot.models import Button, Outgoing, Person
-from bot.storage.engine import Conn, Row
+from bot.storage.engine import Conn, Row, from_row
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,8 @@ _SENDABLE = """
 
 
 def _outbox_row(r: Row) -> OutboxRow:
-    return OutboxRow(r[0], r[1], r[2], json.loads(r[3]) if r[3] else None, r[4])
+    markup = r["reply_markup"]
+    return from_row(OutboxRow, r, reply_markup=json.loads(markup) if markup else None)
 
 
 class Outbox:
