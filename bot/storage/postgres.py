@@ -151,6 +151,8 @@ class PostgresEngine:
         """Apply pending steps, each in its own transaction, under an advisory lock: two
         processes starting together apply each step once."""
         applied: list[int] = []
+        if steps and await self.version() >= steps[-1][0]:
+            return applied  # the usual start: nothing to do, no lock to wait for
         async with self._pool.connection() as conn:
             await conn.execute(_MIGRATION_LOCK)
             try:
