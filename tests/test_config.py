@@ -29,7 +29,8 @@ def test_defaults(tmp_path: Path) -> None:
     [
         ({}, "BOT_TOKEN is not set"),
         ({"BOT_TOKEN": "nonsense"}, "does not look like a token"),
-        ({"BOT_TOKEN": TOKEN, "DATABASE_URL": "postgres://x"}, "DATABASE_URL"),
+        ({"BOT_TOKEN": TOKEN, "DATABASE_URL": "postgres://x"}, "must name a database"),
+        ({"BOT_TOKEN": TOKEN, "DATABASE_URL": "mysql://x/steady"}, "DATABASE_URL"),
         ({"BOT_TOKEN": TOKEN, "LOG_LEVEL": "loud"}, "LOG_LEVEL"),
         ({"BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": "ftp://x"}, "TELEGRAM_API_URL"),
         ({"BOT_TOKEN": TOKEN, "SEND_RATE": "100"}, "PAID_BROADCAST=true"),
@@ -44,6 +45,18 @@ def test_bad_settings_give_one_clear_line(tmp_path: Path, env: dict, message: st
     assert "\n" not in str(info.value)
     if "BOT_TOKEN" in env:
         assert env["BOT_TOKEN"] not in str(info.value)
+
+
+def test_a_postgresql_url_selects_postgresql_and_its_password_is_never_shown(
+    tmp_path: Path,
+) -> None:
+    url = "postgresql://steady:s3cret-pw@db.internal:5432/steady"
+    s = settings(tmp_path, BOT_TOKEN=TOKEN, DATABASE_URL=url)
+    assert s.database == url and s.database_url == url
+    assert s.database_label == "postgresql://db.internal/steady"
+    assert "s3cret-pw" not in repr(s) and "s3cret-pw" not in s.database_label
+    # The invite key file still has a home: the data folder.
+    assert s.database_path == Path("data/steady.db")
 
 
 def test_dotenv_is_read_and_the_environment_wins(tmp_path: Path) -> None:
