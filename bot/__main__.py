@@ -23,7 +23,10 @@ def main() -> int:
     except ConfigError as exc:
         print(f"Steady cannot start: {exc}", file=sys.stderr)
         return 2
-    setup_logging(settings.log_level, secrets=[settings.bot_token, settings.invite_secret])
+    setup_logging(
+        settings.log_level,
+        secrets=[settings.bot_token, settings.invite_secret, settings.database_password],
+    )
     log.info(
         "starting Steady (database %s, log level %s)", settings.database_label, settings.log_level
     )

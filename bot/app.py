@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import BotCommand, LinkPreviewOptions
@@ -13,7 +14,7 @@ from bot import invite_codes
 from bot.config import Settings
 from bot.context import Services, SteadyContext
 from bot.routes import register_handlers
-from bot.storage.db import Database
+from bot.storage.db import Database, DatabaseUnavailable
 from bot.telegram_http import MESSAGE_DEFAULTS, AiohttpRequest
 from bot.texts import t
 from bot.update_order import InOrderPerPerson
@@ -80,7 +81,7 @@ async def prepare(app: Application) -> None:
     """Open and migrate the database, load the invite key, set the command menu: everything
     post_init does but start the loops."""
     services = services_of(app)
-    services.db = await Database.open(services.settings.database)
+    services.db = await _open_database(services.settings)
     await services.db.migrate()
     settings = services.settings
     services.invite_secret = invite_codes.server_key(settings.invite_secret, settings.database_path)
@@ -88,6 +89,22 @@ async def prepare(app: Application) -> None:
         await app.bot.set_my_commands([BotCommand(c, t(f"commands.{c}")) for c in MENU])
     except TelegramError as exc:
         log.warning("could not set the command menu (%s); continuing", type(exc).__name__)
+
+
+async def _open_database(settings: Settings) -> Database:
+    """Open the database, again and again while its server cannot be reached (PostgreSQL
+    starting after the bot, or restarting): one line a try, never the connection string."""
+    delay, attempt = 1.0, 0
+    while True:
+        attempt += 1
+        try:
+            return await Database.open(settings.database)
+        except DatabaseUnavailable as exc:
+            log.warning(
+                "cannot reach the database (try %d: %s); trying again in %gs", attempt, exc, delay
+            )
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, 60.0)
 
 
 async def _post_init(app: Application) -> None:

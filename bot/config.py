@@ -65,6 +65,11 @@ class Settings:
         return self.database_url or self.database_path
 
     @property
+    def database_password(self) -> str:
+        """The PostgreSQL URL's password, if any: redacted from every log line."""
+        return (urlsplit(self.database_url).password or "") if self.database_url else ""
+
+    @property
     def database_label(self) -> str:
         """The database for a log line: a PostgreSQL URL's host and name, never its password."""
         if not self.database_url:

@@ -34,6 +34,8 @@ _QUIET = (
     "aiohttp",
     # Debug mode reports slow callbacks and tasks with the arguments they hold.
     "asyncio",
+    # The PostgreSQL driver and its pool: connection details and notices at DEBUG and INFO.
+    "psycopg",
 )
 
 

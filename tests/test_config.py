@@ -55,6 +55,7 @@ def test_a_postgresql_url_selects_postgresql_and_its_password_is_never_shown(
     assert s.database == url and s.database_url == url
     assert s.database_label == "postgresql://db.internal/steady"
     assert "s3cret-pw" not in repr(s) and "s3cret-pw" not in s.database_label
+    assert s.database_password == "s3cret-pw"  # handed to the log redaction
     # The invite key file still has a home: the data folder.
     assert s.database_path == Path("data/steady.db")
 

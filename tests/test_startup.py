@@ -91,3 +91,26 @@ async def test_a_token_telegram_rejects_stops_with_one_line_and_code_2(
     assert code == 2, text
     assert text.count("\n") == 1 and "Telegram rejected BOT_TOKEN" in text, text
     _no_secret(text, other)
+
+
+async def test_an_unreachable_database_is_retried_one_line_a_try_without_its_password(
+    tmp_path: Path,
+) -> None:
+    """PostgreSQL starting after the bot (or restarting): the bot waits for it, quietly."""
+    fake = FakeTelegram()
+    await fake.start()
+    url = f"postgresql://steady:pw-Quillwort-91@127.0.0.1:{_closed_port()}/steady"
+    proc, output = await launch("bot", _env(fake.base_url, tmp_path, DATABASE_URL=url))
+    try:
+        await output.wait_for("cannot reach the database", count=2, timeout=30)
+        assert proc.returncode is None  # still trying, not crashed
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        code = await asyncio.wait_for(proc.wait(), timeout=30)
+        await fake.stop()
+    text = await output.closed()
+    assert code == 0, text
+    _no_secret(text)
+    assert "pw-Quillwort-91" not in text, text
+    tries = [line for line in text.splitlines() if "cannot reach the database" in line]
+    assert "try 1:" in tries[0] and "trying again in 1s" in tries[0], text

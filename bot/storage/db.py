@@ -20,7 +20,19 @@ MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 _MIGRATION_RE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
-__all__ = ["MIGRATIONS_DIR", "Database", "in_batches", "in_one_trip", "make_private"]
+__all__ = [
+    "MIGRATIONS_DIR",
+    "Database",
+    "DatabaseUnavailable",
+    "in_batches",
+    "in_one_trip",
+    "make_private",
+]
+
+
+class DatabaseUnavailable(Exception):
+    """The database server cannot be reached (yet): worth trying again. The message is the
+    error's class only: a driver's message may quote the connection string."""
 
 
 class Engine(Protocol):
@@ -52,7 +64,10 @@ class Database:
         if text.startswith(POSTGRES_SCHEMES):
             from bot.storage.postgres import PostgresEngine  # the driver only when asked for
 
-            return cls(await PostgresEngine.open(text))
+            try:
+                return cls(await PostgresEngine.open(text))
+            except PostgresEngine.UNREACHABLE as exc:
+                raise DatabaseUnavailable(type(exc).__name__) from None
         return cls(await SqliteEngine.open(Path(text.removeprefix("sqlite:///"))))
 
     @property

@@ -15,11 +15,14 @@ from functools import lru_cache
 from typing import Any
 
 import psycopg
-from psycopg_pool import AsyncConnectionPool
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from bot.storage.engine import Conn, Row
 
 log = logging.getLogger(__name__)
+
+# Seconds to wait for a first connection at start-up before trying again (bot/app.py).
+OPEN_TIMEOUT = 5.0
 
 # pg_advisory_lock keys are bigints; this one is "steady migrations" in the schema in use.
 _MIGRATION_LOCK = "SELECT pg_advisory_lock(hashtext('steady-migrate:' || current_schema()))"
@@ -104,6 +107,8 @@ class PgConn(Conn):
 class PostgresEngine:
     name = "postgres"
     path = None
+    # What opening raises while the server is down or starting: Database.open says so.
+    UNREACHABLE = (psycopg.OperationalError, PoolTimeout)
 
     def __init__(self, pool: AsyncConnectionPool) -> None:
         self._pool = pool
@@ -118,7 +123,11 @@ class PostgresEngine:
             open=False,
             name="steady",
         )
-        await pool.open(wait=True, timeout=30)
+        try:
+            await pool.open(wait=True, timeout=OPEN_TIMEOUT)
+        except BaseException:
+            await pool.close()
+            raise
         return cls(pool)
 
     async def close(self) -> None:
