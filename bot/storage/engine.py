@@ -48,10 +48,13 @@ class Conn(ABC):
         row = await self.fetch_one(sql, params)
         return None if row is None else row[0]
 
-    def for_update(self, of: str) -> str:
-        """The clause that holds the rows a SELECT read of table alias `of` until the
+    def for_update(self, *of: str, skip_locked: bool = False) -> str:
+        """The clause that holds the rows a SELECT read of table aliases `of` until the
         transaction ends, where other writers can run meanwhile (PostgreSQL). SQLite's write
-        transaction already holds the whole database, so there it is empty."""
+        transaction already holds the whole database, so there it is empty.
+
+        `skip_locked`: rows another unit holds are left out rather than waited for (due work:
+        the tick never waits behind a person, and two ticks take different rows)."""
         return ""
 
     @abstractmethod

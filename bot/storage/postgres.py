@@ -92,10 +92,10 @@ class PgConn(Conn):
         cursor = await self._conn.execute(_dialect(sql), params)
         return await cursor.fetchall()
 
-    def for_update(self, of: str) -> str:
-        if not of.isidentifier():
+    def for_update(self, *of: str, skip_locked: bool = False) -> str:
+        if not of or not all(alias.isidentifier() for alias in of):
             raise ValueError("not a table alias")
-        return f" FOR UPDATE OF {of}"
+        return f" FOR UPDATE OF {', '.join(of)}" + (" SKIP LOCKED" if skip_locked else "")
 
     async def lock(self, table: str, row_id: int) -> bool:
         if not table.isidentifier():

@@ -281,16 +281,27 @@ class Rounds:
     async def set_reveal_at(self, round_id: int, at: int | None) -> None:
         await self.conn.execute("UPDATE rounds SET reveal_at = ? WHERE id = ?", (at, round_id))
 
-    async def due_to_reveal(self, now: int, limit: int) -> list[Round]:
+    async def _due(self, condition: str, order: str, now: int, limit: int) -> list[Round]:
+        """Open rounds due by `condition`, claimed for this unit with their couples.
+
+        A person's use case of the couple holds the couple (Couples.active_for with lock): a
+        round it holds is left for the next tick rather than decided on what it is writing.
+        Two ticks take different rounds, and the round as returned is its latest version."""
         rows = await self.conn.fetch_all(
             f"""
-            SELECT {_ROUND_COLUMNS} FROM rounds
-            WHERE reveal_at IS NOT NULL AND reveal_at <= ? AND status = 'open'
-            ORDER BY reveal_at LIMIT ?
-            """,
+            SELECT {_R_COLUMNS} FROM rounds r JOIN couples c ON c.id = r.couple_id
+            WHERE r.status = 'open' AND {condition}
+            ORDER BY {order}, r.id LIMIT ?
+            """
+            + self.conn.for_update("r", "c", skip_locked=True),
             (now, limit),
         )
         return [Round(*r) for r in rows]
+
+    async def due_to_reveal(self, now: int, limit: int) -> list[Round]:
+        return await self._due(
+            "r.reveal_at IS NOT NULL AND r.reveal_at <= ?", "r.reveal_at", now, limit
+        )
 
     async def delete_answers(self, round_id: int) -> None:
         await self.conn.execute("DELETE FROM answer_parts WHERE round_id = ?", (round_id,))
@@ -304,25 +315,12 @@ class Rounds:
         return row[0] if row else None
 
     async def due_to_close(self, now: int, limit: int) -> list[Round]:
-        rows = await self.conn.fetch_all(
-            f"""
-            SELECT {_ROUND_COLUMNS} FROM rounds
-            WHERE status = 'open' AND closes_at <= ? ORDER BY closes_at LIMIT ?
-            """,
-            (now, limit),
-        )
-        return [Round(*r) for r in rows]
+        return await self._due("r.closes_at <= ?", "r.closes_at", now, limit)
 
     async def due_to_remind(self, now: int, limit: int) -> list[Round]:
-        rows = await self.conn.fetch_all(
-            f"""
-            SELECT {_ROUND_COLUMNS} FROM rounds
-            WHERE remind_at IS NOT NULL AND remind_at <= ? AND status = 'open'
-            ORDER BY remind_at LIMIT ?
-            """,
-            (now, limit),
+        return await self._due(
+            "r.remind_at IS NOT NULL AND r.remind_at <= ?", "r.remind_at", now, limit
         )
-        return [Round(*r) for r in rows]
 
     async def clear_reminder(self, round_id: int) -> None:
         await self.conn.execute("UPDATE rounds SET remind_at = NULL WHERE id = ?", (round_id,))

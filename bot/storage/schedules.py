@@ -61,12 +61,19 @@ class Schedules:
         )
 
     async def due(self, now: int, limit: int) -> list[ScheduleRow]:
+        """Schedules whose slot has come, claimed for this unit with their couples.
+
+        A couple a person's use case holds (/checkin, unpairing, a schedule change) is left for
+        the next tick; two ticks take different couples; a row is returned as it is now, so a
+        slot another tick just moved on is not returned."""
+        columns = ", ".join(f"s.{name}" for name in _COLUMNS.split(", "))
         rows = await self.conn.fetch_all(
             f"""
-            SELECT {_COLUMNS} FROM schedules
-            WHERE next_due_at IS NOT NULL AND next_due_at <= ?
-            ORDER BY next_due_at LIMIT ?
-            """,
+            SELECT {columns} FROM schedules s JOIN couples c ON c.id = s.couple_id
+            WHERE s.next_due_at IS NOT NULL AND s.next_due_at <= ?
+            ORDER BY s.next_due_at, s.couple_id LIMIT ?
+            """
+            + self.conn.for_update("s", "c", skip_locked=True),
             (now, limit),
         )
         return [ScheduleRow(*r[:4], bool(r[4]), *r[5:]) for r in rows]

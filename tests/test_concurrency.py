@@ -1,0 +1,296 @@
+"""Two units at once, on PostgreSQL as two bot processes (or a person and the tick) would run them.
+
+SQLite's one writer serialises every unit, so these pass there by construction (and must keep
+passing). On PostgreSQL units run side by side: each test holds one unit at the point where it
+has read and not yet written, lets the other run until it is done or waits for a lock the first
+holds (`meanwhile`), then lets the first go on. What must hold is checked in the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import UTC, datetime, time
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+
+from bot import checkins, pairing, scheduling
+from bot.checkins import AnswerOutcome, StartOutcome
+from bot.models import Person
+from bot.pairing import JoinOutcome
+from bot.schedule_rules import EVERY_DAY, Schedule
+from bot.storage import rounds, schedules
+from bot.storage.db import Database
+from testing.engines import _admin, database, on_postgres, schema_for
+from testing.probes import deliver
+from testing.seeding import INVITE_KEY
+
+T = TypeVar("T")
+ANA = Person(101, "Ana")
+BEN = Person(202, "Ben")
+CAL = Person(303, "Cal")
+NOW = 1_800_000_000
+MIN = 60
+GRACE = 2 * 3600
+
+
+@pytest.fixture
+async def two(tmp_path: Path) -> AsyncIterator[tuple[Database, Database]]:
+    """Two pools on one database, as two processes would have."""
+    _SCHEMA[:] = [schema_for(tmp_path / "steady.db")]
+    first = await Database.open(database(tmp_path / "steady.db"))
+    await first.migrate()
+    second = await Database.open(database(tmp_path / "steady.db"))
+    yield first, second
+    await second.close()
+    await first.close()
+
+
+_SCHEMA: list[str] = []  # this test's own (tests in other workers share the server)
+
+
+def _lock_waiters() -> int:
+    """Sessions of this test's schema waiting for a lock."""
+    row = (
+        _admin()
+        .execute(
+            """
+        SELECT count(*) FROM pg_stat_activity a
+        WHERE a.wait_event_type = 'Lock' AND EXISTS (
+            SELECT 1 FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE l.pid = a.pid AND n.nspname = %s)
+        """,
+            (_SCHEMA[0],),
+        )
+        .fetchone()
+    )
+    return int(row[0]) if row else 0
+
+
+async def _done_or_blocked(tasks: list[asyncio.Future[Any]], arrived: asyncio.Event) -> None:
+    """PostgreSQL: until one of `tasks` is done, `arrived` is set, or a unit waits for a lock.
+    (SQLite: at once; the other unit cannot start before this one commits.)"""
+    if not on_postgres():
+        return
+    for _ in range(2000):  # polls the server's view of who waits; ~10 s at most
+        if arrived.is_set() or any(t.done() for t in tasks) or _lock_waiters():
+            return
+        await asyncio.sleep(0.005)
+    raise AssertionError("the other unit neither finished nor waited for a lock")
+
+
+async def meanwhile(work: Awaitable[T]) -> asyncio.Future[T]:
+    """Start `work` and let it run until it is done or waits for a lock: the caller is a unit
+    that has read and not yet written. Await the returned future after the caller's unit."""
+    task = asyncio.ensure_future(work)
+    await _done_or_blocked([task], asyncio.Event())
+    return task
+
+
+class Meet:
+    """Two units that read, then decide: the first to reach `point` waits there until the other
+    reaches it too, is done, or waits for a lock the first holds."""
+
+    def __init__(self) -> None:
+        self.arrived = 0
+        self.both = asyncio.Event()
+        self.tasks: list[asyncio.Future[Any]] = []
+
+    async def point(self) -> None:
+        self.arrived += 1
+        if self.arrived == 2:
+            self.both.set()
+        if self.arrived == 1:
+            await _done_or_blocked(self.tasks, self.both)
+
+    async def run(self, *work: Awaitable[Any]) -> list[Any]:
+        self.tasks = [asyncio.ensure_future(w) for w in work]
+        return await asyncio.gather(*self.tasks, return_exceptions=True)
+
+
+def after(
+    cls: type, name: str, hook: Callable[[], Awaitable[None]], mp: pytest.MonkeyPatch
+) -> None:
+    """Run `hook` right after each call of `cls.name` (a storage read), before it returns."""
+    real = getattr(cls, name)
+
+    async def wrapped(self: Any, *args: Any, **kwargs: Any) -> Any:
+        result = await real(self, *args, **kwargs)
+        await hook()
+        return result
+
+    mp.setattr(cls, name, wrapped)
+
+
+def no_errors(results: list[Any]) -> list[Any]:
+    errors = [r for r in results if isinstance(r, BaseException)]
+    if errors:
+        raise errors[0]
+    return results
+
+
+async def value(db: Database, sql: str, params: tuple = ()) -> Any:
+    async with db.read() as uow:
+        return await uow.conn.fetch_value(sql, params)
+
+
+async def paired(db: Database, a: Person = ANA, b: Person = BEN) -> None:
+    code = (await pairing.create_invite(db, a, NOW - 600, INVITE_KEY)).code
+    assert code is not None
+    assert (await pairing.join(db, b, code, NOW - 600, INVITE_KEY)).outcome is JoinOutcome.PAIRED
+    await deliver(db, NOW)
+
+
+# --- the tick that opens rounds -------------------------------------------------------------
+
+SLOT = int(datetime(2027, 1, 15, 20, 0, tzinfo=UTC).timestamp())
+
+
+async def scheduled(db: Database) -> None:
+    """A couple whose daily 20:00 check-in is due at SLOT."""
+    await paired(db)
+    await scheduling.set_schedule(db, ANA.id, Schedule(EVERY_DAY, time(20, 0)), SLOT - 600, "UTC")
+    await deliver(db, SLOT - 600)
+
+
+async def test_two_ticks_open_one_round(
+    two: tuple[Database, Database], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = two
+    await scheduled(first)
+    meet = Meet()
+    after(schedules.Schedules, "slot_taken", meet.point, monkeypatch)
+    counts = no_errors(
+        await meet.run(
+            scheduling.run_due(first, SLOT, GRACE, "UTC"),
+            scheduling.run_due(second, SLOT, GRACE, "UTC"),
+        )
+    )
+    assert sum(c["opened"] for c in counts) == 1
+    assert await value(first, "SELECT COUNT(*) FROM rounds") == 1
+    prompts = await value(first, "SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE 'prompt:%'")
+    assert prompts == 2
+
+
+async def test_checkin_and_the_tick_together_open_one_round_without_an_error(
+    two: tuple[Database, Database], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = two
+    await scheduled(first)
+    meet = Meet()
+    after(rounds.Rounds, "open_for", meet.point, monkeypatch)
+    results = no_errors(
+        await meet.run(
+            checkins.start_round(first, ANA.id, SLOT),
+            scheduling.run_due(second, SLOT, GRACE, "UTC"),
+        )
+    )
+    assert results[0].outcome in (StartOutcome.STARTED, StartOutcome.ON_ITS_WAY)
+    assert await value(first, "SELECT COUNT(*) FROM rounds WHERE status = 'open'") == 1
+
+
+async def test_a_couple_ended_while_the_tick_opens_its_round_gets_no_prompt(
+    two: tuple[Database, Database], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = two
+    await scheduled(first)
+    couple = await pairing.current_couple(first, ANA.id)
+    assert couple is not None
+    ended: list[asyncio.Future[Any]] = []
+
+    async def unpair_meanwhile() -> None:
+        if not ended:
+            ended.append(await meanwhile(pairing.unpair(second, BEN.id, couple.id, SLOT)))
+
+    after(schedules.Schedules, "slot_taken", unpair_meanwhile, monkeypatch)
+    await scheduling.run_due(first, SLOT, GRACE, "UTC")
+    assert await ended[0] is not None
+    assert await value(first, "SELECT COUNT(*) FROM rounds WHERE status = 'open'") == 0
+    pending = "SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND dedupe_key LIKE 'prompt:%'"
+    assert await value(first, pending) == 0
+
+
+# --- answers and the due jobs of rounds ------------------------------------------------------
+
+
+async def open_round(db: Database, now: int = NOW) -> int:
+    await paired(db)
+    assert (await checkins.start_round(db, ANA.id, now)).outcome is StartOutcome.STARTED
+    await deliver(db, now)
+    return int(await value(db, "SELECT MAX(id) FROM rounds"))
+
+
+async def test_a_held_reveal_due_while_the_next_part_arrives_reveals_it(
+    two: tuple[Database, Database], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ben's long answer comes in two messages; the reveal waits for the second. The reveal job
+    and the second part run together: the reveal never leaves out a part Ben was told joined."""
+    first, second = two
+    await open_round(first)
+    part1, part2 = "a" * checkins.LONG_PART, "z" * checkins.LONG_PART  # more may follow
+    await checkins.answer(first, ANA, "short", 1, NOW)
+    held = await checkins.answer(first, BEN, part1, 2, NOW + 10)
+    assert held.outcome is AnswerOutcome.HELD
+    late: list[asyncio.Future[Any]] = []
+
+    async def second_part_meanwhile() -> None:
+        if not late:
+            late.append(await meanwhile(checkins.answer(second, BEN, part2, 3, NOW + 12)))
+
+    after(rounds.Rounds, "answers", second_part_meanwhile, monkeypatch)
+    await checkins.reveal_due(first, NOW + 13)
+    joined = await late[0]
+    reveals = "".join(t for _, key, t in await deliver(first, NOW + 13) if key.startswith("reveal"))
+    assert reveals.count("short") == 2  # revealed once, to both
+    if joined.outcome in (AnswerOutcome.JOINED, AnswerOutcome.HELD, AnswerOutcome.REVEALED):
+        await checkins.reveal_due(first, NOW + 20)  # a reveal held again goes at its new time
+        reveals += "".join(
+            t for _, k, t in await deliver(first, NOW + 20) if k.startswith("reveal")
+        )
+        assert "z" * 100 in reveals
+
+
+async def test_an_answer_saved_while_the_round_closes_is_not_kept(
+    two: tuple[Database, Database], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The round's window ends as Ben answers: either he is told it closed, or his answer was
+    saved and is deleted with the round; never an answer kept on a closed round."""
+    first, second = two
+    await open_round(first)
+    closes_at = int(await value(first, "SELECT closes_at FROM rounds"))
+    closing: list[asyncio.Future[Any]] = []
+
+    async def close_meanwhile() -> None:
+        if not closing:
+            closing.append(await meanwhile(checkins.close_due(second, closes_at)))
+
+    after(rounds.Rounds, "save_answer", close_meanwhile, monkeypatch)
+    result = await checkins.answer(first, BEN, "mine", 5, closes_at - 1)
+    await closing[0]
+    await checkins.close_due(first, closes_at)  # the next tick, if this one left it
+    assert result.outcome in (AnswerOutcome.SAVED, AnswerOutcome.CLOSED)
+    assert await value(first, "SELECT status FROM rounds") == "expired"
+    assert await value(first, "SELECT COUNT(*) FROM answers") == 0
+
+
+async def test_no_reminder_to_someone_whose_answer_is_being_saved(
+    two: tuple[Database, Database], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = two
+    await open_round(first)
+    remind_at = int(await value(first, "SELECT remind_at FROM rounds"))
+    reminding: list[asyncio.Future[Any]] = []
+
+    async def remind_meanwhile() -> None:
+        if not reminding:
+            reminding.append(await meanwhile(checkins.remind_due(second, remind_at)))
+
+    after(rounds.Rounds, "save_answer", remind_meanwhile, monkeypatch)
+    assert (await checkins.answer(first, BEN, "mine", 5, remind_at)).outcome is AnswerOutcome.SAVED
+    await reminding[0]
+    await checkins.remind_due(first, remind_at)  # the next tick, if this one left it
+    keys = [key for _, key, _ in await deliver(first, remind_at) if key.startswith("remind")]
+    assert keys == [f"remind:{await value(first, 'SELECT id FROM rounds')}:{ANA.id}"]
