@@ -84,15 +84,20 @@ async def join(db: Database, person: Person, typed_code: str, now: int, key: byt
     code = invite_codes.normalize(typed_code)
     if code is None:
         return JoinResult(JoinOutcome.NOT_A_CODE)
+    code_hash = invite_codes.digest(code, key)
     async with db.unit() as uow:
+        invite = await uow.invites.find(code_hash)
+        # Both people, in one order, before either's couple is read: two who use each other's
+        # codes at once (or someone using the code of an inviter who is joining elsewhere)
+        # then pair one after the other, and the second is refused kindly, never a unique
+        # violation or a deadlock.
+        await uow.users.lock([person.id] + ([invite.inviter_id] if invite else []))
         await uow.users.upsert(person, now)
         if await uow.invites.failures_since(person.id, now - FAILURE_WINDOW) >= MAX_FAILURES:
             return JoinResult(JoinOutcome.COOL_OFF)
         if (couple := await uow.couples.active_for(person.id, lock=True)) is not None:
             return JoinResult(JoinOutcome.ALREADY_PAIRED, couple)
 
-        code_hash = invite_codes.digest(code, key)
-        invite = await uow.invites.find(code_hash)
         refusal = _refusal(invite, person.id, now)
         if (
             refusal is None

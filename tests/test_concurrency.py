@@ -21,7 +21,7 @@ from bot.checkins import AnswerOutcome, StartOutcome
 from bot.models import Person
 from bot.pairing import JoinOutcome
 from bot.schedule_rules import EVERY_DAY, Schedule
-from bot.storage import rounds, schedules
+from bot.storage import invites, rounds, schedules
 from bot.storage.db import Database
 from testing.engines import _admin, database, on_postgres, schema_for
 from testing.probes import deliver
@@ -294,3 +294,53 @@ async def test_no_reminder_to_someone_whose_answer_is_being_saved(
     await checkins.remind_due(first, remind_at)  # the next tick, if this one left it
     keys = [key for _, key, _ in await deliver(first, remind_at) if key.startswith("remind")]
     assert keys == [f"remind:{await value(first, 'SELECT id FROM rounds')}:{ANA.id}"]
+
+
+# --- pairing --------------------------------------------------------------------------------
+
+
+async def test_two_people_joining_each_others_codes_pair_once_without_an_error(
+    two: tuple[Database, Database], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = two
+    ana_code = (await pairing.create_invite(first, ANA, NOW, INVITE_KEY)).code
+    ben_code = (await pairing.create_invite(first, BEN, NOW, INVITE_KEY)).code
+    assert ana_code and ben_code
+    meet = Meet()
+    after(invites.Invites, "find", meet.point, monkeypatch)
+    results = no_errors(
+        await meet.run(
+            pairing.join(first, ANA, ben_code, NOW + 1, INVITE_KEY),
+            pairing.join(second, BEN, ana_code, NOW + 1, INVITE_KEY),
+        )
+    )
+    outcomes = sorted(r.outcome.value for r in results)
+    assert outcomes in (["already_paired", "paired"], ["paired", "used"])
+    assert await value(first, "SELECT COUNT(*) FROM couples") == 1
+
+
+async def test_joining_an_inviter_who_is_pairing_elsewhere_is_a_kind_refusal(
+    two: tuple[Database, Database], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cal uses Ana's code while Ana uses Ben's: one pairing, and a kind refusal."""
+    first, second = two
+    ana_code = (await pairing.create_invite(first, ANA, NOW, INVITE_KEY)).code
+    ben_code = (await pairing.create_invite(first, BEN, NOW, INVITE_KEY)).code
+    await pairing.create_invite(first, CAL, NOW, INVITE_KEY)  # Cal is known to Steady
+    assert ana_code and ben_code
+    meet = Meet()
+    after(invites.Invites, "find", meet.point, monkeypatch)
+    results = no_errors(
+        await meet.run(
+            pairing.join(first, ANA, ben_code, NOW + 1, INVITE_KEY),
+            pairing.join(second, CAL, ana_code, NOW + 1, INVITE_KEY),
+        )
+    )
+    # Whoever goes second is refused kindly: Ana's code was used up or replaced by her pairing,
+    # or Ana is paired already.
+    assert sorted(r.outcome.value for r in results) in (
+        ["paired", "used"],
+        ["paired", "replaced"],
+        ["already_paired", "paired"],
+    )
+    assert await value(first, "SELECT COUNT(*) FROM couples") == 1

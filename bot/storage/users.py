@@ -27,6 +27,17 @@ class Users:
             (person.id, person.first_name, person.language, now, now),
         )
 
+    async def lock(self, user_ids: list[int]) -> None:
+        """Hold these people's rows until the unit ends (those that exist), always in id
+        order, so two units that lock the same two people wait for each other and never
+        deadlock. Pairing decides on both people's couples before writing either."""
+        ids = sorted(set(user_ids))
+        await self.conn.fetch_all(
+            f"SELECT id FROM users u WHERE id IN ({', '.join('?' * len(ids))}) ORDER BY id"
+            + self.conn.for_update("u"),
+            ids,
+        )
+
     async def get(self, user_id: int) -> Person | None:
         row = await self.conn.fetch_one(
             "SELECT id, first_name, language, reachable FROM users WHERE id = ?",
@@ -59,5 +70,10 @@ class Users:
         )
         return [Person(r["id"], r["first_name"], r["language"], True) for r in rows]
 
-    async def clear_expired(self, user_id: int) -> None:
-        await self.conn.execute("UPDATE users SET expired_unseen = 0 WHERE id = ?", (user_id,))
+    async def clear_expired(self, user_id: int) -> bool:
+        """Note they were told; False when that was noted meanwhile (another process told
+        them: the row count decides who does)."""
+        changed = await self.conn.execute(
+            "UPDATE users SET expired_unseen = 0 WHERE id = ? AND expired_unseen > 0", (user_id,)
+        )
+        return changed > 0
