@@ -166,9 +166,11 @@ def _as_seen(current: breaks.Break, now: int) -> str:
 
 
 async def _own_break(uow: Unit, user_id: int, break_id: int, now: int) -> tuple | None:
-    """The break (its status as seen) and couple, if this person is in it and it is under way."""
-    current = await uow.breaks.get(break_id)
+    """The break (its status as seen) and couple, if this person is in it and it is under way.
+
+    The couple is held first, so the break is read after the partner's press (if any) ended."""
     couple = await uow.couples.active_for(user_id, lock=True)
+    current = await uow.breaks.get(break_id)
     if current is None or couple is None or current.couple_id != couple.id:
         return None
     status = _as_seen(current, now)
@@ -179,8 +181,8 @@ async def _own_break(uow: Unit, user_id: int, break_id: int, now: int) -> tuple 
 
 async def _already_ready(uow: Unit, user_id: int, break_id: int) -> bool:
     """This person, still in this break's couple, said ready in it already."""
-    current = await uow.breaks.get(break_id)
     couple = await uow.couples.active_for(user_id, lock=True)
+    current = await uow.breaks.get(break_id)
     if current is None or couple is None or current.couple_id != couple.id:
         return False
     return user_id in await uow.breaks.ready_users(break_id)

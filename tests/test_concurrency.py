@@ -16,15 +16,15 @@ from typing import Any, TypeVar
 
 import pytest
 
-from bot import checkins, pairing, scheduling
+from bot import checkins, pairing, repair, scheduling
 from bot.checkins import AnswerOutcome, StartOutcome
 from bot.models import Person
 from bot.pairing import JoinOutcome
 from bot.schedule_rules import EVERY_DAY, Schedule
-from bot.storage import invites, rounds, schedules
+from bot.storage import breaks, invites, rounds, schedules
 from bot.storage.db import Database
 from testing.engines import _admin, database, on_postgres, schema_for
-from testing.probes import deliver
+from testing.probes import deliver, latest_break
 from testing.seeding import INVITE_KEY
 
 T = TypeVar("T")
@@ -344,3 +344,36 @@ async def test_joining_an_inviter_who_is_pairing_elsewhere_is_a_kind_refusal(
         ["already_paired", "paired"],
     )
     assert await value(first, "SELECT COUNT(*) FROM couples") == 1
+
+
+# --- repair ---------------------------------------------------------------------------------
+
+
+async def nudged(db: Database) -> int:
+    await paired(db)
+    await repair.start_break(db, ANA.id, "20m", NOW, "UTC")
+    assert await repair.run_due(db, NOW + 20 * MIN) == 1
+    await deliver(db, NOW + 20 * MIN)
+    return await latest_break(db)
+
+
+async def test_both_asking_for_more_time_together_extends_once(
+    two: tuple[Database, Database], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = two
+    break_id = await nudged(first)
+    now = NOW + 21 * MIN
+    meet = Meet()
+    after(breaks.Breaks, "get", meet.point, monkeypatch)
+    results = no_errors(
+        await meet.run(
+            repair.more_time(first, ANA.id, break_id, now, "UTC"),
+            repair.more_time(second, BEN.id, break_id, now, "UTC"),
+        )
+    )
+    # As on one writer: the second press finds the break cooling again, and changes nothing.
+    assert sorted(r.outcome.value for r in results) == ["extended", "stale"]
+    told = await value(
+        first, "SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE 'repair.partner_more_time:%'"
+    )
+    assert told == 1
