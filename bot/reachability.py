@@ -67,10 +67,11 @@ async def tell_returned(db: Database, now: int) -> int:
     """Tell each person who came back that messages expired while they were away (once)."""
 
     async def tell(uow: Unit, person: Person) -> int:
+        if not await uow.users.clear_expired(person.id):
+            return 0  # told meanwhile by another process (its key carries its own `now`)
         days = amount("days", KEEP_UNDELIVERABLE_DAYS, person.language)
         text = t("reach.expired_while_away", person.language, days=days)
         await uow.notify(person, "expired", person.id, now, text=text, now=now)
-        await uow.users.clear_expired(person.id)
         return 1
 
     return await in_batches(

@@ -16,12 +16,12 @@ from typing import Any, TypeVar
 
 import pytest
 
-from bot import checkins, pairing, repair, scheduling
+from bot import checkins, pairing, reachability, repair, scheduling
 from bot.checkins import AnswerOutcome, StartOutcome
 from bot.models import Person
 from bot.pairing import JoinOutcome
 from bot.schedule_rules import EVERY_DAY, Schedule
-from bot.storage import breaks, invites, rounds, schedules
+from bot.storage import breaks, invites, rounds, schedules, users
 from bot.storage.db import Database
 from testing.engines import _admin, database, on_postgres, schema_for
 from testing.probes import deliver, latest_break
@@ -376,4 +376,26 @@ async def test_both_asking_for_more_time_together_extends_once(
     told = await value(
         first, "SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE 'repair.partner_more_time:%'"
     )
+    assert told == 1
+
+
+# --- reachability ---------------------------------------------------------------------------
+
+
+async def test_someone_back_is_told_once_what_expired_while_away(
+    two: tuple[Database, Database], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = two
+    await paired(first)
+    async with first.unit() as uow:
+        await uow.users.count_expired(ANA.id, 3)
+    meet = Meet()
+    after(users.Users, "returned_with_expired", meet.point, monkeypatch)
+    no_errors(
+        await meet.run(
+            reachability.tell_returned(first, NOW),
+            reachability.tell_returned(second, NOW + 1),  # another process's clock
+        )
+    )
+    told = await value(first, "SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE 'expired:%'")
     assert told == 1
