@@ -399,3 +399,55 @@ async def test_someone_back_is_told_once_what_expired_while_away(
     )
     told = await value(first, "SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE 'expired:%'")
     assert told == 1
+
+
+# --- a unit cancelled mid-flight (shutdown) -------------------------------------------------
+
+
+async def test_a_unit_cancelled_while_it_waits_for_a_lock_leaves_nothing_behind(
+    two: tuple[Database, Database],
+) -> None:
+    first, second = two
+    await open_round(first)
+    async with first.unit() as uow:  # Ana's use case holds the couple
+        assert await uow.couples.active_for(ANA.id, lock=True) is not None
+        waiting = await meanwhile(checkins.answer(second, BEN, "cut short", 5, NOW))
+        waiting.cancel()  # shutdown, while Ben's answer waits for the couple
+        results = await asyncio.gather(waiting, return_exceptions=True)
+        assert isinstance(results[0], asyncio.CancelledError)
+        if on_postgres():
+            assert _lock_waiters() == 0  # the server stopped waiting too
+    # The pool hands out clean connections, and the cancelled answer stored nothing.
+    outcomes = [
+        (await checkins.answer(second, BEN, f"mine {i}", 6 + i, NOW)).outcome for i in range(3)
+    ]
+    assert outcomes == [AnswerOutcome.SAVED, AnswerOutcome.REPLACED, AnswerOutcome.REPLACED]
+    assert await value(second, "SELECT text FROM answers") == "mine 2"
+
+
+async def test_a_unit_cancelled_while_it_holds_a_lock_releases_it(
+    two: tuple[Database, Database],
+) -> None:
+    first, second = two
+    await open_round(first)
+    holding, never = asyncio.Event(), asyncio.Event()
+
+    async def held_then_cancelled() -> None:
+        async with second.unit() as uow:
+            await uow.couples.active_for(BEN.id, lock=True)
+            await uow.rounds.save_answer(1, BEN.id, "cut short", 5, NOW)
+            holding.set()
+            await never.wait()
+
+    task = asyncio.ensure_future(held_then_cancelled())
+    await holding.wait()
+    task.cancel()
+    assert isinstance(
+        (await asyncio.gather(task, return_exceptions=True))[0], asyncio.CancelledError
+    )
+    # Rolled back: the couple is free at once, and the answer is gone.
+    answering = await meanwhile(checkins.answer(first, ANA, "hers", 7, NOW))
+    assert answering.done() or not on_postgres()  # SQLite: the task has not run yet
+    assert (await answering).outcome is AnswerOutcome.SAVED
+    assert await value(first, "SELECT COUNT(*) FROM answers WHERE user_id = ?", (BEN.id,)) == 0
+    assert (await checkins.answer(second, BEN, "his", 8, NOW)).outcome is AnswerOutcome.REVEALED
