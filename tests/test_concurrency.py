@@ -21,7 +21,7 @@ from bot.checkins import AnswerOutcome, StartOutcome
 from bot.models import Person
 from bot.pairing import JoinOutcome
 from bot.schedule_rules import EVERY_DAY, Schedule
-from bot.storage import breaks, invites, rounds, schedules, users
+from bot.storage import breaks, invites, outbox, rounds, schedules, users
 from bot.storage.db import Database
 from testing.engines import _admin, database, on_postgres, schema_for
 from testing.probes import deliver, latest_break
@@ -451,3 +451,26 @@ async def test_a_unit_cancelled_while_it_holds_a_lock_releases_it(
     assert (await answering).outcome is AnswerOutcome.SAVED
     assert await value(first, "SELECT COUNT(*) FROM answers WHERE user_id = ?", (BEN.id,)) == 0
     assert (await checkins.answer(second, BEN, "his", 8, NOW)).outcome is AnswerOutcome.REVEALED
+
+
+# --- delivery in two processes --------------------------------------------------------------
+
+
+async def test_two_delivery_passes_take_different_messages(
+    two: tuple[Database, Database], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Delivery's pass: read what is sendable, mark it in flight, send it after the commit."""
+    first, second = two
+    await open_round(first)
+    await checkins.answer(first, ANA, "mine", 1, NOW)  # "Ana answered" waits for Ben
+
+    async def one_pass(db: Database) -> set[int]:
+        async with db.unit() as uow:
+            rows = await uow.outbox.ready(NOW, 50)
+            await uow.outbox.mark_inflight([row.id for row in rows])
+        return {row.id for row in rows}
+
+    meet = Meet()
+    after(outbox.Outbox, "ready", meet.point, monkeypatch)
+    taken = no_errors(await meet.run(one_pass(first), one_pass(second)))
+    assert taken[0] | taken[1] and not taken[0] & taken[1]

@@ -127,12 +127,15 @@ class Outbox:
         await self.conn.execute_many(_ENQUEUE, [_row(m, now) for m in messages])
 
     async def ready(self, now: int, limit: int) -> list[OutboxRow]:
+        """Sendable rows, held until the unit ends: another process's delivery pass skips
+        them, and sees them in flight once this unit (which marks them so) commits."""
         rows = await self.conn.fetch_all(
             f"""
             SELECT id, chat_id, text, reply_markup, attempts FROM outbox
             WHERE {_SENDABLE}
             ORDER BY not_before, id LIMIT ?
-            """,
+            """
+            + self.conn.for_update("outbox", skip_locked=True),
             (now, limit),
         )
         return [_outbox_row(r) for r in rows]
