@@ -81,13 +81,29 @@ async def reschedule(uow: Unit, couple: Couple, now: int, default_zone: str) -> 
 
 
 async def set_schedule(
-    db: Database, user_id: int, schedule: Schedule, now: int, default_zone: str
+    db: Database,
+    user_id: int,
+    schedule: Schedule,
+    now: int,
+    default_zone: str,
+    *,
+    offer_of: int | None = None,
 ) -> Outcome:
-    """Either partner sets the days and time; the other is told."""
+    """Either partner sets the days and time; the other is told.
+
+    `offer_of`: the default offered to that couple, taken only while it has no schedule."""
     async with db.unit() as uow:
-        couple = await uow.couples.active_for(user_id, lock=True)
+        couple = await uow.couples.active_for(user_id)
         if couple is None:
             return Outcome.NOT_PAIRED
+        # Both people's rows before the couple, the order /timezone and reachability take
+        # (a user row, then the couple): asking each for a time zone writes their row.
+        await uow.users.lock([couple.a.id, couple.b.id])
+        couple = await uow.couples.active_for(user_id, lock=True)
+        if couple is None or (offer_of is not None and couple.id != offer_of):
+            return Outcome.NOT_PAIRED
+        if offer_of is not None and await uow.schedules.get(couple.id) is not None:
+            return Outcome.UNCHANGED  # the partner chose already; the button is stale
         await uow.schedules.save(couple.id, schedule.days, schedule.at.strftime("%H:%M"), now)
         await reschedule(uow, couple, now, default_zone)
         me, partner = couple.member(user_id), couple.partner_of(user_id)
@@ -123,15 +139,9 @@ async def offer_default(uow: Unit, couple: Couple, now: int) -> None:
 async def accept_default(
     db: Database, user_id: int, couple_id: int, now: int, default_zone: str
 ) -> Outcome:
-    """The offer's button: only for that couple, and only while they have no schedule yet."""
-    async with db.read() as uow:
-        couple = await uow.couples.active_for(user_id)
-        existing = await uow.schedules.get(couple.id) if couple else None
-    if couple is None or couple.id != couple_id:
-        return Outcome.NOT_PAIRED
-    if existing is not None:
-        return Outcome.UNCHANGED  # the partner chose already; the button is stale
-    return await set_schedule(db, user_id, DEFAULT_SCHEDULE, now, default_zone)
+    """The offer's button: only for that couple, and only while they have no schedule yet
+    (decided in the unit that sets it: both pressing at once set it once)."""
+    return await set_schedule(db, user_id, DEFAULT_SCHEDULE, now, default_zone, offer_of=couple_id)
 
 
 async def ask_timezone_once(uow: Unit, person: Person, now: int) -> None:

@@ -213,6 +213,47 @@ async def test_a_couple_ended_while_the_tick_opens_its_round_gets_no_prompt(
     assert await value(first, pending) == 0
 
 
+async def test_a_schedule_set_while_the_partner_sets_a_time_zone_is_no_deadlock(
+    two: tuple[Database, Database], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Setting the schedule asks each partner for a time zone once (a mark on their user row)
+    while holding the couple; /timezone holds the user row, then the couple."""
+    first, second = two
+    await paired(first)
+    meet = Meet()
+    after(users.Users, "upsert", meet.point, monkeypatch)  # /timezone: Ben's row held
+    after(schedules.Schedules, "save", meet.point, monkeypatch)  # the couple held
+    no_errors(
+        await meet.run(
+            scheduling.set_schedule(first, ANA.id, Schedule(EVERY_DAY, time(20, 0)), NOW, "UTC"),
+            scheduling.set_timezone(second, BEN, "Europe/Berlin", NOW, "UTC"),
+        )
+    )
+    assert await value(first, "SELECT timezone FROM users WHERE id = ?", (BEN.id,)) == (
+        "Europe/Berlin"
+    )
+
+
+async def test_both_accepting_the_default_schedule_at_once_set_it_once(
+    two: tuple[Database, Database], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = two
+    await paired(first)
+    couple = await pairing.current_couple(first, ANA.id)
+    assert couple is not None
+    meet = Meet()
+    after(schedules.Schedules, "get", meet.point, monkeypatch)
+    results = no_errors(
+        await meet.run(
+            scheduling.accept_default(first, ANA.id, couple.id, NOW, "UTC"),
+            scheduling.accept_default(second, BEN.id, couple.id, NOW, "UTC"),
+        )
+    )
+    assert sorted(r.value for r in results) == ["saved", "unchanged"]
+    told = "SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE 'schedule:%'"
+    assert await value(first, told) == 1
+
+
 # --- answers and the due jobs of rounds ------------------------------------------------------
 
 
