@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 import pytest
 
-from bot import checkins, pairing, reachability, repair, scheduling
+from bot import checkins, guided, pairing, reachability, repair, scheduling
 from bot.checkins import AnswerOutcome, StartOutcome
 from bot.models import Person
 from bot.pairing import JoinOutcome
@@ -418,6 +418,48 @@ async def test_both_asking_for_more_time_together_extends_once(
         first, "SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE 'repair.partner_more_time:%'"
     )
     assert told == 1
+
+
+async def test_both_ready_at_once_is_announced_once(
+    two: tuple[Database, Database], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Holds by the couple lock (taken before the readiness is read) and the conditional
+    nudged -> ready change."""
+    first, second = two
+    break_id = await nudged(first)
+    now = NOW + 21 * MIN
+    meet = Meet()
+    after(breaks.Breaks, "ready_users", meet.point, monkeypatch)
+    no_errors(
+        await meet.run(
+            repair.ready(first, ANA.id, break_id, now),
+            repair.ready(second, BEN.id, break_id, now),
+        )
+    )
+    told = "SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE 'both-ready:%'"
+    assert await value(first, told) == 2  # one to each
+
+
+async def test_both_starting_the_guided_conversation_at_once_open_one_step(
+    two: tuple[Database, Database], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Holds by the couple lock: the second press reads step 1 after the first committed."""
+    first, second = two
+    break_id = await nudged(first)
+    now = NOW + 21 * MIN
+    await repair.ready(first, ANA.id, break_id, now)
+    await repair.ready(first, BEN.id, break_id, now)
+    later = now + repair.REVEAL_DELAY[1]
+    meet = Meet()
+    after(rounds.Rounds, "step_exists", meet.point, monkeypatch)
+    results = no_errors(
+        await meet.run(
+            guided.start(first, ANA.id, break_id, later),
+            guided.start(second, BEN.id, break_id, later),
+        )
+    )
+    assert sorted(r.value for r in results) == ["already", "started"]
+    assert await value(first, "SELECT COUNT(*) FROM rounds WHERE kind = 'repair'") == 1
 
 
 # --- reachability ---------------------------------------------------------------------------
