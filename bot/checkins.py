@@ -569,6 +569,33 @@ async def close_round(uow: Unit, current: rounds.Round, now: int) -> None:
         await uow.notify(person, "closed", current.id, person.id, text=text, now=now)
 
 
+async def expire_rounds(uow: Unit, rounds_of: dict[int, Couple], now: int) -> None:
+    """close_round for many open check-in rounds none of which both answered, in sets:
+    {round: its couple}. Each partner who received it is told; for one who never did, its
+    prompt and notices are withdrawn."""
+    if not rounds_of:
+        return
+    done = await uow.rounds.expire_many(list(rounds_of), now)
+    seen = await uow.rounds.participants_many(done)
+    withdrawn: list[str] = []
+    notices: list[tuple[Outgoing, int]] = []
+    for round_id in done:
+        couple = rounds_of[round_id]
+        never_saw = {uid for uid, received_at in seen.get(round_id, {}).items() if not received_at}
+        withdrawn += [
+            f"{kind}:{round_id}:{uid}"
+            for uid in never_saw
+            for kind in ("prompt", "waiting", "remind")
+        ]
+        for person in (couple.a, couple.b):
+            if person.id not in never_saw:
+                key = f"closed:{round_id}:{person.id}"
+                text = t("checkin.closed", person.language)
+                notices.append((Outgoing(person.id, key, text), couple.id))
+    await uow.outbox.cancel_pending_many(withdrawn)
+    await uow.outbox.enqueue_many(notices, now)
+
+
 async def remind_due(db: Database, now: int) -> int:
     """One gentle reminder to each partner who has not answered an open round."""
 

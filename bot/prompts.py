@@ -47,22 +47,32 @@ def library(path: Path = LIBRARY) -> dict[str, Prompt]:
     return prompts
 
 
+@cache
+def _by_category(path: Path = LIBRARY) -> dict[str, tuple[Prompt, ...]]:
+    """Each category's prompts sorted by id: what `choose` draws from, built once."""
+    found: dict[str, list[Prompt]] = {}
+    for prompt in library(path).values():
+        found.setdefault(prompt.category, []).append(prompt)
+    return {c: tuple(sorted(ps, key=lambda p: p.id)) for c, ps in found.items()}
+
+
 def choose(
     used: Collection[str], last_category: str | None, rng: random.Random | None = None
 ) -> tuple[Prompt, bool]:
     """The next prompt, and whether a new pass through the library starts with it.
 
     No prompt repeats until all were used; categories take turns in CATEGORIES order.
+    Cheap for a couple with nothing used yet: due work chooses for thousands at a time.
     """
     prompts = library()
-    fresh = [p for p in prompts.values() if p.id not in used]
-    new_pass = not fresh
-    if new_pass:
-        fresh = list(prompts.values())
+    new_pass = len(used) >= len(prompts) and all(p in used for p in prompts)
+    by_category = _by_category()
     start = CATEGORIES.index(last_category) + 1 if last_category in CATEGORIES else 0
     for step in range(len(CATEGORIES)):
         category = CATEGORIES[(start + step) % len(CATEGORIES)]
-        pool = sorted((p for p in fresh if p.category == category), key=lambda p: p.id)
+        pool = by_category.get(category, ())
+        if used and not new_pass:
+            pool = tuple(p for p in pool if p.id not in used)
         if pool:
             return (rng or random).choice(pool), new_pass
     raise RuntimeError("the prompt library is empty")

@@ -11,9 +11,10 @@ import enum
 import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from bot import checkins
+from bot import checkins, prompts
 from bot.callbacks import AcceptDefaultSchedule, PickDays
 from bot.models import Button, Couple, Person
 from bot.schedule_rules import (
@@ -23,6 +24,7 @@ from bot.schedule_rules import (
     Schedule,
     local_instant,
     next_slot,
+    zone_or_none,
 )
 from bot.storage import schedules
 from bot.storage.db import Database, in_one_trip
@@ -32,7 +34,7 @@ from bot.zones import zone_of
 
 DEFAULT_SCHEDULE = Schedule(EVERY_DAY, time(20, 0))
 FOREVER = 253_402_300_799  # 9999-12-31: "paused until resumed"
-DUE_BATCH = 25  # couples per transaction: short, so delivery interleaves
+DUE_BATCH = 1000  # couples per transaction: tens of ms, so delivery and updates interleave
 
 
 class Outcome(enum.Enum):
@@ -257,9 +259,12 @@ async def run_due(
     rng: random.Random | None = None,
     *,
     max_batches: int | None = None,
+    batch: int = DUE_BATCH,
 ) -> dict[str, int]:
     """Open the rounds whose slot has come; skip (and record) what came due too long ago.
 
+    Each transaction takes up to `batch` due couples and does their work in sets: a few
+    statements for all their rounds, prompts and next slots, not a few per couple.
     With `max_batches`, stop after that many transactions and report `more` = 1 when work is
     left, so a caller can stop between batches (a shutdown must not wait for 100,000 rounds).
     """
@@ -271,9 +276,8 @@ async def run_due(
             return counts
         batches += 1
         async with db.unit() as uow:
-            due = await uow.schedules.due(now, DUE_BATCH)
-            for row in due:
-                outcome = await _run_slot(uow, row, now, grace, default_zone, rng)
+            due = await uow.schedules.due_slots(now, batch)
+            for outcome in await _run_slots(uow, due, now, grace, default_zone, rng):
                 if outcome:
                     counts[outcome] += 1
         # A couple back from long downtime may be due again at once (the next missed slot):
@@ -282,58 +286,148 @@ async def run_due(
             return counts
 
 
-async def _run_slot(
+@lru_cache(maxsize=1024)
+def _zone(name: str | None, default: str) -> ZoneInfo:
+    return zone_or_none(name or default) or ZoneInfo("UTC")
+
+
+@lru_cache(maxsize=256)
+def _schedule(days: int, local_time: str) -> Schedule:
+    hours, minutes = local_time.split(":")
+    return Schedule(days, time(int(hours), int(minutes)))
+
+
+@lru_cache(maxsize=8192)
+def _instant(day: date, at: time, zone: ZoneInfo) -> int:
+    return int(local_instant(day, at, zone).timestamp())
+
+
+@lru_cache(maxsize=8192)
+def _following(
+    schedule: Schedule, zones: tuple[ZoneInfo, ...], due_at: int, slot: date
+) -> tuple[str | None, int | None]:
+    """The slot after `slot`, and when it opens. Couples of one (zones, schedule) group due at
+    one moment share it, so it is worked out once per group, with DST, not once per couple."""
+    after = datetime.fromtimestamp(due_at, UTC)
+    found = next_slot(schedule, list(zones), after, slot + timedelta(days=1))
+    if found is None:
+        return None, None
+    return found[0].isoformat(), int(found[1].timestamp())
+
+
+async def _run_slots(
     uow: Unit,
-    row: schedules.ScheduleRow,
+    due: list[schedules.DueSlot],
     now: int,
     grace: int,
     default_zone: str,
     rng: random.Random | None,
-) -> str | None:
-    assert row.next_slot is not None and row.next_due_at is not None
-    couple, active, taken, current = await in_one_trip(
-        uow.couples.get(row.couple_id),
-        uow.couples.is_active(row.couple_id),
-        uow.schedules.slot_taken(row.couple_id, row.next_slot),
-        uow.rounds.open_for(row.couple_id),
-    )
-    slot = date.fromisoformat(row.next_slot)
-    schedule = _row_schedule(row)
-    outcome: str | None = None
-    if couple is None or not active:
-        await uow.schedules.set_next(row.couple_id, None, None)
-        return None
-    zones = await _zones(uow, couple, default_zone)
-    if not taken:
-        if now - row.next_due_at > grace:
-            outcome = "late"  # the bot was down: no burst of stale prompts
-        elif row.paused_until is not None and row.paused_until > now:
-            outcome = "paused"
-        elif row.skip_next:
-            outcome = "skipped"
-            await uow.schedules.set_skip_next(couple.id, False)
-        if outcome is not None:
-            await uow.schedules.record_skip(couple.id, row.next_slot, outcome, now)
+) -> list[str | None]:
+    """Decide each due couple's outcome in Python, then write them all in sets."""
+    outcomes: list[str | None] = []
+    moves: list[tuple[int, str | None, int | None]] = []
+    skips: list[tuple[int, str, str]] = []
+    skip_cleared: list[int] = []
+    pauses_over: list[int] = []
+    opening: list[tuple[schedules.DueSlot, Couple, dict[int, int]]] = []
+    for item in due:
+        row = item.schedule
+        assert row.next_slot is not None and row.next_due_at is not None
+        if not item.active or len(item.members) != 2:
+            moves.append((row.couple_id, None, None))
+            outcomes.append(None)
+            continue
+        zones = tuple(_zone(m.timezone, default_zone) for m in item.members)
+        schedule = _schedule(row.days, row.local_time)
+        slot = date.fromisoformat(row.next_slot)
+        outcome: str | None = None
+        if not item.taken:
+            if now - row.next_due_at > grace:
+                outcome = "late"  # the bot was down: no burst of stale prompts
+            elif row.paused_until is not None and row.paused_until > now:
+                outcome = "paused"
+            elif row.skip_next:
+                outcome = "skipped"
+                skip_cleared.append(row.couple_id)
+            if outcome is not None:
+                skips.append((row.couple_id, row.next_slot, outcome))
+            else:
+                a, b = (Person(m.id, m.first_name, m.language, m.reachable) for m in item.members)
+                deliver_at = {
+                    m.id: _instant(slot, schedule.at, zone)
+                    for m, zone in zip(item.members, zones, strict=True)
+                }
+                opening.append((item, Couple(row.couple_id, a, b), deliver_at))
+                outcome = "opened"
+        if row.paused_until is not None and row.paused_until <= now:
+            pauses_over.append(row.couple_id)  # a dated pause is over
+        moves.append((row.couple_id, *_following(schedule, zones, row.next_due_at, slot)))
+        outcomes.append(outcome)
+    await uow.schedules.record_skips(skips, now)
+    await uow.schedules.clear_skip_next(skip_cleared)
+    await _open_rounds(uow, opening, now, rng)
+    await uow.schedules.end_pauses(pauses_over)
+    await uow.schedules.set_next_many(moves)
+    return outcomes
+
+
+async def _open_rounds(
+    uow: Unit,
+    opening: list[tuple[schedules.DueSlot, Couple, dict[int, int]]],
+    now: int,
+    rng: random.Random | None,
+) -> None:
+    """checkins.open_round for many couples: the same prompt rotation and messages, in sets.
+    A couple's open check-in round closes first (one round per couple at a time)."""
+    if not opening:
+        return
+    expiring: dict[int, Couple] = {}
+    for item, couple, _ in opening:
+        if item.open_round is None:
+            continue
+        current = await uow.rounds.get(item.open_round) if item.open_answers >= 2 else None
+        if current is not None:
+            await checkins.close_round(uow, current, now)  # both answered: revealed, not closed
         else:
-            deliver_at = {
-                pid: int(local_instant(slot, schedule.at, zone).timestamp())
-                for pid, zone in zones.items()
-            }
-            if current is not None:
-                await checkins.close_round(uow, current, now)
-            await checkins.open_round(
-                uow, couple, now, rng, deliver_at=deliver_at, slot=row.next_slot
+            expiring[item.open_round] = couple
+    await checkins.expire_rounds(uow, expiring, now)
+    used = await uow.rounds.used_prompts_many([couple.id for _, couple, _ in opening])
+    new_rounds, chosen, new_pass, whens = [], {}, [], {}
+    for item, couple, deliver_at in opening:
+        prompt, fresh_pass = prompts.choose(used.get(couple.id, ()), item.last_category, rng)
+        when = {p.id: max(now, deliver_at.get(p.id, now)) for p in (couple.a, couple.b)}
+        closes_at = max(when.values()) + item.round_window
+        remind_at = closes_at - item.reminder_before if item.reminder_before else None
+        if remind_at is not None and remind_at <= max(when.values()):
+            remind_at = None  # a window shorter than the reminder lead: no reminder
+        row = item.schedule
+        new_rounds.append(
+            (couple.id, prompt.id, prompt.category, now, closes_at, remind_at, row.next_slot)
+        )
+        chosen[couple.id] = prompt
+        whens[couple.id] = when
+        if fresh_pass:
+            new_pass.append(couple.id)
+    round_ids = await uow.rounds.create_many(new_rounds)
+    participants, messages = [], []
+    for _, couple, _ in opening:
+        round_id, prompt, when = round_ids[couple.id], chosen[couple.id], whens[couple.id]
+        for person in (couple.a, couple.b):
+            participants.append((round_id, person.id, when[person.id]))
+            text = t(
+                "checkin.prompt",
+                person.language,
+                prompt=prompt.text(person.language),
+                partner=couple.partner_of(person.id).first_name,
             )
-            outcome = "opened"
-    if row.paused_until is not None and row.paused_until <= now:
-        await uow.schedules.set_pause(couple.id, None)  # a dated pause is over
-    after = datetime.fromtimestamp(row.next_due_at, UTC)
-    found = next_slot(schedule, list(zones.values()), after, slot + timedelta(days=1))
-    if found is None:
-        await uow.schedules.set_next(couple.id, None, None)
-    else:
-        await uow.schedules.set_next(couple.id, found[0].isoformat(), int(found[1].timestamp()))
-    return outcome
+            key = f"prompt:{round_id}:{person.id}"
+            messages.append(
+                (Outgoing(person.id, key, text, (), round_id, when[person.id]), couple.id)
+            )
+    await uow.rounds.add_participants_many(participants)
+    await uow.rounds.forget_prompts_many(new_pass)
+    await uow.rounds.record_prompts_many([(cid, p.id, now) for cid, p in chosen.items()])
+    await uow.outbox.enqueue_many(messages, now)
 
 
 def describe(schedule: Schedule, language: str) -> str:

@@ -282,10 +282,11 @@ async def test_a_bounded_tick_leaves_the_rest_for_the_next(db: Database) -> None
         await pairing.join(db, b, code, start, INVITE_KEY)
         await scheduling.set_schedule(db, a.id, Schedule(EVERY_DAY, time(20, 0)), start, "UTC")
     due_at = ts("2026-06-01T20:00:00+00:00")
-    first = await scheduling.run_due(db, due_at, GRACE, "UTC", max_batches=1)
-    assert first["opened"] == scheduling.DUE_BATCH and first["more"] == 1
-    rest = await scheduling.run_due(db, due_at, GRACE, "UTC", max_batches=1)
-    assert rest["opened"] == 30 - scheduling.DUE_BATCH
+    batch = 25  # couples per transaction, fewer than are due
+    first = await scheduling.run_due(db, due_at, GRACE, "UTC", max_batches=1, batch=batch)
+    assert first["opened"] == batch and first["more"] == 1
+    rest = await scheduling.run_due(db, due_at, GRACE, "UTC", max_batches=1, batch=batch)
+    assert rest["opened"] == 30 - batch
     assert (await scheduling.run_due(db, due_at, GRACE, "UTC", max_batches=1))["more"] == 0
 
 

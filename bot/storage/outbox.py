@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 
 from bot.models import Button, Outgoing, Person
+from bot.storage import bulk
 from bot.storage.engine import Conn, Row, from_row
 
 
@@ -125,6 +126,26 @@ class Outbox:
         """Queue several messages in one trip to the database thread; known keys are skipped."""
         self.handoff.queued += len(messages)
         await self.conn.execute_many(_ENQUEUE, [_row(m, now) for m in messages])
+
+    async def enqueue_many(self, messages: list[tuple[Outgoing, int]], now: int) -> None:
+        """(message, its reader's couple) pairs in a few multi-row statements; known keys are
+        skipped. For due work, whose couples are known: no lookup per row."""
+        await bulk.insert(
+            self.conn,
+            "INSERT INTO outbox (dedupe_key, chat_id, text, reply_markup, round_id, not_before,"
+            " due_at, created_at, couple_id)",
+            [(*_row(message, now)[:-1], couple_id) for message, couple_id in messages],
+            "ON CONFLICT (dedupe_key) DO NOTHING",
+        )
+
+    async def cancel_pending_many(self, keys: list[str]) -> None:
+        """Withdraw these messages if they are not sent yet (one statement per chunk)."""
+        await bulk.where_in(
+            self.conn,
+            "UPDATE outbox SET status = 'cancelled', text = '' "
+            "WHERE dedupe_key IN ({ids}) AND status = 'pending'",
+            keys,
+        )
 
     async def ready(self, now: int, limit: int) -> list[OutboxRow]:
         """Sendable rows, held until the unit ends: another process's delivery pass skips

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.storage import bulk
 from bot.storage.engine import Conn
 
 
@@ -385,3 +386,74 @@ class Rounds:
         await self.conn.execute(
             "DELETE FROM answers WHERE round_id = ? AND user_id = ?", (round_id, user_id)
         )
+
+    # --- many couples at once (due work) ---------------------------------------------------
+
+    async def create_many(self, new: list[tuple]) -> dict[int, int]:
+        """Check-in rounds from (couple, prompt, category, opened_at, closes_at, remind_at, slot)
+        rows, one per couple; {couple: round id}."""
+        rows = await bulk.insert(
+            self.conn,
+            "INSERT INTO rounds (couple_id, prompt_id, category, opened_at, closes_at, remind_at,"
+            " slot)",
+            new,
+            "RETURNING id, couple_id",
+        )
+        return {r[1]: r[0] for r in rows}
+
+    async def add_participants_many(self, rows: list[tuple[int, int, int]]) -> None:
+        """(round, person, prompt due) rows."""
+        await bulk.insert(
+            self.conn, "INSERT INTO round_participants (round_id, user_id, prompt_due)", rows
+        )
+
+    async def used_prompts_many(self, couple_ids: list[int]) -> dict[int, set[str]]:
+        found: dict[int, set[str]] = {}
+        for r in await bulk.where_in(
+            self.conn,
+            "SELECT couple_id, prompt_id FROM couple_prompts WHERE couple_id IN ({ids})",
+            couple_ids,
+            fetch=True,
+        ):
+            found.setdefault(r[0], set()).add(r[1])
+        return found
+
+    async def forget_prompts_many(self, couple_ids: list[int]) -> None:
+        await bulk.where_in(
+            self.conn, "DELETE FROM couple_prompts WHERE couple_id IN ({ids})", couple_ids
+        )
+
+    async def record_prompts_many(self, rows: list[tuple[int, str, int]]) -> None:
+        """(couple, prompt, used at) rows."""
+        await bulk.insert(
+            self.conn, "INSERT INTO couple_prompts (couple_id, prompt_id, used_at)", rows
+        )
+
+    async def expire_many(self, round_ids: list[int], now: int) -> list[int]:
+        """Move these rounds from open to expired and delete their answers unread; the ids
+        that were still open."""
+        rows = await bulk.where_in(
+            self.conn,
+            "UPDATE rounds SET status = 'expired', finished_at = ?, remind_at = NULL,"
+            " reveal_at = NULL WHERE id IN ({ids}) AND status = 'open' RETURNING id",
+            round_ids,
+            (now,),
+            fetch=True,
+        )
+        done = [r[0] for r in rows]
+        for table in ("answer_parts", "answers"):
+            await bulk.where_in(self.conn, f"DELETE FROM {table} WHERE round_id IN ({{ids}})", done)
+        return done
+
+    async def participants_many(self, round_ids: list[int]) -> dict[int, dict[int, int | None]]:
+        """{round: {person: received at or None}}."""
+        found: dict[int, dict[int, int | None]] = {}
+        for r in await bulk.where_in(
+            self.conn,
+            "SELECT round_id, user_id, received_at FROM round_participants"
+            " WHERE round_id IN ({ids})",
+            round_ids,
+            fetch=True,
+        ):
+            found.setdefault(r[0], {})[r[1]] = r[2]
+        return found

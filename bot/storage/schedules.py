@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.storage import bulk
 from bot.storage.engine import Conn
 
 
@@ -19,6 +20,54 @@ class ScheduleRow:
 
 
 _COLUMNS = "couple_id, days, local_time, paused_until, skip_next, next_slot, next_due_at"
+
+
+@dataclass(frozen=True)
+class Member:
+    id: int
+    first_name: str
+    language: str
+    reachable: bool
+    timezone: str | None
+
+
+@dataclass(frozen=True)
+class DueSlot:
+    """A couple whose slot has come, with everything opening its round needs."""
+
+    schedule: ScheduleRow
+    active: bool  # the couple has not ended
+    members: tuple[Member, ...]  # by joined_at, then id (the Couple's a, b)
+    round_window: int
+    reminder_before: int | None
+    taken: bool  # a round was opened for this slot, or it was recorded as skipped
+    open_round: int | None  # the couple's open check-in round
+    open_answers: int  # answers given to it
+    last_category: str | None  # of the couple's latest check-in round
+
+
+# The due slots of one batch in one statement (per-couple facts as correlated subqueries on
+# indexed columns); on PostgreSQL the rows are locked and rows another process holds are left
+# to it, so two processes never open the same slots.
+_DUE_SLOTS = f"""
+    SELECT {", ".join(f"s.{c}" for c in _COLUMNS.split(", "))},
+        CASE WHEN c.ended_at IS NULL THEN 1 ELSE 0 END AS active,
+        c.round_window, c.reminder_before,
+        CASE WHEN EXISTS (SELECT 1 FROM rounds t WHERE t.couple_id = s.couple_id
+                              AND t.slot = s.next_slot)
+              OR EXISTS (SELECT 1 FROM skipped_slots k WHERE k.couple_id = s.couple_id
+                              AND k.slot = s.next_slot)
+             THEN 1 ELSE 0 END AS taken,
+        o.id AS open_round,
+        (SELECT COUNT(*) FROM answers a WHERE a.round_id = o.id) AS open_answers,
+        (SELECT l.category FROM rounds l WHERE l.couple_id = s.couple_id AND l.kind = 'checkin'
+         ORDER BY l.id DESC LIMIT 1) AS last_category
+    FROM schedules s
+    JOIN couples c ON c.id = s.couple_id
+    LEFT JOIN rounds o ON o.couple_id = s.couple_id AND o.kind = 'checkin' AND o.status = 'open'
+    WHERE s.next_due_at IS NOT NULL AND s.next_due_at <= ?
+    ORDER BY s.next_due_at, s.couple_id LIMIT ?
+"""
 
 
 class Schedules:
@@ -77,6 +126,80 @@ class Schedules:
             (now, limit),
         )
         return [ScheduleRow(*r[:4], bool(r[4]), *r[5:]) for r in rows]
+
+    async def due_slots(self, now: int, limit: int) -> list[DueSlot]:
+        """Up to `limit` couples whose slot has come, earliest first, with both members."""
+        sql = _DUE_SLOTS
+        if self.conn.engine == "postgres":
+            sql += " FOR UPDATE OF s SKIP LOCKED"
+        rows = await self.conn.fetch_all(sql, (now, limit))
+        if not rows:
+            return []
+        people: dict[int, list[Member]] = {}
+        for r in await bulk.where_in(
+            self.conn,
+            """
+            SELECT m.couple_id, u.id, u.first_name, u.language, u.reachable, u.timezone
+            FROM couple_members m JOIN users u ON u.id = m.user_id
+            WHERE m.couple_id IN ({ids}) ORDER BY m.couple_id, m.joined_at, u.id
+            """,
+            [r["couple_id"] for r in rows],
+            fetch=True,
+        ):
+            people.setdefault(r[0], []).append(Member(r[1], r[2], r[3], bool(r[4]), r[5]))
+        return [
+            DueSlot(
+                ScheduleRow(
+                    r["couple_id"],
+                    r["days"],
+                    r["local_time"],
+                    r["paused_until"],
+                    bool(r["skip_next"]),
+                    r["next_slot"],
+                    r["next_due_at"],
+                ),
+                bool(r["active"]),
+                tuple(people.get(r["couple_id"], ())),
+                r["round_window"],
+                r["reminder_before"],
+                bool(r["taken"]),
+                r["open_round"],
+                r["open_answers"],
+                r["last_category"],
+            )
+            for r in rows
+        ]
+
+    async def set_next_many(self, moves: list[tuple[int, str | None, int | None]]) -> None:
+        """(couple, next slot, when it opens) for many couples in one statement per chunk."""
+        await bulk.insert(
+            self.conn,
+            "UPDATE schedules SET next_slot = v.column2, next_due_at = v.column3 FROM (",
+            moves,
+            ") AS v WHERE schedules.couple_id = v.column1",
+            row_sql="(CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS BIGINT))",
+        )
+
+    async def end_pauses(self, couple_ids: list[int]) -> None:
+        await bulk.where_in(
+            self.conn,
+            "UPDATE schedules SET paused_until = NULL WHERE couple_id IN ({ids})",
+            couple_ids,
+        )
+
+    async def clear_skip_next(self, couple_ids: list[int]) -> None:
+        await bulk.where_in(
+            self.conn, "UPDATE schedules SET skip_next = 0 WHERE couple_id IN ({ids})", couple_ids
+        )
+
+    async def record_skips(self, skips: list[tuple[int, str, str]], now: int) -> None:
+        """(couple, slot, reason) rows; a slot recorded before stays as it was."""
+        await bulk.insert(
+            self.conn,
+            "INSERT INTO skipped_slots (couple_id, slot, reason, recorded_at)",
+            [(*skip, now) for skip in skips],
+            "ON CONFLICT (couple_id, slot) DO NOTHING",
+        )
 
     async def record_skip(self, couple_id: int, slot: str, reason: str, now: int) -> None:
         await self.conn.execute(
