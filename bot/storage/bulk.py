@@ -1,64 +1,84 @@
-"""Statements over many rows at once: multi-row VALUES and IN lists, cut into chunks.
+"""Statements over many rows at once, for due work: one statement instead of a trip per row.
 
-Both engines take a multi-row `VALUES (…), (…)` and an `IN (…)` list; a chunk stays well under
-SQLite's 32,766 and PostgreSQL's 65,535 parameters, and one statement replaces a trip per row.
+A statement names its rows `{rows}`, a relation `v` with columns column1, column2, …: on SQLite
+a multi-row `(VALUES …)`, cut into chunks under its 32,766 parameters; on PostgreSQL
+`unnest` of one array per column, so a statement takes a handful of parameters however many
+rows it has (tens of thousands of single parameters cost psycopg more than the server).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from bot.storage.engine import Conn, Row
 
-MAX_PARAMS = 8000
+SQLITE_MAX_PARAMS = 8000
+PG_MAX_ROWS = 20_000
 
 
-def chunks(rows: Sequence[Sequence[Any]], width: int) -> Iterator[Sequence[Sequence[Any]]]:
-    size = max(1, MAX_PARAMS // max(1, width))
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
-
-
-def values(rows: Sequence[Sequence[Any]], row_sql: str) -> tuple[str, list[Any]]:
-    """`(…), (…)` for these rows, each written as `row_sql`, and their flat parameters."""
-    params = [value for row in rows for value in row]
-    return ", ".join([row_sql] * len(rows)), params
-
-
-async def insert(
-    conn: Conn, head: str, rows: Sequence[Sequence[Any]], tail: str = "", row_sql: str = ""
+async def run(
+    conn: Conn,
+    sql: str,
+    rows: Sequence[Sequence[Any]],
+    types: Sequence[str],
+    *,
+    fetch: bool = False,
 ) -> list[Row]:
-    """`head VALUES (…), (…) tail` in chunks; the rows of any RETURNING in `tail`."""
-    if not rows:
-        return []
-    width = len(rows[0])
-    row_sql = row_sql or "(" + ", ".join(["?"] * width) + ")"
+    """`sql` for all `rows`, whose columns have these PostgreSQL `types`; with `fetch`, the
+    rows its RETURNING gives. An INSERT reads `SELECT * FROM {rows} WHERE true` (SQLite needs
+    the WHERE before an ON CONFLICT)."""
     found: list[Row] = []
-    for chunk in chunks(rows, width):
-        sql, params = values(chunk, row_sql)
-        if "RETURNING" in tail:
-            found.extend(await conn.fetch_all(f"{head} VALUES {sql} {tail}", params))
-        else:
-            await conn.execute(f"{head} VALUES {sql} {tail}", params)
+    if not rows:
+        return found
+    width = len(types)
+    if conn.engine == "postgres":
+        names = ", ".join(f"column{i + 1}" for i in range(width))
+        source = f"unnest({', '.join(f'?::{t}[]' for t in types)}) AS v({names})"
+        text = sql.replace("{rows}", source)
+        for start in range(0, len(rows), PG_MAX_ROWS):
+            chunk = rows[start : start + PG_MAX_ROWS]
+            params = [list(column) for column in zip(*chunk, strict=True)]
+            found.extend(await _run(conn, text, params, fetch))
+        return found
+    row_sql = "(" + ", ".join(["?"] * width) + ")"
+    size = max(1, SQLITE_MAX_PARAMS // width)
+    for start in range(0, len(rows), size):
+        chunk = rows[start : start + size]
+        text = sql.replace("{rows}", f"(VALUES {', '.join([row_sql] * len(chunk))}) AS v")
+        found.extend(await _run(conn, text, [value for row in chunk for value in row], fetch))
     return found
 
 
-def marks(count: int) -> str:
-    return ", ".join(["?"] * count)
+async def _run(conn: Conn, sql: str, params: list[Any], fetch: bool) -> list[Row]:
+    if fetch:
+        return await conn.fetch_all(sql, params)
+    await conn.execute(sql, params)
+    return []
 
 
 async def where_in(
-    conn: Conn, sql: str, ids: Sequence[Any], before: Sequence[Any] = (), *, fetch: bool = False
+    conn: Conn,
+    sql: str,
+    ids: Sequence[Any],
+    before: Sequence[Any] = (),
+    *,
+    fetch: bool = False,
+    type: str = "bigint",
 ) -> list[Row]:
-    """`sql` with `{ids}` replaced by a list of placeholders, run for `ids` in chunks;
-    `before`: parameters that come ahead of the list."""
+    """`sql` with `IN ({ids})` standing for the list `ids` (after the parameters `before`): an
+    `IN (?, ?, …)` list in chunks on SQLite, one array of `type` (`= ANY`) on PostgreSQL."""
     found: list[Row] = []
-    for start in range(0, len(ids), MAX_PARAMS):
-        chunk = list(ids[start : start + MAX_PARAMS])
-        text = sql.replace("{ids}", marks(len(chunk)))
-        if fetch:
-            found.extend(await conn.fetch_all(text, [*before, *chunk]))
-        else:
-            await conn.execute(text, [*before, *chunk])
+    if not ids:
+        return found
+    if conn.engine == "postgres":
+        text = sql.replace("IN ({ids})", f"= ANY(?::{type}[])")
+        for start in range(0, len(ids), PG_MAX_ROWS):
+            chunk = list(ids[start : start + PG_MAX_ROWS])
+            found.extend(await _run(conn, text, [*before, chunk], fetch))
+        return found
+    for start in range(0, len(ids), SQLITE_MAX_PARAMS):
+        chunk = list(ids[start : start + SQLITE_MAX_PARAMS])
+        text = sql.replace("{ids}", ", ".join(["?"] * len(chunk)))
+        found.extend(await _run(conn, text, [*before, *chunk], fetch))
     return found

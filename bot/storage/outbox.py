@@ -130,12 +130,13 @@ class Outbox:
     async def enqueue_many(self, messages: list[tuple[Outgoing, int]], now: int) -> None:
         """(message, its reader's couple) pairs in a few multi-row statements; known keys are
         skipped. For due work, whose couples are known: no lookup per row."""
-        await bulk.insert(
+        await bulk.run(
             self.conn,
             "INSERT INTO outbox (dedupe_key, chat_id, text, reply_markup, round_id, not_before,"
-            " due_at, created_at, couple_id)",
+            " due_at, created_at, couple_id)"
+            " SELECT * FROM {rows} WHERE true ON CONFLICT (dedupe_key) DO NOTHING",
             [(*_row(message, now)[:-1], couple_id) for message, couple_id in messages],
-            "ON CONFLICT (dedupe_key) DO NOTHING",
+            ("text", "bigint", "text", "text", "bigint", "bigint", "bigint", "bigint", "bigint"),
         )
 
     async def cancel_pending_many(self, keys: list[str]) -> None:
@@ -145,6 +146,7 @@ class Outbox:
             "UPDATE outbox SET status = 'cancelled', text = '' "
             "WHERE dedupe_key IN ({ids}) AND status = 'pending'",
             keys,
+            type="text",
         )
 
     async def ready(self, now: int, limit: int) -> list[OutboxRow]:

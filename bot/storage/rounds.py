@@ -392,19 +392,24 @@ class Rounds:
     async def create_many(self, new: list[tuple]) -> dict[int, int]:
         """Check-in rounds from (couple, prompt, category, opened_at, closes_at, remind_at, slot)
         rows, one per couple; {couple: round id}."""
-        rows = await bulk.insert(
+        rows = await bulk.run(
             self.conn,
             "INSERT INTO rounds (couple_id, prompt_id, category, opened_at, closes_at, remind_at,"
-            " slot)",
+            " slot) SELECT * FROM {rows} WHERE true RETURNING id, couple_id",
             new,
-            "RETURNING id, couple_id",
+            ("bigint", "text", "text", "bigint", "bigint", "bigint", "text"),
+            fetch=True,
         )
         return {r[1]: r[0] for r in rows}
 
     async def add_participants_many(self, rows: list[tuple[int, int, int]]) -> None:
         """(round, person, prompt due) rows."""
-        await bulk.insert(
-            self.conn, "INSERT INTO round_participants (round_id, user_id, prompt_due)", rows
+        await bulk.run(
+            self.conn,
+            "INSERT INTO round_participants (round_id, user_id, prompt_due)"
+            " SELECT * FROM {rows} WHERE true",
+            rows,
+            ("bigint", "bigint", "bigint"),
         )
 
     async def used_prompts_many(self, couple_ids: list[int]) -> dict[int, set[str]]:
@@ -425,8 +430,12 @@ class Rounds:
 
     async def record_prompts_many(self, rows: list[tuple[int, str, int]]) -> None:
         """(couple, prompt, used at) rows."""
-        await bulk.insert(
-            self.conn, "INSERT INTO couple_prompts (couple_id, prompt_id, used_at)", rows
+        await bulk.run(
+            self.conn,
+            "INSERT INTO couple_prompts (couple_id, prompt_id, used_at)"
+            " SELECT * FROM {rows} WHERE true",
+            rows,
+            ("bigint", "text", "bigint"),
         )
 
     async def expire_many(self, round_ids: list[int], now: int) -> list[int]:

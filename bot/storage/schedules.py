@@ -171,13 +171,13 @@ class Schedules:
         ]
 
     async def set_next_many(self, moves: list[tuple[int, str | None, int | None]]) -> None:
-        """(couple, next slot, when it opens) for many couples in one statement per chunk."""
-        await bulk.insert(
+        """(couple, next slot, when it opens) for many couples in one statement."""
+        await bulk.run(
             self.conn,
-            "UPDATE schedules SET next_slot = v.column2, next_due_at = v.column3 FROM (",
+            "UPDATE schedules SET next_slot = v.column2, next_due_at = v.column3 FROM {rows}"
+            " WHERE schedules.couple_id = v.column1",
             moves,
-            ") AS v WHERE schedules.couple_id = v.column1",
-            row_sql="(CAST(? AS BIGINT), CAST(? AS TEXT), CAST(? AS BIGINT))",
+            ("bigint", "text", "bigint"),
         )
 
     async def end_pauses(self, couple_ids: list[int]) -> None:
@@ -194,11 +194,12 @@ class Schedules:
 
     async def record_skips(self, skips: list[tuple[int, str, str]], now: int) -> None:
         """(couple, slot, reason) rows; a slot recorded before stays as it was."""
-        await bulk.insert(
+        await bulk.run(
             self.conn,
-            "INSERT INTO skipped_slots (couple_id, slot, reason, recorded_at)",
+            "INSERT INTO skipped_slots (couple_id, slot, reason, recorded_at)"
+            " SELECT * FROM {rows} WHERE true ON CONFLICT (couple_id, slot) DO NOTHING",
             [(*skip, now) for skip in skips],
-            "ON CONFLICT (couple_id, slot) DO NOTHING",
+            ("bigint", "text", "text", "bigint"),
         )
 
     async def record_skip(self, couple_id: int, slot: str, reason: str, now: int) -> None:

@@ -1,0 +1,268 @@
+"""Round creation for many couples due at one moment: set-based due work against the old
+per-couple path, on SQLite and PostgreSQL side by side.
+
+    .venv/bin/python -m bench.due [--sizes 10000 100000] [--baseline 10000]
+                                  [--postgres URL | --start-postgres] [--no-postgres]
+
+For each size, a fresh database holds that many paired couples (in eight time zones, so
+partners' prompts go out at their own local times) whose daily check-in is due now; the time
+is that of `scheduling.run_due` until nothing is due: every round, both participants, both
+prompts in the outbox, and each schedule's next slot, in batches of `scheduling.DUE_BATCH`
+couples per transaction. The baseline is the per-couple path this replaced (a round, its
+participants, prompts and next slot in about six trips per couple), measured in the same run on
+`--baseline` couples and given per couple. PostgreSQL runs when a URL is given (`--postgres`,
+else STEADY_TEST_DATABASE_URL) or with `--start-postgres` (a throwaway server,
+testing.pgserver: no fsync, so its figures leave out disk flushes). Figures, not assertions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import random
+import tempfile
+import time
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from bot import checkins, scheduling
+from bot.schedule_rules import local_instant, next_slot
+from bot.storage import bulk, schedules
+from bot.storage.db import Database, in_one_trip
+from bot.storage.unit import Unit
+
+ZONES = (
+    "Europe/Berlin",
+    "Europe/London",
+    "America/New_York",
+    "America/Los_Angeles",
+    "Asia/Kolkata",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+    "UTC",
+)
+GRACE = 2 * 3600
+FIRST_ID = 1_000_000
+
+
+# --- the database ---------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def postgres_server(url: str | None, start: bool) -> Iterator[str | None]:
+    if url or not start:
+        yield url
+        return
+    from testing import pgserver
+
+    with pgserver.running() as server:
+        yield server.url
+
+
+@contextlib.asynccontextmanager
+async def fresh_database(engine: str, pg_url: str | None) -> AsyncIterator[Database]:
+    """An empty, migrated database: a SQLite file in a temp folder, or a schema of its own."""
+    with tempfile.TemporaryDirectory() as folder:
+        if engine == "sqlite":
+            db = await Database.open(Path(folder) / "due.db")
+        else:
+            assert pg_url is not None
+            schema = f"bench_due_{os.getpid()}_{time.monotonic_ns()}"
+            import psycopg
+
+            with psycopg.connect(pg_url, autocommit=True) as conn:
+                conn.execute(f"CREATE SCHEMA {schema}")
+            separator = "&" if "?" in pg_url else "?"
+            db = await Database.open(f"{pg_url}{separator}options=-csearch_path%3D{schema}")
+        try:
+            await db.migrate()
+            yield db
+        finally:
+            await db.close()
+            if engine == "postgres":
+                with psycopg.connect(pg_url, autocommit=True) as conn:
+                    conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+async def seed(db: Database, couples: int, now: int) -> None:
+    """Couples due now, written in bulk (the bench's set-up, not the product's path)."""
+    today = datetime.fromtimestamp(now, UTC).date().isoformat()
+    people = range(FIRST_ID, FIRST_ID + 2 * couples)
+    zone_of = {pid: ZONES[(pid * 7 + pid // 16) % len(ZONES)] for pid in people}
+    tables = (
+        (
+            "users (id, first_name, created_at, updated_at, timezone)",
+            [(pid, f"P{pid}", now, now, zone_of[pid]) for pid in people],
+            ("bigint", "text", "bigint", "bigint", "text"),
+        ),
+        ("couples (id, created_at)", [(c + 1, now) for c in range(couples)], ("bigint",) * 2),
+        (
+            "couple_members (couple_id, user_id, joined_at)",
+            [(c + 1, FIRST_ID + 2 * c + k, now) for c in range(couples) for k in (0, 1)],
+            ("bigint",) * 3,
+        ),
+        (
+            "schedules (couple_id, days, local_time, next_slot, next_due_at, updated_at)",
+            [(c + 1, 127, "20:00", today, now - 5, now) for c in range(couples)],
+            ("bigint", "bigint", "text", "text", "bigint", "bigint"),
+        ),
+    )
+    async with db.unit() as uow:
+        for table, rows, types in tables:
+            sql = f"INSERT INTO {table} SELECT * FROM {{rows}} WHERE true"
+            await bulk.run(uow.conn, sql, rows, types)
+    if db.engine == "postgres":  # fresh statistics, as autovacuum would give a live database
+        async with db.unit() as uow:
+            await uow.conn.execute("ANALYZE")
+
+
+async def check(db: Database, couples: int, now: int) -> str:
+    """What was created, so a fast figure is never a wrong one."""
+    async with db.read() as uow:
+        made = [
+            await uow.conn.fetch_value(sql)
+            for sql in (
+                "SELECT COUNT(*) FROM rounds",
+                "SELECT COUNT(*) FROM round_participants",
+                "SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE 'prompt:%'",
+                f"SELECT COUNT(*) FROM schedules WHERE next_due_at > {now}",
+            )
+        ]
+    expected = [couples, 2 * couples, 2 * couples, couples]
+    return "ok" if made == expected else f"WRONG {made} != {expected}"
+
+
+# --- the per-couple path this replaced (the baseline) -------------------------------------
+
+
+async def legacy_run_due(db: Database, now: int, grace: int, default_zone: str) -> int:
+    """bot.scheduling.run_due as it was before due work went in sets: 25 couples per
+    transaction, each couple's reads, round, prompts and next slot in their own trips."""
+    opened = 0
+    while True:
+        async with db.unit() as uow:
+            due = await uow.schedules.due(now, 25)
+            for row in due:
+                opened += await _legacy_slot(uow, row, now, grace, default_zone)
+        if not due:
+            return opened
+
+
+async def _legacy_slot(
+    uow: Unit, row: schedules.ScheduleRow, now: int, grace: int, default_zone: str
+) -> int:
+    assert row.next_slot is not None and row.next_due_at is not None
+    couple, active, taken, current = await in_one_trip(
+        uow.couples.get(row.couple_id),
+        uow.couples.is_active(row.couple_id),
+        uow.schedules.slot_taken(row.couple_id, row.next_slot),
+        uow.rounds.open_for(row.couple_id),
+    )
+    slot = date.fromisoformat(row.next_slot)
+    schedule = scheduling._row_schedule(row)
+    if couple is None or not active:
+        await uow.schedules.set_next(row.couple_id, None, None)
+        return 0
+    zones = await scheduling._zones(uow, couple, default_zone)
+    outcome = 0
+    if not taken:
+        if now - row.next_due_at > grace:
+            await uow.schedules.record_skip(couple.id, row.next_slot, "late", now)
+        else:
+            deliver_at = {
+                pid: int(local_instant(slot, schedule.at, zone).timestamp())
+                for pid, zone in zones.items()
+            }
+            if current is not None:
+                await checkins.close_round(uow, current, now)
+            await checkins.open_round(
+                uow, couple, now, None, deliver_at=deliver_at, slot=row.next_slot
+            )
+            outcome = 1
+    after = datetime.fromtimestamp(row.next_due_at, UTC)
+    found = next_slot(schedule, list(zones.values()), after, slot + timedelta(days=1))
+    if found is None:
+        await uow.schedules.set_next(couple.id, None, None)
+    else:
+        await uow.schedules.set_next(couple.id, found[0].isoformat(), int(found[1].timestamp()))
+    return outcome
+
+
+# --- measuring ------------------------------------------------------------------------------
+
+
+async def measure(engine: str, pg_url: str | None, couples: int, legacy: bool) -> dict:
+    now = int(time.time())
+    async with fresh_database(engine, pg_url) as db:
+        await seed(db, couples, now)
+        started = time.perf_counter()
+        if legacy:
+            await legacy_run_due(db, now, GRACE, "UTC")
+        else:
+            await scheduling.run_due(db, now, GRACE, "UTC", random.Random(0))
+        seconds = time.perf_counter() - started
+        return {"seconds": seconds, "check": await check(db, couples, now)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--baseline", type=int, default=2_000, help="couples, per-couple path")
+    parser.add_argument("--postgres", default=os.environ.get("STEADY_TEST_DATABASE_URL"))
+    parser.add_argument("--start-postgres", action="store_true", help="a throwaway server")
+    parser.add_argument("--no-postgres", action="store_true")
+    args = parser.parse_args()
+
+    with postgres_server(None if args.no_postgres else args.postgres, args.start_postgres) as url:
+        engines = ["sqlite"] + (["postgres"] if url and not args.no_postgres else [])
+        figures: dict[tuple[str, str], dict] = {}
+        for engine in engines:
+            if args.baseline:
+                figures[engine, "baseline"] = asyncio.run(
+                    measure(engine, url, args.baseline, legacy=True)
+                )
+            for size in args.sizes:
+                figures[engine, str(size)] = asyncio.run(measure(engine, url, size, legacy=False))
+
+    names = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
+    print(
+        f"Due rounds (round, 2 participants, 2 prompts queued, next slot per couple), "
+        f"batches of {scheduling.DUE_BATCH} couples per transaction"
+    )
+    print(f"{'':34}" + "".join(f"{names[e]:>24}" for e in engines))
+    rows: list[tuple[str, list[str]]] = []
+    if args.baseline:
+        label = f"per-couple path, {args.baseline:,} (s)"
+        rows.append((label, [_cell(figures[e, "baseline"]) for e in engines]))
+        per = {e: figures[e, "baseline"]["seconds"] / args.baseline for e in engines}
+        rows.append(("  per couple (ms)", [f"{per[e] * 1000:.3f}" for e in engines]))
+    for size in args.sizes:
+        rows.append(
+            (f"set-based, {size:,} couples (s)", [_cell(figures[e, str(size)]) for e in engines])
+        )
+        if args.baseline:
+            rows.append(
+                (
+                    "  faster than per-couple (x)",
+                    [f"{per[e] * size / figures[e, str(size)]['seconds']:.0f}" for e in engines],
+                )
+            )
+    for label, cells in rows:
+        print(f"{label:34}" + "".join(f"{cell:>24}" for cell in cells))
+    print(
+        "(per-couple figures for other sizes are its per-couple time times the size; "
+        "'ok': every round, participant, prompt and next slot was there)"
+    )
+    if "postgres" in engines and args.start_postgres:
+        print("(PostgreSQL: a throwaway server without fsync)")
+
+
+def _cell(result: dict) -> str:
+    return f"{result['seconds']:.2f} {result['check']}"
+
+
+if __name__ == "__main__":
+    main()
