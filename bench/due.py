@@ -64,10 +64,12 @@ def postgres_server(url: str | None, start: bool) -> Iterator[str | None]:
 
 @contextlib.asynccontextmanager
 async def fresh_database(engine: str, pg_url: str | None) -> AsyncIterator[Database]:
-    """An empty, migrated database: a SQLite file in a temp folder, or a schema of its own."""
+    """An empty, migrated database: a SQLite file in a temp folder, or a schema of its own.
+    `database_url(db)` is what a bot process opens it with."""
     with tempfile.TemporaryDirectory() as folder:
         if engine == "sqlite":
-            db = await Database.open(Path(folder) / "due.db")
+            where = f"sqlite:///{Path(folder) / 'due.db'}"
+            db = await Database.open(where)
         else:
             assert pg_url is not None
             schema = f"bench_due_{os.getpid()}_{time.monotonic_ns()}"
@@ -76,7 +78,9 @@ async def fresh_database(engine: str, pg_url: str | None) -> AsyncIterator[Datab
             with psycopg.connect(pg_url, autocommit=True) as conn:
                 conn.execute(f"CREATE SCHEMA {schema}")
             separator = "&" if "?" in pg_url else "?"
-            db = await Database.open(f"{pg_url}{separator}options=-csearch_path%3D{schema}")
+            where = f"{pg_url}{separator}options=-csearch_path%3D{schema}"
+            db = await Database.open(where)
+        _URLS[id(db)] = where
         try:
             await db.migrate()
             yield db
@@ -87,11 +91,28 @@ async def fresh_database(engine: str, pg_url: str | None) -> AsyncIterator[Datab
                     conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
-async def seed(db: Database, couples: int, now: int) -> None:
-    """Couples due now, written in bulk (the bench's set-up, not the product's path)."""
+_URLS: dict[int, str] = {}
+
+
+def database_url(db: Database) -> str:
+    return _URLS[id(db)]
+
+
+async def seed(
+    db: Database,
+    couples: int,
+    now: int,
+    zones: tuple[str, ...] = ZONES,
+    at: str = "20:00",
+    history: bool = True,
+) -> list[int]:
+    """Couples due now, written in bulk (the bench's set-up, not the product's path); people's
+    zones taken in turn from `zones`, their daily check-in at `at`. With `history`, each couple
+    has had yesterday's check-in (revealed), as in a live database. The people's ids."""
     today = datetime.fromtimestamp(now, UTC).date().isoformat()
+    yesterday = (datetime.fromtimestamp(now, UTC).date() - timedelta(days=1)).isoformat()
     people = range(FIRST_ID, FIRST_ID + 2 * couples)
-    zone_of = {pid: ZONES[(pid * 7 + pid // 16) % len(ZONES)] for pid in people}
+    zone_of = {pid: zones[(pid * 7 + pid // 16) % len(zones)] for pid in people}
     tables = (
         (
             "users (id, first_name, created_at, updated_at, timezone)",
@@ -106,10 +127,36 @@ async def seed(db: Database, couples: int, now: int) -> None:
         ),
         (
             "schedules (couple_id, days, local_time, next_slot, next_due_at, updated_at)",
-            [(c + 1, 127, "20:00", today, now - 5, now) for c in range(couples)],
+            [(c + 1, 127, at, today, now - 5, now) for c in range(couples)],
             ("bigint", "bigint", "text", "text", "bigint", "bigint"),
         ),
     )
+    if history:
+        tables += (
+            (
+                "rounds (couple_id, prompt_id, category, status, opened_at, closes_at, slot,"
+                " finished_at)",
+                [
+                    (
+                        c + 1,
+                        "open-001",
+                        "open_communication",
+                        "revealed",
+                        now - 86400,
+                        now,
+                        yesterday,
+                        now - 80000,
+                    )
+                    for c in range(couples)
+                ],
+                ("bigint", "text", "text", "text", "bigint", "bigint", "text", "bigint"),
+            ),
+            (
+                "couple_prompts (couple_id, prompt_id, used_at)",
+                [(c + 1, "open-001", now - 86400) for c in range(couples)],
+                ("bigint", "text", "bigint"),
+            ),
+        )
     async with db.unit() as uow:
         for table, rows, types in tables:
             sql = f"INSERT INTO {table} SELECT * FROM {{rows}} WHERE true"
@@ -117,6 +164,7 @@ async def seed(db: Database, couples: int, now: int) -> None:
     if db.engine == "postgres":  # fresh statistics, as autovacuum would give a live database
         async with db.unit() as uow:
             await uow.conn.execute("ANALYZE")
+    return list(people)
 
 
 async def check(db: Database, couples: int, now: int) -> str:
@@ -125,7 +173,7 @@ async def check(db: Database, couples: int, now: int) -> str:
         made = [
             await uow.conn.fetch_value(sql)
             for sql in (
-                "SELECT COUNT(*) FROM rounds",
+                "SELECT COUNT(*) FROM rounds WHERE status = 'open'",
                 "SELECT COUNT(*) FROM round_participants",
                 "SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE 'prompt:%'",
                 f"SELECT COUNT(*) FROM schedules WHERE next_due_at > {now}",
@@ -194,10 +242,12 @@ async def _legacy_slot(
 # --- measuring ------------------------------------------------------------------------------
 
 
-async def measure(engine: str, pg_url: str | None, couples: int, legacy: bool) -> dict:
+async def measure(
+    engine: str, pg_url: str | None, couples: int, legacy: bool, history: bool
+) -> dict:
     now = int(time.time())
     async with fresh_database(engine, pg_url) as db:
-        await seed(db, couples, now)
+        await seed(db, couples, now, history=history)
         started = time.perf_counter()
         if legacy:
             await legacy_run_due(db, now, GRACE, "UTC")
@@ -214,7 +264,11 @@ def main() -> None:
     parser.add_argument("--postgres", default=os.environ.get("STEADY_TEST_DATABASE_URL"))
     parser.add_argument("--start-postgres", action="store_true", help="a throwaway server")
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument(
+        "--fresh", action="store_true", help="couples without a past check-in (an empty database)"
+    )
     args = parser.parse_args()
+    history = not args.fresh
 
     with postgres_server(None if args.no_postgres else args.postgres, args.start_postgres) as url:
         engines = ["sqlite"] + (["postgres"] if url and not args.no_postgres else [])
@@ -222,15 +276,18 @@ def main() -> None:
         for engine in engines:
             if args.baseline:
                 figures[engine, "baseline"] = asyncio.run(
-                    measure(engine, url, args.baseline, legacy=True)
+                    measure(engine, url, args.baseline, legacy=True, history=history)
                 )
             for size in args.sizes:
-                figures[engine, str(size)] = asyncio.run(measure(engine, url, size, legacy=False))
+                figures[engine, str(size)] = asyncio.run(
+                    measure(engine, url, size, legacy=False, history=history)
+                )
 
     names = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
     print(
         f"Due rounds (round, 2 participants, 2 prompts queued, next slot per couple), "
-        f"batches of {scheduling.DUE_BATCH} couples per transaction"
+        f"batches of {scheduling.DUE_BATCH} couples per transaction; "
+        + ("an empty database" if args.fresh else "each couple with yesterday's round revealed")
     )
     print(f"{'':34}" + "".join(f"{names[e]:>24}" for e in engines))
     rows: list[tuple[str, list[str]]] = []

@@ -46,10 +46,16 @@ class DueSlot:
     last_category: str | None  # of the couple's latest check-in round
 
 
-# The due slots of one batch in one statement (per-couple facts as correlated subqueries on
-# indexed columns); on PostgreSQL the rows are locked and rows another process holds are left
-# to it, so two processes never open the same slots.
+# The due slots of one batch in one statement: the batch first (the due index, in order), then
+# per-couple facts as correlated subqueries on indexed columns, for those rows only. On
+# PostgreSQL the batch's rows are locked and rows another process holds are left to it, so two
+# processes never open the same slots.
 _DUE_SLOTS = f"""
+    WITH batch AS (
+        SELECT couple_id FROM schedules
+        WHERE next_due_at IS NOT NULL AND next_due_at <= ?
+        ORDER BY next_due_at, couple_id LIMIT ? {{lock}}
+    )
     SELECT {", ".join(f"s.{c}" for c in _COLUMNS.split(", "))},
         CASE WHEN c.ended_at IS NULL THEN 1 ELSE 0 END AS active,
         c.round_window, c.reminder_before,
@@ -62,11 +68,11 @@ _DUE_SLOTS = f"""
         (SELECT COUNT(*) FROM answers a WHERE a.round_id = o.id) AS open_answers,
         (SELECT l.category FROM rounds l WHERE l.couple_id = s.couple_id AND l.kind = 'checkin'
          ORDER BY l.id DESC LIMIT 1) AS last_category
-    FROM schedules s
+    FROM batch
+    JOIN schedules s ON s.couple_id = batch.couple_id
     JOIN couples c ON c.id = s.couple_id
     LEFT JOIN rounds o ON o.couple_id = s.couple_id AND o.kind = 'checkin' AND o.status = 'open'
-    WHERE s.next_due_at IS NOT NULL AND s.next_due_at <= ?
-    ORDER BY s.next_due_at, s.couple_id LIMIT ?
+    ORDER BY s.next_due_at, s.couple_id
 """
 
 
@@ -129,9 +135,8 @@ class Schedules:
 
     async def due_slots(self, now: int, limit: int) -> list[DueSlot]:
         """Up to `limit` couples whose slot has come, earliest first, with both members."""
-        sql = _DUE_SLOTS
-        if self.conn.engine == "postgres":
-            sql += " FOR UPDATE OF s SKIP LOCKED"
+        lock = "FOR UPDATE SKIP LOCKED" if self.conn.engine == "postgres" else ""
+        sql = _DUE_SLOTS.replace("{lock}", lock)
         rows = await self.conn.fetch_all(sql, (now, limit))
         if not rows:
             return []
