@@ -46,34 +46,45 @@ class DueSlot:
     last_category: str | None  # of the couple's latest check-in round
 
 
-# The due slots of one batch in one statement: the batch first (the due index, in order), then
-# per-couple facts as correlated subqueries on indexed columns, for those rows only. On
-# PostgreSQL the batch's rows are locked and rows another process holds are left to it, so two
-# processes never open the same slots.
-_DUE_SLOTS = f"""
-    WITH batch AS (
-        SELECT couple_id FROM schedules
-        WHERE next_due_at IS NOT NULL AND next_due_at <= ?
-        ORDER BY next_due_at, couple_id LIMIT ? {{lock}}
-    )
-    SELECT {", ".join(f"s.{c}" for c in _COLUMNS.split(", "))},
-        CASE WHEN c.ended_at IS NULL THEN 1 ELSE 0 END AS active,
-        c.round_window, c.reminder_before,
-        CASE WHEN EXISTS (SELECT 1 FROM rounds t WHERE t.couple_id = s.couple_id
-                              AND t.slot = s.next_slot)
-              OR EXISTS (SELECT 1 FROM skipped_slots k WHERE k.couple_id = s.couple_id
-                              AND k.slot = s.next_slot)
-             THEN 1 ELSE 0 END AS taken,
-        o.id AS open_round,
-        (SELECT COUNT(*) FROM answers a WHERE a.round_id = o.id) AS open_answers,
-        (SELECT l.category FROM rounds l WHERE l.couple_id = s.couple_id AND l.kind = 'checkin'
-         ORDER BY l.id DESC LIMIT 1) AS last_category
-    FROM batch
-    JOIN schedules s ON s.couple_id = batch.couple_id
-    JOIN couples c ON c.id = s.couple_id
-    LEFT JOIN rounds o ON o.couple_id = s.couple_id AND o.kind = 'checkin' AND o.status = 'open'
-    ORDER BY s.next_due_at, s.couple_id
+# The batch: the due index in order, and on PostgreSQL its rows locked (rows another process
+# holds are left to it, so two processes never open the same slots). Each fact about its
+# couples is then one statement over the batch's ids, so a batch costs the same however many
+# rounds and couples the database holds (a join would let the planner hash whole tables).
+_DUE_BATCH = f"""
+    SELECT {_COLUMNS} FROM schedules
+    WHERE next_due_at IS NOT NULL AND next_due_at <= ?
+    ORDER BY next_due_at LIMIT ? {{lock}}
 """
+_FACTS = (
+    (
+        "couples",
+        "SELECT id, CASE WHEN ended_at IS NULL THEN 1 ELSE 0 END, round_window, reminder_before"
+        " FROM couples WHERE id IN ({ids})",
+    ),
+    (
+        "members",
+        "SELECT m.couple_id, u.id, u.first_name, u.language, u.reachable, u.timezone"
+        " FROM couple_members m JOIN users u ON u.id = m.user_id"
+        " WHERE m.couple_id IN ({ids}) ORDER BY m.couple_id, m.joined_at, u.id",
+    ),
+    (
+        "taken",
+        "SELECT s.couple_id FROM schedules s WHERE s.couple_id IN ({ids}) AND ("
+        " EXISTS (SELECT 1 FROM rounds t WHERE t.couple_id = s.couple_id AND t.slot = s.next_slot)"
+        " OR EXISTS (SELECT 1 FROM skipped_slots k WHERE k.couple_id = s.couple_id"
+        " AND k.slot = s.next_slot))",
+    ),
+    # The couple's newest check-in round: its category comes next in rotation, and it is the
+    # open one if any is (a check-in round opens only when none is, and never reopens).
+    (
+        "last",
+        "SELECT l.couple_id, l.category, l.id, l.status,"
+        " (SELECT COUNT(*) FROM answers a WHERE a.round_id = l.id)"
+        " FROM rounds l WHERE l.id IN ("
+        " SELECT MAX(r.id) FROM rounds r WHERE r.couple_id IN ({ids}) AND r.kind = 'checkin'"
+        " GROUP BY r.couple_id)",
+    ),
+)
 
 
 class Schedules:
@@ -136,44 +147,46 @@ class Schedules:
     async def due_slots(self, now: int, limit: int) -> list[DueSlot]:
         """Up to `limit` couples whose slot has come, earliest first, with both members."""
         lock = "FOR UPDATE SKIP LOCKED" if self.conn.engine == "postgres" else ""
-        sql = _DUE_SLOTS.replace("{lock}", lock)
-        rows = await self.conn.fetch_all(sql, (now, limit))
+        rows = await self.conn.fetch_all(_DUE_BATCH.replace("{lock}", lock), (now, limit))
         if not rows:
             return []
+        ids = [r["couple_id"] for r in rows]
+        facts = {name: await bulk.where_in(self.conn, sql, ids, fetch=True) for name, sql in _FACTS}
+        couples = {r[0]: (bool(r[1]), r[2], r[3]) for r in facts["couples"]}
         people: dict[int, list[Member]] = {}
-        for r in await bulk.where_in(
-            self.conn,
-            """
-            SELECT m.couple_id, u.id, u.first_name, u.language, u.reachable, u.timezone
-            FROM couple_members m JOIN users u ON u.id = m.user_id
-            WHERE m.couple_id IN ({ids}) ORDER BY m.couple_id, m.joined_at, u.id
-            """,
-            [r["couple_id"] for r in rows],
-            fetch=True,
-        ):
+        for r in facts["members"]:
             people.setdefault(r[0], []).append(Member(r[1], r[2], r[3], bool(r[4]), r[5]))
-        return [
-            DueSlot(
-                ScheduleRow(
-                    r["couple_id"],
-                    r["days"],
-                    r["local_time"],
-                    r["paused_until"],
-                    bool(r["skip_next"]),
-                    r["next_slot"],
-                    r["next_due_at"],
-                ),
-                bool(r["active"]),
-                tuple(people.get(r["couple_id"], ())),
-                r["round_window"],
-                r["reminder_before"],
-                bool(r["taken"]),
-                r["open_round"],
-                r["open_answers"],
-                r["last_category"],
+        taken = {r[0] for r in facts["taken"]}
+        last = {r[0]: r[1] for r in facts["last"]}
+        open_rounds = {r[0]: (r[2], r[4]) for r in facts["last"] if r[3] == "open"}
+        found = []
+        for r in rows:
+            couple_id = r["couple_id"]
+            active, window, reminder = couples.get(couple_id, (False, 0, None))
+            open_round, answers = open_rounds.get(couple_id, (None, 0))
+            schedule = ScheduleRow(
+                couple_id,
+                r["days"],
+                r["local_time"],
+                r["paused_until"],
+                bool(r["skip_next"]),
+                r["next_slot"],
+                r["next_due_at"],
             )
-            for r in rows
-        ]
+            found.append(
+                DueSlot(
+                    schedule,
+                    active,
+                    tuple(people.get(couple_id, ())),
+                    window,
+                    reminder,
+                    couple_id in taken,
+                    open_round,
+                    answers,
+                    last.get(couple_id),
+                )
+            )
+        return found
 
     async def set_next_many(self, moves: list[tuple[int, str | None, int | None]]) -> None:
         """(couple, next slot, when it opens) for many couples in one statement."""
