@@ -120,7 +120,7 @@ def main() -> None:
             # The run whose rate is the median, so its other figures belong with it.
             results[f"{name} 1000/s paid"] = sorted(paid, key=lambda r: r["rate"])[len(paid) // 2]
     print(f"{args.couples} couples ({2 * args.couples} prompts) due at the same minute")
-    header = f"{'':24}" + "".join(f"{name:>22}" for name in results)
+    header = f"{'':24}" + "".join(f"{name:>24}" for name in results)
     print(header)
     rows = [
         ("rounds created in (s)", "rounds_seconds", "{:.2f}"),
@@ -132,7 +132,7 @@ def main() -> None:
         ("peak RSS of the bot (MB)", "rss_mb", "{:.0f}"),
     ]
     for label, key, fmt in rows:
-        print(f"{label:24}" + "".join(f"{fmt.format(r[key]):>22}" for r in results.values()))
+        print(f"{label:24}" + "".join(f"{fmt.format(r[key]):>24}" for r in results.values()))
     print(
         f"(at 30/s the rate is measured over the first window; 'missing' needs the whole run;"
         f" at 1000/s the run with the median rate of {args.runs})"
