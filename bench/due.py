@@ -163,7 +163,7 @@ async def seed(
             await bulk.run(uow.conn, sql, rows, types)
     if db.engine == "postgres":  # fresh statistics, as autovacuum would give a live database
         async with db.unit() as uow:
-            await uow.conn.execute("ANALYZE")
+            await uow.conn.execute("ANALYZE users, couples, couple_members, schedules, rounds")
     return list(people)
 
 
