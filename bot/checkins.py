@@ -583,15 +583,15 @@ async def expire_rounds(uow: Unit, rounds_of: dict[int, Couple], now: int) -> No
         couple = rounds_of[round_id]
         never_saw = {uid for uid, received_at in seen.get(round_id, {}).items() if not received_at}
         withdrawn += [
-            f"{kind}:{round_id}:{uid}"
+            outbox.dedupe_key(kind, round_id, uid)
             for uid in never_saw
             for kind in ("prompt", "waiting", "remind")
         ]
         for person in (couple.a, couple.b):
             if person.id not in never_saw:
-                key = f"closed:{round_id}:{person.id}"
                 text = t("checkin.closed", person.language)
-                notices.append((Outgoing(person.id, key, text), couple.id))
+                message = outbox.notice(person, "closed", round_id, person.id, text=text)
+                notices.append((message, couple.id))
     await uow.outbox.cancel_pending_many(withdrawn)
     await uow.outbox.enqueue_many(notices, now)
 

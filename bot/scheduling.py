@@ -26,7 +26,7 @@ from bot.schedule_rules import (
     next_slot,
     zone_or_none,
 )
-from bot.storage import schedules
+from bot.storage import outbox, schedules
 from bot.storage.db import Database, in_one_trip
 from bot.storage.unit import Unit
 from bot.texts import local_time, t
@@ -420,10 +420,11 @@ async def _open_rounds(
                 prompt=prompt.text(person.language),
                 partner=couple.partner_of(person.id).first_name,
             )
-            key = f"prompt:{round_id}:{person.id}"
-            messages.append(
-                (Outgoing(person.id, key, text, (), round_id, when[person.id]), couple.id)
-            )
+            message = outbox.notice(
+                person, "prompt", round_id, person.id,
+                text=text, round_id=round_id, due_at=when[person.id],
+            )  # fmt: skip
+            messages.append((message, couple.id))
     await uow.rounds.add_participants_many(participants)
     await uow.rounds.forget_prompts_many(new_pass)
     await uow.rounds.record_prompts_many([(cid, p.id, now) for cid, p in chosen.items()])

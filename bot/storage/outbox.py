@@ -130,6 +130,7 @@ class Outbox:
     async def enqueue_many(self, messages: list[tuple[Outgoing, int]], now: int) -> None:
         """(message, its reader's couple) pairs in a few multi-row statements; known keys are
         skipped. For due work, whose couples are known: no lookup per row."""
+        self.handoff.queued += len(messages)
         await bulk.run(
             self.conn,
             "INSERT INTO outbox (dedupe_key, chat_id, text, reply_markup, round_id, not_before,"
