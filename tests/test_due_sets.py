@@ -265,3 +265,14 @@ async def test_a_round_both_answered_is_revealed_not_expired_by_the_next_slot(
     ) == [(0,)]
     closed = await rows(db, "SELECT chat_id FROM outbox WHERE dedupe_key LIKE 'closed:%'")
     assert sorted(c for (c,) in closed) == sorted(p.id for p in half)
+
+
+async def test_the_batchs_commit_hands_its_prompts_to_delivery(db: Database) -> None:
+    """Delivery wakes when a unit that queued rows commits: a batch counts what it queued."""
+    start = ts("2026-08-01T08:00:00+00:00")
+    for n in range(3):
+        await pair_up(db, n, start, None, DAILY_20)
+    queued: list[int] = []
+    db.after_commit.append(lambda uow: queued.append(uow.handoff.queued))
+    await scheduling.run_due(db, ts("2026-08-01T20:00:00+00:00"), GRACE, "UTC")
+    assert queued and queued[0] >= 6  # both prompts of each of the three couples
