@@ -20,8 +20,9 @@ KEEP_FINISHED_MESSAGES = 7 * 24 * 3600
 PURGE_BATCH = 500
 
 
-# Schedule transactions per call: about a second of work, so a stop never waits long.
-SCHEDULE_BATCHES = 40
+# Schedule transactions per call (each up to scheduling.DUE_BATCH couples, a few hundred ms
+# at most): about a second of work, so a stop never waits long.
+SCHEDULE_BATCHES = 4
 
 
 async def run_due(db: Database, clock: Clock, settings: Settings) -> bool:
