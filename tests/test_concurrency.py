@@ -162,7 +162,7 @@ async def test_two_ticks_open_one_round(
     first, second = two
     await scheduled(first)
     meet = Meet()
-    after(schedules.Schedules, "slot_taken", meet.point, monkeypatch)
+    after(schedules.Schedules, "due_slots", meet.point, monkeypatch)
     counts = no_errors(
         await meet.run(
             scheduling.run_due(first, SLOT, GRACE, "UTC"),
@@ -182,6 +182,7 @@ async def test_checkin_and_the_tick_together_open_one_round_without_an_error(
     await scheduled(first)
     meet = Meet()
     after(rounds.Rounds, "open_for", meet.point, monkeypatch)
+    after(schedules.Schedules, "due_slots", meet.point, monkeypatch)
     results = no_errors(
         await meet.run(
             checkins.start_round(first, ANA.id, SLOT),
@@ -205,7 +206,7 @@ async def test_a_couple_ended_while_the_tick_opens_its_round_gets_no_prompt(
         if not ended:
             ended.append(await meanwhile(pairing.unpair(second, BEN.id, couple.id, SLOT)))
 
-    after(schedules.Schedules, "slot_taken", unpair_meanwhile, monkeypatch)
+    after(schedules.Schedules, "due_slots", unpair_meanwhile, monkeypatch)
     await scheduling.run_due(first, SLOT, GRACE, "UTC")
     assert await ended[0] is not None
     assert await value(first, "SELECT COUNT(*) FROM rounds WHERE status = 'open'") == 0

@@ -50,10 +50,14 @@ class DueSlot:
 # holds are left to it, so two processes never open the same slots). Each fact about its
 # couples is then one statement over the batch's ids, so a batch costs the same however many
 # rounds and couples the database holds (a join would let the planner hash whole tables).
+# The batch holds each schedule and its couple (PostgreSQL): a couple a person is changing
+# right now (unpair, /checkin, a new schedule) is left for the next tick, and what they do next
+# waits for this batch's commit, then sees its round. Two ticks take different couples.
 _DUE_BATCH = f"""
-    SELECT {_COLUMNS} FROM schedules
-    WHERE next_due_at IS NOT NULL AND next_due_at <= ?
-    ORDER BY next_due_at LIMIT ? {{lock}}
+    SELECT {", ".join(f"s.{c.strip()}" for c in _COLUMNS.split(","))}
+    FROM schedules s JOIN couples c ON c.id = s.couple_id
+    WHERE s.next_due_at IS NOT NULL AND s.next_due_at <= ?
+    ORDER BY s.next_due_at LIMIT ?{{lock}}
 """
 _FACTS = (
     (
@@ -146,7 +150,7 @@ class Schedules:
 
     async def due_slots(self, now: int, limit: int) -> list[DueSlot]:
         """Up to `limit` couples whose slot has come, earliest first, with both members."""
-        lock = "FOR UPDATE SKIP LOCKED" if self.conn.engine == "postgres" else ""
+        lock = self.conn.for_update("s", "c", skip_locked=True)
         rows = await self.conn.fetch_all(_DUE_BATCH.replace("{lock}", lock), (now, limit))
         if not rows:
             return []
