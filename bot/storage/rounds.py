@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.storage import bulk
-from bot.storage.engine import Conn
+from bot.storage.engine import Conn, from_row
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ class Rounds:
             "WHERE couple_id = ? AND kind = ? AND status = 'open'",
             (couple_id, kind),
         )
-        return Round(*row) if row else None
+        return from_row(Round, row) if row else None
 
     async def step_exists(self, break_id: int, step: int) -> bool:
         row = await self.conn.fetch_one(
@@ -90,7 +90,7 @@ class Rounds:
             "ORDER BY id DESC",
             (couple_id,),
         )
-        return [Round(*r) for r in rows]
+        return [from_row(Round, r) for r in rows]
 
     async def open_for_answer(
         self, user_id: int, message_id: int | None
@@ -101,8 +101,8 @@ class Rounds:
         redelivered update). With no open round, that last part is None: ask `answered_message`."""
         rows = await self.conn.fetch_all(
             f"""
-            SELECT {_R_COLUMNS}, p.received_at, a.user_id, a.text, a.message_id, a.updated_at,
-                a.last_part_len, {_ANSWERED_MESSAGE}
+            SELECT {_R_COLUMNS}, p.received_at, a.user_id AS answer_by, a.text,
+                a.message_id, a.updated_at, a.last_part_len, {_ANSWERED_MESSAGE} AS already
             FROM rounds r
             LEFT JOIN round_participants p ON p.round_id = r.id AND p.user_id = ?
             LEFT JOIN answers a ON a.round_id = r.id
@@ -115,16 +115,18 @@ class Rounds:
             """,
             (user_id, message_id, user_id, message_id, user_id, user_id),
         )
-        width = len(_COLUMN_NAMES)
         found: dict[int, Candidate] = {}  # insertion order: newest first
         for row in rows:
-            current = found.get(row[0])
+            current = found.get(row["id"])
             if current is None:
-                received = row[width] is not None
-                current = found[row[0]] = Candidate(Round(*row[:width]), received, {}, row[width])
-            if row[width + 1] is not None:
-                current.answers[row[width + 1]] = Answer(*row[width + 1 : width + 6])
-        return list(found.values()), rows[0][-1] if rows else None
+                received_at = row["received_at"]
+                current = found[row["id"]] = Candidate(
+                    from_row(Round, row), received_at is not None, {}, received_at
+                )
+            if row["answer_by"] is not None:
+                answer = from_row(Answer, row, user_id=row["answer_by"])
+                current.answers[answer.user_id] = answer
+        return list(found.values()), rows[0]["already"] if rows else None
 
     async def add_participants(self, round_id: int, prompt_due: dict[int, int]) -> None:
         """Both partners of a new round, each with the moment their prompt is meant to go out."""
@@ -166,7 +168,7 @@ class Rounds:
         row = await self.conn.fetch_one(
             f"SELECT {_ROUND_COLUMNS} FROM rounds WHERE id = ?", (round_id,)
         )
-        return Round(*row) if row else None
+        return from_row(Round, row) if row else None
 
     async def create(
         self,
@@ -223,7 +225,7 @@ class Rounds:
             "WHERE round_id = ?",
             (round_id,),
         )
-        return {r[0]: Answer(*r) for r in rows}
+        return {r["user_id"]: from_row(Answer, r) for r in rows}
 
     async def save_answer(
         self,
@@ -297,7 +299,7 @@ class Rounds:
             + self.conn.for_update("r", "c", skip_locked=True),
             (now, limit),
         )
-        return [Round(*r) for r in rows]
+        return [from_row(Round, r) for r in rows]
 
     async def due_to_reveal(self, now: int, limit: int) -> list[Round]:
         return await self._due(
@@ -336,7 +338,7 @@ class Rounds:
             """,
             (couple_id, before_id if before_id is not None else 2**62, limit),
         )
-        return [Round(*r) for r in rows]
+        return [from_row(Round, r) for r in rows]
 
     async def used_prompts(self, couple_id: int) -> set[str]:
         rows = await self.conn.fetch_all(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.storage import bulk
-from bot.storage.engine import Conn
+from bot.storage.engine import Conn, from_row
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ class Schedules:
         row = await self.conn.fetch_one(
             f"SELECT {_COLUMNS} FROM schedules WHERE couple_id = ?", (couple_id,)
         )
-        return ScheduleRow(*row[:4], bool(row[4]), *row[5:]) if row else None
+        return from_row(ScheduleRow, row, skip_next=bool(row["skip_next"])) if row else None
 
     async def save(self, couple_id: int, days: int, local_time: str, now: int) -> None:
         await self.conn.execute(
@@ -146,7 +146,7 @@ class Schedules:
             + self.conn.for_update("s", "c", skip_locked=True),
             (now, limit),
         )
-        return [ScheduleRow(*r[:4], bool(r[4]), *r[5:]) for r in rows]
+        return [from_row(ScheduleRow, r, skip_next=bool(r["skip_next"])) for r in rows]
 
     async def due_slots(self, now: int, limit: int) -> list[DueSlot]:
         """Up to `limit` couples whose slot has come, earliest first, with both members."""
