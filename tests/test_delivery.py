@@ -177,6 +177,7 @@ async def test_a_claim_takes_only_what_the_loop_could_send_now(db: Database) -> 
         Outgoing(3, "three", "to someone who blocked the bot"),
         Outgoing(4, "four", "fine"),
     )
+    now = Clock().timestamp()  # queued at this second or before: a second may have turned
     async with db.unit() as uow:
         await uow.conn.execute("UPDATE users SET reachable = 0 WHERE id = 3")
         claimed = await uow.outbox.claim(["one:0", "one:1", "two", "three", "four"], now)

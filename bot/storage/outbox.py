@@ -208,37 +208,48 @@ class Outbox:
         """
         if not sent:
             return
-        await self.conn.execute_many(
+        # (row, Telegram message, when Telegram accepted it, now): Telegram's own date of the
+        # message where known, the same clock as the date of a reply written a moment after it
+        # arrived, before this record. Three statements for the whole batch, on either engine.
+        rows = [(e[0], e[1], e[2] if len(e) > 2 else now, now) for e in sent]
+        types = ("bigint", "bigint", "bigint", "bigint")
+        await bulk.run(
+            self.conn,
             """
             INSERT INTO round_messages (chat_id, message_id, round_id)
-            SELECT chat_id, ?, round_id FROM outbox WHERE id = ? AND round_id IS NOT NULL
+            SELECT o.chat_id, v.column2, o.round_id FROM {rows} JOIN outbox o ON o.id = v.column1
+            WHERE o.round_id IS NOT NULL
             ON CONFLICT (chat_id, message_id) DO NOTHING
             """,
-            [(entry[1], entry[0]) for entry in sent],
+            rows,
+            types,
         )
-        await self.conn.execute_many(
+        await bulk.run(
+            self.conn,
             """
-            UPDATE round_participants SET received_at = ?
-            WHERE received_at IS NULL AND (round_id, user_id) IN (
-                SELECT round_id, chat_id FROM outbox WHERE id = ? AND round_id IS NOT NULL
-            )
+            UPDATE round_participants SET received_at = v.column3
+            FROM {rows} JOIN outbox o ON o.id = v.column1
+            WHERE round_participants.received_at IS NULL AND o.round_id IS NOT NULL
+              AND round_participants.round_id = o.round_id
+              AND round_participants.user_id = o.chat_id
             """,
-            # Telegram's own date of the message, where known: the same clock as the date of
-            # a reply written a moment after it arrived, before this record.
-            [(entry[2] if len(entry) > 2 else now, entry[0]) for entry in sent],
+            rows,
+            types,
         )
-        await self.conn.execute_many(
+        await bulk.run(
+            self.conn,
             """
-            UPDATE outbox SET status = 'sent', sent_at = ?, text = '', attempts = attempts + 1,
-                message_id = ?, inflight = 0
-            WHERE id = ?
+            UPDATE outbox SET status = 'sent', sent_at = v.column4, text = '',
+                attempts = attempts + 1, message_id = v.column2, inflight = 0
+            FROM {rows} WHERE outbox.id = v.column1
             """,
-            [(now, entry[1], entry[0]) for entry in sent],
+            rows,
+            types,
         )
 
     async def mark_inflight(self, row_ids: list[int]) -> None:
-        await self.conn.execute_many(
-            "UPDATE outbox SET inflight = 1 WHERE id = ?", [(i,) for i in row_ids]
+        await bulk.where_in(
+            self.conn, "UPDATE outbox SET inflight = 1 WHERE id IN ({ids})", row_ids
         )
 
     async def release(self, row_ids: list[int]) -> None:
