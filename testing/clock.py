@@ -26,3 +26,6 @@ class StoppedClock(Clock):
 
     def now(self) -> datetime:
         return self.at
+
+    def advance(self, delta: timedelta) -> None:
+        self.at += delta
