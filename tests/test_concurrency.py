@@ -125,6 +125,21 @@ def after(
     mp.setattr(cls, name, wrapped)
 
 
+def once_after(
+    cls: type, name: str, work: Callable[[], Awaitable[T]], mp: pytest.MonkeyPatch
+) -> list[asyncio.Future[T]]:
+    """Start `work` once, `meanwhile`, right after the first call of `cls.name`; the returned
+    list then holds its future, to await after the caller's unit."""
+    started: list[asyncio.Future[T]] = []
+
+    async def hook() -> None:
+        if not started:
+            started.append(await meanwhile(work()))
+
+    after(cls, name, hook, mp)
+    return started
+
+
 def no_errors(results: list[Any]) -> list[Any]:
     errors = [r for r in results if isinstance(r, BaseException)]
     if errors:
@@ -200,13 +215,12 @@ async def test_a_couple_ended_while_the_tick_opens_its_round_gets_no_prompt(
     await scheduled(first)
     couple = await pairing.current_couple(first, ANA.id)
     assert couple is not None
-    ended: list[asyncio.Future[Any]] = []
-
-    async def unpair_meanwhile() -> None:
-        if not ended:
-            ended.append(await meanwhile(pairing.unpair(second, BEN.id, couple.id, SLOT)))
-
-    after(schedules.Schedules, "due_slots", unpair_meanwhile, monkeypatch)
+    ended = once_after(
+        schedules.Schedules,
+        "due_slots",
+        lambda: pairing.unpair(second, BEN.id, couple.id, SLOT),
+        monkeypatch,
+    )
     await scheduling.run_due(first, SLOT, GRACE, "UTC")
     assert await ended[0] is not None
     assert await value(first, "SELECT COUNT(*) FROM rounds WHERE status = 'open'") == 0
@@ -276,13 +290,12 @@ async def test_a_held_reveal_due_while_the_next_part_arrives_reveals_it(
     await checkins.answer(first, ANA, "short", 1, NOW)
     held = await checkins.answer(first, BEN, part1, 2, NOW + 10)
     assert held.outcome is AnswerOutcome.HELD
-    late: list[asyncio.Future[Any]] = []
-
-    async def second_part_meanwhile() -> None:
-        if not late:
-            late.append(await meanwhile(checkins.answer(second, BEN, part2, 3, NOW + 12)))
-
-    after(rounds.Rounds, "answers", second_part_meanwhile, monkeypatch)
+    late = once_after(
+        rounds.Rounds,
+        "answers",
+        lambda: checkins.answer(second, BEN, part2, 3, NOW + 12),
+        monkeypatch,
+    )
     await checkins.reveal_due(first, NOW + 13)
     joined = await late[0]
     reveals = "".join(t for _, key, t in await deliver(first, NOW + 13) if key.startswith("reveal"))
@@ -303,13 +316,9 @@ async def test_an_answer_saved_while_the_round_closes_is_not_kept(
     first, second = two
     await open_round(first)
     closes_at = int(await value(first, "SELECT closes_at FROM rounds"))
-    closing: list[asyncio.Future[Any]] = []
-
-    async def close_meanwhile() -> None:
-        if not closing:
-            closing.append(await meanwhile(checkins.close_due(second, closes_at)))
-
-    after(rounds.Rounds, "save_answer", close_meanwhile, monkeypatch)
+    closing = once_after(
+        rounds.Rounds, "save_answer", lambda: checkins.close_due(second, closes_at), monkeypatch
+    )
     result = await checkins.answer(first, BEN, "mine", 5, closes_at - 1)
     await closing[0]
     await checkins.close_due(first, closes_at)  # the next tick, if this one left it
@@ -324,13 +333,9 @@ async def test_no_reminder_to_someone_whose_answer_is_being_saved(
     first, second = two
     await open_round(first)
     remind_at = int(await value(first, "SELECT remind_at FROM rounds"))
-    reminding: list[asyncio.Future[Any]] = []
-
-    async def remind_meanwhile() -> None:
-        if not reminding:
-            reminding.append(await meanwhile(checkins.remind_due(second, remind_at)))
-
-    after(rounds.Rounds, "save_answer", remind_meanwhile, monkeypatch)
+    reminding = once_after(
+        rounds.Rounds, "save_answer", lambda: checkins.remind_due(second, remind_at), monkeypatch
+    )
     assert (await checkins.answer(first, BEN, "mine", 5, remind_at)).outcome is AnswerOutcome.SAVED
     await reminding[0]
     await checkins.remind_due(first, remind_at)  # the next tick, if this one left it

@@ -43,6 +43,14 @@ async def unseen(db: Database, user_id: int) -> int:
         return (await cur.fetchone())[0]
 
 
+async def ana_blocked_with_a_message(db: Database, now: int) -> None:
+    """Ana, one message queued for her (key a1), and then she blocks the bot."""
+    async with db.unit() as uow:
+        await uow.users.upsert(Person(1, "Ana"), now)
+        await uow.outbox.enqueue(Outgoing(1, "a1", "for Ana"), now)
+    await reachability.set_reachable(db, 1, False, now)
+
+
 async def tick(db: Database, clock: StoppedClock) -> None:
     await due.run_due(db, clock, SETTINGS)
 
@@ -81,11 +89,7 @@ async def test_messages_for_someone_who_blocked_the_bot_expire_after_30_days(
 async def test_a_person_who_comes_back_hears_once_that_messages_expired(
     db: Database, clock: StoppedClock
 ) -> None:
-    now = clock.timestamp()
-    async with db.unit() as uow:
-        await uow.users.upsert(Person(1, "Ana"), now)
-        await uow.outbox.enqueue(Outgoing(1, "a1", "for Ana"), now)
-    await reachability.set_reachable(db, 1, False, now)
+    await ana_blocked_with_a_message(db, clock.timestamp())
     clock.advance(31 * DAY)
     await tick(db, clock)
     async with db.unit() as uow:  # back through /start (any update refreshes her)
@@ -137,11 +141,7 @@ async def test_finished_rows_are_purged_after_7_days(db: Database, clock: Stoppe
 async def test_expired_rows_are_purged_7_days_after_they_expired(
     db: Database, clock: StoppedClock
 ) -> None:
-    now = clock.timestamp()
-    async with db.unit() as uow:
-        await uow.users.upsert(Person(1, "Ana"), now)
-        await uow.outbox.enqueue(Outgoing(1, "a1", "for Ana"), now)
-    await reachability.set_reachable(db, 1, False, now)
+    await ana_blocked_with_a_message(db, clock.timestamp())
     clock.advance(30 * DAY)
     await tick(db, clock)
     assert (await rows(db))["a1"] == ("expired", "")
