@@ -14,6 +14,14 @@ from typing import Any, Protocol, TypeVar
 T = TypeVar("T")
 
 
+class StorageError(Exception):
+    """A statement the database refused, named by its error class only.
+
+    PostgreSQL's messages quote values (a failing row's every column, an input it could not
+    read): an answer would reach the log through the traceback. This keeps the kind of error
+    and its SQLSTATE, never the driver's words."""
+
+
 class Row(Protocol):
     """A result row: read a column by its name (or, for one-column reads, by position)."""
 

@@ -10,14 +10,14 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 from functools import lru_cache
 from typing import Any
 
 import psycopg
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
-from bot.storage.engine import Conn, Row
+from bot.storage.engine import Conn, Row, StorageError
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +71,16 @@ def _row_factory(cursor: Any) -> Any:
     return lambda values: PgRow(values, index)
 
 
+@contextmanager
+def _private_errors() -> Iterator[None]:
+    """Driver errors become StorageError: class and SQLSTATE, none of the values PostgreSQL
+    quotes in its message and DETAIL (see StorageError)."""
+    try:
+        yield
+    except psycopg.Error as exc:
+        raise StorageError(f"{type(exc).__name__} ({exc.sqlstate or 'no sqlstate'})") from None
+
+
 class PgConn(Conn):
     engine = "postgres"
 
@@ -78,19 +88,22 @@ class PgConn(Conn):
         self._conn = conn
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
-        cursor = await self._conn.execute(_dialect(sql), params)
+        with _private_errors():
+            cursor = await self._conn.execute(_dialect(sql), params)
         return cursor.rowcount
 
     async def execute_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         rows = list(rows)
         if not rows:
             return
-        async with self._conn.cursor() as cursor:
-            await cursor.executemany(_dialect(sql), rows)
+        with _private_errors():
+            async with self._conn.cursor() as cursor:
+                await cursor.executemany(_dialect(sql), rows)
 
     async def fetch_all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        cursor = await self._conn.execute(_dialect(sql), params)
-        return await cursor.fetchall()
+        with _private_errors():
+            cursor = await self._conn.execute(_dialect(sql), params)
+            return await cursor.fetchall()
 
     def for_update(self, *of: str, skip_locked: bool = False) -> str:
         if not of or not all(alias.isidentifier() for alias in of):
