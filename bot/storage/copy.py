@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.storage.db import MIGRATIONS_DIR, Database, migrations
-from bot.storage.engine import Conn
+from bot.storage.engine import Conn, StorageError
 
 # Migration bookkeeping, not data: each engine keeps its own (SQLite: PRAGMA user_version).
 _BOOKKEEPING = {"schema_version"}
@@ -57,8 +57,10 @@ class CopyFailed(Exception):
     """The copy failed part-way and the target transaction was rolled back."""
 
     def __init__(self, table: str, cause: BaseException) -> None:
-        # The cause's class only: a driver's message can quote the row it choked on.
-        super().__init__(f"copying table {table} failed ({type(cause).__name__})")
+        # A driver's message can quote the row it choked on: a StorageError's says only its
+        # kind (engine.StorageError); anything else is named by its class.
+        reason = str(cause) if isinstance(cause, StorageError) else type(cause).__name__
+        super().__init__(f"copying table {table} failed ({reason})")
         self.table = table
 
 
