@@ -59,6 +59,18 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
 
 
 @pytest.fixture
+async def two(tmp_path: Path) -> AsyncIterator[tuple[Database, Database]]:
+    """Two databases opened on the same data, as two processes would have them (one file on
+    SQLite; one schema, two pools on PostgreSQL)."""
+    first = await Database.open(database(tmp_path / "steady.db"))
+    await first.migrate()
+    second = await Database.open(database(tmp_path / "steady.db"))
+    yield first, second
+    await second.close()
+    await first.close()
+
+
+@pytest.fixture
 async def fake(clock: MovableClock) -> AsyncIterator[FakeTelegram]:
     server = FakeTelegram(clock=clock)
     await server.start()

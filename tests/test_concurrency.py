@@ -9,7 +9,7 @@ holds (`meanwhile`), then lets the first go on. What must hold is checked in the
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, time
 from pathlib import Path
 from typing import Any, TypeVar
@@ -23,7 +23,7 @@ from bot.pairing import JoinOutcome
 from bot.schedule_rules import EVERY_DAY, Schedule
 from bot.storage import breaks, invites, outbox, rounds, schedules, users
 from bot.storage.db import Database
-from testing.engines import _admin, database, on_postgres, schema_for
+from testing.engines import _admin, on_postgres, schema_for
 from testing.probes import deliver, latest_break
 from testing.seeding import INVITE_KEY
 
@@ -36,16 +36,10 @@ MIN = 60
 GRACE = 2 * 3600
 
 
-@pytest.fixture
-async def two(tmp_path: Path) -> AsyncIterator[tuple[Database, Database]]:
-    """Two pools on one database, as two processes would have."""
+@pytest.fixture(autouse=True)
+def _this_tests_schema(tmp_path: Path) -> None:
+    """The schema of conftest's `two`, whose lock waiters _done_or_blocked looks for."""
     _SCHEMA[:] = [schema_for(tmp_path / "steady.db")]
-    first = await Database.open(database(tmp_path / "steady.db"))
-    await first.migrate()
-    second = await Database.open(database(tmp_path / "steady.db"))
-    yield first, second
-    await second.close()
-    await first.close()
 
 
 _SCHEMA: list[str] = []  # this test's own (tests in other workers share the server)

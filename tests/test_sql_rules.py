@@ -8,9 +8,6 @@ statement. The row count of that statement is what must refuse the second outcom
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
 
 from bot import checkins, invite_codes, pairing, repair
@@ -18,7 +15,6 @@ from bot.models import Person
 from bot.pairing import JoinOutcome
 from bot.storage import couples, invites
 from bot.storage.db import Database
-from testing.engines import database
 from testing.probes import cursor
 from testing.seeding import INVITE_KEY
 
@@ -27,17 +23,6 @@ BEN = Person(202, "Ben")
 CAL = Person(303, "Cal")
 NOW = 1_800_000_000
 MIN = 60
-
-
-@pytest.fixture
-async def two(tmp_path: Path) -> AsyncIterator[tuple[Database, Database]]:
-    """Two connections to one database file, as two processes would have."""
-    first = await Database.open(database(tmp_path / "steady.db"))
-    await first.migrate()
-    second = await Database.open(database(tmp_path / "steady.db"))
-    yield first, second
-    await second.close()
-    await first.close()
 
 
 async def scalar(db: Database, sql: str, params: tuple = ()) -> object:
