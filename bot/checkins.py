@@ -49,6 +49,9 @@ class AnswerOutcome(enum.Enum):
     STALE = "stale"  # a "file it under" button for a round or answer that is gone
     JOINED = "joined"  # the next part of a long answer, added to it
     HELD = "held"  # both answered; the reveal waits a few seconds for a long answer's next part
+    # Not stored yet: a newer question is on its way to this person right now, and the message
+    # may be about it. Asked with `in_flight_waits`; ask again once delivery has recorded it.
+    IN_FLIGHT = "in_flight"
 
 
 @dataclass(frozen=True)
@@ -169,11 +172,14 @@ async def answer(
     reply_to: int | None = None,
     edited: bool = False,
     written_at: int | None = None,
+    in_flight_waits: bool = False,
 ) -> AnswerResult:
     """Store a text answer (or an edit of one) and reveal when it is the second.
 
     `written_at`: when the person sent it (Telegram's date). A plain message answers only a
-    question that had reached them by then, though it may be handled a moment later."""
+    question that had reached them by then, though it may be handled a moment later.
+    `in_flight_waits`: store nothing (IN_FLIGHT) while a newer question than the one a plain
+    message would go to is being sent to this person: it may be what they answer."""
     text = storable(text)
     try:
         async with db.unit() as uow:
@@ -193,8 +199,9 @@ async def answer(
                     uow, couple, person, continued, candidates, text, message_id, now
                 )
             target = await _target_round(
-                uow, person.id, candidates, already, message_id, reply_to, edited, written_at
-            )
+                uow, person.id, candidates, already, message_id, reply_to, edited, written_at,
+                in_flight_waits,
+            )  # fmt: skip
             if isinstance(target, AnswerOutcome):
                 return AnswerResult(target, partner)
             if not text.strip():
@@ -443,6 +450,7 @@ async def _target_round(
     reply_to: int | None,
     edited: bool,
     written_at: int | None = None,
+    in_flight_waits: bool = False,
 ) -> tuple[rounds.Round, dict[int, rounds.Answer]] | AnswerOutcome:
     """Which open round this message answers (with its answers so far), or why it answers none.
 
@@ -462,6 +470,8 @@ async def _target_round(
         if round_id is not None:
             return _with_answers(candidates, round_id) or AnswerOutcome.CLOSED
     for candidate in candidates:  # newest first
+        if in_flight_waits and candidate.in_flight:
+            return AnswerOutcome.IN_FLIGHT
         seen_by_then = written_at is None or (candidate.received_at or 0) <= written_at
         if candidate.received and seen_by_then:
             return candidate.round, candidate.answers

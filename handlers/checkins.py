@@ -33,18 +33,20 @@ _ANSWER_REPLIES = {
 
 
 async def after_delivery(
-    services: Services, attempt: Callable[[], Awaitable[R]], unsure: Callable[[R], bool]
+    services: Services, attempt: Callable[[bool], Awaitable[R]], unsure: Callable[[R], bool]
 ) -> R:
-    """`attempt`, and once more after the sends in flight are recorded if its result is
-    `unsure`: a question may have reached someone a moment before delivery recorded that it
-    did, and what they send at once is about it. Recording is looked at before the attempt,
-    so a record that commits while the attempt reads is not missed."""
+    """`attempt(False)`, and if its result is `unsure`, `attempt(True)` (the last word) once
+    the sends in flight are recorded: a question may have reached someone a moment before
+    delivery recorded that it did, and what they send at once is about it. Recording is
+    looked at before the attempt, so a record that commits while the attempt reads is not
+    missed."""
     delivery = services.delivery
     was_recording = delivery is not None and delivery.recording()
-    result = await attempt()
-    if unsure(result) and delivery is not None and (was_recording or delivery.recording()):
-        await delivery.recorded()
-        result = await attempt()
+    result = await attempt(False)
+    if unsure(result):
+        if delivery is not None and (was_recording or delivery.recording()):
+            await delivery.recorded()
+        result = await attempt(True)
     return result
 
 
@@ -54,7 +56,7 @@ async def checkin(update: Update, context: SteadyContext) -> None:
     services = context.services
     result = await after_delivery(
         services,
-        lambda: checkins.start_round(services.database, me.id, services.now()),
+        lambda _last: checkins.start_round(services.database, me.id, services.now()),
         lambda r: r.outcome is StartOutcome.ON_ITS_WAY,
     )
     if result.outcome is StartOutcome.STARTED:
@@ -81,7 +83,7 @@ async def answer(update: Update, context: SteadyContext) -> None:
     services = context.services
     edited = update.edited_message is not None
 
-    async def attempt() -> checkins.AnswerResult:
+    async def attempt(last: bool) -> checkins.AnswerResult:
         return await checkins.answer(
             services.database,
             me,
@@ -91,9 +93,11 @@ async def answer(update: Update, context: SteadyContext) -> None:
             reply_to=message.reply_to_message.message_id if message.reply_to_message else None,
             edited=edited,
             written_at=int(message.date.timestamp()) if message.date else None,
+            in_flight_waits=not last,
         )
 
-    result = await after_delivery(services, attempt, lambda r: r.outcome is AnswerOutcome.NO_ROUND)
+    unsure = {AnswerOutcome.NO_ROUND, AnswerOutcome.IN_FLIGHT}
+    result = await after_delivery(services, attempt, lambda r: r.outcome in unsure)
     if result.reveal_at is not None and context.job_queue is not None:
         # A long answer may have a next part on its way: the reveal waits a few seconds. The
         # round's reveal_at is the record (the tick finds it after a restart); this is sooner.

@@ -309,6 +309,24 @@ async def test_the_thank_you_names_the_question_and_can_move_the_answer(
     ]
 
 
+async def test_a_question_that_reached_me_before_its_record_gets_my_answer(
+    fake: FakeTelegram, bot: BotRunner, clock: MovableClock, ana: FakeUser, ben: FakeUser
+) -> None:
+    """Ana has the guided step on her screen while Telegram's answer to that send is still
+    on its way (so it is not recorded yet); her plain message is about it, not the older
+    check-in: the answer waits for delivery's record instead of guessing."""
+    await pair(ana, ben)
+    await start_checkin(ana, ben)
+    fake.delay_next("sendMessage", 2.0, chat_id=ana.id, containing="step 1 of 5")
+    await open_guided_step(ana, ben, clock)
+    await ana.send("this was about the step")
+    ack = await ana.wait_for("stays private until Ben")
+    assert "What did you feel?" in ack.plain
+    assert await stored_answers(bot.services.database) == [
+        ("repair", ana.id, "this was about the step")
+    ]
+
+
 async def test_a_reply_to_already_open_answers_that_check_in(
     bot: BotRunner, clock: MovableClock, ana: FakeUser, ben: FakeUser
 ) -> None:

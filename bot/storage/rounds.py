@@ -61,6 +61,9 @@ class Candidate:
     received: bool  # Telegram accepted a message quoting its question to this person
     answers: dict[int, Answer]
     received_at: int | None = None  # when it did
+    # A message quoting it is on its way to this person right now (sending, or sent and not
+    # yet recorded): whether they have it is not known yet.
+    in_flight: bool = False
 
 
 class Rounds:
@@ -102,7 +105,11 @@ class Rounds:
         rows = await self.conn.fetch_all(
             f"""
             SELECT {_R_COLUMNS}, p.received_at, a.user_id AS answer_by, a.text,
-                a.message_id, a.updated_at, a.last_part_len, {_ANSWERED_MESSAGE} AS already
+                a.message_id, a.updated_at, a.last_part_len, {_ANSWERED_MESSAGE} AS already,
+                CASE WHEN p.received_at IS NULL AND EXISTS (
+                    SELECT 1 FROM outbox o WHERE o.chat_id = ? AND o.status = 'pending'
+                    AND o.inflight = 1 AND o.round_id = r.id
+                ) THEN 1 ELSE 0 END AS in_flight
             FROM rounds r
             LEFT JOIN round_participants p ON p.round_id = r.id AND p.user_id = ?
             LEFT JOIN answers a ON a.round_id = r.id
@@ -113,7 +120,7 @@ class Rounds:
             )
             ORDER BY r.id DESC
             """,
-            (user_id, message_id, user_id, message_id, user_id, user_id),
+            (user_id, message_id, user_id, message_id, user_id, user_id, user_id),
         )
         found: dict[int, Candidate] = {}  # insertion order: newest first
         for row in rows:
@@ -121,7 +128,11 @@ class Rounds:
             if current is None:
                 received_at = row["received_at"]
                 current = found[row["id"]] = Candidate(
-                    from_row(Round, row), received_at is not None, {}, received_at
+                    from_row(Round, row),
+                    received_at is not None,
+                    {},
+                    received_at,
+                    bool(row["in_flight"]),
                 )
             if row["answer_by"] is not None:
                 answer = from_row(Answer, row, user_id=row["answer_by"])
