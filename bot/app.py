@@ -37,6 +37,8 @@ MENU = (
     "pair",
     "join",
     "unpair",
+    "export",
+    "delete",
     "help",
     "start",
 )

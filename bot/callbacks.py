@@ -160,8 +160,21 @@ class StopGuided:
         return f"{VERSION}:gc:{self.round_id}:stop"
 
 
+@dataclass(frozen=True)
+class Erase:
+    """/delete's confirmation: erase now (`delay` 0), erase and tell the partner a day later,
+    or keep everything. `asked_at` dates the question: an old button no longer erases."""
+
+    choice: str  # "now" | "later" | "keep"
+    asked_at: int
+
+    def encode(self) -> str:
+        return f"{VERSION}:erase:{self.choice}:{self.asked_at}"
+
+
 ButtonData = (
-    HistoryOlder
+    Erase
+    | HistoryOlder
     | MoveAnswer
     | Unpair
     | AcceptDefaultSchedule
@@ -197,6 +210,12 @@ def _move(f: list[str]) -> ButtonData | None:
 def _unpair(f: list[str]) -> ButtonData | None:
     if len(f) == 2 and (couple := bounded_int(f[0])) is not None and f[1] in ("y", "n"):
         return Unpair(couple, f[1] == "y")
+    return None
+
+
+def _erase(f: list[str]) -> ButtonData | None:
+    if len(f) == 2 and f[0] in ("now", "later", "keep") and (at := bounded_int(f[1])) is not None:
+        return Erase(f[0], at)
     return None
 
 
@@ -260,6 +279,7 @@ _PARSERS: dict[str, Callable[[list[str]], ButtonData | None]] = {
     "hist": _hist,
     "mv": _move,
     "unpair": _unpair,
+    "erase": _erase,
     "sch": _schedule,
     "tz": _zone,
     "cf": _conflict,

@@ -11,6 +11,7 @@ from handlers import (
     groups,
     membership,
     pairing,
+    privacy,
     repair,
     schedules,
     start,
@@ -25,6 +26,7 @@ def register_handlers(app: Application) -> None:
     # 3. Commands and buttons of each feature, private chats only.
     start.register(app)
     pairing.register(app)
+    privacy.register(app)
     schedules.register(app)
     repair.register(app)
     # 4. Check-ins after the commands: they take every other private text and media message.

@@ -86,6 +86,7 @@ class Delivery:
         self._stopping = False
         self._task: asyncio.Task[None] | None = None
         self._claimed: set[asyncio.Task[None]] = set()
+        self._withdrawn: set[int] = set()  # rows deleted while in flight here (see hand_off)
         self._recorder: asyncio.Task[None] | None = None
         self._failed: list[int] = []  # rows of a failed pass left in flight, for _recover
 
@@ -102,6 +103,10 @@ class Delivery:
         wake the loop for what else it queued. Every unit passes here, so no use case can
         forget to; one that rolled back never does, so nothing goes out that was undone."""
         handoff = uow.handoff
+        if handoff.withdrawn:
+            if len(self._withdrawn) > 10_000:  # ids no send here was holding: forget them
+                self._withdrawn.clear()
+            self._withdrawn.update(handoff.withdrawn)
         if handoff.claimed:
             self.send_claimed(handoff.claimed)
         if handoff.more:
@@ -372,6 +377,9 @@ class Delivery:
                     )
                 return None
             await self._pace()
+            if row.id in self._withdrawn:  # erased while it waited for its turn
+                self._withdrawn.discard(row.id)
+                return None
             return await self._send(row)
 
     async def _pace(self) -> None:

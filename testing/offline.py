@@ -104,6 +104,10 @@ class RecordingRequest(BaseRequest):
     ) -> tuple[int, bytes]:
         name = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data is not None else {}
+        if request_data is not None and request_data.contains_files:
+            # A document's bytes, by file name, for tests that read what was sent.
+            files = request_data.multipart_data or {}
+            params["files"] = {name: content for name, content, *_ in files.values()}
         if name != "getMe":
             self.calls.append(Call(name, params))
         result = self._answer(name, params)
@@ -112,7 +116,7 @@ class RecordingRequest(BaseRequest):
     def _answer(self, name: str, params: dict[str, Any]) -> object:
         if name == "getMe":
             return {**BOT_USER, "can_join_groups": True, "can_read_all_group_messages": False}
-        if name in {"sendMessage", "editMessageText", "editMessageReplyMarkup"}:
+        if name in {"sendMessage", "sendDocument", "editMessageText", "editMessageReplyMarkup"}:
             chat_id = int(params["chat_id"])
             return {
                 "message_id": params.get("message_id") or next(self._message_ids),
@@ -249,6 +253,8 @@ class HeldDelivery:
         self.handed = 0  # commits that gave delivery something: rows to send, or a wake
 
     def hand_off(self, uow: Unit) -> None:
+        gone = set(uow.handoff.withdrawn)
+        self.claimed = [row for row in self.claimed if row.id not in gone]
         self.claimed.extend(uow.handoff.claimed)
         self.handed += bool(uow.handoff.claimed or uow.handoff.more)
 

@@ -13,6 +13,7 @@ buttons = st.one_of(
     st.builds(cb.HistoryOlder, ids),
     st.builds(cb.MoveAnswer, ids, ids),
     st.builds(cb.Unpair, ids, st.booleans()),
+    st.builds(cb.Erase, st.sampled_from(["now", "later", "keep"]), ids),
     st.builds(cb.AcceptDefaultSchedule, ids),
     st.builds(cb.PickDays, st.integers(0, 127)),
     st.builds(cb.PickTime, st.integers(0, 127), st.sampled_from(["0700", "2030", "2359"])),

@@ -327,3 +327,27 @@ async def test_a_chat_whose_send_hangs_holds_back_no_other_chat(
         assert [m.plain for m in fake.messages_to(chat)] == ["part 0", "part 1", "part 2"]
     assert [m.plain for m in fake.messages_to(1)] == ["to the slow chat"]
     assert set((await outbox_statuses(db)).values()) == {"sent"}
+
+
+async def test_a_claimed_send_erased_while_it_waits_for_its_turn_never_goes_out(
+    fake: FakeTelegram, bot: Bot, db: Database
+) -> None:
+    """/delete withdraws a reveal that a use case claimed and that waits for its chat's
+    one-a-second turn: the erasing unit's hand-off reaches delivery before that turn."""
+    fake.user(1, "Ana")
+    await queue(db, Outgoing(1, "first", "first"), Outgoing(1, "reveal", "words to withdraw"))
+    # The chat's next turn is 3 s after "first": ample time for the erasing unit to commit.
+    delivery = Delivery(bot, db, Clock(), rate=30, per_chat_interval=3.0)
+    await delivery.start()
+    try:
+        await fake.wait_until(lambda: len(fake.messages_to(1)) == 1, timeout=10)
+        await delivery.recorded()  # "first" is recorded: "reveal" is next in its chat
+        async with db.unit() as uow:  # as a reveal is claimed: sent now, after its turn
+            [claimed] = await uow.outbox.claim(["reveal"], Clock().timestamp())
+        async with db.unit() as uow:  # as privacy.erase withdraws it
+            await uow.conn.execute("DELETE FROM outbox WHERE id = ?", (claimed.id,))
+            uow.handoff.withdrawn.append(claimed.id)
+        await settled(delivery)  # the claimed send's turn came, and it ended
+    finally:
+        await delivery.stop()
+    assert [m.plain for m in fake.messages_to(1)] == ["first"]

@@ -44,6 +44,7 @@ class Engine(Protocol):
     async def migrate(self, steps: list[tuple[int, str, str]]) -> list[int]: ...
     async def version(self) -> int: ...
     async def close(self) -> None: ...
+    async def forget(self) -> None: ...
 
 
 class Database:
@@ -102,6 +103,10 @@ class Database:
         """A consistent read outside any other unit's open transaction."""
         async with self._engine.read() as conn:
             yield Unit(conn)
+
+    async def forget(self) -> None:
+        """After an erasure: leave no copy of deleted rows in the engine's own files."""
+        await self._engine.forget()
 
     async def version(self) -> int:
         """The last migration applied (0 for a new database)."""

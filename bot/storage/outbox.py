@@ -26,6 +26,9 @@ class Handoff:
 
     claimed: list[OutboxRow] = field(default_factory=list)
     queued: int = 0  # an upper bound: a batch counts rows whose key was already known
+    # Rows in flight that this unit deleted (an erasure): a send still waiting for its turn
+    # must not go out. One on the wire already cannot be called back.
+    withdrawn: list[int] = field(default_factory=list)
 
     @property
     def more(self) -> bool:

@@ -157,6 +157,10 @@ class PostgresEngine:
         async with self._pool.connection() as conn, conn.transaction():
             yield PgConn(conn)
 
+    async def forget(self) -> None:
+        """Deleted rows stay in PostgreSQL's files until (auto)vacuum reuses their space;
+        nothing here can hurry that inside a transaction (README, "Erasing your data")."""
+
     async def version(self) -> int:
         async with self._pool.connection() as conn:
             cursor = await conn.execute(

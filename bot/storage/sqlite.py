@@ -94,6 +94,12 @@ class SqliteEngine:
         async with self._lock:
             yield SqliteConn(self._conn)
 
+    async def forget(self) -> None:
+        """secure_delete zeroes deleted rows in the database file, but the WAL still holds the
+        pages as they were before: copy it back and truncate it to nothing."""
+        async with self._lock:
+            await self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     async def version(self) -> int:
         async with self._lock:
             rows = await self._conn.execute_fetchall("PRAGMA user_version")

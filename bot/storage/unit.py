@@ -8,6 +8,7 @@ from bot.storage.couples import Couples
 from bot.storage.engine import Conn
 from bot.storage.invites import Invites
 from bot.storage.outbox import Handoff, Outbox, notice
+from bot.storage.personal import PersonalData
 from bot.storage.rounds import Rounds
 from bot.storage.schedules import Schedules
 from bot.storage.users import Users
@@ -29,6 +30,7 @@ class Unit:
         self.rounds = Rounds(conn)
         self.schedules = Schedules(conn)
         self.breaks = Breaks(conn)
+        self.personal = PersonalData(conn)
 
     async def notify(
         self,

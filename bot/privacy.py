@@ -1,0 +1,171 @@
+"""Privacy rights: a person takes their data (/export) or erases themselves (/delete).
+
+Letting go is a respected path: erasing ends the pairing, and the partner learns only that it
+ended (optionally a day later, for someone who needs time to be safe), never why."""
+
+from __future__ import annotations
+
+import enum
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from bot import checkins
+from bot.storage.db import Database
+from bot.storage.rounds import Round
+from bot.texts import t
+
+EXPORT_VERSION = 1
+ZIP_OVER = 1_000_000  # bytes of JSON; larger exports are sent zipped (Telegram allows 50 MB)
+NOTICE_DELAY = 24 * 3600  # the longest the partner's notice may wait, on request
+CONFIRM_FOR = 3600  # a /delete confirmation button works this long
+
+
+@dataclass(frozen=True)
+class Export:
+    document: dict[str, Any]
+    answers: int
+    revealed: int
+    pairings: int
+
+
+def _when(moment: int | None) -> str | None:
+    if moment is None:
+        return None
+    return datetime.fromtimestamp(moment, UTC).isoformat()
+
+
+def _question(row: Any, language: str) -> str:
+    shape = Round(
+        id=row["round_id"], couple_id=0, prompt_id=row["prompt_id"], category="", status="",
+        opened_at=0, closes_at=0, remind_at=None, kind=row["kind"], step=row["step"],
+    )  # fmt: skip
+    try:
+        return checkins.prompt_text(shape, language)
+    except KeyError:  # a prompt since removed from the library
+        return ""
+
+
+async def export(db: Database, user_id: int, now: int) -> Export | None:
+    """Everything Steady keeps about this person, as they may see it; None if it knows nothing.
+
+    Their own answers (revealed or not), the rounds revealed to them with both answers, their
+    pairings and settings, and breaks. Never a partner's answer that was not revealed."""
+    async with db.read() as uow:
+        profile = await uow.personal.profile(user_id)
+        if profile is None:
+            return None
+        pairings = await uow.personal.pairings(user_id)
+        answers = await uow.personal.own_answers(user_id)
+        revealed = await uow.personal.revealed(user_id)
+        breaks = await uow.personal.breaks(user_id)
+    language = profile["language"]
+    document = {
+        "steady_export": EXPORT_VERSION,
+        "exported_at": _when(now),
+        "profile": {
+            "telegram_id": profile["id"],
+            "first_name": profile["first_name"],
+            "language": language,
+            "time_zone": profile["timezone"],
+            "since": _when(profile["created_at"]),
+        },
+        "pairings": [
+            {
+                "partner": p["partner_name"],  # None: the partner erased their data
+                "paired_at": _when(p["joined_at"]),
+                "ended_at": _when(p["ended_at"]),
+                "ended_by": None
+                if p["ended_by"] is None
+                else ("you" if p["ended_by"] == user_id else "partner"),
+                "check_in_days": p["days"],  # bit 0 = Monday … bit 6 = Sunday
+                "check_in_time": p["local_time"],
+                "paused_until": _when(p["paused_until"]),
+                "answer_window_hours": p["round_window"] // 3600,
+                "reminder_hours_before_close": None
+                if p["reminder_before"] is None
+                else p["reminder_before"] // 3600,
+            }
+            for p in pairings
+        ],
+        "my_answers": [
+            {
+                "question": _question(a, language),
+                "kind": a["kind"],
+                "round_status": a["status"],
+                "asked_at": _when(a["opened_at"]),
+                "answered_at": _when(a["answered_at"]),
+                "last_changed_at": _when(a["updated_at"]),
+                "text": a["text"],
+            }
+            for a in answers
+        ],
+        "revealed_to_me": [
+            {
+                "question": _question(r, language),
+                "kind": r["kind"],
+                "revealed_at": _when(r["finished_at"]),
+                "mine": r["mine"],
+                "partner": r["theirs"],  # None: the partner erased their data
+            }
+            for r in revealed
+        ],
+        "breaks": [
+            {
+                "started_at": _when(b["started_at"]),
+                "ran_until": _when(b["ends_at"]),
+                "status": b["status"],
+                "started_by": "you" if b["mine"] else "partner",
+            }
+            for b in breaks
+        ],
+    }
+    return Export(document, len(answers), len(revealed), len(pairings))
+
+
+def export_file(data: Export, zip_over: int = ZIP_OVER) -> tuple[str, bytes]:
+    """(file name, bytes) to send: JSON, zipped when large. Built in memory only: an export
+    is never written to a file another user of the machine could read."""
+    raw = json.dumps(data.document, ensure_ascii=False, indent=2).encode()
+    if len(raw) <= zip_over:
+        return "steady-export.json", raw
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("steady-export.json", raw)
+    return "steady-export.zip", buffer.getvalue()
+
+
+class EraseOutcome(enum.Enum):
+    ERASED = "erased"
+    UNKNOWN = "unknown"  # nothing was kept about this person
+
+
+async def erase(db: Database, user_id: int, now: int, notice_delay: int = 0) -> EraseOutcome:
+    """Erase this person. A pairing ends first: its open rounds close with their unmatched
+    answers, and nothing of theirs still queued goes out, not even a reveal both had earned
+    (it holds their words). The partner is told only that the pairing ended, after
+    `notice_delay` seconds (at most a day)."""
+    delay = max(0, min(notice_delay, NOTICE_DELAY))
+    async with db.unit() as uow:
+        await uow.users.lock([user_id])
+        if await uow.personal.profile(user_id) is None:
+            return EraseOutcome.UNKNOWN
+        couple = await uow.couples.active_for(user_id, lock=True)
+        if couple is not None:
+            await uow.couples.end(couple.id, user_id, now)
+            await uow.rounds.cancel_open(couple.id, now)
+            await uow.schedules.delete(couple.id)
+            await uow.breaks.end_for_couple(couple.id, now)
+        uow.handoff.withdrawn.extend(await uow.personal.erase(user_id))
+        if couple is not None:
+            partner = couple.partner_of(user_id)
+            text = t("privacy.partner_notice", partner.language)
+            await uow.notify(
+                partner, "pairing_ended", couple.id, partner.id, text=text, now=now,
+                due_at=now + delay,
+            )  # fmt: skip
+    await db.forget()
+    return EraseOutcome.ERASED

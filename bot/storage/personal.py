@@ -1,0 +1,121 @@
+"""One person's own data: read for /export, erased for /delete.
+
+What a person may take is what they wrote or were shown; what is erased is every row that holds
+their words or their identity. A partner's words stay the partner's: their answers, their
+breaks and their own notices remain, with this person's half gone."""
+
+from __future__ import annotations
+
+from bot.storage.engine import Conn, Row
+
+# Messages to this person, and everything queued for their couples: reveals of their words and
+# notices naming them.
+_THEIR_OUTBOX = (
+    "chat_id = ? OR couple_id IN (SELECT couple_id FROM couple_members WHERE user_id = ?)"
+)
+
+
+class PersonalData:
+    """The rows of one person, across every table that holds them."""
+
+    def __init__(self, conn: Conn) -> None:
+        self.conn = conn
+
+    async def profile(self, user_id: int) -> Row | None:
+        return await self.conn.fetch_one(
+            "SELECT id, first_name, language, timezone, created_at FROM users WHERE id = ?",
+            (user_id,),
+        )
+
+    async def pairings(self, user_id: int) -> list[Row]:
+        """Every couple this person was in, oldest first, with the partner's name (None when
+        the partner erased themselves) and who ended it."""
+        return await self.conn.fetch_all(
+            """
+            SELECT c.id, mine.joined_at, mine.left_at, c.ended_at, c.ended_by,
+                partner.first_name AS partner_name, s.days, s.local_time, s.paused_until,
+                c.round_window, c.reminder_before
+            FROM couple_members mine
+            JOIN couples c ON c.id = mine.couple_id
+            LEFT JOIN couple_members other
+                ON other.couple_id = c.id AND other.user_id <> mine.user_id
+            LEFT JOIN users partner ON partner.id = other.user_id
+            LEFT JOIN schedules s ON s.couple_id = c.id
+            WHERE mine.user_id = ?
+            ORDER BY mine.joined_at, c.id
+            """,
+            (user_id,),
+        )
+
+    async def own_answers(self, user_id: int) -> list[Row]:
+        """This person's answers, whatever became of their rounds."""
+        return await self.conn.fetch_all(
+            """
+            SELECT r.id AS round_id, r.kind, r.prompt_id, r.step, r.status, r.opened_at,
+                a.text, a.answered_at, a.updated_at
+            FROM answers a JOIN rounds r ON r.id = a.round_id
+            WHERE a.user_id = ?
+            ORDER BY r.id
+            """,
+            (user_id,),
+        )
+
+    async def revealed(self, user_id: int) -> list[Row]:
+        """Revealed rounds of this person's couples, as they were shown to them: their answer
+        and the partner's (None when the partner erased theirs). Only revealed rounds: an
+        unmatched answer of a partner's never leaves this query."""
+        return await self.conn.fetch_all(
+            """
+            SELECT r.id AS round_id, r.kind, r.prompt_id, r.step, r.finished_at,
+                mine.text AS mine, theirs.text AS theirs
+            FROM couple_members m
+            JOIN rounds r ON r.couple_id = m.couple_id AND r.status = 'revealed'
+            LEFT JOIN answers mine ON mine.round_id = r.id AND mine.user_id = m.user_id
+            LEFT JOIN answers theirs ON theirs.round_id = r.id AND theirs.user_id <> m.user_id
+            WHERE m.user_id = ?
+            ORDER BY r.id
+            """,
+            (user_id,),
+        )
+
+    async def breaks(self, user_id: int) -> list[Row]:
+        return await self.conn.fetch_all(
+            """
+            SELECT b.started_at, b.ends_at, b.status, b.started_by = m.user_id AS mine
+            FROM couple_members m JOIN breaks b ON b.couple_id = m.couple_id
+            WHERE m.user_id = ?
+            ORDER BY b.id
+            """,
+            (user_id,),
+        )
+
+    async def erase(self, user_id: int) -> list[int]:
+        """Delete every row that holds this person's words or identity; the ids of deleted
+        outbox rows that were in flight (see Handoff.withdrawn). Their couples must have ended
+        first (see privacy.erase): nothing of theirs may be queued afterwards."""
+        p = (user_id,)
+        in_flight = await self.conn.fetch_all(
+            f"SELECT id FROM outbox WHERE inflight = 1 AND ({_THEIR_OUTBOX})", p * 2
+        )
+        for sql in (
+            "DELETE FROM answer_parts WHERE user_id = ?",
+            "DELETE FROM answers WHERE user_id = ?",
+            "DELETE FROM round_participants WHERE user_id = ?",
+            "DELETE FROM round_messages WHERE chat_id = ?",
+            "DELETE FROM break_ready WHERE user_id = ? OR break_id IN "
+            "(SELECT id FROM breaks WHERE started_by = ?)",
+            "UPDATE rounds SET break_id = NULL WHERE break_id IN "
+            "(SELECT id FROM breaks WHERE started_by = ?)",
+            "DELETE FROM breaks WHERE started_by = ?",
+            # Everything queued for their couples (reveals of their words, notices naming them)
+            # and every message to them; the partner's notice that it ended is queued after.
+            f"DELETE FROM outbox WHERE {_THEIR_OUTBOX}",
+            "DELETE FROM invites WHERE inviter_id = ?",
+            "UPDATE invites SET used_by = NULL WHERE used_by = ?",
+            "UPDATE couples SET ended_by = NULL WHERE ended_by = ?",
+            "DELETE FROM couple_members WHERE user_id = ?",
+            "DELETE FROM join_failures WHERE user_id = ?",
+            "DELETE FROM users WHERE id = ?",
+        ):
+            await self.conn.execute(sql, p * sql.count("?"))
+        return [row["id"] for row in in_flight]
