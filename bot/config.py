@@ -55,6 +55,8 @@ class Settings:
     schedule_grace_seconds: int = 2 * 3600
     # The key invite codes are hashed with; empty: a key file made beside the database.
     invite_secret: str = ""
+    # The owner's maximum for keeping revealed texts, in days (None: as the couple chooses).
+    retention_days: int | None = None
 
     def __repr__(self) -> str:  # never let the token reach a log or a traceback
         return f"Settings(api={self.telegram_api_url!r}, db={self.database_label!r})"
@@ -175,7 +177,17 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = No
         default_timezone=_timezone(merged.get("DEFAULT_TIMEZONE", "").strip() or "UTC"),
         schedule_grace_seconds=int(_positive_float(merged, "SCHEDULE_GRACE_MINUTES", 120.0) * 60),
         invite_secret=_invite_secret(merged),
+        retention_days=_retention_days(merged),
     )
+
+
+def _retention_days(env: Mapping[str, str]) -> int | None:
+    raw = env.get("RETENTION_DAYS", "").strip()
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
+        raise ConfigError(f"RETENTION_DAYS must be a whole number of days, 1 or more, got {raw!r}.")
+    return int(raw)
 
 
 def _invite_secret(env: Mapping[str, str]) -> str:

@@ -14,14 +14,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot import checkins
+from bot.models import Person
 from bot.storage.db import Database
 from bot.storage.rounds import Round
-from bot.texts import t
+from bot.texts import amount, t
 
 EXPORT_VERSION = 1
 ZIP_OVER = 1_000_000  # bytes of JSON; larger exports are sent zipped (Telegram allows 50 MB)
 NOTICE_DELAY = 24 * 3600  # the longest the partner's notice may wait, on request
 CONFIRM_FOR = 3600  # a /delete confirmation button works this long
+KEEP_CHOICES = (30, 90, 365)  # days a person may keep revealed texts; or for good (None)
+EXPIRE_BATCH = 500
 
 
 @dataclass(frozen=True)
@@ -169,3 +172,51 @@ async def erase(db: Database, user_id: int, now: int, notice_delay: int = 0) -> 
             )  # fmt: skip
     await db.forget()
     return EraseOutcome.ERASED
+
+
+async def set_keep(db: Database, person: Person, days: int | None, now: int) -> bool:
+    """Keep revealed texts `days` days (one of KEEP_CHOICES) or for good. The shorter of the
+    two partners' choices applies, so the partner is told of a change. False: unknown."""
+    if days is not None and days not in KEEP_CHOICES:
+        raise ValueError(days)
+    async with db.unit() as uow:
+        await uow.users.lock([person.id])
+        if not await uow.personal.set_keep_days(person.id, days, now):
+            return False
+        couple = await uow.couples.active_for(person.id, lock=True)
+        if couple is not None:
+            partner = couple.partner_of(person.id)
+            text = t(
+                "options.partner_keep",
+                partner.language,
+                partner=couple.member(person.id).first_name,
+                keep=keep_words(days, partner.language),
+            )
+            await uow.notify(partner, "keep", couple.id, partner.id, now, days, text=text, now=now)
+    return True
+
+
+async def keep_choice(db: Database, user_id: int) -> int | None:
+    async with db.read() as uow:
+        return await uow.personal.keep_days(user_id)
+
+
+def keep_words(days: int | None, language: str) -> str:
+    if days is None:
+        return t("options.keep_forever", language)
+    return t("options.keep_days", language, days=amount("days", days, language))
+
+
+async def expire_texts(db: Database, now: int, max_days: int | None) -> int:
+    """Delete revealed texts kept longer than their couple chose, or than the owner allows
+    (RETENTION_DAYS). The rounds stay: counts over time remain. The number of rounds."""
+    owner_cutoff = now - max_days * 86400 if max_days else 0
+    done = 0
+    while True:
+        async with db.unit() as uow:
+            expired = await uow.personal.expired_rounds(now, owner_cutoff, EXPIRE_BATCH)
+            if expired:
+                await uow.personal.delete_texts(expired)
+        done += len(expired)
+        if len(expired) < EXPIRE_BATCH:
+            return done

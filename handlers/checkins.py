@@ -9,10 +9,10 @@ from typing import TypeVar
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
-from bot import callbacks, checkins
+from bot import callbacks, checkins, privacy
 from bot.checkins import AnswerOutcome, StartOutcome
 from bot.context import Services, SteadyContext
-from bot.models import Button
+from bot.models import Button, Person
 from bot.texts import amount, t
 from handlers.common import ButtonHandler, keyboard, person, refuse_stale, reply
 
@@ -210,10 +210,13 @@ async def _show_history(update: Update, context: SteadyContext, older_than: int 
 
 
 async def options(update: Update, context: SteadyContext) -> None:
-    """`/options`, `/options window 12`, `/options reminder 3|off`."""
+    """`/options`, `/options window 12`, `/options reminder 3|off`, `/options keep 90`."""
     me = person(update.effective_user)
     services = context.services
     args = [a.lower() for a in context.args or []]
+    if args and args[0] == "keep":
+        await _keep(update, services, me, args[1:])
+        return
     outcome = checkins.OptionsOutcome.SAVED
     if len(args) == 2 and args[0] in {"window", "reminder"}:
         value = args[1].removesuffix("h")
@@ -238,8 +241,28 @@ async def options(update: Update, context: SteadyContext) -> None:
         if args:
             await reply(update, t("options.saved", me.language, summary=summary))
         else:
-            text = t("options.current", me.language, summary=summary, **_WINDOW_BOUNDS)
+            keep = privacy.keep_words(
+                await privacy.keep_choice(services.database, me.id), me.language
+            )
+            text = t("options.current", me.language, summary=summary, keep=keep, **_WINDOW_BOUNDS)
             await reply(update, text)
+
+
+_KEEP_WORDS = {"forever": None, "always": None, **{str(d): d for d in privacy.KEEP_CHOICES}}
+
+
+async def _keep(update: Update, services: Services, me: Person, args: list[str]) -> None:
+    """How long this person's revealed texts are kept; works paired or not."""
+    choice = args[0].removesuffix("d") if len(args) == 1 else ""
+    if choice not in _KEEP_WORDS:
+        await reply(update, t("options.keep_invalid", me.language))
+        return
+    days = _KEEP_WORDS[choice]
+    if not await privacy.set_keep(services.database, me, days, services.now()):
+        await reply(update, t("privacy.export_nothing", me.language))
+        return
+    keep = privacy.keep_words(days, me.language)
+    await reply(update, t("options.keep_saved", me.language, keep=keep))
 
 
 def register(app: Application) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from bot import checkins, reachability, repair, scheduling
+from bot import checkins, privacy, reachability, repair, scheduling
 from bot.config import Settings
 from bot.storage.db import Database, in_batches
 from bot.storage.unit import Unit
@@ -49,6 +49,7 @@ async def run_due(db: Database, clock: Clock, settings: Settings) -> bool:
     await reachability.expire_undeliverable(db, now)
     await reachability.tell_returned(db, now)
     await purge_outbox(db, now)
+    await privacy.expire_texts(db, now, settings.retention_days)
     return bool(opened["more"])
 
 

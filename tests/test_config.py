@@ -37,6 +37,8 @@ def test_defaults(tmp_path: Path) -> None:
         ({"BOT_TOKEN": TOKEN, "SEND_RATE": "1001", "PAID_BROADCAST": "1"}, "limit of 1000"),
         ({"BOT_TOKEN": TOKEN, "PAID_BROADCAST": "maybe"}, "true or false"),
         ({"BOT_TOKEN": TOKEN, "DEFAULT_TIMEZONE": "Mars/Base"}, "IANA"),
+        ({"BOT_TOKEN": TOKEN, "RETENTION_DAYS": "0"}, "RETENTION_DAYS"),
+        ({"BOT_TOKEN": TOKEN, "RETENTION_DAYS": "a month"}, "RETENTION_DAYS"),
     ],
 )
 def test_bad_settings_give_one_clear_line(tmp_path: Path, env: dict, message: str) -> None:
@@ -88,3 +90,8 @@ def test_the_token_is_redacted_from_tracebacks_too() -> None:
     record = logging.LogRecord("x", 40, "", 0, "polling failed", None, info)
     text = RedactingFormatter("%(message)s", [TOKEN]).format(record)
     assert "proxy refused" in text and TOKEN not in text
+
+
+def test_retention_days_is_the_owners_maximum(tmp_path: Path) -> None:
+    assert settings(tmp_path, BOT_TOKEN=TOKEN).retention_days is None
+    assert settings(tmp_path, BOT_TOKEN=TOKEN, RETENTION_DAYS="90").retention_days == 90

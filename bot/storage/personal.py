@@ -119,3 +119,37 @@ class PersonalData:
         ):
             await self.conn.execute(sql, p * sql.count("?"))
         return [row["id"] for row in in_flight]
+
+    async def keep_days(self, user_id: int) -> int | None:
+        return await self.conn.fetch_value("SELECT keep_days FROM users WHERE id = ?", (user_id,))
+
+    async def set_keep_days(self, user_id: int, days: int | None, now: int) -> bool:
+        """False when Steady knows nothing of this person yet."""
+        changed = await self.conn.execute(
+            "UPDATE users SET keep_days = ?, updated_at = ? WHERE id = ?", (days, now, user_id)
+        )
+        return changed > 0
+
+    async def expired_rounds(self, now: int, owner_cutoff: int, limit: int) -> list[int]:
+        """Revealed rounds whose texts are past keeping: revealed before the owner's cutoff, or
+        longer ago than the shortest choice of the couple's members (ended couples too)."""
+        rows = await self.conn.fetch_all(
+            """
+            SELECT r.id FROM rounds r
+            WHERE r.status = 'revealed'
+              AND EXISTS (SELECT 1 FROM answers a WHERE a.round_id = r.id)
+              AND (r.finished_at < ? OR r.finished_at < ? - 86400 * (
+                    SELECT MIN(u.keep_days) FROM couple_members m
+                    JOIN users u ON u.id = m.user_id
+                    WHERE m.couple_id = r.couple_id))
+            ORDER BY r.id LIMIT ?
+            """,
+            (owner_cutoff, now, limit),
+        )
+        return [row["id"] for row in rows]
+
+    async def delete_texts(self, round_ids: list[int]) -> None:
+        """The words of these rounds go; the rounds stay, so counts over time remain."""
+        marks = ", ".join("?" * len(round_ids))
+        for table in ("answer_parts", "answers"):
+            await self.conn.execute(f"DELETE FROM {table} WHERE round_id IN ({marks})", round_ids)

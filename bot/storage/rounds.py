@@ -345,6 +345,7 @@ class Rounds:
             f"""
             SELECT {_ROUND_COLUMNS} FROM rounds
             WHERE couple_id = ? AND status = 'revealed' AND kind = 'checkin' AND id < ?
+              AND EXISTS (SELECT 1 FROM answers a WHERE a.round_id = rounds.id)  -- still kept
             ORDER BY id DESC LIMIT ?
             """,
             (couple_id, before_id if before_id is not None else 2**62, limit),
