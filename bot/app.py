@@ -10,9 +10,10 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
-from bot import invite_codes
+from bot import at_rest, keys
 from bot.config import Settings
 from bot.context import Services, SteadyContext
+from bot.crypto import Cipher
 from bot.routes import register_handlers
 from bot.storage.db import Database, DatabaseUnavailable
 from bot.telegram_http import MESSAGE_DEFAULTS, AiohttpRequest
@@ -86,7 +87,9 @@ async def prepare(app: Application) -> None:
     services.db = await _open_database(services.settings)
     await services.db.migrate()
     settings = services.settings
-    services.invite_secret = invite_codes.server_key(settings.invite_secret, settings.database_path)
+    key = keys.server_key(settings.secret_key, settings.database_path)
+    services.invite_secret = key
+    await at_rest.adopt(services.db, Cipher(key))
     try:
         await app.bot.set_my_commands([BotCommand(c, t(f"commands.{c}")) for c in MENU])
     except TelegramError as exc:

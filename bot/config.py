@@ -16,7 +16,7 @@ DATABASE_DEFAULT = "sqlite:///data/steady.db"
 # A Bot API token is "<bot id>:<secret>"; BotFather's secrets are 35 characters today.
 _TOKEN_RE = re.compile(r"^\d{5,20}:[A-Za-z0-9_-]{30,100}$")
 # A short secret could be guessed along with the code; a key file has 32 random bytes.
-MIN_INVITE_SECRET = 16
+MIN_SECRET = 16
 _LOG_LEVELS = {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}
 
 
@@ -53,8 +53,9 @@ class Settings:
     default_timezone: str = "UTC"
     # After downtime, check-ins that came due at most this long ago are still sent.
     schedule_grace_seconds: int = 2 * 3600
-    # The key invite codes are hashed with; empty: a key file made beside the database.
-    invite_secret: str = ""
+    # The server key (bot.keys): invite hashes and encryption at rest. Empty: a key file made
+    # beside the SQLite database; required with PostgreSQL.
+    secret_key: str = ""
     # The owner's maximum for keeping revealed texts, in days (None: as the couple chooses).
     retention_days: int | None = None
 
@@ -176,7 +177,7 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = No
         crisis_text=merged.get("CRISIS_TEXT", "").strip(),
         default_timezone=_timezone(merged.get("DEFAULT_TIMEZONE", "").strip() or "UTC"),
         schedule_grace_seconds=int(_positive_float(merged, "SCHEDULE_GRACE_MINUTES", 120.0) * 60),
-        invite_secret=_invite_secret(merged),
+        secret_key=_secret_key(merged, database_url),
         retention_days=_retention_days(merged),
     )
 
@@ -190,12 +191,19 @@ def _retention_days(env: Mapping[str, str]) -> int | None:
     return int(raw)
 
 
-def _invite_secret(env: Mapping[str, str]) -> str:
-    secret = env.get("INVITE_SECRET", "").strip()
-    if secret and len(secret) < MIN_INVITE_SECRET:
+def _secret_key(env: Mapping[str, str], database_url: str) -> str:
+    """SECRET_KEY (INVITE_SECRET, its name before encryption at rest, still works)."""
+    name = "SECRET_KEY" if env.get("SECRET_KEY", "").strip() else "INVITE_SECRET"
+    secret = env.get(name, "").strip()
+    if secret and len(secret) < MIN_SECRET:
         raise ConfigError(
-            f"INVITE_SECRET must be at least {MIN_INVITE_SECRET} characters "
+            f"{name} must be at least {MIN_SECRET} characters "
             "(for example the output of `openssl rand -hex 32`), or unset."
+        )
+    if not secret and database_url.startswith(("postgresql://", "postgres://")):
+        raise ConfigError(
+            "SECRET_KEY must be set with PostgreSQL (for example the output of "
+            "`openssl rand -hex 32`); keep a copy: stored answers cannot be read without it."
         )
     return secret
 

@@ -384,7 +384,7 @@ class Offline:
                 await uow.conn.execute(
                     "INSERT INTO answers (round_id, user_id, text, answered_at, updated_at) "
                     "VALUES (?, ?, ?, ?, ?)",
-                    (round_id, user.id, text, at, at),
+                    (round_id, user.id, self.db.cipher.seal(text, "answers"), at, at),
                 )
         assert round_id is not None
         return round_id

@@ -104,13 +104,13 @@ async def open_rounds(db: Database) -> dict[str, int]:
 
 
 async def stored_answers(db: Database) -> list[tuple[str, int, str]]:
-    """Every stored answer as (its round's kind, author, text), ordered by text."""
+    """Every stored answer as (its round's kind, author, text), ordered."""
     async with db.read() as uow:
         rows = await uow.conn.fetch_all(
-            "SELECT r.kind, a.user_id, a.text FROM answers a JOIN rounds r ON r.id = a.round_id "
-            "ORDER BY a.text",
+            "SELECT r.kind, a.user_id, a.text FROM answers a JOIN rounds r ON r.id = a.round_id",
         )
-    return [(r[0], r[1], r[2]) for r in rows]
+    # Opened with the database's key, as the bot reads them (stored sealed).
+    return sorted((r[0], r[1], db.cipher.open(r[2], "answers")) for r in rows)
 
 
 _DUE_UNSENT = "SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND due_at <= ?"

@@ -77,6 +77,9 @@ async def wait_polling(
         await asyncio.sleep(0.02)
 
 
+TEST_SECRET = "steady-tests-secret-key-0123456789abcdef"
+
+
 async def start_process(fake: FakeTelegram, module: str, **env: str) -> asyncio.subprocess.Process:
     """Start `python -m module` against the fake server; return once it is polling."""
     polls_before = sum(1 for method, _ in fake.calls if method == "getUpdates")
@@ -95,6 +98,8 @@ async def start_process(fake: FakeTelegram, module: str, **env: str) -> asyncio.
             "BOT_TOKEN": fake.token,
             "TELEGRAM_API_URL": fake.base_url,
             "LOG_LEVEL": "WARNING",
+            # Required with PostgreSQL (the server key): a fixed one, as an owner would set.
+            **({"SECRET_KEY": TEST_SECRET} if "postgres" in env.get("DATABASE_URL", "") else {}),
             **env,
         },
     )

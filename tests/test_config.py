@@ -53,7 +53,7 @@ def test_a_postgresql_url_selects_postgresql_and_its_password_is_never_shown(
     tmp_path: Path,
 ) -> None:
     url = "postgresql://steady:s3cret-pw@db.internal:5432/steady"
-    s = settings(tmp_path, BOT_TOKEN=TOKEN, DATABASE_URL=url)
+    s = settings(tmp_path, BOT_TOKEN=TOKEN, DATABASE_URL=url, SECRET_KEY="x" * 32)
     assert s.database == url and s.database_url == url
     assert s.database_label == "postgresql://db.internal/steady"
     assert "s3cret-pw" not in repr(s) and "s3cret-pw" not in s.database_label

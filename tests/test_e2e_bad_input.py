@@ -20,7 +20,8 @@ async def start_checkin(ana: FakeUser, ben: FakeUser) -> None:
 
 async def answers(bot: BotRunner) -> list[str]:
     async with bot.services.database.read() as uow:
-        return [row[0] for row in await uow.conn.fetch_all("SELECT text FROM answers ORDER BY 1")]
+        rows = await uow.conn.fetch_all("SELECT text FROM answers")
+    return sorted(bot.services.database.cipher.open(row[0], "answers") for row in rows)
 
 
 async def everything(bot: BotRunner, fake: FakeTelegram) -> dict[str, list[tuple[Any, ...]]]:

@@ -15,8 +15,9 @@ from typing import Any
 
 import pytest
 
-from bot import checkins, pairing, repair, scheduling
+from bot import at_rest, checkins, pairing, repair, scheduling
 from bot.checkins import AnswerOutcome
+from bot.crypto import Cipher
 from bot.invite_codes import ALPHABET, LENGTH
 from bot.migrate_data import migrate_data
 from bot.models import Person
@@ -50,6 +51,7 @@ async def seed(path: Path) -> None:
     db = await Database.open(path)
     try:
         await db.migrate()
+        await at_rest.adopt(db, Cipher(INVITE_KEY))  # answers sealed, the key's fingerprint kept
         code = (await pairing.create_invite(db, ANA, NOW, INVITE_KEY)).code
         await pairing.join(db, BEN, code, NOW, INVITE_KEY)
         await deliver(db, NOW)

@@ -12,7 +12,7 @@ from pathlib import Path
 from testing.engines import database_url
 from testing.fake_telegram import FakeTelegram, FakeUser
 from testing.journeys import PROMPT, pair
-from testing.process import launch, wait_polling
+from testing.process import TEST_SECRET, launch, wait_polling
 from testing.seeding import let_time_pass
 
 # Each carries a word found nowhere else, and characters that HTML, JSON and repr() escape
@@ -60,6 +60,7 @@ async def test_a_whole_journey_at_debug_leaves_no_words_names_or_token_in_the_ou
         "DATABASE_URL": database_url(path),
         "LOG_LEVEL": "DEBUG",
         "TICK_SECONDS": "0.2",
+        "SECRET_KEY": TEST_SECRET,  # required with PostgreSQL; never in the output either
     }
     ana, ben = fake.user(3001, ANA), fake.user(3002, BEN)
     proc, output = await launch("bot", env, cwd=tmp_path)
@@ -96,7 +97,7 @@ async def test_a_whole_journey_at_debug_leaves_no_words_names_or_token_in_the_ou
     logs = await output.closed()
     assert code == 0, logs
     assert "log level DEBUG" in logs
-    for secret in (*ANSWERS, ANA, BEN, fake.token, fake.token.split(":")[1]):
+    for secret in (*ANSWERS, ANA, BEN, fake.token, fake.token.split(":")[1], TEST_SECRET):
         for form in _forms(secret):
             assert form not in logs, f"{form!r} is in the output"
     for word in (

@@ -8,9 +8,12 @@ import signal
 import socket
 from pathlib import Path
 
-from testing.engines import database_url
+from bot import at_rest
+from bot.crypto import Cipher
+from bot.storage.db import Database
+from testing.engines import database, database_url
 from testing.fake_telegram import FakeTelegram
-from testing.process import launch, wait_polling
+from testing.process import TEST_SECRET, launch, wait_polling
 
 TOKEN = "123456789:TEST-token-for-steady-fake-bot-api"  # FakeTelegram's default
 RETRY = "cannot reach Telegram"
@@ -22,6 +25,7 @@ def _env(api_url: str, tmp_path: Path, token: str = TOKEN, **extra: str) -> dict
         "BOT_TOKEN": token,
         "TELEGRAM_API_URL": api_url,
         "DATABASE_URL": database_url(tmp_path / "steady.db"),
+        "SECRET_KEY": TEST_SECRET,  # required with PostgreSQL
         **extra,
     }
 
@@ -114,3 +118,22 @@ async def test_an_unreachable_database_is_retried_one_line_a_try_without_its_pas
     assert "pw-Quillwort-91" not in text, text
     tries = [line for line in text.splitlines() if "cannot reach the database" in line]
     assert "try 1:" in tries[0] and "trying again in 1s" in tries[0], text
+
+
+async def test_another_server_key_stops_with_one_line_and_code_2(
+    fake: FakeTelegram, tmp_path: Path
+) -> None:
+    """A database sealed under one key is never written under a second (encryption at rest)."""
+    db = await Database.open(database(tmp_path / "steady.db"))
+    try:
+        await db.migrate()
+        await at_rest.adopt(db, Cipher(b"not the key the bot is given"))
+    finally:
+        await db.close()
+    proc, output = await launch("bot", _env(fake.base_url, tmp_path, LOG_LEVEL="WARNING"))
+    code = await asyncio.wait_for(proc.wait(), timeout=30)
+    text = await output.closed()
+    assert code == 2, text
+    assert text.count("\n") == 1 and "Steady cannot start: the server key" in text, text
+    _no_secret(text)
+    assert TEST_SECRET not in text

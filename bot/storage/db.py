@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+from bot.crypto import Cipher
 from bot.storage.sqlite import SqliteEngine, make_private
 from bot.storage.unit import Unit
 
@@ -56,6 +57,9 @@ class Database:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self.after_commit: list[Callable[[Unit], None]] = []
+        # What people wrote is sealed with this (bot.app sets the server key's cipher); plain
+        # only for tools and tests that open a database without the key.
+        self.cipher = Cipher.plain()
 
     @classmethod
     async def open(cls, where: Path | str) -> Database:
@@ -87,7 +91,7 @@ class Database:
     async def unit(self) -> AsyncIterator[Unit]:
         """One write transaction: committed on success, rolled back on any exception."""
         async with self._engine.transaction() as conn:
-            uow = Unit(conn)
+            uow = Unit(conn, self.cipher)
             yield uow
         # Only now, committed: a unit that raised handed nothing to anyone. A hook's failure
         # must not turn a committed use case into an error (the delivery loop's poll still
@@ -102,7 +106,7 @@ class Database:
     async def read(self) -> AsyncIterator[Unit]:
         """A consistent read outside any other unit's open transaction."""
         async with self._engine.read() as conn:
-            yield Unit(conn)
+            yield Unit(conn, self.cipher)
 
     async def forget(self) -> None:
         """After an erasure: leave no copy of deleted rows in the engine's own files."""

@@ -6,6 +6,7 @@ breaks and their own notices remain, with this person's half gone."""
 
 from __future__ import annotations
 
+from bot.crypto import Cipher
 from bot.storage.engine import Conn, Row
 
 # Messages to this person, and everything queued for their couples: reveals of their words and
@@ -18,8 +19,9 @@ _THEIR_OUTBOX = (
 class PersonalData:
     """The rows of one person, across every table that holds them."""
 
-    def __init__(self, conn: Conn) -> None:
+    def __init__(self, conn: Conn, cipher: Cipher) -> None:
         self.conn = conn
+        self.cipher = cipher
 
     async def profile(self, user_id: int) -> Row | None:
         return await self.conn.fetch_one(
@@ -47,9 +49,9 @@ class PersonalData:
             (user_id,),
         )
 
-    async def own_answers(self, user_id: int) -> list[Row]:
+    async def own_answers(self, user_id: int) -> list[dict]:
         """This person's answers, whatever became of their rounds."""
-        return await self.conn.fetch_all(
+        rows = await self.conn.fetch_all(
             """
             SELECT r.id AS round_id, r.kind, r.prompt_id, r.step, r.status, r.opened_at,
                 a.text, a.answered_at, a.updated_at
@@ -59,12 +61,13 @@ class PersonalData:
             """,
             (user_id,),
         )
+        return [self._opened(row, "text") for row in rows]
 
-    async def revealed(self, user_id: int) -> list[Row]:
+    async def revealed(self, user_id: int) -> list[dict]:
         """Revealed rounds of this person's couples, as they were shown to them: their answer
         and the partner's (None when the partner erased theirs). Only revealed rounds: an
         unmatched answer of a partner's never leaves this query."""
-        return await self.conn.fetch_all(
+        rows = await self.conn.fetch_all(
             """
             SELECT r.id AS round_id, r.kind, r.prompt_id, r.step, r.finished_at,
                 mine.text AS mine, theirs.text AS theirs
@@ -77,6 +80,14 @@ class PersonalData:
             """,
             (user_id,),
         )
+        return [self._opened(row, "mine", "theirs") for row in rows]
+
+    def _opened(self, row: Row, *texts: str) -> dict:
+        opened = {name: row[name] for name in row.keys()}  # noqa: SIM118
+        for name in texts:
+            if opened[name] is not None:
+                opened[name] = self.cipher.open(opened[name], "answers")
+        return opened
 
     async def breaks(self, user_id: int) -> list[Row]:
         return await self.conn.fetch_all(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.crypto import Cipher
 from bot.storage import bulk
 from bot.storage.engine import Conn, from_row
 
@@ -69,8 +70,9 @@ class Candidate:
 class Rounds:
     """Rounds, their participants, answers and prompt rotation."""
 
-    def __init__(self, conn: Conn) -> None:
+    def __init__(self, conn: Conn, cipher: Cipher) -> None:
         self.conn = conn
+        self.cipher = cipher  # answers and their parts are stored sealed
 
     async def open_for(self, couple_id: int, kind: str = "checkin") -> Round | None:
         row = await self.conn.fetch_one(
@@ -135,7 +137,8 @@ class Rounds:
                     bool(row["in_flight"]),
                 )
             if row["answer_by"] is not None:
-                answer = from_row(Answer, row, user_id=row["answer_by"])
+                text = self.cipher.open(row["text"], "answers")
+                answer = from_row(Answer, row, user_id=row["answer_by"], text=text)
                 current.answers[answer.user_id] = answer
         return list(found.values()), rows[0]["already"] if rows else None
 
@@ -236,7 +239,10 @@ class Rounds:
             "WHERE round_id = ?",
             (round_id,),
         )
-        return {r["user_id"]: from_row(Answer, r) for r in rows}
+        return {
+            r["user_id"]: from_row(Answer, r, text=self.cipher.open(r["text"], "answers"))
+            for r in rows
+        }
 
     async def save_answer(
         self,
@@ -262,7 +268,7 @@ class Rounds:
             (
                 round_id,
                 user_id,
-                text,
+                self.cipher.seal(text, "answers"),
                 message_id,
                 now,
                 now,
@@ -277,7 +283,7 @@ class Rounds:
             "ORDER BY part",
             (round_id, user_id),
         )
-        return [(r[0], r[1]) for r in rows]
+        return [(r[0], self.cipher.open(r[1], "answer_parts")) for r in rows]
 
     async def set_answer_parts(
         self, round_id: int, user_id: int, parts: list[tuple[int | None, str]]
@@ -289,8 +295,29 @@ class Rounds:
         await self.conn.execute_many(
             "INSERT INTO answer_parts (round_id, user_id, part, message_id, text) "
             "VALUES (?, ?, ?, ?, ?)",
-            [(round_id, user_id, i, mid, text) for i, (mid, text) in enumerate(parts)],
+            [
+                (round_id, user_id, i, mid, self.cipher.seal(text, "answer_parts"))
+                for i, (mid, text) in enumerate(parts)
+            ],
         )
+
+    async def seal_stored(self, cipher: Cipher) -> int:
+        """Seal every answer and part stored in the clear (before encryption at rest, or by a
+        tool without the key): once, when a database first meets its key. How many."""
+        sealed = 0
+        for table, key in (
+            ("answers", "round_id, user_id"),
+            ("answer_parts", "round_id, user_id, part"),
+        ):
+            rows = await self.conn.fetch_all(f"SELECT {key}, text FROM {table}")
+            names = key.split(", ")
+            where = " AND ".join(f"{name} = ?" for name in names)
+            await self.conn.execute_many(
+                f"UPDATE {table} SET text = ? WHERE {where}",
+                [(cipher.seal(r["text"], table), *(r[n] for n in names)) for r in rows],
+            )
+            sealed += len(rows)
+        return sealed
 
     async def set_reveal_at(self, round_id: int, at: int | None) -> None:
         await self.conn.execute("UPDATE rounds SET reveal_at = ? WHERE id = ?", (at, round_id))

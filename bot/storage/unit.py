@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from bot.crypto import Cipher
 from bot.models import Button, Person
 from bot.storage.breaks import Breaks
 from bot.storage.couples import Couples
 from bot.storage.engine import Conn
 from bot.storage.invites import Invites
+from bot.storage.meta import Meta
 from bot.storage.outbox import Handoff, Outbox, notice
 from bot.storage.personal import PersonalData
 from bot.storage.rounds import Rounds
@@ -20,17 +22,19 @@ class Unit:
     The domain sees repositories, never a driver; the engine behind `conn` is SQLite or
     PostgreSQL. What it queues for delivery is `handoff`, handed over when it commits."""
 
-    def __init__(self, conn: Conn) -> None:
+    def __init__(self, conn: Conn, cipher: Cipher | None = None) -> None:
         self.conn = conn
+        cipher = cipher or Cipher.plain()
         self.handoff = Handoff()
         self.users = Users(conn)
         self.couples = Couples(conn)
         self.invites = Invites(conn)
         self.outbox = Outbox(conn, self.handoff)
-        self.rounds = Rounds(conn)
+        self.rounds = Rounds(conn, cipher)
         self.schedules = Schedules(conn)
         self.breaks = Breaks(conn)
-        self.personal = PersonalData(conn)
+        self.personal = PersonalData(conn, cipher)
+        self.meta = Meta(conn)
 
     async def notify(
         self,

@@ -1,4 +1,4 @@
-"""Invite codes are stored as an HMAC under a server key that is not in the database."""
+"""The server key: not in the database; invite codes are stored as an HMAC under it."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import invite_codes, pairing
+from bot import invite_codes, keys, pairing
 from bot.config import ConfigError, load_settings
 from bot.models import Person
 from bot.pairing import JoinOutcome
@@ -29,34 +29,34 @@ def mode(path: Path) -> int:
 
 def test_the_key_file_is_made_once_private_and_kept(tmp_path: Path) -> None:
     database = tmp_path / "data" / "steady.db"
-    key = invite_codes.server_key("", database)
-    key_file = tmp_path / "data" / "invite.key"
+    key = keys.server_key("", database)
+    key_file = tmp_path / "data" / "secret.key"
     assert len(key) == 32 and key_file.read_bytes() == key
     assert mode(key_file) == 0o600
-    assert [p.name for p in key_file.parent.iterdir()] == ["invite.key"]  # no temporary left
-    assert invite_codes.server_key("", database) == key  # the next start reads the same key
-    assert invite_codes.server_key("", tmp_path / "other" / "steady.db") != key
+    assert [p.name for p in key_file.parent.iterdir()] == ["secret.key"]  # no temporary left
+    assert keys.server_key("", database) == key  # the next start reads the same key
+    assert keys.server_key("", tmp_path / "other" / "steady.db") != key
 
 
 def test_starts_racing_for_the_key_file_agree_on_one_key(tmp_path: Path) -> None:
     database = tmp_path / "steady.db"
     with ThreadPoolExecutor(8) as pool:
-        keys = set(pool.map(lambda _: invite_codes.server_key("", database), range(16)))
-    assert keys == {(tmp_path / "invite.key").read_bytes()}
+        made = set(pool.map(lambda _: keys.server_key("", database), range(16)))
+    assert made == {(tmp_path / "secret.key").read_bytes()}
 
 
 def test_the_environment_secret_wins_and_makes_no_file(tmp_path: Path) -> None:
     secret = "correct horse battery staple"
-    assert invite_codes.server_key(secret, tmp_path / "steady.db") == secret.encode()
-    assert not (tmp_path / "invite.key").exists()
-    file_key = invite_codes.server_key("", tmp_path / "steady.db")
-    assert invite_codes.server_key(secret, tmp_path / "steady.db") != file_key
+    assert keys.server_key(secret, tmp_path / "steady.db") == secret.encode()
+    assert not (tmp_path / "secret.key").exists()
+    file_key = keys.server_key("", tmp_path / "steady.db")
+    assert keys.server_key(secret, tmp_path / "steady.db") != file_key
 
 
 def test_a_damaged_key_file_stops_the_start_with_one_line(tmp_path: Path) -> None:
-    (tmp_path / "invite.key").write_bytes(b"short")
-    with pytest.raises(ConfigError, match=r"invite\.key is not an invite key"):
-        invite_codes.server_key("", tmp_path / "steady.db")
+    (tmp_path / "secret.key").write_bytes(b"short")
+    with pytest.raises(ConfigError, match=r"secret\.key is not a Steady key"):
+        keys.server_key("", tmp_path / "steady.db")
 
 
 def test_the_digest_is_keyed() -> None:
@@ -83,20 +83,39 @@ async def test_a_code_made_under_one_key_does_not_join_under_another(db: Databas
     assert (await pairing.join(db, BEN, code, NOW + 1, b"k" * 32)).outcome is JoinOutcome.PAIRED
 
 
-def test_invite_secret_setting(tmp_path: Path) -> None:
+def test_secret_key_setting(tmp_path: Path) -> None:
     def load(**env: str):
         return load_settings({"BOT_TOKEN": TOKEN, **env}, dotenv=tmp_path / ".env")
 
-    assert load().invite_secret == ""
+    assert load().secret_key == ""
     secret = "0123456789abcdef0123"
-    settings = load(INVITE_SECRET=f" {secret} ")
-    assert settings.invite_secret == secret and secret not in repr(settings)
-    with pytest.raises(ConfigError, match="INVITE_SECRET must be at least 16 characters"):
-        load(INVITE_SECRET="short")
+    settings = load(SECRET_KEY=f" {secret} ")
+    assert settings.secret_key == secret and secret not in repr(settings)
+    assert load(INVITE_SECRET=secret).secret_key == secret  # its former name still works
+    with pytest.raises(ConfigError, match="SECRET_KEY must be at least 16 characters"):
+        load(SECRET_KEY="short")
+    with pytest.raises(ConfigError, match="SECRET_KEY must be set with PostgreSQL"):
+        load(DATABASE_URL="postgresql://steady@db/steady")
+    assert load(DATABASE_URL="postgresql://steady@db/steady", SECRET_KEY=secret).secret_key
+
+
+def test_a_key_file_moves_to_another_server_as_a_setting(tmp_path: Path) -> None:
+    key = keys.server_key("", tmp_path / "steady.db")
+    assert keys.server_key(keys.as_setting(key), tmp_path / "elsewhere.db") == key
+    with pytest.raises(ConfigError, match="not hex"):
+        keys.from_setting("hex:xyz")
+
+
+def test_an_invite_key_from_before_is_kept(tmp_path: Path) -> None:
+    """Before encryption at rest the key file was invite.key: it stays the key (open invites
+    keep working, and nothing is sealed under a second key)."""
+    (tmp_path / "invite.key").write_bytes(b"o" * 32)
+    assert keys.server_key("", tmp_path / "steady.db") == b"o" * 32
+    assert not (tmp_path / "secret.key").exists()
 
 
 async def test_the_bot_makes_its_key_beside_the_database(bot: BotRunner, tmp_path: Path) -> None:
-    key_file = tmp_path / "invite.key"
+    key_file = tmp_path / "secret.key"
     assert mode(key_file) == 0o600
     assert bot.services.invite_key == key_file.read_bytes()
     assert "invite_secret" not in repr(bot.services)

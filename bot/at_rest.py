@@ -1,0 +1,36 @@
+"""A database meets its server key: texts are sealed under one key, and never two."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.config import ConfigError
+from bot.crypto import Cipher
+from bot.storage.db import Database
+
+log = logging.getLogger(__name__)
+
+FINGERPRINT = "key_fingerprint"
+
+
+class KeyMismatch(ConfigError):
+    """The server key is not the one this database's texts are sealed with."""
+
+
+async def adopt(db: Database, cipher: Cipher) -> None:
+    """Make `cipher` the database's: on first meeting, seal what is stored in the clear and
+    record the key's fingerprint; afterwards, refuse any other key (KeyMismatch)."""
+    async with db.unit() as uow:
+        if await uow.meta.claim(FINGERPRINT, cipher.fingerprint):
+            sealed = await uow.rounds.seal_stored(cipher)
+            if sealed:
+                log.info("sealed %d stored answers with the server key", sealed)
+        else:
+            stored = await uow.meta.get(FINGERPRINT)
+            if stored != cipher.fingerprint:
+                raise KeyMismatch(
+                    f"the server key (SECRET_KEY or the key file) is not the key this database "
+                    f"was written with (fingerprint {cipher.fingerprint}, the database expects "
+                    f"{stored}); restore the right key (README: 'The server key')."
+                )
+    db.cipher = cipher
