@@ -14,11 +14,8 @@ COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY handlers ./handlers
 COPY scheduler ./scheduler
+# Migrations, locales and prompts are package data inside bot/: the installed package has them.
 RUN pip install .
-
-# The migrations are read from /app/migrations next to the source; `python -m bot` runs from
-# /app so the source tree (with its migrations) is what runs.
-COPY migrations ./migrations
 
 RUN useradd --system --uid 10001 --home-dir /app steady \
     && mkdir -p /data && chown steady /data

@@ -7,6 +7,8 @@ import logging
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -16,7 +18,8 @@ from bot.storage.unit import Unit
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+# Package data (bot/migrations/), found wherever the package is installed.
+MIGRATIONS_DIR: Traversable = files("bot") / "migrations"
 _MIGRATION_RE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
@@ -112,7 +115,7 @@ class Database:
         """The last migration applied (0 for a new database)."""
         return await self._engine.version()
 
-    async def migrate(self, directory: Path = MIGRATIONS_DIR) -> list[int]:
+    async def migrate(self, directory: Traversable = MIGRATIONS_DIR) -> list[int]:
         """Apply pending migrations in order, one transaction each; return the versions applied."""
         steps = [
             (version, path.name, path.read_text(encoding="utf-8"))
@@ -121,10 +124,10 @@ class Database:
         return await self._engine.migrate(steps)
 
 
-def migrations(directory: Path, engine: str) -> list[tuple[int, Path]]:
+def migrations(directory: Traversable, engine: str) -> list[tuple[int, Traversable]]:
     """Numbered SQL files; one in `directory/<engine>/` replaces the shared file of its number
     for that engine (SQL that is not portable at no cost)."""
-    found: dict[int, Path] = {}
+    found: dict[int, Traversable] = {}
     for folder in (directory, directory / engine):
         if not folder.is_dir():
             continue
