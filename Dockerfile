@@ -9,17 +9,17 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# Dependencies first, so a code change does not reinstall them.
-COPY pyproject.toml README.md ./
+# The dependencies exactly as locked (versions and hashes), then Steady itself.
+COPY requirements.lock pyproject.toml README.md ./
 COPY bot ./bot
 COPY handlers ./handlers
 COPY scheduler ./scheduler
 # Migrations, locales and prompts are package data inside bot/: the installed package has them.
-RUN pip install .
+RUN pip install --require-hashes -r requirements.lock && pip install --no-deps .
 
 RUN useradd --system --uid 10001 --home-dir /app steady \
     && mkdir -p /data && chown steady /data
-USER steady
+USER 10001
 VOLUME ["/data"]
 
 # SIGTERM lets the delivery loop finish the message in flight before exit.
