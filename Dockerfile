@@ -9,18 +9,28 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# The dependencies exactly as locked (versions and hashes), then Steady itself.
-COPY requirements.lock pyproject.toml README.md ./
+# Dependencies first, exactly as locked (versions and hashes), in a layer of their own: a code
+# change reuses it and reinstalls only Steady below.
+COPY requirements.lock ./
+RUN pip install --require-hashes -r requirements.lock
+
+# Steady itself; migrations, locales and prompts are package data inside bot/.
+COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY handlers ./handlers
 COPY scheduler ./scheduler
-# Migrations, locales and prompts are package data inside bot/: the installed package has them.
-RUN pip install --require-hashes -r requirements.lock && pip install --no-deps .
+RUN pip install --no-deps .
 
+# One data folder whatever the database: with PostgreSQL, the invite key and the heartbeat go
+# to data/ under the working directory, which is the volume too.
 RUN useradd --system --uid 10001 --home-dir /app steady \
-    && mkdir -p /data && chown steady /data
+    && mkdir -p /data && chown steady /data && ln -s /data /app/data
 USER 10001
 VOLUME ["/data"]
+
+# Unhealthy when the tick has not run for a few minutes (bot/health.py reads its heartbeat).
+HEALTHCHECK --interval=60s --timeout=10s --start-period=2m --retries=3 \
+    CMD ["python", "-m", "bot.health"]
 
 # SIGTERM lets the delivery loop finish the message in flight before exit.
 STOPSIGNAL SIGTERM

@@ -10,7 +10,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
-from bot import invite_codes
+from bot import health, invite_codes
 from bot.config import Settings
 from bot.context import Services, SteadyContext
 from bot.routes import register_handlers
@@ -128,8 +128,11 @@ async def _tick(context: SteadyContext) -> None:
     services = context.services
     # Keep going while work is waiting, but stop between batches when the bot is stopping:
     # PTB waits for a running job at shutdown, and the database keeps what is left.
-    while await due.run_due(services.database, services.clock, services.settings):
-        if not context.application.running:
+    while True:
+        more = await due.run_due(services.database, services.clock, services.settings)
+        # Each pass proves the tick alive, a long backlog included (the health check).
+        health.beat(services.settings.heartbeat_path)
+        if not more or not context.application.running:
             return
 
 

@@ -80,6 +80,12 @@ class Settings:
         return f"postgresql://{parts.hostname or 'localhost'}{parts.path}"
 
     @property
+    def heartbeat_path(self) -> Path:
+        """Touched by every tick; `python -m bot.health` reads its age (beside the database, or
+        in the data folder with PostgreSQL: a file costs no database connection)."""
+        return self.database_path.parent / "heartbeat"
+
+    @property
     def bot_base_url(self) -> str:
         return f"{self.telegram_api_url}/bot"
 
