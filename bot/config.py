@@ -57,6 +57,8 @@ class Settings:
     invite_secret: str = ""
     # The owner's maximum for keeping revealed texts, in days (None: as the couple chooses).
     retention_days: int | None = None
+    # Telegram user ids of the people who run this Steady: only they get /stats.
+    admin_ids: frozenset[int] = frozenset()
 
     def __repr__(self) -> str:  # never let the token reach a log or a traceback
         return f"Settings(api={self.telegram_api_url!r}, db={self.database_label!r})"
@@ -184,6 +186,7 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = No
         schedule_grace_seconds=int(_positive_float(merged, "SCHEDULE_GRACE_MINUTES", 120.0) * 60),
         invite_secret=_invite_secret(merged),
         retention_days=_retention_days(merged),
+        admin_ids=_admin_ids(merged.get("ADMIN_IDS", "")),
     )
 
 
@@ -194,6 +197,18 @@ def _retention_days(env: Mapping[str, str]) -> int | None:
     if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
         raise ConfigError(f"RETENTION_DAYS must be a whole number of days, 1 or more, got {raw!r}.")
     return int(raw)
+
+
+def _admin_ids(raw: str) -> frozenset[int]:
+    """`ADMIN_IDS=123, 456`: numeric Telegram user ids, separated by commas or spaces."""
+    ids = set()
+    for part in raw.replace(",", " ").split():
+        if not (part.isascii() and part.isdigit()):
+            raise ConfigError(
+                f"ADMIN_IDS must be numeric Telegram user ids separated by commas, got {part!r}."
+            )
+        ids.add(int(part))
+    return frozenset(ids)
 
 
 def _invite_secret(env: Mapping[str, str]) -> str:

@@ -27,16 +27,24 @@ def beat(path: Path) -> None:
         log.warning("could not touch the heartbeat file (%s)", type(exc).__name__)
 
 
+def last_beat(path: Path) -> float | None:
+    """When the tick last ran (seconds since the epoch), or None if it never has."""
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:
+        return None
+
+
 def stale_after(settings: Settings) -> float:
     return max(MIN_STALE_SECONDS, 3 * settings.tick_seconds)
 
 
 def check(path: Path, now: float, limit: float) -> str | None:
     """None when the last tick is recent enough; otherwise why not, in one line."""
-    try:
-        age = now - path.stat().st_mtime
-    except FileNotFoundError:
+    beat = last_beat(path)
+    if beat is None:
         return f"no tick has run yet ({path} is missing)"
+    age = now - beat
     if age > limit:
         return f"the last tick ran {age:.0f}s ago (more than {limit:.0f}s)"
     return None
