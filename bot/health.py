@@ -6,6 +6,7 @@ this reads the file's age, so the check needs no database connection and no Tele
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -22,7 +23,9 @@ def beat(path: Path) -> None:
     """Record that the tick ran now."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # PostgreSQL's data folder
-        path.touch()
+        # 0600 like every file in the data folder, whatever the umask; then mtime = now.
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        os.utime(path)
     except OSError as exc:  # the bot keeps working; only the health check will say so
         log.warning("could not touch the heartbeat file (%s)", type(exc).__name__)
 

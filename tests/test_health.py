@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -26,6 +27,7 @@ def test_a_recent_beat_is_healthy_an_old_or_missing_one_is_not(tmp_path: Path) -
     path = tmp_path / "heartbeat"
     assert "missing" in (check(path, time.time(), 180) or "")
     beat(path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600  # like every file in the data folder
     now = path.stat().st_mtime
     assert check(path, now + 179, 180) is None
     assert "181s ago" in (check(path, now + 181, 180) or "")
