@@ -119,7 +119,7 @@ async def test_the_installed_bot_runs_from_any_folder(
     try:
         ana = fake.user(1001, "Ana")
         await ana.send("/start")  # texts from the locales, after the migrations ran
-        await ana.wait_for("I'm Steady", timeout=30)
+        await ana.wait_for("I'm Steady", timeout=90)
         assert (tmp_path / "data" / "steady.db").is_file()
     finally:
         proc.send_signal(signal.SIGTERM)
