@@ -9,21 +9,28 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
-# Dependencies first, so a code change does not reinstall them.
+# Dependencies first, exactly as locked (versions and hashes), in a layer of their own: a code
+# change reuses it and reinstalls only Steady below.
+COPY requirements.lock ./
+RUN pip install --require-hashes -r requirements.lock
+
+# Steady itself; migrations, locales and prompts are package data inside bot/.
 COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY handlers ./handlers
 COPY scheduler ./scheduler
-RUN pip install .
+RUN pip install --no-deps .
 
-# The migrations are read from /app/migrations next to the source; `python -m bot` runs from
-# /app so the source tree (with its migrations) is what runs.
-COPY migrations ./migrations
-
+# One data folder whatever the database: with PostgreSQL, the invite key and the heartbeat go
+# to data/ under the working directory, which is the volume too.
 RUN useradd --system --uid 10001 --home-dir /app steady \
-    && mkdir -p /data && chown steady /data
-USER steady
+    && mkdir -p /data && chown steady /data && ln -s /data /app/data
+USER 10001
 VOLUME ["/data"]
+
+# Unhealthy when the tick has not run for a few minutes (bot/health.py reads its heartbeat).
+HEALTHCHECK --interval=60s --timeout=10s --start-period=2m --retries=3 \
+    CMD ["python", "-m", "bot.health"]
 
 # SIGTERM lets the delivery loop finish the message in flight before exit.
 STOPSIGNAL SIGTERM

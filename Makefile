@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test test-sqlite test-postgres lint format bench backup clean
+.PHONY: run test test-sqlite test-postgres lint format bench backup lock lock-check clean
 PYTEST_ARGS ?=
 
 run: $(VENV)/.run-installed
@@ -25,6 +25,7 @@ test-postgres: $(VENV)/.dev-installed
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/hadolint Dockerfile
 
 format: $(VENV)/.dev-installed
 	$(BIN)/ruff format .
@@ -39,13 +40,49 @@ $(VENV)/.created:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	touch $@
 
-$(VENV)/.run-installed: $(VENV)/.created pyproject.toml
-	$(BIN)/python -m pip install --quiet -e .
+# Dependencies exactly as locked (versions and hashes), then Steady itself without resolving
+# anything again. The dev lock has setuptools: Steady builds without reaching the network.
+$(VENV)/.run-installed: $(VENV)/.created pyproject.toml requirements.lock
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.dev-installed: $(VENV)/.created pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(VENV)/.dev-installed: $(VENV)/.created pyproject.toml requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@ $(VENV)/.run-installed
+
+# `make lock` refreshes the lock files from pyproject.toml, keeping the versions already locked
+# where they still fit (`make lock UPGRADE=1` takes the newest). One universal lock serves every
+# platform and Python; lock-check then proves a wheel exists for each one the README promises.
+# uv lives in a scratch virtual environment of its own, only for this.
+LOCK_VENV      ?= /var/tmp/steady-lock
+UV_VERSION     := 0.13.8
+LOCK_PYTHONS   := 3.11 3.12 3.13
+LOCK_MACHINES  := x86_64 aarch64
+UV_COMPILE      = $(LOCK_VENV)/bin/uv pip compile pyproject.toml --quiet --universal \
+                  --python-version 3.11 --generate-hashes --custom-compile-command "make lock" \
+                  $(if $(UPGRADE),--upgrade)
+
+lock: $(LOCK_VENV)/.uv-$(UV_VERSION)
+	$(UV_COMPILE) -o requirements.lock
+	$(UV_COMPILE) --extra dev -o requirements-dev.lock
+	$(MAKE) --no-print-directory lock-check
+
+lock-check: $(LOCK_VENV)/.uv-$(UV_VERSION)
+	@for py in $(LOCK_PYTHONS); do for machine in $(LOCK_MACHINES); do \
+	  echo "lock-check: Python $$py on Linux $$machine"; \
+	  $(LOCK_VENV)/bin/python -m pip download --quiet --no-deps --only-binary=:all: \
+	    --implementation cp --python-version $$py \
+	    $(foreach glibc,17 24 26 27 28 31 34 35 36,--platform manylinux_2_$(glibc)_$$machine) \
+	    --platform manylinux2014_$$machine --require-hashes -r requirements-dev.lock \
+	    -d $(LOCK_VENV)/wheels/$$py-$$machine || exit 1; \
+	done; done
+
+$(LOCK_VENV)/.uv-$(UV_VERSION):
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install --quiet "uv==$(UV_VERSION)"
+	touch $@
 
 clean:
 	rm -rf $(VENV)

@@ -40,7 +40,7 @@ def main() -> int:
             file=sys.stderr,
         )
         return 2
-    except ConfigError as exc:  # found at start-up, e.g. a damaged invite key file
+    except ConfigError as exc:  # found at start-up, e.g. a damaged key file or another key
         print(f"Steady cannot start: {exc}", file=sys.stderr)
         return 2
     except Exception:

@@ -10,7 +10,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest
 
-from bot import at_rest, keys
+from bot import at_rest, health, keys
 from bot.config import Settings
 from bot.context import Services, SteadyContext
 from bot.crypto import Cipher
@@ -81,7 +81,7 @@ def services_of(app: Application) -> Services:
 
 
 async def prepare(app: Application) -> None:
-    """Open and migrate the database, load the invite key, set the command menu: everything
+    """Open and migrate the database, load the server key, set the command menu: everything
     post_init does but start the loops."""
     services = services_of(app)
     services.db = await _open_database(services.settings)
@@ -131,8 +131,11 @@ async def _tick(context: SteadyContext) -> None:
     services = context.services
     # Keep going while work is waiting, but stop between batches when the bot is stopping:
     # PTB waits for a running job at shutdown, and the database keeps what is left.
-    while await due.run_due(services.database, services.clock, services.settings):
-        if not context.application.running:
+    while True:
+        more = await due.run_due(services.database, services.clock, services.settings)
+        # Each pass proves the tick alive, a long backlog included (the health check).
+        health.beat(services.settings.heartbeat_path)
+        if not more or not context.application.running:
             return
 
 

@@ -28,7 +28,7 @@ class ConfigError(Exception):
 class Settings:
     bot_token: str
     telegram_api_url: str = TELEGRAM_API_DEFAULT
-    # The SQLite file; with PostgreSQL, its folder still holds the invite key file.
+    # The SQLite file; with PostgreSQL, its folder still holds the heartbeat file.
     database_path: Path = Path("data/steady.db")
     # A postgresql:// URL selects PostgreSQL instead of the SQLite file (it may hold a
     # password: never logged).
@@ -58,6 +58,8 @@ class Settings:
     secret_key: str = ""
     # The owner's maximum for keeping revealed texts, in days (None: as the couple chooses).
     retention_days: int | None = None
+    # Telegram user ids of the people who run this Steady: only they get /stats.
+    admin_ids: frozenset[int] = frozenset()
 
     def __repr__(self) -> str:  # never let the token reach a log or a traceback
         return f"Settings(api={self.telegram_api_url!r}, db={self.database_label!r})"
@@ -79,6 +81,12 @@ class Settings:
             return str(self.database_path)
         parts = urlsplit(self.database_url)
         return f"postgresql://{parts.hostname or 'localhost'}{parts.path}"
+
+    @property
+    def heartbeat_path(self) -> Path:
+        """Touched by every tick; `python -m bot.health` reads its age (beside the database, or
+        in the data folder with PostgreSQL: a file costs no database connection)."""
+        return self.database_path.parent / "heartbeat"
 
     @property
     def bot_base_url(self) -> str:
@@ -179,6 +187,7 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = No
         schedule_grace_seconds=int(_positive_float(merged, "SCHEDULE_GRACE_MINUTES", 120.0) * 60),
         secret_key=_secret_key(merged, database_url),
         retention_days=_retention_days(merged),
+        admin_ids=_admin_ids(merged.get("ADMIN_IDS", "")),
     )
 
 
@@ -189,6 +198,18 @@ def _retention_days(env: Mapping[str, str]) -> int | None:
     if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
         raise ConfigError(f"RETENTION_DAYS must be a whole number of days, 1 or more, got {raw!r}.")
     return int(raw)
+
+
+def _admin_ids(raw: str) -> frozenset[int]:
+    """`ADMIN_IDS=123, 456`: numeric Telegram user ids, separated by commas or spaces."""
+    ids = set()
+    for part in raw.replace(",", " ").split():
+        if not (part.isascii() and part.isdigit()):
+            raise ConfigError(
+                f"ADMIN_IDS must be numeric Telegram user ids separated by commas, got {part!r}."
+            )
+        ids.add(int(part))
+    return frozenset(ids)
 
 
 def _secret_key(env: Mapping[str, str], database_url: str) -> str:

@@ -18,7 +18,7 @@ class Services:
     clock: Clock
     db: Database | None = None
     delivery: Delivery | None = field(default=None, repr=False)
-    # What invite codes are hashed with (bot.invite_codes.server_key); never logged.
+    # The server key (bot.keys.server_key): invite codes are hashed with it; never logged.
     invite_secret: bytes | None = field(default=None, repr=False)
 
     @property

@@ -7,9 +7,10 @@ import tomllib
 from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 
-LIBRARY = Path(__file__).resolve().parent / "data" / "prompts.toml"
+LIBRARY = files("bot") / "data" / "prompts.toml"  # package data, wherever bot is installed
 
 # The order categories rotate in: acknowledge and open up first, look forward last.
 CATEGORIES = (
@@ -34,7 +35,7 @@ class Prompt:
 
 
 @cache
-def library(path: Path = LIBRARY) -> dict[str, Prompt]:
+def library(path: Traversable = LIBRARY) -> dict[str, Prompt]:
     with path.open("rb") as fh:
         raw = tomllib.load(fh)["prompt"]
     prompts: dict[str, Prompt] = {}
@@ -48,7 +49,7 @@ def library(path: Path = LIBRARY) -> dict[str, Prompt]:
 
 
 @cache
-def _by_category(path: Path = LIBRARY) -> dict[str, tuple[Prompt, ...]]:
+def _by_category(path: Traversable = LIBRARY) -> dict[str, tuple[Prompt, ...]]:
     """Each category's prompts sorted by id: what `choose` draws from, built once."""
     found: dict[str, list[Prompt]] = {}
     for prompt in library(path).values():

@@ -15,6 +15,7 @@ from handlers import (
     repair,
     schedules,
     start,
+    stats,
 )
 
 
@@ -29,6 +30,8 @@ def register_handlers(app: Application) -> None:
     privacy.register(app)
     schedules.register(app)
     repair.register(app)
+    # The owner's counts; for anyone else it answers as the fallback does (step 5).
+    stats.register(app)
     # 4. Check-ins after the commands: they take every other private text and media message.
     checkins.register(app)
     # 5. Last: whatever nobody else took gets a hint (unknown command, text, media, old button).

@@ -14,9 +14,9 @@ import tomllib
 from collections.abc import Callable
 from datetime import date, time
 from functools import cache
-from pathlib import Path
+from importlib.resources import files
 
-LOCALES_DIR = Path(__file__).resolve().parent / "locales"
+LOCALES_DIR = files("bot") / "locales"  # package data, wherever bot is installed
 DEFAULT_LANGUAGE = "en"
 # CLDR plural categories; a table with only these keys (and "other") is one text's forms.
 PLURAL_CATEGORIES = frozenset({"zero", "one", "two", "few", "many", "other"})

@@ -131,3 +131,57 @@ def test_the_interpolation_used_here_reads_as_compose_does(
     value: str, env: dict[str, str], expected: str
 ) -> None:
     assert interpolate(value, env) == expected
+
+
+def test_every_service_logs_to_json_file_with_rotation() -> None:
+    """podman refuses the `local` driver; json-file with rotation works in both."""
+    for name, service in compose()["services"].items():
+        logging = service["logging"]
+        assert logging["driver"] == "json-file", name
+        options = logging["options"]
+        assert re.fullmatch(r"\d+[kmg]", str(options["max-size"])), name
+        assert int(options["max-file"]) >= 2, name
+        # Compose reads option values as strings; a bare number is refused by some versions.
+        assert all(isinstance(v, str) for v in options.values()), name
+
+
+def dockerfile() -> list[tuple[str, str]]:
+    """(instruction, arguments), continuation lines joined, comments dropped."""
+    text = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    lines = [line.strip() for line in text.splitlines()]
+    return [
+        (line.split(None, 1)[0].upper(), line.split(None, 1)[1])
+        for line in lines
+        if line and not line.startswith("#")
+    ]
+
+
+def test_the_image_installs_the_locked_dependencies_before_the_source() -> None:
+    steps = dockerfile()
+    install = next(
+        i for i, (op, args) in enumerate(steps) if op == "RUN" and "requirements.lock" in args
+    )
+    assert "--require-hashes" in steps[install][1]
+    copies = [(i, args) for i, (op, args) in enumerate(steps) if op == "COPY"]
+    # Only the lock file comes in before the dependencies are installed.
+    assert [args for i, args in copies if i < install] == ["requirements.lock ./"]
+    assert any(i > install and "bot" in args.split() for i, args in copies)
+
+
+def test_the_image_and_the_service_check_the_tick_is_alive() -> None:
+    (check,) = [args for op, args in dockerfile() if op == "HEALTHCHECK"]
+    assert check.rstrip().endswith('CMD ["python", "-m", "bot.health"]')
+    # Again in the compose file: podman builds OCI images, which drop HEALTHCHECK.
+    steady = compose()["services"]["steady"]
+    assert steady["healthcheck"]["test"] == ["CMD", "python", "-m", "bot.health"]
+
+
+def test_env_example_and_readme_agree_on_where_docker_keeps_the_data() -> None:
+    services = compose()["services"]
+    (volume,) = [v.split(":")[0] for v in services["steady"]["volumes"] if v.endswith(":/data")]
+    assert volume in compose()["volumes"]  # a named volume, not a folder on the host
+    example = (ROOT / ".env.example").read_text()
+    readme = (ROOT / "README.md").read_text()
+    assert volume in example and volume in readme
+    docker_lines = [line for line in example.splitlines() if "Docker" in line]
+    assert not any("./data" in line for line in docker_lines)

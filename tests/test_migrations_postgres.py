@@ -15,7 +15,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
+MIGRATIONS = Path(__file__).resolve().parents[1] / "bot" / "migrations"
 POSTGRES = MIGRATIONS / "postgres"
 URL = os.environ.get("STEADY_TEST_DATABASE_URL")
 

@@ -7,9 +7,13 @@ import logging
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+from bot.backup import backup
 from bot.crypto import Cipher
 from bot.storage.sqlite import SqliteEngine, make_private
 from bot.storage.unit import Unit
@@ -17,7 +21,8 @@ from bot.storage.unit import Unit
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+# Package data (bot/migrations/), found wherever the package is installed.
+MIGRATIONS_DIR: Traversable = files("bot") / "migrations"
 _MIGRATION_RE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
@@ -116,19 +121,42 @@ class Database:
         """The last migration applied (0 for a new database)."""
         return await self._engine.version()
 
-    async def migrate(self, directory: Path = MIGRATIONS_DIR) -> list[int]:
-        """Apply pending migrations in order, one transaction each; return the versions applied."""
+    async def migrate(self, directory: Traversable = MIGRATIONS_DIR) -> list[int]:
+        """Apply pending migrations in order, one transaction each; return the versions applied.
+
+        A SQLite database that holds data is backed up first (backups/ beside it) whenever a
+        migration is pending: an upgrade that goes wrong can be undone. A new, empty one is not."""
         steps = [
             (version, path.name, path.read_text(encoding="utf-8"))
             for version, path in migrations(directory, self.engine)
         ]
+        current = await self.version()
+        pending = [version for version, _, _ in steps if version > current]
+        if pending and current > 0 and self.path is not None:
+            await self._backup_before_upgrade(self.path, current, pending[-1])
         return await self._engine.migrate(steps)
 
+    @staticmethod
+    async def _backup_before_upgrade(path: Path, current: int, target: int) -> None:
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        dest = (
+            path.parent / "backups" / f"{path.stem}-v{current:04d}-before-v{target:04d}-{stamp}.db"
+        )
+        try:
+            await asyncio.to_thread(backup, path, dest)
+        except Exception as exc:
+            # Never upgrade without the way back: the operator frees space or fixes the folder.
+            raise RuntimeError(
+                f"could not back up the database before upgrading it ({type(exc).__name__}: "
+                f"{exc}); nothing was changed"
+            ) from exc
+        log.info("backed up the database before upgrading it to version %d: %s", target, dest)
 
-def migrations(directory: Path, engine: str) -> list[tuple[int, Path]]:
+
+def migrations(directory: Traversable, engine: str) -> list[tuple[int, Traversable]]:
     """Numbered SQL files; one in `directory/<engine>/` replaces the shared file of its number
     for that engine (SQL that is not portable at no cost)."""
-    found: dict[int, Path] = {}
+    found: dict[int, Traversable] = {}
     for folder in (directory, directory / engine):
         if not folder.is_dir():
             continue
