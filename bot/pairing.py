@@ -172,5 +172,8 @@ async def unpair(db: Database, user_id: int, couple_id: int, now: int) -> Couple
         await uow.outbox.cancel_for_couple(couple_id, keep_prefix="reveal:")
         me, partner = (couple.a, couple.b) if couple.a.id == user_id else (couple.b, couple.a)
         text = t("pairing.unpaired_partner", partner.language, partner=me.first_name)
-        await uow.notify(partner, "unpaired", couple_id, partner.id, text=text, now=now)
+        # It names them: still the couple's, so erasing them withdraws it while it waits.
+        await uow.notify(
+            partner, "unpaired", couple_id, partner.id, text=text, now=now, couple_id=couple_id
+        )
         return couple

@@ -1,0 +1,240 @@
+"""Attacks on /export and /delete: a partner exporting to read an answer not revealed to them,
+an erased person's words left somewhere, an erasure racing delivery, the tick or the partner,
+and an erased person whose old messages and buttons keep coming.
+
+Domain calls on either engine (the `db` and `two` fixtures); handler paths through the real
+application offline (testing.offline)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot import checkins, guided, pairing, privacy, reachability, repair
+from bot.checkins import AnswerOutcome
+from bot.models import Person
+from bot.privacy import EraseOutcome
+from bot.storage import rounds
+from bot.storage.db import Database
+from testing.engines import on_postgres
+from testing.probes import deliver, latest_break, open_rounds, pending, table_names
+from testing.seeding import INVITE_KEY
+from tests.test_concurrency import _this_tests_schema, once_after  # noqa: F401
+
+# Ids and words no timestamp, key or prompt could hold by chance.
+ANA = Person(7_315_004_211, "Anazofia")
+BEN = Person(6_208_113_957, "Benedek")
+NOW = 1_800_000_000
+SECRET = "quokka-violin"
+LONG = checkins.LONG_PART
+
+
+async def holding(db: Database, person: Person, *words: str) -> list[tuple[str, str]]:
+    """(table, column) of every stored value that is this person's id, or text holding their
+    id, their name or one of `words`."""
+    needles = (str(person.id), person.first_name, *words)
+    found = []
+    async with db.read() as uow:
+        for table in await table_names(uow.conn):
+            for row in await uow.conn.fetch_all(f"SELECT * FROM {table}"):
+                for column in row.keys():  # noqa: SIM118
+                    value = row[column]
+                    if value == person.id or (
+                        isinstance(value, str) and any(n in value for n in needles)
+                    ):
+                        found.append((table, column))
+    return found
+
+
+async def paired(db: Database, now: int = NOW - 600) -> int:
+    code = (await pairing.create_invite(db, ANA, now, INVITE_KEY)).code
+    assert code is not None
+    joined = await pairing.join(db, BEN, code, now, INVITE_KEY)
+    assert joined.couple is not None
+    await deliver(db, now)
+    return joined.couple.id
+
+
+async def received_round(db: Database, now: int = NOW) -> int:
+    """A check-in both partners have received."""
+    await checkins.start_round(db, ANA.id, now)
+    await deliver(db, now)
+    return (await open_rounds(db))["checkin"]
+
+
+async def exported(db: Database, person: Person, now: int = NOW + 3600) -> str:
+    data = await privacy.export(db, person.id, now)
+    assert data is not None
+    return json.dumps(data.document, ensure_ascii=False)
+
+
+async def guided_step(db: Database) -> int:
+    """The first step of a guided conversation, received by both (after a break both ended
+    ready to talk); its round id."""
+    early = NOW - 1300 - repair.REVEAL_DELAY[1]
+    await repair.start_break(db, ANA.id, "20m", early, "UTC")
+    break_id = await latest_break(db)
+    await repair.run_due(db, early + 1200)
+    await repair.ready(db, ANA.id, break_id, early + 1300)
+    await repair.ready(db, BEN.id, break_id, early + 1300)
+    await repair.run_due(db, NOW - 1)
+    assert await guided.start(db, ANA.id, break_id, NOW) is guided.Outcome.STARTED
+    await deliver(db, NOW)
+    return (await open_rounds(db))["repair"]
+
+
+# --- a partner's export never holds an answer not revealed to them ----------------------------
+
+
+async def test_a_reveal_held_for_a_long_answers_next_part_is_not_in_the_partners_export(
+    db: Database,
+) -> None:
+    await paired(db)
+    await received_round(db)
+    long = SECRET + "x" * LONG
+    assert (await checkins.answer(db, ANA, long, 1, NOW)).outcome is AnswerOutcome.SAVED
+    held = await checkins.answer(db, BEN, "his words", 2, NOW + 1)
+    assert held.outcome is AnswerOutcome.HELD  # both answered; not revealed yet
+    assert SECRET not in await exported(db, BEN)
+    assert SECRET in await exported(db, ANA)
+
+
+async def test_a_long_answers_parts_are_not_in_the_partners_export(db: Database) -> None:
+    await paired(db)
+    await received_round(db)
+    await checkins.answer(db, ANA, "x" * LONG, 1, NOW)
+    joined = await checkins.answer(db, ANA, SECRET, 2, NOW + 1)
+    assert joined.outcome is AnswerOutcome.JOINED
+    assert SECRET not in await exported(db, BEN)
+    assert SECRET in await exported(db, ANA)
+
+
+async def test_an_answer_moved_or_given_to_a_guided_step_is_not_in_the_partners_export(
+    db: Database,
+) -> None:
+    await paired(db)
+    step = await guided_step(db)
+    checkin = await received_round(db)
+    saved = await checkins.answer(db, ANA, SECRET, 1, NOW + 5)
+    assert saved.round_id == checkin and [r for r, _ in saved.others] == [step]
+    moved = await checkins.move_answer(db, ANA, checkin, step, NOW + 6)
+    assert moved.outcome is AnswerOutcome.SAVED and moved.round_id == step
+    await checkins.answer(db, ANA, "edited " + SECRET, 1, NOW + 7, edited=True)
+    assert SECRET not in await exported(db, BEN)
+    assert "edited " + SECRET in await exported(db, ANA)
+
+
+# --- nothing of hers is left ------------------------------------------------------------------
+
+
+async def test_the_partners_unpair_notice_naming_her_is_erased_with_her(db: Database) -> None:
+    """She unpaired, then erases: Ben's "Anazofia ended your pairing" still waits (he may have
+    blocked the bot, so it waits up to 30 days). It names her: it goes with her."""
+    couple = await paired(db)
+    assert await pairing.unpair(db, ANA.id, couple, NOW) is not None
+    assert any(ANA.first_name in text for _, _, text in await pending(db))
+    assert await privacy.erase(db, ANA.id, NOW + 60) is EraseOutcome.ERASED
+    assert await holding(db, ANA) == []
+
+
+async def test_a_send_on_the_wire_while_she_is_erased_records_nothing_of_hers(
+    db: Database,
+) -> None:
+    """Delivery took her prompt (and Ben's, which names her) and Telegram accepts them after
+    the erasure committed: recording those sends writes no row of hers back."""
+    await paired(db)
+    await checkins.start_round(db, ANA.id, NOW)
+    async with db.unit() as uow:
+        rows = await uow.outbox.ready(NOW, 100)
+        await uow.outbox.mark_inflight([r.id for r in rows])
+    assert {r.chat_id for r in rows} == {ANA.id, BEN.id}
+    assert await privacy.erase(db, ANA.id, NOW) is EraseOutcome.ERASED
+    async with db.unit() as uow:
+        await uow.outbox.mark_sent([(r.id, 900 + r.id) for r in rows], NOW + 1)
+    assert await holding(db, ANA) == []
+
+
+async def test_erasing_during_a_guided_conversation_leaves_nothing_of_hers(db: Database) -> None:
+    await paired(db)
+    step = await guided_step(db)
+    await checkins.answer(db, ANA, SECRET, 1, NOW + 1)  # unmatched; Ben is told she answered
+    assert await privacy.erase(db, ANA.id, NOW + 2) is EraseOutcome.ERASED
+    assert await holding(db, ANA, SECRET) == []
+    [(chat, key, _)] = await pending(db)
+    assert chat == BEN.id and key.startswith("pairing_ended:")
+    assert step not in (await open_rounds(db)).values()
+
+
+@pytest.mark.skipif(on_postgres(), reason="the file and its WAL are SQLite's")
+async def test_no_word_of_a_long_edited_moved_answer_stays_in_the_sqlite_file(
+    db: Database,
+) -> None:
+    """Overflow pages of a long answer, its parts, an edited part's old text, a reveal queued
+    for Ben: none of it may stay in the database file or its WAL."""
+    await paired(db)
+    await received_round(db)
+    first, second = "A" + SECRET * (LONG // len(SECRET)), "B" + SECRET * 300
+    await checkins.answer(db, ANA, first, 1, NOW)
+    await checkins.answer(db, ANA, second, 2, NOW + 1)
+    await checkins.answer(db, ANA, "C" + SECRET * 10, 1, NOW + 2, edited=True)
+    await checkins.answer(db, BEN, "his words", 3, NOW + 10)  # the reveal is queued for both
+    assert SECRET in str(await pending(db))
+    assert await privacy.erase(db, ANA.id, NOW + 11) is EraseOutcome.ERASED
+    path = db.path
+    assert path is not None
+    for file in (path, path.with_name(path.name + "-wal")):
+        if file.exists():
+            assert SECRET.encode() not in file.read_bytes(), file
+
+
+# --- an erased person's updates keep coming ----------------------------------------------------
+
+
+async def test_her_edits_replies_and_buttons_after_the_erasure_store_nothing(
+    db: Database,
+) -> None:
+    await paired(db)
+    checkin = await received_round(db)
+    await checkins.answer(db, ANA, "first " + SECRET, 1, NOW)
+    assert await privacy.erase(db, ANA.id, NOW + 1) is EraseOutcome.ERASED
+    later = NOW + 2
+    # An edit of her old answer, a reply to the old prompt, a plain message, a "file it under"
+    # button: each is refused; none writes her back.
+    edit = await checkins.answer(db, ANA, "edited " + SECRET, 1, later, edited=True)
+    reply = await checkins.answer(db, ANA, "reply " + SECRET, 5, later, reply_to=10_001)
+    plain = await checkins.answer(db, ANA, "plain " + SECRET, 6, later)
+    moved = await checkins.move_answer(db, ANA, checkin, checkin + 1, later)
+    assert {edit.outcome, reply.outcome, plain.outcome} == {AnswerOutcome.NOT_PAIRED}
+    assert moved.outcome is AnswerOutcome.STALE
+    # Blocking the bot after erasing (a 403 for a send already on the wire, or her
+    # my_chat_member update), then unblocking it.
+    assert not await reachability.set_reachable(db, ANA.id, False, later)
+    assert not await reachability.set_reachable(db, ANA.id, True, later)
+    assert await privacy.erase(db, ANA.id, later) is EraseOutcome.UNKNOWN  # the old button
+    assert await holding(db, ANA, SECRET) == []
+
+
+# --- races (on PostgreSQL as two processes; SQLite serialises them) --------------------------
+
+
+async def test_erasing_while_the_partner_answers_sends_him_nothing_of_hers(
+    two: tuple[Database, Database], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ben's answer, the second, is being saved (it holds the couple) when she erases: the
+    reveal it queues holds her words and is withdrawn with her."""
+    first, second = two
+    await paired(first)
+    await received_round(first)
+    await checkins.answer(first, ANA, SECRET, 1, NOW)
+    erased = once_after(
+        rounds.Rounds,
+        "open_for_answer",
+        lambda: privacy.erase(second, ANA.id, NOW + 1),
+        monkeypatch,
+    )
+    answered = await checkins.answer(first, BEN, "his words", 2, NOW + 1)
+    assert await erased[0] is EraseOutcome.ERASED
+    assert answered.outcome in (AnswerOutcome.REVEALED, AnswerOutcome.NOT_PAIRED)
+    assert await holding(first, ANA, SECRET) == []
+    assert [key.split(":")[0] for _, key, _ in await pending(first)] == ["pairing_ended"]
