@@ -8,19 +8,21 @@ application offline (testing.offline)."""
 from __future__ import annotations
 
 import json
+from datetime import time
 
 import pytest
 
-from bot import checkins, guided, pairing, privacy, reachability, repair
+from bot import checkins, guided, pairing, privacy, reachability, repair, scheduling
 from bot.checkins import AnswerOutcome
 from bot.models import Person
 from bot.privacy import EraseOutcome
-from bot.storage import rounds
+from bot.schedule_rules import EVERY_DAY, Schedule
+from bot.storage import rounds, schedules
 from bot.storage.db import Database
 from testing.engines import on_postgres
 from testing.probes import deliver, latest_break, open_rounds, pending, table_names
 from testing.seeding import INVITE_KEY
-from tests.test_concurrency import _this_tests_schema, once_after  # noqa: F401
+from tests.test_concurrency import _this_tests_schema, once_after, value  # noqa: F401
 
 # Ids and words no timestamp, key or prompt could hold by chance.
 ANA = Person(7_315_004_211, "Anazofia")
@@ -216,6 +218,28 @@ async def test_her_edits_replies_and_buttons_after_the_erasure_store_nothing(
 
 
 # --- races (on PostgreSQL as two processes; SQLite serialises them) --------------------------
+
+SLOT = NOW + 7200
+
+
+async def test_erasing_while_the_tick_opens_the_couples_round_is_no_deadlock(
+    two: tuple[Database, Database], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = two
+    await paired(first, SLOT - 7200)
+    every_day = Schedule(EVERY_DAY, time(20, 0))
+    await scheduling.set_schedule(first, ANA.id, every_day, SLOT - 7200, "UTC")
+    await deliver(first, SLOT - 7200)
+    due = await value(first, "SELECT next_due_at FROM schedules")
+    erased = once_after(
+        schedules.Schedules,
+        "due_slots",
+        lambda: privacy.erase(second, ANA.id, due),
+        monkeypatch,
+    )
+    await scheduling.run_due(first, due, 2 * 3600, "UTC")
+    assert await erased[0] is EraseOutcome.ERASED
+    assert await holding(first, ANA) == []
 
 
 async def test_erasing_while_the_partner_answers_sends_him_nothing_of_hers(
