@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 from datetime import time
 
 import pytest
@@ -303,3 +304,31 @@ async def test_a_send_claimed_by_another_process_waiting_its_turn_is_withdrawn(
             await delivery.stop()
     words = [m.plain for m in fake.messages_to(BEN.id) if SECRET in m.plain]
     assert words == ["first " + SECRET]  # and the notice that the pairing ended
+
+
+@pytest.mark.skipif(on_postgres(), reason="the file and its WAL are SQLite's")
+async def test_a_reader_open_during_the_erasure_does_not_keep_her_words_in_the_wal(
+    db: Database,
+) -> None:
+    """Another connection (`make backup`, an owner's sqlite3 shell) reads while she erases
+    herself: the WAL cannot be truncated then, and must be once the reader is gone."""
+    await paired(db)
+    await received_round(db)
+    await checkins.answer(db, ANA, SECRET * 50, 1, NOW)
+    path = db.path
+    assert path is not None
+    async with db.read() as uow:  # the erasure waits this long for the reader, not 5 s
+        await uow.conn.execute("PRAGMA busy_timeout=50")
+    reader = sqlite3.connect(path)
+    try:
+        reader.execute("BEGIN")
+        reader.execute("SELECT COUNT(*) FROM answers").fetchall()  # a snapshot held
+        assert await privacy.erase(db, ANA.id, NOW + 1) is EraseOutcome.ERASED
+    finally:
+        reader.close()
+    for later in range(3):  # life goes on: units commit, the tick runs
+        await checkins.answer(db, BEN, f"his words {later}", 10 + later, NOW + 2 + later)
+        await deliver(db, NOW + 2 + later)
+    for file in (path, path.with_name(path.name + "-wal")):
+        if file.exists():
+            assert SECRET.encode() not in file.read_bytes(), file
