@@ -332,3 +332,16 @@ async def test_a_reader_open_during_the_erasure_does_not_keep_her_words_in_the_w
     for file in (path, path.with_name(path.name + "-wal")):
         if file.exists():
             assert SECRET.encode() not in file.read_bytes(), file
+
+
+async def test_a_held_reveal_released_by_her_unpairing_is_erased_with_her(db: Database) -> None:
+    """Both answered; the reveal waits for her long answer's next part when she unpairs, which
+    releases it (both earned it). She erases herself before it went out: it holds her words."""
+    couple = await paired(db)
+    await received_round(db)
+    await checkins.answer(db, ANA, SECRET + "x" * LONG, 1, NOW)
+    assert (await checkins.answer(db, BEN, "his words", 2, NOW + 1)).outcome is AnswerOutcome.HELD
+    assert await pairing.unpair(db, ANA.id, couple, NOW + 2) is not None
+    assert any(SECRET in text and chat == BEN.id for chat, _, text in await pending(db))
+    assert await privacy.erase(db, ANA.id, NOW + 3) is EraseOutcome.ERASED
+    assert await holding(db, ANA, SECRET) == []
