@@ -11,6 +11,7 @@ import asyncio
 import json
 import sqlite3
 from datetime import time
+from pathlib import Path
 
 import pytest
 from telegram import Bot
@@ -20,13 +21,15 @@ from bot.checkins import AnswerOutcome
 from bot.models import Outgoing, Person
 from bot.privacy import EraseOutcome
 from bot.schedule_rules import EVERY_DAY, Schedule
-from bot.storage import rounds, schedules
+from bot.storage import outbox, rounds, schedules
 from bot.storage.db import Database
 from bot.telegram_http import AiohttpRequest
 from scheduler.clock import Clock
 from scheduler.delivery import Delivery
+from testing.clock import StoppedClock
 from testing.engines import on_postgres
 from testing.fake_telegram import FakeTelegram
+from testing.offline import Offline, User
 from testing.probes import deliver, latest_break, open_rounds, pending, table_names
 from testing.seeding import INVITE_KEY
 from tests.test_concurrency import _this_tests_schema, once_after, value  # noqa: F401
@@ -345,3 +348,79 @@ async def test_a_held_reveal_released_by_her_unpairing_is_erased_with_her(db: Da
     assert any(SECRET in text and chat == BEN.id for chat, _, text in await pending(db))
     assert await privacy.erase(db, ANA.id, NOW + 3) is EraseOutcome.ERASED
     assert await holding(db, ANA, SECRET) == []
+
+
+async def test_after_erasing_her_old_messages_and_buttons_keep_nothing_and_they_can_pair_again(
+    tmp_path: Path,
+) -> None:
+    ana, ben = User(ANA.id, ANA.first_name), User(BEN.id, BEN.first_name)
+    async with Offline(tmp_path, StoppedClock()) as bot:
+        await bot.pair(ana, ben)
+        await bot.send(ana, "/checkin")
+        await bot.deliver()
+        async with bot.db.read() as uow:
+            prompt = await uow.conn.fetch_value(
+                "SELECT message_id FROM round_messages WHERE chat_id = ?", (ana.id,)
+            )
+        answer = bot.updates.text(ana, SECRET)
+        await bot.run(answer)
+        [question] = await bot.send(ana, "/delete")
+        erase_now = question.buttons[0][0][1]
+        await bot.run(bot.updates.button(ana, erase_now))
+        assert await holding(bot.db, ANA, SECRET) == []
+
+        quoted = {"message_id": prompt, "date": 0, "chat": {"id": ana.id, "type": "private"}}
+        for update in (
+            bot.updates.edited(ana, answer.message.message_id, "edited " + SECRET),
+            bot.updates.text(ana, "reply " + SECRET, reply_to_message={**quoted, "text": "?"}),
+            bot.updates.text(ana, "plain " + SECRET),
+            bot.updates.blocked(ana),
+            bot.updates.blocked(ana, blocked=False),
+            bot.updates.button(ana, erase_now),  # the old confirmation, pressed again
+        ):
+            calls = await bot.run(update)
+            assert not any(SECRET in c.text for c in calls)
+        assert await holding(bot.db, ANA, SECRET) == []
+        [said] = await bot.send(ben, "/checkin")
+        assert "/pair" in said.text
+
+        # She comes back as someone new; their old pairing is his alone.
+        await bot.send(ana, "/start")
+        await bot.pair(ana, ben)
+        await bot.send(ana, "/checkin")
+        await bot.deliver()
+        await bot.send(ana, "new words")
+        await bot.send(ben, "his new words")
+        await bot.deliver()
+        for user in (ana, ben):
+            await bot.send(user, "/export")
+        mine, his = (
+            json.loads(next(iter(c.params["files"].values())))
+            for c in (bot.sent(ana.id, "sendDocument")[-1], bot.sent(ben.id, "sendDocument")[-1])
+        )
+        assert [p["partner"] for p in his["pairings"]] == [None, ANA.first_name]
+        assert [p["partner"] for p in mine["pairings"]] == [BEN.first_name]
+        assert [a["text"] for a in mine["my_answers"]] == ["new words"]
+        assert SECRET not in json.dumps(his) + json.dumps(mine)
+
+
+async def test_a_send_a_delivery_pass_takes_while_she_is_erased_is_withdrawn(
+    two: tuple[Database, Database], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A delivery pass marks her couple's messages in flight and has not committed when she
+    erases herself: the erasure deletes them once the pass commits, and must withdraw them
+    from delivery too, or the pass sends them."""
+    first, second = two
+    await paired(first)
+    await checkins.start_round(first, ANA.id, NOW)  # a prompt to each, naming the other
+    withdrawn: list[int] = []
+    second.after_commit.append(lambda uow: withdrawn.extend(uow.handoff.withdrawn))
+    erased = once_after(
+        outbox.Outbox, "mark_inflight", lambda: privacy.erase(second, ANA.id, NOW), monkeypatch
+    )
+    async with first.unit() as uow:  # a delivery pass
+        taken = await uow.outbox.ready(NOW, 100)
+        await uow.outbox.mark_inflight([row.id for row in taken])
+    assert await erased[0] is EraseOutcome.ERASED
+    assert {row.chat_id for row in taken} == {ANA.id, BEN.id}
+    assert sorted(withdrawn) == sorted(row.id for row in taken)
