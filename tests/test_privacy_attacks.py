@@ -376,13 +376,15 @@ async def test_after_erasing_her_old_messages_and_buttons_keep_nothing_and_they_
             bot.updates.text(ana, "plain " + SECRET),
             bot.updates.blocked(ana),
             bot.updates.blocked(ana, blocked=False),
+            bot.updates.button(ana, "v1:mv:1:2"),  # a "file it under" button she still has
             bot.updates.button(ana, erase_now),  # the old confirmation, pressed again
         ):
             calls = await bot.run(update)
             assert not any(SECRET in c.text for c in calls)
         assert await holding(bot.db, ANA, SECRET) == []
-        [said] = await bot.send(ben, "/checkin")
-        assert "/pair" in said.text
+        for command in ("/checkin", "/history"):
+            [said] = await bot.send(ben, command)
+            assert "/pair" in said.text and SECRET not in said.text
 
         # She comes back as someone new; their old pairing is his alone.
         await bot.send(ana, "/start")
@@ -402,6 +404,8 @@ async def test_after_erasing_her_old_messages_and_buttons_keep_nothing_and_they_
         assert [p["partner"] for p in mine["pairings"]] == [BEN.first_name]
         assert [a["text"] for a in mine["my_answers"]] == ["new words"]
         assert SECRET not in json.dumps(his) + json.dumps(mine)
+        history = await bot.send(ben, "/history")
+        assert "new words" in history[0].plain and SECRET not in history[0].plain
 
 
 async def test_a_send_a_delivery_pass_takes_while_she_is_erased_is_withdrawn(
