@@ -19,9 +19,10 @@ from telegram import Bot
 from bot import checkins, guided, pairing, privacy, reachability, repair, scheduling
 from bot.checkins import AnswerOutcome
 from bot.models import Outgoing, Person
+from bot.pairing import JoinOutcome
 from bot.privacy import EraseOutcome
 from bot.schedule_rules import EVERY_DAY, Schedule
-from bot.storage import outbox, rounds, schedules
+from bot.storage import invites, outbox, rounds, schedules, users
 from bot.storage.db import Database
 from bot.telegram_http import AiohttpRequest
 from scheduler.clock import Clock
@@ -37,6 +38,7 @@ from tests.test_concurrency import _this_tests_schema, once_after, value  # noqa
 # Ids and words no timestamp, key or prompt could hold by chance.
 ANA = Person(7_315_004_211, "Anazofia")
 BEN = Person(6_208_113_957, "Benedek")
+CAL = Person(5_107_220_843, "Calloway")
 NOW = 1_800_000_000
 SECRET = "quokka-violin"
 LONG = checkins.LONG_PART
@@ -428,3 +430,40 @@ async def test_a_send_a_delivery_pass_takes_while_she_is_erased_is_withdrawn(
     assert await erased[0] is EraseOutcome.ERASED
     assert {row.chat_id for row in taken} == {ANA.id, BEN.id}
     assert sorted(withdrawn) == sorted(row.id for row in taken)
+
+
+@pytest.mark.parametrize("point", ["find", "lock"])
+async def test_joining_her_invite_while_she_erases_herself_leaves_no_half_couple(
+    two: tuple[Database, Database], monkeypatch: pytest.MonkeyPatch, point: str
+) -> None:
+    """Ben uses her invite as she erases herself: he is paired and then told it ended, or
+    refused; never left in a couple with nobody (which would bar him from pairing again)."""
+    first, second = two
+    code = (await pairing.create_invite(first, ANA, NOW, INVITE_KEY)).code
+    assert code is not None
+    where = invites.Invites if point == "find" else users.Users
+    erased = once_after(where, point, lambda: privacy.erase(second, ANA.id, NOW), monkeypatch)
+    joined = await pairing.join(first, BEN, code, NOW, INVITE_KEY)
+    assert await erased[0] is EraseOutcome.ERASED
+    assert joined.outcome in (JoinOutcome.PAIRED, JoinOutcome.WRONG)
+    assert await holding(first, ANA) == []
+    assert await pairing.current_couple(first, BEN.id) is None
+    code = (await pairing.create_invite(first, CAL, NOW + 1, INVITE_KEY)).code
+    assert code is not None
+    again = await pairing.join(first, BEN, code, NOW + 1, INVITE_KEY)
+    assert again.outcome is JoinOutcome.PAIRED
+
+
+async def test_two_presses_of_erase_at_once_erase_once_and_tell_him_once(
+    two: tuple[Database, Database],
+) -> None:
+    first, second = two
+    await paired(first)
+    await received_round(first)
+    await checkins.answer(first, ANA, SECRET, 1, NOW)
+    outcomes = await asyncio.gather(
+        privacy.erase(first, ANA.id, NOW + 1), privacy.erase(second, ANA.id, NOW + 1)
+    )
+    assert sorted(o.value for o in outcomes) == ["erased", "unknown"]
+    assert await holding(first, ANA, SECRET) == []
+    assert [key.split(":")[0] for _, key, _ in await pending(first)] == ["pairing_ended"]
