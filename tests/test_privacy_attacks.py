@@ -467,3 +467,15 @@ async def test_two_presses_of_erase_at_once_erase_once_and_tell_him_once(
     assert sorted(o.value for o in outcomes) == ["erased", "unknown"]
     assert await holding(first, ANA, SECRET) == []
     assert [key.split(":")[0] for _, key, _ in await pending(first)] == ["pairing_ended"]
+
+
+async def test_a_delayed_notice_is_withdrawn_when_he_pairs_again_before_it(db: Database) -> None:
+    """She asked that Ben be told a day later. He pairs with someone else meanwhile: a day
+    later "your pairing has ended" would read as if the new one had."""
+    await paired(db)
+    assert await privacy.erase(db, ANA.id, NOW, privacy.NOTICE_DELAY) is EraseOutcome.ERASED
+    code = (await pairing.create_invite(db, CAL, NOW + 3600, INVITE_KEY)).code
+    assert code is not None
+    assert (await pairing.join(db, BEN, code, NOW + 3600, INVITE_KEY)).couple is not None
+    sent = await deliver(db, NOW + 2 * privacy.NOTICE_DELAY)
+    assert [key for chat, key, _ in sent if key.startswith("pairing_ended:")] == []

@@ -295,6 +295,16 @@ class Outbox:
         )
         return changed
 
+    async def cancel_kind_for(self, chat_ids: list[int], kind: str) -> None:
+        """Withdraw the messages of this kind still waiting for these people (not in flight)."""
+        await bulk.where_in(
+            self.conn,
+            "UPDATE outbox SET status = 'cancelled', text = '' WHERE dedupe_key LIKE ? "
+            "AND status = 'pending' AND inflight = 0 AND chat_id IN ({ids})",
+            chat_ids,
+            (dedupe_key(kind.replace("%", ""), "%"),),
+        )
+
     async def retry_later(
         self, row_id: int, not_before: int, error: str, *, counts: bool, uncertain: bool
     ) -> None:
