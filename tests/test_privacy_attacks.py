@@ -479,3 +479,25 @@ async def test_a_delayed_notice_is_withdrawn_when_he_pairs_again_before_it(db: D
     assert (await pairing.join(db, BEN, code, NOW + 3600, INVITE_KEY)).couple is not None
     sent = await deliver(db, NOW + 2 * privacy.NOTICE_DELAY)
     assert [key for chat, key, _ in sent if key.startswith("pairing_ended:")] == []
+
+
+async def test_erasing_while_his_answer_reveals_a_guided_step_is_no_deadlock(
+    two: tuple[Database, Database], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """His answer reveals a guided step and opens the next, adding both people to it (a
+    foreign key check on her user row) while it holds the couple she waits for."""
+    first, second = two
+    await paired(first)
+    await guided_step(first)
+    await checkins.answer(first, ANA, SECRET, 1, NOW + 1)
+    erased = once_after(
+        rounds.Rounds,
+        "open_for_answer",
+        lambda: privacy.erase(second, ANA.id, NOW + 2),
+        monkeypatch,
+    )
+    answered = await checkins.answer(first, BEN, "his words", 2, NOW + 2)
+    assert await erased[0] is EraseOutcome.ERASED
+    assert answered.outcome in (AnswerOutcome.REVEALED, AnswerOutcome.NOT_PAIRED)
+    assert await holding(first, ANA, SECRET) == []
+    assert [key.split(":")[0] for _, key, _ in await pending(first)] == ["pairing_ended"]
