@@ -491,9 +491,11 @@ def _with_answers(
 def _reveal_messages(
     couple: Couple, current: rounds.Round, answers: dict[int, rounds.Answer]
 ) -> list[Outgoing]:
-    """Both partners' copies of the reveal, each split to fit Telegram's limit."""
+    """Both partners' copies of the reveal, each split to fit Telegram's limit. Always the
+    couple's, even when queued as it ends (a held reveal both earned): erasing either partner
+    withdraws it while it waits."""
     return [
-        outbox.notice(person, "reveal", current.id, person.id, part, text=page)
+        outbox.notice(person, "reveal", current.id, person.id, part, text=page, couple_id=couple.id)
         for person in (couple.a, couple.b)
         for part, page in enumerate(
             _round_pages(current, couple, answers, person.language, "checkin.reveal_title")

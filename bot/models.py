@@ -51,6 +51,9 @@ class Outgoing:
     buttons: tuple[tuple[Button, ...], ...] = ()
     round_id: int | None = None  # set on check-in prompts, so a reply finds its round
     due_at: int | None = None  # send no earlier than this (a prompt at its reader's local time)
+    # The couple it is about, where its reader has left it (a notice that it ended): erasing
+    # either partner withdraws it with the couple's queue. Otherwise the reader's couple.
+    couple_id: int | None = None
 
 
 def storable(text: str) -> str:

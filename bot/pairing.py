@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from bot import checkins, invite_codes, scheduling
+from bot import checkins, invite_codes, privacy, scheduling
 from bot.models import Couple, Person
 from bot.storage import invites
 from bot.storage.db import Database
@@ -131,6 +131,9 @@ async def _use_invite(
         return None
     couple_id = await uow.couples.create(invite.inviter_id, joiner.id, now)
     await uow.invites.revoke_open(joiner.id, now)
+    # A notice that an earlier pairing ended, waiting a day at an erased partner's request:
+    # they know by now, and it would read as if this pairing had ended.
+    await uow.outbox.cancel_kind_for([invite.inviter_id, joiner.id], privacy.ENDED_NOTICE)
     couple = await uow.couples.active_for(joiner.id)
     assert couple is not None
     inviter = couple.partner_of(joiner.id)
@@ -172,5 +175,8 @@ async def unpair(db: Database, user_id: int, couple_id: int, now: int) -> Couple
         await uow.outbox.cancel_for_couple(couple_id, keep_prefix="reveal:")
         me, partner = (couple.a, couple.b) if couple.a.id == user_id else (couple.b, couple.a)
         text = t("pairing.unpaired_partner", partner.language, partner=me.first_name)
-        await uow.notify(partner, "unpaired", couple_id, partner.id, text=text, now=now)
+        # It names them: still the couple's, so erasing them withdraws it while it waits.
+        await uow.notify(
+            partner, "unpaired", couple_id, partner.id, text=text, now=now, couple_id=couple_id
+        )
         return couple

@@ -25,6 +25,7 @@ NOTICE_DELAY = 24 * 3600  # the longest the partner's notice may wait, on reques
 CONFIRM_FOR = 3600  # a /delete confirmation button works this long
 KEEP_CHOICES = (30, 90, 365)  # days a person may keep revealed texts; or for good (None)
 EXPIRE_BATCH = 500
+ENDED_NOTICE = "pairing_ended"  # the partner's notice; withdrawn if they pair again before it
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,7 @@ async def erase(db: Database, user_id: int, now: int, notice_delay: int = 0) -> 
             partner = couple.partner_of(user_id)
             text = t("privacy.partner_notice", partner.language)
             await uow.notify(
-                partner, "pairing_ended", couple.id, partner.id, text=text, now=now,
+                partner, ENDED_NOTICE, couple.id, partner.id, text=text, now=now,
                 due_at=now + delay,
             )  # fmt: skip
     await db.forget()

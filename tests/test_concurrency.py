@@ -222,6 +222,26 @@ async def test_a_couple_ended_while_the_tick_opens_its_round_gets_no_prompt(
     assert await value(first, pending) == 0
 
 
+async def test_a_schedule_set_while_the_tick_opens_the_couples_round_is_no_deadlock(
+    two: tuple[Database, Database], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tick holds the couple and adds both people to the round (a foreign key check on
+    their user rows) while /schedule holds those rows and waits for the couple."""
+    first, second = two
+    await scheduled(first)
+    changed = once_after(
+        schedules.Schedules,
+        "due_slots",
+        lambda: scheduling.set_schedule(
+            second, BEN.id, Schedule(EVERY_DAY, time(21, 0)), SLOT, "UTC"
+        ),
+        monkeypatch,
+    )
+    await scheduling.run_due(first, SLOT, GRACE, "UTC")
+    assert await changed[0] is scheduling.Outcome.SAVED
+    assert await value(first, "SELECT COUNT(*) FROM rounds WHERE status = 'open'") == 1
+
+
 async def test_a_schedule_set_while_the_partner_sets_a_time_zone_is_no_deadlock(
     two: tuple[Database, Database], monkeypatch: pytest.MonkeyPatch
 ) -> None:

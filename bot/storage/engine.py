@@ -56,13 +56,16 @@ class Conn(ABC):
         row = await self.fetch_one(sql, params)
         return None if row is None else row[0]
 
-    def for_update(self, *of: str, skip_locked: bool = False) -> str:
+    def for_update(self, *of: str, skip_locked: bool = False, no_key: bool = False) -> str:
         """The clause that holds the rows a SELECT read of table aliases `of` until the
         transaction ends, where other writers can run meanwhile (PostgreSQL). SQLite's write
         transaction already holds the whole database, so there it is empty.
 
         `skip_locked`: rows another unit holds are left out rather than waited for (due work:
-        the tick never waits behind a person, and two ticks take different rows)."""
+        the tick never waits behind a person, and two ticks take different rows).
+        `no_key`: others may still write rows that refer to these (a foreign key check takes
+        only a key-share lock), so a unit holding another lock that writes such a row (the
+        tick, holding a couple, adds its people to a round) is never a deadlock with this."""
         return ""
 
     @abstractmethod

@@ -50,11 +50,13 @@ def notice(
     buttons: tuple[tuple[Button, ...], ...] = (),
     round_id: int | None = None,
     due_at: int | None = None,
+    couple_id: int | None = None,
 ) -> Outgoing:
     """The outbox row for one message to `to`, keyed by `kind` and what it is `about` (in the
     key's order; the recipient too where two people could get the same kind of message)."""
     chat_id = to.id if isinstance(to, Person) else to
-    return Outgoing(chat_id, dedupe_key(kind, *about), text, buttons, round_id, due_at)
+    key = dedupe_key(kind, *about)
+    return Outgoing(chat_id, key, text, buttons, round_id, due_at, couple_id)
 
 
 def _markup(message: Outgoing) -> str | None:
@@ -65,13 +67,14 @@ def _markup(message: Outgoing) -> str | None:
 
 
 # A message belongs to its reader's couple at the time it is queued, so ending the pairing
-# can withdraw the couple's queue (see cancel_for_couple).
+# can withdraw the couple's queue (see cancel_for_couple), or to the couple it names (see
+# Outgoing.couple_id), so erasing someone withdraws a notice naming them.
 _ENQUEUE = """
     INSERT INTO outbox
         (dedupe_key, chat_id, text, reply_markup, round_id, not_before, due_at, created_at,
          couple_id)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?,
-        (SELECT couple_id FROM couple_members WHERE user_id = ? AND left_at IS NULL))
+        COALESCE(?, (SELECT couple_id FROM couple_members WHERE user_id = ? AND left_at IS NULL)))
     ON CONFLICT (dedupe_key) DO NOTHING
 """
 
@@ -87,6 +90,7 @@ def _row(message: Outgoing, now: int) -> tuple:
         due,
         due,
         now,
+        message.couple_id,
         message.chat_id,
     )
 
@@ -139,7 +143,7 @@ class Outbox:
             "INSERT INTO outbox (dedupe_key, chat_id, text, reply_markup, round_id, not_before,"
             " due_at, created_at, couple_id)"
             " SELECT * FROM {rows} WHERE true ON CONFLICT (dedupe_key) DO NOTHING",
-            [(*_row(message, now)[:-1], couple_id) for message, couple_id in messages],
+            [(*_row(message, now)[:-2], couple_id) for message, couple_id in messages],
             ("text", "bigint", "text", "text", "bigint", "bigint", "bigint", "bigint", "bigint"),
         )
 
@@ -290,6 +294,16 @@ class Outbox:
             (couple_id, keep_prefix.replace("%", "") + "%"),
         )
         return changed
+
+    async def cancel_kind_for(self, chat_ids: list[int], kind: str) -> None:
+        """Withdraw the messages of this kind still waiting for these people (not in flight)."""
+        await bulk.where_in(
+            self.conn,
+            "UPDATE outbox SET status = 'cancelled', text = '' WHERE dedupe_key LIKE ? "
+            "AND status = 'pending' AND inflight = 0 AND chat_id IN ({ids})",
+            chat_ids,
+            (dedupe_key(kind.replace("%", ""), "%"),),
+        )
 
     async def retry_later(
         self, row_id: int, not_before: int, error: str, *, counts: bool, uncertain: bool

@@ -105,8 +105,12 @@ class PersonalData:
         outbox rows that were in flight (see Handoff.withdrawn). Their couples must have ended
         first (see privacy.erase): nothing of theirs may be queued afterwards."""
         p = (user_id,)
-        in_flight = await self.conn.fetch_all(
-            f"SELECT id FROM outbox WHERE inflight = 1 AND ({_THEIR_OUTBOX})", p * 2
+        # Everything queued for their couples (reveals of their words, notices naming them)
+        # and every message to them; the partner's notice that it ended is queued after. In
+        # flight as deleted: a delivery pass that marked a row and had not committed when this
+        # read it is waited for, and its row is withdrawn too.
+        gone = await self.conn.fetch_all(
+            f"DELETE FROM outbox WHERE {_THEIR_OUTBOX} RETURNING id, inflight", p * 2
         )
         for sql in (
             "DELETE FROM answer_parts WHERE user_id = ?",
@@ -118,9 +122,6 @@ class PersonalData:
             "UPDATE rounds SET break_id = NULL WHERE break_id IN "
             "(SELECT id FROM breaks WHERE started_by = ?)",
             "DELETE FROM breaks WHERE started_by = ?",
-            # Everything queued for their couples (reveals of their words, notices naming them)
-            # and every message to them; the partner's notice that it ended is queued after.
-            f"DELETE FROM outbox WHERE {_THEIR_OUTBOX}",
             "DELETE FROM invites WHERE inviter_id = ?",
             "UPDATE invites SET used_by = NULL WHERE used_by = ?",
             "UPDATE couples SET ended_by = NULL WHERE ended_by = ?",
@@ -129,7 +130,7 @@ class PersonalData:
             "DELETE FROM users WHERE id = ?",
         ):
             await self.conn.execute(sql, p * sql.count("?"))
-        return [row["id"] for row in in_flight]
+        return [row["id"] for row in gone if row["inflight"]]
 
     async def keep_days(self, user_id: int) -> int | None:
         return await self.conn.fetch_value("SELECT keep_days FROM users WHERE id = ?", (user_id,))

@@ -105,10 +105,11 @@ class PgConn(Conn):
             cursor = await self._conn.execute(_dialect(sql), params)
             return await cursor.fetchall()
 
-    def for_update(self, *of: str, skip_locked: bool = False) -> str:
+    def for_update(self, *of: str, skip_locked: bool = False, no_key: bool = False) -> str:
         if not of or not all(alias.isidentifier() for alias in of):
             raise ValueError("not a table alias")
-        return f" FOR UPDATE OF {', '.join(of)}" + (" SKIP LOCKED" if skip_locked else "")
+        strength = "NO KEY UPDATE" if no_key else "UPDATE"
+        return f" FOR {strength} OF {', '.join(of)}" + (" SKIP LOCKED" if skip_locked else "")
 
     async def lock(self, table: str, row_id: int) -> bool:
         if not table.isidentifier():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import sqlite3
@@ -16,6 +17,8 @@ import aiosqlite
 from bot.storage.engine import Conn, Row
 
 log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 5000
 
 
 class SqliteConn(Conn):
@@ -55,6 +58,9 @@ class SqliteEngine:
         self._conn = conn
         self._lock = asyncio.Lock()
         self.path = path
+        # An erasure whose WAL another connection's reader kept from being emptied: retried
+        # after each commit until it is (see forget).
+        self._unforgotten = False
 
     @classmethod
     async def open(cls, path: Path | str) -> SqliteEngine:
@@ -68,7 +74,7 @@ class SqliteEngine:
         await conn.execute("PRAGMA secure_delete=ON")
         await conn.execute("PRAGMA journal_mode=WAL")
         await conn.execute("PRAGMA foreign_keys=ON")
-        await conn.execute("PRAGMA busy_timeout=5000")
+        await conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         await conn.execute("PRAGMA synchronous=NORMAL")
         return cls(conn, None if in_memory else Path(path))
 
@@ -88,6 +94,9 @@ class SqliteEngine:
                 raise
             else:
                 await self._conn.commit()
+                if self._unforgotten:
+                    with contextlib.suppress(sqlite3.Error):  # committed: retried next time
+                        self._unforgotten = not await self._truncate_wal(wait=False)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Conn]:
@@ -98,7 +107,22 @@ class SqliteEngine:
         """secure_delete zeroes deleted rows in the database file, but the WAL still holds the
         pages as they were before: copy it back and truncate it to nothing."""
         async with self._lock:
-            await self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self._unforgotten = not await self._truncate_wal(wait=True)
+        if self._unforgotten:
+            log.warning("another connection reads the database: its WAL is emptied later")
+
+    async def _truncate_wal(self, *, wait: bool) -> bool:
+        """Checkpoint the WAL and truncate it; False when a reader in another connection
+        (`make backup`, a sqlite3 shell) holds it. `wait`: for the busy timeout, else not
+        at all (a retry after a commit must not hold up the next unit)."""
+        if not wait:
+            await self._conn.execute("PRAGMA busy_timeout=0")
+        try:
+            rows = await self._conn.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            if not wait:
+                await self._conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        return int(next(iter(rows))[0]) == 0  # (busy, WAL frames, frames checkpointed)
 
     async def version(self) -> int:
         async with self._lock:

@@ -46,10 +46,12 @@ class Unit:
         buttons: tuple[tuple[Button, ...], ...] = (),
         round_id: int | None = None,
         due_at: int | None = None,
+        couple_id: int | None = None,
     ) -> bool:
         """Queue one message to `to` (see outbox.notice for its key); it goes out after the
         commit. False when the same message was queued before (nothing is added)."""
         message = notice(
-            to, kind, *about, text=text, buttons=buttons, round_id=round_id, due_at=due_at
-        )
+            to, kind, *about, text=text, buttons=buttons, round_id=round_id, due_at=due_at,
+            couple_id=couple_id,
+        )  # fmt: skip
         return await self.outbox.enqueue(message, now)

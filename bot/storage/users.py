@@ -30,11 +30,13 @@ class Users:
     async def lock(self, user_ids: list[int]) -> None:
         """Hold these people's rows until the unit ends (those that exist), always in id
         order, so two units that lock the same two people wait for each other and never
-        deadlock. Pairing decides on both people's couples before writing either."""
+        deadlock. Pairing decides on both people's couples before writing either. Rows that
+        refer to these people may still be written meanwhile: the tick, holding their couple,
+        adds them to a round, so a full row lock here would be a deadlock with it."""
         ids = sorted(set(user_ids))
         await self.conn.fetch_all(
             f"SELECT id FROM users u WHERE id IN ({', '.join('?' * len(ids))}) ORDER BY id"
-            + self.conn.for_update("u"),
+            + self.conn.for_update("u", no_key=True),
             ids,
         )
 
