@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import re
+from datetime import date, datetime, time
 from html.parser import HTMLParser
 from importlib import resources
+from zoneinfo import ZoneInfo
 
 import pytest
 from fluent.syntax import ast, parse
 from fluent.syntax.visitor import Visitor
 
 from bot import checkins, texts
-from bot.texts import amount, t
+from bot.texts import amount, language_of, local_time, t
 
-LANGUAGES = texts.languages()
+LANGUAGES = ("en", "ru", "es", "de")
 # Telegram's HTML: the tags a message may hold (https://core.telegram.org/bots/api#html-style).
 TELEGRAM_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre"}
 TELEGRAM_TAGS |= {"tg-spoiler", "blockquote", "span", "tg-emoji"}
@@ -90,6 +92,33 @@ def test_a_count_of_one_is_singular_and_two_is_plural() -> None:
     assert amount("hours", 0) == "0 hours"
 
 
+def test_russian_plurals_follow_the_russian_rule() -> None:
+    """1 час, 2 часа, 5 часов, and the same for 21, 22, 25 (but 11-14 are "many")."""
+    hours = {n: amount("hours", n, "ru") for n in (1, 2, 5, 11, 12, 21, 22, 25, 100)}
+    assert hours == {
+        1: "1 час",
+        2: "2 часа",
+        5: "5 часов",
+        11: "11 часов",
+        12: "12 часов",
+        21: "21 час",
+        22: "22 часа",
+        25: "25 часов",
+        100: "100 часов",
+    }
+    assert [amount("days", n, "ru") for n in (1, 3, 30)] == ["1 день", "3 дня", "30 дней"]
+    assert [amount("minutes", n, "ru") for n in (1, 2, 20)] == [
+        "1 минута",
+        "2 минуты",
+        "20 минут",
+    ]
+
+
+def test_german_and_spanish_plurals() -> None:
+    assert [amount("hours", n, "de") for n in (1, 2)] == ["1 Stunde", "2 Stunden"]
+    assert [amount("days", n, "es") for n in (1, 30)] == ["1 día", "30 días"]
+
+
 def test_the_minimum_window_reads_one_hour() -> None:
     """`/options window 1` said "stay open for 1 hours"."""
     assert "stay open for 1 hour," in checkins.options_summary("en", 1, None)
@@ -110,9 +139,29 @@ def test_every_value_is_html_escaped() -> None:
     assert "&lt;b&gt;Ann&lt;/b&gt; &amp; co" in text and "<b>Ann" not in text
 
 
+def test_a_language_code_falls_back_to_its_base_then_english() -> None:
+    assert language_of("ru") == "ru"
+    assert language_of("de-AT") == "de"
+    assert language_of("es-419") == "es"
+    assert language_of("pt-br") == "en"
+    assert language_of(None) == "en"
+    assert language_of("") == "en"
+
+
 def test_a_key_missing_from_a_locale_falls_back_to_english(monkeypatch) -> None:
     monkeypatch.setattr(texts.bundle("ru"), "_messages", {})
     assert t("start.next_unpaired", "ru") == t("start.next_unpaired", "en")
+
+
+def test_dates_times_and_day_names_in_each_language() -> None:
+    moment = datetime(2026, 11, 26, 20, 5, tzinfo=ZoneInfo("Europe/Berlin"))
+    assert local_time(moment, "when", "en") == "Thu 26 Nov, 20:05"
+    assert local_time(moment, "when", "ru").startswith("чт")
+    assert "nov" in local_time(moment, "when", "es")
+    assert local_time(moment, "when", "de").startswith("Do")
+    assert local_time(time(8, 30), "clock", "de") == "08:30"
+    assert "дек" in local_time(date(2026, 12, 24), "date", "ru")
+    assert [texts.day_name(0, lang) for lang in LANGUAGES] == ["Mon", "пн", "lun", "Mo"]
 
 
 def test_every_locale_has_every_key_with_the_same_variables() -> None:
@@ -159,3 +208,7 @@ def test_no_english_text_puts_a_bare_count_before_a_unit() -> None:
             for e in (message.value.elements if message.value else [])
         )
         assert not _COUNT_BEFORE_UNIT.search(text), name
+
+
+def test_the_four_languages_are_shipped() -> None:
+    assert sorted(texts.languages()) == sorted(LANGUAGES)
