@@ -212,3 +212,14 @@ def test_no_english_text_puts_a_bare_count_before_a_unit() -> None:
 
 def test_the_four_languages_are_shipped() -> None:
     assert sorted(texts.languages()) == sorted(LANGUAGES)
+
+
+def test_every_prompt_is_in_every_language() -> None:
+    from bot import prompts
+
+    for prompt in prompts.library().values():
+        assert set(prompt.texts) == set(LANGUAGES), prompt.id
+        for language in LANGUAGES:
+            text = prompt.text(language)
+            assert text.strip() and len(text) < 400, (prompt.id, language)
+            assert "<" not in text, (prompt.id, language)  # prompts are escaped plain text
