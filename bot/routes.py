@@ -9,6 +9,7 @@ from handlers import (
     errors,
     fallback,
     groups,
+    language,
     membership,
     pairing,
     privacy,
@@ -19,6 +20,8 @@ from handlers import (
 
 
 def register_handlers(app: Application) -> None:
+    # 0. Before everything (group -1): the language the sender chose, for every reply.
+    language.register_first(app)
     # 1. Group chats first: every command there gets the same "let's talk in private" pointer.
     groups.register(app)
     # 2. Blocking/unblocking the bot, which is not a message.
@@ -29,6 +32,7 @@ def register_handlers(app: Application) -> None:
     privacy.register(app)
     schedules.register(app)
     repair.register(app)
+    language.register(app)
     # 4. Check-ins after the commands: they take every other private text and media message.
     checkins.register(app)
     # 5. Last: whatever nobody else took gets a hint (unknown command, text, media, old button).
