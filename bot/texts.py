@@ -115,8 +115,3 @@ def day_name(index: int, language: str = DEFAULT_LANGUAGE) -> str:
 @cache
 def _locale(language: str) -> Locale:
     return Locale.parse(language if language in languages() else DEFAULT_LANGUAGE, sep="-")
-
-
-def keys(language: str = DEFAULT_LANGUAGE) -> set[str]:
-    """Every key a locale defines, dotted as code uses them."""
-    return {name.replace("-", ".", 1) for name in bundle(language)._messages}

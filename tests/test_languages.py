@@ -99,3 +99,16 @@ async def test_a_refresh_from_the_app_never_overwrites_a_choice(tmp_path: Path) 
             assert (await uow.users.get(ANYA.id)).language == "de"  # what the domain reads
         assert await languages.choose(bot.db, anya, "auto", 3) == "ru"
         assert await languages.chosen(bot.db, ANYA.id) is None
+
+
+async def test_options_read_their_words_in_each_language(tmp_path: Path) -> None:
+    from bot import checkins
+
+    async with Offline(tmp_path) as bot:
+        await bot.pair(ANYA, CARL)
+        [saved] = texts_of(await bot.send(ANYA, "/options окно 12"))
+        assert saved.startswith("Готово. Чек-ин открыт 12 часов")
+        [saved] = texts_of(await bot.send(CARL, "/options Erinnerung aus"))
+        assert saved == t("options.saved", "de", summary=checkins.options_summary("de", 12, None))
+        [saved] = texts_of(await bot.send(ANYA, "/options напоминание 1ч"))
+        assert "мягкое напоминание — за 1 час до закрытия" in saved

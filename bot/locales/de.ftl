@@ -149,13 +149,13 @@ options-current =
     { $summary }
 
     Zum Ändern:
-    <code>/options window 12</code> – Stunden, die ein Check-in offen bleibt ({ $min } bis { $max })
-    <code>/options reminder 3</code> – Stunden vor dem Schließen für eine sanfte Erinnerung
-    <code>/options reminder off</code> – keine Erinnerung
+    <code>/options fenster 12</code> – Stunden, die ein Check-in offen bleibt ({ $min } bis { $max })
+    <code>/options erinnerung 3</code> – Stunden vor dem Schließen für eine sanfte Erinnerung
+    <code>/options erinnerung aus</code> – keine Erinnerung
 options-summary = Check-ins bleiben { $window } offen, mit einer sanften Erinnerung { $reminder } vor dem Schließen.
 options-summary_no_reminder = Check-ins bleiben { $window } offen, ohne Erinnerung.
 options-saved = Erledigt. { $summary } Das gilt ab dem nächsten Check-in.
-options-invalid = Das konnte ich nicht übernehmen. Ein Check-in bleibt { $min } bis { $max } offen, und eine Erinnerung kommt frühestens eine Stunde nach dem Öffnen. Zum Beispiel: <code>/options window 24</code> oder <code>/options reminder off</code>
+options-invalid = Das konnte ich nicht übernehmen. Ein Check-in bleibt { $min } bis { $max } offen, und eine Erinnerung kommt frühestens eine Stunde nach dem Öffnen. Zum Beispiel: <code>/options fenster 24</code> oder <code>/options erinnerung aus</code>
 options-partner_changed = { $partner } hat eure Check-in-Optionen geändert. { $summary }
 
 ## schedule

@@ -148,13 +148,13 @@ options-current =
     { $summary }
 
     Para cambiarlo:
-    <code>/options window 12</code> – horas que un check-in queda abierto (de { $min } a { $max })
-    <code>/options reminder 3</code> – horas antes del cierre para un recordatorio amable
-    <code>/options reminder off</code> – sin recordatorio
+    <code>/options ventana 12</code> – horas que un check-in queda abierto (de { $min } a { $max })
+    <code>/options recordatorio 3</code> – horas antes del cierre para un recordatorio amable
+    <code>/options recordatorio no</code> – sin recordatorio
 options-summary = Los check-ins quedan abiertos { $window }, con un recordatorio amable { $reminder } antes de cerrarse.
 options-summary_no_reminder = Los check-ins quedan abiertos { $window }, sin recordatorio.
 options-saved = Listo. { $summary } Se aplica desde el próximo check-in.
-options-invalid = No pude usar eso. Un check-in queda abierto de { $min } a { $max }, y el recordatorio llega al menos una hora después de abrirse. Por ejemplo: <code>/options window 24</code> o <code>/options reminder off</code>
+options-invalid = No pude usar eso. Un check-in queda abierto de { $min } a { $max }, y el recordatorio llega al menos una hora después de abrirse. Por ejemplo: <code>/options ventana 24</code> o <code>/options recordatorio no</code>
 options-partner_changed = { $partner } cambió las opciones de sus check-ins. { $summary }
 
 ## schedule

@@ -155,13 +155,13 @@ options-current =
     { $summary }
 
     Чтобы изменить:
-    <code>/options window 12</code> – сколько часов чек-ин открыт (от { $min } до { $max })
-    <code>/options reminder 3</code> – за сколько часов до закрытия мягко напомнить
-    <code>/options reminder off</code> – без напоминания
+    <code>/options окно 12</code> – сколько часов чек-ин открыт (от { $min } до { $max })
+    <code>/options напоминание 3</code> – за сколько часов до закрытия мягко напомнить
+    <code>/options напоминание выкл</code> – без напоминания
 options-summary = Чек-ин открыт { $window }, мягкое напоминание — за { $reminder } до закрытия.
 options-summary_no_reminder = Чек-ин открыт { $window }, без напоминания.
 options-saved = Готово. { $summary } Это действует со следующего чек-ина.
-options-invalid = Не получилось. Чек-ин открыт от { $min } до { $max }, а напоминание приходит не раньше чем через час после открытия. Например: <code>/options window 24</code> или <code>/options reminder off</code>
+options-invalid = Не получилось. Чек-ин открыт от { $min } до { $max }, а напоминание приходит не раньше чем через час после открытия. Например: <code>/options окно 24</code> или <code>/options напоминание выкл</code>
 options-partner_changed = { $partner } меняет настройки ваших чек-инов. { $summary }
 
 ## schedule
