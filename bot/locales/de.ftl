@@ -205,7 +205,7 @@ pause-partner_resumed = { $partner } hat eure Check-ins fortgesetzt.
 pause-partner_skipped = { $partner } möchte den nächsten Check-in auslassen. Der danach kommt wie gewohnt.
 
 ## reach
-reach-partner_unreachable = Steady erreicht { $partner } gerade nicht; vielleicht ist der Bot pausiert oder blockiert. Was dorthin gehen soll, wartet bis zu { $days } auf die Rückkehr, und eure aufgedeckten Check-ins bleiben in /history. Du musst nichts tun.
+reach-partner_unreachable = Steady erreicht { $partner } gerade nicht; vielleicht ist der Bot pausiert oder blockiert. Was dorthin gehen soll, wartet höchstens { $days } lang auf die Rückkehr, und eure aufgedeckten Check-ins bleiben in /history. Du musst nichts tun.
 reach-expired_while_away = Willkommen zurück. Während du weg warst, haben einige Nachrichten von Steady länger als { $days } gewartet und wurden losgelassen. Jeder aufgedeckte Check-in ist weiter in /history: Keine gemeinsame Antwort ist verloren.
 
 ## repair
