@@ -32,7 +32,7 @@ async def test_russian_speakers_from_start_to_a_revealed_checkin(
 
     await anya.send("/start")
     welcome = await anya.wait_for("Привет, Аня! Я Steady.")
-    assert "пока не ответите <b>оба</b>" in welcome.text
+    assert "пока не придут <b>оба ответа</b>" in welcome.text
     assert "Чтобы начать, отправь /pair" in welcome.plain
 
     await anya.send("/pair")
@@ -66,7 +66,7 @@ async def test_russian_speakers_from_start_to_a_revealed_checkin(
 
     await boris.send("Благодарен за сегодня")
     for reader in (anya, boris):
-        reveal = await reader.wait_for("Вы оба ответили.")
+        reveal = await reader.wait_for("Оба ответа здесь.")
         assert "Мне было <спокойно> & тепло" in reveal.plain
         assert "&lt;спокойно&gt; &amp; тепло" in reveal.text  # escaped, HTML mode
         assert "Благодарен за сегодня" in reveal.plain
@@ -104,6 +104,6 @@ async def test_partners_in_two_languages_each_read_their_own(
     await jonas.send("Ruhig")
     await lucia.send("Tranquila")
     reveal_de = await jonas.wait_for("Ihr habt beide geantwortet.")
-    reveal_es = await lucia.wait_for("Los dos respondieron.")
+    reveal_es = await lucia.wait_for("Ya están ambas respuestas.")
     for reveal in (reveal_de, reveal_es):
         assert "Ruhig" in reveal.plain and "Tranquila" in reveal.plain

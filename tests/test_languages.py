@@ -71,8 +71,8 @@ async def test_each_partner_reads_the_reveal_in_their_own_language(tmp_path: Pat
         await bot.send(ANYA, "Спокойно, <b>честно</b>")
         await bot.send(BEN, "Tranquilo & bien")
         await bot.deliver()
-        reveal_ru = [x for x in texts_of(bot.sent(ANYA.id)) if "Вы оба ответили" in x]
-        reveal_es = [x for x in texts_of(bot.sent(BEN.id)) if "Los dos respondieron" in x]
+        reveal_ru = [x for x in texts_of(bot.sent(ANYA.id)) if "Оба ответа здесь" in x]
+        reveal_es = [x for x in texts_of(bot.sent(BEN.id)) if "Ya están ambas respuestas" in x]
         assert len(reveal_ru) == 1 and len(reveal_es) == 1
         for text in (reveal_ru[0], reveal_es[0]):  # both answers, escaped, under each name
             assert "<b>Аня</b>" in text and "<b>Ben</b>" in text

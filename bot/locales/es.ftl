@@ -46,9 +46,9 @@ commands-help = Qué puede hacer Steady
 start-welcome =
     Hola, { $name }. Soy Steady.
 
-    Ayudo a las parejas a reconstruir la confianza, paso a paso, con pequeños gestos sinceros: check-ins regulares que responden los dos, y apoyo amable después de un momento difícil.
+    Ayudo a las parejas a reconstruir la confianza, paso a paso, con pequeños gestos sinceros: check-ins regulares que responden ustedes dos, y apoyo amable después de un momento difícil.
 
-    Sus respuestas quedan en privado hasta que <b>los dos</b> hayan respondido. Entonces cada uno ve ambas, una vez.
+    Sus respuestas quedan en privado hasta que estén <b>ambas respuestas</b>. Entonces cada quien ve las dos, una vez.
 
     Steady es un acompañante, no sustituye a una terapia de pareja.
 start-next_unpaired = Para empezar, envía /pair y reenvía la invitación a tu pareja.
@@ -60,10 +60,10 @@ help-text =
     /pair – crear una invitación para tu pareja
     /join CÓDIGO – unirte con el código de tu pareja
     /checkin – empezar un check-in ahora
-    /history – check-ins que los dos han respondido
+    /history – check-ins con ambas respuestas
     /options – cuánto tiempo queda abierto un check-in, y recordatorios
     /schedule – los días y la hora de los check-ins
-    /timezone – tu zona horaria (cada uno tiene la suya)
+    /timezone – tu zona horaria (cada quien tiene la suya)
     /pause, /resume, /skip – tomar un descanso o saltar el próximo check-in
     /conflict – después de un momento difícil: un descanso de verdad y luego un camino amable de vuelta
     /unpair – terminar la conexión
@@ -71,7 +71,7 @@ help-text =
     /help – esta lista
 
     <b>Cómo funciona un check-in</b>
-    Los dos reciben la misma pregunta y la responden en privado enviándome un mensaje. Si envías otro, reemplaza tu respuesta. Nadie ve la respuesta del otro hasta que los dos hayan respondido; entonces cada uno ve ambas. Una respuesta que queda sin pareja se borra sin leerse.
+    Ustedes dos reciben la misma pregunta y la responden en privado enviándome un mensaje. Si envías otro, reemplaza tu respuesta. Nadie ve la otra respuesta hasta que estén ambas; entonces cada quien ve las dos. Una respuesta que queda sin pareja se borra sin leerse.
 
     Steady no es terapia. Si buscas apoyo, una terapia de pareja puede ayudar. { $crisis }
 help-crisis_default = Si alguien no se siente a salvo, por favor contacta con los servicios de emergencia de tu zona.
@@ -88,8 +88,8 @@ pairing-invite =
 pairing-already_paired_pair = Ya tienes una conexión con { $partner }. Para empezar de nuevo, envía primero /unpair.
 pairing-already_paired_join = Ya tienes una conexión con { $partner }. Para conectarte con otra persona, envía primero /unpair.
 pairing-join_usage = Envía el código que te dio tu pareja, así: <code>/join ABCDE-12345</code>
-pairing-paired_joiner = Ahora tienes una conexión con { $partner }. Paso a paso, juntos.
-pairing-paired_inviter = { $partner } se unió. Ahora tienen una conexión en Steady. Paso a paso, juntos.
+pairing-paired_joiner = Ahora tienes una conexión con { $partner }. Paso a paso, en equipo.
+pairing-paired_inviter = { $partner } se unió. Ahora tienen una conexión en Steady. Paso a paso, en equipo.
 pairing-not_a_code = Eso no parece un código de invitación. Envía el código que te dio tu pareja, así: <code>/join ABCDE-12345</code>
 pairing-wrong = No encuentro ese código. Revísalo con tu pareja o pídele uno nuevo con /pair.
 pairing-expired = Esa invitación caducó (duran 48 horas). Tu pareja puede enviar /pair para una nueva.
@@ -102,7 +102,7 @@ pairing-cool_off = Varios códigos no funcionaron. Hagamos una pausa de 15 minut
 
 ## unpair
 unpair-not_paired = Ahora mismo no tienes una conexión. Envía /pair para invitar a tu pareja.
-unpair-confirm = ¿Quieres terminar tu conexión con { $partner }? Los check-ins se detienen para los dos.
+unpair-confirm = ¿Quieres terminar tu conexión con { $partner }? Los check-ins se detienen para ustedes dos.
 unpair-yes = Sí, terminarla
 unpair-no = Mantener la conexión
 unpair-done = Tu conexión con { $partner } terminó. Cuídate. Puedes usar /pair de nuevo cuando quieras.
@@ -113,7 +113,7 @@ checkin-prompt =
     <b>Check-in</b>
     { $prompt }
 
-    <i>Responde con un mensaje cuando quieras. { $partner } no lo verá hasta que los dos hayan respondido.</i>
+    <i>Responde con un mensaje cuando quieras. { $partner } no lo verá hasta que estén ambas respuestas.</i>
 checkin-already_open =
     Ya hay un check-in abierto:
     <i>{ $prompt }</i>
@@ -128,7 +128,7 @@ checkin-joined = También recibí la siguiente parte: la añadí a tu respuesta.
 checkin-on_its_way = Tu próximo check-in ya está en camino y te llegará a la hora de siempre. Respóndelo cuando llegue.
 checkin-partner_waiting = { $partner } respondió el check-in. Su respuesta aparecerá cuando añadas la tuya, sin prisa.
 checkin-reveal_title =
-    <b>Los dos respondieron.</b>
+    <b>Ya están ambas respuestas.</b>
     <i>{ $prompt }</i>
 checkin-answer_label = <b>{ $name }</b>
 checkin-empty = Ese mensaje parece vacío. Escribe unas palabras cuando quieras.
@@ -136,7 +136,7 @@ checkin-closed_reply = Ese check-in ya se cerró, así que esto no se añadió. 
 checkin-media = Por ahora solo puedo guardar respuestas de texto. ¿Podrías escribir tu respuesta en un mensaje?
 checkin-forwarded = Parece un mensaje reenviado, así que no lo guardé como respuesta: un check-in es para tus propias palabras. ¿Podrías escribirlo en un mensaje tuyo?
 checkin-no_round = Ahora mismo no hay ningún check-in abierto. Envía /checkin para empezar uno, o /help para ver más.
-checkin-closed = Este check-in se cerró antes de que los dos respondieran, así que las respuestas se borraron sin leerse. No pasa nada. Habrá otro.
+checkin-closed = Este check-in se cerró antes de que estuvieran ambas respuestas, así que las respuestas se borraron sin leerse. No pasa nada. Habrá otro.
 checkin-reminder =
     Un recordatorio amable: este check-in sigue abierto unas horas más.
     <i>{ $prompt }</i>
@@ -158,7 +158,7 @@ options-invalid = No pude usar eso. Un check-in queda abierto de { $min } a { $m
 options-partner_changed = { $partner } cambió las opciones de sus check-ins. { $summary }
 
 ## schedule
-schedule-offer = ¿Te gustaría un check-in cada día a las 20:00? Cada uno lo recibe a las 20:00 en su propia zona horaria. Puedes cambiarlo cuando quieras con /schedule.
+schedule-offer = ¿Te gustaría un check-in cada día a las 20:00? Cada quien lo recibe a las 20:00 en su propia zona horaria. Puedes cambiarlo cuando quieras con /schedule.
 schedule-accept_default = Sí, cada día a las 20:00
 schedule-choose = Elegir días y hora
 schedule-every_day = cada día a las { $time }
@@ -166,7 +166,7 @@ schedule-weekdays = de lunes a viernes a las { $time }
 schedule-on_days = los días { $days } a las { $time }
 schedule-off_summary = desactivados
 schedule-current =
-    Los check-ins llegan { $summary }, en la zona horaria de cada uno (la tuya: { $zone }).
+    Los check-ins llegan { $summary }, en la zona horaria de cada quien (la tuya: { $zone }).
     { $next }
     Elige días y hora abajo, o envía por ejemplo <code>/schedule lun mié vie 20:30</code>, <code>/schedule diario 21:00</code> o <code>/schedule no</code>.
 schedule-none = Aún no hay horario de check-ins. Elige días y hora abajo, o envía por ejemplo <code>/schedule diario 20:00</code>.
@@ -177,7 +177,7 @@ schedule-saved = Listo: ahora los check-ins llegan { $summary }. El próximo: { 
 schedule-saved_off = Listo: los check-ins programados están desactivados. /checkin sigue funcionando cuando quieras.
 schedule-partner_changed = { $partner } cambió el horario de sus check-ins: { $summary }, en tu propia zona horaria.
 schedule-invalid = No pude leer eso. Prueba por ejemplo <code>/schedule diario 21:00</code>, <code>/schedule lun mié vie 20:30</code>, <code>/schedule laborables 20:00</code> o <code>/schedule no</code>.
-schedule-pick_days = Toca los días que quieras y luego una hora (en la zona horaria de cada uno):
+schedule-pick_days = Toca los días que quieras y luego una hora (en la zona horaria de cada quien):
 schedule-other_time = Envía los días y la hora que quieras, por ejemplo <code>/schedule lunes jueves 21:15</code>.
 schedule-other = Otra hora
 schedule-off_button = Desactivar
@@ -219,25 +219,25 @@ repair-started =
 
     Por ahora, intenta calmarte en vez de repasar la discusión: respira despacio, da un paseo corto, bebe agua, pon música que te guste. Está bien sentir lo que sientes.
 repair-replaced = Cambié tu descanso: ahora dura hasta las { $time } (un descanso dura como máximo { $max }). Tu pareja lo sabe.
-repair-partner_break = { $partner } necesita una pausa después de un momento difícil y volverá hacia las { $time }. Ahora no necesitas hacer nada; una pausa puede ayudarles a los dos. Mientras tanto, trátate con cariño.
+repair-partner_break = { $partner } necesita una pausa después de un momento difícil y volverá hacia las { $time }. Ahora no necesitas hacer nada; una pausa puede ayudarles a ustedes dos. Mientras tanto, trátate con cariño.
 repair-partner_updated = { $partner } necesita un poco más y volverá hacia las { $time }.
-repair-partner_more_time = { $partner } necesita un poco más de tiempo. Les escribiré a los dos hacia las { $time }.
+repair-partner_more_time = { $partner } necesita un poco más de tiempo. Les escribiré a ustedes dos hacia las { $time }.
 repair-nudge =
     El descanso terminó. Cuando lo sientas, aquí tienes algunas formas amables de volver a { $partner }: toca una para enviarla.
 
-    Y, en privado: ¿tienes ganas de hablar? Solo se lo diré a los dos cuando ambos las tengan.
+    Y, en privado: ¿tienes ganas de hablar? Solo se lo diré a ustedes dos cuando ambas partes las tengan.
 repair-phrase_0 = Ya me siento más en calma.
 repair-phrase_1 = Necesito calmarme un poco más.
 repair-phrase_2 = Lo siento.
-repair-phrase_3 = Busquemos juntos un sí.
+repair-phrase_3 = Busquemos un sí en equipo.
 repair-phrase_4 = Te valoro.
 repair-phrase_received = { $partner } te envía: <i>{ $phrase }</i>
 repair-phrase_sent = Enviado.
 repair-ready_button = Tengo ganas de hablar
 repair-more_button = Necesito un poco más de tiempo
-repair-ready_ack = Gracias. Les avisaré a los dos cuando ambos quieran hablar.
+repair-ready_ack = Gracias. Les avisaré a ustedes dos cuando ambas partes quieran hablar.
 repair-both_ready =
-    <b>Los dos quieren hablar.</b>
+    <b>Ustedes dos quieren hablar.</b>
     Con calma: por turnos, escuchando primero, y hablando de ti («yo siento…») más que del otro. Si vuelve a calentarse, está bien tomar otro descanso con /conflict.
 repair-more_ack = Claro. Tómate el tiempo que necesites; volveré a escribirte hacia las { $time }.
 repair-at_limit = Este descanso llegó a su máximo de { $max }. Cuando puedan, una charla corta y amable suele ayudar, aunque sea solo para acordar cuándo hablar con calma.
@@ -250,23 +250,23 @@ guided-prompt =
     <b>Conversación guiada, paso { $step } de { $total }</b>
     { $question }
 
-    <i>Responde en privado con un mensaje. { $partner } lo verá solo cuando los dos hayan respondido. Puedes parar en cualquier paso.</i>
+    <i>Responde en privado con un mensaje. { $partner } lo verá solo cuando estén ambas respuestas. Puedes parar en cualquier paso.</i>
 guided-stop_button = Parar aquí
 guided-step_1 = ¿Qué sentiste? Por ahora solo sentimientos, sin «por qué»: dolor, miedo, soledad, enojo, tristeza…
 guided-step_2 = ¿Qué viste que pasó? Y una parte de la mirada de tu pareja que tenga sentido para ti.
 guided-step_3 = ¿Qué tocó esto en ti de antes: una herida vieja, un miedo, algo de tu pasado?
 guided-step_4 = ¿Qué parte de lo que pasó es tuya? Si encaja, una disculpa por tu parte.
 guided-step_5 = ¿Qué harás diferente la próxima vez?
-guided-done = Recorrieron juntos los cinco pasos. Eso es trabajo de reparación de verdad. Trátense con cariño ahora.
+guided-done = Recorrieron en equipo los cinco pasos. Eso es trabajo de reparación de verdad. Trátense con cariño ahora.
 guided-stopped = { $partner } detuvo la conversación guiada aquí. Está bien: pueden hablar a su manera o volver a ella después de otro descanso.
 guided-stopped_me = Detenida. Las respuestas de este paso se borraron sin leerse. Pueden hablar a su manera cuando quieran.
 guided-started = Aquí está el primer paso.
 guided-already = Su conversación guiada ya empezó.
-guided-closed = Este paso se cerró antes de que los dos respondieran, así que sus respuestas se borraron sin leerse. Pueden hablar a su manera cuando quieran.
+guided-closed = Este paso se cerró antes de que estuvieran ambas respuestas, así que sus respuestas se borraron sin leerse. Pueden hablar a su manera cuando quieran.
 
 ## history
 history-entry_title = <i>{ $prompt }</i>
-history-empty = Aún no hay nada aquí. Los check-ins aparecen cuando los dos han respondido.
+history-empty = Aún no hay nada aquí. Los check-ins aparecen cuando están ambas respuestas.
 history-more = Ver anteriores
 
 ## fallback
@@ -282,7 +282,7 @@ errors-generic = Lo siento, algo falló de mi lado. No se perdió nada de lo que
 
 ## language
 language-name = Español
-language-current = Steady te habla en { $name }. Elige otro idioma abajo: cada uno lee Steady en su propio idioma.
+language-current = Steady te habla en { $name }. Elige otro idioma abajo: cada quien lee Steady en su propio idioma.
 language-saved = Listo: Steady te habla ahora en { $name }.
 language-auto = Como mi app de Telegram
 language-saved_auto = Listo: Steady sigue el idioma de tu app de Telegram ({ $name }).
