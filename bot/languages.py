@@ -28,3 +28,30 @@ async def chosen(db: Database, user_id: int) -> str | None:
     """The language this person chose with /language, if they did."""
     async with db.read() as uow:
         return await uow.users.chosen_language(user_id)
+
+
+class ChosenLanguages:
+    """People's chosen languages as last read, each kept for a while: every update needs its
+    sender's (for direct replies), and a read per update cost ~0.2 ms of CPU on SQLite, about
+    what handling a short update costs. A choice made here updates it at once; `keep` seconds
+    bound how stale it can be when a choice was made in another process (one that polled
+    Telegram before this one took over). Domain code never reads it: what is queued for
+    someone uses the language stored in the database."""
+
+    def __init__(self, keep: int = 60, most: int = 100_000) -> None:
+        self._keep = keep
+        self._most = most
+        self._known: dict[int, tuple[str | None, int]] = {}
+
+    async def of(self, db: Database, user_id: int, now: int) -> str | None:
+        known = self._known.get(user_id)
+        if known is not None and now < known[1]:
+            return known[0]
+        found = await chosen(db, user_id)
+        self.remember(user_id, found, now)
+        return found
+
+    def remember(self, user_id: int, language: str | None, now: int) -> None:
+        if len(self._known) >= self._most:
+            self._known.clear()  # rare, and only costs a read per person
+        self._known[user_id] = (language, now + self._keep)

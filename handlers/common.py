@@ -25,8 +25,8 @@ from bot.texts import language_of, t
 B = TypeVar("B", bound=callbacks.ButtonData)
 
 # The language the sender of the update being handled chose with /language: (user id, code),
-# read from the database before any handler runs (handlers/language.py). Each update is handled
-# in its own task, so this never leaks into another person's update.
+# looked up before any handler runs (handlers/language.py, bot.languages.ChosenLanguages). Each
+# update is handled in its own task, so this never leaks into another person's update.
 CHOSEN_LANGUAGE: ContextVar[tuple[int, str] | None] = ContextVar("chosen_language", default=None)
 
 

@@ -24,7 +24,8 @@ async def load_choice(update: Update, context: SteadyContext) -> None:
     chosen = None
     if user is not None:
         try:
-            chosen = await languages.chosen(context.services.database, user.id)
+            services = context.services
+            chosen = await services.chosen_languages.of(services.database, user.id, services.now())
         except Exception as exc:  # their app's language is a fine answer meanwhile
             log.warning("could not read a chosen language (%s)", type(exc).__name__)
     CHOSEN_LANGUAGE.set((user.id, chosen) if user is not None and chosen else None)
@@ -58,6 +59,7 @@ async def chose(update: Update, context: SteadyContext, button: callbacks.Choose
         return
     await query.answer()
     is_auto = button.code == callbacks.ChooseLanguage.AUTO
+    services.chosen_languages.remember(user.id, None if is_auto else spoken, services.now())
     CHOSEN_LANGUAGE.set(None if is_auto else (user.id, spoken))
     key = "language.saved_auto" if is_auto else "language.saved"
     await reply(update, t(key, spoken, name=t("language.name", spoken)))

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from bot.storage.db import Database
 from bot.texts import t
 from testing.offline import Offline, User
 
@@ -112,3 +115,42 @@ async def test_options_read_their_words_in_each_language(tmp_path: Path) -> None
         assert saved == t("options.saved", "de", summary=checkins.options_summary("de", 12, None))
         [saved] = texts_of(await bot.send(ANYA, "/options напоминание 1ч"))
         assert "мягкое напоминание — за 1 час до закрытия" in saved
+
+
+async def test_the_sender_s_choice_is_read_once_a_minute_at_most(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read per update cost as much as handling it; a choice made here is seen at once, one
+    made by another process (that polled before this one) within a minute."""
+    from datetime import timedelta
+
+    from bot import languages
+    from bot.models import Person
+    from testing.clock import StoppedClock
+
+    clock = StoppedClock()
+    async with Offline(tmp_path, clock) as bot:
+        reads = 0
+        real = languages.chosen
+
+        async def counted(db: Database, user_id: int) -> str | None:
+            nonlocal reads
+            reads += 1
+            return await real(db, user_id)
+
+        monkeypatch.setattr(languages, "chosen", counted)
+        for _ in range(3):
+            [text] = texts_of(await bot.send(ANYA, "/help"))
+            assert text.startswith("<b>Что умеет Steady</b>")
+        assert reads == 1
+        await bot.run(bot.updates.button(ANYA, "v1:lang:es"))  # here: seen at once
+        [text] = texts_of(await bot.send(ANYA, "/help"))
+        assert text.startswith("<b>Qué puede hacer Steady</b>")
+        # Another process records German; this one sees it within a minute.
+        await languages.choose(bot.db, Person(ANYA.id, "Аня", "ru"), "de", 2)
+        [text] = texts_of(await bot.send(ANYA, "/help"))
+        assert text.startswith("<b>Qué puede hacer Steady</b>")
+        clock.at += timedelta(seconds=61)
+        [text] = texts_of(await bot.send(ANYA, "/help"))
+        assert text.startswith("<b>Was Steady kann</b>")
+        assert reads == 2
