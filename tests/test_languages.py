@@ -115,6 +115,10 @@ async def test_options_read_their_words_in_each_language(tmp_path: Path) -> None
         assert saved == t("options.saved", "de", summary=checkins.options_summary("de", 12, None))
         [saved] = texts_of(await bot.send(ANYA, "/options напоминание 1ч"))
         assert "мягкое напоминание — за 1 час до закрытия" in saved
+        [saved] = texts_of(await bot.send(ANYA, "/options хранить всегда"))
+        assert saved.startswith("Готово. Раскрытые ответы хранятся, пока ты их не удалишь.")
+        [saved] = texts_of(await bot.send(CARL, "/options behalten 90"))
+        assert saved.startswith("Erledigt. Deine aufgedeckten Antworten werden 90 Tage lang")
 
 
 async def test_the_sender_s_choice_is_read_once_a_minute_at_most(

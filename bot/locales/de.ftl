@@ -25,6 +25,21 @@ units-days =
         [one] { $count } Tag
        *[other] { $count } Tage
     }
+units-answers =
+    { $count ->
+        [one] { $count } Antwort
+       *[other] { $count } Antworten
+    }
+units-check_ins =
+    { $count ->
+        [one] { $count } Check-in
+       *[other] { $count } Check-ins
+    }
+units-pairings =
+    { $count ->
+        [one] { $count } Verbindung
+       *[other] { $count } Verbindungen
+    }
 
 ## commands
 commands-start = Willkommen und was Steady kann
@@ -42,6 +57,8 @@ commands-resume = Check-ins fortsetzen
 commands-skip = Den nächsten Check-in auslassen
 commands-conflict = Wir hatten Streit: eine Pause machen
 commands-help = Was Steady kann
+commands-export = Eine Kopie deiner Daten
+commands-delete = Deine Daten löschen
 
 ## start
 start-welcome =
@@ -68,6 +85,7 @@ help-text =
     /pause, /resume, /skip – eine Pause machen oder den nächsten Check-in auslassen
     /conflict – nach einem schweren Moment: eine echte Pause, dann ein behutsamer Weg zurück
     /unpair – die Verbindung beenden
+    /export, /delete – eine Kopie deiner Daten, oder sie löschen
     /language – die Sprache, in der Steady mit dir spricht
     /help – diese Liste
 
@@ -109,6 +127,30 @@ unpair-no = Verbunden bleiben
 unpair-done = Die Verbindung mit { $partner } ist beendet. Pass gut auf dich auf. Du kannst jederzeit wieder /pair senden.
 unpair-kept = Gut, nichts hat sich geändert. Du bist weiter mit { $partner } verbunden.
 
+## privacy
+privacy-export_summary =
+    Hier ist alles, was Steady über dich speichert: { $answers }, { $revealed }, die ihr beide beantwortet habt, und { $pairings }.
+
+    Die Datei gehört nur dir. Bewahre sie sicher auf: Sie enthält, was du geschrieben hast.
+privacy-export_nothing = Steady speichert noch nichts über dich.
+privacy-delete_confirm =
+    <b>Deine Daten löschen?</b>
+    Das beendet deine Verbindung, falls es eine gibt, und löscht alles, was Steady über dich speichert: deine Antworten (aufgedeckt oder nicht), deine Einladungen, deine Einstellungen und alles, was noch an dich oder über dich gesendet werden sollte. Die Worte der anderen Person bleiben ihre; sie erfährt nur, dass die Verbindung beendet ist.
+
+    Was sich nicht löschen lässt: Nachrichten, die schon im Telegram-Chat der anderen Person sind, ein schon gesendetes PDF und ältere Sicherungen des Servers.
+
+    Wenn du Zeit brauchst, um in Sicherheit zu sein, kann Steady erst nach 24 Stunden Bescheid geben. { $crisis }
+
+    Vorher kannst du mit /export eine Kopie nehmen.
+privacy-delete_now = Jetzt löschen
+privacy-delete_later = Löschen, in 24 Stunden Bescheid geben
+privacy-delete_keep = Meine Daten behalten
+privacy-deleted = Alles, was Steady über dich gespeichert hat, ist gelöscht. Pass gut auf dich auf. Wenn du irgendwann zurückkommen möchtest, sende /start.
+privacy-deleted_later = Alles, was Steady über dich gespeichert hat, ist gelöscht. Die andere Person erfährt in 24 Stunden, dass die Verbindung beendet ist, und sonst nichts. Pass gut auf dich auf.
+privacy-kept = Nichts wurde gelöscht. Deine Daten bleiben, wie sie waren.
+privacy-nothing = Steady speichert nichts über dich, es gibt also nichts zu löschen.
+privacy-partner_notice = Eure Verbindung auf Steady ist beendet. Deine eigenen Antworten bleiben deine: /export zeigt sie dir. Sei gut zu dir. Du kannst jederzeit wieder /pair senden.
+
 ## checkin
 checkin-prompt =
     <b>Check-in</b>
@@ -147,16 +189,23 @@ checkin-reminder =
 ## options
 options-current =
     { $summary }
+    { $keep }
 
     Zum Ändern:
-    <code>/options fenster 12</code> – Stunden, die ein Check-in offen bleibt ({ $min } bis { $max })
-    <code>/options erinnerung 3</code> – Stunden vor dem Schließen für eine sanfte Erinnerung
-    <code>/options erinnerung aus</code> – keine Erinnerung
+    <code>/options Fenster 12</code> – Stunden, die ein Check-in offen bleibt ({ $min } bis { $max })
+    <code>/options Erinnerung 3</code> – Stunden vor dem Schließen für eine sanfte Erinnerung
+    <code>/options Erinnerung aus</code> – keine Erinnerung
+    <code>/options behalten 90</code> – aufgedeckte Antworten 30, 90 oder 365 Tage behalten, oder <code>immer</code>
 options-summary = Check-ins bleiben { $window } offen, mit einer sanften Erinnerung { $reminder } vor dem Schließen.
 options-summary_no_reminder = Check-ins bleiben { $window } offen, ohne Erinnerung.
 options-saved = Erledigt. { $summary } Das gilt ab dem nächsten Check-in.
-options-invalid = Das konnte ich nicht übernehmen. Ein Check-in bleibt { $min } bis { $max } offen, und eine Erinnerung kommt frühestens eine Stunde nach dem Öffnen. Zum Beispiel: <code>/options fenster 24</code> oder <code>/options erinnerung aus</code>
+options-invalid = Das konnte ich nicht übernehmen. Ein Check-in bleibt { $min } bis { $max } offen, und eine Erinnerung kommt frühestens eine Stunde nach dem Öffnen. Zum Beispiel: <code>/options Fenster 24</code> oder <code>/options Erinnerung aus</code>
 options-partner_changed = { $partner } hat eure Check-in-Optionen geändert. { $summary }
+options-keep_days = Deine aufgedeckten Antworten werden { $days } lang aufbewahrt und dann gelöscht.
+options-keep_forever = Deine aufgedeckten Antworten werden aufbewahrt, bis du sie löschst.
+options-keep_saved = Erledigt. { $keep } Hat die andere Person eine kürzere Zeit gewählt, gilt ihre für euch beide.
+options-keep_invalid = Aufgedeckte Antworten lassen sich 30, 90 oder 365 Tage oder für immer behalten. Zum Beispiel: <code>/options behalten 90</code> oder <code>/options behalten immer</code>
+options-partner_keep = { $partner } hat geändert, wie lange aufgedeckte Antworten aufbewahrt werden: { $keep } Für euch beide gilt die kürzere eurer beiden Zeiten.
 
 ## schedule
 schedule-offer = Möchtet ihr jeden Tag um 20:00 einen Check-in? Jede und jeder bekommt ihn um 20:00 in der eigenen Zeitzone. Mit /schedule lässt sich das jederzeit ändern.

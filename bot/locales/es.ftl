@@ -24,6 +24,21 @@ units-days =
         [one] { $count } día
        *[other] { $count } días
     }
+units-answers =
+    { $count ->
+        [one] { $count } respuesta
+       *[other] { $count } respuestas
+    }
+units-check_ins =
+    { $count ->
+        [one] { $count } check-in
+       *[other] { $count } check-ins
+    }
+units-pairings =
+    { $count ->
+        [one] { $count } conexión
+       *[other] { $count } conexiones
+    }
 
 ## commands
 commands-start = Bienvenida y qué hace Steady
@@ -41,6 +56,8 @@ commands-resume = Reanudar los check-ins
 commands-skip = Saltar el próximo check-in
 commands-conflict = Tuvimos un conflicto: tomar un descanso
 commands-help = Qué puede hacer Steady
+commands-export = Una copia de tus datos
+commands-delete = Borrar tus datos
 
 ## start
 start-welcome =
@@ -67,6 +84,7 @@ help-text =
     /pause, /resume, /skip – tomar un descanso o saltar el próximo check-in
     /conflict – después de un momento difícil: un descanso de verdad y luego un camino amable de vuelta
     /unpair – terminar la conexión
+    /export, /delete – una copia de tus datos, o borrarlos
     /language – el idioma en que Steady te habla
     /help – esta lista
 
@@ -108,6 +126,30 @@ unpair-no = Mantener la conexión
 unpair-done = Tu conexión con { $partner } terminó. Cuídate. Puedes usar /pair de nuevo cuando quieras.
 unpair-kept = De acuerdo, nada cambió. Sigues con { $partner }.
 
+## privacy
+privacy-export_summary =
+    Aquí está todo lo que Steady guarda sobre ti: { $answers }, { $revealed } con ambas respuestas y { $pairings }.
+
+    El archivo es solo tuyo. Guárdalo en un lugar seguro: contiene lo que escribiste.
+privacy-export_nothing = Steady todavía no guarda nada sobre ti.
+privacy-delete_confirm =
+    <b>¿Borrar tus datos?</b>
+    Esto termina tu conexión, si tienes una, y borra todo lo que Steady guarda sobre ti: tus respuestas (reveladas o no), tus invitaciones, tu configuración y todo lo que aún espera ser enviado a ti o sobre ti. Las palabras de tu pareja siguen siendo suyas; solo se le dirá que la conexión terminó.
+
+    Lo que no se puede borrar: los mensajes que ya están en el chat de Telegram de tu pareja, un PDF ya enviado y las copias de seguridad antiguas del servidor.
+
+    Si necesitas tiempo para estar a salvo, Steady puede avisar a tu pareja recién dentro de 24 horas. { $crisis }
+
+    Puedes guardar antes una copia con /export.
+privacy-delete_now = Borrar ahora
+privacy-delete_later = Borrar y avisar en 24 horas
+privacy-delete_keep = Conservar mis datos
+privacy-deleted = Se borró todo lo que Steady guardaba sobre ti. Cuídate mucho. Si alguna vez quieres volver, envía /start.
+privacy-deleted_later = Se borró todo lo que Steady guardaba sobre ti. A tu pareja se le dirá en 24 horas que la conexión terminó, y nada más. Cuídate mucho.
+privacy-kept = No se borró nada. Tus datos siguen como estaban.
+privacy-nothing = Steady no guarda nada sobre ti, así que no hay nada que borrar.
+privacy-partner_notice = Tu conexión en Steady terminó. Tus propias respuestas siguen siendo tuyas: /export te las muestra. Trátate con cariño. Puedes usar /pair de nuevo cuando quieras.
+
 ## checkin
 checkin-prompt =
     <b>Check-in</b>
@@ -146,16 +188,23 @@ checkin-reminder =
 ## options
 options-current =
     { $summary }
+    { $keep }
 
     Para cambiarlo:
     <code>/options ventana 12</code> – horas que un check-in queda abierto (de { $min } a { $max })
     <code>/options recordatorio 3</code> – horas antes del cierre para un recordatorio amable
     <code>/options recordatorio no</code> – sin recordatorio
+    <code>/options guardar 90</code> – guardar las respuestas reveladas 30, 90 o 365 días, o <code>siempre</code>
 options-summary = Los check-ins quedan abiertos { $window }, con un recordatorio amable { $reminder } antes de cerrarse.
 options-summary_no_reminder = Los check-ins quedan abiertos { $window }, sin recordatorio.
 options-saved = Listo. { $summary } Se aplica desde el próximo check-in.
 options-invalid = No pude usar eso. Un check-in queda abierto de { $min } a { $max }, y el recordatorio llega al menos una hora después de abrirse. Por ejemplo: <code>/options ventana 24</code> o <code>/options recordatorio no</code>
 options-partner_changed = { $partner } cambió las opciones de sus check-ins. { $summary }
+options-keep_days = Tus respuestas reveladas se guardan { $days } y luego se borran.
+options-keep_forever = Tus respuestas reveladas se guardan hasta que las borres.
+options-keep_saved = Listo. { $keep } Si tu pareja eligió un plazo más corto, se aplica el suyo a ustedes dos.
+options-keep_invalid = Puedes guardar las respuestas reveladas 30, 90 o 365 días, o siempre. Por ejemplo: <code>/options guardar 90</code> o <code>/options guardar siempre</code>
+options-partner_keep = { $partner } cambió cuánto tiempo se guardan las respuestas reveladas: { $keep } Se aplica a ustedes dos el más corto de los dos plazos.
 
 ## schedule
 schedule-offer = ¿Te gustaría un check-in cada día a las 20:00? Cada quien lo recibe a las 20:00 en su propia zona horaria. Puedes cambiarlo cuando quieras con /schedule.
