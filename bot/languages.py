@@ -51,6 +51,10 @@ class ChosenLanguages:
         self.remember(user_id, found, now)
         return found
 
+    def forget(self, user_id: int) -> None:
+        """They were erased: nothing of them stays here either."""
+        self._known.pop(user_id, None)
+
     def remember(self, user_id: int, language: str | None, now: int) -> None:
         if len(self._known) >= self._most:
             self._known.clear()  # rare, and only costs a read per person

@@ -158,3 +158,13 @@ async def test_the_sender_s_choice_is_read_once_a_minute_at_most(
         [text] = texts_of(await bot.send(ANYA, "/help"))
         assert text.startswith("<b>Was Steady kann</b>")
         assert reads == 2
+
+
+async def test_an_erased_person_s_choice_is_forgotten_at_once(tmp_path: Path) -> None:
+    async with Offline(tmp_path) as bot:
+        await bot.run(bot.updates.button(ANYA, "v1:lang:de"))
+        await bot.send(ANYA, "/delete")
+        calls = await bot.run(bot.updates.button(ANYA, f"v1:erase:now:{bot.services.now()}"))
+        assert any("Alles, was Steady über dich gespeichert hat" in c.text for c in calls)
+        [text] = texts_of(await bot.send(ANYA, "/help"))  # their app's language again
+        assert text.startswith("<b>Что умеет Steady</b>")
