@@ -43,7 +43,7 @@ units-pairings =
 
 ## commands
 commands-start = Willkommen und was Steady kann
-commands-pair = Die andere Person einladen
+commands-pair = Eine Einladung für euch zwei erstellen
 commands-join = Mit dem Code beitreten
 commands-unpair = Die Verbindung beenden
 commands-language = Deine Sprache
