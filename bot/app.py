@@ -17,7 +17,7 @@ from bot.crypto import Cipher
 from bot.routes import register_handlers
 from bot.storage.db import Database, DatabaseUnavailable
 from bot.telegram_http import MESSAGE_DEFAULTS, AiohttpRequest
-from bot.texts import t
+from bot.texts import DEFAULT_LANGUAGE, languages, t
 from bot.update_order import InOrderPerPerson
 from scheduler import due
 from scheduler.clock import Clock
@@ -40,6 +40,7 @@ MENU = (
     "unpair",
     "export",
     "delete",
+    "language",
     "help",
     "start",
 )
@@ -90,10 +91,21 @@ async def prepare(app: Application) -> None:
     key = keys.server_key(settings.secret_key, settings.database_path)
     services.invite_secret = key
     await at_rest.adopt(services.db, Cipher(key))
-    try:
-        await app.bot.set_my_commands([BotCommand(c, t(f"commands.{c}")) for c in MENU])
-    except TelegramError as exc:
-        log.warning("could not set the command menu (%s); continuing", type(exc).__name__)
+    await set_command_menus(app)
+
+
+async def set_command_menus(app: Application) -> None:
+    """The command menu in each language we ship: Telegram shows a person the menu for
+    their app's language_code, and the English one (set without a code) to everyone else."""
+    for language in languages():
+        commands = [BotCommand(c, t(f"commands.{c}", language)) for c in MENU]
+        code = None if language == DEFAULT_LANGUAGE else language
+        try:
+            await app.bot.set_my_commands(commands, language_code=code)
+        except TelegramError as exc:
+            log.warning(
+                "could not set the %s command menu (%s); continuing", language, type(exc).__name__
+            )
 
 
 async def _open_database(settings: Settings) -> Database:

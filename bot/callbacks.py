@@ -172,6 +172,17 @@ class Erase:
         return f"{VERSION}:erase:{self.choice}:{self.asked_at}"
 
 
+@dataclass(frozen=True)
+class ChooseLanguage:
+    """/language's buttons: a locale code, or AUTO (follow the Telegram app)."""
+
+    AUTO = "auto"
+    code: str  # shaped like a code; whether Steady speaks it is for the handler to check
+
+    def encode(self) -> str:
+        return f"{VERSION}:lang:{self.code}"
+
+
 ButtonData = (
     Erase
     | HistoryOlder
@@ -189,6 +200,7 @@ ButtonData = (
     | Ready
     | StartGuided
     | StopGuided
+    | ChooseLanguage
 )
 
 
@@ -275,6 +287,12 @@ def _guided(f: list[str]) -> ButtonData | None:
     return None
 
 
+def _language(f: list[str]) -> ButtonData | None:
+    if len(f) == 1 and 2 <= len(f[0]) <= 8 and f[0].isascii() and f[0].isalpha():
+        return ChooseLanguage(f[0])
+    return None
+
+
 _PARSERS: dict[str, Callable[[list[str]], ButtonData | None]] = {
     "hist": _hist,
     "mv": _move,
@@ -286,6 +304,7 @@ _PARSERS: dict[str, Callable[[list[str]], ButtonData | None]] = {
     "rp": _phrase,
     "rr": _ready,
     "gc": _guided,
+    "lang": _language,
 }
 
 

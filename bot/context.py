@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from telegram.ext import CallbackContext, ExtBot
 
 from bot.config import Settings
+from bot.languages import ChosenLanguages
 from bot.storage.db import Database
 from scheduler.clock import Clock
 from scheduler.delivery import Delivery
@@ -20,6 +21,7 @@ class Services:
     delivery: Delivery | None = field(default=None, repr=False)
     # The server key (bot.keys.server_key): invite codes are hashed with it; never logged.
     invite_secret: bytes | None = field(default=None, repr=False)
+    chosen_languages: ChosenLanguages = field(default_factory=ChosenLanguages, repr=False)
 
     @property
     def database(self) -> Database:

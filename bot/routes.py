@@ -9,6 +9,7 @@ from handlers import (
     errors,
     fallback,
     groups,
+    language,
     membership,
     pairing,
     privacy,
@@ -20,6 +21,8 @@ from handlers import (
 
 
 def register_handlers(app: Application) -> None:
+    # 0. Before everything (group -1): the language the sender chose, for every reply.
+    language.register_first(app)
     # 1. Group chats first: every command there gets the same "let's talk in private" pointer.
     groups.register(app)
     # 2. Blocking/unblocking the bot, which is not a message.
@@ -32,6 +35,7 @@ def register_handlers(app: Application) -> None:
     repair.register(app)
     # The owner's counts; for anyone else it answers as the fallback does (step 5).
     stats.register(app)
+    language.register(app)
     # 4. Check-ins after the commands: they take every other private text and media message.
     checkins.register(app)
     # 5. Last: whatever nobody else took gets a hint (unknown command, text, media, old button).

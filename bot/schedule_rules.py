@@ -18,19 +18,49 @@ WEEKDAYS = 0b0011111
 WEEKENDS = 0b1100000
 DEFAULT_TIME = time(20, 0)
 
+# Day words in the four languages Steady speaks, accepted whatever language someone reads
+# Steady in (people mix them). A word not listed is tried by its first three letters
+# ("wednesday", "среду", "miércoles", "Mittwoch").
+_DAY_LISTS = (
+    DAY_NAMES,
+    ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+    ("пн", "вт", "ср", "чт", "пт", "сб", "вс"),
+    ("пон", "вто", "сре", "чет", "пят", "суб", "вос"),
+    ("lun", "mar", "mié", "jue", "vie", "sáb", "dom"),
+    ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"),
+    ("mo", "di", "mi", "do", "fr", "sa", "so"),
+    ("mon", "die", "mit", "don", "fre", "sam", "son"),
+)
 _DAY_WORDS = {
-    **{name: 1 << i for i, name in enumerate(DAY_NAMES)},
-    **{
-        full: 1 << i
-        for i, full in enumerate(
-            ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-        )
-    },
-    "daily": EVERY_DAY,
-    "everyday": EVERY_DAY,
-    "weekdays": WEEKDAYS,
-    "weekends": WEEKENDS,
+    **{word: 1 << i for names in _DAY_LISTS for i, word in enumerate(names)},
+    **dict.fromkeys(("daily", "everyday", "ежедневно", "diario", "täglich"), EVERY_DAY),
+    "mie": 1 << 2,  # miércoles and sábado typed without accents
+    "sab": 1 << 5,
+    **dict.fromkeys(("weekdays", "будни", "laborables", "werktags", "wochentags"), WEEKDAYS),
+    **dict.fromkeys(("weekends", "выходные", "wochenende", "wochenenden"), WEEKENDS),
 }
+# Phrases of several words, read as one of the words above.
+_PHRASES = {
+    "every day": "daily",
+    "каждый день": "daily",
+    "todos los días": "daily",
+    "cada día": "daily",
+    "jeden tag": "daily",
+    "по будням": "weekdays",
+    "entre semana": "weekdays",
+    "de lunes a viernes": "weekdays",
+    "по выходным": "weekends",
+    "fines de semana": "weekends",
+    "fin de semana": "weekends",
+    "am wochenende": "weekends",
+}
+# Small words between days and before the time ("пн и ср в 20:00", "lunes a las 21:00").
+_FILLERS = frozenset(
+    ("and", "at", "on", "и", "в", "по", "y", "a", "las", "la", "los", "el", "und", "um", "am")
+)
+_OFF_WORDS = frozenset(
+    ("off", "выкл", "выключить", "no", "desactivar", "apagar", "aus", "ausschalten")
+)
 _TIME_RE = re.compile(r"^(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm)?$")
 
 
@@ -63,21 +93,30 @@ def parse_time(text: str) -> time | None:
 
 
 def parse_schedule(text: str) -> Schedule | None:
-    """'daily 21:00', 'mon wed fri 8:30pm', 'weekdays 20:00', 'off'; None when unreadable."""
-    words = text.lower().replace(",", " ").split()
-    if words == ["off"]:
+    """'daily 21:00', 'mon wed fri 8:30pm', 'weekdays 20:00', 'off', and the same in Russian,
+    Spanish and German ('пн ср пт 20:00', 'lunes 21:00', 'werktags 20 Uhr'); None when
+    unreadable."""
+    typed = " ".join(text.lower().replace("ё", "е").replace(",", " ").split())
+    for phrase, word in _PHRASES.items():
+        typed = re.sub(rf"(?<!\w){phrase}(?!\w)", word, typed)
+    words = typed.split()
+    if len(words) == 1 and words[0] in _OFF_WORDS:
         return Schedule(0, DEFAULT_TIME)
-    if not words:
-        return None
-    # "8:30 pm" may arrive as two words.
+    # "8:30 pm" may arrive as two words; "20 Uhr" is 20:00.
     if len(words) >= 2 and words[-1] in ("am", "pm"):
         words = [*words[:-2], words[-2] + words[-1]]
+    if len(words) >= 2 and words[-1] == "uhr":
+        words = words[:-1]
+    if not words:
+        return None
     at = parse_time(words[-1])
     if at is None:
         return None
     days = 0
     for word in words[:-1]:
-        bits = _DAY_WORDS.get(word) or _DAY_WORDS.get(word[:3])
+        if word in _FILLERS:
+            continue
+        bits = _DAY_WORDS.get(word) or _DAY_WORDS.get(word.rstrip(".")) or _DAY_WORDS.get(word[:3])
         if bits is None:
             return None
         days |= bits
@@ -204,18 +243,30 @@ def _zones_by_lower() -> dict[str, str]:
     return _ZONES
 
 
-_PAUSE_RE = re.compile(r"^(\d{1,3})\s*(d|day|days|w|week|weeks)$")
+_PAUSE_RE = re.compile(r"^(\d{1,3})\s*(\w+)\.?$")
+_DAY_FIRST_RE = re.compile(r"^(\d{1,2})[./](\d{1,2})[./](\d{4})$")  # 24.12.2026, 24/12/2026
+_PAUSE_UNITS = {
+    **dict.fromkeys(("d", "day", "days", "д", "дн", "день", "дня", "дней"), 1),
+    **dict.fromkeys(("día", "días", "dia", "dias", "t", "tag", "tage", "tagen"), 1),
+    **dict.fromkeys(("w", "week", "weeks", "нед", "неделя", "недели", "неделю", "недель"), 7),
+    **dict.fromkeys(("sem", "semana", "semanas", "wo", "woche", "wochen"), 7),
+}
 
 
 def parse_pause(text: str, today: date) -> date | None:
-    """'2026-12-24', '3 days', '2w' to the day check-ins come back; None when unreadable."""
+    """'2026-12-24', '24.12.2026', '3 days', '2w', '3 Tage', '3 дня', '2 semanas' to the day
+    check-ins come back; None when unreadable."""
     typed = text.strip().lower()
     try:
         day = date.fromisoformat(typed)
     except ValueError:
-        match = _PAUSE_RE.match(typed)
-        if not match:
+        if match := _DAY_FIRST_RE.match(typed):
+            try:
+                day = date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
+            except ValueError:
+                return None
+        elif (match := _PAUSE_RE.match(typed)) and match.group(2) in _PAUSE_UNITS:
+            day = today + timedelta(days=int(match.group(1)) * _PAUSE_UNITS[match.group(2)])
+        else:
             return None
-        count = int(match.group(1)) * (7 if match.group(2).startswith("w") else 1)
-        day = today + timedelta(days=count)
     return day if today < day <= today + timedelta(days=366) else None

@@ -29,7 +29,7 @@ from bot.schedule_rules import (
 from bot.storage import outbox, schedules
 from bot.storage.db import Database, in_one_trip
 from bot.storage.unit import Unit
-from bot.texts import local_time, t
+from bot.texts import day_name, local_time, t
 from bot.zones import zone_of
 
 DEFAULT_SCHEDULE = Schedule(EVERY_DAY, time(20, 0))
@@ -440,7 +440,5 @@ def describe(schedule: Schedule, language: str) -> str:
         return t("schedule.every_day", language, time=at)
     if schedule.days == WEEKDAYS:
         return t("schedule.weekdays", language, time=at)
-    names = [
-        t(f"days.{name}", language) for i, name in enumerate(DAY_NAMES) if schedule.days >> i & 1
-    ]
+    names = [day_name(i, language) for i in range(len(DAY_NAMES)) if schedule.days >> i & 1]
     return t("schedule.on_days", language, days=", ".join(names), time=at)

@@ -1,91 +1,95 @@
-"""User-facing words, looked up by key in `bot/locales/<lang>.toml`.
+"""User-facing words: Fluent messages in `bot/locales/<lang>.ftl`, dates and day names by Babel.
 
-Every placeholder value is HTML-escaped here, so a first name or an answer can never inject
-markup into a message sent with parse_mode=HTML.
+Code looks a text up by a dotted key ("start.welcome" is the Fluent message `start-welcome`).
+Every string value is HTML-escaped here, so a first name or an answer can never inject markup
+into a message sent with parse_mode=HTML; integers stay numbers, so Fluent chooses plural
+forms by the language's CLDR rule (`{ $count -> [one] … [few] … *[other] … }`).
 
-A key whose value is a table of plural forms (`{one = "…", other = "…"}`) is chosen by the
-`count` value, by the language's plural rule (CLDR categories). Never write "{n} hours".
+A language is chosen by a fallback chain: the code as given ("pt-br"), its base language
+("pt"), English. A message missing from a locale falls back to English the same way.
 """
 
 from __future__ import annotations
 
 import html
-import tomllib
-from collections.abc import Callable
-from datetime import date, time
+from datetime import date, datetime, time
 from functools import cache
-from importlib.resources import files
+from importlib import resources
 
-LOCALES_DIR = files("bot") / "locales"  # package data, wherever bot is installed
+from babel import Locale
+from babel.dates import format_date, format_datetime, format_time, get_day_names
+from fluent.runtime import FluentBundle, FluentResource
+from fluent.runtime.types import fluent_number
+
+LOCALES_DIR = resources.files("bot").joinpath("locales")  # package data, wherever installed
+
 DEFAULT_LANGUAGE = "en"
-# CLDR plural categories; a table with only these keys (and "other") is one text's forms.
-PLURAL_CATEGORIES = frozenset({"zero", "one", "two", "few", "many", "other"})
-
-Entry = str | dict[str, str]
-
-
-def _english(n: int) -> str:
-    return "one" if n == 1 else "other"
-
-
-# One rule per language we ship (CLDR's rule for integers). A later localisation library
-# replaces this; until then a language without a rule here uses English's.
-_PLURAL_RULES: dict[str, Callable[[int], str]] = {"en": _english}
-
-
-def plural_category(language: str, count: int) -> str:
-    return _PLURAL_RULES.get(language, _english)(count)
 
 
 @cache
-def _catalog(language: str) -> dict[str, Entry]:
-    path = LOCALES_DIR / f"{language}.toml"
-    if not path.is_file():
-        return {}
-    with path.open("rb") as fh:
-        return _flatten(tomllib.load(fh))
-
-
-def _flatten(tree: dict, prefix: str = "") -> dict[str, Entry]:
-    flat: dict[str, Entry] = {}
-    for key, value in tree.items():
-        name = f"{prefix}{key}"
-        if _is_plural(value):
-            flat[name] = {form: str(text).strip("\n") for form, text in value.items()}
-        elif isinstance(value, dict):
-            flat.update(_flatten(value, f"{name}."))
-        else:
-            flat[name] = str(value).strip("\n")
-    return flat
-
-
-def _is_plural(value: object) -> bool:
-    return isinstance(value, dict) and "other" in value and set(value) <= PLURAL_CATEGORIES
+def languages() -> tuple[str, ...]:
+    """The locales we ship (the .ftl files under bot/locales), English first."""
+    found = sorted(
+        entry.name.removesuffix(".ftl")
+        for entry in LOCALES_DIR.iterdir()
+        if entry.name.endswith(".ftl")
+    )
+    return (DEFAULT_LANGUAGE, *(code for code in found if code != DEFAULT_LANGUAGE))
 
 
 def language_of(code: str | None) -> str:
-    """Map a Telegram language_code ("de-AT") to a locale we ship, falling back to English."""
-    base = (code or DEFAULT_LANGUAGE).split("-")[0].lower()
-    return base if _catalog(base) else DEFAULT_LANGUAGE
+    """The locale for a Telegram language_code: as given ("de-at"), its base ("de"), English."""
+    typed = (code or "").strip().lower().replace("_", "-")
+    for candidate in (typed, typed.split("-")[0]):
+        if candidate in languages():
+            return candidate
+    return DEFAULT_LANGUAGE
+
+
+@cache
+def bundle(language: str) -> FluentBundle:
+    """The parsed messages of one locale (an unknown language has none)."""
+    # No Unicode isolation marks around variables: Telegram shows them as stray characters
+    # in some clients, and every text here is left-to-right.
+    found = FluentBundle([language], use_isolating=False)
+    if language in languages():
+        path = LOCALES_DIR.joinpath(f"{language}.ftl")
+        found.add_resource(FluentResource(path.read_text(encoding="utf-8")))
+    return found
+
+
+def message_id(key: str) -> str:
+    return key.replace(".", "-")
 
 
 def t(key: str, language: str = DEFAULT_LANGUAGE, **values: object) -> str:
-    """The text for `key` with `values` escaped and filled in (plural forms chosen by `count`)."""
-    entry = _catalog(language).get(key)
-    if entry is None:
-        language = DEFAULT_LANGUAGE  # the fallback text follows its own language's rules
-        entry = _catalog(language).get(key)
-    if entry is None:
+    """The text for `key` with `values` escaped and filled in (plural forms chosen by numbers)."""
+    name = message_id(key)
+    for lang in (language, DEFAULT_LANGUAGE):
+        found = bundle(lang)
+        if found.has_message(name):
+            break
+    else:
         raise KeyError(f"missing text {key!r}")
-    template = entry if isinstance(entry, str) else _form(key, entry, language, values)
-    return template.format(**{k: html.escape(str(v), quote=False) for k, v in values.items()})
+    message = found.get_message(name)
+    assert message.value is not None, key
+    text, errors = found.format_pattern(message.value, _arguments(key, values))
+    if errors:
+        raise TypeError(f"text {key!r} in {lang!r}: {[type(e).__name__ for e in errors]}")
+    return text
 
 
-def _form(key: str, forms: dict[str, str], language: str, values: dict[str, object]) -> str:
-    count = values.get("count")
-    if not isinstance(count, int) or isinstance(count, bool):
-        raise TypeError(f"text {key!r} has plural forms and needs an integer count")
-    return forms.get(plural_category(language, count)) or forms["other"]
+def _arguments(key: str, values: dict[str, object]) -> dict[str, object]:
+    arguments: dict[str, object] = {}
+    for name, value in values.items():
+        if isinstance(value, int) and not isinstance(value, bool):
+            # No digit grouping: a limit or a year reads "2026", never "2,026".
+            arguments[name] = fluent_number(value, useGrouping=False)
+        elif name == "count":
+            raise TypeError(f"text {key!r} needs an integer count")
+        else:
+            arguments[name] = html.escape(str(value), quote=False)
+    return arguments
 
 
 def amount(unit: str, count: int, language: str = DEFAULT_LANGUAGE) -> str:
@@ -94,9 +98,22 @@ def amount(unit: str, count: int, language: str = DEFAULT_LANGUAGE) -> str:
 
 
 def local_time(moment: date | time, key: str, language: str = DEFAULT_LANGUAGE) -> str:
-    """A time or date as people read it, by a pattern from the [formats] section."""
-    return moment.strftime(t(f"formats.{key}", language))
+    """A date or time as people read it, by a CLDR pattern from the locale's `formats`
+    messages, with the language's own day and month names (Babel)."""
+    pattern = t(f"formats.{key}", language)
+    locale = _locale(language)
+    if isinstance(moment, datetime):
+        return format_datetime(moment, pattern, locale=locale)
+    if isinstance(moment, time):
+        return format_time(moment, pattern, locale=locale)
+    return format_date(moment, pattern, locale=locale)
 
 
-def keys(language: str = DEFAULT_LANGUAGE) -> set[str]:
-    return set(_catalog(language))
+def day_name(index: int, language: str = DEFAULT_LANGUAGE) -> str:
+    """A short weekday name, Monday = 0 ("Mon", "пн", "lun", "Mo.")."""
+    return get_day_names("abbreviated", context="stand-alone", locale=_locale(language))[index]
+
+
+@cache
+def _locale(language: str) -> Locale:
+    return Locale.parse(language if language in languages() else DEFAULT_LANGUAGE, sep="-")

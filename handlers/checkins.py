@@ -209,18 +209,30 @@ async def _show_history(update: Update, context: SteadyContext, older_than: int 
         await reply(update, text, markup)
 
 
+# /options words in the four languages, accepted whatever language someone reads Steady in.
+_OPTION_WORDS = {
+    **dict.fromkeys(("окно", "ventana", "fenster"), "window"),
+    **dict.fromkeys(("напоминание", "recordatorio", "erinnerung"), "reminder"),
+    **dict.fromkeys(("хранить", "guardar", "behalten"), "keep"),
+}
+_NO_REMINDER = frozenset(("off", "none", "no", "выкл", "нет", "aus", "keine"))
+
+
 async def options(update: Update, context: SteadyContext) -> None:
-    """`/options`, `/options window 12`, `/options reminder 3|off`, `/options keep 90`."""
+    """`/options`, `/options window 12`, `/options reminder 3|off`, `/options keep 90` (or
+    `/options окно 12`, `/options recordatorio no`, `/options Erinnerung aus`)."""
     me = person(update.effective_user)
     services = context.services
     args = [a.lower() for a in context.args or []]
+    if args:
+        args[0] = _OPTION_WORDS.get(args[0], args[0])
     if args and args[0] == "keep":
         await _keep(update, services, me, args[1:])
         return
     outcome = checkins.OptionsOutcome.SAVED
     if len(args) == 2 and args[0] in {"window", "reminder"}:
-        value = args[1].removesuffix("h")
-        if args[0] == "reminder" and value in {"off", "none", "no"}:
+        value = args[1].removesuffix("h").removesuffix("ч")
+        if args[0] == "reminder" and value in _NO_REMINDER:
             outcome = await checkins.set_reminder(services.database, me.id, None, services.now())
         elif (hours := callbacks.bounded_int(value, 10_000)) is not None:
             change = checkins.set_window if args[0] == "window" else checkins.set_reminder
@@ -248,7 +260,10 @@ async def options(update: Update, context: SteadyContext) -> None:
             await reply(update, text)
 
 
-_KEEP_WORDS = {"forever": None, "always": None, **{str(d): d for d in privacy.KEEP_CHOICES}}
+_KEEP_WORDS = {
+    **dict.fromkeys(("forever", "always", "всегда", "навсегда", "siempre", "immer"), None),
+    **{str(d): d for d in privacy.KEEP_CHOICES},
+}
 
 
 async def _keep(update: Update, services: Services, me: Person, args: list[str]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from telegram import (
@@ -23,12 +24,23 @@ from bot.texts import language_of, t
 
 B = TypeVar("B", bound=callbacks.ButtonData)
 
+# The language the sender of the update being handled chose with /language: (user id, code),
+# looked up before any handler runs (handlers/language.py, bot.languages.ChosenLanguages). Each
+# update is handled in its own task, so this never leaks into another person's update.
+CHOSEN_LANGUAGE: ContextVar[tuple[int, str] | None] = ContextVar("chosen_language", default=None)
+
 
 def person(user: User | None) -> Person:
-    """Who sent the update; a channel post has nobody (id 0, English)."""
+    """Who sent the update, in the language they chose or else their Telegram app's (as given,
+    its base language, English); a channel post has nobody (id 0, English)."""
     if user is None:
         return Person(0, "")
-    return Person(user.id, storable(user.first_name or ""), language_of(user.language_code))
+    chosen = CHOSEN_LANGUAGE.get()
+    if chosen is not None and chosen[0] == user.id:
+        language = chosen[1]
+    else:
+        language = language_of(user.language_code)
+    return Person(user.id, storable(user.first_name or ""), language)
 
 
 def keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:

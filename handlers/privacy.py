@@ -63,6 +63,7 @@ async def delete_button(update: Update, context: SteadyContext, button: callback
         return
     delay = privacy.NOTICE_DELAY if button.choice == "later" else 0
     outcome = await privacy.erase(services.database, me.id, now, delay)
+    services.chosen_languages.forget(me.id)
     if outcome is privacy.EraseOutcome.UNKNOWN:
         await query.edit_message_text(t("privacy.nothing", me.language))
         return

@@ -20,7 +20,7 @@ from bot.schedule_rules import (
     resolve_zone,
     zone_or_none,
 )
-from bot.texts import local_time, t
+from bot.texts import day_name, local_time, t
 from handlers.common import ButtonHandler, keyboard, person, reply
 
 TIMES = ("07:00", "08:00", "12:00", "18:00", "20:00", "21:00", "22:00")
@@ -47,12 +47,12 @@ def _picker(days: int, language: str) -> tuple[tuple[Button, ...], ...]:
     """Day toggles and time buttons; the choice so far lives in the buttons, not in memory."""
     day_buttons = tuple(
         Button(
-            t("formats.chosen_day", language, day=t(f"days.{name}", language))
+            t("formats.chosen_day", language, day=day_name(i, language))
             if days >> i & 1
-            else t(f"days.{name}", language),
+            else day_name(i, language),
             callbacks.PickDays(days ^ (1 << i)).encode(),
         )
-        for i, name in enumerate(DAY_NAMES)
+        for i in range(len(DAY_NAMES))
     )
     times = tuple(
         Button(at, callbacks.PickTime(days, at.replace(":", "")).encode()) for at in TIMES

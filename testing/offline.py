@@ -363,7 +363,9 @@ class Offline:
         [invite] = await self.send(a, "/pair")
         code = invite.text.split("?start=")[1].split()[0]
         await self.send(b, f"/join {code}")
-        assert "now paired" in self.sent(b.id)[-1].text, "the pairing failed"
+        async with self.db.read() as uow:  # in whatever language they speak
+            couple = await uow.couples.active_for(b.id)
+        assert couple is not None and couple.has(a.id), "the pairing failed"
 
     async def revealed_round(self, answers: dict[User, str], at: int = 1_000) -> int:
         """A revealed check-in of the answerers' couple, written straight to the database

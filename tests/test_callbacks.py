@@ -26,6 +26,7 @@ buttons = st.one_of(
     st.builds(cb.Ready, ids, st.booleans()),
     st.builds(cb.StartGuided, ids),
     st.builds(cb.StopGuided, ids),
+    st.builds(cb.ChooseLanguage, st.sampled_from(["en", "ru", "es", "de", "auto"])),
 )
 
 

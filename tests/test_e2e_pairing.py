@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -34,6 +35,27 @@ async def test_start_greets_and_explains_privacy(bot: BotRunner, ana: FakeUser) 
 async def test_help_and_the_command_menu(fake: FakeTelegram, bot: BotRunner, ana: FakeUser) -> None:
     menu = [params for method, params in fake.calls if method == "setMyCommands"]
     assert menu and '"pair"' in str(menu[0]["commands"])
+    # One menu per language: English for everyone (no language_code), and each other
+    # language for the apps set to it.
+    menus = {
+        params.get("language_code"): {
+            c["command"]: c["description"]
+            for c in (
+                json.loads(params["commands"])
+                if isinstance(params["commands"], str)
+                else params["commands"]
+            )
+        }
+        for params in menu
+    }
+    assert set(menus) == {None, "ru", "es", "de"}
+    assert menus[None]["pair"] == "Invite your partner"
+    assert menus["ru"]["pair"] == "Пригласить партнёра"
+    assert (
+        menus["es"]["language"] == "Tu idioma"
+        and menus["de"]["schedule"] == "Wann Check-ins kommen"
+    )
+    assert all(m.keys() == menus[None].keys() for m in menus.values())
     await ana.send("/help")
     text = (await ana.next_message()).plain
     for command in ("/pair", "/join", "/unpair", "/help"):

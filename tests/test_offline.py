@@ -14,7 +14,8 @@ BEN = User(2002, "Ben")
 
 async def test_commands_reach_the_real_handlers_and_replies_are_recorded(tmp_path: Path) -> None:
     async with Offline(tmp_path) as bot:
-        assert [c.method for c in bot.request.calls] == ["setMyCommands"]
+        # The command menu, once for each language Steady speaks.
+        assert [c.method for c in bot.request.calls] == ["setMyCommands"] * 4
         await bot.pair(ANA, BEN)
         await bot.deliver()  # the pairing notices and schedule offers
         assert await bot.send(ANA, "/checkin") == []  # the prompts are queued, not sent

@@ -45,13 +45,29 @@ def ts(text: str) -> int:
         ("7.45", EVERY_DAY, time(7, 45)),
         ("tuesday 12pm", 0b10, time(12, 0)),
         ("off", 0, time(20, 0)),
+        # Russian, Spanish and German, whatever language the person reads Steady in.
+        ("пн ср пт 20:00", 0b10101, time(20, 0)),
+        ("Понедельник и среду в 8:30", 0b101, time(8, 30)),
+        ("каждый день в 21:00", EVERY_DAY, time(21, 0)),
+        ("по будням 19:30", WEEKDAYS, time(19, 30)),
+        ("выкл", 0, time(20, 0)),
+        ("lunes 21:00", 0b1, time(21, 0)),
+        ("mié, vie a las 20:00", 0b10100, time(20, 0)),
+        ("todos los días 7:15", EVERY_DAY, time(7, 15)),
+        ("fin de semana 10:00", 0b1100000, time(10, 0)),
+        ("Mo Mi Fr 20 Uhr", 0b10101, time(20, 0)),
+        ("Donnerstag um 21:15", 0b1000, time(21, 15)),
+        ("werktags 20:00", WEEKDAYS, time(20, 0)),
+        ("aus", 0, time(20, 0)),
     ],
 )
 def test_schedules_read_as_people_write_them(typed: str, days: int, at: time) -> None:
     assert parse_schedule(typed) == Schedule(days, at)
 
 
-@pytest.mark.parametrize("typed", ["", "daily", "someday 20:00", "daily 25:00", "13pm", "x"])
+@pytest.mark.parametrize(
+    "typed", ["", "daily", "someday 20:00", "daily 25:00", "13pm", "x", "пн", "в 20:00 пн", "uhr"]
+)
 def test_unreadable_schedules(typed: str) -> None:
     assert parse_schedule(typed) is None
 
@@ -113,6 +129,18 @@ def test_pauses_read_dates_and_spans() -> None:
     assert parse_pause("2w", today) == date(2026, 12, 8)
     assert parse_pause("2020-01-01", today) is None
     assert parse_pause("soon", today) is None
+    # In Russian, Spanish and German, and dates written day first.
+    assert parse_pause("3 Tage", today) == date(2026, 11, 27)
+    assert parse_pause("1 день", today) == date(2026, 11, 25)
+    assert parse_pause("3 дня", today) == date(2026, 11, 27)
+    assert parse_pause("5 дней", today) == date(2026, 11, 29)
+    assert parse_pause("2 недели", today) == date(2026, 12, 8)
+    assert parse_pause("2 semanas", today) == date(2026, 12, 8)
+    assert parse_pause("1 Woche", today) == date(2026, 12, 1)
+    assert parse_pause("24.12.2026", today) == date(2026, 12, 24)
+    assert parse_pause("24/12/2026", today) == date(2026, 12, 24)
+    assert parse_pause("31.02.2026", today) is None
+    assert parse_pause("3 ящика", today) is None
 
 
 async def couple(db: Database, now: int) -> None:

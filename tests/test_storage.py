@@ -158,3 +158,14 @@ async def test_a_refused_statement_quotes_none_of_its_values(db: Database) -> No
     logged = "".join(traceback.format_exception(info.value))
     assert "Quillwort" not in logged, logged
     assert re.search(r"(?i)not.?null", logged)  # what went wrong is still said
+
+
+def test_two_migrations_with_one_number_refuse_to_run(tmp_path: Path) -> None:
+    """Branches merged with the same number must not apply one of them silently."""
+    from bot.storage.db import migrations
+
+    (tmp_path / "0001_first.sql").write_text("SELECT 1;")
+    (tmp_path / "0002_ours.sql").write_text("SELECT 1;")
+    (tmp_path / "0002_theirs.sql").write_text("SELECT 1;")
+    with pytest.raises(RuntimeError, match="two migrations numbered 0002"):
+        migrations(tmp_path, "sqlite")

@@ -160,10 +160,17 @@ def migrations(directory: Traversable, engine: str) -> list[tuple[int, Traversab
     for folder in (directory, directory / engine):
         if not folder.is_dir():
             continue
-        for path in folder.iterdir():
+        here: dict[int, Path] = {}
+        for path in sorted(folder.iterdir()):
             match = _MIGRATION_RE.match(path.name)
             if match:
-                found[int(match.group(1))] = path
+                version = int(match.group(1))
+                if version in here:  # two branches merged with the same number
+                    raise RuntimeError(
+                        f"two migrations numbered {version:04d}: {here[version].name}, {path.name}"
+                    )
+                here[version] = path
+        found.update(here)
     versions = sorted(found)
     if versions != list(range(1, len(versions) + 1)):
         raise RuntimeError(f"migrations must be numbered 0001, 0002, … without gaps: {versions}")

@@ -13,14 +13,16 @@ class Users:
         self.conn = conn
 
     async def upsert(self, person: Person, now: int) -> None:
-        """Record or refresh a user; talking to the bot means they can be reached again."""
+        """Record or refresh a user; talking to the bot means they can be reached again. Their
+        language follows their Telegram app until they choose one with /language."""
         await self.conn.execute(
             """
             INSERT INTO users (id, first_name, language, reachable, created_at, updated_at)
             VALUES (?, ?, ?, 1, ?, ?)
             ON CONFLICT (id) DO UPDATE SET
                 first_name = excluded.first_name,
-                language = excluded.language,
+                language = CASE WHEN users.language_chosen = 1
+                    THEN users.language ELSE excluded.language END,
                 reachable = 1,
                 updated_at = excluded.updated_at
             """,
@@ -48,6 +50,21 @@ class Users:
         if row is None:
             return None
         return Person(row["id"], row["first_name"], row["language"], bool(row["reachable"]))
+
+    async def choose_language(self, user_id: int, language: str, chosen: bool, now: int) -> None:
+        """Speak `language` with them: chosen (kept until they choose again), or their Telegram
+        app's (followed from now on)."""
+        await self.conn.execute(
+            "UPDATE users SET language = ?, language_chosen = ?, updated_at = ? WHERE id = ?",
+            (language, int(chosen), now, user_id),
+        )
+
+    async def chosen_language(self, user_id: int) -> str | None:
+        """The language they chose with /language, if they did."""
+        row = await self.conn.fetch_one(
+            "SELECT language FROM users WHERE id = ? AND language_chosen = 1", (user_id,)
+        )
+        return None if row is None else row["language"]
 
     async def set_reachable(self, user_id: int, reachable: bool, now: int) -> bool:
         """Set reachability; True when it changed."""
