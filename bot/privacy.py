@@ -10,7 +10,7 @@ import io
 import json
 import zipfile
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from typing import Any
 
 from bot import checkins
@@ -221,3 +221,53 @@ async def expire_texts(db: Database, now: int, max_days: int | None) -> int:
         done += len(expired)
         if len(expired) < EXPIRE_BATCH:
             return done
+
+
+@dataclass(frozen=True)
+class PhoneSettings:
+    """How messages reach a person on a phone others may see."""
+
+    discreet: bool = False
+    quiet: tuple[time, time] | None = (time(22), time(8))  # local; None: no quiet hours
+
+
+def _hhmm(moment: time) -> str:
+    return moment.strftime("%H:%M")
+
+
+async def phone_settings(db: Database, user_id: int) -> PhoneSettings | None:
+    async with db.read() as uow:
+        row = await uow.personal.phone_settings(user_id)
+    if row is None:
+        return None
+    quiet = None
+    if row["quiet_from"] and row["quiet_until"]:
+        quiet = (time.fromisoformat(row["quiet_from"]), time.fromisoformat(row["quiet_until"]))
+    return PhoneSettings(bool(row["discreet"]), quiet)
+
+
+async def set_discreet(db: Database, user_id: int, on: bool, now: int) -> bool:
+    """False: Steady knows nothing of this person yet."""
+    async with db.unit() as uow:
+        return await uow.personal.set_discreet(user_id, on, now)
+
+
+async def set_quiet(db: Database, user_id: int, hours: tuple[time, time] | None, now: int) -> bool:
+    """Quiet hours from..until in the person's zone (until may be the next morning), or
+    None for none. False: Steady knows nothing of this person yet."""
+    stored = (_hhmm(hours[0]), _hhmm(hours[1])) if hours else None
+    async with db.unit() as uow:
+        return await uow.personal.set_quiet(user_id, stored, now)
+
+
+def in_quiet_hours(local: time, quiet: tuple[time, time] | None) -> bool:
+    """Whether `local` falls in the quiet hours (from inclusive, until exclusive); hours
+    that cross midnight (22:00-08:00) wrap. Equal ends mean none."""
+    if quiet is None:
+        return False
+    start, end = quiet
+    if start == end:
+        return False
+    if start < end:
+        return start <= local < end
+    return local >= start or local < end

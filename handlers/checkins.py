@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Awaitable, Callable
+from datetime import time
 from typing import TypeVar
 
 from telegram import InlineKeyboardMarkup, Message, Update
@@ -13,7 +14,8 @@ from bot import callbacks, checkins, privacy
 from bot.checkins import AnswerOutcome, StartOutcome
 from bot.context import Services, SteadyContext
 from bot.models import Button, Person
-from bot.texts import amount, t
+from bot.schedule_rules import parse_time
+from bot.texts import amount, local_time, t
 from handlers.common import ButtonHandler, keyboard, person, refuse_stale, reply
 
 R = TypeVar("R")
@@ -214,7 +216,10 @@ _OPTION_WORDS = {
     **dict.fromkeys(("окно", "ventana", "fenster"), "window"),
     **dict.fromkeys(("напоминание", "recordatorio", "erinnerung"), "reminder"),
     **dict.fromkeys(("хранить", "guardar", "behalten"), "keep"),
+    **dict.fromkeys(("скрытно", "discreto", "diskret"), "discreet"),
+    **dict.fromkeys(("тишина", "silencio", "ruhe"), "quiet"),
 }
+_ON = frozenset(("on", "yes", "вкл", "да", "sí", "si", "an", "ein", "ja"))
 _NO_REMINDER = frozenset(("off", "none", "no", "выкл", "нет", "aus", "keine"))
 
 
@@ -228,6 +233,9 @@ async def options(update: Update, context: SteadyContext) -> None:
         args[0] = _OPTION_WORDS.get(args[0], args[0])
     if args and args[0] == "keep":
         await _keep(update, services, me, args[1:])
+        return
+    if args and args[0] in {"discreet", "quiet"}:
+        await _phone(update, services, me, args[0], args[1:])
         return
     outcome = checkins.OptionsOutcome.SAVED
     if len(args) == 2 and args[0] in {"window", "reminder"}:
@@ -256,7 +264,17 @@ async def options(update: Update, context: SteadyContext) -> None:
             keep = privacy.keep_words(
                 await privacy.keep_choice(services.database, me.id), me.language
             )
-            text = t("options.current", me.language, summary=summary, keep=keep, **_WINDOW_BOUNDS)
+            phone = _phone_words(
+                await privacy.phone_settings(services.database, me.id), me.language
+            )
+            text = t(
+                "options.current",
+                me.language,
+                summary=summary,
+                keep=keep,
+                phone=phone,
+                **_WINDOW_BOUNDS,
+            )
             await reply(update, text)
 
 
@@ -278,6 +296,49 @@ async def _keep(update: Update, services: Services, me: Person, args: list[str])
         return
     keep = privacy.keep_words(days, me.language)
     await reply(update, t("options.keep_saved", me.language, keep=keep))
+
+
+async def _phone(
+    update: Update, services: Services, me: Person, setting: str, args: list[str]
+) -> None:
+    """Discreet mode and quiet hours, for a phone others may see; paired or not."""
+    word = " ".join(args)
+    now = services.now()
+    done: bool | None = None
+    if setting == "discreet" and word in _ON | _NO_REMINDER:
+        done = await privacy.set_discreet(services.database, me.id, word in _ON, now)
+    elif setting == "quiet" and word in _NO_REMINDER:
+        done = await privacy.set_quiet(services.database, me.id, None, now)
+    elif setting == "quiet" and (hours := _hours(word)) is not None:
+        done = await privacy.set_quiet(services.database, me.id, hours, now)
+    if done is None:
+        await reply(update, t("options.phone_invalid", me.language))
+    elif not done:
+        await reply(update, t("privacy.export_nothing", me.language))
+    else:
+        current = await privacy.phone_settings(services.database, me.id)
+        setting_words = _phone_words(current, me.language)
+        await reply(update, t("options.phone_saved", me.language, setting=setting_words))
+
+
+def _hours(text: str) -> tuple[time, time] | None:
+    """'22:00-08:00', '22-8' or '22:00 - 7:30' (a hyphen or an en dash): from, until, local."""
+    parts = [p for p in text.replace("\u2013", "-").replace(" ", "").split("-") if p]
+    if len(parts) != 2:
+        return None
+    start, end = (parse_time(part) for part in parts)
+    if start is None or end is None or start == end:
+        return None
+    return start, end
+
+
+def _phone_words(settings: privacy.PhoneSettings | None, language: str) -> str:
+    settings = settings or privacy.PhoneSettings()
+    discreet = t("options.discreet_on" if settings.discreet else "options.discreet_off", language)
+    if settings.quiet is None:
+        return f"{discreet} {t('options.quiet_off', language)}"
+    start, end = (local_time(moment, "clock", language) for moment in settings.quiet)
+    return f"{discreet} {t('options.quiet', language, **{'from': start, 'until': end})}"
 
 
 def register(app: Application) -> None:

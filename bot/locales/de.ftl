@@ -190,12 +190,15 @@ checkin-reminder =
 options-current =
     { $summary }
     { $keep }
+    { $phone }
 
     Zum Ändern:
     <code>/options Fenster 12</code> – Stunden, die ein Check-in offen bleibt ({ $min } bis { $max })
     <code>/options Erinnerung 3</code> – Stunden vor dem Schließen für eine sanfte Erinnerung
     <code>/options Erinnerung aus</code> – keine Erinnerung
     <code>/options behalten 90</code> – aufgedeckte Antworten 30, 90 oder 365 Tage behalten, oder <code>immer</code>
+    <code>/options diskret an</code> – für ein geteiltes Handy: keine privaten Worte in einer Nachricht mit Ton
+    <code>/options ruhe 22:00-08:00</code> – Ruhezeit, oder <code>aus</code>
 options-summary = Check-ins bleiben { $window } offen, mit einer sanften Erinnerung { $reminder } vor dem Schließen.
 options-summary_no_reminder = Check-ins bleiben { $window } offen, ohne Erinnerung.
 options-saved = Erledigt. { $summary } Das gilt ab dem nächsten Check-in.
@@ -206,6 +209,13 @@ options-keep_forever = Deine aufgedeckten Antworten werden aufbewahrt, bis du si
 options-keep_saved = Erledigt. { $keep } Hat die andere Person eine kürzere Zeit gewählt, gilt ihre für euch beide.
 options-keep_invalid = Aufgedeckte Antworten lassen sich 30, 90 oder 365 Tage oder für immer behalten. Zum Beispiel: <code>/options behalten 90</code> oder <code>/options behalten immer</code>
 options-partner_keep = { $partner } hat geändert, wie lange aufgedeckte Antworten aufbewahrt werden: { $keep } Für euch beide gilt die kürzere eurer beiden Zeiten.
+options-discreet_on = Der diskrete Modus ist an: Die Nachricht, bei der dein Handy klingelt, sagt nur, dass etwas wartet, und Nachrichten mit privaten Worten kommen lautlos.
+options-discreet_off = Der diskrete Modus ist aus.
+options-quiet = Ruhezeit: { $from } bis { $until } in deiner Zeitzone. Dann kommen Nachrichten ohne Ton.
+options-quiet_off = Keine Ruhezeit: Nachrichten kommen jederzeit mit Ton.
+options-phone_invalid = Das konnte ich nicht verwenden. Zum Beispiel: <code>/options diskret an</code>, <code>/options ruhe 22:00-07:30</code> oder <code>/options ruhe aus</code>
+options-phone_saved = Erledigt. { $setting }
+delivery-neutral = In Steady wartet etwas Neues auf dich.
 
 ## schedule
 schedule-offer = Möchtet ihr jeden Tag um 20:00 einen Check-in? Jede und jeder bekommt ihn um 20:00 in der eigenen Zeitzone. Mit /schedule lässt sich das jederzeit ändern.

@@ -194,12 +194,15 @@ checkin-reminder =
 options-current =
     { $summary }
     { $keep }
+    { $phone }
 
     To change it:
     <code>/options window 12</code> – hours a check-in stays open ({ $min } to { $max })
     <code>/options reminder 3</code> – hours before the close for a gentle reminder
     <code>/options reminder off</code> – no reminder
     <code>/options keep 90</code> – keep revealed answers 30, 90 or 365 days, or <code>forever</code>
+    <code>/options discreet on</code> – for a shared phone: no private words in a message that makes a sound
+    <code>/options quiet 22:00-08:00</code> – quiet hours, or <code>off</code>
 options-summary = Check-ins stay open for { $window }, with a gentle reminder { $reminder } before they close.
 options-summary_no_reminder = Check-ins stay open for { $window }, with no reminder.
 options-saved = Done. { $summary } It applies from the next check-in.
@@ -210,6 +213,13 @@ options-keep_forever = Your revealed answers are kept until you delete them.
 options-keep_saved = Done. { $keep } If your partner chose a shorter time, theirs applies to you both.
 options-keep_invalid = You can keep revealed answers for 30, 90 or 365 days, or for good. For example: <code>/options keep 90</code> or <code>/options keep forever</code>
 options-partner_keep = { $partner } changed how long revealed answers are kept: { $keep } The shorter of your two choices applies to you both.
+options-discreet_on = Discreet mode is on: the message that makes your phone buzz only says that something is waiting, and messages with private words arrive silently.
+options-discreet_off = Discreet mode is off.
+options-quiet = Quiet hours: { $from } to { $until } in your time zone. Messages then arrive without a sound.
+options-quiet_off = No quiet hours: messages arrive with a sound at any time.
+options-phone_invalid = I couldn't use that. For example: <code>/options discreet on</code>, <code>/options quiet 22:00-07:30</code> or <code>/options quiet off</code>
+options-phone_saved = Done. { $setting }
+delivery-neutral = Something new is waiting for you in Steady.
 
 ## schedule
 schedule-offer = Would you like a check-in every day at 20:00? Each of you gets it at 20:00 in your own time zone. You can change this any time with /schedule.

@@ -189,12 +189,15 @@ checkin-reminder =
 options-current =
     { $summary }
     { $keep }
+    { $phone }
 
     Para cambiarlo:
     <code>/options ventana 12</code> – horas que un check-in queda abierto (de { $min } a { $max })
     <code>/options recordatorio 3</code> – horas antes del cierre para un recordatorio amable
     <code>/options recordatorio no</code> – sin recordatorio
     <code>/options guardar 90</code> – guardar las respuestas reveladas 30, 90 o 365 días, o <code>siempre</code>
+    <code>/options discreto sí</code> – para un teléfono compartido: sin palabras privadas en un mensaje que suena
+    <code>/options silencio 22:00-08:00</code> – horas de silencio, o <code>no</code>
 options-summary = Los check-ins quedan abiertos { $window }, con un recordatorio amable { $reminder } antes de cerrarse.
 options-summary_no_reminder = Los check-ins quedan abiertos { $window }, sin recordatorio.
 options-saved = Listo. { $summary } Se aplica desde el próximo check-in.
@@ -205,6 +208,13 @@ options-keep_forever = Tus respuestas reveladas se guardan hasta que las borres.
 options-keep_saved = Listo. { $keep } Si tu pareja eligió un plazo más corto, se aplica el suyo a ustedes dos.
 options-keep_invalid = Puedes guardar las respuestas reveladas 30, 90 o 365 días, o siempre. Por ejemplo: <code>/options guardar 90</code> o <code>/options guardar siempre</code>
 options-partner_keep = { $partner } cambió cuánto tiempo se guardan las respuestas reveladas: { $keep } Se aplica a ustedes dos el más corto de los dos plazos.
+options-discreet_on = El modo discreto está activado: el mensaje que hace sonar tu teléfono solo dice que hay algo esperando, y los mensajes con palabras privadas llegan en silencio.
+options-discreet_off = El modo discreto está desactivado.
+options-quiet = Horas de silencio: de { $from } a { $until } en tu zona horaria. En ese tiempo los mensajes llegan sin sonido.
+options-quiet_off = Sin horas de silencio: los mensajes llegan con sonido a cualquier hora.
+options-phone_invalid = No pude usar eso. Por ejemplo: <code>/options discreto sí</code>, <code>/options silencio 22:00-07:30</code> o <code>/options silencio no</code>
+options-phone_saved = Listo. { $setting }
+delivery-neutral = Tienes algo nuevo esperándote en Steady.
 
 ## schedule
 schedule-offer = ¿Te gustaría un check-in cada día a las 20:00? Cada quien lo recibe a las 20:00 en su propia zona horaria. Puedes cambiarlo cuando quieras con /schedule.

@@ -165,3 +165,23 @@ class PersonalData:
         marks = ", ".join("?" * len(round_ids))
         for table in ("answer_parts", "answers"):
             await self.conn.execute(f"DELETE FROM {table} WHERE round_id IN ({marks})", round_ids)
+
+    async def phone_settings(self, user_id: int) -> Row | None:
+        """(discreet, quiet_from, quiet_until) of this person, if Steady knows them."""
+        return await self.conn.fetch_one(
+            "SELECT discreet, quiet_from, quiet_until FROM users WHERE id = ?", (user_id,)
+        )
+
+    async def set_discreet(self, user_id: int, on: bool, now: int) -> bool:
+        changed = await self.conn.execute(
+            "UPDATE users SET discreet = ?, updated_at = ? WHERE id = ?", (int(on), now, user_id)
+        )
+        return changed > 0
+
+    async def set_quiet(self, user_id: int, hours: tuple[str, str] | None, now: int) -> bool:
+        start, end = hours or (None, None)
+        changed = await self.conn.execute(
+            "UPDATE users SET quiet_from = ?, quiet_until = ?, updated_at = ? WHERE id = ?",
+            (start, end, now, user_id),
+        )
+        return changed > 0
