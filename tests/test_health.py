@@ -19,6 +19,7 @@ from bot.config import load_settings
 from bot.health import MIN_STALE_SECONDS, beat, check, stale_after
 from testing.engines import database_url
 from testing.fake_telegram import FakeTelegram
+from testing.process import TEST_SECRET
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -64,6 +65,7 @@ async def test_the_running_bot_is_healthy_until_its_tick_stops(
         TELEGRAM_API_URL=fake.base_url,
         DATABASE_URL=database_url(tmp_path / "steady.db"),
         LOG_LEVEL="WARNING",
+        SECRET_KEY=TEST_SECRET,  # required with PostgreSQL
     )
     heartbeat = tmp_path / load_settings(env).heartbeat_path
     assert (await asyncio.to_thread(health, tmp_path, env)).returncode == 1  # never ticked
