@@ -21,8 +21,8 @@ COPY handlers ./handlers
 COPY scheduler ./scheduler
 RUN pip install --no-deps .
 
-# One data folder whatever the database: with PostgreSQL, the invite key and the heartbeat go
-# to data/ under the working directory, which is the volume too.
+# One data folder whatever the database: with PostgreSQL, the heartbeat goes to data/ under
+# the working directory, which is the volume too.
 RUN useradd --system --uid 10001 --home-dir /app steady \
     && mkdir -p /data && chown steady /data && ln -s /data /app/data
 USER 10001
