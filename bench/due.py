@@ -242,19 +242,52 @@ async def _legacy_slot(
 # --- measuring ------------------------------------------------------------------------------
 
 
+async def server_cpu(db: Database) -> float | None:
+    """CPU seconds the database's server processes of this bench have used so far (PostgreSQL
+    on this machine; None where /proc does not show them). On a shared machine the wall time
+    counts other people's work too; CPU time does not."""
+    if db.engine != "postgres":
+        return 0.0
+    async with db.read() as uow:
+        rows = await uow.conn.fetch_all(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+            " AND backend_type = 'client backend'"
+        )
+    return _proc_cpu([row[0] for row in rows])
+
+
+def _proc_cpu(pids: list[int]) -> float | None:
+    total = 0.0
+    try:
+        for pid in pids:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+    return total
+
+
 async def measure(
     engine: str, pg_url: str | None, couples: int, legacy: bool, history: bool
 ) -> dict:
     now = int(time.time())
     async with fresh_database(engine, pg_url) as db:
         await seed(db, couples, now, history=history)
-        started = time.perf_counter()
+        server_before = await server_cpu(db)
+        started, cpu_started = time.perf_counter(), time.process_time()
         if legacy:
             await legacy_run_due(db, now, GRACE, "UTC")
         else:
             await scheduling.run_due(db, now, GRACE, "UTC", random.Random(0))
         seconds = time.perf_counter() - started
-        return {"seconds": seconds, "check": await check(db, couples, now)}
+        cpu = time.process_time() - cpu_started
+        server_after = await server_cpu(db)
+        if server_before is not None and server_after is not None:
+            cpu += server_after - server_before
+        else:
+            cpu = float("nan")
+        return {"seconds": seconds, "cpu": cpu, "check": await check(db, couples, now)}
 
 
 def main() -> None:
@@ -289,7 +322,7 @@ def main() -> None:
         f"batches of {scheduling.DUE_BATCH} couples per transaction; "
         + ("an empty database" if args.fresh else "each couple with yesterday's round revealed")
     )
-    print(f"{'':34}" + "".join(f"{names[e]:>24}" for e in engines))
+    print(f"{'':34}" + "".join(f"{names[e]:>30}" for e in engines))
     rows: list[tuple[str, list[str]]] = []
     if args.baseline:
         label = f"per-couple path, {args.baseline:,} (s)"
@@ -308,17 +341,18 @@ def main() -> None:
                 )
             )
     for label, cells in rows:
-        print(f"{label:34}" + "".join(f"{cell:>24}" for cell in cells))
+        print(f"{label:34}" + "".join(f"{cell:>30}" for cell in cells))
     print(
         "(per-couple figures for other sizes are its per-couple time times the size; "
-        "'ok': every round, participant, prompt and next slot was there)"
+        "'ok': every round, participant, prompt and next slot was there; "
+        "cpu: seconds of CPU this process and its PostgreSQL server processes used)"
     )
     if "postgres" in engines and args.start_postgres:
         print("(PostgreSQL: a throwaway server without fsync)")
 
 
 def _cell(result: dict) -> str:
-    return f"{result['seconds']:.2f} {result['check']}"
+    return f"{result['seconds']:.2f} ({result['cpu']:.2f} cpu) {result['check']}"
 
 
 if __name__ == "__main__":

@@ -133,27 +133,12 @@ async def open_round(
         couple.id, prompt.id, prompt.category, now, closes_at, remind_at, slot
     )
     await uow.rounds.add_participants(round_id, when)
-    messages = [
-        outbox.notice(
-            person,
-            "prompt",
-            round_id,
-            person.id,
-            text=t(
-                "checkin.prompt",
-                person.language,
-                prompt=prompt.text(person.language),
-                partner=couple.partner_of(person.id).first_name,
-            ),
-            round_id=round_id,
-            due_at=when[person.id],
-        )
-        for person in (couple.a, couple.b)
-    ]
+    # Queued by id, rendered for each reader at send time (prompts.message).
+    messages = [(round_id, p.id, when[p.id], prompt.id, couple.id) for p in (couple.a, couple.b)]
     await in_one_trip(
         *([uow.rounds.forget_prompts(couple.id)] if new_pass else []),
         uow.rounds.record_prompt(couple.id, prompt.id, now),
-        uow.outbox.enqueue_all(messages, now),
+        uow.outbox.enqueue_prompts(messages, now),
     )
     return prompt
 

@@ -10,6 +10,8 @@ from functools import cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 
+from bot.texts import t
+
 LIBRARY = files("bot") / "data" / "prompts.toml"  # package data, wherever bot is installed
 
 # The order categories rotate in: acknowledge and open up first, look forward last.
@@ -77,3 +79,11 @@ def choose(
         if pool:
             return (rng or random).choice(pool), new_pass
     raise RuntimeError("the prompt library is empty")
+
+
+def message(prompt_id: str, language: str, partner: str) -> str:
+    """A check-in prompt as its reader gets it: in their language, naming their partner.
+    Rendered when delivery reads the row (prompts are queued by id, see Outbox.enqueue_prompts),
+    so due work queues thousands of them without a text each."""
+    prompt = library()[prompt_id]
+    return t("checkin.prompt", language, prompt=prompt.text(language), partner=partner)

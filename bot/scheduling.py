@@ -26,7 +26,7 @@ from bot.schedule_rules import (
     next_slot,
     zone_or_none,
 )
-from bot.storage import outbox, schedules
+from bot.storage import schedules
 from bot.storage.db import Database, in_one_trip
 from bot.storage.unit import Unit
 from bot.texts import day_name, local_time, t
@@ -411,24 +411,15 @@ async def _open_rounds(
     round_ids = await uow.rounds.create_many(new_rounds)
     participants, messages = [], []
     for _, couple, _ in opening:
-        round_id, prompt, when = round_ids[couple.id], chosen[couple.id], whens[couple.id]
-        for person in (couple.a, couple.b):
-            participants.append((round_id, person.id, when[person.id]))
-            text = t(
-                "checkin.prompt",
-                person.language,
-                prompt=prompt.text(person.language),
-                partner=couple.partner_of(person.id).first_name,
-            )
-            message = outbox.notice(
-                person, "prompt", round_id, person.id,
-                text=text, round_id=round_id, due_at=when[person.id],
-            )  # fmt: skip
-            messages.append((message, couple.id))
+        round_id, prompt_id, when = round_ids[couple.id], chosen[couple.id].id, whens[couple.id]
+        for person_id in (couple.a.id, couple.b.id):
+            participants.append((round_id, person_id, when[person_id]))
+            messages.append((round_id, person_id, when[person_id], prompt_id, couple.id))
     await uow.rounds.add_participants_many(participants)
     await uow.rounds.forget_prompts_many(new_pass)
     await uow.rounds.record_prompts_many([(cid, p.id, now) for cid, p in chosen.items()])
-    await uow.outbox.enqueue_many(messages, now)
+    # Queued by id: each reader's text is rendered at send time (prompts.message).
+    await uow.outbox.enqueue_prompts(messages, now)
 
 
 def describe(schedule: Schedule, language: str) -> str:

@@ -333,10 +333,14 @@ class Offline:
         """Outbox rows not yet sent (the delivery loop is not running here)."""
         async with self.db.read() as uow:
             rows = await uow.conn.fetch_all(
-                "SELECT chat_id, text, dedupe_key, due_at FROM outbox WHERE status = 'pending' "
-                "ORDER BY id"
+                f"SELECT dedupe_key, due_at, {outbox.READ_COLUMNS} FROM outbox"
+                " WHERE status = 'pending' ORDER BY id"
             )
-        return [Queued(*r) for r in rows if chat_id is None or r[0] == chat_id]
+        return [
+            Queued(r["chat_id"], outbox.rendered_text(r), r["dedupe_key"], r["due_at"])
+            for r in rows
+            if chat_id is None or r["chat_id"] == chat_id
+        ]
 
     async def deliver(self) -> list[Call]:
         """Send everything due in the outbox now (claimed rows first), each chat in order."""

@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+from bot.storage import outbox
 from bot.storage.db import Database
 from bot.storage.engine import Conn
 from testing.engines import database, on_postgres
@@ -27,12 +28,12 @@ async def deliver(
     message FIRST_MESSAGE_ID + its row id."""
     async with db.unit() as uow:
         rows = await uow.conn.fetch_all(
-            "SELECT id, chat_id, dedupe_key, text FROM outbox "
+            f"SELECT dedupe_key, {outbox.READ_COLUMNS} FROM outbox "
             "WHERE status = 'pending' AND due_at <= ? ORDER BY id",
             (2**62 if due_by is None else due_by,),
         )
-        await uow.outbox.mark_sent([(r[0], FIRST_MESSAGE_ID + r[0]) for r in rows], now)
-    return [(r[1], r[2], r[3]) for r in rows]
+        await uow.outbox.mark_sent([(r["id"], FIRST_MESSAGE_ID + r["id"]) for r in rows], now)
+    return [(r["chat_id"], r["dedupe_key"], outbox.rendered_text(r)) for r in rows]
 
 
 class Inbox:
@@ -82,11 +83,11 @@ async def pending(db: Database, key_prefix: str = "") -> list[tuple[int, str, st
     queued, as (chat, dedupe key, text): unlike outbox.ready, not only the first per chat."""
     async with db.read() as uow:
         rows = await uow.conn.fetch_all(
-            "SELECT chat_id, dedupe_key, text FROM outbox "
+            f"SELECT dedupe_key, {outbox.READ_COLUMNS} FROM outbox "
             "WHERE status = 'pending' AND dedupe_key LIKE ? ORDER BY id",
             (key_prefix + "%",),
         )
-    return [(r[0], r[1], r[2]) for r in rows]
+    return [(r["chat_id"], r["dedupe_key"], outbox.rendered_text(r)) for r in rows]
 
 
 async def latest_break(db: Database) -> int:

@@ -276,3 +276,34 @@ async def test_the_batchs_commit_hands_its_prompts_to_delivery(db: Database) -> 
     db.after_commit.append(lambda uow: queued.append(uow.handoff.queued))
     await scheduling.run_due(db, ts("2026-08-01T20:00:00+00:00"), GRACE, "UTC")
     assert queued and queued[0] >= 6  # both prompts of each of the three couples
+
+
+async def test_due_prompts_are_queued_by_id_and_rendered_at_send_time(db: Database) -> None:
+    """Due work queues a prompt by its id; delivery renders it when it reads the row, for its
+    reader as things are then: a partner renamed in between is named by their new name, and a
+    reader whose language changed in between gets it in the new language."""
+    start = ts("2026-09-01T08:00:00+00:00")
+    ana, ben = await pair_up(db, 0, start, None, DAILY_20)
+    async with db.unit() as uow:  # the pairing's notices count as sent: this is about prompts
+        await uow.conn.execute("UPDATE outbox SET status = 'sent', text = ''")
+    now = ts("2026-09-01T20:00:30+00:00")
+    await scheduling.run_due(db, now, GRACE, "UTC")
+    queued = await rows(db, "SELECT text FROM outbox WHERE dedupe_key LIKE 'prompt:%'")
+    assert queued == [("",), ("",)]  # nothing rendered while the batch ran
+    async with db.unit() as uow:
+        await uow.users.upsert(Person(ben.id, "Benedikt", "de"), now)
+    [(prompt_id,)] = await rows(db, "SELECT prompt_id FROM rounds")
+
+    async with db.unit() as uow:
+        ready = await uow.outbox.ready(now + 1, 10)
+    texts = {row.chat_id: row.text for row in ready}
+    assert texts == {
+        ana.id: prompts.message(prompt_id, "en", "Benedikt"),
+        ben.id: prompts.message(prompt_id, "de", ana.first_name),
+    }
+    assert texts[ben.id] != prompts.message(prompt_id, "en", ana.first_name)
+    assert "Benedikt" in texts[ana.id] and library_text(prompt_id) in texts[ana.id]
+
+
+def library_text(prompt_id: str) -> str:
+    return prompts.library()[prompt_id].text("en")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from bot import prompts
 from bot.models import Button, Outgoing, Person
 from bot.storage import bulk
 from bot.storage.engine import Conn, Row, from_row
@@ -109,9 +110,31 @@ _SENDABLE = """
 """
 
 
+# A row as delivery reads it. A prompt queued by its id (enqueue_prompts) comes with what its
+# text is rendered from, as it is now: its reader's language and their partner's name.
+READ_COLUMNS = """
+    id, chat_id, text, reply_markup, attempts, prompt_id,
+    CASE WHEN prompt_id IS NULL THEN NULL ELSE
+        (SELECT u.language FROM users u WHERE u.id = outbox.chat_id) END AS reader_language,
+    CASE WHEN prompt_id IS NULL THEN NULL ELSE
+        (SELECT u.first_name FROM round_participants p JOIN users u ON u.id = p.user_id
+         WHERE p.round_id = outbox.round_id AND p.user_id <> outbox.chat_id) END AS partner_name
+"""
+
+
+def rendered_text(r: Row) -> str:
+    """The text of a row read with READ_COLUMNS."""
+    if r["prompt_id"] is None:
+        return r["text"]
+    language = r["reader_language"] or "en"
+    return prompts.message(r["prompt_id"], language, r["partner_name"] or "")
+
+
 def _outbox_row(r: Row) -> OutboxRow:
     markup = r["reply_markup"]
-    return from_row(OutboxRow, r, reply_markup=json.loads(markup) if markup else None)
+    return from_row(
+        OutboxRow, r, text=rendered_text(r), reply_markup=json.loads(markup) if markup else None
+    )
 
 
 class Outbox:
@@ -147,6 +170,24 @@ class Outbox:
             ("text", "bigint", "text", "text", "bigint", "bigint", "bigint", "bigint", "bigint"),
         )
 
+    async def enqueue_prompts(self, rows: list[tuple[int, int, int, str, int]], now: int) -> None:
+        """Check-in prompts queued by id, from (round, reader, when it is meant to go out,
+        prompt, reader's couple) rows: the text is rendered when delivery reads the row
+        (READ_COLUMNS), so due work renders none. Known keys are skipped."""
+        self.handoff.queued += len(rows)
+        await bulk.run(
+            self.conn,
+            "INSERT INTO outbox (dedupe_key, chat_id, text, round_id, not_before, due_at,"
+            " created_at, couple_id, prompt_id)"
+            " SELECT v.column1, v.column2, '', v.column3, v.column4, v.column4, v.column5,"
+            " v.column6, v.column7 FROM {rows} WHERE true ON CONFLICT (dedupe_key) DO NOTHING",
+            [
+                (dedupe_key("prompt", rid, reader), reader, rid, max(now, due), now, couple, prompt)
+                for rid, reader, due, prompt, couple in rows
+            ],
+            ("text", "bigint", "bigint", "bigint", "bigint", "bigint", "text"),
+        )
+
     async def cancel_pending_many(self, keys: list[str]) -> None:
         """Withdraw these messages if they are not sent yet (one statement per chunk)."""
         await bulk.where_in(
@@ -162,7 +203,7 @@ class Outbox:
         them, and sees them in flight once this unit (which marks them so) commits."""
         rows = await self.conn.fetch_all(
             f"""
-            SELECT id, chat_id, text, reply_markup, attempts FROM outbox
+            SELECT {READ_COLUMNS} FROM outbox
             WHERE {_SENDABLE}
             ORDER BY not_before, id LIMIT ?
             """
@@ -192,7 +233,7 @@ class Outbox:
             f"""
             UPDATE outbox SET inflight = 1
             WHERE dedupe_key IN ({", ".join("?" * len(keys))}) AND {_SENDABLE}
-            RETURNING id, chat_id, text, reply_markup, attempts
+            RETURNING {READ_COLUMNS}
             """,
             (*keys, now),
         )
