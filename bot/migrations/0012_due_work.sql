@@ -1,4 +1,4 @@
--- 0008: due work in sets writes less per row. Indexes that due work pays for on every row it
+-- 0012: due work in sets writes less per row. Indexes that due work pays for on every row it
 -- queues, and that no query needs, go; the one the prompt rotation asks for comes. Opening
 -- 100,000 rounds writes 200,000 outbox rows, each into every outbox index.
 
