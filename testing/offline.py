@@ -337,7 +337,9 @@ class Offline:
                 " WHERE status = 'pending' ORDER BY id"
             )
         return [
-            Queued(r["chat_id"], outbox.rendered_text(r), r["dedupe_key"], r["due_at"])
+            Queued(
+                r["chat_id"], outbox.rendered_text(r, self.db.cipher), r["dedupe_key"], r["due_at"]
+            )
             for r in rows
             if chat_id is None or r["chat_id"] == chat_id
         ]

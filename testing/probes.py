@@ -33,7 +33,7 @@ async def deliver(
             (2**62 if due_by is None else due_by,),
         )
         await uow.outbox.mark_sent([(r["id"], FIRST_MESSAGE_ID + r["id"]) for r in rows], now)
-    return [(r["chat_id"], r["dedupe_key"], outbox.rendered_text(r)) for r in rows]
+    return [(r["chat_id"], r["dedupe_key"], outbox.rendered_text(r, db.cipher)) for r in rows]
 
 
 class Inbox:
@@ -87,7 +87,7 @@ async def pending(db: Database, key_prefix: str = "") -> list[tuple[int, str, st
             "WHERE status = 'pending' AND dedupe_key LIKE ? ORDER BY id",
             (key_prefix + "%",),
         )
-    return [(r["chat_id"], r["dedupe_key"], outbox.rendered_text(r)) for r in rows]
+    return [(r["chat_id"], r["dedupe_key"], outbox.rendered_text(r, db.cipher)) for r in rows]
 
 
 async def latest_break(db: Database) -> int:

@@ -54,7 +54,6 @@ async def test_answers_are_stored_sealed_and_read_back(tmp_path: Path) -> None:
 
 
 @sqlite_only("the bytes of the database file and its WAL")
-@pytest.mark.xfail(strict=True, reason="queued messages (reveals) are not sealed yet")
 async def test_a_leaked_database_file_holds_no_readable_answer(tmp_path: Path) -> None:
     async with Offline(tmp_path, StoppedClock()) as bot:
         await bot.pair(ANA, BEN)

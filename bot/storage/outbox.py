@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass, field
 
 from bot import prompts
+from bot.crypto import Cipher
 from bot.models import Button, Outgoing, Person
 from bot.storage import bulk
 from bot.storage.engine import Conn, Row, from_row
@@ -80,12 +81,12 @@ _ENQUEUE = """
 """
 
 
-def _row(message: Outgoing, now: int) -> tuple:
+def _row(message: Outgoing, now: int, cipher: Cipher) -> tuple:
     due = max(now, message.due_at or now)
     return (
         message.dedupe_key,
         message.chat_id,
-        message.text,
+        cipher.seal(message.text, "outbox"),  # a reveal holds both answers
         _markup(message),
         message.round_id,
         due,
@@ -122,19 +123,18 @@ READ_COLUMNS = """
 """
 
 
-def rendered_text(r: Row) -> str:
-    """The text of a row read with READ_COLUMNS."""
+def rendered_text(r: Row, cipher: Cipher) -> str:
+    """The text of a row read with READ_COLUMNS: opened, or rendered from its prompt."""
     if r["prompt_id"] is None:
-        return r["text"]
+        return cipher.open(r["text"], "outbox")
     language = r["reader_language"] or "en"
     return prompts.message(r["prompt_id"], language, r["partner_name"] or "")
 
 
-def _outbox_row(r: Row) -> OutboxRow:
+def _outbox_row(r: Row, cipher: Cipher) -> OutboxRow:
     markup = r["reply_markup"]
-    return from_row(
-        OutboxRow, r, text=rendered_text(r), reply_markup=json.loads(markup) if markup else None
-    )
+    text = rendered_text(r, cipher)
+    return from_row(OutboxRow, r, text=text, reply_markup=json.loads(markup) if markup else None)
 
 
 class Outbox:
@@ -142,20 +142,23 @@ class Outbox:
     hands that to delivery, so no caller carries outbox rows to it (see Database.unit). Any
     method that adds rows counts them there, or delivery waits for its next poll."""
 
-    def __init__(self, conn: Conn, handoff: Handoff | None = None) -> None:
+    def __init__(
+        self, conn: Conn, handoff: Handoff | None = None, cipher: Cipher | None = None
+    ) -> None:
         self.conn = conn
         self.handoff = Handoff() if handoff is None else handoff
+        self.cipher = cipher or Cipher.plain()  # texts are stored sealed
 
     async def enqueue(self, message: Outgoing, now: int) -> bool:
         """Queue a message; False when its dedupe key was queued before (nothing is added)."""
-        changed = await self.conn.execute(_ENQUEUE, _row(message, now))
+        changed = await self.conn.execute(_ENQUEUE, _row(message, now, self.cipher))
         self.handoff.queued += int(changed > 0)
         return changed > 0
 
     async def enqueue_all(self, messages: list[Outgoing], now: int) -> None:
         """Queue several messages in one trip to the database thread; known keys are skipped."""
         self.handoff.queued += len(messages)
-        await self.conn.execute_many(_ENQUEUE, [_row(m, now) for m in messages])
+        await self.conn.execute_many(_ENQUEUE, [_row(m, now, self.cipher) for m in messages])
 
     async def enqueue_many(self, messages: list[tuple[Outgoing, int]], now: int) -> None:
         """(message, its reader's couple) pairs in a few multi-row statements; known keys are
@@ -166,7 +169,7 @@ class Outbox:
             "INSERT INTO outbox (dedupe_key, chat_id, text, reply_markup, round_id, not_before,"
             " due_at, created_at, couple_id)"
             " SELECT * FROM {rows} WHERE true ON CONFLICT (dedupe_key) DO NOTHING",
-            [(*_row(message, now)[:-2], couple_id) for message, couple_id in messages],
+            [(*_row(message, now, self.cipher)[:-2], couple_id) for message, couple_id in messages],
             ("text", "bigint", "text", "text", "bigint", "bigint", "bigint", "bigint", "bigint"),
         )
 
@@ -210,7 +213,7 @@ class Outbox:
             + self.conn.for_update("outbox", skip_locked=True),
             (now, limit),
         )
-        return [_outbox_row(r) for r in rows]
+        return [_outbox_row(r, self.cipher) for r in rows]
 
     async def due_now(self, now: int) -> bool:
         """Whether any row is in flight or could be sent at `now`."""
@@ -237,7 +240,7 @@ class Outbox:
             """,
             (*keys, now),
         )
-        claimed = sorted((_outbox_row(r) for r in rows), key=lambda row: row.id)
+        claimed = sorted((_outbox_row(r, self.cipher) for r in rows), key=lambda row: row.id)
         self.handoff.claimed.extend(claimed)
         return claimed
 

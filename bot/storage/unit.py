@@ -29,7 +29,7 @@ class Unit:
         self.users = Users(conn)
         self.couples = Couples(conn)
         self.invites = Invites(conn)
-        self.outbox = Outbox(conn, self.handoff)
+        self.outbox = Outbox(conn, self.handoff, cipher)
         self.rounds = Rounds(conn, cipher)
         self.schedules = Schedules(conn)
         self.breaks = Breaks(conn)
