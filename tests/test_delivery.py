@@ -351,3 +351,57 @@ async def test_a_claimed_send_erased_while_it_waits_for_its_turn_never_goes_out(
     finally:
         await delivery.stop()
     assert [m.plain for m in fake.messages_to(1)] == ["first"]
+
+
+async def test_a_fan_out_is_claimed_a_batch_at_a_time_not_a_few_rows_per_pass(
+    fake: FakeTelegram, bot: Bot, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At the paid cap a pass claims about a quarter second of sends in one transaction:
+    passes that claimed only as many rows as sends could be in flight (16) spent the bot's
+    time and the database's on a transaction every few sends."""
+    chats = range(1, 201)
+    for chat in chats:
+        fake.user(chat, "P")
+    await queue(db, *(Outgoing(chat, f"k{chat}", f"to {chat}") for chat in chats))
+    claims: list[int] = []
+    real_mark_inflight = outbox.Outbox.mark_inflight
+
+    async def counted(self: outbox.Outbox, row_ids: list[int]) -> None:
+        claims.append(len(row_ids))
+        await real_mark_inflight(self, row_ids)
+
+    monkeypatch.setattr(outbox.Outbox, "mark_inflight", counted)
+    delivery = Delivery(bot, db, Clock(), rate=1000, paid_broadcast=True)
+    await delivery.start()
+    try:
+        await fake.wait_until(lambda: len(fake.sent) >= len(chats), timeout=10)
+        await settled(delivery)
+    finally:
+        await delivery.stop()
+    assert sorted(m.chat_id for m in fake.sent) == list(chats)  # each once
+    assert sum(claims) == len(chats) and len(claims) <= 2
+
+
+async def test_a_stop_puts_claimed_unsent_rows_back_as_certainly_unsent(
+    fake: FakeTelegram, bot: Bot, db: Database
+) -> None:
+    """Rows claimed for a batch but not sent when the process stops wait again, not in
+    flight and not counted as uncertain: nothing of them reached Telegram."""
+    chats = range(1, 7)
+    for chat in chats:
+        fake.user(chat, "P")
+    await queue(db, *(Outgoing(chat, f"k{chat}", f"to {chat}") for chat in chats))
+    delivery = Delivery(bot, db, Clock(), rate=2)  # all claimed at once, sent 0.5 s apart
+    await delivery.start()
+    try:
+        await fake.wait_until(lambda: len(fake.sent) >= 1, timeout=10)
+    finally:
+        await delivery.stop()
+    async with db.read() as uow:
+        rows = await uow.conn.fetch_all(
+            "SELECT chat_id, status, inflight, uncertain FROM outbox ORDER BY chat_id"
+        )
+    sent = {m.chat_id for m in fake.sent}
+    assert 1 <= len(sent) < len(chats)
+    for chat_id, status, inflight, uncertain in rows:
+        assert (status, inflight, uncertain) == ("sent" if chat_id in sent else "pending", 0, 0)

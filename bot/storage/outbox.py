@@ -269,6 +269,14 @@ class Outbox:
             [(i,) for i in row_ids],
         )
 
+    async def put_back(self, row_ids: list[int]) -> None:
+        """Claimed rows a stop kept from sending: pending again, certainly unsent."""
+        await bulk.where_in(
+            self.conn,
+            "UPDATE outbox SET inflight = 0 WHERE id IN ({ids}) AND status = 'pending'",
+            row_ids,
+        )
+
     async def recover_inflight(self) -> int:
         """Sends cut short by a crash: they may have arrived, so their retry counts as uncertain."""
         changed = await self.conn.execute(
