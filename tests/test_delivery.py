@@ -382,6 +382,54 @@ async def test_a_fan_out_is_claimed_a_batch_at_a_time_not_a_few_rows_per_pass(
     assert sum(claims) == len(chats) and len(claims) <= 2
 
 
+async def test_a_batch_is_recorded_with_its_rounds_in_one_statement_on_postgresql(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Recording sends: each marked sent with its Telegram message, each message quoting a
+    round remembered, and its reader counted as having received the round at Telegram's date
+    of the message; on PostgreSQL in one trip to the server (the loop records every few ms)."""
+    a, b = Person(1, "A"), Person(2, "B")
+    start = 1_800_000_000
+    code = (await pairing.create_invite(db, a, start, INVITE_KEY)).code
+    await pairing.join(db, b, code, start, INVITE_KEY)
+    await checkins.start_round(db, a.id, start)
+    await queue(db, Outgoing(3, "plain", "no round"))
+    async with db.read() as uow:
+        rows = await uow.conn.fetch_all(
+            "SELECT id, chat_id, round_id FROM outbox WHERE status = 'pending' ORDER BY id"
+        )
+    quoting = [r for r in rows if r["round_id"] is not None]
+    assert {r["chat_id"] for r in quoting} >= {1, 2}
+    statements = 0
+    real_run = outbox.bulk._run
+
+    async def counted(*args: object, **kwargs: object) -> object:
+        nonlocal statements
+        statements += 1
+        return await real_run(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(outbox.bulk, "_run", counted)
+    async with db.unit() as uow:
+        await uow.outbox.mark_sent([(r["id"], 500 + r["id"], start + 7) for r in rows], start + 9)
+    if db.engine == "postgres":
+        assert statements == 1
+    async with db.read() as uow:
+        sent = await uow.conn.fetch_all(
+            "SELECT id, status, message_id, text, inflight, sent_at FROM outbox ORDER BY id"
+        )
+        quoted = await uow.conn.fetch_all(
+            "SELECT chat_id, message_id, round_id FROM round_messages"
+        )
+        received = await uow.conn.fetch_all("SELECT user_id, received_at FROM round_participants")
+    assert [tuple(r) for r in sent] == [
+        (r["id"], "sent", 500 + r["id"], "", 0, start + 9) for r in rows
+    ]
+    assert sorted(tuple(r) for r in quoted) == sorted(
+        (r["chat_id"], 500 + r["id"], r["round_id"]) for r in quoting
+    )
+    assert sorted(tuple(r) for r in received) == [(1, start + 7), (2, start + 7)]
+
+
 async def test_a_stop_puts_claimed_unsent_rows_back_as_certainly_unsent(
     fake: FakeTelegram, bot: Bot, db: Database
 ) -> None:
