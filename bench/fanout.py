@@ -101,12 +101,14 @@ def main() -> None:
     parser.add_argument("--postgres", default=os.environ.get("STEADY_TEST_DATABASE_URL"))
     parser.add_argument("--start-postgres", action="store_true", help="a throwaway server")
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
     args = parser.parse_args()
     results: dict[str, dict[str, float]] = {}
     with due.postgres_server(
         None if args.no_postgres else args.postgres, args.start_postgres
     ) as url:
-        engines = ["sqlite"] + (["postgres"] if url and not args.no_postgres else [])
+        engines = [] if args.no_sqlite else ["sqlite"]
+        engines += ["postgres"] if url and not args.no_postgres else []
         for engine in engines:
             name = {"sqlite": "SQLite", "postgres": "PostgreSQL"}[engine]
             if args.window:
