@@ -453,3 +453,34 @@ async def test_a_stop_puts_claimed_unsent_rows_back_as_certainly_unsent(
     assert 1 <= len(sent) < len(chats)
     for chat_id, status, inflight, uncertain in rows:
         assert (status, inflight, uncertain) == ("sent" if chat_id in sent else "pending", 0, 0)
+
+
+async def test_the_pace_at_the_paid_cap_keeps_98_percent_and_never_exceeds_it(
+    bot: Bot, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 1000/s the pacer allows at least 0.98 of the cap over a long fan-out (its headroom
+    was 0.972 of the cap: the issue's 0.97 aim was then a perfect run), and never more than
+    the cap in any second, even when requests jitter by 9 ms on the way. On a clock that
+    moves only when the pacer waits."""
+    now = [1000.0]
+
+    class Waits:
+        def __getattr__(self, name: str) -> object:
+            return getattr(asyncio, name)
+
+        @staticmethod
+        async def sleep(seconds: float) -> None:
+            now[0] += max(seconds, 1e-6)  # a wait finer than the clock's step would not move it
+
+    monkeypatch.setattr(delivery_module, "time", SimpleNamespace(monotonic=lambda: now[0]))
+    monkeypatch.setattr(delivery_module, "asyncio", Waits())
+    delivery = Delivery(bot, db, Clock(), rate=1000, paid_broadcast=True)
+    starts = []
+    for _ in range(5000):
+        await delivery._pace()
+        starts.append(now[0])
+    assert (len(starts) - 1) / (starts[-1] - starts[0]) >= 0.98 * 1000
+    # Telegram refuses a send when 1000 others arrived in the second before it: with each
+    # send's predecessor 1000 back 9 ms late on the way and it on time, that never happens.
+    late = 0.009
+    assert all(b - (a + late) >= 1.0 for a, b in zip(starts, starts[1000:], strict=False))
