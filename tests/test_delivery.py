@@ -458,10 +458,10 @@ async def test_a_stop_puts_claimed_unsent_rows_back_as_certainly_unsent(
 async def test_the_pace_at_the_paid_cap_keeps_98_percent_and_never_exceeds_it(
     bot: Bot, db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """At 1000/s the pacer allows at least 0.98 of the cap over a long fan-out (its headroom
-    was 0.972 of the cap: the issue's 0.97 aim was then a perfect run), and never more than
-    the cap in any second, even when requests jitter by 9 ms on the way. On a clock that
-    moves only when the pacer waits."""
+    """At 1000/s the pacer allows at least 0.98 of the cap over a long fan-out (it kept 0.972:
+    the issue's 0.97 aim was then a perfect run), and never more than the cap in any second,
+    even when requests jitter by 19 ms on the way (10 ms was the most it had tolerated). On a
+    clock that moves only when the pacer waits."""
     now = [1000.0]
 
     class Waits:
@@ -481,6 +481,6 @@ async def test_the_pace_at_the_paid_cap_keeps_98_percent_and_never_exceeds_it(
         starts.append(now[0])
     assert (len(starts) - 1) / (starts[-1] - starts[0]) >= 0.98 * 1000
     # Telegram refuses a send when 1000 others arrived in the second before it: with each
-    # send's predecessor 1000 back 9 ms late on the way and it on time, that never happens.
-    late = 0.009
+    # send's predecessor 1000 back 19 ms late on the way and it on time, that never happens.
+    late = 0.019
     assert all(b - (a + late) >= 1.0 for a, b in zip(starts, starts[1000:], strict=False))
