@@ -35,6 +35,12 @@ async def rounds_created(db: Database) -> int:
         return int(await uow.conn.fetch_value("SELECT COUNT(*) FROM rounds"))
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def peak_rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -63,6 +69,8 @@ async def run(
                 TICK_SECONDS="1",
             )
             started = time.monotonic()
+            # CPU from here on: the bot's, and this process's (the fake server, mostly).
+            bot_cpu, fake_cpu = cpu_seconds(proc.pid), time.process_time()
             rounds_done = None
             while True:
                 prompts = [m for m in fake.sent if PROMPT in m.text]
@@ -75,6 +83,8 @@ async def run(
                     break
                 await asyncio.sleep(0.2)
             rss = peak_rss_mb(proc.pid)
+            bot_cpu = cpu_seconds(proc.pid) - bot_cpu
+            fake_cpu = time.process_time() - fake_cpu
             await stop_process(proc)
     finally:
         await fake.stop()
@@ -90,6 +100,8 @@ async def run(
         "duplicates": sum(n - 1 for n in counts.values()),
         "missing": len(set(people) - set(counts)) if complete else float("nan"),
         "rss_mb": rss,
+        "bot_cpu_ms": 1000 * bot_cpu / max(1, len(prompts)),
+        "fake_cpu_ms": 1000 * fake_cpu / max(1, len(prompts)),
     }
 
 
@@ -101,12 +113,14 @@ def main() -> None:
     parser.add_argument("--postgres", default=os.environ.get("STEADY_TEST_DATABASE_URL"))
     parser.add_argument("--start-postgres", action="store_true", help="a throwaway server")
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
     args = parser.parse_args()
     results: dict[str, dict[str, float]] = {}
     with due.postgres_server(
         None if args.no_postgres else args.postgres, args.start_postgres
     ) as url:
-        engines = ["sqlite"] + (["postgres"] if url and not args.no_postgres else [])
+        engines = [] if args.no_sqlite else ["sqlite"]
+        engines += ["postgres"] if url and not args.no_postgres else []
         for engine in engines:
             name = {"sqlite": "SQLite", "postgres": "PostgreSQL"}[engine]
             if args.window:
@@ -120,7 +134,7 @@ def main() -> None:
             # The run whose rate is the median, so its other figures belong with it.
             results[f"{name} 1000/s paid"] = sorted(paid, key=lambda r: r["rate"])[len(paid) // 2]
     print(f"{args.couples} couples ({2 * args.couples} prompts) due at the same minute")
-    header = f"{'':24}" + "".join(f"{name:>24}" for name in results)
+    header = f"{'':28}" + "".join(f"{name:>24}" for name in results)
     print(header)
     rows = [
         ("rounds created in (s)", "rounds_seconds", "{:.2f}"),
@@ -130,9 +144,11 @@ def main() -> None:
         ("duplicate prompts", "duplicates", "{:.0f}"),
         ("missing prompts", "missing", "{:.0f}"),
         ("peak RSS of the bot (MB)", "rss_mb", "{:.0f}"),
+        ("bot CPU per prompt (ms)", "bot_cpu_ms", "{:.2f}"),
+        ("fake's CPU per prompt (ms)", "fake_cpu_ms", "{:.2f}"),
     ]
     for label, key, fmt in rows:
-        print(f"{label:24}" + "".join(f"{fmt.format(r[key]):>24}" for r in results.values()))
+        print(f"{label:28}" + "".join(f"{fmt.format(r[key]):>24}" for r in results.values()))
     print(
         f"(at 30/s the rate is measured over the first window; 'missing' needs the whole run;"
         f" at 1000/s the run with the median rate of {args.runs})"

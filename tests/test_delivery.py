@@ -351,3 +351,136 @@ async def test_a_claimed_send_erased_while_it_waits_for_its_turn_never_goes_out(
     finally:
         await delivery.stop()
     assert [m.plain for m in fake.messages_to(1)] == ["first"]
+
+
+async def test_a_fan_out_is_claimed_a_batch_at_a_time_not_a_few_rows_per_pass(
+    fake: FakeTelegram, bot: Bot, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At the paid cap a pass claims about a quarter second of sends in one transaction:
+    passes that claimed only as many rows as sends could be in flight (16) spent the bot's
+    time and the database's on a transaction every few sends."""
+    chats = range(1, 201)
+    for chat in chats:
+        fake.user(chat, "P")
+    await queue(db, *(Outgoing(chat, f"k{chat}", f"to {chat}") for chat in chats))
+    claims: list[int] = []
+    real_mark_inflight = outbox.Outbox.mark_inflight
+
+    async def counted(self: outbox.Outbox, row_ids: list[int]) -> None:
+        claims.append(len(row_ids))
+        await real_mark_inflight(self, row_ids)
+
+    monkeypatch.setattr(outbox.Outbox, "mark_inflight", counted)
+    delivery = Delivery(bot, db, Clock(), rate=1000, paid_broadcast=True)
+    await delivery.start()
+    try:
+        await fake.wait_until(lambda: len(fake.sent) >= len(chats), timeout=10)
+        await settled(delivery)
+    finally:
+        await delivery.stop()
+    assert sorted(m.chat_id for m in fake.sent) == list(chats)  # each once
+    assert sum(claims) == len(chats) and len(claims) <= 2
+
+
+async def test_a_batch_is_recorded_with_its_rounds_in_one_statement_on_postgresql(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Recording sends: each marked sent with its Telegram message, each message quoting a
+    round remembered, and its reader counted as having received the round at Telegram's date
+    of the message; on PostgreSQL in one trip to the server (the loop records every few ms)."""
+    a, b = Person(1, "A"), Person(2, "B")
+    start = 1_800_000_000
+    code = (await pairing.create_invite(db, a, start, INVITE_KEY)).code
+    await pairing.join(db, b, code, start, INVITE_KEY)
+    await checkins.start_round(db, a.id, start)
+    await queue(db, Outgoing(3, "plain", "no round"))
+    async with db.read() as uow:
+        rows = await uow.conn.fetch_all(
+            "SELECT id, chat_id, round_id FROM outbox WHERE status = 'pending' ORDER BY id"
+        )
+    quoting = [r for r in rows if r["round_id"] is not None]
+    assert {r["chat_id"] for r in quoting} >= {1, 2}
+    statements = 0
+    real_run = outbox.bulk._run
+
+    async def counted(*args: object, **kwargs: object) -> object:
+        nonlocal statements
+        statements += 1
+        return await real_run(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(outbox.bulk, "_run", counted)
+    async with db.unit() as uow:
+        await uow.outbox.mark_sent([(r["id"], 500 + r["id"], start + 7) for r in rows], start + 9)
+    if db.engine == "postgres":
+        assert statements == 1
+    async with db.read() as uow:
+        sent = await uow.conn.fetch_all(
+            "SELECT id, status, message_id, text, inflight, sent_at FROM outbox ORDER BY id"
+        )
+        quoted = await uow.conn.fetch_all(
+            "SELECT chat_id, message_id, round_id FROM round_messages"
+        )
+        received = await uow.conn.fetch_all("SELECT user_id, received_at FROM round_participants")
+    assert [tuple(r) for r in sent] == [
+        (r["id"], "sent", 500 + r["id"], "", 0, start + 9) for r in rows
+    ]
+    assert sorted(tuple(r) for r in quoted) == sorted(
+        (r["chat_id"], 500 + r["id"], r["round_id"]) for r in quoting
+    )
+    assert sorted(tuple(r) for r in received) == [(1, start + 7), (2, start + 7)]
+
+
+async def test_a_stop_puts_claimed_unsent_rows_back_as_certainly_unsent(
+    fake: FakeTelegram, bot: Bot, db: Database
+) -> None:
+    """Rows claimed for a batch but not sent when the process stops wait again, not in
+    flight and not counted as uncertain: nothing of them reached Telegram."""
+    chats = range(1, 7)
+    for chat in chats:
+        fake.user(chat, "P")
+    await queue(db, *(Outgoing(chat, f"k{chat}", f"to {chat}") for chat in chats))
+    delivery = Delivery(bot, db, Clock(), rate=2)  # all claimed at once, sent 0.5 s apart
+    await delivery.start()
+    try:
+        await fake.wait_until(lambda: len(fake.sent) >= 1, timeout=10)
+    finally:
+        await delivery.stop()
+    async with db.read() as uow:
+        rows = await uow.conn.fetch_all(
+            "SELECT chat_id, status, inflight, uncertain FROM outbox ORDER BY chat_id"
+        )
+    sent = {m.chat_id for m in fake.sent}
+    assert 1 <= len(sent) < len(chats)
+    for chat_id, status, inflight, uncertain in rows:
+        assert (status, inflight, uncertain) == ("sent" if chat_id in sent else "pending", 0, 0)
+
+
+async def test_the_pace_at_the_paid_cap_keeps_98_percent_and_never_exceeds_it(
+    bot: Bot, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At 1000/s the pacer allows at least 0.98 of the cap over a long fan-out (it kept 0.972:
+    the issue's 0.97 aim was then a perfect run), and never more than the cap in any second,
+    even when requests jitter by 19 ms on the way (10 ms was the most it had tolerated). On a
+    clock that moves only when the pacer waits."""
+    now = [1000.0]
+
+    class Waits:
+        def __getattr__(self, name: str) -> object:
+            return getattr(asyncio, name)
+
+        @staticmethod
+        async def sleep(seconds: float) -> None:
+            now[0] += max(seconds, 1e-6)  # a wait finer than the clock's step would not move it
+
+    monkeypatch.setattr(delivery_module, "time", SimpleNamespace(monotonic=lambda: now[0]))
+    monkeypatch.setattr(delivery_module, "asyncio", Waits())
+    delivery = Delivery(bot, db, Clock(), rate=1000, paid_broadcast=True)
+    starts = []
+    for _ in range(5000):
+        await delivery._pace()
+        starts.append(now[0])
+    assert (len(starts) - 1) / (starts[-1] - starts[0]) >= 0.98 * 1000
+    # Telegram refuses a send when 1000 others arrived in the second before it: with each
+    # send's predecessor 1000 back 19 ms late on the way and it on time, that never happens.
+    late = 0.019
+    assert all(b - (a + late) >= 1.0 for a, b in zip(starts, starts[1000:], strict=False))
