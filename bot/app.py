@@ -131,6 +131,7 @@ async def _post_init(app: Application) -> None:
     services.delivery = Delivery(
         app.bot, services.db, services.clock, settings.send_rate,
         paid_broadcast=settings.paid_broadcast, per_chat_interval=settings.per_chat_interval,
+        default_zone=settings.default_timezone,
     )  # fmt: skip
     await services.delivery.start()
     assert app.job_queue is not None

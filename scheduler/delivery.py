@@ -9,6 +9,9 @@ import math
 import time
 from collections import Counter, deque
 from collections.abc import Sequence
+from datetime import datetime
+from datetime import time as dt_time
+from zoneinfo import ZoneInfo
 
 from telegram import Bot
 from telegram.error import (
@@ -21,10 +24,13 @@ from telegram.error import (
 )
 
 from bot import reachability
+from bot.privacy import in_quiet_hours
+from bot.schedule_rules import zone_or_none
 from bot.storage import outbox
 from bot.storage.db import Database
 from bot.storage.unit import Unit
 from bot.telegram_http import MESSAGE_DEFAULTS, ApiCall
+from bot.texts import t
 from scheduler.clock import Clock
 
 log = logging.getLogger(__name__)
@@ -57,8 +63,10 @@ class Delivery:
         *,
         paid_broadcast: bool = False,
         per_chat_interval: float = PER_CHAT_INTERVAL,
+        default_zone: str = "UTC",
     ) -> None:
         self._bot = bot
+        self._default_zone = zone_or_none(default_zone) or ZoneInfo("UTC")  # quiet hours
         self._per_chat = per_chat_interval
         self._db = db
         self._clock = clock
@@ -421,12 +429,29 @@ class Delivery:
         self._next_slot = max(now - self._burst_lag, self._next_slot) + self._interval
         self._recent.append(now)
 
+    def _sound(self, row: outbox.OutboxRow) -> tuple[bool, bool]:
+        """(silent, announce first) for this row on its reader's phone. In quiet hours nothing
+        makes a sound. In discreet mode, private words never do: a neutral line sounds in
+        their place (once, in the row's turn), and the row follows silently in the next."""
+        zone = zone_or_none(row.timezone or "") or self._default_zone
+        local = datetime.fromtimestamp(self._clock.timestamp(), zone).time()
+        hours = None
+        if row.quiet_from and row.quiet_until:
+            hours = (dt_time.fromisoformat(row.quiet_from), dt_time.fromisoformat(row.quiet_until))
+        quiet = in_quiet_hours(local, hours)
+        hidden = row.private and row.discreet
+        return quiet or hidden, hidden and not quiet and not row.announced
+
     async def _send(self, row: outbox.OutboxRow) -> tuple[int, int, int] | None:
         self._last_to_chat[row.chat_id] = time.monotonic()
         backoff = min(MAX_BACKOFF, 2 ** min(row.attempts, 9))
-        params = {"chat_id": row.chat_id, "text": row.text, **MESSAGE_DEFAULTS}
-        if row.reply_markup:
+        silent, announce = self._sound(row)
+        text = t("delivery.neutral", row.language) if announce else row.text
+        params = {"chat_id": row.chat_id, "text": text, **MESSAGE_DEFAULTS}
+        if row.reply_markup and not announce:
             params["reply_markup"] = row.reply_markup
+        if silent and not announce:
+            params["disable_notification"] = True
         if self._paid:
             params["allow_paid_broadcast"] = True
         try:
@@ -452,6 +477,11 @@ class Delivery:
             # Anything else Telegram (or a proxy in front of it) answered: retry, with backoff.
             await self._retry(row, backoff, type(exc).__name__, counts=True, uncertain=True)
         else:
+            if announce:  # the row itself goes at its chat's next turn, silently
+                async with self._db.unit() as uow:
+                    await uow.outbox.announced(row.id)
+                self.wake()
+                return None
             message = result  # the sent Message, as a dict
             accepted = int(message.get("date") or self._clock.timestamp())  # type: ignore[union-attr]
             return row.id, int(message["message_id"]), accepted  # type: ignore[call-overload, index]

@@ -5,3 +5,6 @@
 ALTER TABLE users ADD COLUMN discreet INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN quiet_from TEXT DEFAULT '22:00';
 ALTER TABLE users ADD COLUMN quiet_until TEXT DEFAULT '08:00';
+-- A message with private words to a discreet person: the neutral line that announced it
+-- has gone out (it makes the sound; the message itself then follows silently).
+ALTER TABLE outbox ADD COLUMN announced INTEGER NOT NULL DEFAULT 0;

@@ -19,6 +19,16 @@ class OutboxRow:
     text: str
     reply_markup: dict | None
     attempts: int
+    # How it may sound on its reader's phone (see Delivery._send): it holds private words
+    # (a question, a reveal: anything about a round), its reader's discreet mode and quiet
+    # hours ('HH:MM' in their zone), and whether a neutral line announced it already.
+    private: bool = False
+    discreet: bool = False
+    quiet_from: str | None = None
+    quiet_until: str | None = None
+    timezone: str | None = None
+    language: str = "en"
+    announced: bool = False
 
 
 @dataclass
@@ -111,6 +121,11 @@ _SENDABLE = """
 """
 
 
+# Messages that hold private words beyond those about a round (which carry its id): a reveal
+# holds both answers, a repair phrase is one partner's words to the other. Discreet mode never
+# lets them make a sound (Delivery._sound).
+PRIVATE_KINDS = ("reveal", "phrase")
+
 # A row as delivery reads it. A prompt queued by its id (enqueue_prompts) comes with what its
 # text is rendered from, as it is now: its reader's language and their partner's name.
 READ_COLUMNS = """
@@ -119,8 +134,15 @@ READ_COLUMNS = """
         (SELECT u.language FROM users u WHERE u.id = outbox.chat_id) END AS reader_language,
     CASE WHEN prompt_id IS NULL THEN NULL ELSE
         (SELECT u.first_name FROM round_participants p JOIN users u ON u.id = p.user_id
-         WHERE p.round_id = outbox.round_id AND p.user_id <> outbox.chat_id) END AS partner_name
-"""
+         WHERE p.round_id = outbox.round_id AND p.user_id <> outbox.chat_id) END AS partner_name,
+    CASE WHEN round_id IS NOT NULL OR prompt_id IS NOT NULL OR {private_kinds}
+        THEN 1 ELSE 0 END AS private, announced,
+    (SELECT u.discreet FROM users u WHERE u.id = outbox.chat_id) AS discreet,
+    (SELECT u.quiet_from FROM users u WHERE u.id = outbox.chat_id) AS quiet_from,
+    (SELECT u.quiet_until FROM users u WHERE u.id = outbox.chat_id) AS quiet_until,
+    (SELECT u.timezone FROM users u WHERE u.id = outbox.chat_id) AS timezone,
+    (SELECT u.language FROM users u WHERE u.id = outbox.chat_id) AS language
+""".replace("{private_kinds}", " OR ".join(f"dedupe_key LIKE '{kind}:%'" for kind in PRIVATE_KINDS))
 
 
 def rendered_text(r: Row, cipher: Cipher) -> str:
@@ -152,8 +174,16 @@ _MARK_SENT_PG = """
 
 def _outbox_row(r: Row, cipher: Cipher) -> OutboxRow:
     markup = r["reply_markup"]
-    text = rendered_text(r, cipher)
-    return from_row(OutboxRow, r, text=text, reply_markup=json.loads(markup) if markup else None)
+    return from_row(
+        OutboxRow,
+        r,
+        text=rendered_text(r, cipher),
+        reply_markup=json.loads(markup) if markup else None,
+        private=bool(r["private"]),
+        discreet=bool(r["discreet"]),
+        announced=bool(r["announced"]),
+        language=r["language"] or "en",
+    )
 
 
 class Outbox:
@@ -336,6 +366,14 @@ class Outbox:
             "UPDATE outbox SET inflight = 0, uncertain = uncertain + 1 "
             "WHERE id = ? AND inflight = 1 AND status = 'pending'",
             [(i,) for i in row_ids],
+        )
+
+    async def announced(self, row_id: int) -> None:
+        """The neutral line for this row went out: the row waits for its chat's next turn,
+        certainly unsent, and then goes silently."""
+        await self.conn.execute(
+            "UPDATE outbox SET announced = 1, inflight = 0 WHERE id = ? AND status = 'pending'",
+            (row_id,),
         )
 
     async def put_back(self, row_ids: list[int]) -> None:

@@ -227,6 +227,7 @@ class FakeTelegram(FaultInjection, Simulation):
             reply_markup=markup,
             sent_at=time.monotonic(),
             reply_to_message_id=reply_to,
+            silent=_flag(params.get("disable_notification")),
         )
         self._payloads[(chat_id, sent.message_id)] = payload
         self._by_key[(chat_id, sent.message_id)] = sent

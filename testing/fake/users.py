@@ -42,6 +42,7 @@ class SentMessage:
     sent_at: float  # time.monotonic()
     edits: list[str] = field(default_factory=list)  # earlier texts, oldest first
     reply_to_message_id: int | None = None
+    silent: bool = False  # disable_notification: it arrived without a sound
 
     @property
     def plain(self) -> str:
