@@ -23,8 +23,9 @@ async def adopt(db: Database, cipher: Cipher) -> None:
     async with db.unit() as uow:
         if await uow.meta.claim(FINGERPRINT, cipher.fingerprint):
             sealed = await uow.rounds.seal_stored(cipher)
+            sealed += await uow.outbox.seal_stored(cipher)
             if sealed:
-                log.info("sealed %d stored answers with the server key", sealed)
+                log.info("sealed %d stored texts with the server key", sealed)
         else:
             stored = await uow.meta.get(FINGERPRINT)
             if stored != cipher.fingerprint:

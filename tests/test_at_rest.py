@@ -94,6 +94,7 @@ async def test_texts_stored_in_the_clear_are_sealed_when_the_database_meets_its_
         async with bot.db.unit() as uow:
             [round_id] = [r[0] for r in await uow.conn.fetch_all("SELECT id FROM rounds")]
             await uow.rounds.set_answer_parts(round_id, ANA.id, [(1, "part one"), (2, "two")])
+            await uow.notify(BEN.id, "queued-before", text=WORDS[0], now=bot.services.now())
             await uow.conn.execute("DELETE FROM meta")
     key = keys.server_key("", path)
     db = await Database.open(database(path))
@@ -104,6 +105,10 @@ async def test_texts_stored_in_the_clear_are_sealed_when_the_database_meets_its_
             raw += [r[0] for r in await uow.conn.fetch_all("SELECT text FROM answer_parts")]
             assert all(text.startswith(PREFIX) for text in raw) and len(raw) == 4
             assert await uow.rounds.answer_parts(round_id, ANA.id) == [(1, "part one"), (2, "two")]
+            queued = await uow.conn.fetch_value(
+                "SELECT text FROM outbox WHERE dedupe_key = 'queued-before'"
+            )
+            assert queued.startswith(PREFIX) and db.cipher.open(queued, "outbox") == WORDS[0]
         assert {text for _, _, text in await stored_answers(db)} == {WORDS[0], WORDS[1]}
     finally:
         await db.close()

@@ -368,6 +368,16 @@ class Outbox:
             [(i,) for i in row_ids],
         )
 
+    async def seal_stored(self, cipher: Cipher) -> int:
+        """Seal the texts still waiting in the clear (queued before encryption at rest): once,
+        when a database first meets its key. How many."""
+        rows = await self.conn.fetch_all("SELECT id, text FROM outbox WHERE text <> ''")
+        await self.conn.execute_many(
+            "UPDATE outbox SET text = ? WHERE id = ?",
+            [(cipher.seal(r["text"], "outbox"), r["id"]) for r in rows],
+        )
+        return len(rows)
+
     async def announced(self, row_id: int) -> None:
         """The neutral line for this row went out: the row waits for its chat's next turn,
         certainly unsent, and then goes silently."""
