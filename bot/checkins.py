@@ -499,7 +499,9 @@ def _round_pages(
     blocks = [t(title_key, language, prompt=prompt)]
     for member in (couple.a, couple.b):
         label = t("checkin.answer_label", language, name=member.first_name)
-        blocks += escaped_blocks(label, answers[member.id].text)
+        answer = answers.get(member.id)  # gone: that partner erased their data
+        text = answer.text if answer else t("history.removed_answer", language)
+        blocks += escaped_blocks(label, text)
     return paginate(blocks)
 
 
@@ -620,6 +622,8 @@ async def history(db: Database, user_id: int, older_than: int | None) -> History
     async with db.read() as uow:
         couple = await uow.couples.active_for(user_id)
         if couple is None:
+            couple = await _last_couple(uow, user_id)  # an ended pairing's history stays theirs
+        if couple is None:
             return None
         page = await uow.rounds.revealed_page(couple.id, older_than, HISTORY_PAGE + 1)
         shown = page[:HISTORY_PAGE]
@@ -632,6 +636,21 @@ async def history(db: Database, user_id: int, older_than: int | None) -> History
     ]
     more = shown[-1].id if len(page) > HISTORY_PAGE else None
     return HistoryPage(pages, more)
+
+
+async def _last_couple(uow: Unit, user_id: int) -> Couple | None:
+    """The person's most recent pairing, after it ended. A partner who erased themselves is
+    shown as removed: their answers are gone, and their name with them."""
+    found = await uow.couples.last_for(user_id)
+    if found is None:
+        return None
+    couple_id, members = found
+    me = next((m for m in members if m.id == user_id), None)
+    if me is None:
+        return None
+    others = [m for m in members if m.id != user_id]
+    partner = others[0] if others else Person(0, t("history.removed_partner", me.language))
+    return Couple(couple_id, me, partner)
 
 
 MIN_WINDOW_HOURS, MAX_WINDOW_HOURS = 1, 72

@@ -149,6 +149,13 @@ async def test_erasing_leaves_no_row_of_mine_and_the_partner_keeps_his_words(
         [shown] = data["revealed_to_me"]
         assert (shown["mine"], shown["partner"]) == ("his revealed words", None)
         assert ANA_WORDS not in json.dumps(data) and ANA_SECRET not in json.dumps(data)
+        # And his /history of that pairing: his answer, and hers shown as erased.
+        [shown] = await bot.send(BEN, "/history")
+        assert (
+            "his revealed words" in shown.plain
+            and "erased at the writer's own request" in shown.plain
+        )
+        assert "Ana" not in shown.plain and ANA_WORDS not in shown.plain
         if not on_postgres():  # read while the database is open: its WAL is still there
             path = bot.db.path
             assert path is not None

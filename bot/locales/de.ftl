@@ -328,6 +328,8 @@ guided-closed = Dieser Schritt hat sich geschlossen, bevor ihr beide geantwortet
 history-entry_title = <i>{ $prompt }</i>
 history-empty = Hier ist noch nichts. Check-ins erscheinen hier, sobald ihr beide geantwortet habt.
 history-more = Ältere zeigen
+history-removed_partner = Die andere Person
+history-removed_answer = (auf eigenen Wunsch gelöscht)
 
 ## fallback
 fallback-unknown_command = Diesen Befehl kenne ich nicht. Sende /help, um zu sehen, was ich kann.

@@ -333,6 +333,8 @@ guided-closed = This step closed before you both answered, so its answers were d
 history-entry_title = <i>{ $prompt }</i>
 history-empty = Nothing here yet. Check-ins appear here once you've both answered.
 history-more = Show older
+history-removed_partner = Your former partner
+history-removed_answer = (erased at the writer's own request)
 
 ## fallback
 fallback-unknown_command = I don't know that command. Send /help to see what I can do.

@@ -327,6 +327,8 @@ guided-closed = Este paso se cerró antes de que estuvieran ambas respuestas, as
 history-entry_title = <i>{ $prompt }</i>
 history-empty = Aún no hay nada aquí. Los check-ins aparecen cuando están ambas respuestas.
 history-more = Ver anteriores
+history-removed_partner = La otra persona de la pareja
+history-removed_answer = (borrado a petición de quien lo escribió)
 
 ## fallback
 fallback-unknown_command = No conozco ese comando. Envía /help para ver lo que puedo hacer.

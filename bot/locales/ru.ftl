@@ -340,6 +340,8 @@ guided-closed = Этот шаг закрылся раньше, чем пришл
 history-entry_title = <i>{ $prompt }</i>
 history-empty = Здесь пока пусто. Чек-ины появятся, когда будут оба ответа.
 history-more = Показать раньше
+history-removed_partner = Второй человек в паре
+history-removed_answer = (стёрто по просьбе автора)
 
 ## fallback
 fallback-unknown_command = Я не знаю такой команды. Отправь /help, чтобы увидеть, что я умею.

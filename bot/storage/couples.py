@@ -53,6 +53,29 @@ class Couples:
         )
         return _couple(list(rows))
 
+    async def last_for(self, user_id: int) -> tuple[int, list[Person]] | None:
+        """The user's most recent couple, ended or not, and the members still in Steady (a
+        partner who erased themselves is gone)."""
+        couple_id = await self.conn.fetch_value(
+            "SELECT couple_id FROM couple_members WHERE user_id = ? "
+            "ORDER BY joined_at DESC, couple_id DESC LIMIT 1",
+            (user_id,),
+        )
+        if couple_id is None:
+            return None
+        rows = await self.conn.fetch_all(
+            """
+            SELECT u.id, u.first_name, u.language, u.reachable
+            FROM couple_members m JOIN users u ON u.id = m.user_id
+            WHERE m.couple_id = ? ORDER BY m.joined_at, u.id
+            """,
+            (couple_id,),
+        )
+        members = [
+            Person(r["id"], r["first_name"], r["language"], bool(r["reachable"])) for r in rows
+        ]
+        return couple_id, members
+
     async def is_active(self, couple_id: int) -> bool:
         row = await self.conn.fetch_one(
             "SELECT 1 FROM couples WHERE id = ? AND ended_at IS NULL", (couple_id,)
