@@ -380,11 +380,18 @@ class Outbox:
 
     async def announced(self, row_id: int) -> None:
         """The neutral line for this row went out: the row waits for its chat's next turn,
-        certainly unsent, and then goes silently."""
+        certainly unsent, and then goes silently. A reveal's later parts are the same message:
+        announced with it, so one neutral line goes before all its parts, not one before each."""
+        key = await self.conn.fetch_value("SELECT dedupe_key FROM outbox WHERE id = ?", (row_id,))
         await self.conn.execute(
             "UPDATE outbox SET announced = 1, inflight = 0 WHERE id = ? AND status = 'pending'",
             (row_id,),
         )
+        if key is not None and key.startswith("reveal:"):  # reveal:round:reader:part
+            await self.conn.execute(
+                "UPDATE outbox SET announced = 1 WHERE dedupe_key LIKE ? AND status = 'pending'",
+                (key.rsplit(":", 1)[0] + ":%",),
+            )
 
     async def put_back(self, row_ids: list[int]) -> None:
         """Claimed rows a stop kept from sending: pending again, certainly unsent."""

@@ -1,0 +1,39 @@
+"""Attacks on encryption at rest and discreet mode (issue 13): each test names a hole it found."""
+
+from __future__ import annotations
+
+from testing.clock import MovableClock
+from testing.fake_telegram import FakeTelegram, FakeUser
+from testing.journeys import PROMPT, pair
+from testing.offline import User
+from testing.runner import BotRunner
+from tests.test_e2e_discreet import NEUTRAL, around_now
+
+ANA = User(1001, "Ana")
+BEN = User(2002, "Ben")
+
+
+async def test_a_long_reveal_in_parts_is_announced_once_for_a_discreet_person(
+    fake: FakeTelegram, bot: BotRunner, clock: MovableClock, ana: FakeUser, ben: FakeUser
+) -> None:
+    """A reveal too long for one message goes in parts: one neutral line announces it, and
+    the parts follow silently, together; not a neutral line before each part."""
+    await pair(ana, ben)
+    for user in (ana, ben):
+        await user.send(f"/options quiet {around_now(clock, inside=False)}")
+        await user.wait_for("Done.")
+    await ana.send("/options discreet on")
+    await ana.wait_for("Discreet mode is on")
+    await ben.send("/checkin")
+    await ana.wait_for(PROMPT)
+    await ben.wait_for(PROMPT)
+    mark = len(ana.inbox)
+    await ana.send("mine " + "a" * 3000)
+    await ana.wait_for("stays private until Ben")
+    await ben.send("his " + "b" * 3000)
+    await ben.wait_for("You both answered")
+    await bot.settle(fake)
+    after = ana.inbox[mark:]
+    parts = [m for m in after if "aaaa" in m.plain or "bbbb" in m.plain]
+    assert len(parts) >= 2 and all(m.silent for m in parts)  # a reveal in several parts
+    assert sum(m.plain == NEUTRAL for m in after) == 1, [m.plain[:20] for m in after]
