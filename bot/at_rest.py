@@ -20,6 +20,7 @@ class KeyMismatch(ConfigError):
 async def adopt(db: Database, cipher: Cipher) -> None:
     """Make `cipher` the database's: on first meeting, seal what is stored in the clear and
     record the key's fingerprint; afterwards, refuse any other key (KeyMismatch)."""
+    sealed = 0
     async with db.unit() as uow:
         if await uow.meta.claim(FINGERPRINT, cipher.fingerprint):
             sealed = await uow.rounds.seal_stored(cipher)
@@ -34,4 +35,8 @@ async def adopt(db: Database, cipher: Cipher) -> None:
                     f"was written with (fingerprint {cipher.fingerprint}, the database expects "
                     f"{stored}); restore the right key (README: 'The server key')."
                 )
+    if sealed:
+        # The pages holding them in the clear stay in the database file until a checkpoint
+        # rewrites them (SQLite's WAL): rewrite them now, as after an erasure.
+        await db.forget()
     db.cipher = cipher

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from testing.clock import MovableClock
+from pathlib import Path
+
+from bot import at_rest, keys
+from bot.crypto import Cipher
+from bot.storage.db import Database
+from testing.clock import MovableClock, StoppedClock
+from testing.engines import database, sqlite_only
 from testing.fake_telegram import FakeTelegram, FakeUser
 from testing.journeys import PROMPT, pair
-from testing.offline import User
+from testing.offline import Offline, User
 from testing.runner import BotRunner
 from tests.test_e2e_discreet import NEUTRAL, around_now
 
@@ -37,3 +43,24 @@ async def test_a_long_reveal_in_parts_is_announced_once_for_a_discreet_person(
     parts = [m for m in after if "aaaa" in m.plain or "bbbb" in m.plain]
     assert len(parts) >= 2 and all(m.silent for m in parts)  # a reveal in several parts
     assert sum(m.plain == NEUTRAL for m in after) == 1, [m.plain[:20] for m in after]
+
+
+@sqlite_only("the bytes of the database file and its WAL")
+async def test_a_database_from_before_holds_no_readable_answer_once_sealed(tmp_path: Path) -> None:
+    """The first start with a key seals the texts written in the clear: the file and its WAL
+    then hold none of them (not only the rows: the pages they were on)."""
+    path = tmp_path / "steady.db"
+    async with Offline(tmp_path, StoppedClock()) as bot:
+        await bot.pair(ANA, BEN)
+        bot.db.cipher = Cipher.plain()  # as an older version wrote
+        await bot.revealed_round({ANA: "pelican-saffron trust", BEN: "marmot-cobalt honesty"})
+        async with bot.db.unit() as uow:
+            await uow.conn.execute("DELETE FROM meta")
+    db = await Database.open(database(path))
+    try:
+        await at_rest.adopt(db, Cipher(keys.server_key("", path)))
+        for file in (path, path.with_name(path.name + "-wal")):  # read while it is open
+            data = file.read_bytes() if file.exists() else b""
+            assert b"pelican-saffron" not in data and b"marmot-cobalt" not in data, file.name
+    finally:
+        await db.close()
