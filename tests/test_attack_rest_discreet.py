@@ -64,3 +64,28 @@ async def test_a_database_from_before_holds_no_readable_answer_once_sealed(tmp_p
             assert b"pelican-saffron" not in data and b"marmot-cobalt" not in data, file.name
     finally:
         await db.close()
+
+
+async def test_one_unreadable_queued_text_does_not_stop_delivery_for_everyone(
+    tmp_path: Path,
+) -> None:
+    """A queued text this key cannot open (damaged, or written under another key) is set aside
+    as failed; the rest of the queue still goes out."""
+    async with Offline(tmp_path, StoppedClock()) as bot:
+        await bot.pair(ANA, BEN)
+        await bot.deliver()
+        now = bot.services.now()
+        async with bot.db.unit() as uow:
+            await uow.notify(BEN.id, "damaged", text="lost words", now=now)
+            await uow.conn.execute(
+                "UPDATE outbox SET text = ? WHERE dedupe_key = 'damaged'",
+                (Cipher(b"q" * 32).seal("lost words", "outbox"),),
+            )
+            await uow.notify(ANA.id, "fine", text="hello Ana", now=now)
+        calls = await bot.deliver()
+        assert [c.plain for c in calls] == ["hello Ana"]
+        async with bot.db.read() as uow:
+            status = await uow.conn.fetch_value(
+                "SELECT status FROM outbox WHERE dedupe_key = 'damaged'"
+            )
+        assert status == "failed"

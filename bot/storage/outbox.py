@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, field
 
 from bot import prompts
-from bot.crypto import Cipher
+from bot.crypto import Cipher, Unreadable
 from bot.models import Button, Outgoing, Person
 from bot.storage import bulk
 from bot.storage.engine import Conn, Row, from_row
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -262,7 +265,22 @@ class Outbox:
             + self.conn.for_update("outbox", skip_locked=True),
             (now, limit),
         )
-        return [_outbox_row(r, self.cipher) for r in rows]
+        return await self._readable(rows)
+
+    async def _readable(self, rows: list[Row]) -> list[OutboxRow]:
+        """Rows read with READ_COLUMNS, opened. One this key cannot open (damaged, or sealed
+        under another key) can never be sent: it is set aside as failed, or it would stop
+        every pass, and with it everyone's messages."""
+        opened, unreadable = [], []
+        for r in rows:
+            try:
+                opened.append(_outbox_row(r, self.cipher))
+            except Unreadable:
+                unreadable.append(r["id"])
+        for row_id in unreadable:
+            log.error("outbox %s cannot be opened with the server key; set aside", row_id)
+            await self.mark_failed(row_id, "Unreadable")
+        return opened
 
     async def due_now(self, now: int) -> bool:
         """Whether any row is in flight or could be sent at `now`."""
@@ -289,7 +307,7 @@ class Outbox:
             """,
             (*keys, now),
         )
-        claimed = sorted((_outbox_row(r, self.cipher) for r in rows), key=lambda row: row.id)
+        claimed = sorted(await self._readable(rows), key=lambda row: row.id)
         self.handoff.claimed.extend(claimed)
         return claimed
 
