@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from bot import at_rest, keys
@@ -89,3 +90,25 @@ async def test_one_unreadable_queued_text_does_not_stop_delivery_for_everyone(
                 "SELECT status FROM outbox WHERE dedupe_key = 'damaged'"
             )
         assert status == "failed"
+
+
+async def test_news_of_a_hard_moment_never_sounds_for_a_discreet_person(
+    fake: FakeTelegram, bot: BotRunner, clock: MovableClock, ana: FakeUser, ben: FakeUser
+) -> None:
+    """ "Ana needs a pause after a hard moment" on a shared phone's lock screen says as much as
+    a repair phrase: a neutral line sounds in its place, and the news follows silently."""
+    await pair(ana, ben)
+    for user in (ana, ben):
+        await user.send(f"/options quiet {around_now(clock, inside=False)}")
+        await user.wait_for("Done.")
+    await ben.send("/options discreet on")
+    await ben.wait_for("Discreet mode is on")
+    await ana.send("/conflict")
+    menu = await ana.wait_for("How long do you need")
+    await ana.press(menu, dict(menu.buttons)["20 minutes"])
+    news = await ben.wait_for("needs a pause")
+    before = ben.inbox[ben.inbox.index(news) - 1]
+    assert news.silent and before.plain == NEUTRAL and not before.silent
+    clock.advance(timedelta(minutes=21))
+    nudge = await ben.wait_for("The break is over", timeout=10)
+    assert nudge.silent

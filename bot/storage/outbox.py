@@ -125,9 +125,22 @@ _SENDABLE = """
 
 
 # Messages that hold private words beyond those about a round (which carry its id): a reveal
-# holds both answers, a repair phrase is one partner's words to the other. Discreet mode never
-# lets them make a sound (Delivery._sound).
-PRIVATE_KINDS = ("reveal", "phrase")
+# holds both answers, a repair phrase is one partner's words to the other, and the news of a
+# hard moment (a partner's break, its end, both ready, a pointer to a therapist, a guided
+# conversation stopped or done) says as much on a lock screen. Discreet mode never lets them
+# make a sound (Delivery._sound).
+PRIVATE_KINDS = (
+    "reveal",
+    "phrase",
+    "repair.partner_break",
+    "repair.partner_updated",
+    "repair.partner_more_time",
+    "nudge",
+    "both-ready",
+    "care",
+    "guided-stop",
+    "guided-done",
+)
 
 # A row as delivery reads it. A prompt queued by its id (enqueue_prompts) comes with what its
 # text is rendered from, as it is now: its reader's language and their partner's name.
