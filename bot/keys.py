@@ -8,6 +8,7 @@ readable answer and no guessable invite. Losing the key makes stored answers unr
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import sys
@@ -78,6 +79,11 @@ def _create_key_file(path: Path) -> None:
 
 
 def _read_key_file(path: Path) -> bytes:
+    if path.stat().st_mode & 0o077:
+        # Copied in or restored with a loose mode: only the owner may read it. A file we do
+        # not own (a read-only mount) is still used as it is.
+        with contextlib.suppress(OSError):
+            path.chmod(0o600)
     key = path.read_bytes()
     if len(key) != KEY_BYTES:
         raise ConfigError(

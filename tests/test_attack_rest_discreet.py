@@ -112,3 +112,14 @@ async def test_news_of_a_hard_moment_never_sounds_for_a_discreet_person(
     clock.advance(timedelta(minutes=21))
     nudge = await ben.wait_for("The break is over", timeout=10)
     assert nudge.silent
+
+
+def test_a_key_file_others_can_read_is_made_private_again(tmp_path: Path) -> None:
+    """A key file copied in with the wrong mode (a restore, a `cp` under a loose umask, an
+    invite.key from before) would let any local user open every answer: it is 0600 again."""
+    path = tmp_path / "steady.db"
+    key_file = tmp_path / keys.KEY_FILE
+    key_file.write_bytes(b"k" * keys.KEY_BYTES)
+    key_file.chmod(0o644)
+    assert keys.server_key("", path) == b"k" * keys.KEY_BYTES
+    assert key_file.stat().st_mode & 0o777 == 0o600
