@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from bot import at_rest, keys
+import pytest
+
+from bot import at_rest, keys, privacy
 from bot.crypto import Cipher
 from bot.storage.db import Database
 from testing.clock import MovableClock, StoppedClock
@@ -123,3 +125,22 @@ def test_a_key_file_others_can_read_is_made_private_again(tmp_path: Path) -> Non
     key_file.chmod(0o644)
     assert keys.server_key("", path) == b"k" * keys.KEY_BYTES
     assert key_file.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="one answer the key cannot open (a damaged row) makes the whole /export and "
+    "/history raise Unreadable: the person gets none of their other words",
+)
+async def test_one_damaged_answer_does_not_take_the_whole_export_with_it(tmp_path: Path) -> None:
+    async with Offline(tmp_path, StoppedClock()) as bot:
+        await bot.pair(ANA, BEN)
+        damaged = await bot.revealed_round({ANA: "first words", BEN: "his first"})
+        await bot.revealed_round({ANA: "kept words", BEN: "his kept"}, at=5_000)
+        async with bot.db.unit() as uow:
+            await uow.conn.execute(
+                "UPDATE answers SET text = ? WHERE round_id = ? AND user_id = ?",
+                (Cipher(b"q" * 32).seal("first words", "answers"), damaged, ANA.id),
+            )
+        data = await privacy.export(bot.db, ANA.id, bot.services.now())
+        assert "kept words" in str(data)
