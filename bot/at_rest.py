@@ -39,4 +39,23 @@ async def adopt(db: Database, cipher: Cipher) -> None:
         # The pages holding them in the clear stay in the database file until a checkpoint
         # rewrites them (SQLite's WAL): rewrite them now, as after an erasure.
         await db.forget()
+        await _seal_backups(db, cipher)
     db.cipher = cipher
+
+
+async def _seal_backups(db: Database, cipher: Cipher) -> None:
+    """Backups beside a database met its key for the first time are from before (the one
+    just taken before the upgrade among them): every answer in them is in the clear. Seal
+    them too, so a copied backup is as unreadable without the key as the database."""
+    if db.path is None:
+        return
+    for path in sorted((db.path.parent / "backups").glob("*.db")):
+        backup = await Database.open(path)
+        try:
+            async with backup.unit() as uow:
+                count = await uow.rounds.seal_stored(cipher)
+                count += await uow.outbox.seal_stored(cipher)
+            await backup.forget()
+        finally:
+            await backup.close()
+        log.info("sealed %d texts in the backup %s", count, path.name)

@@ -6,8 +6,6 @@ import shutil
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
-
 from bot import at_rest, keys, privacy
 from bot.crypto import Cipher
 from bot.storage.db import MIGRATIONS_DIR, Database
@@ -128,11 +126,6 @@ def test_a_key_file_others_can_read_is_made_private_again(tmp_path: Path) -> Non
     assert key_file.stat().st_mode & 0o777 == 0o600
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="one answer the key cannot open (a damaged row) makes the whole /export and "
-    "/history raise Unreadable: the person gets none of their other words",
-)
 async def test_one_damaged_answer_does_not_take_the_whole_export_with_it(tmp_path: Path) -> None:
     async with Offline(tmp_path, StoppedClock()) as bot:
         await bot.pair(ANA, BEN)
@@ -148,12 +141,6 @@ async def test_one_damaged_answer_does_not_take_the_whole_export_with_it(tmp_pat
 
 
 @sqlite_only("the automatic backup before an upgrade is SQLite's")
-@pytest.mark.xfail(
-    strict=True,
-    reason="the backup taken automatically before the upgrade that brings encryption at rest "
-    "is a copy of the database from before: every answer in the clear, beside the database, "
-    "kept; nothing seals, removes or warns about it",
-)
 async def test_the_backup_before_the_upgrade_to_sealing_holds_no_readable_answer(
     tmp_path: Path,
 ) -> None:

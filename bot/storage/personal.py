@@ -6,7 +6,7 @@ breaks and their own notices remain, with this person's half gone."""
 
 from __future__ import annotations
 
-from bot.crypto import Cipher
+from bot.crypto import Cipher, Unreadable
 from bot.storage.engine import Conn, Row
 
 # Messages to this person, and everything queued for their couples: reveals of their words and
@@ -86,7 +86,10 @@ class PersonalData:
         opened = {name: row[name] for name in row.keys()}  # noqa: SIM118
         for name in texts:
             if opened[name] is not None:
-                opened[name] = self.cipher.open(opened[name], "answers")
+                try:
+                    opened[name] = self.cipher.open(opened[name], "answers")
+                except Unreadable:  # a damaged row: the rest of the export still goes out
+                    opened[name] = None
         return opened
 
     async def breaks(self, user_id: int) -> list[Row]:
