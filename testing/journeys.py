@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from testing.clock import MovableClock
 from testing.fake_telegram import FakeUser
 
 OFFER = "Would you like a check-in every day"
 PROMPT = "Answer with a message whenever you're ready"
+NEUTRAL = "Something new is waiting for you in Steady."  # discreet mode's line that sounds
 
 
 async def pair(ana: FakeUser, ben: FakeUser, timeout: float = 5.0) -> None:  # noqa: ASYNC109
@@ -43,3 +44,22 @@ async def open_guided_step(ana: FakeUser, ben: FakeUser, clock: MovableClock) ->
     await ana.press(both, dict(both.buttons)["Start a guided conversation"])
     await ana.wait_for("step 1 of 5", timeout=10)
     await ben.wait_for("step 1 of 5", timeout=10)
+
+
+def around_now(clock: MovableClock, inside: bool) -> str:
+    """Quiet hours (UTC, each person's zone by default) that hold now, or that don't."""
+    now = datetime.fromtimestamp(clock.timestamp(), UTC)
+    if inside:
+        start, end = now - timedelta(hours=1), now + timedelta(hours=1)
+    else:
+        start, end = now + timedelta(hours=2), now + timedelta(hours=3)
+    return f"{start:%H:%M}-{end:%H:%M}"
+
+
+async def phone(user: FakeUser, clock: MovableClock, *, quiet: bool, discreet: bool) -> None:
+    """Set a person's quiet hours to hold now or not, and discreet mode on or left off."""
+    await user.send(f"/options quiet {around_now(clock, inside=quiet)}")
+    await user.wait_for("Done.")
+    if discreet:
+        await user.send("/options discreet on")
+        await user.wait_for("Discreet mode is on")

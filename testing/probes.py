@@ -176,3 +176,20 @@ async def table_names(conn: Conn) -> list[str]:
             "AND table_name != 'schema_version'"
         )
     return [r[0] for r in await conn.fetch_all(sql)]
+
+
+async def holding(db: Database, user_id: int, *needles: str) -> list[tuple[str, str]]:
+    """(table, column) of every stored value that is this person's id, or text holding their
+    id or one of `needles` (their name, their words): what an erasure must leave none of."""
+    texts = (str(user_id), *needles)
+    found = []
+    async with db.read() as uow:
+        for table in await table_names(uow.conn):
+            for row in await uow.conn.fetch_all(f"SELECT * FROM {table}"):
+                for column in row.keys():  # noqa: SIM118
+                    value = row[column]
+                    if value == user_id or (
+                        isinstance(value, str) and any(n in value for n in texts)
+                    ):
+                        found.append((table, column))
+    return found

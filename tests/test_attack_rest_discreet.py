@@ -12,10 +12,9 @@ from bot.storage.db import MIGRATIONS_DIR, Database
 from testing.clock import MovableClock, StoppedClock
 from testing.engines import database, sqlite_only
 from testing.fake_telegram import FakeTelegram, FakeUser
-from testing.journeys import PROMPT, pair
+from testing.journeys import NEUTRAL, PROMPT, pair, phone
 from testing.offline import Offline, User
 from testing.runner import BotRunner
-from tests.test_e2e_discreet import NEUTRAL, around_now
 
 ANA = User(1001, "Ana")
 BEN = User(2002, "Ben")
@@ -27,11 +26,8 @@ async def test_a_long_reveal_in_parts_is_announced_once_for_a_discreet_person(
     """A reveal too long for one message goes in parts: one neutral line announces it, and
     the parts follow silently, together; not a neutral line before each part."""
     await pair(ana, ben)
-    for user in (ana, ben):
-        await user.send(f"/options quiet {around_now(clock, inside=False)}")
-        await user.wait_for("Done.")
-    await ana.send("/options discreet on")
-    await ana.wait_for("Discreet mode is on")
+    await phone(ana, clock, quiet=False, discreet=True)
+    await phone(ben, clock, quiet=False, discreet=False)
     await ben.send("/checkin")
     await ana.wait_for(PROMPT)
     await ben.wait_for(PROMPT)
@@ -99,11 +95,8 @@ async def test_news_of_a_hard_moment_never_sounds_for_a_discreet_person(
     """ "Ana needs a pause after a hard moment" on a shared phone's lock screen says as much as
     a repair phrase: a neutral line sounds in its place, and the news follows silently."""
     await pair(ana, ben)
-    for user in (ana, ben):
-        await user.send(f"/options quiet {around_now(clock, inside=False)}")
-        await user.wait_for("Done.")
-    await ben.send("/options discreet on")
-    await ben.wait_for("Discreet mode is on")
+    await phone(ana, clock, quiet=False, discreet=False)
+    await phone(ben, clock, quiet=False, discreet=True)
     await ana.send("/conflict")
     menu = await ana.wait_for("How long do you need")
     await ana.press(menu, dict(menu.buttons)["20 minutes"])

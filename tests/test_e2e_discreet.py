@@ -2,39 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 from testing.clock import MovableClock
 from testing.fake_telegram import FakeTelegram, FakeUser
-from testing.journeys import PROMPT, pair
+from testing.journeys import NEUTRAL, PROMPT, pair, phone
 from testing.runner import BotRunner
-
-NEUTRAL = "Something new is waiting for you in Steady."
-
-
-def around_now(clock: MovableClock, inside: bool) -> str:
-    """Quiet hours (UTC, each person's zone by default) that hold now, or that don't."""
-    now = datetime.fromtimestamp(clock.timestamp(), UTC)
-    if inside:
-        start, end = now - timedelta(hours=1), now + timedelta(hours=1)
-    else:
-        start, end = now + timedelta(hours=2), now + timedelta(hours=3)
-    return f"{start:%H:%M}-{end:%H:%M}"
-
-
-async def settle(fake: FakeTelegram, bot: BotRunner) -> None:
-    await bot.settle(fake)
 
 
 async def test_a_discreet_person_hears_a_neutral_line_and_the_words_arrive_silently(
     fake: FakeTelegram, bot: BotRunner, clock: MovableClock, ana: FakeUser, ben: FakeUser
 ) -> None:
     await pair(ana, ben)
-    for user in (ana, ben):
-        await user.send(f"/options quiet {around_now(clock, inside=False)}")
-        await user.wait_for("Done.")
-    await ana.send("/options discreet on")
-    await ana.wait_for("Discreet mode is on")
+    await phone(ana, clock, quiet=False, discreet=True)
+    await phone(ben, clock, quiet=False, discreet=False)
     mark = len(ana.inbox)
     await ben.send("/checkin")
     prompt = await ana.wait_for(PROMPT)
@@ -51,7 +30,7 @@ async def test_a_discreet_person_hears_a_neutral_line_and_the_words_arrive_silen
     before = ana.inbox[ana.inbox.index(reveal) - 1]
     assert reveal.silent and before.plain == NEUTRAL and not before.silent
     assert not (await ben.wait_for("You both answered")).silent
-    await settle(fake, bot)
+    await bot.settle(fake)
     assert sum(m.plain == NEUTRAL for m in ana.inbox[mark:]) == 2  # one per private message, once
     assert not any(m.plain == NEUTRAL for m in ben.inbox)
 
@@ -60,16 +39,12 @@ async def test_in_quiet_hours_everything_arrives_silently_and_nothing_is_announc
     fake: FakeTelegram, bot: BotRunner, clock: MovableClock, ana: FakeUser, ben: FakeUser
 ) -> None:
     await pair(ana, ben)
-    await ana.send(f"/options quiet {around_now(clock, inside=True)}")
-    await ana.wait_for("Done.")
-    await ana.send("/options discreet on")
-    await ana.wait_for("Discreet mode is on")
-    await ben.send(f"/options quiet {around_now(clock, inside=True)}")  # not discreet
-    await ben.wait_for("Done.")
+    await phone(ana, clock, quiet=True, discreet=True)
+    await phone(ben, clock, quiet=True, discreet=False)
     mark = len(ana.inbox)
     await ben.send("/checkin")
     prompt = await ana.wait_for(PROMPT)
     assert prompt.silent
     assert (await ben.wait_for(PROMPT)).silent  # quiet hours alone
-    await settle(fake, bot)
+    await bot.settle(fake)
     assert not any(m.plain == NEUTRAL for m in ana.inbox[mark:])  # no sound to announce

@@ -31,7 +31,7 @@ from testing.clock import StoppedClock
 from testing.engines import on_postgres
 from testing.fake_telegram import FakeTelegram
 from testing.offline import Offline, User
-from testing.probes import deliver, latest_break, open_rounds, pending, table_names
+from testing.probes import deliver, holding, latest_break, open_rounds, pending
 from testing.seeding import INVITE_KEY
 from tests.test_concurrency import _this_tests_schema, once_after, value  # noqa: F401
 
@@ -42,23 +42,6 @@ CAL = Person(5_107_220_843, "Calloway")
 NOW = 1_800_000_000
 SECRET = "quokka-violin"
 LONG = checkins.LONG_PART
-
-
-async def holding(db: Database, person: Person, *words: str) -> list[tuple[str, str]]:
-    """(table, column) of every stored value that is this person's id, or text holding their
-    id, their name or one of `words`."""
-    needles = (str(person.id), person.first_name, *words)
-    found = []
-    async with db.read() as uow:
-        for table in await table_names(uow.conn):
-            for row in await uow.conn.fetch_all(f"SELECT * FROM {table}"):
-                for column in row.keys():  # noqa: SIM118
-                    value = row[column]
-                    if value == person.id or (
-                        isinstance(value, str) and any(n in value for n in needles)
-                    ):
-                        found.append((table, column))
-    return found
 
 
 async def paired(db: Database, now: int = NOW - 600) -> int:
@@ -149,7 +132,7 @@ async def test_the_partners_unpair_notice_naming_her_is_erased_with_her(db: Data
     assert await pairing.unpair(db, ANA.id, couple, NOW) is not None
     assert any(ANA.first_name in text for _, _, text in await pending(db))
     assert await privacy.erase(db, ANA.id, NOW + 60) is EraseOutcome.ERASED
-    assert await holding(db, ANA) == []
+    assert await holding(db, ANA.id, ANA.first_name) == []
 
 
 async def test_a_send_on_the_wire_while_she_is_erased_records_nothing_of_hers(
@@ -166,7 +149,7 @@ async def test_a_send_on_the_wire_while_she_is_erased_records_nothing_of_hers(
     assert await privacy.erase(db, ANA.id, NOW) is EraseOutcome.ERASED
     async with db.unit() as uow:
         await uow.outbox.mark_sent([(r.id, 900 + r.id) for r in rows], NOW + 1)
-    assert await holding(db, ANA) == []
+    assert await holding(db, ANA.id, ANA.first_name) == []
 
 
 async def test_erasing_during_a_guided_conversation_leaves_nothing_of_hers(db: Database) -> None:
@@ -174,7 +157,7 @@ async def test_erasing_during_a_guided_conversation_leaves_nothing_of_hers(db: D
     step = await guided_step(db)
     await checkins.answer(db, ANA, SECRET, 1, NOW + 1)  # unmatched; Ben is told she answered
     assert await privacy.erase(db, ANA.id, NOW + 2) is EraseOutcome.ERASED
-    assert await holding(db, ANA, SECRET) == []
+    assert await holding(db, ANA.id, ANA.first_name, SECRET) == []
     [(chat, key, _)] = await pending(db)
     assert chat == BEN.id and key.startswith("pairing_ended:")
     assert step not in (await open_rounds(db)).values()
@@ -226,7 +209,7 @@ async def test_her_edits_replies_and_buttons_after_the_erasure_store_nothing(
     assert not await reachability.set_reachable(db, ANA.id, False, later)
     assert not await reachability.set_reachable(db, ANA.id, True, later)
     assert await privacy.erase(db, ANA.id, later) is EraseOutcome.UNKNOWN  # the old button
-    assert await holding(db, ANA, SECRET) == []
+    assert await holding(db, ANA.id, ANA.first_name, SECRET) == []
 
 
 # --- races (on PostgreSQL as two processes; SQLite serialises them) --------------------------
@@ -251,7 +234,7 @@ async def test_erasing_while_the_tick_opens_the_couples_round_is_no_deadlock(
     )
     await scheduling.run_due(first, due, 2 * 3600, "UTC")
     assert await erased[0] is EraseOutcome.ERASED
-    assert await holding(first, ANA) == []
+    assert await holding(first, ANA.id, ANA.first_name) == []
 
 
 async def test_erasing_while_the_partner_answers_sends_him_nothing_of_hers(
@@ -272,7 +255,7 @@ async def test_erasing_while_the_partner_answers_sends_him_nothing_of_hers(
     answered = await checkins.answer(first, BEN, "his words", 2, NOW + 1)
     assert await erased[0] is EraseOutcome.ERASED
     assert answered.outcome in (AnswerOutcome.REVEALED, AnswerOutcome.NOT_PAIRED)
-    assert await holding(first, ANA, SECRET) == []
+    assert await holding(first, ANA.id, ANA.first_name, SECRET) == []
     assert [key.split(":")[0] for _, key, _ in await pending(first)] == ["pairing_ended"]
 
 
@@ -349,7 +332,7 @@ async def test_a_held_reveal_released_by_her_unpairing_is_erased_with_her(db: Da
     assert await pairing.unpair(db, ANA.id, couple, NOW + 2) is not None
     assert any(SECRET in text and chat == BEN.id for chat, _, text in await pending(db))
     assert await privacy.erase(db, ANA.id, NOW + 3) is EraseOutcome.ERASED
-    assert await holding(db, ANA, SECRET) == []
+    assert await holding(db, ANA.id, ANA.first_name, SECRET) == []
 
 
 async def test_after_erasing_her_old_messages_and_buttons_keep_nothing_and_they_can_pair_again(
@@ -369,7 +352,7 @@ async def test_after_erasing_her_old_messages_and_buttons_keep_nothing_and_they_
         [question] = await bot.send(ana, "/delete")
         erase_now = question.buttons[0][0][1]
         await bot.run(bot.updates.button(ana, erase_now))
-        assert await holding(bot.db, ANA, SECRET) == []
+        assert await holding(bot.db, ANA.id, ANA.first_name, SECRET) == []
 
         quoted = {"message_id": prompt, "date": 0, "chat": {"id": ana.id, "type": "private"}}
         for update in (
@@ -383,7 +366,7 @@ async def test_after_erasing_her_old_messages_and_buttons_keep_nothing_and_they_
         ):
             calls = await bot.run(update)
             assert not any(SECRET in c.text for c in calls)
-        assert await holding(bot.db, ANA, SECRET) == []
+        assert await holding(bot.db, ANA.id, ANA.first_name, SECRET) == []
         [said] = await bot.send(ben, "/checkin")
         assert "/pair" in said.text and SECRET not in said.text
         for said in await bot.send(ben, "/history"):  # his ended pairing: her half erased
@@ -447,7 +430,7 @@ async def test_joining_her_invite_while_she_erases_herself_leaves_no_half_couple
     joined = await pairing.join(first, BEN, code, NOW, INVITE_KEY)
     assert await erased[0] is EraseOutcome.ERASED
     assert joined.outcome in (JoinOutcome.PAIRED, JoinOutcome.WRONG)
-    assert await holding(first, ANA) == []
+    assert await holding(first, ANA.id, ANA.first_name) == []
     assert await pairing.current_couple(first, BEN.id) is None
     code = (await pairing.create_invite(first, CAL, NOW + 1, INVITE_KEY)).code
     assert code is not None
@@ -466,7 +449,7 @@ async def test_two_presses_of_erase_at_once_erase_once_and_tell_him_once(
         privacy.erase(first, ANA.id, NOW + 1), privacy.erase(second, ANA.id, NOW + 1)
     )
     assert sorted(o.value for o in outcomes) == ["erased", "unknown"]
-    assert await holding(first, ANA, SECRET) == []
+    assert await holding(first, ANA.id, ANA.first_name, SECRET) == []
     assert [key.split(":")[0] for _, key, _ in await pending(first)] == ["pairing_ended"]
 
 
@@ -500,5 +483,5 @@ async def test_erasing_while_his_answer_reveals_a_guided_step_is_no_deadlock(
     answered = await checkins.answer(first, BEN, "his words", 2, NOW + 2)
     assert await erased[0] is EraseOutcome.ERASED
     assert answered.outcome in (AnswerOutcome.REVEALED, AnswerOutcome.NOT_PAIRED)
-    assert await holding(first, ANA, SECRET) == []
+    assert await holding(first, ANA.id, ANA.first_name, SECRET) == []
     assert [key.split(":")[0] for _, key, _ in await pending(first)] == ["pairing_ended"]

@@ -16,7 +16,7 @@ from bot import privacy
 from testing.clock import StoppedClock
 from testing.engines import on_postgres
 from testing.offline import Offline, User
-from testing.probes import table_names
+from testing.probes import holding
 
 # Ids no timestamp or round id could contain by chance, so "no row holds this id" means it.
 ANA = User(7_315_004_211, "Ana")
@@ -40,19 +40,6 @@ def document(bot: Offline, user: User) -> dict[str, Any]:
     [(name, content)] = sent.params["files"].items()
     assert name == "steady-export.json"
     return json.loads(content)
-
-
-async def rows_holding(bot: Offline, user_id: int) -> list[tuple[str, str, object]]:
-    """(table, column, value) of every stored value that is this id, or text containing it."""
-    found = []
-    async with bot.db.read() as uow:
-        for table in await table_names(uow.conn):
-            for row in await uow.conn.fetch_all(f"SELECT * FROM {table}"):
-                for column in row.keys():  # noqa: SIM118
-                    value = row[column]
-                    if value == user_id or (isinstance(value, str) and str(user_id) in value):
-                        found.append((table, column, value))
-    return found
 
 
 async def test_export_holds_my_answers_and_revealed_rounds_never_an_unmatched_one(
@@ -127,7 +114,7 @@ async def test_erasing_leaves_no_row_of_mine_and_the_partner_keeps_his_words(
         await bot.send(ANA, "/checkin")
         await bot.deliver()
         await bot.send(ANA, ANA_SECRET)  # unmatched, and "Ana answered" queued for Ben
-        held = {table for table, _, _ in await rows_holding(bot, ANA.id)}
+        held = {table for table, _ in await holding(bot.db, ANA.id)}
         assert held >= {
             "users", "couple_members", "invites", "join_failures", "answers", "breaks",
             "round_participants", "round_messages", "outbox",
@@ -136,7 +123,7 @@ async def test_erasing_leaves_no_row_of_mine_and_the_partner_keeps_his_words(
         await bot.run(bot.updates.button(ANA, buttons["Erase now"]))
         assert "is erased" in bot.sent(ANA.id)[-1].text
 
-        assert await rows_holding(bot, ANA.id) == []
+        assert await holding(bot.db, ANA.id) == []
         # Ben is told only that the pairing ended, now; nothing queued holds Ana's words.
         queued = await bot.queued(BEN.id)
         assert [q.text for q in queued] == [privacy.t("privacy.partner_notice")]
