@@ -507,9 +507,13 @@ def _round_pages(
 
 def prompt_text(current: rounds.Round, language: str) -> str:
     """A round's question: from the prompt library, or a guided repair step's text."""
-    if current.kind == "repair":
-        return t(f"guided.step_{current.step}", language)
-    return prompts.library()[current.prompt_id].text(language)
+    return question_text(current.kind, current.prompt_id, current.step, language)
+
+
+def question_text(kind: str, prompt_id: str, step: int | None, language: str) -> str:
+    if kind == "repair":
+        return t(f"guided.step_{step}", language)
+    return prompts.library()[prompt_id].text(language)
 
 
 async def record_quote(

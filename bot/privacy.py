@@ -16,7 +16,6 @@ from typing import Any
 from bot import checkins
 from bot.models import Person
 from bot.storage.db import Database
-from bot.storage.rounds import Round
 from bot.texts import amount, t
 
 EXPORT_VERSION = 1
@@ -43,12 +42,8 @@ def _when(moment: int | None) -> str | None:
 
 
 def _question(row: Any, language: str) -> str:
-    shape = Round(
-        id=row["round_id"], couple_id=0, prompt_id=row["prompt_id"], category="", status="",
-        opened_at=0, closes_at=0, remind_at=None, kind=row["kind"], step=row["step"],
-    )  # fmt: skip
     try:
-        return checkins.prompt_text(shape, language)
+        return checkins.question_text(row["kind"], row["prompt_id"], row["step"], language)
     except KeyError:  # a prompt since removed from the library
         return ""
 
@@ -140,6 +135,12 @@ def export_file(data: Export, zip_over: int = ZIP_OVER) -> tuple[str, bytes]:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("steady-export.json", raw)
     return "steady-export.zip", buffer.getvalue()
+
+
+def confirmation_valid(asked_at: int, now: int) -> bool:
+    """A /delete confirmation erases only within CONFIRM_FOR of being asked: an old button
+    (or one dated in the future: forged) erases nothing."""
+    return 0 <= now - asked_at <= CONFIRM_FOR
 
 
 class EraseOutcome(enum.Enum):

@@ -48,13 +48,12 @@ async def delete(update: Update, context: SteadyContext) -> None:
 
 
 async def delete_button(update: Update, context: SteadyContext, button: callbacks.Erase) -> None:
-    """Erase, or keep. A confirmation older than an hour (or from the future: forged) erases
-    nothing; the person can send /delete again."""
+    """Erase, or keep; a stale or forged confirmation changes nothing (they can ask again)."""
     query = update.callback_query
     me = person(query.from_user)
     services = context.services
     now = services.now()
-    if not 0 <= now - button.asked_at <= privacy.CONFIRM_FOR:
+    if not privacy.confirmation_valid(button.asked_at, now):
         await refuse_stale(query, me.language)
         return
     await query.answer()
