@@ -411,18 +411,19 @@ class Outbox:
 
     async def announced(self, row_id: int) -> None:
         """The neutral line for this row went out: the row waits for its chat's next turn,
-        certainly unsent, and then goes silently. A reveal's later parts are the same message:
-        announced with it, so one neutral line goes before all its parts, not one before each."""
-        key = await self.conn.fetch_value("SELECT dedupe_key FROM outbox WHERE id = ?", (row_id,))
-        await self.conn.execute(
-            "UPDATE outbox SET announced = 1, inflight = 0 WHERE id = ? AND status = 'pending'",
-            (row_id,),
+        certainly unsent, and then goes silently. So does whatever else waits for that chat
+        already (a long reveal's later parts, a notice queued with it): one neutral line
+        announces them all, not one before each."""
+        row = await self.conn.fetch_one(
+            "SELECT chat_id, due_at FROM outbox WHERE id = ? AND status = 'pending'", (row_id,)
         )
-        if key is not None and key.startswith("reveal:"):  # reveal:round:reader:part
-            await self.conn.execute(
-                "UPDATE outbox SET announced = 1 WHERE dedupe_key LIKE ? AND status = 'pending'",
-                (key.rsplit(":", 1)[0] + ":%",),
-            )
+        if row is None:
+            return  # withdrawn meanwhile (an erasure)
+        await self.conn.execute(
+            "UPDATE outbox SET announced = 1, inflight = CASE WHEN id = ? THEN 0 ELSE inflight END "
+            "WHERE chat_id = ? AND status = 'pending' AND due_at <= ?",
+            (row_id, row["chat_id"], row["due_at"]),
+        )
 
     async def put_back(self, row_ids: list[int]) -> None:
         """Claimed rows a stop kept from sending: pending again, certainly unsent."""
