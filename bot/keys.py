@@ -101,6 +101,13 @@ def main() -> int:
     if settings.database_path is None or settings.database_url.startswith("postgres"):
         print("With PostgreSQL the key is SECRET_KEY itself.", file=sys.stderr)
         return 2
+    folder = settings.database_path.parent
+    if not settings.secret_key and not any(
+        (folder / name).exists() for name in (KEY_FILE, LEGACY_KEY_FILE)
+    ):
+        # Never make one here: a new key is not the one the database is sealed with.
+        print(f"No key file in {folder}: nothing to print.", file=sys.stderr)
+        return 2
     print(as_setting(server_key(settings.secret_key, settings.database_path)))
     return 0
 

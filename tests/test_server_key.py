@@ -119,3 +119,20 @@ async def test_the_bot_makes_its_key_beside_the_database(bot: BotRunner, tmp_pat
     assert mode(key_file) == 0o600
     assert bot.services.invite_key == key_file.read_bytes()
     assert "invite_secret" not in repr(bot.services)
+
+
+def test_printing_the_key_never_makes_a_new_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`python -m bot.keys` prints the key file as a setting; with none, it says so and makes
+    none (a new key would not open what the database holds)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'data' / 'steady.db'}")
+    for name in ("SECRET_KEY", "INVITE_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    assert keys.main() == 2
+    assert not (tmp_path / "data" / "secret.key").exists()
+    key = keys.server_key("", tmp_path / "data" / "steady.db")
+    assert keys.main() == 0
+    assert capsys.readouterr().out.strip() == keys.as_setting(key)
