@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import at_rest, keys
+from bot import at_rest, backup, keys
 from bot.crypto import PREFIX, Cipher, Unreadable
 from bot.storage.db import Database
 from testing.clock import StoppedClock
@@ -109,6 +109,31 @@ async def test_texts_stored_in_the_clear_are_sealed_when_the_database_meets_its_
                 "SELECT text FROM outbox WHERE dedupe_key = 'queued-before'"
             )
             assert queued.startswith(PREFIX) and db.cipher.open(queued, "outbox") == WORDS[0]
+        assert {text for _, _, text in await stored_answers(db)} == {WORDS[0], WORDS[1]}
+    finally:
+        await db.close()
+
+
+@sqlite_only("make backup copies the SQLite file")
+async def test_a_backup_holds_no_key_and_no_readable_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`make backup` (python -m bot.backup) copies the database only: the key stays beside
+    it, never in backups/, and the copy's answers open with the key alone."""
+    path = tmp_path / "steady.db"
+    async with Offline(tmp_path, StoppedClock()) as bot:
+        await bot.pair(ANA, BEN)
+        await bot.revealed_round({ANA: WORDS[0], BEN: WORDS[1]})
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{path}")
+    monkeypatch.chdir(tmp_path)
+    assert backup.main([]) == 0
+    [copy] = (tmp_path / "backups").iterdir()
+    assert copy.suffix == ".db"  # nothing else: no key file
+    raw = copy.read_bytes()
+    assert b"pelican-saffron" not in raw and b"marmot-cobalt" not in raw
+    db = await Database.open(copy)
+    try:
+        await at_rest.adopt(db, Cipher(keys.server_key("", path)))  # the key beside the original
         assert {text for _, _, text in await stored_answers(db)} == {WORDS[0], WORDS[1]}
     finally:
         await db.close()
