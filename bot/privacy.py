@@ -16,7 +16,7 @@ from typing import Any
 from bot import checkins
 from bot.models import Person
 from bot.storage.db import Database
-from bot.texts import amount, t
+from bot.texts import amount, local_time, t
 
 EXPORT_VERSION = 1
 ZIP_OVER = 1_000_000  # bytes of JSON; larger exports are sent zipped (Telegram allows 50 MB)
@@ -272,3 +272,13 @@ def in_quiet_hours(local: time, quiet: tuple[time, time] | None) -> bool:
     if start < end:
         return start <= local < end
     return local >= start or local < end
+
+
+def phone_words(settings: PhoneSettings | None, language: str) -> str:
+    """Discreet mode and quiet hours in words, for /options."""
+    settings = settings or PhoneSettings()
+    discreet = t("options.discreet_on" if settings.discreet else "options.discreet_off", language)
+    if settings.quiet is None:
+        return f"{discreet} {t('options.quiet_off', language)}"
+    start, end = (local_time(moment, "clock", language) for moment in settings.quiet)
+    return f"{discreet} {t('options.quiet', language, **{'from': start, 'until': end})}"

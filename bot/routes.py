@@ -11,6 +11,7 @@ from handlers import (
     groups,
     language,
     membership,
+    options,
     pairing,
     privacy,
     repair,
@@ -32,6 +33,7 @@ def register_handlers(app: Application) -> None:
     pairing.register(app)
     privacy.register(app)
     schedules.register(app)
+    options.register(app)
     repair.register(app)
     # The owner's counts; for anyone else it answers as the fallback does (step 5).
     stats.register(app)

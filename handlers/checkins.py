@@ -4,23 +4,20 @@ from __future__ import annotations
 
 import html
 from collections.abc import Awaitable, Callable
-from datetime import time
 from typing import TypeVar
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
-from bot import callbacks, checkins, privacy
+from bot import callbacks, checkins
 from bot.checkins import AnswerOutcome, StartOutcome
 from bot.context import Services, SteadyContext
-from bot.models import Button, Person
-from bot.schedule_rules import parse_time
-from bot.texts import amount, local_time, t
+from bot.models import Button
+from bot.texts import t
 from handlers.common import ButtonHandler, keyboard, person, refuse_stale, reply
 
 R = TypeVar("R")
 
-_WINDOW_BOUNDS = {"min": checkins.MIN_WINDOW_HOURS, "max": checkins.MAX_WINDOW_HOURS}
 MOVE_LABEL = 40  # characters of the question shown on a "file it under" button
 
 _ANSWER_REPLIES = {
@@ -211,141 +208,10 @@ async def _show_history(update: Update, context: SteadyContext, older_than: int 
         await reply(update, text, markup)
 
 
-# /options words in the four languages, accepted whatever language someone reads Steady in.
-_OPTION_WORDS = {
-    **dict.fromkeys(("окно", "ventana", "fenster"), "window"),
-    **dict.fromkeys(("напоминание", "recordatorio", "erinnerung"), "reminder"),
-    **dict.fromkeys(("хранить", "guardar", "behalten"), "keep"),
-    **dict.fromkeys(("скрытно", "discreto", "diskret"), "discreet"),
-    **dict.fromkeys(("тишина", "silencio", "ruhe"), "quiet"),
-}
-_ON = frozenset(("on", "yes", "вкл", "да", "sí", "si", "an", "ein", "ja"))
-_NO_REMINDER = frozenset(("off", "none", "no", "выкл", "нет", "aus", "keine"))
-
-
-async def options(update: Update, context: SteadyContext) -> None:
-    """`/options`, `/options window 12`, `/options reminder 3|off`, `/options keep 90` (or
-    `/options окно 12`, `/options recordatorio no`, `/options Erinnerung aus`)."""
-    me = person(update.effective_user)
-    services = context.services
-    args = [a.lower() for a in context.args or []]
-    if args:
-        args[0] = _OPTION_WORDS.get(args[0], args[0])
-    if args and args[0] == "keep":
-        await _keep(update, services, me, args[1:])
-        return
-    if args and args[0] in {"discreet", "quiet"}:
-        await _phone(update, services, me, args[0], args[1:])
-        return
-    outcome = checkins.OptionsOutcome.SAVED
-    if len(args) == 2 and args[0] in {"window", "reminder"}:
-        value = args[1].removesuffix("h").removesuffix("ч")
-        if args[0] == "reminder" and value in _NO_REMINDER:
-            outcome = await checkins.set_reminder(services.database, me.id, None, services.now())
-        elif (hours := callbacks.bounded_int(value, 10_000)) is not None:
-            change = checkins.set_window if args[0] == "window" else checkins.set_reminder
-            outcome = await change(services.database, me.id, hours, services.now())
-        else:
-            outcome = checkins.OptionsOutcome.INVALID
-    elif args:
-        outcome = checkins.OptionsOutcome.INVALID
-    current = await checkins.round_options(services.database, me.id)
-    if current is None or outcome is checkins.OptionsOutcome.NOT_PAIRED:
-        await reply(update, t("checkin.not_paired", me.language))
-    elif outcome is checkins.OptionsOutcome.INVALID:
-        longest = amount("hours", checkins.MAX_WINDOW_HOURS, me.language)
-        bounds = {"min": checkins.MIN_WINDOW_HOURS, "max": longest}  # "1 to 72 hours"
-        await reply(update, t("options.invalid", me.language, **bounds))
-    else:
-        summary = checkins.options_summary(me.language, *current)
-        if args:
-            await reply(update, t("options.saved", me.language, summary=summary))
-        else:
-            keep = privacy.keep_words(
-                await privacy.keep_choice(services.database, me.id), me.language
-            )
-            phone = _phone_words(
-                await privacy.phone_settings(services.database, me.id), me.language
-            )
-            text = t(
-                "options.current",
-                me.language,
-                summary=summary,
-                keep=keep,
-                phone=phone,
-                **_WINDOW_BOUNDS,
-            )
-            await reply(update, text)
-
-
-_KEEP_WORDS = {
-    **dict.fromkeys(("forever", "always", "всегда", "навсегда", "siempre", "immer"), None),
-    **{str(d): d for d in privacy.KEEP_CHOICES},
-}
-
-
-async def _keep(update: Update, services: Services, me: Person, args: list[str]) -> None:
-    """How long this person's revealed texts are kept; works paired or not."""
-    choice = args[0].removesuffix("d") if len(args) == 1 else ""
-    if choice not in _KEEP_WORDS:
-        await reply(update, t("options.keep_invalid", me.language))
-        return
-    days = _KEEP_WORDS[choice]
-    if not await privacy.set_keep(services.database, me, days, services.now()):
-        await reply(update, t("privacy.export_nothing", me.language))
-        return
-    keep = privacy.keep_words(days, me.language)
-    await reply(update, t("options.keep_saved", me.language, keep=keep))
-
-
-async def _phone(
-    update: Update, services: Services, me: Person, setting: str, args: list[str]
-) -> None:
-    """Discreet mode and quiet hours, for a phone others may see; paired or not."""
-    word = " ".join(args)
-    now = services.now()
-    done: bool | None = None
-    if setting == "discreet" and word in _ON | _NO_REMINDER:
-        done = await privacy.set_discreet(services.database, me.id, word in _ON, now)
-    elif setting == "quiet" and word in _NO_REMINDER:
-        done = await privacy.set_quiet(services.database, me.id, None, now)
-    elif setting == "quiet" and (hours := _hours(word)) is not None:
-        done = await privacy.set_quiet(services.database, me.id, hours, now)
-    if done is None:
-        await reply(update, t("options.phone_invalid", me.language))
-    elif not done:
-        await reply(update, t("privacy.export_nothing", me.language))
-    else:
-        current = await privacy.phone_settings(services.database, me.id)
-        setting_words = _phone_words(current, me.language)
-        await reply(update, t("options.phone_saved", me.language, setting=setting_words))
-
-
-def _hours(text: str) -> tuple[time, time] | None:
-    """'22:00-08:00', '22-8' or '22:00 - 7:30' (a hyphen or an en dash): from, until, local."""
-    parts = [p for p in text.replace("\u2013", "-").replace(" ", "").split("-") if p]
-    if len(parts) != 2:
-        return None
-    start, end = (parse_time(part) for part in parts)
-    if start is None or end is None or start == end:
-        return None
-    return start, end
-
-
-def _phone_words(settings: privacy.PhoneSettings | None, language: str) -> str:
-    settings = settings or privacy.PhoneSettings()
-    discreet = t("options.discreet_on" if settings.discreet else "options.discreet_off", language)
-    if settings.quiet is None:
-        return f"{discreet} {t('options.quiet_off', language)}"
-    start, end = (local_time(moment, "clock", language) for moment in settings.quiet)
-    return f"{discreet} {t('options.quiet', language, **{'from': start, 'until': end})}"
-
-
 def register(app: Application) -> None:
     private = filters.ChatType.PRIVATE
     app.add_handler(CommandHandler("checkin", checkin, filters=private))
     app.add_handler(CommandHandler("history", history, filters=private))
-    app.add_handler(CommandHandler("options", options, filters=private))
     app.add_handler(ButtonHandler(callbacks.HistoryOlder, history_more))
     app.add_handler(ButtonHandler(callbacks.MoveAnswer, move))
     # Before answers: a forwarded text is not the person's own answer.
