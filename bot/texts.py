@@ -1,4 +1,5 @@
-"""User-facing words: Fluent messages in `bot/locales/<lang>.ftl`, dates and day names by Babel.
+"""User-facing words: Fluent messages in `bot/locales/<lang>/*.ftl` (one file per feature, so
+features add texts side by side), dates and day names by Babel.
 
 Code looks a text up by a dotted key ("start.welcome" is the Fluent message `start-welcome`).
 Every string value is HTML-escaped here, so a first name or an answer can never inject markup
@@ -28,11 +29,9 @@ DEFAULT_LANGUAGE = "en"
 
 @cache
 def languages() -> tuple[str, ...]:
-    """The locales we ship (the .ftl files under bot/locales), English first."""
+    """The locales we ship (the folders of .ftl files under bot/locales), English first."""
     found = sorted(
-        entry.name.removesuffix(".ftl")
-        for entry in LOCALES_DIR.iterdir()
-        if entry.name.endswith(".ftl")
+        entry.name for entry in LOCALES_DIR.iterdir() if entry.is_dir() and files(entry.name)
     )
     return (DEFAULT_LANGUAGE, *(code for code in found if code != DEFAULT_LANGUAGE))
 
@@ -53,9 +52,18 @@ def bundle(language: str) -> FluentBundle:
     # in some clients, and every text here is left-to-right.
     found = FluentBundle([language], use_isolating=False)
     if language in languages():
-        path = LOCALES_DIR.joinpath(f"{language}.ftl")
-        found.add_resource(FluentResource(path.read_text(encoding="utf-8")))
+        for path in files(language):
+            # A message defined twice keeps its first words; tests/test_texts.py forbids it.
+            found.add_resource(FluentResource(path.read_text(encoding="utf-8")))
     return found
+
+
+def files(language: str) -> list:
+    """One locale's .ftl files, in name order."""
+    folder = LOCALES_DIR.joinpath(language)
+    if not folder.is_dir():
+        return []
+    return sorted((p for p in folder.iterdir() if p.name.endswith(".ftl")), key=lambda p: p.name)
 
 
 def message_id(key: str) -> str:

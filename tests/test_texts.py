@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time
 from html.parser import HTMLParser
-from importlib import resources
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -24,13 +23,18 @@ MAX_MESSAGE = 4096
 _COUNT_BEFORE_UNIT = re.compile(r"\{ \$\w+ \} (?:hour|minute|day|week|second)s?\b")
 
 
-def source(language: str) -> ast.Resource:
-    path = resources.files("bot").joinpath("locales", f"{language}.ftl")
-    return parse(path.read_text(encoding="utf-8"))
+def sources(language: str) -> list[ast.Resource]:
+    return [parse(path.read_text(encoding="utf-8")) for path in texts.files(language)]
 
 
 def messages(language: str) -> dict[str, ast.Message]:
-    return {e.id.name: e for e in source(language).body if isinstance(e, ast.Message)}
+    found: dict[str, ast.Message] = {}
+    for resource in sources(language):
+        for entry in resource.body:
+            if isinstance(entry, ast.Message):
+                assert entry.id.name not in found, f"{language}: {entry.id.name} defined twice"
+                found[entry.id.name] = entry
+    return found
 
 
 class _Variables(Visitor):
@@ -179,7 +183,12 @@ def test_every_locale_has_every_key_with_the_same_variables() -> None:
 
 def test_every_locale_parses_cleanly() -> None:
     for language in LANGUAGES:
-        junk = [e.content[:60] for e in source(language).body if isinstance(e, ast.Junk)]
+        junk = [
+            e.content[:60]
+            for resource in sources(language)
+            for e in resource.body
+            if isinstance(e, ast.Junk)
+        ]
         assert junk == [], (language, junk)
 
 
