@@ -161,6 +161,17 @@ class StopGuided:
 
 
 @dataclass(frozen=True)
+class Choose:
+    """An option of a double-blind ask (bot.asks): its round and the option's place."""
+
+    round_id: int
+    option: int
+
+    def encode(self) -> str:
+        return f"{VERSION}:ask:{self.round_id}:{self.option}"
+
+
+@dataclass(frozen=True)
 class Erase:
     """/delete's confirmation: erase now (`delay` 0), erase and tell the partner a day later,
     or keep everything. `asked_at` dates the question: an old button no longer erases."""
@@ -201,6 +212,7 @@ ButtonData = (
     | StartGuided
     | StopGuided
     | ChooseLanguage
+    | Choose
 )
 
 
@@ -287,6 +299,13 @@ def _guided(f: list[str]) -> ButtonData | None:
     return None
 
 
+def _choose(f: list[str]) -> ButtonData | None:
+    if len(f) != 2:
+        return None
+    round_id, option = bounded_int(f[0]), bounded_int(f[1], 9)
+    return Choose(round_id, option) if round_id is not None and option is not None else None
+
+
 def _language(f: list[str]) -> ButtonData | None:
     if len(f) == 1 and 2 <= len(f[0]) <= 8 and f[0].isascii() and f[0].isalpha():
         return ChooseLanguage(f[0])
@@ -305,6 +324,7 @@ _PARSERS: dict[str, Callable[[list[str]], ButtonData | None]] = {
     "rr": _ready,
     "gc": _guided,
     "lang": _language,
+    "ask": _choose,
 }
 
 

@@ -13,7 +13,7 @@ from collections.abc import Coroutine
 from dataclasses import dataclass, replace
 from typing import Any
 
-from bot import guided, prompts
+from bot import ask_kinds, guided, prompts
 from bot.long_text import escaped_blocks, paginate
 from bot.models import Couple, Outgoing, Person, storable
 from bot.storage import outbox, rounds
@@ -143,7 +143,7 @@ async def open_round(
     return prompt
 
 
-class _NoLongerOpen(Exception):
+class NoLongerOpen(Exception):
     """The round left 'open' under us (another process revealed or closed it): roll back."""
 
 
@@ -202,7 +202,7 @@ async def answer(
             return await _store(
                 uow, couple, person, current, answers, text, message_id, now, others
             )
-    except _NoLongerOpen:
+    except NoLongerOpen:
         return AnswerResult(AnswerOutcome.CLOSED)
 
 
@@ -235,7 +235,7 @@ async def move_answer(
                 uow, couple, person, target.round, target.answers, mine.text, mine.message_id,
                 now, others, last_part_len=mine.last_part_len, keep_parts=True,
             )  # fmt: skip
-    except _NoLongerOpen:
+    except NoLongerOpen:
         return AnswerResult(AnswerOutcome.STALE)
 
 
@@ -268,17 +268,19 @@ async def _store(
     if replaced and not keep_parts:
         await uow.rounds.set_answer_parts(current.id, person.id, [])
     save = uow.rounds.save_answer(current.id, person.id, text, message_id, now, part_len)
-    answers[person.id] = rounds.Answer(person.id, text, message_id, now, part_len)
-    if partner.id in answers:
+    chosen = answers[person.id].choice if replaced else None  # a word beside an ask's choice
+    answers[person.id] = rounds.Answer(person.id, text, message_id, now, part_len, chosen)
+    if both_answered(current, couple, answers):
         wait_until = _wait_for_more(answers, now)
         if wait_until is not None:
             await save
             await uow.rounds.set_reveal_at(current.id, wait_until)
             return AnswerResult(AnswerOutcome.HELD, partner, reveal_at=wait_until)
-        await _reveal(uow, couple, current, answers, now, save)
+        await reveal(uow, couple, current, answers, now, save)
         return AnswerResult(AnswerOutcome.REVEALED, partner)
     await save
-    if not replaced:
+    kind = ask_kinds.get(current.kind)
+    if not replaced and not (kind and kind.options):  # an ask's choice tells the partner
         notice = t("checkin.partner_waiting", partner.language, partner=person.first_name)
         # Never before the partner's own prompt: it may wait for their local time, and the
         # outbox keeps one chat's messages in order of when they are meant to go out.
@@ -292,12 +294,22 @@ async def _store(
         outcome,
         partner,
         round_id=current.id,
-        question=prompt_text(current, person.language),
-        others=tuple((r.id, prompt_text(r, person.language)) for r in others),
+        question=await question_of(uow, current, person.language),
+        others=tuple([(r.id, await question_of(uow, r, person.language)) for r in others]),
     )
 
 
-async def _reveal(
+def both_answered(current: rounds.Round, couple: Couple, answers: dict[int, rounds.Answer]) -> bool:
+    """Whether a round may be revealed: both answered it, or, for an ask with options, both
+    chose one (a word beside the choice is never waited for)."""
+    kind = ask_kinds.get(current.kind)
+    mine, theirs = answers.get(couple.a.id), answers.get(couple.b.id)
+    if mine is None or theirs is None:
+        return False
+    return not (kind and kind.options) or bool(mine.choice and theirs.choice)
+
+
+async def reveal(
     uow: Unit,
     couple: Couple,
     current: rounds.Round,
@@ -310,20 +322,23 @@ async def _reveal(
     """Reveal `current` to both (caller's transaction). `claim`: what may go out at once is
     marked in flight, and sent straight after the commit (the unit's hand-off to delivery);
     the rest waits for the delivery loop. `save`: the answer's own write, sent along."""
-    reveal = _reveal_messages(couple, current, answers)
+    reveal = await _reveal_messages(uow, couple, current, answers)
     keys = [m.dedupe_key for m in reveal]
     # The round leaves 'open' exactly once, by this statement's own condition: whoever else
     # got there first (another process, another engine), this reveal does not happen.
     if not await uow.rounds.finish(current.id, "revealed", now):
         if save is not None:
             save.close()  # never run: the transaction rolls back
-        raise _NoLongerOpen
+        raise NoLongerOpen
     trip = [*([save] if save is not None else []), uow.outbox.enqueue_all(reveal, now)]
     if claim:
         trip.append(uow.outbox.claim(keys, now))  # sent straight after the commit
     await in_one_trip(*trip)
+    kind = ask_kinds.get(current.kind)
     if current.kind == "repair":
         await guided.after_reveal(uow, couple, current, now)
+    elif kind is not None and kind.after_reveal is not None:
+        await kind.after_reveal(uow, couple, current, answers, now)
 
 
 def _wait_for_more(answers: dict[int, rounds.Answer], now: int) -> int | None:
@@ -395,24 +410,24 @@ async def _add_part(
 async def reveal_due(db: Database, now: int) -> int:
     """Rounds whose reveal waited for a long answer's next part: reveal them now."""
 
-    async def reveal(uow: Unit, current: rounds.Round) -> int:
+    async def reveal_one(uow: Unit, current: rounds.Round) -> int:
         couple = await uow.couples.get(current.couple_id)
         answers = await uow.rounds.answers(current.id)
-        if couple is None or not all(p.id in answers for p in (couple.a, couple.b)):
+        if couple is None or not both_answered(current, couple, answers):
             await uow.rounds.set_reveal_at(current.id, None)
             return 0
         wait_until = _wait_for_more(answers, now)
         if wait_until is not None:
             await uow.rounds.set_reveal_at(current.id, wait_until)
             return 0
-        await _reveal(uow, couple, current, answers, now, claim=False)  # the loop sends it
+        await reveal(uow, couple, current, answers, now, claim=False)  # the loop sends it
         return 1
 
     try:
         return await in_batches(
-            db, DUE_BATCH, lambda uow, n: uow.rounds.due_to_reveal(now, n), reveal
+            db, DUE_BATCH, lambda uow, n: uow.rounds.due_to_reveal(now, n), reveal_one
         )
-    except _NoLongerOpen:
+    except NoLongerOpen:
         return 0
 
 
@@ -420,9 +435,9 @@ async def reveal_held(uow: Unit, couple: Couple, current: rounds.Round, now: int
     """Reveal an open round both have answered (a reveal held for a long answer's next part)
     before it is closed or its couple ends: both earned it. False when it was not such a round."""
     answers = await uow.rounds.answers(current.id)
-    if not all(p.id in answers for p in (couple.a, couple.b)):
+    if not both_answered(current, couple, answers):
         return False
-    await _reveal(uow, couple, current, answers, now, claim=False)
+    await reveal(uow, couple, current, answers, now, claim=False)
     return True
 
 
@@ -473,8 +488,8 @@ def _with_answers(
     return None
 
 
-def _reveal_messages(
-    couple: Couple, current: rounds.Round, answers: dict[int, rounds.Answer]
+async def _reveal_messages(
+    uow: Unit, couple: Couple, current: rounds.Round, answers: dict[int, rounds.Answer]
 ) -> list[Outgoing]:
     """Both partners' copies of the reveal, each split to fit Telegram's limit. Always the
     couple's, even when queued as it ends (a held reveal both earned): erasing either partner
@@ -483,30 +498,50 @@ def _reveal_messages(
         outbox.notice(person, "reveal", current.id, person.id, part, text=page, couple_id=couple.id)
         for person in (couple.a, couple.b)
         for part, page in enumerate(
-            _round_pages(current, couple, answers, person.language, "checkin.reveal_title")
+            await round_pages(
+                uow, current, couple, answers, person.language, "checkin.reveal_title"
+            )
         )
     ]
 
 
-def _round_pages(
+async def round_pages(
+    uow: Unit,
     current: rounds.Round,
     couple: Couple,
     answers: dict[int, rounds.Answer],
     language: str,
     title_key: str,
 ) -> list[str]:
-    prompt = prompt_text(current, language)
+    """A revealed round as its reader sees it: the question, then each answer (an ask's
+    choice in the reader's words, and the word beside it)."""
+    prompt = await question_of(uow, current, language)
+    kind = ask_kinds.get(current.kind)
     blocks = [t(title_key, language, prompt=prompt)]
     for member in (couple.a, couple.b):
         label = t("checkin.answer_label", language, name=member.first_name)
         answer = answers.get(member.id)  # gone: that partner erased their data
-        text = answer.text if answer else t("history.removed_answer", language)
-        blocks += escaped_blocks(label, text)
+        if answer is None:
+            blocks += escaped_blocks(label, t("history.removed_answer", language))
+        elif kind is not None and kind.options and answer.choice in kind.options:
+            chosen = t("asks.chosen", language, name=member.first_name,
+                       choice=kind.label(answer.choice, language))  # fmt: skip
+            blocks += escaped_blocks(chosen, answer.text) if answer.text.strip() else [chosen]
+        else:
+            blocks += escaped_blocks(label, answer.text)
     return paginate(blocks)
 
 
+async def question_of(uow: Unit, current: rounds.Round, language: str) -> str:
+    """A round's question, whatever its kind (an ask's may read its subject)."""
+    kind = ask_kinds.get(current.kind)
+    if kind is not None:
+        return await kind.question(uow, current, language)
+    return prompt_text(current, language)
+
+
 def prompt_text(current: rounds.Round, language: str) -> str:
-    """A round's question: from the prompt library, or a guided repair step's text."""
+    """A check-in's question from the prompt library, or a guided repair step's text."""
     return question_text(current.kind, current.prompt_id, current.step, language)
 
 
@@ -610,7 +645,7 @@ async def remind_due(db: Database, now: int) -> int:
         answered = await uow.rounds.answers(current.id)
         waiting = [p for p in (couple.a, couple.b) if p.id not in answered]
         for person in waiting:
-            prompt = prompt_text(current, person.language)
+            prompt = await question_of(uow, current, person.language)
             text = t("checkin.reminder", person.language, prompt=prompt)
             # Linked to its round: a reply to the reminder answers this round, no other.
             await uow.notify(
@@ -631,13 +666,15 @@ async def history(db: Database, user_id: int, older_than: int | None) -> History
             return None
         page = await uow.rounds.revealed_page(couple.id, older_than, HISTORY_PAGE + 1)
         shown = page[:HISTORY_PAGE]
-        entries = [(r, await uow.rounds.answers(r.id)) for r in shown]
-    language = couple.member(user_id).language
-    pages = [
-        page_text
-        for current, answers in entries
-        for page_text in _round_pages(current, couple, answers, language, "history.entry_title")
-    ]
+        language = couple.member(user_id).language
+        pages = [
+            page_text
+            for current in shown
+            for page_text in await round_pages(
+                uow, current, couple, await uow.rounds.answers(current.id), language,
+                "history.entry_title",
+            )
+        ]  # fmt: skip
     more = shown[-1].id if len(page) > HISTORY_PAGE else None
     return HistoryPage(pages, more)
 

@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from typing import Any
 
-from bot import checkins
+from bot import ask_kinds, checkins
 from bot.models import Person
 from bot.storage.db import Database
+from bot.storage.unit import Unit
 from bot.texts import amount, local_time, t
 
 EXPORT_VERSION = 1
@@ -41,11 +42,25 @@ def _when(moment: int | None) -> str | None:
     return datetime.fromtimestamp(moment, UTC).isoformat()
 
 
-def _question(row: Any, language: str) -> str:
+async def _question(uow: Unit, row: Any, language: str) -> str:
+    """The question of an exported round, as its reader would read it now."""
+    kind = ask_kinds.get(row["kind"])
     try:
+        if kind is not None:
+            current = await uow.rounds.get(row["round_id"])
+            return await kind.question(uow, current, language) if current else ""
         return checkins.question_text(row["kind"], row["prompt_id"], row["step"], language)
     except KeyError:  # a prompt since removed from the library
         return ""
+
+
+def _choice(row: Any, column: str, language: str) -> str | None:
+    """An ask's chosen option in the reader's words (None where nothing was chosen)."""
+    kind = ask_kinds.get(row["kind"])
+    chosen = row[column]
+    if kind is None or chosen not in kind.options:
+        return None
+    return kind.label(chosen, language)
 
 
 async def export(db: Database, user_id: int, now: int) -> Export | None:
@@ -61,7 +76,10 @@ async def export(db: Database, user_id: int, now: int) -> Export | None:
         answers = await uow.personal.own_answers(user_id)
         revealed = await uow.personal.revealed(user_id)
         breaks = await uow.personal.breaks(user_id)
-    language = profile["language"]
+        language = profile["language"]
+        questions = {
+            row["round_id"]: await _question(uow, row, language) for row in [*answers, *revealed]
+        }
     document = {
         "steady_export": EXPORT_VERSION,
         "exported_at": _when(now),
@@ -92,8 +110,9 @@ async def export(db: Database, user_id: int, now: int) -> Export | None:
         ],
         "my_answers": [
             {
-                "question": _question(a, language),
+                "question": questions[a["round_id"]],
                 "kind": a["kind"],
+                "choice": _choice(a, "choice", language),
                 "round_status": a["status"],
                 "asked_at": _when(a["opened_at"]),
                 "answered_at": _when(a["answered_at"]),
@@ -104,11 +123,13 @@ async def export(db: Database, user_id: int, now: int) -> Export | None:
         ],
         "revealed_to_me": [
             {
-                "question": _question(r, language),
+                "question": questions[r["round_id"]],
                 "kind": r["kind"],
                 "revealed_at": _when(r["finished_at"]),
                 "mine": r["mine"],
                 "partner": r["theirs"],  # None: the partner erased their data
+                "my_choice": _choice(r, "my_choice", language),
+                "partner_choice": _choice(r, "their_choice", language),
             }
             for r in revealed
         ],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram.ext import Application
 
 from handlers import (
+    asks,
     checkins,
     errors,
     fallback,
@@ -35,6 +36,7 @@ def register_handlers(app: Application) -> None:
     schedules.register(app)
     options.register(app)
     repair.register(app)
+    asks.register(app)
     # The owner's counts; for anyone else it answers as the fallback does (step 5).
     stats.register(app)
     language.register(app)

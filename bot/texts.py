@@ -87,6 +87,12 @@ def t(key: str, language: str = DEFAULT_LANGUAGE, **values: object) -> str:
     return text
 
 
+def plain(key: str, language: str = DEFAULT_LANGUAGE, **values: object) -> str:
+    """`t` as plain text (no entities): for a question that is itself filled into another text,
+    or onto a button, and escaped there."""
+    return html.unescape(t(key, language, **values))
+
+
 def _arguments(key: str, values: dict[str, object]) -> dict[str, object]:
     arguments: dict[str, object] = {}
     for name, value in values.items():

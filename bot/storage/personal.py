@@ -53,15 +53,15 @@ class PersonalData:
         """This person's answers, whatever became of their rounds."""
         rows = await self.conn.fetch_all(
             """
-            SELECT r.id AS round_id, r.kind, r.prompt_id, r.step, r.status, r.opened_at,
-                a.text, a.answered_at, a.updated_at
+            SELECT r.id AS round_id, r.kind, r.prompt_id, r.step, r.subject_id, r.status,
+                r.opened_at, a.text, a.choice, a.answered_at, a.updated_at
             FROM answers a JOIN rounds r ON r.id = a.round_id
             WHERE a.user_id = ?
             ORDER BY r.id
             """,
             (user_id,),
         )
-        return [self._opened(row, "text") for row in rows]
+        return [self._opened(row, "text", choices=("choice",)) for row in rows]
 
     async def revealed(self, user_id: int) -> list[dict]:
         """Revealed rounds of this person's couples, as they were shown to them: their answer
@@ -69,8 +69,9 @@ class PersonalData:
         unmatched answer of a partner's never leaves this query."""
         rows = await self.conn.fetch_all(
             """
-            SELECT r.id AS round_id, r.kind, r.prompt_id, r.step, r.finished_at,
-                mine.text AS mine, theirs.text AS theirs
+            SELECT r.id AS round_id, r.kind, r.prompt_id, r.step, r.subject_id, r.finished_at,
+                mine.text AS mine, theirs.text AS theirs,
+                mine.choice AS my_choice, theirs.choice AS their_choice
             FROM couple_members m
             JOIN rounds r ON r.couple_id = m.couple_id AND r.status = 'revealed'
             LEFT JOIN answers mine ON mine.round_id = r.id AND mine.user_id = m.user_id
@@ -80,14 +81,19 @@ class PersonalData:
             """,
             (user_id,),
         )
-        return [self._opened(row, "mine", "theirs") for row in rows]
+        return [
+            self._opened(row, "mine", "theirs", choices=("my_choice", "their_choice"))
+            for row in rows
+        ]
 
-    def _opened(self, row: Row, *texts: str) -> dict:
+    def _opened(self, row: Row, *texts: str, choices: tuple[str, ...] = ()) -> dict:
         opened = {name: row[name] for name in row.keys()}  # noqa: SIM118
-        for name in texts:
+        for name, what in [(n, "answers") for n in texts] + [
+            (n, "answers.choice") for n in choices
+        ]:
             if opened[name] is not None:
                 try:
-                    opened[name] = self.cipher.open(opened[name], "answers")
+                    opened[name] = self.cipher.open(opened[name], what)
                 except Unreadable:  # a damaged row: the rest of the export still goes out
                     opened[name] = None
         return opened

@@ -22,6 +22,7 @@ class Round:
     kind: str = "checkin"
     step: int | None = None
     break_id: int | None = None
+    subject_id: int | None = None  # an ask's promise, agreement or journey (bot.asks)
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class Answer:
     message_id: int | None
     updated_at: int = 0
     last_part_len: int = 0  # characters of its latest message (a long one may go on)
+    choice: str | None = None  # an ask with options: the one chosen; `text` is then a word
 
 
 _COLUMN_NAMES = (
@@ -45,6 +47,7 @@ _COLUMN_NAMES = (
     "kind",
     "step",
     "break_id",
+    "subject_id",
 )
 _ROUND_COLUMNS = ", ".join(_COLUMN_NAMES)
 _R_COLUMNS = ", ".join(f"r.{name}" for name in _COLUMN_NAMES)  # in a join, as `rounds r`
@@ -107,7 +110,8 @@ class Rounds:
         rows = await self.conn.fetch_all(
             f"""
             SELECT {_R_COLUMNS}, p.received_at, a.user_id AS answer_by, a.text,
-                a.message_id, a.updated_at, a.last_part_len, {_ANSWERED_MESSAGE} AS already,
+                a.message_id, a.updated_at, a.last_part_len, a.choice,
+                {_ANSWERED_MESSAGE} AS already,
                 CASE WHEN p.received_at IS NULL AND EXISTS (
                     SELECT 1 FROM outbox o WHERE o.chat_id = ? AND o.status = 'pending'
                     AND o.inflight = 1 AND o.round_id = r.id
@@ -137,8 +141,7 @@ class Rounds:
                     bool(row["in_flight"]),
                 )
             if row["answer_by"] is not None:
-                text = self.cipher.open(row["text"], "answers")
-                answer = from_row(Answer, row, user_id=row["answer_by"], text=text)
+                answer = self._answer(row, row["answer_by"])
                 current.answers[answer.user_id] = answer
         return list(found.values()), rows[0]["already"] if rows else None
 
@@ -197,16 +200,20 @@ class Rounds:
         kind: str = "checkin",
         step: int | None = None,
         break_id: int | None = None,
+        subject_id: int | None = None,
     ) -> int:
         return await self.conn.fetch_value(
             """
             INSERT INTO rounds (couple_id, prompt_id, category, opened_at, closes_at, remind_at,
-                                slot, kind, step, break_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                slot, kind, step, break_id, subject_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             RETURNING id
             """,
-            (couple_id, prompt_id, category, now, closes_at, remind_at, slot, kind, step, break_id),
-        )
+            (
+                couple_id, prompt_id, category, now, closes_at, remind_at, slot, kind, step,
+                break_id, subject_id,
+            ),
+        )  # fmt: skip
 
     async def finish(self, round_id: int, status: str, now: int) -> bool:
         """Move an open round to `status`; False when it was no longer open."""
@@ -235,14 +242,41 @@ class Rounds:
 
     async def answers(self, round_id: int) -> dict[int, Answer]:
         rows = await self.conn.fetch_all(
-            "SELECT user_id, text, message_id, updated_at, last_part_len FROM answers "
+            "SELECT user_id, text, message_id, updated_at, last_part_len, choice FROM answers "
             "WHERE round_id = ?",
             (round_id,),
         )
-        return {
-            r["user_id"]: from_row(Answer, r, text=self.cipher.open(r["text"], "answers"))
-            for r in rows
-        }
+        return {r["user_id"]: self._answer(r, r["user_id"]) for r in rows}
+
+    def _answer(self, row: object, user_id: int) -> Answer:
+        choice = row["choice"]  # type: ignore[index]
+        return from_row(
+            Answer,
+            row,  # type: ignore[arg-type]
+            user_id=user_id,
+            text=self.cipher.open(row["text"], "answers"),  # type: ignore[index]
+            choice=None if choice is None else self.cipher.open(choice, "answers.choice"),
+        )
+
+    async def save_choice(self, round_id: int, user_id: int, choice: str, now: int) -> None:
+        """Store the option a person chose (or change it), keeping any word they wrote."""
+        await self.conn.execute(
+            """
+            INSERT INTO answers
+                (round_id, user_id, text, message_id, answered_at, updated_at, choice)
+            VALUES (?, ?, ?, NULL, ?, ?, ?)
+            ON CONFLICT (round_id, user_id) DO UPDATE
+            SET choice = excluded.choice, updated_at = excluded.updated_at
+            """,
+            (
+                round_id,
+                user_id,
+                self.cipher.seal("", "answers"),
+                now,
+                now,
+                self.cipher.seal(choice, "answers.choice"),
+            ),
+        )
 
     async def save_answer(
         self,
@@ -317,6 +351,13 @@ class Rounds:
                 [(cipher.seal(r["text"], table), *(r[n] for n in names)) for r in rows],
             )
             sealed += len(rows)
+        choices = await self.conn.fetch_all(
+            "SELECT round_id, user_id, choice FROM answers WHERE choice IS NOT NULL"
+        )
+        await self.conn.execute_many(
+            "UPDATE answers SET choice = ? WHERE round_id = ? AND user_id = ?",
+            [(cipher.seal(r[2], "answers.choice"), r[0], r[1]) for r in choices],
+        )
         return sealed
 
     async def set_reveal_at(self, round_id: int, at: int | None) -> None:
@@ -371,7 +412,7 @@ class Rounds:
         rows = await self.conn.fetch_all(
             f"""
             SELECT {_ROUND_COLUMNS} FROM rounds
-            WHERE couple_id = ? AND status = 'revealed' AND kind = 'checkin' AND id < ?
+            WHERE couple_id = ? AND status = 'revealed' AND kind <> 'repair' AND id < ?
               AND EXISTS (SELECT 1 FROM answers a WHERE a.round_id = rounds.id)  -- still kept
             ORDER BY id DESC LIMIT ?
             """,

@@ -1,0 +1,35 @@
+"""The option buttons of a double-blind ask (a promise's outcome, a review, a rating…)."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application
+
+from bot import asks, callbacks
+from bot.context import SteadyContext
+from bot.texts import t
+from handlers.common import ButtonHandler, person, refuse_stale, reply
+
+_REPLIES = {
+    asks.Outcome.SAVED: "asks.saved",
+    asks.Outcome.CHANGED: "asks.changed",
+}
+
+
+async def choose(update: Update, context: SteadyContext, button: callbacks.Choose) -> None:
+    query = update.callback_query
+    me = person(query.from_user)
+    services = context.services
+    outcome = await asks.choose(
+        services.database, me.id, button.round_id, button.option, services.now()
+    )
+    if outcome is asks.Outcome.STALE:
+        await refuse_stale(query, me.language)
+        return
+    await query.answer()
+    if outcome in _REPLIES:  # a reveal speaks for itself
+        await reply(update, t(_REPLIES[outcome], me.language))
+
+
+def register(app: Application) -> None:
+    app.add_handler(ButtonHandler(callbacks.Choose, choose))
