@@ -89,7 +89,7 @@ async def prepare(app: Application) -> None:
     await services.db.migrate()
     settings = services.settings
     key = keys.server_key(settings.secret_key, settings.database_path)
-    services.invite_secret = key
+    services.server_key = key
     await at_rest.adopt(services.db, Cipher(key))
     await set_command_menus(app)
 

@@ -20,7 +20,7 @@ class Services:
     db: Database | None = None
     delivery: Delivery | None = field(default=None, repr=False)
     # The server key (bot.keys.server_key): invite codes are hashed with it; never logged.
-    invite_secret: bytes | None = field(default=None, repr=False)
+    server_key: bytes | None = field(default=None, repr=False)
     chosen_languages: ChosenLanguages = field(default_factory=ChosenLanguages, repr=False)
 
     @property
@@ -31,9 +31,9 @@ class Services:
 
     @property
     def invite_key(self) -> bytes:
-        if self.invite_secret is None:
-            raise RuntimeError("the invite key is loaded in post_init")
-        return self.invite_secret
+        if self.server_key is None:
+            raise RuntimeError("the server key is loaded in post_init")
+        return self.server_key
 
     def now(self) -> int:
         return self.clock.timestamp()

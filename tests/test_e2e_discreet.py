@@ -48,3 +48,23 @@ async def test_in_quiet_hours_everything_arrives_silently_and_nothing_is_announc
     assert (await ben.wait_for(PROMPT)).silent  # quiet hours alone
     await bot.settle(fake)
     assert not any(m.plain == NEUTRAL for m in ana.inbox[mark:])  # no sound to announce
+
+
+async def test_news_that_a_partner_answered_or_ended_the_pairing_never_sounds_for_the_discreet(
+    fake: FakeTelegram, bot: BotRunner, clock: MovableClock, ana: FakeUser, ben: FakeUser
+) -> None:
+    """ "Ben has answered the check-in" or "Ben ended your pairing" on a lock screen says as
+    much as the words would: announced by the neutral line, then silent."""
+    await pair(ana, ben)
+    await phone(ana, clock, quiet=False, discreet=True)
+    await phone(ben, clock, quiet=False, discreet=False)
+    await ben.send("/checkin")
+    await ana.wait_for(PROMPT)
+    await ben.send("his, private")
+    waiting = await ana.wait_for("has answered")
+    assert waiting.silent and ana.inbox[ana.inbox.index(waiting) - 1].plain == NEUTRAL
+    await ben.send("/unpair")
+    ask = await ben.wait_for("end your pairing with Ana")
+    await ben.press(ask, dict(ask.buttons)["Yes, end it"])
+    ended = await ana.wait_for("ended your pairing")
+    assert ended.silent and ana.inbox[ana.inbox.index(ended) - 1].plain == NEUTRAL

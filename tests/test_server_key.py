@@ -118,7 +118,7 @@ async def test_the_bot_makes_its_key_beside_the_database(bot: BotRunner, tmp_pat
     key_file = tmp_path / "secret.key"
     assert mode(key_file) == 0o600
     assert bot.services.invite_key == key_file.read_bytes()
-    assert "invite_secret" not in repr(bot.services)
+    assert "server_key" not in repr(bot.services)
 
 
 def test_printing_the_key_never_makes_a_new_one(

@@ -127,10 +127,12 @@ _SENDABLE = """
 # Messages that hold private words beyond those about a round (which carry its id): a reveal
 # holds both answers, a repair phrase is one partner's words to the other, and the news of a
 # hard moment (a partner's break, its end, both ready, a pointer to a therapist, a guided
-# conversation stopped or done) says as much on a lock screen. Discreet mode never lets them
-# make a sound (Delivery._sound).
+# conversation stopped or done, a partner who answered, a pairing ended) says as much on a lock
+# screen. Discreet mode never lets them make a sound (Delivery._sound).
 PRIVATE_KINDS = (
     "reveal",
+    "waiting",
+    "unpaired",
     "phrase",
     "repair.partner_break",
     "repair.partner_updated",
