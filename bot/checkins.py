@@ -19,7 +19,7 @@ from bot.models import Couple, Outgoing, Person, storable
 from bot.storage import outbox, rounds
 from bot.storage.db import Database, in_batches, in_one_trip
 from bot.storage.unit import Unit
-from bot.texts import amount, t
+from bot.texts import amount, plain, t
 
 HISTORY_PAGE = 3
 DUE_BATCH = 200
@@ -537,6 +537,8 @@ async def question_of(uow: Unit, current: rounds.Round, language: str) -> str:
     kind = ask_kinds.get(current.kind)
     if kind is not None:
         return await kind.question(uow, current, language)
+    if current.kind not in ("checkin", "repair"):  # its feature is not loaded in this process
+        return plain("asks.a_question", language)
     return prompt_text(current, language)
 
 

@@ -245,3 +245,18 @@ async def _property(ops: list, folder: Path) -> None:
             assert (count == 2) == both
     finally:
         await db.close()
+
+
+async def test_a_round_of_a_kind_this_process_does_not_know_still_reads_kindly(
+    db: Database,
+) -> None:
+    """A tool or a test that loads no feature module still renders /history and /export."""
+    await paired(db)
+    ask = await open_one(db)
+    async with db.read() as uow:
+        current = await uow.rounds.get(ask)
+        assert current is not None
+        unknown = Round(**{**current.__dict__, "kind": "gone-kind"})
+        assert await checkins.question_of(uow, unknown, "de") == (
+            "Eine Frage, die ihr beide beantwortet habt"
+        )

@@ -11,3 +11,4 @@ asks-chosen = <b>{ $name }</b>: { $choice }
 asks-saved = Danke. Deine Antwort bleibt privat, bis ihr beide geantwortet habt. Wenn du magst, schreib noch ein paar Worte dazu.
 asks-changed = Geändert. Es bleibt privat, bis ihr beide geantwortet habt.
 asks-partner_answered = { $partner } hat geantwortet. Die Antwort zeigt sich, sobald du auch geantwortet hast, ganz ohne Eile.
+asks-a_question = Eine Frage, die ihr beide beantwortet habt

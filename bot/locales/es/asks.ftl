@@ -11,3 +11,4 @@ asks-chosen = <b>{ $name }</b>: { $choice }
 asks-saved = Gracias. Tu respuesta será privada hasta que ambos respondan. Si quieres, añade unas palabras en un mensaje.
 asks-changed = Cambiado. Sigue siendo privado hasta que ambos respondan.
 asks-partner_answered = { $partner } ya respondió. Su respuesta aparecerá cuando respondas tú también, sin prisa.
+asks-a_question = Una pregunta que ambos respondieron
