@@ -18,7 +18,14 @@ from functools import cache
 from importlib import resources
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_time, get_day_names
+from babel.dates import (
+    format_date,
+    format_datetime,
+    format_time,
+    get_day_names,
+    get_timezone,
+    get_timezone_location,
+)
 from fluent.runtime import FluentBundle, FluentResource
 from fluent.runtime.types import fluent_number
 
@@ -126,6 +133,14 @@ def local_time(moment: date | time, key: str, language: str = DEFAULT_LANGUAGE) 
 def day_name(index: int, language: str = DEFAULT_LANGUAGE) -> str:
     """A short weekday name, Monday = 0 ("Mon", "пн", "lun", "Mo.")."""
     return get_day_names("abbreviated", context="stand-alone", locale=_locale(language))[index]
+
+
+def zone_city(zone: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """A time zone's city in the reader's language ("Берлин" for Europe/Berlin), plain."""
+    try:
+        return get_timezone_location(get_timezone(zone), _locale(language), return_city=True)
+    except LookupError:  # a zone Babel does not name
+        return zone.split("/")[-1].replace("_", " ")
 
 
 @cache

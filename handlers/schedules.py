@@ -20,7 +20,7 @@ from bot.schedule_rules import (
     resolve_zone,
     zone_or_none,
 )
-from bot.texts import day_name, local_time, t
+from bot.texts import day_name, local_time, t, zone_city
 from handlers.common import ButtonHandler, keyboard, person, reply
 
 TIMES = ("07:00", "08:00", "12:00", "18:00", "20:00", "21:00", "22:00")
@@ -208,8 +208,7 @@ async def timezone(update: Update, context: SteadyContext) -> None:
         return
     current = await scheduling.timezone_of(services.database, me.id)
     buttons = tuple(
-        Button(z.split("/")[-1].replace("_", " "), callbacks.TimeZone(z).encode())
-        for z in COMMON_ZONES
+        Button(zone_city(z, me.language), callbacks.TimeZone(z).encode()) for z in COMMON_ZONES
     )
     rows = tuple(buttons[i : i + 3] for i in range(0, len(buttons), 3))
     if current is None:

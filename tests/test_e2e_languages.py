@@ -107,3 +107,15 @@ async def test_partners_in_two_languages_each_read_their_own(
     reveal_es = await lucia.wait_for("Ya están ambas respuestas.")
     for reveal in (reveal_de, reveal_es):
         assert "Ruhig" in reveal.plain and "Tranquila" in reveal.plain
+
+
+async def test_time_zone_buttons_name_their_cities_in_the_readers_language(
+    fake: FakeTelegram, bot: BotRunner
+) -> None:
+    anya = fake.user(3011, "Аня", language_code="ru")
+    await anya.send("/timezone")
+    offer = await anya.next_message()
+    labels = dict(offer.buttons)
+    assert {"Берлин", "Калькутта", "Сан-Паулу"} <= labels.keys()
+    await anya.press(offer, labels["Берлин"])
+    await anya.wait_for("Europe/Berlin")
