@@ -7,6 +7,7 @@ import logging
 from bot.config import ConfigError
 from bot.crypto import Cipher
 from bot.storage.db import Database
+from bot.storage.unit import Unit
 
 log = logging.getLogger(__name__)
 
@@ -23,8 +24,7 @@ async def adopt(db: Database, cipher: Cipher) -> None:
     sealed = 0
     async with db.unit() as uow:
         if await uow.meta.claim(FINGERPRINT, cipher.fingerprint):
-            sealed = await uow.rounds.seal_stored(cipher)
-            sealed += await uow.outbox.seal_stored(cipher)
+            sealed = await seal_stored(uow, cipher)
             if sealed:
                 log.info("sealed %d stored texts with the server key", sealed)
         else:
@@ -43,6 +43,15 @@ async def adopt(db: Database, cipher: Cipher) -> None:
     db.cipher = cipher
 
 
+async def seal_stored(uow: Unit, cipher: Cipher) -> int:
+    """Every text a person wrote that is stored in the clear, sealed. How many."""
+    sealed = await uow.rounds.seal_stored(cipher)
+    sealed += await uow.outbox.seal_stored(cipher)
+    sealed += await uow.promises.seal_stored(cipher)
+    sealed += await uow.agreements.seal_stored(cipher)
+    return sealed
+
+
 async def _seal_backups(db: Database, cipher: Cipher) -> None:
     """Backups beside a database met its key for the first time are from before (the one
     just taken before the upgrade among them): every answer in them is in the clear. Seal
@@ -53,8 +62,7 @@ async def _seal_backups(db: Database, cipher: Cipher) -> None:
         backup = await Database.open(path)
         try:
             async with backup.unit() as uow:
-                count = await uow.rounds.seal_stored(cipher)
-                count += await uow.outbox.seal_stored(cipher)
+                count = await seal_stored(uow, cipher)
             await backup.forget()
         finally:
             await backup.close()
