@@ -1,0 +1,63 @@
+"""End to end: promises and agreements through the real bot and the fake Bot API server."""
+
+from __future__ import annotations
+
+from testing.fake_telegram import FakeTelegram, FakeUser
+from testing.journeys import pair
+from testing.runner import BotRunner
+
+WORDS = "I'll text you if I'm running late this week"
+AGREEMENT = "We tell each other when plans change"
+
+
+async def test_a_promise_is_made_seen_and_listed(
+    fake: FakeTelegram, bot: BotRunner, ana: FakeUser, ben: FakeUser
+) -> None:
+    await pair(ana, ben)
+    await ana.send(f"/promise {WORDS}")
+    offer = await ana.wait_for("When shall we look back")
+    labels = [label for label, _ in offer.buttons]
+    assert labels[-1] == "Another time…" and any(label.startswith("In a week") for label in labels)
+    await ben.expect_silence()  # a draft: nobody is told yet
+    await ana.press(offer, dict(offer.buttons)[next(x for x in labels if x.startswith("In a"))])
+    await ana.wait_for("Your promise is made")
+    told = await ben.wait_for("made you a promise")
+    assert WORDS in told.plain and told.parse_mode == "HTML"
+    await ben.press(told, dict(told.buttons)["🤍 I saw it"])
+    await ben.wait_for("They'll know you saw it")
+    await ana.wait_for("saw your promise")
+    await ben.send("/promises")
+    listing = await ben.wait_for("Open promises")
+    assert WORDS in listing.plain and "🤍" in listing.plain
+    assert listing.buttons == []  # not his to withdraw
+
+
+async def test_an_agreement_counts_once_both_accept(
+    fake: FakeTelegram, bot: BotRunner, ana: FakeUser, ben: FakeUser
+) -> None:
+    await pair(ana, ben)
+    await ana.send(f"/agree {AGREEMENT}")
+    await ana.wait_for("It counts once they accept")
+    asked = await ben.wait_for("proposes an agreement")
+    await ana.send("/agreements")
+    assert "waiting for your partner" in (await ana.wait_for("Your agreements")).plain
+    await ben.press(asked, dict(asked.buttons)["Accept"])
+    await ben.wait_for("is now an agreement")
+    await ana.wait_for("accepted")
+    await ana.send("/agreements")
+    listing = await ana.wait_for("Your agreements")
+    assert AGREEMENT in listing.plain and "since" in listing.plain
+    assert [label.split(":")[0] for label, _ in listing.buttons] == ["Revise", "Retire"]
+
+
+async def test_help_and_the_menu_list_promises_and_agreements(
+    fake: FakeTelegram, bot: BotRunner, ana: FakeUser
+) -> None:
+    menu = [params for method, params in fake.calls if method == "setMyCommands"]
+    for params in menu:
+        for command in ("promise", "promises", "agree", "agreements"):
+            assert f'"{command}"' in str(params["commands"]), (params.get("language_code"), command)
+    await ana.send("/help")
+    text = (await ana.next_message()).plain
+    for command in ("/promise", "/promises", "/agree", "/agreements"):
+        assert command in text
