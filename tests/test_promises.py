@@ -11,6 +11,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot import callbacks, promises
+from bot.models import Person
+from bot.storage.promises import Promise
 from testing.clock import StoppedClock
 from testing.offline import Call, Offline, User
 
@@ -185,3 +187,47 @@ async def test_promises_need_a_pair_and_words(tmp_path: Path) -> None:
         assert "in your own words" in usage.plain
         [long] = await bot.send(ANA, "/promise " + "x" * (promises.MAX_WORDS + 1))
         assert "small, concrete" in long.plain
+
+
+async def test_the_partner_is_asked_at_the_due_moment_unless_it_is_night_for_them(
+    tmp_path: Path,
+) -> None:
+    async with Offline(tmp_path, StoppedClock(NOON)) as bot:
+        await bot.pair(ANA, BEN)
+        await bot.send(BEN, "/timezone Asia/Tokyo")
+        berlin_evening = int(
+            datetime(2026, 11, 29, 20, 0, tzinfo=ZoneInfo("Europe/Berlin")).timestamp()
+        )
+        async with bot.db.read() as uow:
+            ben = Person(BEN.id, "Ben")
+            # 20:00 in Berlin is 04:00 in Tokyo: his question waits for 08:00 his time.
+            asked = await promises.partner_moment(uow, ben, berlin_evening, "UTC")
+            assert datetime.fromtimestamp(asked, ZoneInfo("Asia/Tokyo")) == datetime(
+                2026, 11, 30, 8, 0, tzinfo=ZoneInfo("Asia/Tokyo")
+            )
+            # 08:00 in Berlin is 16:00 in Tokyo: the same moment.
+            morning = berlin_evening - 12 * 3600
+            assert await promises.partner_moment(uow, ben, morning, "UTC") == morning
+            # 22:30 his time, before midnight: the next morning.
+            late = int(datetime(2026, 11, 29, 22, 30, tzinfo=ZoneInfo("Asia/Tokyo")).timestamp())
+            assert datetime.fromtimestamp(
+                await promises.partner_moment(uow, ben, late, "UTC"), ZoneInfo("Asia/Tokyo")
+            ) == datetime(2026, 11, 30, 8, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
+
+
+def test_again_next_week_keeps_the_local_time_across_a_change_of_clocks() -> None:
+    berlin = ZoneInfo("Europe/Berlin")
+    saturday = datetime(2026, 10, 24, 20, 0, tzinfo=berlin)  # summer time; clocks go back on 25
+    made = Promise(
+        1, 1, 1, "w", "done", 0, "2026-10-24T20:00", "Europe/Berlin", int(saturday.timestamp()),
+        None, False, None, None, None, None,
+    )  # fmt: skip
+    after = int(saturday.timestamp()) + 3600
+    again = promises._week_after(made, after, ZoneInfo("UTC"))
+    assert again == datetime(2026, 10, 31, 20, 0, tzinfo=berlin)
+    assert again.utcoffset() == timedelta(hours=1)  # winter time: still 20:00 on the wall
+    # Weeks later, the next one still ahead.
+    later = int(datetime(2026, 11, 20, tzinfo=berlin).timestamp())
+    assert promises._week_after(made, later, ZoneInfo("UTC")) == datetime(
+        2026, 11, 21, 20, 0, tzinfo=berlin
+    )
