@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot import callbacks, holds
+from bot import ask_kinds, asks, callbacks, holds
 from bot.models import Button, Couple, Person, storable
 from bot.schedule_rules import local_instant, parse_pause, parse_schedule, zone_or_none
 from bot.storage.db import Database, in_batches
 from bot.storage.promises import Promise
+from bot.storage.rounds import Answer, Round
 from bot.storage.unit import Unit
 from bot.texts import local_time, t
 from bot.zones import zone_of
@@ -366,7 +367,7 @@ async def run_due(db: Database, now: int, default_zone: str) -> int:
         if await holds.held(uow, couple.id, now):
             await uow.promises.hold(promise.id, now + holds.HOLD_RECHECK)
             return 0
-        round_id = await _open_outcome(uow, couple, promise, now)
+        round_id = await _open_outcome(uow, couple, promise, now, default_zone)
         await uow.promises.asked(promise.id, round_id)
         if promise.weekly:
             await _next_week(uow, couple, promise, now)
@@ -396,3 +397,73 @@ async def partner_moment(uow: Unit, partner: Person, due_at: int, default_zone: 
         return due_at
     day = local.date() + timedelta(days=1) if local.time() >= start else local.date()
     return int(local_instant(day, MORNING, zone).timestamp())
+
+
+# -- the outcome ask: bot.asks does the asking, the keeping private and the reveal ---------------
+
+
+async def _question(uow: Unit, current: Round, language: str) -> str:
+    """ "Looking back on Ana's promise: “…”. How did it go?" for both partners (an ask's
+    question is one per language, not per reader). Words erased or past keeping: said so."""
+    promise = await uow.promises.get(current.subject_id) if current.subject_id else None
+    couple = await uow.couples.get(current.couple_id)
+    if promise is None or not promise.text or couple is None:
+        return t("promise.ask_removed", language)
+    name = couple.member(promise.promiser_id).first_name if couple.has(promise.promiser_id) else ""
+    return t("promise.ask", language, partner=name, text=promise.text)
+
+
+async def _after_reveal(
+    uow: Unit, couple: Couple, current: Round, answers: dict[int, Answer], now: int
+) -> None:
+    """Both chose (the caller's transaction): the promise is done. "Not this time" from
+    either is met with warmth and an offer to talk, to both, never a judgement; the promiser
+    may promise it again."""
+    promise = await uow.promises.of_round(current.id)
+    if promise is None or not await uow.promises.move(promise.id, "asked", "done", now):
+        return
+    if any(answer.choice == "not" for answer in answers.values()):
+        for person in (couple.a, couple.b):
+            text = t("promise.not_this_time", person.language)
+            await uow.notify(person, "promise-not", promise.id, person.id, text=text, now=now)
+    if promise.weekly or not couple.has(promise.promiser_id):
+        return  # a weekly one comes again by itself
+    promiser = couple.member(promise.promiser_id)
+    again = Button(
+        t("promise.renew_button", promiser.language),
+        callbacks.PromiseAction(promise.id, "r").encode(),
+    )
+    text = t("promise.renew_offer", promiser.language, text=promise.text)
+    await uow.notify(promiser, "promise-again", promise.id, text=text, buttons=((again,),), now=now)
+
+
+KIND = ask_kinds.register(
+    ask_kinds.Kind(
+        "promise", _question, options=OUTCOMES, labels="promise.option", after_reveal=_after_reveal
+    )
+)
+
+
+async def _open_outcome(
+    uow: Unit, couple: Couple, promise: Promise, now: int, default_zone: str
+) -> int:
+    """Ask both how it went: the promiser at the due moment, the partner then too unless it
+    is night where they are (then at 08:00 their time). The ask's round."""
+    due = promise.due_at if promise.due_at is not None else now
+    partner = couple.partner_of(promise.promiser_id)
+    when = {
+        promise.promiser_id: due,
+        partner.id: await partner_moment(uow, partner, due, default_zone),
+    }
+    return await asks.open_ask(uow, couple, KIND.name, when=when, now=now, subject_id=promise.id)
+
+
+async def _revealed(uow: Unit, promise: Promise) -> dict[int, str]:
+    """{person: the option they chose} of a promise's revealed outcome ask."""
+    if promise.round_id is None:
+        return {}
+    current = await uow.rounds.get(promise.round_id)
+    if current is None or current.status != "revealed":
+        return {}
+    answers = await uow.rounds.answers(current.id)
+    return {uid: a.choice for uid, a in answers.items() if a.choice in OUTCOMES}

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import enum
 
-from bot import holds
+from bot import ask_kinds, asks, holds
+from bot.models import Couple
 from bot.storage.db import Database, in_batches
+from bot.storage.rounds import Answer, Round
 from bot.storage.unit import Unit
 from bot.texts import t
 
@@ -78,10 +80,57 @@ async def run_due(db: Database, now: int, default_zone: str) -> int:
     return await in_batches(db, DUE_BATCH, lambda uow, n: uow.agreements.due_reviews(now, n), act)
 
 
-async def _open_reviews(uow: Unit, couple: object, now: int, default_zone: str) -> int:
-    raise NotImplementedError  # built on bot.asks once it lands
+async def _words(uow: Unit, current: Round) -> str:
+    """The words of the agreement a review asks about ("…" once they are gone)."""
+    if current.subject_id is not None:
+        agreement = await uow.agreements.get(current.subject_id)
+        if agreement is not None and agreement.active_version is not None:
+            version = await uow.agreements.version(agreement.active_version)
+            if version is not None and version.text:
+                return version.text
+    return "…"
+
+
+async def _question(uow: Unit, current: Round, language: str) -> str:
+    return t("review.ask", language, text=await _words(uow, current))
+
+
+async def _after_reveal(
+    uow: Unit, couple: Couple, current: Round, answers: dict[int, Answer], now: int
+) -> None:
+    """ "Needs a talk" from either suggests a conversation to both (the caller's transaction)."""
+    if not any(answer.choice == "talk" for answer in answers.values()):
+        return
+    words = await _words(uow, current)
+    for person in (couple.a, couple.b):
+        text = t("review.talk", person.language, text=words)
+        await uow.notify(person, "review-talk", current.id, person.id, text=text, now=now)
+
+
+KIND = ask_kinds.register(
+    ask_kinds.Kind(
+        "review", _question, options=OPTIONS, labels="review.option", after_reveal=_after_reveal
+    )
+)
+
+
+async def _open_reviews(uow: Unit, couple: Couple, now: int, default_zone: str) -> int:
+    """One ask per active agreement that has none open, each partner asked now unless it is
+    night where they are (then at 08:00 their time)."""
+    from bot.promises import partner_moment  # the same night rule as a promise's partner
+
+    when = {p.id: await partner_moment(uow, p, now, default_zone) for p in (couple.a, couple.b)}
+    opened = 0
+    for agreement in await uow.agreements.of_couple(couple.id, ("active",)):
+        if await uow.agreements.open_review(agreement.id) is not None:
+            continue  # last month's is still waiting for an answer
+        await asks.open_ask(uow, couple, KIND.name, when=when, now=now, subject_id=agreement.id)
+        opened += 1
+    return opened
 
 
 async def stop_for(uow: Unit, agreement_id: int, now: int) -> None:
     """A retired agreement's open review ends, its answers deleted unread."""
-    return None  # built on bot.asks once it lands
+    round_id = await uow.agreements.open_review(agreement_id)
+    if round_id is not None:
+        await asks.stop(uow, round_id, now)

@@ -211,6 +211,13 @@ class Agreements:
         )
         return [r[0] for r in rows]
 
+    async def open_review(self, agreement_id: int) -> int | None:
+        """The agreement's review ask still open, if any (bot.reviews)."""
+        return await self.conn.fetch_value(
+            "SELECT id FROM rounds WHERE kind = 'review' AND subject_id = ? AND status = 'open'",
+            (agreement_id,),
+        )
+
     async def seal_stored(self, cipher: Cipher) -> int:
         """Seal wordings stored in the clear (see Rounds.seal_stored). How many."""
         rows = await self.conn.fetch_all("SELECT id, text FROM agreement_versions WHERE text <> ''")

@@ -50,6 +50,7 @@ promise-renew_short = Again next week: { $text }
 
 # The outcome ask (bot.asks): the question, and its three choices.
 promise-ask = Looking back on { $partner }'s promise: “{ $text }”. How did it go, as you see it?
+promise-ask_removed = Looking back on a promise whose words are no longer kept. How did it go, as you see it?
 promise-option-kept = Kept
 promise-option-partly = Partly
 promise-option-not = Not this time
