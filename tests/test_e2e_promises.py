@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from testing.clock import MovableClock
 from testing.fake_telegram import FakeTelegram, FakeUser
 from testing.journeys import pair
 from testing.runner import BotRunner
@@ -61,3 +64,30 @@ async def test_help_and_the_menu_list_promises_and_agreements(
     text = (await ana.next_message()).plain
     for command in ("/promise", "/promises", "/agree", "/agreements"):
         assert command in text
+
+
+async def test_at_the_due_moment_both_are_asked_and_see_both_choices_together(
+    fake: FakeTelegram, bot: BotRunner, ana: FakeUser, ben: FakeUser, clock: MovableClock
+) -> None:
+    await pair(ana, ben)
+    await ana.send(f"/promise {WORDS}")
+    offer = await ana.wait_for("When shall we look back")
+    week = next(data for label, data in offer.buttons if label.startswith("In a week"))
+    await ana.press(offer, week)
+    await ana.wait_for("Your promise is made")
+    await ben.wait_for("made you a promise")
+    clock.advance(timedelta(days=8))
+    await bot.tick()
+    questions = {user: await user.wait_for("How did it go") for user in (ana, ben)}
+    await ana.press(questions[ana], dict(questions[ana].buttons)["Kept"])
+    await ana.wait_for("stays private")
+    await ben.wait_for("Ana has answered")
+    await ben.press(questions[ben], dict(questions[ben].buttons)["Not this time"])
+    for user in (ana, ben):
+        reveal = await user.wait_for("Ana: Kept")
+        assert "Not this time" in reveal.plain
+        await user.wait_for("Would you like to talk about it")
+    await ana.wait_for("promise “" + WORDS + "” again")
+    await ben.send("/promises")
+    listing = await ben.wait_for("Recently")
+    assert "Ana: kept" in listing.plain and "not this time" in listing.plain
