@@ -43,12 +43,20 @@ async def adopt(db: Database, cipher: Cipher) -> None:
     db.cipher = cipher
 
 
-async def seal_stored(uow: Unit, cipher: Cipher) -> int:
-    """Every text a person wrote that is stored in the clear, sealed. How many."""
+# The migration that made each table of words, for a backup from before it (it has none).
+PROMISES_FROM, AGREEMENTS_FROM = 14, 15
+
+
+async def seal_stored(uow: Unit, cipher: Cipher, version: int | None = None) -> int:
+    """Every text a person wrote that is stored in the clear, sealed. How many.
+
+    `version`: the schema of a backup taken before an upgrade, which lacks later tables."""
     sealed = await uow.rounds.seal_stored(cipher)
     sealed += await uow.outbox.seal_stored(cipher)
-    sealed += await uow.promises.seal_stored(cipher)
-    sealed += await uow.agreements.seal_stored(cipher)
+    if version is None or version >= PROMISES_FROM:
+        sealed += await uow.promises.seal_stored(cipher)
+    if version is None or version >= AGREEMENTS_FROM:
+        sealed += await uow.agreements.seal_stored(cipher)
     return sealed
 
 
@@ -61,8 +69,9 @@ async def _seal_backups(db: Database, cipher: Cipher) -> None:
     for path in sorted((db.path.parent / "backups").glob("*.db")):
         backup = await Database.open(path)
         try:
+            version = await backup.version()
             async with backup.unit() as uow:
-                count = await seal_stored(uow, cipher)
+                count = await seal_stored(uow, cipher, version)
             await backup.forget()
         finally:
             await backup.close()

@@ -11,9 +11,9 @@ from typing import Any
 
 from bot import at_rest, keys, privacy
 from bot.crypto import PREFIX, Cipher
-from bot.storage.db import Database
+from bot.storage.db import MIGRATIONS_DIR, Database, migrations
 from testing.clock import StoppedClock
-from testing.engines import database
+from testing.engines import database, sqlite_only
 from testing.offline import Call, Offline, User
 from testing.probes import holding
 
@@ -184,3 +184,31 @@ async def words(bot: Offline) -> dict[str, set[str]]:
             }
             for table in ("promises", "agreement_versions")
         }
+
+
+@sqlite_only("backups/ beside a SQLite file")
+async def test_a_backup_from_before_promises_is_sealed_too(tmp_path: Path) -> None:
+    """A database from before encryption at rest meets its key after an upgrade: the backup
+    taken before the upgrade has no promise or agreement tables, and is sealed all the same."""
+    old = tmp_path / "old-migrations"
+    old.mkdir()
+    for version, source in migrations(MIGRATIONS_DIR, "sqlite"):
+        if version <= 13:  # the version before promises
+            (old / source.name).write_text(source.read_text(encoding="utf-8"))
+    (tmp_path / "backups").mkdir()
+    backup_db = await Database.open(tmp_path / "backups" / "steady-v0013.db")
+    try:
+        await backup_db.migrate(old)
+    finally:
+        await backup_db.close()
+    path = tmp_path / "steady.db"
+    async with Offline(tmp_path, StoppedClock()) as bot:
+        bot.db.cipher = Cipher.plain()
+        await couple_with_words(bot)
+        async with bot.db.unit() as uow:
+            await uow.conn.execute("DELETE FROM meta")
+    db = await Database.open(path)
+    try:
+        await at_rest.adopt(db, Cipher(keys.server_key("", path)))
+    finally:
+        await db.close()
