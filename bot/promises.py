@@ -448,12 +448,17 @@ async def _open_outcome(
     uow: Unit, couple: Couple, promise: Promise, now: int, default_zone: str
 ) -> int:
     """Ask both how it went: the promiser at the due moment, the partner then too unless it
-    is night where they are (then at 08:00 their time). The ask's round."""
+    is night where they are (then at 08:00 their time). An ask that was held comes now, to
+    each unless it is night where they are. The ask's round."""
     due = promise.due_at if promise.due_at is not None else now
-    partner = couple.partner_of(promise.promiser_id)
+    moment = max(now, due)  # later than due: it was held (a pause, a break), or the bot was down
+    promiser, partner = couple.member(promise.promiser_id), couple.partner_of(promise.promiser_id)
     when = {
-        promise.promiser_id: due,
-        partner.id: await partner_moment(uow, partner, due, default_zone),
+        # The promiser chose the due moment; a later one may fall in their night too.
+        promiser.id: due
+        if moment == due
+        else await partner_moment(uow, promiser, moment, default_zone),
+        partner.id: await partner_moment(uow, partner, moment, default_zone),
     }
     return await asks.open_ask(uow, couple, KIND.name, when=when, now=now, subject_id=promise.id)
 

@@ -159,6 +159,9 @@ async def test_the_ask_waits_while_check_ins_are_paused_and_comes_after(tmp_path
         await bot.deliver()
         clock.advance(timedelta(minutes=16))
         await tick(bot)
+        # It is 01:16 where both live (UTC): their questions wait for the morning.
+        assert await asked(bot) == {}
+        clock.at = SUNDAY_EVENING + timedelta(hours=12)  # Monday 08:00
         assert set(await asked(bot)) == {ANA.id, BEN.id}
 
 
@@ -256,3 +259,26 @@ async def test_a_weekly_promise_comes_again_and_an_ended_pairing_asks_nothing(
                 "SELECT COUNT(*) FROM promises WHERE ask_at IS NOT NULL"
             )
         assert waiting == 0
+
+
+async def test_an_ask_held_past_the_due_moment_still_waits_for_the_partners_morning(
+    tmp_path: Path,
+) -> None:
+    clock = StoppedClock(NOON)
+    tokyo = ZoneInfo("Asia/Tokyo")
+    async with Offline(tmp_path, clock) as bot:
+        await bot.pair(ANA, BEN)
+        await bot.send(BEN, "/timezone Asia/Tokyo")
+        await bot.send(ANA, "/schedule daily 20:00")
+        await bot.deliver()
+        await promised(bot, "Tomorrow")  # Friday 20:00 UTC: Saturday 05:00 in Tokyo
+        await bot.send(ANA, "/pause")
+        clock.at = datetime(2026, 11, 27, 20, 0, tzinfo=UTC)
+        await tick(bot)
+        # Resumed at 15:00 UTC the next day: midnight in Tokyo.
+        clock.at = datetime(2026, 11, 28, 15, 0, tzinfo=UTC)
+        await bot.send(ANA, "/resume")
+        await tick(bot)
+        assert set(await asked(bot)) == {ANA.id}
+        [when] = [q.due_at for q in await bot.queued() if q.chat_id == BEN.id]
+        assert datetime.fromtimestamp(when, tokyo) == datetime(2026, 11, 29, 8, 0, tzinfo=tokyo)
