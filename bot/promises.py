@@ -23,7 +23,7 @@ from bot.storage.db import Database, in_batches
 from bot.storage.promises import Promise
 from bot.storage.rounds import Answer, Round
 from bot.storage.unit import Unit
-from bot.texts import local_time, t
+from bot.texts import local_time, plain, t
 from bot.zones import zone_of
 
 MAX_WORDS = 400  # characters: a promise is small, and its question must fit one message
@@ -404,13 +404,14 @@ async def partner_moment(uow: Unit, partner: Person, due_at: int, default_zone: 
 
 async def _question(uow: Unit, current: Round, language: str) -> str:
     """ "Looking back on Ana's promise: “…”. How did it go?" for both partners (an ask's
-    question is one per language, not per reader). Words erased or past keeping: said so."""
+    question is one per language, not per reader). Words erased or past keeping: said so.
+    Plain text: bot.asks escapes it where it fills it in."""
     promise = await uow.promises.get(current.subject_id) if current.subject_id else None
     couple = await uow.couples.get(current.couple_id)
     if promise is None or not promise.text or couple is None:
-        return t("promise.ask_removed", language)
+        return plain("promise.ask_removed", language)
     name = couple.member(promise.promiser_id).first_name if couple.has(promise.promiser_id) else ""
-    return t("promise.ask", language, partner=name, text=promise.text)
+    return plain("promise.ask", language, partner=name, text=promise.text)
 
 
 async def _after_reveal(

@@ -14,7 +14,7 @@ from bot.models import Couple
 from bot.storage.db import Database, in_batches
 from bot.storage.rounds import Answer, Round
 from bot.storage.unit import Unit
-from bot.texts import t
+from bot.texts import plain, t
 
 EVERY = 30 * 24 * 3600  # "monthly": every 30 days from when both opted in
 DUE_BATCH = 100
@@ -92,7 +92,8 @@ async def _words(uow: Unit, current: Round) -> str:
 
 
 async def _question(uow: Unit, current: Round, language: str) -> str:
-    return t("review.ask", language, text=await _words(uow, current))
+    # Plain text: bot.asks escapes it where it fills it in.
+    return plain("review.ask", language, text=await _words(uow, current))
 
 
 async def _after_reveal(

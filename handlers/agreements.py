@@ -9,7 +9,7 @@ from bot import agreements, callbacks
 from bot.agreements import Outcome
 from bot.context import SteadyContext
 from bot.models import Button, Person
-from bot.texts import t
+from bot.texts import plain, t
 from handlers.common import ButtonHandler, keyboard, person, refuse_stale, reply
 
 LABEL = 24  # characters of an agreement's words on a button
@@ -79,7 +79,7 @@ async def agreements_command(update: Update, context: SteadyContext) -> None:
         buttons.append(
             (
                 Button(
-                    t("agreement.revise_short", lang, text=short),
+                    plain("agreement.revise_short", lang, text=short),
                     callbacks.AgreeAction(entry.id, "v").encode(),
                 ),
             )
@@ -88,7 +88,7 @@ async def agreements_command(update: Update, context: SteadyContext) -> None:
             buttons.append(
                 (
                     Button(
-                        t("agreement.retire_short", lang, text=short),
+                        plain("agreement.retire_short", lang, text=short),
                         callbacks.AgreeAction(entry.id, "r").encode(),
                     ),
                 )

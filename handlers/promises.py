@@ -12,7 +12,7 @@ from bot import callbacks, promises
 from bot.context import SteadyContext
 from bot.models import Button, Person
 from bot.promises import Outcome
-from bot.texts import local_time, t
+from bot.texts import local_time, plain, t
 from handlers.common import ButtonHandler, keyboard, person, refuse_stale, reply
 
 LABEL = 24  # characters of a promise's words on a button
@@ -63,7 +63,7 @@ async def _answer(update: Update, me: Person, result: promises.Result) -> None:
         rows = tuple(
             (
                 Button(
-                    t(f"promise.due_{choice}", lang, when=_when(moment, lang)),
+                    plain(f"promise.due_{choice}", lang, when=_when(moment, lang)),
                     callbacks.PromiseDue(result.promise_id, choice).encode(),
                 ),
             )
@@ -164,14 +164,14 @@ async def promises_command(update: Update, context: SteadyContext) -> None:
         for entry in found.open:
             lines.append(_open_line(entry, lang))
             if entry.mine and entry.status in ("draft", "open"):
-                label = t("promise.withdraw_short", lang, text=_short(entry.text))
+                label = plain("promise.withdraw_short", lang, text=_short(entry.text))
                 buttons.append((Button(label, callbacks.PromiseAction(entry.id, "x").encode()),))
     if found.recent:
         lines.append(t("promise.recent_title", lang))
         for entry in found.recent:
             lines.append(_recent_line(entry, lang))
             if entry.mine:
-                label = t("promise.renew_short", lang, text=_short(entry.text))
+                label = plain("promise.renew_short", lang, text=_short(entry.text))
                 buttons.append((Button(label, callbacks.PromiseAction(entry.id, "r").encode()),))
     await reply(update, "\n".join(lines), keyboard(tuple(buttons)) if buttons else None)
 

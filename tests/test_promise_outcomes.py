@@ -282,3 +282,23 @@ async def test_an_ask_held_past_the_due_moment_still_waits_for_the_partners_morn
         assert set(await asked(bot)) == {ANA.id}
         [when] = [q.due_at for q in await bot.queued() if q.chat_id == BEN.id]
         assert datetime.fromtimestamp(when, tokyo) == datetime(2026, 11, 29, 8, 0, tzinfo=tokyo)
+
+
+async def test_words_with_markup_are_escaped_once_in_questions_and_plain_on_buttons(
+    tmp_path: Path,
+) -> None:
+    clock = StoppedClock(NOON)
+    words = "Tom & Jerry <3 <b>"
+    async with Offline(tmp_path, clock) as bot:
+        await bot.pair(ANA, BEN)
+        await bot.deliver()
+        [offer] = await bot.send(ANA, f"/promise {words}")
+        await press(bot, ANA, button(offer, "Sunday"))
+        await bot.deliver()
+        listing = (await bot.send(ANA, "/promises"))[0]
+        assert button(listing, f"Withdraw: {words}")  # a button's label is plain text
+        clock.at = SUNDAY_EVENING
+        await tick(bot)
+        for question in (await asked(bot)).values():
+            assert "Tom &amp; Jerry &lt;3 &lt;b&gt;" in question.text
+            assert words in question.plain
