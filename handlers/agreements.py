@@ -8,10 +8,12 @@ from telegram.ext import Application, CommandHandler, filters
 from bot import agreements, callbacks
 from bot.agreements import Outcome
 from bot.context import SteadyContext
+from bot.long_text import paginate
 from bot.models import Button, Person
 from bot.texts import plain, t
 from handlers.common import ButtonHandler, keyboard, person, refuse_stale, reply
 
+MAX_BUTTONS = 30  # rows of buttons under a list
 LABEL = 24  # characters of an agreement's words on a button
 
 _REPLIES = {
@@ -93,7 +95,7 @@ async def agreements_command(update: Update, context: SteadyContext) -> None:
                     ),
                 )
             )
-    await reply(update, "\n".join(lines), keyboard(tuple(buttons)) if buttons else None)
+    await _send_pages(update, lines, buttons)
 
 
 def _line(entry: agreements.Entry, lang: str) -> str:
@@ -165,6 +167,15 @@ async def action_button(
         return
     await query.answer()
     await _answer(update, me, result)
+
+
+async def _send_pages(update: Update, lines: list[str], buttons: list[tuple[Button, ...]]) -> None:
+    """A long list in as many messages as it takes (Telegram's 4096 characters), its buttons
+    (at most MAX_BUTTONS) under the last."""
+    pages = paginate(lines)
+    markup = keyboard(tuple(buttons[:MAX_BUTTONS])) if buttons else None
+    for index, page in enumerate(pages):
+        await reply(update, page, markup if index == len(pages) - 1 else None)
 
 
 def register(app: Application) -> None:

@@ -10,11 +10,13 @@ from telegram.ext import Application, CommandHandler, filters
 
 from bot import callbacks, promises
 from bot.context import SteadyContext
+from bot.long_text import paginate
 from bot.models import Button, Person
 from bot.promises import Outcome
 from bot.texts import local_time, plain, t
 from handlers.common import ButtonHandler, keyboard, person, refuse_stale, reply
 
+MAX_BUTTONS = 30  # rows of buttons under a list
 LABEL = 24  # characters of a promise's words on a button
 # "/promise when …" in the four languages, whatever language someone reads Steady in.
 _WHEN = frozenset(("when", "когда", "cuando", "wann"))
@@ -173,7 +175,7 @@ async def promises_command(update: Update, context: SteadyContext) -> None:
             if entry.mine:
                 label = plain("promise.renew_short", lang, text=_short(entry.text))
                 buttons.append((Button(label, callbacks.PromiseAction(entry.id, "r").encode()),))
-    await reply(update, "\n".join(lines), keyboard(tuple(buttons)) if buttons else None)
+    await _send_pages(update, lines, buttons)
 
 
 def _open_line(entry: promises.Entry, lang: str) -> str:
@@ -194,6 +196,15 @@ def _recent_line(entry: promises.Entry, lang: str) -> str:
         for name, option in entry.outcomes
     )
     return t("promise.line_done", lang, name=entry.promiser, text=entry.text, outcomes=seen)
+
+
+async def _send_pages(update: Update, lines: list[str], buttons: list[tuple[Button, ...]]) -> None:
+    """A long list in as many messages as it takes (Telegram's 4096 characters), its buttons
+    (at most MAX_BUTTONS) under the last."""
+    pages = paginate(lines)
+    markup = keyboard(tuple(buttons[:MAX_BUTTONS])) if buttons else None
+    for index, page in enumerate(pages):
+        await reply(update, page, markup if index == len(pages) - 1 else None)
 
 
 def register(app: Application) -> None:

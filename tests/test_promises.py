@@ -231,3 +231,14 @@ def test_again_next_week_keeps_the_local_time_across_a_change_of_clocks() -> Non
     assert promises._week_after(made, later, ZoneInfo("UTC")) == datetime(
         2026, 11, 21, 20, 0, tzinfo=berlin
     )
+
+
+async def test_a_long_list_of_promises_comes_in_messages_that_fit(tmp_path: Path) -> None:
+    async with Offline(tmp_path, StoppedClock(NOON)) as bot:
+        await bot.pair(ANA, BEN)
+        for n in range(15):
+            await bot.send(ANA, f"/promise {n} " + "word " * 70)
+        pages = await bot.send(ANA, "/promises")
+        assert len(pages) > 1 and all(len(p.text) <= 4096 for p in pages)
+        assert pages[-1].buttons and not any(p.buttons for p in pages[:-1])
+        assert sum(p.plain.count("no due time yet") for p in pages) == 15
