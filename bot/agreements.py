@@ -175,6 +175,8 @@ async def answer(db: Database, user_id: int, version_id: int, yes: bool, now: in
         if found is None:
             return Result(Outcome.STALE)
         _, agreement = found
+        if agreement.status not in ("proposed", "active"):
+            return Result(Outcome.STALE)  # declined or retired: no wording brings it back
         if yes:
             if not await uow.agreements.accept(version.id, user_id, now):
                 return Result(Outcome.STALE)
@@ -244,6 +246,7 @@ async def confirm_retire(
         current = await _current(uow, agreement)
         if yes:
             await uow.agreements.finish(agreement.id, "active", "retired", now)
+            await uow.agreements.supersede_pending(agreement.id, now)
             what, key, outcome = "retired", "agreement.retired_asker", Outcome.RETIRED
             await _stop_review(uow, agreement.id, now)
         else:

@@ -9,7 +9,7 @@ import asyncio
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot import agreements, pairing
@@ -94,6 +94,17 @@ async def scenario(ops: list[tuple[str, Person, int]], folder: Path) -> None:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(operations)
+# Found by hand: new words waiting when the agreement was retired, accepted afterwards.
+@example(
+    [
+        ("propose", A, 0),
+        ("accept", B, 1),
+        ("change", A, 1),
+        ("retire", B, 1),
+        ("confirm", A, 1),
+        ("accept", B, 2),
+    ]
+)
 def test_never_active_unless_both_accepted_the_same_words(
     ops: list[tuple[str, Person, int]],
 ) -> None:

@@ -202,3 +202,25 @@ async def test_forged_and_foreign_agreement_buttons_change_nothing(tmp_path: Pat
         # /agree #n for another couple's agreement: unknown.
         [unknown] = await bot.send(carel, "/agree #1 mine now")
         assert "don't know that agreement" in unknown.plain
+
+
+async def test_new_words_waiting_when_an_agreement_is_retired_cannot_bring_it_back(
+    tmp_path: Path,
+) -> None:
+    async with Offline(tmp_path, StoppedClock()) as bot:
+        await bot.pair(ANA, BEN)
+        await bot.deliver()
+        await bot.send(ANA, f"/agree {WORDS}")
+        [asked] = await delivered_to(bot, BEN)
+        await said(bot, BEN, button(asked, "Accept"))
+        await bot.deliver()
+        await bot.send(ANA, f"/agree #1 {OTHER}")  # new words, waiting for Ben
+        [revision] = await delivered_to(bot, BEN)
+        listing = (await bot.send(BEN, "/agreements"))[0]
+        await said(bot, BEN, button(listing, "Retire"))
+        [confirm] = await delivered_to(bot, ANA)
+        await said(bot, ANA, button(confirm, "Retire it"))
+        assert await active(bot, ANA) == []
+        calls = await press(bot, BEN, button(revision, "Accept"))
+        assert [c.method for c in calls] == ["answerCallbackQuery"]
+        assert await active(bot, ANA) == []

@@ -88,6 +88,14 @@ class Agreements:
             (agreement_id, self.cipher.seal(text, SEALED), by, now),
         )
 
+    async def supersede_pending(self, agreement_id: int, now: int) -> None:
+        """A wording still waiting is answered by nobody any more (the agreement ended)."""
+        await self.conn.execute(
+            "UPDATE agreement_versions SET status = 'superseded', decided_at = ? "
+            "WHERE agreement_id = ? AND status = 'proposed'",
+            (now, agreement_id),
+        )
+
     async def version(self, version_id: int) -> Version | None:
         row = await self.conn.fetch_one(
             f"SELECT {_V} FROM agreement_versions WHERE id = ?", (version_id,)
