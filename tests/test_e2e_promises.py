@@ -91,3 +91,27 @@ async def test_at_the_due_moment_both_are_asked_and_see_both_choices_together(
     await ben.send("/promises")
     listing = await ben.wait_for("Recently")
     assert "Ana: kept" in listing.plain and "not this time" in listing.plain
+
+
+async def test_the_monthly_review_once_both_opt_in(
+    fake: FakeTelegram, bot: BotRunner, ana: FakeUser, ben: FakeUser, clock: MovableClock
+) -> None:
+    await pair(ana, ben)
+    await ana.send(f"/agree {AGREEMENT}")
+    asked = await ben.wait_for("proposes an agreement")
+    await ben.press(asked, dict(asked.buttons)["Accept"])
+    await ana.wait_for("accepted")
+    await ana.send("/options review on")
+    await ana.wait_for("once Ben <3 turns it on too")
+    await ben.wait_for("would like a gentle monthly look")
+    await ben.send("/options review on")
+    await ben.wait_for("You both have")
+    clock.advance(timedelta(days=30, minutes=1))
+    await bot.tick()
+    questions = {user: await user.wait_for("still working for you") for user in (ana, ben)}
+    for user, option in ((ana, "It works"), (ben, "Needs a talk")):
+        await user.press(questions[user], dict(questions[user].buttons)[option])
+    for user in (ana, ben):
+        reveal = await user.wait_for("Needs a talk")
+        assert "It works" in reveal.plain and AGREEMENT in reveal.plain
+        await user.wait_for("No blame")
