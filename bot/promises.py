@@ -111,8 +111,9 @@ def due_choices(now: datetime) -> list[tuple[str, datetime]]:
 
 def parse_due(text: str, now: datetime) -> datetime | None:
     """A typed due moment in the promiser's zone: 'sun 20:00', 'friday 8pm', '21:30' (the
-    next one), '2026-12-24 18:00', '24.12.2026 18:00', 'mañana'-free and calm. None when
-    unreadable, not in the future, or more than a year ahead."""
+    next one), '2026-12-24 18:00', '24.12.2026 18:00', day words in the four languages
+    ('вс 20:00', 'domingo 20:00', 'So 20 Uhr'). None when unreadable, not in the future, or
+    more than a year ahead."""
     zone = now.tzinfo
     assert isinstance(zone, ZoneInfo)
     words = text.split()

@@ -71,6 +71,8 @@ def test_a_typed_due_moment() -> None:
     now = datetime(2026, 11, 26, 12, 0, tzinfo=berlin)  # a Thursday
     assert promises.parse_due("sun 20:00", now) == datetime(2026, 11, 29, 20, 0, tzinfo=berlin)
     assert promises.parse_due("вс 20:00", now) == datetime(2026, 11, 29, 20, 0, tzinfo=berlin)
+    assert promises.parse_due("So 20 Uhr", now) == datetime(2026, 11, 29, 20, 0, tzinfo=berlin)
+    assert promises.parse_due("domingo 20:00", now) == datetime(2026, 11, 29, 20, 0, tzinfo=berlin)
     assert promises.parse_due("11:00", now) == datetime(2026, 11, 27, 11, 0, tzinfo=berlin)
     assert promises.parse_due("2026-12-24 18:00", now) == datetime(
         2026, 12, 24, 18, 0, tzinfo=berlin
