@@ -7,6 +7,7 @@ import logging
 from bot.config import ConfigError
 from bot.crypto import Cipher
 from bot.storage.db import Database
+from bot.storage.unit import Unit
 
 log = logging.getLogger(__name__)
 
@@ -23,8 +24,7 @@ async def adopt(db: Database, cipher: Cipher) -> None:
     sealed = 0
     async with db.unit() as uow:
         if await uow.meta.claim(FINGERPRINT, cipher.fingerprint):
-            sealed = await uow.rounds.seal_stored(cipher)
-            sealed += await uow.outbox.seal_stored(cipher)
+            sealed = await seal_stored(uow, cipher)
             if sealed:
                 log.info("sealed %d stored texts with the server key", sealed)
         else:
@@ -43,6 +43,23 @@ async def adopt(db: Database, cipher: Cipher) -> None:
     db.cipher = cipher
 
 
+# The migration that made each table of words, for a backup from before it (it has none).
+PROMISES_FROM, AGREEMENTS_FROM = 14, 15
+
+
+async def seal_stored(uow: Unit, cipher: Cipher, version: int | None = None) -> int:
+    """Every text a person wrote that is stored in the clear, sealed. How many.
+
+    `version`: the schema of a backup taken before an upgrade, which lacks later tables."""
+    sealed = await uow.rounds.seal_stored(cipher)
+    sealed += await uow.outbox.seal_stored(cipher)
+    if version is None or version >= PROMISES_FROM:
+        sealed += await uow.promises.seal_stored(cipher)
+    if version is None or version >= AGREEMENTS_FROM:
+        sealed += await uow.agreements.seal_stored(cipher)
+    return sealed
+
+
 async def _seal_backups(db: Database, cipher: Cipher) -> None:
     """Backups beside a database met its key for the first time are from before (the one
     just taken before the upgrade among them): every answer in them is in the clear. Seal
@@ -52,9 +69,9 @@ async def _seal_backups(db: Database, cipher: Cipher) -> None:
     for path in sorted((db.path.parent / "backups").glob("*.db")):
         backup = await Database.open(path)
         try:
+            version = await backup.version()
             async with backup.unit() as uow:
-                count = await uow.rounds.seal_stored(cipher)
-                count += await uow.outbox.seal_stored(cipher)
+                count = await seal_stored(uow, cipher, version)
             await backup.forget()
         finally:
             await backup.close()

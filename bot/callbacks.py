@@ -194,6 +194,57 @@ class ChooseLanguage:
         return f"{VERSION}:lang:{self.code}"
 
 
+@dataclass(frozen=True)
+class PromiseDue:
+    """A draft promise's due moment: one of the common ones (bot.promises.CHOICES), or
+    "other" (how to type one)."""
+
+    promise_id: int
+    choice: str  # a short word; whether it is offered now is the domain's call
+
+    def encode(self) -> str:
+        return f"{VERSION}:pr:d:{self.promise_id}:{self.choice}"
+
+
+@dataclass(frozen=True)
+class PromiseAction:
+    """A promise's buttons: the partner's "seen it" (a), withdraw (x), again next week (r),
+    weekly on (w) or off (o)."""
+
+    promise_id: int
+    action: str
+
+    ACTIONS = frozenset("axrwo")
+
+    def encode(self) -> str:
+        return f"{VERSION}:pr:{self.action}:{self.promise_id}"
+
+
+@dataclass(frozen=True)
+class AgreeAnswer:
+    """A wording waiting for the presser: accept (y), propose a change (c), decline (n)."""
+
+    version_id: int
+    choice: str
+
+    def encode(self) -> str:
+        return f"{VERSION}:ag:a:{self.version_id}:{self.choice}"
+
+
+@dataclass(frozen=True)
+class AgreeAction:
+    """An agreement's buttons: propose a revision (v), ask to retire (r), confirm the other's
+    retirement (y) or keep it (k)."""
+
+    agreement_id: int
+    action: str
+
+    ACTIONS = frozenset("vryk")
+
+    def encode(self) -> str:
+        return f"{VERSION}:ag:{self.action}:{self.agreement_id}"
+
+
 ButtonData = (
     Erase
     | HistoryOlder
@@ -213,6 +264,10 @@ ButtonData = (
     | StopGuided
     | ChooseLanguage
     | Choose
+    | PromiseDue
+    | PromiseAction
+    | AgreeAnswer
+    | AgreeAction
 )
 
 
@@ -312,6 +367,30 @@ def _language(f: list[str]) -> ButtonData | None:
     return None
 
 
+def _promise(f: list[str]) -> ButtonData | None:
+    match f:
+        case ["d", ident, choice] if (
+            0 < len(choice) <= 10 and choice.isascii() and choice.isalpha()
+        ):
+            promise_id = bounded_int(ident)
+            return PromiseDue(promise_id, choice) if promise_id is not None else None
+        case [action, ident] if action in PromiseAction.ACTIONS:
+            promise_id = bounded_int(ident)
+            return PromiseAction(promise_id, action) if promise_id is not None else None
+    return None
+
+
+def _agreement(f: list[str]) -> ButtonData | None:
+    match f:
+        case ["a", ident, choice] if choice in ("y", "c", "n"):
+            version_id = bounded_int(ident)
+            return AgreeAnswer(version_id, choice) if version_id is not None else None
+        case [action, ident] if action in AgreeAction.ACTIONS:
+            agreement_id = bounded_int(ident)
+            return AgreeAction(agreement_id, action) if agreement_id is not None else None
+    return None
+
+
 _PARSERS: dict[str, Callable[[list[str]], ButtonData | None]] = {
     "hist": _hist,
     "mv": _move,
@@ -325,6 +404,8 @@ _PARSERS: dict[str, Callable[[list[str]], ButtonData | None]] = {
     "gc": _guided,
     "lang": _language,
     "ask": _choose,
+    "pr": _promise,
+    "ag": _agreement,
 }
 
 

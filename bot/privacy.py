@@ -80,6 +80,8 @@ async def export(db: Database, user_id: int, now: int) -> Export | None:
         questions = {
             row["round_id"]: await _question(uow, row, language) for row in [*answers, *revealed]
         }
+        promises = await uow.personal.promises(user_id)
+        agreements, wordings, steps = await uow.personal.agreements(user_id)
     document = {
         "steady_export": EXPORT_VERSION,
         "exported_at": _when(now),
@@ -142,8 +144,54 @@ async def export(db: Database, user_id: int, now: int) -> Export | None:
             }
             for b in breaks
         ],
+        "promises": [
+            {
+                "by": "you" if p["mine"] else "partner",
+                "words": p["text"],  # "" once past keeping
+                "status": p["status"],
+                "made_at": _when(p["created_at"]),
+                "due_at": _when(p["due_at"]),
+                "due_local": p["due_local"],
+                "time_zone": p["zone"],
+                "weekly": bool(p["weekly"]),
+                "seen_by_partner_at": _when(p["acknowledged_at"]),
+                "finished_at": _when(p["finished_at"]),
+            }
+            for p in promises
+        ],
+        "agreements": [_agreement(a, wordings, steps) for a in agreements],
     }
     return Export(document, len(answers), len(revealed), len(pairings))
+
+
+def _agreement(row: Any, wordings: list[dict], steps: list[Any]) -> dict[str, Any]:
+    """One agreement as its partners lived it: every wording and every step."""
+
+    def who(mine: Any, gone: Any = False) -> str | None:
+        return None if gone else ("you" if mine else "partner")
+
+    return {
+        "status": row["status"],
+        "proposed_at": _when(row["created_at"]),
+        "finished_at": _when(row["finished_at"]),
+        "wordings": [
+            {
+                "words": w["text"],  # "" once past keeping
+                "proposed_by": who(w["mine"], w["gone"]),  # None: the partner erased theirs
+                "proposed_at": _when(w["proposed_at"]),
+                "status": w["status"],
+                "current": w["id"] == row["active_version"],
+                "decided_at": _when(w["decided_at"]),
+            }
+            for w in wordings
+            if w["agreement_id"] == row["id"]
+        ],
+        "history": [
+            {"step": s["what"], "by": who(s["mine"]), "at": _when(s["at"])}
+            for s in steps
+            if s["agreement_id"] == row["id"]
+        ],
+    }
 
 
 def export_file(data: Export, zip_over: int = ZIP_OVER) -> tuple[str, bytes]:
@@ -242,6 +290,12 @@ async def expire_texts(db: Database, now: int, max_days: int | None) -> int:
                 await uow.personal.delete_texts(expired)
         done += len(expired)
         if len(expired) < EXPIRE_BATCH:
+            break
+    # Promises' and agreements' words go the same way; what happened stays.
+    while True:
+        async with db.unit() as uow:
+            words = await uow.personal.expire_words(now, owner_cutoff, EXPIRE_BATCH)
+        if words < EXPIRE_BATCH:
             return done
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram.ext import Application
 
 from handlers import (
+    agreements,
     asks,
     checkins,
     errors,
@@ -15,6 +16,7 @@ from handlers import (
     options,
     pairing,
     privacy,
+    promises,
     repair,
     schedules,
     start,
@@ -37,6 +39,8 @@ def register_handlers(app: Application) -> None:
     options.register(app)
     repair.register(app)
     asks.register(app)
+    promises.register(app)
+    agreements.register(app)
     # The owner's counts; for anyone else it answers as the fallback does (step 5).
     stats.register(app)
     language.register(app)

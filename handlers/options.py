@@ -8,7 +8,7 @@ from datetime import time
 from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
 
-from bot import callbacks, checkins, privacy
+from bot import callbacks, checkins, privacy, reviews
 from bot.context import Services, SteadyContext
 from bot.models import Person
 from bot.schedule_rules import parse_time
@@ -24,6 +24,7 @@ _OPTION_WORDS = {
     **dict.fromkeys(("хранить", "guardar", "behalten"), "keep"),
     **dict.fromkeys(("скрытно", "discreto", "diskret"), "discreet"),
     **dict.fromkeys(("тишина", "silencio", "ruhe"), "quiet"),
+    **dict.fromkeys(("обзор", "revisión", "revision", "rückblick"), "review"),
 }
 _ON = frozenset(("on", "yes", "вкл", "да", "sí", "si", "an", "ein", "ja"))
 _NO_REMINDER = frozenset(("off", "none", "no", "выкл", "нет", "aus", "keine"))
@@ -39,6 +40,9 @@ async def options(update: Update, context: SteadyContext) -> None:
         args[0] = _OPTION_WORDS.get(args[0], args[0])
     if args and args[0] == "keep":
         await _keep(update, services, me, args[1:])
+        return
+    if args and args[0] == "review":
+        await _review(update, services, me, args[1:])
         return
     if args and args[0] in {"discreet", "quiet"}:
         await _phone(update, services, me, args[0], args[1:])
@@ -81,6 +85,10 @@ async def options(update: Update, context: SteadyContext) -> None:
                 phone=phone,
                 **_WINDOW_BOUNDS,
             )
+            # Each feature's own option follows, in its own words (bot/locales/*/<feature>.ftl).
+            review = await reviews.review_on(services.database, me.id)
+            state = t("review.state_on" if review else "review.state_off", me.language)
+            text += "\n" + t("review.option_line", me.language, state=state)
             await reply(update, text)
 
 
@@ -125,6 +133,24 @@ async def _phone(
         current = await privacy.phone_settings(services.database, me.id)
         setting_words = privacy.phone_words(current, me.language)
         await reply(update, t("options.phone_saved", me.language, setting=setting_words))
+
+
+async def _review(update: Update, services: Services, me: Person, args: list[str]) -> None:
+    """The monthly agreement review, on when both partners turn it on."""
+    word = " ".join(args)
+    if word not in _ON | _NO_REMINDER:
+        await reply(update, t("review.invalid", me.language))
+        return
+    outcome, partner = await reviews.set_review(
+        services.database, me.id, word in _ON, services.now()
+    )
+    key = {
+        reviews.Outcome.NOT_PAIRED: "agreement.not_paired",
+        reviews.Outcome.ON_WAITING: "review.on_waiting",
+        reviews.Outcome.ON_BOTH: "review.on_both",
+        reviews.Outcome.OFF: "review.off",
+    }[outcome]
+    await reply(update, t(key, me.language, partner=partner))
 
 
 def _hours(text: str) -> tuple[time, time] | None:

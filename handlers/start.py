@@ -31,12 +31,20 @@ async def start(update: Update, context: SteadyContext) -> None:
         await reply(update, f"{welcome}\n{t('start.next_paired', me.language, partner=partner)}")
 
 
+HELP_SECTIONS = ("help.promises",)
+
+
 async def help_command(update: Update, context: SteadyContext) -> None:
     """List the commands, with a crisis line and a button for after a conflict."""
     language = person(update.effective_user).language
     crisis = context.services.settings.crisis_text or t("help.crisis_default", language)
     button = Button(t("help.conflict_button", language), callbacks.ConflictMenu().encode())
-    await reply(update, t("help.text", language, crisis=crisis), keyboard(((button,),)))
+    # Each feature's own lines (bot/locales/<lang>/<feature>.ftl) follow the common list.
+    sections = [
+        t("help.text", language, crisis=crisis),
+        *(t(key, language) for key in HELP_SECTIONS),
+    ]
+    await reply(update, "\n\n".join(sections), keyboard(((button,),)))
 
 
 def register(app: Application) -> None:

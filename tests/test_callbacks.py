@@ -27,6 +27,10 @@ buttons = st.one_of(
     st.builds(cb.StartGuided, ids),
     st.builds(cb.StopGuided, ids),
     st.builds(cb.ChooseLanguage, st.sampled_from(["en", "ru", "es", "de", "auto"])),
+    st.builds(cb.PromiseDue, ids, st.sampled_from(["tonight", "tomorrow", "sunday", "other"])),
+    st.builds(cb.PromiseAction, ids, st.sampled_from(sorted(cb.PromiseAction.ACTIONS))),
+    st.builds(cb.AgreeAnswer, ids, st.sampled_from(["y", "c", "n"])),
+    st.builds(cb.AgreeAction, ids, st.sampled_from(sorted(cb.AgreeAction.ACTIONS))),
 )
 
 
@@ -67,6 +71,17 @@ def test_anything_else_parses_to_a_button_or_none_and_never_raises(data: object)
         "v1:tz:Europe/Berlin:x",
         "v1:tz:../../etc/passwd",
         "v2:hist:1",
+        "v1:pr:d:1:",
+        "v1:pr:d:1:sunday\n",
+        "v1:pr:d:1:2night",  # letters only
+        "v1:pr:d:1:tomorrowtomorrow",  # too long to be a choice
+        "v1:pr:q:1",  # no such action
+        "v1:pr:a:1:2",
+        "v1:pr:x:" + "9" * 25,
+        "v1:ag:a:1:z",
+        "v1:ag:a:1",
+        "v1:ag:q:1",
+        "v1:ag:y:-1",
     ],
 )
 def test_malformed_data_is_not_a_button(data: str | None) -> None:

@@ -86,14 +86,14 @@ class PersonalData:
             for row in rows
         ]
 
-    def _opened(self, row: Row, *texts: str, choices: tuple[str, ...] = ()) -> dict:
+    def _opened(
+        self, row: Row, *texts: str, choices: tuple[str, ...] = (), what: str = "answers"
+    ) -> dict:
         opened = {name: row[name] for name in row.keys()}  # noqa: SIM118
-        for name, what in [(n, "answers") for n in texts] + [
-            (n, "answers.choice") for n in choices
-        ]:
+        for name, context in [(n, what) for n in texts] + [(n, "answers.choice") for n in choices]:
             if opened[name] is not None:
                 try:
-                    opened[name] = self.cipher.open(opened[name], what)
+                    opened[name] = self.cipher.open(opened[name], context)
                 except Unreadable:  # a damaged row: the rest of the export still goes out
                     opened[name] = None
         return opened
@@ -131,6 +131,15 @@ class PersonalData:
             "UPDATE rounds SET break_id = NULL WHERE break_id IN "
             "(SELECT id FROM breaks WHERE started_by = ?)",
             "DELETE FROM breaks WHERE started_by = ?",
+            # Their promises and the wordings they proposed are their words; a partner's
+            # stay the partner's, with this person's "yes" and their steps gone.
+            "DELETE FROM promises WHERE promiser_id = ?",
+            "DELETE FROM agreement_events WHERE user_id = ?",
+            "UPDATE agreements SET active_version = NULL WHERE active_version IN "
+            "(SELECT id FROM agreement_versions WHERE proposed_by = ?)",
+            "DELETE FROM agreement_versions WHERE proposed_by = ?",
+            "UPDATE agreement_versions SET accepted_by = NULL WHERE accepted_by = ?",
+            "UPDATE agreements SET retire_asked_by = NULL WHERE retire_asked_by = ?",
             "DELETE FROM invites WHERE inviter_id = ?",
             "UPDATE invites SET used_by = NULL WHERE used_by = ?",
             "UPDATE couples SET ended_by = NULL WHERE ended_by = ?",
@@ -140,6 +149,53 @@ class PersonalData:
         ):
             await self.conn.execute(sql, p * sql.count("?"))
         return [row["id"] for row in gone if row["inflight"]]
+
+    async def promises(self, user_id: int) -> list[dict]:
+        """Promises in this person's couples: made by them, or made to them (told: it had a
+        due moment; a partner's draft they never heard of is not theirs)."""
+        rows = await self.conn.fetch_all(
+            """
+            SELECT p.id, p.promiser_id = m.user_id AS mine, p.text, p.status, p.created_at,
+                p.due_at, p.due_local, p.zone, p.weekly, p.acknowledged_at, p.round_id,
+                p.finished_at
+            FROM couple_members m JOIN promises p ON p.couple_id = m.couple_id
+            WHERE m.user_id = ? AND (p.due_at IS NOT NULL OR p.promiser_id = ?)
+            ORDER BY p.id
+            """,
+            (user_id, user_id),
+        )
+        return [self._opened(row, "text", what="promises") for row in rows]
+
+    async def agreements(self, user_id: int) -> tuple[list[Row], list[dict], list[Row]]:
+        """Agreements of this person's couples, every wording proposed in them, and every
+        step taken (each marked as this person's or not)."""
+        found = await self.conn.fetch_all(
+            """
+            SELECT a.id, a.status, a.created_at, a.active_version, a.finished_at
+            FROM couple_members m JOIN agreements a ON a.couple_id = m.couple_id
+            WHERE m.user_id = ? ORDER BY a.id
+            """,
+            (user_id,),
+        )
+        ids = [r["id"] for r in found] or [0]
+        marks = ", ".join("?" * len(ids))
+        versions = await self.conn.fetch_all(
+            f"""
+            SELECT id, agreement_id, text, proposed_by = ? AS mine, proposed_by IS NULL AS gone,
+                proposed_at, status, decided_at
+            FROM agreement_versions WHERE agreement_id IN ({marks}) ORDER BY id
+            """,
+            (user_id, *ids),
+        )
+        events = await self.conn.fetch_all(
+            f"""
+            SELECT agreement_id, version_id, user_id = ? AS mine, what, at
+            FROM agreement_events WHERE agreement_id IN ({marks}) ORDER BY id
+            """,
+            (user_id, *ids),
+        )
+        opened = [self._opened(v, "text", what="agreement_versions") for v in versions]
+        return found, opened, events
 
     async def keep_days(self, user_id: int) -> int | None:
         return await self.conn.fetch_value("SELECT keep_days FROM users WHERE id = ?", (user_id,))
@@ -174,6 +230,44 @@ class PersonalData:
         marks = ", ".join("?" * len(round_ids))
         for table in ("answer_parts", "answers"):
             await self.conn.execute(f"DELETE FROM {table} WHERE round_id IN ({marks})", round_ids)
+
+    # The couple's shortest keeping choice, in days: NULL when both keep for good.
+    _KEEP = """(SELECT MIN(u.keep_days) FROM couple_members m JOIN users u ON u.id = m.user_id
+                WHERE m.couple_id = {alias}.couple_id)"""
+
+    async def expire_words(self, now: int, owner_cutoff: int, limit: int) -> int:
+        """Promises and agreement wordings past keeping lose their words (the facts stay: a
+        promise was made and how it went; an agreement existed and changed): finished
+        promises, and wordings no longer the words of an active agreement, decided before the
+        owner's cutoff or longer ago than the couple's shortest choice. How many, at most
+        `limit` of each kind."""
+        promises = await self.conn.fetch_all(
+            f"""
+            SELECT p.id FROM promises p
+            WHERE p.text <> '' AND p.status IN ('done', 'withdrawn', 'cancelled')
+              AND (p.finished_at < ? OR p.finished_at < ? - 86400 * {self._KEEP.format(alias="p")})
+            ORDER BY p.id LIMIT ?
+            """,
+            (owner_cutoff, now, limit),
+        )
+        keep = self._KEEP.format(alias="a")
+        versions = await self.conn.fetch_all(
+            f"""
+            SELECT v.id FROM agreement_versions v JOIN agreements a ON a.id = v.agreement_id
+            WHERE v.text <> '' AND v.decided_at IS NOT NULL
+              AND NOT (a.status = 'active' AND a.active_version = v.id)
+              AND (COALESCE(a.finished_at, v.decided_at) < ?
+                   OR COALESCE(a.finished_at, v.decided_at) < ? - 86400 * {keep})
+            ORDER BY v.id LIMIT ?
+            """,
+            (owner_cutoff, now, limit),
+        )
+        for table, rows in (("promises", promises), ("agreement_versions", versions)):
+            ids = [r[0] for r in rows]
+            if ids:
+                marks = ", ".join("?" * len(ids))
+                await self.conn.execute(f"UPDATE {table} SET text = '' WHERE id IN ({marks})", ids)
+        return max(len(promises), len(versions))
 
     async def phone_settings(self, user_id: int) -> Row | None:
         """(discreet, quiet_from, quiet_until) of this person, if Steady knows them."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.crypto import Cipher
 from bot.models import Button, Person
+from bot.storage.agreements import Agreements
 from bot.storage.breaks import Breaks
 from bot.storage.couples import Couples
 from bot.storage.engine import Conn
@@ -11,6 +12,7 @@ from bot.storage.invites import Invites
 from bot.storage.meta import Meta
 from bot.storage.outbox import Handoff, Outbox, notice
 from bot.storage.personal import PersonalData
+from bot.storage.promises import Promises
 from bot.storage.rounds import Rounds
 from bot.storage.schedules import Schedules
 from bot.storage.users import Users
@@ -35,6 +37,8 @@ class Unit:
         self.breaks = Breaks(conn)
         self.personal = PersonalData(conn, cipher)
         self.meta = Meta(conn)
+        self.promises = Promises(conn, cipher)
+        self.agreements = Agreements(conn, cipher)
 
     async def notify(
         self,
