@@ -43,15 +43,15 @@ async def adopt(db: Database, cipher: Cipher) -> None:
     db.cipher = cipher
 
 
-# The migration that made each table of words, for a backup from before it (it has none).
-PROMISES_FROM, AGREEMENTS_FROM = 14, 15
+# The migration that made each table or column of words, for a backup from before it.
+ASKS_FROM, PROMISES_FROM, AGREEMENTS_FROM = 13, 14, 15
 
 
 async def seal_stored(uow: Unit, cipher: Cipher, version: int | None = None) -> int:
     """Every text a person wrote that is stored in the clear, sealed. How many.
 
     `version`: the schema of a backup taken before an upgrade, which lacks later tables."""
-    sealed = await uow.rounds.seal_stored(cipher)
+    sealed = await uow.rounds.seal_stored(cipher, choices=version is None or version >= ASKS_FROM)
     sealed += await uow.outbox.seal_stored(cipher)
     if version is None or version >= PROMISES_FROM:
         sealed += await uow.promises.seal_stored(cipher)

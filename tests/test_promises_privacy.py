@@ -9,6 +9,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bot import at_rest, keys, privacy
 from bot.crypto import PREFIX, Cipher
 from bot.storage.db import MIGRATIONS_DIR, Database, migrations
@@ -187,16 +189,18 @@ async def words(bot: Offline) -> dict[str, set[str]]:
 
 
 @sqlite_only("backups/ beside a SQLite file")
-async def test_a_backup_from_before_promises_is_sealed_too(tmp_path: Path) -> None:
+@pytest.mark.parametrize("before", [12, 13])  # before asks' choices, before promises
+async def test_a_backup_from_before_promises_is_sealed_too(tmp_path: Path, before: int) -> None:
     """A database from before encryption at rest meets its key after an upgrade: the backup
-    taken before the upgrade has no promise or agreement tables, and is sealed all the same."""
+    taken before the upgrade has no promise or agreement tables (nor, before asks, a choice
+    column), and is sealed all the same."""
     old = tmp_path / "old-migrations"
     old.mkdir()
     for version, source in migrations(MIGRATIONS_DIR, "sqlite"):
-        if version <= 13:  # the version before promises
+        if version <= before:
             (old / source.name).write_text(source.read_text(encoding="utf-8"))
     (tmp_path / "backups").mkdir()
-    backup_db = await Database.open(tmp_path / "backups" / "steady-v0013.db")
+    backup_db = await Database.open(tmp_path / "backups" / f"steady-v{before:04}.db")
     try:
         await backup_db.migrate(old)
     finally:

@@ -335,9 +335,10 @@ class Rounds:
             ],
         )
 
-    async def seal_stored(self, cipher: Cipher) -> int:
+    async def seal_stored(self, cipher: Cipher, *, choices: bool = True) -> int:
         """Seal every answer and part stored in the clear (before encryption at rest, or by a
-        tool without the key): once, when a database first meets its key. How many."""
+        tool without the key): once, when a database first meets its key. How many.
+        `choices`: False for a backup from before asks, which has no choice column."""
         sealed = 0
         for table, key in (
             ("answers", "round_id, user_id"),
@@ -351,12 +352,14 @@ class Rounds:
                 [(cipher.seal(r["text"], table), *(r[n] for n in names)) for r in rows],
             )
             sealed += len(rows)
-        choices = await self.conn.fetch_all(
+        if not choices:
+            return sealed
+        chosen = await self.conn.fetch_all(
             "SELECT round_id, user_id, choice FROM answers WHERE choice IS NOT NULL"
         )
         await self.conn.execute_many(
             "UPDATE answers SET choice = ? WHERE round_id = ? AND user_id = ?",
-            [(cipher.seal(r[2], "answers.choice"), r[0], r[1]) for r in choices],
+            [(cipher.seal(r[2], "answers.choice"), r[0], r[1]) for r in chosen],
         )
         return sealed
 
