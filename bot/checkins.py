@@ -222,14 +222,19 @@ async def move_answer(
             if couple is None or source is None or target is None or source is target:
                 return AnswerResult(AnswerOutcome.STALE)
             mine = source.answers.get(person.id)
-            if mine is None:
+            if mine is None or not mine.text:  # an ask's choice alone: no words to move
                 return AnswerResult(AnswerOutcome.STALE)
             partner = couple.partner_of(person.id)
             parts = await uow.rounds.answer_parts(from_round, person.id)  # a long one's parts
-            await uow.rounds.delete_answer(from_round, person.id)
+            if mine.choice is None:
+                await uow.rounds.delete_answer(from_round, person.id)
+                # "Your partner answered" for the first round is withdrawn if not gone yet.
+                waiting = outbox.dedupe_key("waiting", from_round, partner.id)
+                await uow.outbox.cancel_pending([waiting])
+            else:  # the word beside an ask's choice moves; the choice stays, and still counts
+                await uow.rounds.set_answer_parts(from_round, person.id, [])
+                await uow.rounds.save_answer(from_round, person.id, "", None, now)
             await uow.rounds.set_answer_parts(to_round, person.id, parts)
-            # "Your partner answered" for the first round is withdrawn if it has not gone yet.
-            await uow.outbox.cancel_pending([outbox.dedupe_key("waiting", from_round, partner.id)])
             others = _others(candidates, to_round)
             return await _store(
                 uow, couple, person, target.round, target.answers, mine.text, mine.message_id,
@@ -263,12 +268,14 @@ async def _store(
     `keep_parts`: `text` is the join of a long answer's parts (kept in answer_parts); otherwise
     it is one message, and replaces any earlier answer, parts and all."""
     partner = couple.partner_of(person.id)
-    replaced = person.id in answers
+    # An ask's choice alone has no words: the first word beside it replaces nothing.
+    replaced = person.id in answers and bool(answers[person.id].text)
     part_len = len(text) if last_part_len is None else last_part_len
     if replaced and not keep_parts:
         await uow.rounds.set_answer_parts(current.id, person.id, [])
     save = uow.rounds.save_answer(current.id, person.id, text, message_id, now, part_len)
-    chosen = answers[person.id].choice if replaced else None  # a word beside an ask's choice
+    had = answers.get(person.id)
+    chosen = had.choice if had else None  # a word beside an ask's choice
     answers[person.id] = rounds.Answer(person.id, text, message_id, now, part_len, chosen)
     if both_answered(current, couple, answers):
         wait_until = _wait_for_more(answers, now)

@@ -1,0 +1,122 @@
+"""Attacks on the double-blind ask (bot.asks): presses before a question arrived, a word moved
+away, a long word split by the client, two presses at once, stale and foreign presses, and
+what /export, /history and the logs may hold before the reveal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot import ask_kinds, asks, checkins, pairing
+from bot.checkins import AnswerOutcome
+from bot.models import Person
+from bot.storage.db import Database
+from bot.storage.rounds import Round
+from bot.storage.unit import Unit
+from testing.probes import deliver, message_id_of
+from testing.seeding import INVITE_KEY
+
+ANA, BEN, CARA = Person(101, "Ana"), Person(202, "Ben"), Person(303, "Cara")
+NOW = 1_800_000_000
+KIND = "attack-ask"
+
+
+async def _question(uow: Unit, current: Round, language: str) -> str:
+    return f"How did it go with thing {current.subject_id}?"
+
+
+@dataclass(frozen=True)
+class _Words(ask_kinds.Kind):
+    """Options with test words (a real kind's words live in its locale files)."""
+
+    def label(self, option: str, language: str) -> str:
+        return f"{option}-word"
+
+
+ask_kinds.register(_Words(KIND, _question, options=("kept", "partly", "not"), labels="test"))
+
+
+async def paired(db: Database, a: Person = ANA, b: Person = BEN) -> None:
+    code = (await pairing.create_invite(db, a, NOW, INVITE_KEY)).code
+    await pairing.join(db, b, code, NOW, INVITE_KEY)
+
+
+async def open_one(db: Database, subject: int = 7, when: dict[int, int] | None = None) -> int:
+    async with db.unit() as uow:
+        couple = await uow.couples.active_for(ANA.id)
+        assert couple is not None
+        return await asks.open_ask(uow, couple, KIND, when=when or {}, now=NOW, subject_id=subject)
+
+
+def texts_to(sent: list[tuple[int, str, str]], chat_id: int) -> list[str]:
+    return [text for chat, _, text in sent if chat == chat_id]
+
+
+async def _both_have(db: Database, ask: int) -> None:
+    await deliver(db, NOW)
+    for person in (ANA, BEN):
+        assert await message_id_of(db, f"prompt:{ask}:{person.id}") is not None
+
+
+async def test_moving_a_word_out_of_an_ask_keeps_the_choice_beside_it(db: Database) -> None:
+    """A check-in and an ask open at once: a plain message goes to the newest (the ask), as a
+    word beside the choice; "It's for: <the check-in>" moves the word, never the choice."""
+    await paired(db)
+    await checkins.start_round(db, ANA.id, NOW)
+    ask = await open_one(db)
+    await deliver(db, NOW)
+    assert await asks.choose(db, ANA.id, ask, 2, NOW + 1) is asks.Outcome.SAVED
+    told = texts_to(await deliver(db, NOW + 1), BEN.id)
+    assert any("Ana" in text for text in told)  # "Ana has answered" went out
+    filed = await checkins.answer(db, ANA, "for the check-in", 50, NOW + 2)
+    assert filed.round_id == ask and filed.others  # the newest round received: the ask
+    (checkin,) = [other for other, _ in filed.others]
+    moved = await checkins.move_answer(db, ANA, ask, checkin, NOW + 3)
+    assert moved.outcome is AnswerOutcome.SAVED and moved.round_id == checkin
+    async with db.read() as uow:
+        kept = (await uow.rounds.answers(ask))[ANA.id]
+    assert kept.choice == "not" and kept.text == ""  # the word went, the choice stayed
+    # Ben was told Ana answered the ask: his press reveals it, without the moved word.
+    assert await asks.choose(db, BEN.id, ask, 0, NOW + 4) is asks.Outcome.REVEALED
+    (reveal,) = [text for chat, key, text in await deliver(db, NOW + 4)
+                 if chat == BEN.id and key.startswith(f"reveal:{ask}:")]  # fmt: skip
+    assert "not-word" in reveal and "for the check-in" not in reveal
+
+
+async def test_a_first_word_after_a_choice_is_saved_not_said_to_replace_the_answer(
+    db: Database,
+) -> None:
+    """asks.saved invites a few words: the first must not read "this replaces your earlier
+    answer" (the choice stays); a second word does replace the first."""
+    await paired(db)
+    ask = await open_one(db)
+    await _both_have(db, ask)
+    assert await asks.choose(db, ANA.id, ask, 1, NOW) is asks.Outcome.SAVED
+    first = await checkins.answer(db, ANA, "a few words", 50, NOW + 1)
+    assert first.outcome is AnswerOutcome.SAVED
+    second = await checkins.answer(db, ANA, "better words", 51, NOW + 2)
+    assert second.outcome is AnswerOutcome.REPLACED
+    async with db.read() as uow:
+        mine = (await uow.rounds.answers(ask))[ANA.id]
+    assert (mine.choice, mine.text) == ("partly", "better words")
+
+
+async def test_a_forged_move_of_a_choice_alone_files_no_empty_answer(db: Database) -> None:
+    """ "It's for: …" with forged rounds: a choice without words has nothing to move, and an
+    empty answer must never reach a check-in (Ben's answer would reveal beside it)."""
+    await paired(db)
+    checkin_result = await checkins.start_round(db, ANA.id, NOW)
+    assert checkin_result.outcome is checkins.StartOutcome.STARTED
+    ask = await open_one(db)
+    await deliver(db, NOW)
+    async with db.read() as uow:
+        couple = await uow.couples.active_for(ANA.id)
+        assert couple is not None
+        (checkin,) = [r.id for r in await uow.rounds.open_rounds(couple.id) if r.id != ask]
+    assert (await checkins.answer(db, BEN, "ben's check-in", 60, NOW)).round_id == ask
+    assert (await checkins.move_answer(db, BEN, ask, checkin, NOW)).round_id == checkin
+    assert await asks.choose(db, ANA.id, ask, 0, NOW + 1) is asks.Outcome.SAVED
+    moved = await checkins.move_answer(db, ANA, ask, checkin, NOW + 2)
+    assert moved.outcome is AnswerOutcome.STALE
+    assert [k for _, k, _ in await deliver(db, NOW + 2) if k.startswith("reveal:")] == []
+    async with db.read() as uow:
+        assert set(await uow.rounds.answers(checkin)) == {BEN.id}
