@@ -79,8 +79,8 @@ async def open_ask(
 
 async def choose(db: Database, user_id: int, round_id: int, index: int, now: int) -> Outcome:
     """A press of an ask's option. Only a participant of an open ask of their own active
-    couple, and only an option it has; anything else (forged, stale, another couple's) is
-    STALE and changes nothing."""
+    couple whose question has reached them, and only an option it has; anything else (forged,
+    stale, another couple's) is STALE and changes nothing."""
     try:
         async with db.unit() as uow:
             couple = await uow.couples.active_for(user_id, lock=True)
@@ -91,8 +91,8 @@ async def choose(db: Database, user_id: int, round_id: int, index: int, now: int
             if current.status != "open" or kind is None or not 0 <= index < len(kind.options):
                 return Outcome.STALE
             seen = await uow.rounds.participants(round_id)
-            if user_id not in seen:
-                return Outcome.STALE
+            if user_id not in seen or seen[user_id][1] is None:
+                return Outcome.STALE  # its question has not reached them: a forged press
             option = kind.options[index]
             answers = await uow.rounds.answers(round_id)
             had = answers.get(user_id)

@@ -8,6 +8,7 @@ from telegram.ext import Application
 from bot import asks, callbacks
 from bot.context import SteadyContext
 from bot.texts import t
+from handlers.checkins import after_delivery
 from handlers.common import ButtonHandler, person, refuse_stale, reply
 
 _REPLIES = {
@@ -20,8 +21,13 @@ async def choose(update: Update, context: SteadyContext, button: callbacks.Choos
     query = update.callback_query
     me = person(query.from_user)
     services = context.services
-    outcome = await asks.choose(
-        services.database, me.id, button.round_id, button.option, services.now()
+    # A question pressed the moment it arrived may not be recorded as received yet.
+    outcome = await after_delivery(
+        services,
+        lambda _last: asks.choose(
+            services.database, me.id, button.round_id, button.option, services.now()
+        ),
+        lambda o: o is asks.Outcome.STALE,
     )
     if outcome is asks.Outcome.STALE:
         await refuse_stale(query, me.language)

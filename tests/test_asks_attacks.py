@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot import ask_kinds, asks, checkins, pairing
+from bot import ask_kinds, asks, checkins, pairing, privacy
 from bot.checkins import AnswerOutcome
 from bot.models import Person
 from bot.storage.db import Database
@@ -80,6 +80,58 @@ async def test_moving_a_word_out_of_an_ask_keeps_the_choice_beside_it(db: Databa
     (reveal,) = [text for chat, key, text in await deliver(db, NOW + 4)
                  if chat == BEN.id and key.startswith(f"reveal:{ask}:")]  # fmt: skip
     assert "not-word" in reveal and "for the check-in" not in reveal
+
+
+async def test_a_press_before_the_question_reached_the_presser_changes_nothing(
+    db: Database,
+) -> None:
+    """Ana's question waits for her morning; a forged press of it (the round id is easy to
+    guess) neither answers it nor lets Ben's press reveal it before she has it."""
+    await paired(db)
+    ask = await open_one(db, when={ANA.id: NOW + 3600})
+    await deliver(db, NOW, due_by=NOW)  # Ben has his; Ana's waits
+    assert await message_id_of(db, f"prompt:{ask}:{ANA.id}") is None
+    assert await asks.choose(db, ANA.id, ask, 0, NOW + 1) is asks.Outcome.STALE
+    assert await asks.choose(db, BEN.id, ask, 1, NOW + 2) is asks.Outcome.SAVED
+    async with db.read() as uow:
+        assert set(await uow.rounds.answers(ask)) == {BEN.id}
+    sent = await deliver(db, NOW + 3600)
+    assert [key for _, key, _ in sent if key.startswith("reveal:")] == []
+    # Once it reached her, her press counts.
+    assert await asks.choose(db, ANA.id, ask, 0, NOW + 3601) is asks.Outcome.REVEALED
+
+
+async def test_presses_after_the_couple_ended_or_the_partner_erased_change_nothing(
+    db: Database,
+) -> None:
+    await paired(db)
+    ask = await open_one(db)
+    await _both_have(db, ask)
+    assert await asks.choose(db, ANA.id, ask, 1, NOW) is asks.Outcome.SAVED
+    assert await privacy.erase(db, BEN.id, NOW + 1) is privacy.EraseOutcome.ERASED
+    assert await asks.choose(db, ANA.id, ask, 0, NOW + 2) is asks.Outcome.STALE
+    async with db.read() as uow:
+        assert await uow.rounds.answers(ask) == {}  # deleted unread
+    # Re-paired with someone else: the old round is still not hers to answer.
+    await paired(db, ANA, CARA)
+    assert await asks.choose(db, ANA.id, ask, 0, NOW + 3) is asks.Outcome.STALE
+    assert await asks.choose(db, CARA.id, ask, 0, NOW + 3) is asks.Outcome.STALE
+    assert [k for _, k, _ in await deliver(db, NOW + 3) if k.startswith("reveal:")] == []
+
+
+async def test_an_ended_pairing_cancels_its_ask_and_a_later_press_is_stale(db: Database) -> None:
+    await paired(db)
+    ask = await open_one(db)
+    await _both_have(db, ask)
+    assert await asks.choose(db, BEN.id, ask, 2, NOW) is asks.Outcome.SAVED
+    async with db.read() as uow:
+        couple = await uow.couples.active_for(ANA.id)
+    assert couple is not None
+    assert await pairing.unpair(db, ANA.id, couple.id, NOW + 1) is not None
+    await paired(db)  # the same two pair again: a new couple
+    assert await asks.choose(db, ANA.id, ask, 0, NOW + 2) is asks.Outcome.STALE
+    async with db.read() as uow:
+        assert await uow.rounds.answers(ask) == {}
 
 
 async def test_a_first_word_after_a_choice_is_saved_not_said_to_replace_the_answer(
