@@ -29,6 +29,7 @@ class Outcome(enum.Enum):
     SAVED = "saved"  # kept private; the partner is told one is waiting
     CHANGED = "changed"  # an earlier choice replaced, still private
     REVEALED = "revealed"  # the second choice: both now see both
+    HELD = "held"  # both chose; the reveal waits a few seconds for a long word's next part
     STALE = "stale"  # not theirs, no longer open, or not an option of it: nothing changed
 
 
@@ -102,6 +103,11 @@ async def choose(db: Database, user_id: int, round_id: int, index: int, now: int
                 had.last_part_len if had else 0, option,
             )  # fmt: skip
             if checkins.both_answered(current, couple, answers):
+                # A long word's next part may be on its way (a client splits long texts).
+                wait_until = checkins.wait_for_more(answers, now)
+                if wait_until is not None:
+                    await uow.rounds.set_reveal_at(round_id, wait_until)
+                    return Outcome.HELD
                 await checkins.reveal(uow, couple, current, answers, now)
                 return Outcome.REVEALED
             if had is not None and had.choice is not None:

@@ -278,7 +278,7 @@ async def _store(
     chosen = had.choice if had else None  # a word beside an ask's choice
     answers[person.id] = rounds.Answer(person.id, text, message_id, now, part_len, chosen)
     if both_answered(current, couple, answers):
-        wait_until = _wait_for_more(answers, now)
+        wait_until = wait_for_more(answers, now)
         if wait_until is not None:
             await save
             await uow.rounds.set_reveal_at(current.id, wait_until)
@@ -348,7 +348,7 @@ async def reveal(
         await kind.after_reveal(uow, couple, current, answers, now)
 
 
-def _wait_for_more(answers: dict[int, rounds.Answer], now: int) -> int | None:
+def wait_for_more(answers: dict[int, rounds.Answer], now: int) -> int | None:
     """When a reveal may go, if an answer's latest part was long and recent (more may come)."""
     waits = [
         a.updated_at + JOIN_SECONDS
@@ -365,7 +365,7 @@ def _continued(
     latest part was long enough to be one of several that a client split, and recent."""
     for candidate in candidates:
         mine = candidate.answers.get(user_id)
-        # The same bound as _wait_for_more: once a held reveal may go, nothing joins any more.
+        # The same bound as wait_for_more: once a held reveal may go, nothing joins any more.
         recent = mine is not None and now - mine.updated_at < JOIN_SECONDS
         if recent and mine.last_part_len >= LONG_PART:
             return candidate
@@ -423,7 +423,7 @@ async def reveal_due(db: Database, now: int) -> int:
         if couple is None or not both_answered(current, couple, answers):
             await uow.rounds.set_reveal_at(current.id, None)
             return 0
-        wait_until = _wait_for_more(answers, now)
+        wait_until = wait_for_more(answers, now)
         if wait_until is not None:
             await uow.rounds.set_reveal_at(current.id, wait_until)
             return 0

@@ -5,10 +5,10 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application
 
-from bot import asks, callbacks
+from bot import asks, callbacks, checkins
 from bot.context import SteadyContext
 from bot.texts import t
-from handlers.checkins import after_delivery
+from handlers.checkins import after_delivery, reveal_due
 from handlers.common import ButtonHandler, person, refuse_stale, reply
 
 _REPLIES = {
@@ -33,6 +33,10 @@ async def choose(update: Update, context: SteadyContext, button: callbacks.Choos
         await refuse_stale(query, me.language)
         return
     await query.answer()
+    if outcome is asks.Outcome.HELD and context.job_queue is not None:
+        # The reveal waits for a long word's next part; the tick finds it after a restart.
+        delay = checkins.JOIN_SECONDS + 0.1
+        context.job_queue.run_once(reveal_due, delay, name="steady-reveal")
     if outcome in _REPLIES:  # a reveal speaks for itself
         await reply(update, t(_REPLIES[outcome], me.language))
 

@@ -82,6 +82,24 @@ async def test_moving_a_word_out_of_an_ask_keeps_the_choice_beside_it(db: Databa
     assert "not-word" in reveal and "for the check-in" not in reveal
 
 
+async def test_a_long_word_split_by_the_client_is_revealed_whole(db: Database) -> None:
+    """A client splits a text over 4096 characters: the partner's press between the parts
+    waits a few seconds for the rest, as a check-in's reveal does."""
+    await paired(db)
+    ask = await open_one(db)
+    await _both_have(db, ask)
+    assert await asks.choose(db, ANA.id, ask, 0, NOW) is asks.Outcome.SAVED
+    first = "a" * checkins.LONG_PART
+    assert (await checkins.answer(db, ANA, first, 50, NOW + 1)).outcome is AnswerOutcome.SAVED
+    assert await asks.choose(db, BEN.id, ask, 1, NOW + 2) is asks.Outcome.HELD
+    assert not [key for _, key, _ in await deliver(db, NOW + 2) if key.startswith("reveal:")]
+    rest = await checkins.answer(db, ANA, "the end of it", 51, NOW + 2)
+    assert rest.outcome is AnswerOutcome.REVEALED  # joined, and nothing more can come
+    sent = await deliver(db, NOW + 2)
+    to_ben = " ".join(texts_to(sent, BEN.id))
+    assert "the end of it" in to_ben and "partly-word" in to_ben and "kept-word" in to_ben
+
+
 async def test_a_press_before_the_question_reached_the_presser_changes_nothing(
     db: Database,
 ) -> None:
@@ -172,3 +190,16 @@ async def test_a_forged_move_of_a_choice_alone_files_no_empty_answer(db: Databas
     assert [k for _, k, _ in await deliver(db, NOW + 2) if k.startswith("reveal:")] == []
     async with db.read() as uow:
         assert set(await uow.rounds.answers(checkin)) == {BEN.id}
+
+
+async def test_a_held_reveal_goes_when_no_next_part_comes(db: Database) -> None:
+    await paired(db)
+    ask = await open_one(db)
+    await _both_have(db, ask)
+    assert await asks.choose(db, ANA.id, ask, 0, NOW) is asks.Outcome.SAVED
+    assert (await checkins.answer(db, ANA, "b" * checkins.LONG_PART, 50, NOW)).round_id == ask
+    assert await asks.choose(db, BEN.id, ask, 2, NOW + 1) is asks.Outcome.HELD
+    assert await checkins.reveal_due(db, NOW + 1) == 0  # not yet
+    assert await checkins.reveal_due(db, NOW + checkins.JOIN_SECONDS) == 1
+    sent = await deliver(db, NOW + checkins.JOIN_SECONDS)
+    assert any("not-word" in text for text in texts_to(sent, ANA.id))
