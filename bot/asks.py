@@ -127,6 +127,12 @@ async def choose(db: Database, user_id: int, round_id: int, index: int, now: int
 async def stop(uow: Unit, round_id: int, now: int) -> bool:
     """Stop an open ask (caller's transaction): its answers are deleted unread, and what was
     still queued about it is withdrawn. False when it was no longer open."""
+    current = await uow.rounds.get(round_id)
+    if current is None:
+        return False
+    # Held like every use case of the couple: a press or a word being stored meanwhile
+    # commits first, and is deleted with the rest, never left behind in a stopped ask.
+    await uow.couples.lock(current.couple_id)
     if not await uow.rounds.finish(round_id, "cancelled", now):
         return False
     await uow.rounds.delete_answers(round_id)

@@ -6,14 +6,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pytest
+
 from bot import ask_kinds, asks, checkins, pairing, privacy
 from bot.checkins import AnswerOutcome
 from bot.models import Person
+from bot.storage import rounds
 from bot.storage.db import Database
 from bot.storage.rounds import Round
 from bot.storage.unit import Unit
 from testing.probes import deliver, message_id_of
 from testing.seeding import INVITE_KEY
+from tests.test_concurrency import Meet, _this_tests_schema, no_errors, once_after  # noqa: F401
 
 ANA, BEN, CARA = Person(101, "Ana"), Person(202, "Ben"), Person(303, "Cara")
 NOW = 1_800_000_000
@@ -203,3 +207,61 @@ async def test_a_held_reveal_goes_when_no_next_part_comes(db: Database) -> None:
     assert await checkins.reveal_due(db, NOW + checkins.JOIN_SECONDS) == 1
     sent = await deliver(db, NOW + checkins.JOIN_SECONDS)
     assert any("not-word" in text for text in texts_to(sent, ANA.id))
+
+
+async def test_two_presses_at_the_same_moment_give_one_reveal(
+    two: tuple[Database, Database], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two processes, each with one partner's press, both having read the answers so far."""
+    first, second = two
+    await paired(first)
+    ask = await open_one(first)
+    await _both_have(first, ask)
+    meet = Meet()
+    after_answers(meet, monkeypatch)
+    outcomes = no_errors(
+        await meet.run(
+            asks.choose(first, ANA.id, ask, 0, NOW + 1),
+            asks.choose(second, BEN.id, ask, 2, NOW + 1),
+        )
+    )
+    assert sorted(o.value for o in outcomes) == ["revealed", "saved"]
+    sent = await deliver(first, NOW + 2)
+    reveals = [chat for chat, key, _ in sent if key.startswith(f"reveal:{ask}:")]
+    assert sorted(reveals) == [ANA.id, BEN.id]
+    assert [chat for chat, key, _ in sent if key.startswith("waiting:")] in ([], [BEN.id], [ANA.id])
+
+
+def after_answers(meet: Meet, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = rounds.Rounds.answers
+
+    async def answers(self: rounds.Rounds, round_id: int) -> dict[int, rounds.Answer]:
+        found = await real(self, round_id)
+        await meet.point()
+        return found
+
+    monkeypatch.setattr(rounds.Rounds, "answers", answers)
+
+
+async def test_a_press_while_the_ask_is_stopped_leaves_no_choice_and_no_notice(
+    two: tuple[Database, Database], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The feature stops the ask (its promise was withdrawn) in another process while Ana's
+    press is being stored: her choice is deleted unread with the rest, and Ben is not told
+    she answered a question that is gone."""
+    first, second = two
+    await paired(first)
+    ask = await open_one(first)
+    await _both_have(first, ask)
+
+    async def stop() -> bool:
+        async with second.unit() as uow:
+            return await asks.stop(uow, ask, NOW + 1)
+
+    stopped = once_after(rounds.Rounds, "answers", stop, monkeypatch)
+    await asks.choose(first, ANA.id, ask, 1, NOW + 1)
+    assert await stopped[0]
+    async with first.read() as uow:
+        assert (await uow.rounds.get(ask)).status == "cancelled"  # type: ignore[union-attr]
+        assert await uow.rounds.answers(ask) == {}
+    assert [key for _, key, _ in await deliver(first, NOW + 2)] == []
