@@ -5,16 +5,18 @@ what /export, /history and the logs may hold before the reveal."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
 from bot import ask_kinds, asks, checkins, pairing, privacy
 from bot.checkins import AnswerOutcome
 from bot.models import Person
-from bot.storage import rounds
+from bot.storage import outbox, rounds
 from bot.storage.db import Database
 from bot.storage.rounds import Round
 from bot.storage.unit import Unit
+from testing.offline import GROUP_CHAT_ID, Offline, User
 from testing.probes import deliver, message_id_of
 from testing.seeding import INVITE_KEY
 from tests.test_concurrency import Meet, _this_tests_schema, no_errors, once_after  # noqa: F401
@@ -265,3 +267,136 @@ async def test_a_press_while_the_ask_is_stopped_leaves_no_choice_and_no_notice(
         assert (await uow.rounds.get(ask)).status == "cancelled"  # type: ignore[union-attr]
         assert await uow.rounds.answers(ask) == {}
     assert [key for _, key, _ in await deliver(first, NOW + 2)] == []
+
+
+async def _reveal_of(db: Database, ask: int, reader: int, now: int) -> str:
+    sent = await deliver(db, now)
+    return " ".join(t for c, k, t in sent if c == reader and k.startswith(f"reveal:{ask}:"))
+
+
+async def test_a_reply_or_an_edit_after_the_reveal_changes_nothing(db: Database) -> None:
+    await paired(db)
+    ask = await open_one(db)
+    await _both_have(db, ask)
+    question = await message_id_of(db, f"prompt:{ask}:{ANA.id}")
+    assert await asks.choose(db, ANA.id, ask, 0, NOW) is asks.Outcome.SAVED
+    word = await checkins.answer(db, ANA, "before", 50, NOW + 1, reply_to=question)
+    assert word.outcome is AnswerOutcome.SAVED and word.round_id == ask
+    assert await asks.choose(db, BEN.id, ask, 1, NOW + 2) is asks.Outcome.REVEALED
+    assert "before" in await _reveal_of(db, ask, BEN.id, NOW + 2)
+    late = await checkins.answer(db, ANA, "after", 51, NOW + 3, reply_to=question)
+    assert late.outcome is AnswerOutcome.CLOSED
+    edit = await checkins.answer(db, ANA, "edited", 50, NOW + 4, edited=True)
+    assert edit.outcome is AnswerOutcome.IGNORED
+    async with db.read() as uow:
+        assert (await uow.rounds.answers(ask))[ANA.id].text == "before"
+    assert await deliver(db, NOW + 5) == []
+
+
+async def test_export_and_history_hold_nothing_of_the_partners_before_the_reveal(
+    db: Database,
+) -> None:
+    await paired(db)
+    ask = await open_one(db)
+    await _both_have(db, ask)
+    assert await asks.choose(db, BEN.id, ask, 1, NOW) is asks.Outcome.SAVED
+    await checkins.answer(db, BEN, "bens quiet word", 60, NOW + 1)
+    await checkins.answer(db, ANA, "anas own word", 61, NOW + 1)
+    before = await privacy.export(db, ANA.id, NOW + 2)
+    assert before is not None
+    shown = repr(before.document)
+    assert "partly" not in shown and "bens quiet word" not in shown
+    assert before.document["revealed_to_me"] == []
+    assert [a["text"] for a in before.document["my_answers"]] == ["anas own word"]
+    page = await checkins.history(db, ANA.id, None)
+    assert page is not None and page.pages == []
+    assert await asks.choose(db, BEN.id, ask, 0, NOW + 3) is asks.Outcome.CHANGED
+    assert await asks.choose(db, ANA.id, ask, 2, NOW + 3) is asks.Outcome.REVEALED
+    after = await privacy.export(db, ANA.id, NOW + 4)
+    assert after is not None
+    (revealed,) = after.document["revealed_to_me"]
+    assert (revealed["partner_choice"], revealed["partner"]) == ("kept-word", "bens quiet word")
+    page = await checkins.history(db, ANA.id, None)
+    assert page is not None and "bens quiet word" in " ".join(page.pages)
+
+
+async def test_the_partners_notice_never_comes_before_their_own_question(db: Database) -> None:
+    """Ben's question waits for his morning: "Ana has answered" waits behind it."""
+    await paired(db)
+    ask = await open_one(db, when={BEN.id: NOW + 3600})
+    await deliver(db, NOW, due_by=NOW)
+    assert await asks.choose(db, ANA.id, ask, 0, NOW + 1) is asks.Outcome.SAVED
+    assert texts_to(await deliver(db, NOW + 1, due_by=NOW + 1800), BEN.id) == []
+    keys = [key for chat, key, _ in await deliver(db, NOW + 3600) if chat == BEN.id]
+    assert keys == [f"prompt:{ask}:{BEN.id}", f"waiting:{ask}:{BEN.id}"]
+
+
+async def test_every_message_about_an_ask_is_private_for_discreet_mode(db: Database) -> None:
+    """Discreet mode sounds only the neutral line for private rows: the question may hold a
+    promise's words, the notice says the partner answered, the reveal holds both."""
+    await paired(db)
+    ask = await open_one(db)
+    async with db.read() as uow:
+        rows = await uow.conn.fetch_all(f"SELECT dedupe_key, {outbox.READ_COLUMNS} FROM outbox")
+    questions = [r for r in rows if r["dedupe_key"].startswith(f"prompt:{ask}:")]
+    await _both_have(db, ask)
+    assert await asks.choose(db, ANA.id, ask, 0, NOW) is asks.Outcome.SAVED
+    await deliver(db, NOW)
+    assert await asks.choose(db, BEN.id, ask, 1, NOW) is asks.Outcome.REVEALED
+    async with db.read() as uow:
+        rows = await uow.conn.fetch_all(f"SELECT dedupe_key, {outbox.READ_COLUMNS} FROM outbox")
+    about = [[*r["dedupe_key"].split(":"), r["private"]] for r in rows]
+    kinds = {
+        kind: private
+        for kind, of, *_, private in about
+        if of == str(ask) and kind not in ("paired", "offer")  # the couple's, not the ask's
+    }
+    assert len(questions) == 2 and kinds == {"prompt": 1, "waiting": 1, "reveal": 1}
+
+
+ANA_TG, BEN_TG, CAL_TG, DEE_TG = (
+    User(1001, "Ana"),
+    User(2002, "Ben"),
+    User(3003, "Cal"),
+    User(4004, "Dee"),
+)
+
+
+async def _offline_ask(bot: Offline, a: User, b: User) -> int:
+    async with bot.db.unit() as uow:
+        couple = await uow.couples.active_for(a.id)
+        assert couple is not None
+        ask = await asks.open_ask(uow, couple, KIND, when={}, now=bot.services.now())
+    await bot.deliver()
+    return ask
+
+
+async def test_forged_and_group_presses_act_on_nothing(tmp_path: Path) -> None:
+    async with Offline(tmp_path) as bot:
+        await bot.pair(ANA_TG, BEN_TG)
+        await bot.pair(CAL_TG, DEE_TG)
+        ask = await _offline_ask(bot, ANA_TG, BEN_TG)
+        theirs = await _offline_ask(bot, CAL_TG, DEE_TG)
+        before = await bot.dump(ignore=("users.last_seen",))
+        for who, data, group in (
+            (ANA_TG, f"v1:ask:{ask}:0", True),  # the right button, in a group
+            (ANA_TG, f"v1:ask:{theirs}:0", False),  # another couple's ask
+            (CAL_TG, f"v1:ask:{ask}:1", False),
+            (ANA_TG, f"v1:ask:{ask}:3", False),  # no such option
+            (ANA_TG, f"v1:ask:{ask}:9", False),
+            (ANA_TG, f"v1:ask:{ask}:10", False),
+            (ANA_TG, f"v1:ask:{2**62}:0", False),  # huge ids
+            (ANA_TG, f"v1:ask:{2**63}:0", False),
+            (ANA_TG, "v1:ask:99999999999999999999:0", False),
+            (ANA_TG, f"v1:ask:{ask}:0:0", False),  # an extra field
+            (ANA_TG, f"v2:ask:{ask}:0", False),  # another version, another tag
+            (ANA_TG, f"v1:mv:{ask}:{theirs}", False),
+            (ANA_TG, f"v1:ask:-{ask}:0", False),
+        ):
+            calls = await bot.run(bot.updates.button(who, data, group=group))
+            assert [c.method for c in calls] == ["answerCallbackQuery"], data
+            assert bot.sent(GROUP_CHAT_ID) == []
+        assert await bot.dump(ignore=("users.last_seen",)) == before
+        # The real press, in her own chat, is taken.
+        calls = await bot.run(bot.updates.button(ANA_TG, f"v1:ask:{ask}:1"))
+        assert [c.chat_id for c in calls if c.method == "sendMessage"] == [ANA_TG.id]
