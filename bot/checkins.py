@@ -73,6 +73,9 @@ class AnswerResult:
     question: str = ""
     others: tuple[tuple[int, str], ...] = ()
     reveal_at: int | None = None  # HELD: when the reveal is due
+    # SAVED / REPLACED: words for an ask with options whose author has not chosen one yet:
+    # kept, but it is the choice that answers it (the partner has not been told).
+    choose_too: bool = False
 
 
 @dataclass(frozen=True)
@@ -303,6 +306,7 @@ async def _store(
         round_id=current.id,
         question=await question_of(uow, current, person.language),
         others=tuple([(r.id, await question_of(uow, r, person.language)) for r in others]),
+        choose_too=bool(kind and kind.options) and chosen is None,
     )
 
 

@@ -119,6 +119,8 @@ def _acknowledgement(
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """The reply to an answer: it names the question it was filed under, with a button for
     each other open question it could be meant for."""
+    if result.choose_too:
+        key = "asks.word_kept"  # not answered yet: an ask's option answers it
     partner = result.partner.first_name if result.partner else ""
     text = t(key, language, partner=partner, question=result.question)
     if not result.others or result.round_id is None:

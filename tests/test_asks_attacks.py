@@ -400,3 +400,18 @@ async def test_forged_and_group_presses_act_on_nothing(tmp_path: Path) -> None:
         # The real press, in her own chat, is taken.
         calls = await bot.run(bot.updates.button(ANA_TG, f"v1:ask:{ask}:1"))
         assert [c.chat_id for c in calls if c.method == "sendMessage"] == [ANA_TG.id]
+
+
+async def test_a_word_before_any_choice_is_told_to_choose_too(tmp_path: Path) -> None:
+    """An ask is answered by its buttons: a word typed first is kept, and the reply must not
+    say "your answer stays private until Ben has answered" (she has not answered; Ben is not
+    told, and nothing would ever be revealed). It says to choose an option."""
+    async with Offline(tmp_path) as bot:
+        await bot.pair(ANA_TG, BEN_TG)
+        ask = await _offline_ask(bot, ANA_TG, BEN_TG)
+        (reply,) = [c for c in await bot.send(ANA_TG, "a word first") if c.chat_id == ANA_TG.id]
+        assert "choose" in reply.plain.lower() and "How did it go" in reply.plain
+        assert await bot.queued(BEN_TG.id) == []  # nothing to tell Ben yet
+        await bot.run(bot.updates.button(ANA_TG, f"v1:ask:{ask}:1"))
+        (again,) = [c for c in await bot.send(ANA_TG, "a better word") if c.chat_id == ANA_TG.id]
+        assert "replaces" in again.plain and "choose" not in again.plain.lower()

@@ -10,5 +10,6 @@ asks-prompt_words =
 asks-chosen = <b>{ $name }</b>: { $choice }
 asks-saved = Danke. Deine Antwort bleibt privat, bis ihr beide geantwortet habt. Wenn du magst, schreib noch ein paar Worte dazu.
 asks-changed = Geändert. Es bleibt privat, bis ihr beide geantwortet habt.
+asks-word_kept = Ich habe diese Worte zu <i>{ $question }</i> aufbewahrt. Um zu antworten, wähle eine der Optionen unter der Frage. Beides bleibt privat, bis ihr beide geantwortet habt.
 asks-partner_answered = { $partner } hat geantwortet. Die Antwort zeigt sich, sobald du auch geantwortet hast, ganz ohne Eile.
 asks-a_question = Eine Frage, die ihr beide beantwortet habt

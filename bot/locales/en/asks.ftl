@@ -10,5 +10,7 @@ asks-prompt_words =
 asks-chosen = <b>{ $name }</b>: { $choice }
 asks-saved = Thank you. Your answer stays private until you have both answered. If you like, add a few words in a message.
 asks-changed = Changed. It still stays private until you have both answered.
+# A word for an ask with options, typed before choosing one: kept, but the choice answers.
+asks-word_kept = I've kept these words for <i>{ $question }</i>. To answer it, choose one of the options under the question. Both stay private until you have both answered.
 asks-partner_answered = { $partner } has answered. Their answer will show once you've answered too, whenever you're ready.
 asks-a_question = A question you both answered

@@ -10,5 +10,6 @@ asks-prompt_words =
 asks-chosen = <b>{ $name }</b>: { $choice }
 asks-saved = Gracias. Tu respuesta será privada hasta que ambos respondan. Si quieres, añade unas palabras en un mensaje.
 asks-changed = Cambiado. Sigue siendo privado hasta que ambos respondan.
+asks-word_kept = Guardé estas palabras para <i>{ $question }</i>. Para responder, elige una de las opciones debajo de la pregunta. Todo sigue siendo privado hasta que ambos respondan.
 asks-partner_answered = { $partner } ya respondió. Su respuesta aparecerá cuando respondas tú también, sin prisa.
 asks-a_question = Una pregunta que ambos respondieron
