@@ -16,8 +16,11 @@ from bot.storage import outbox, rounds
 from bot.storage.db import Database
 from bot.storage.rounds import Round
 from bot.storage.unit import Unit
+from testing.fake_telegram import FakeUser
+from testing.journeys import pair
 from testing.offline import GROUP_CHAT_ID, Offline, User
 from testing.probes import deliver, message_id_of
+from testing.runner import BotRunner
 from testing.seeding import INVITE_KEY
 from tests.test_concurrency import Meet, _this_tests_schema, no_errors, once_after  # noqa: F401
 
@@ -415,3 +418,40 @@ async def test_a_word_before_any_choice_is_told_to_choose_too(tmp_path: Path) ->
         await bot.run(bot.updates.button(ANA_TG, f"v1:ask:{ask}:1"))
         (again,) = [c for c in await bot.send(ANA_TG, "a better word") if c.chat_id == ANA_TG.id]
         assert "replaces" in again.plain and "choose" not in again.plain.lower()
+
+
+async def test_the_real_application_asks_hides_and_reveals_once(
+    bot: BotRunner, ana: FakeUser, ben: FakeUser
+) -> None:
+    """Through the fake Bot API: each presses privately, a long word split by Ben's client
+    comes whole, and the reveal is the only place either sees the other's answer."""
+    await pair(ana, ben)
+    services = bot.services
+    async with services.database.unit() as uow:
+        couple = await uow.couples.active_for(ana.chat_id)
+        assert couple is not None
+        ask = await asks.open_ask(uow, couple, KIND, when={}, now=services.now(), subject_id=3)
+    question_to_ana = await ana.wait_for("thing 3")
+    question_to_ben = await ben.wait_for("thing 3")
+    await ana.press(question_to_ana, dict(question_to_ana.buttons)["not-word"])
+    await ana.wait_for("add a few words")
+    notice = await ben.wait_for("has answered")
+    assert "not-word" not in notice.plain
+    await ana.send("anas secret word")
+    await ana.wait_for("stays private")
+    first = "Ben says " + "b" * checkins.LONG_PART
+    await ben.send(first)
+    await ben.wait_for("choose one of the options")
+    await ben.press(question_to_ben, dict(question_to_ben.buttons)["kept-word"])
+    await ben.send("and the end of bens word")  # the client's next part, a moment later
+    for user in (ana, ben):
+        await user.wait_for("the end of bens word", timeout=10)  # the reveal's last page
+        reveal = " ".join(m.plain for m in user.inbox)
+        assert "Ana: not-word" in reveal and "Ben <3: kept-word" in reveal
+        assert "anas secret word" in reveal and "Ben says" in reveal
+    await ben.press(question_to_ben, dict(question_to_ben.buttons)["partly-word"])
+    await ben.send("/help")  # once this is answered, the press before it was handled
+    await ben.wait_for("What Steady can do")
+    assert any("no longer active" in (c.get("text") or "") for c in ben.answered_callbacks)
+    await ana.expect_silence()
+    assert f"v1:ask:{ask}:1" in dict(question_to_ben.buttons).values()
