@@ -601,7 +601,9 @@ async def close_round(uow: Unit, current: rounds.Round, now: int) -> None:
     await uow.rounds.delete_answers(current.id)
     if couple is None:
         return
-    notice_key = "guided.closed" if current.kind == "repair" else "checkin.closed"
+    notice_key = {"repair": "guided.closed", "checkin": "checkin.closed"}.get(
+        current.kind, "asks.closed"
+    )
     # Someone who never received the round (their prompt waits for their local time, or for a
     # retry) is not told it closed: its prompt and "your partner answered" are withdrawn.
     seen = await uow.rounds.participants(current.id)
@@ -616,7 +618,11 @@ async def close_round(uow: Unit, current: rounds.Round, now: int) -> None:
     for person in (couple.a, couple.b):
         if person.id in never_saw:
             continue
-        text = t(notice_key, person.language)
+        # An ask's notice names its question: several of one kind may be open at once.
+        values: dict[str, str] = {}
+        if notice_key == "asks.closed":
+            values["question"] = await question_of(uow, current, person.language)
+        text = t(notice_key, person.language, **values)
         await uow.notify(person, "closed", current.id, person.id, text=text, now=now)
 
 

@@ -455,3 +455,20 @@ async def test_the_real_application_asks_hides_and_reveals_once(
     assert any("no longer active" in (c.get("text") or "") for c in ben.answered_callbacks)
     await ana.expect_silence()
     assert f"v1:ask:{ask}:1" in dict(question_to_ben.buttons).values()
+
+
+async def test_an_ask_that_closes_unanswered_is_not_called_a_check_in(db: Database) -> None:
+    await paired(db)
+    async with db.unit() as uow:
+        couple = await uow.couples.active_for(ANA.id)
+        assert couple is not None
+        ask = await asks.open_ask(uow, couple, KIND, when={}, now=NOW, closes_at=NOW + 60)
+    await _both_have(db, ask)
+    assert await asks.choose(db, ANA.id, ask, 0, NOW + 1) is asks.Outcome.SAVED
+    await deliver(db, NOW + 1)
+    assert await checkins.close_due(db, NOW + 60) == 1
+    closed = texts_to(await deliver(db, NOW + 60), ANA.id)
+    assert closed and all("check-in" not in text for text in closed)
+    assert all("deleted unread" in text and "How did it go" in text for text in closed)
+    async with db.read() as uow:
+        assert await uow.rounds.answers(ask) == {}

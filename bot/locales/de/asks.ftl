@@ -13,3 +13,4 @@ asks-changed = Geändert. Es bleibt privat, bis ihr beide geantwortet habt.
 asks-word_kept = Ich habe diese Worte zu <i>{ $question }</i> aufbewahrt. Um zu antworten, wähle eine der Optionen unter der Frage. Beides bleibt privat, bis ihr beide geantwortet habt.
 asks-partner_answered = { $partner } hat geantwortet. Die Antwort zeigt sich, sobald du auch geantwortet hast, ganz ohne Eile.
 asks-a_question = Eine Frage, die ihr beide beantwortet habt
+asks-closed = Diese Frage hat sich geschlossen, bevor ihr beide geantwortet habt, deshalb wurden die Antworten ungelesen gelöscht: <i>{ $question }</i>. Das ist in Ordnung.

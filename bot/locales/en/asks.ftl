@@ -14,3 +14,5 @@ asks-changed = Changed. It still stays private until you have both answered.
 asks-word_kept = I've kept these words for <i>{ $question }</i>. To answer it, choose one of the options under the question. Both stay private until you have both answered.
 asks-partner_answered = { $partner } has answered. Their answer will show once you've answered too, whenever you're ready.
 asks-a_question = A question you both answered
+# An ask that could expire (closes_at) closed before both answered.
+asks-closed = This question closed before you both answered, so any answer was deleted unread: <i>{ $question }</i>. That's okay.

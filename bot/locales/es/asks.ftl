@@ -13,3 +13,4 @@ asks-changed = Cambiado. Sigue siendo privado hasta que ambos respondan.
 asks-word_kept = Guardé estas palabras para <i>{ $question }</i>. Para responder, elige una de las opciones debajo de la pregunta. Todo sigue siendo privado hasta que ambos respondan.
 asks-partner_answered = { $partner } ya respondió. Su respuesta aparecerá cuando respondas tú también, sin prisa.
 asks-a_question = Una pregunta que ambos respondieron
+asks-closed = Esta pregunta se cerró antes de que estuvieran ambas respuestas, así que las respuestas se borraron sin leerse: <i>{ $question }</i>. No pasa nada.
