@@ -4,6 +4,8 @@ what /export, /history and the logs may hold before the reveal."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +13,7 @@ import pytest
 
 from bot import ask_kinds, asks, checkins, pairing, privacy
 from bot.checkins import AnswerOutcome
+from bot.logs import setup_logging
 from bot.models import Person
 from bot.storage import outbox, rounds
 from bot.storage.db import Database
@@ -472,3 +475,42 @@ async def test_an_ask_that_closes_unanswered_is_not_called_a_check_in(db: Databa
     assert all("deleted unread" in text and "How did it go" in text for text in closed)
     async with db.read() as uow:
         assert await uow.rounds.answers(ask) == {}
+
+
+@pytest.fixture
+def debug_logging(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
+    """The real process's logging at LOG_LEVEL=DEBUG (bot.logs), every record it lets out
+    caught by caplog; put back afterwards."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    names = ("aiosqlite", "httpx", "httpcore", "hpack", "aiohttp", "asyncio", "psycopg")
+    levels = {name: logging.getLogger(name).level for name in (*names, "telegram", "apscheduler")}
+    setup_logging("DEBUG", [])
+    yield caplog
+    root.handlers[:], root.level = handlers, level
+    for name, old in levels.items():
+        logging.getLogger(name).setLevel(old)
+
+
+async def test_at_debug_the_logs_hold_no_choice_and_no_word(
+    bot: BotRunner, ana: FakeUser, ben: FakeUser, debug_logging: pytest.LogCaptureFixture
+) -> None:
+    await pair(ana, ben)
+    services = bot.services
+    async with services.database.unit() as uow:
+        couple = await uow.couples.active_for(ana.chat_id)
+        assert couple is not None
+        ask = await asks.open_ask(uow, couple, KIND, when={}, now=services.now(), subject_id=3)
+    to_ana, to_ben = await ana.wait_for("thing 3"), await ben.wait_for("thing 3")
+    await ana.press(to_ana, dict(to_ana.buttons)["partly-word"])
+    await ana.wait_for("add a few words")
+    await ana.send("Glimmerquartz")
+    await ana.wait_for("stays private")
+    await ben.wait_for("has answered")
+    await ben.press(to_ben, dict(to_ben.buttons)["not-word"])
+    await ben.wait_for("Glimmerquartz")
+    logging.getLogger("bot.test").debug("a record at DEBUG gets through")
+    logs = debug_logging.text
+    assert "a record at DEBUG gets through" in logs
+    for secret in ("Glimmerquartz", "partly-word", "not-word", f"v1:ask:{ask}:"):
+        assert secret not in logs, secret
