@@ -291,7 +291,8 @@ async def _store(
     await save
     kind = ask_kinds.get(current.kind)
     if not replaced and not (kind and kind.options):  # an ask's choice tells the partner
-        notice = t("checkin.partner_waiting", partner.language, partner=person.first_name)
+        waiting = "asks.partner_answered" if kind else "checkin.partner_waiting"
+        notice = t(waiting, partner.language, partner=person.first_name)
         # Never before the partner's own prompt: it may wait for their local time, and the
         # outbox keeps one chat's messages in order of when they are meant to go out.
         seen = await uow.rounds.participants(current.id)

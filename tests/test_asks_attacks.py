@@ -514,3 +514,22 @@ async def test_at_debug_the_logs_hold_no_choice_and_no_word(
     assert "a record at DEBUG gets through" in logs
     for secret in ("Glimmerquartz", "partly-word", "not-word", f"v1:ask:{ask}:"):
         assert secret not in logs, secret
+
+
+WORDS_KIND = ask_kinds.register(ask_kinds.Kind("attack-words", _question))
+
+
+async def test_a_words_ask_tells_the_partner_without_calling_it_a_check_in(db: Database) -> None:
+    """An ask answered in words: the partner is told, as of a check-in, but of a question."""
+    await paired(db)
+    async with db.unit() as uow:
+        couple = await uow.couples.active_for(ANA.id)
+        assert couple is not None
+        ask = await asks.open_ask(uow, couple, WORDS_KIND.name, when={}, now=NOW, subject_id=4)
+    await _both_have(db, ask)
+    saved = await checkins.answer(db, ANA, "anas words", 50, NOW + 1)
+    assert saved.outcome is AnswerOutcome.SAVED and not saved.choose_too
+    (notice,) = texts_to(await deliver(db, NOW + 1), BEN.id)
+    assert "Ana" in notice and "check-in" not in notice and "anas words" not in notice
+    assert (await checkins.answer(db, BEN, "bens", 51, NOW + 2)).outcome is AnswerOutcome.REVEALED
+    assert "anas words" in await _reveal_of(db, ask, BEN.id, NOW + 2)
