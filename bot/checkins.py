@@ -76,6 +76,7 @@ class AnswerResult:
     # SAVED / REPLACED: words for an ask with options whose author has not chosen one yet:
     # kept, but it is the choice that answers it (the partner has not been told).
     choose_too: bool = False
+    of_ask: bool = False  # CLOSED: the reply quotes an ask's question, not a check-in's
 
 
 @dataclass(frozen=True)
@@ -191,7 +192,9 @@ async def answer(
                 in_flight_waits,
             )  # fmt: skip
             if isinstance(target, AnswerOutcome):
-                return AnswerResult(target, partner)
+                closed = target is AnswerOutcome.CLOSED
+                of_ask = closed and await _quotes_an_ask(uow, person.id, reply_to)
+                return AnswerResult(target, partner, of_ask=of_ask)
             if not text.strip():
                 return AnswerResult(AnswerOutcome.EMPTY, partner)
             current, answers = target
@@ -488,6 +491,13 @@ async def _target_round(
         if candidate.received and seen_by_then:
             return candidate.round, candidate.answers
     return AnswerOutcome.NO_ROUND
+
+
+async def _quotes_an_ask(uow: Unit, user_id: int, reply_to: int | None) -> bool:
+    """Whether a reply quotes the question of an ask (not a check-in or a guided step)."""
+    round_id = None if reply_to is None else await uow.rounds.round_of_message(user_id, reply_to)
+    current = None if round_id is None else await uow.rounds.get(round_id)
+    return current is not None and current.kind not in ("checkin", "repair")
 
 
 def _with_answers(

@@ -121,6 +121,8 @@ def _acknowledgement(
     each other open question it could be meant for."""
     if result.choose_too:
         key = "asks.word_kept"  # not answered yet: an ask's option answers it
+    elif result.of_ask:
+        key = "asks.closed_reply"  # a question, not a check-in ("there will be another")
     partner = result.partner.first_name if result.partner else ""
     text = t(key, language, partner=partner, question=result.question)
     if not result.others or result.round_id is None:

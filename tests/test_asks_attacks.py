@@ -533,3 +533,20 @@ async def test_a_words_ask_tells_the_partner_without_calling_it_a_check_in(db: D
     assert "Ana" in notice and "check-in" not in notice and "anas words" not in notice
     assert (await checkins.answer(db, BEN, "bens", 51, NOW + 2)).outcome is AnswerOutcome.REVEALED
     assert "anas words" in await _reveal_of(db, ask, BEN.id, NOW + 2)
+
+
+async def test_a_reply_to_an_asks_question_after_the_reveal_is_not_called_a_check_in(
+    tmp_path: Path,
+) -> None:
+    async with Offline(tmp_path) as bot:
+        await bot.pair(ANA_TG, BEN_TG)
+        ask = await _offline_ask(bot, ANA_TG, BEN_TG)
+        question = await message_id_of(bot.db, f"prompt:{ask}:{ANA_TG.id}")
+        for user in (ANA_TG, BEN_TG):
+            await bot.run(bot.updates.button(user, f"v1:ask:{ask}:0"))
+        await bot.deliver()
+        late = bot.updates.text(ANA_TG, "one more thing", reply_to_message={
+            "message_id": question, "date": 0, "chat": {"id": ANA_TG.id, "type": "private"},
+        })  # fmt: skip
+        (reply,) = [c for c in await bot.run(late) if c.method == "sendMessage"]
+        assert "check-in" not in reply.plain and "no longer open" in reply.plain

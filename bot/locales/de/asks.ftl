@@ -14,3 +14,4 @@ asks-word_kept = Ich habe diese Worte zu <i>{ $question }</i> aufbewahrt. Um zu 
 asks-partner_answered = { $partner } hat geantwortet. Die Antwort zeigt sich, sobald du auch geantwortet hast, ganz ohne Eile.
 asks-a_question = Eine Frage, die ihr beide beantwortet habt
 asks-closed = Diese Frage hat sich geschlossen, bevor ihr beide geantwortet habt, deshalb wurden die Antworten ungelesen gelöscht: <i>{ $question }</i>. Das ist in Ordnung.
+asks-closed_reply = Diese Frage ist nicht mehr offen, deshalb wurde das nicht hinzugefügt.

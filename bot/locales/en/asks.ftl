@@ -16,3 +16,5 @@ asks-partner_answered = { $partner } has answered. Their answer will show once y
 asks-a_question = A question you both answered
 # An ask that could expire (closes_at) closed before both answered.
 asks-closed = This question closed before you both answered, so any answer was deleted unread: <i>{ $question }</i>. That's okay.
+# A reply quoting an ask's question once it was revealed, stopped or closed.
+asks-closed_reply = That question is no longer open, so this wasn't added to it.

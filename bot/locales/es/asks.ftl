@@ -14,3 +14,4 @@ asks-word_kept = Guardé estas palabras para <i>{ $question }</i>. Para responde
 asks-partner_answered = { $partner } ya respondió. Su respuesta aparecerá cuando respondas tú también, sin prisa.
 asks-a_question = Una pregunta que ambos respondieron
 asks-closed = Esta pregunta se cerró antes de que estuvieran ambas respuestas, así que las respuestas se borraron sin leerse: <i>{ $question }</i>. No pasa nada.
+asks-closed_reply = Esa pregunta ya no está abierta, así que esto no se añadió.
