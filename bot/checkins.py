@@ -321,6 +321,8 @@ def both_answered(current: rounds.Round, couple: Couple, answers: dict[int, roun
     mine, theirs = answers.get(couple.a.id), answers.get(couple.b.id)
     if mine is None or theirs is None:
         return False
+    if kind is None and current.kind not in ("checkin", "repair"):
+        return False  # an ask this process cannot judge (its feature not loaded): never early
     return not (kind and kind.options) or bool(mine.choice and theirs.choice)
 
 

@@ -550,3 +550,27 @@ async def test_a_reply_to_an_asks_question_after_the_reveal_is_not_called_a_chec
         })  # fmt: skip
         (reply,) = [c for c in await bot.run(late) if c.method == "sendMessage"]
         assert "check-in" not in reply.plain and "no longer open" in reply.plain
+
+
+async def test_a_process_that_does_not_know_the_kind_never_reveals_an_unmatched_word(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ana wrote a word and never chose; Ben chose. A process without the kind's feature
+    loaded (a tool, or a kind since removed) closes the ask: it cannot tell whether both
+    answered, so it must delete unread rather than reveal Ana's word as if both had."""
+    await paired(db)
+    async with db.unit() as uow:
+        couple = await uow.couples.active_for(ANA.id)
+        assert couple is not None
+        ask = await asks.open_ask(uow, couple, KIND, when={}, now=NOW, closes_at=NOW + 60)
+    await _both_have(db, ask)
+    assert (await checkins.answer(db, ANA, "anas unmatched word", 50, NOW)).choose_too
+    assert await asks.choose(db, BEN.id, ask, 0, NOW) is asks.Outcome.SAVED
+    await deliver(db, NOW)
+    monkeypatch.setattr(ask_kinds, "_KINDS", {})  # this process knows no ask kind
+    assert await checkins.close_due(db, NOW + 60) == 1
+    sent = await deliver(db, NOW + 60)
+    assert all("anas unmatched word" not in text for _, _, text in sent)
+    async with db.read() as uow:
+        assert (await uow.rounds.get(ask)).status == "expired"  # type: ignore[union-attr]
+        assert await uow.rounds.answers(ask) == {}
