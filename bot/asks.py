@@ -29,6 +29,7 @@ class Outcome(enum.Enum):
     SAVED = "saved"  # kept private; the partner is told one is waiting
     CHANGED = "changed"  # an earlier choice replaced, still private
     REVEALED = "revealed"  # the second choice: both now see both
+    HELD = "held"  # both chose; the reveal waits a few seconds for a long word's next part
     STALE = "stale"  # not theirs, no longer open, or not an option of it: nothing changed
 
 
@@ -79,8 +80,8 @@ async def open_ask(
 
 async def choose(db: Database, user_id: int, round_id: int, index: int, now: int) -> Outcome:
     """A press of an ask's option. Only a participant of an open ask of their own active
-    couple, and only an option it has; anything else (forged, stale, another couple's) is
-    STALE and changes nothing."""
+    couple whose question has reached them, and only an option it has; anything else (forged,
+    stale, another couple's) is STALE and changes nothing."""
     try:
         async with db.unit() as uow:
             couple = await uow.couples.active_for(user_id, lock=True)
@@ -91,8 +92,8 @@ async def choose(db: Database, user_id: int, round_id: int, index: int, now: int
             if current.status != "open" or kind is None or not 0 <= index < len(kind.options):
                 return Outcome.STALE
             seen = await uow.rounds.participants(round_id)
-            if user_id not in seen:
-                return Outcome.STALE
+            if user_id not in seen or seen[user_id][1] is None:
+                return Outcome.STALE  # its question has not reached them: a forged press
             option = kind.options[index]
             answers = await uow.rounds.answers(round_id)
             had = answers.get(user_id)
@@ -102,6 +103,11 @@ async def choose(db: Database, user_id: int, round_id: int, index: int, now: int
                 had.last_part_len if had else 0, option,
             )  # fmt: skip
             if checkins.both_answered(current, couple, answers):
+                # A long word's next part may be on its way (a client splits long texts).
+                wait_until = checkins.wait_for_more(answers, now)
+                if wait_until is not None:
+                    await uow.rounds.set_reveal_at(round_id, wait_until)
+                    return Outcome.HELD
                 await checkins.reveal(uow, couple, current, answers, now)
                 return Outcome.REVEALED
             if had is not None and had.choice is not None:
@@ -121,6 +127,12 @@ async def choose(db: Database, user_id: int, round_id: int, index: int, now: int
 async def stop(uow: Unit, round_id: int, now: int) -> bool:
     """Stop an open ask (caller's transaction): its answers are deleted unread, and what was
     still queued about it is withdrawn. False when it was no longer open."""
+    current = await uow.rounds.get(round_id)
+    if current is None:
+        return False
+    # Held like every use case of the couple: a press or a word being stored meanwhile
+    # commits first, and is deleted with the rest, never left behind in a stopped ask.
+    await uow.couples.lock(current.couple_id)
     if not await uow.rounds.finish(round_id, "cancelled", now):
         return False
     await uow.rounds.delete_answers(round_id)

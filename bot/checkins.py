@@ -73,6 +73,10 @@ class AnswerResult:
     question: str = ""
     others: tuple[tuple[int, str], ...] = ()
     reveal_at: int | None = None  # HELD: when the reveal is due
+    # SAVED / REPLACED: words for an ask with options whose author has not chosen one yet:
+    # kept, but it is the choice that answers it (the partner has not been told).
+    choose_too: bool = False
+    of_ask: bool = False  # CLOSED: the reply quotes an ask's question, not a check-in's
 
 
 @dataclass(frozen=True)
@@ -188,7 +192,9 @@ async def answer(
                 in_flight_waits,
             )  # fmt: skip
             if isinstance(target, AnswerOutcome):
-                return AnswerResult(target, partner)
+                closed = target is AnswerOutcome.CLOSED
+                of_ask = closed and await _quotes_an_ask(uow, person.id, reply_to)
+                return AnswerResult(target, partner, of_ask=of_ask)
             if not text.strip():
                 return AnswerResult(AnswerOutcome.EMPTY, partner)
             current, answers = target
@@ -222,14 +228,19 @@ async def move_answer(
             if couple is None or source is None or target is None or source is target:
                 return AnswerResult(AnswerOutcome.STALE)
             mine = source.answers.get(person.id)
-            if mine is None:
+            if mine is None or not mine.text:  # an ask's choice alone: no words to move
                 return AnswerResult(AnswerOutcome.STALE)
             partner = couple.partner_of(person.id)
             parts = await uow.rounds.answer_parts(from_round, person.id)  # a long one's parts
-            await uow.rounds.delete_answer(from_round, person.id)
+            if mine.choice is None:
+                await uow.rounds.delete_answer(from_round, person.id)
+                # "Your partner answered" for the first round is withdrawn if not gone yet.
+                waiting = outbox.dedupe_key("waiting", from_round, partner.id)
+                await uow.outbox.cancel_pending([waiting])
+            else:  # the word beside an ask's choice moves; the choice stays, and still counts
+                await uow.rounds.set_answer_parts(from_round, person.id, [])
+                await uow.rounds.save_answer(from_round, person.id, "", None, now)
             await uow.rounds.set_answer_parts(to_round, person.id, parts)
-            # "Your partner answered" for the first round is withdrawn if it has not gone yet.
-            await uow.outbox.cancel_pending([outbox.dedupe_key("waiting", from_round, partner.id)])
             others = _others(candidates, to_round)
             return await _store(
                 uow, couple, person, target.round, target.answers, mine.text, mine.message_id,
@@ -263,15 +274,17 @@ async def _store(
     `keep_parts`: `text` is the join of a long answer's parts (kept in answer_parts); otherwise
     it is one message, and replaces any earlier answer, parts and all."""
     partner = couple.partner_of(person.id)
-    replaced = person.id in answers
+    # An ask's choice alone has no words: the first word beside it replaces nothing.
+    replaced = person.id in answers and bool(answers[person.id].text)
     part_len = len(text) if last_part_len is None else last_part_len
     if replaced and not keep_parts:
         await uow.rounds.set_answer_parts(current.id, person.id, [])
     save = uow.rounds.save_answer(current.id, person.id, text, message_id, now, part_len)
-    chosen = answers[person.id].choice if replaced else None  # a word beside an ask's choice
+    had = answers.get(person.id)
+    chosen = had.choice if had else None  # a word beside an ask's choice
     answers[person.id] = rounds.Answer(person.id, text, message_id, now, part_len, chosen)
     if both_answered(current, couple, answers):
-        wait_until = _wait_for_more(answers, now)
+        wait_until = wait_for_more(answers, now)
         if wait_until is not None:
             await save
             await uow.rounds.set_reveal_at(current.id, wait_until)
@@ -281,7 +294,8 @@ async def _store(
     await save
     kind = ask_kinds.get(current.kind)
     if not replaced and not (kind and kind.options):  # an ask's choice tells the partner
-        notice = t("checkin.partner_waiting", partner.language, partner=person.first_name)
+        waiting = "asks.partner_answered" if kind else "checkin.partner_waiting"
+        notice = t(waiting, partner.language, partner=person.first_name)
         # Never before the partner's own prompt: it may wait for their local time, and the
         # outbox keeps one chat's messages in order of when they are meant to go out.
         seen = await uow.rounds.participants(current.id)
@@ -296,6 +310,7 @@ async def _store(
         round_id=current.id,
         question=await question_of(uow, current, person.language),
         others=tuple([(r.id, await question_of(uow, r, person.language)) for r in others]),
+        choose_too=bool(kind and kind.options) and chosen is None,
     )
 
 
@@ -306,6 +321,8 @@ def both_answered(current: rounds.Round, couple: Couple, answers: dict[int, roun
     mine, theirs = answers.get(couple.a.id), answers.get(couple.b.id)
     if mine is None or theirs is None:
         return False
+    if kind is None and current.kind not in ("checkin", "repair"):
+        return False  # an ask this process cannot judge (its feature not loaded): never early
     return not (kind and kind.options) or bool(mine.choice and theirs.choice)
 
 
@@ -341,7 +358,7 @@ async def reveal(
         await kind.after_reveal(uow, couple, current, answers, now)
 
 
-def _wait_for_more(answers: dict[int, rounds.Answer], now: int) -> int | None:
+def wait_for_more(answers: dict[int, rounds.Answer], now: int) -> int | None:
     """When a reveal may go, if an answer's latest part was long and recent (more may come)."""
     waits = [
         a.updated_at + JOIN_SECONDS
@@ -358,7 +375,7 @@ def _continued(
     latest part was long enough to be one of several that a client split, and recent."""
     for candidate in candidates:
         mine = candidate.answers.get(user_id)
-        # The same bound as _wait_for_more: once a held reveal may go, nothing joins any more.
+        # The same bound as wait_for_more: once a held reveal may go, nothing joins any more.
         recent = mine is not None and now - mine.updated_at < JOIN_SECONDS
         if recent and mine.last_part_len >= LONG_PART:
             return candidate
@@ -416,7 +433,7 @@ async def reveal_due(db: Database, now: int) -> int:
         if couple is None or not both_answered(current, couple, answers):
             await uow.rounds.set_reveal_at(current.id, None)
             return 0
-        wait_until = _wait_for_more(answers, now)
+        wait_until = wait_for_more(answers, now)
         if wait_until is not None:
             await uow.rounds.set_reveal_at(current.id, wait_until)
             return 0
@@ -476,6 +493,13 @@ async def _target_round(
         if candidate.received and seen_by_then:
             return candidate.round, candidate.answers
     return AnswerOutcome.NO_ROUND
+
+
+async def _quotes_an_ask(uow: Unit, user_id: int, reply_to: int | None) -> bool:
+    """Whether a reply quotes the question of an ask (not a check-in or a guided step)."""
+    round_id = None if reply_to is None else await uow.rounds.round_of_message(user_id, reply_to)
+    current = None if round_id is None else await uow.rounds.get(round_id)
+    return current is not None and current.kind not in ("checkin", "repair")
 
 
 def _with_answers(
@@ -590,7 +614,9 @@ async def close_round(uow: Unit, current: rounds.Round, now: int) -> None:
     await uow.rounds.delete_answers(current.id)
     if couple is None:
         return
-    notice_key = "guided.closed" if current.kind == "repair" else "checkin.closed"
+    notice_key = {"repair": "guided.closed", "checkin": "checkin.closed"}.get(
+        current.kind, "asks.closed"
+    )
     # Someone who never received the round (their prompt waits for their local time, or for a
     # retry) is not told it closed: its prompt and "your partner answered" are withdrawn.
     seen = await uow.rounds.participants(current.id)
@@ -605,7 +631,11 @@ async def close_round(uow: Unit, current: rounds.Round, now: int) -> None:
     for person in (couple.a, couple.b):
         if person.id in never_saw:
             continue
-        text = t(notice_key, person.language)
+        # An ask's notice names its question: several of one kind may be open at once.
+        values: dict[str, str] = {}
+        if notice_key == "asks.closed":
+            values["question"] = await question_of(uow, current, person.language)
+        text = t(notice_key, person.language, **values)
         await uow.notify(person, "closed", current.id, person.id, text=text, now=now)
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application
 
-from bot import asks, callbacks
+from bot import asks, callbacks, checkins
 from bot.context import SteadyContext
 from bot.texts import t
+from handlers.checkins import after_delivery, reveal_due
 from handlers.common import ButtonHandler, person, refuse_stale, reply
 
 _REPLIES = {
@@ -20,13 +21,22 @@ async def choose(update: Update, context: SteadyContext, button: callbacks.Choos
     query = update.callback_query
     me = person(query.from_user)
     services = context.services
-    outcome = await asks.choose(
-        services.database, me.id, button.round_id, button.option, services.now()
+    # A question pressed the moment it arrived may not be recorded as received yet.
+    outcome = await after_delivery(
+        services,
+        lambda _last: asks.choose(
+            services.database, me.id, button.round_id, button.option, services.now()
+        ),
+        lambda o: o is asks.Outcome.STALE,
     )
     if outcome is asks.Outcome.STALE:
         await refuse_stale(query, me.language)
         return
     await query.answer()
+    if outcome is asks.Outcome.HELD and context.job_queue is not None:
+        # The reveal waits for a long word's next part; the tick finds it after a restart.
+        delay = checkins.JOIN_SECONDS + 0.1
+        context.job_queue.run_once(reveal_due, delay, name="steady-reveal")
     if outcome in _REPLIES:  # a reveal speaks for itself
         await reply(update, t(_REPLIES[outcome], me.language))
 

@@ -101,7 +101,7 @@ async def answer(update: Update, context: SteadyContext) -> None:
         # A long answer may have a next part on its way: the reveal waits a few seconds. The
         # round's reveal_at is the record (the tick finds it after a restart); this is sooner.
         delay = max(0, result.reveal_at - services.now()) + 0.1
-        context.job_queue.run_once(_reveal_due, delay, name="steady-reveal")
+        context.job_queue.run_once(reveal_due, delay, name="steady-reveal")
     key = _ANSWER_REPLIES.get(result.outcome)
     if key is None or (edited and result.outcome is not AnswerOutcome.REPLACED):
         return  # a reveal speaks for itself; an edit of an old message needs no reply
@@ -109,7 +109,7 @@ async def answer(update: Update, context: SteadyContext) -> None:
     await reply(update, text, markup)
 
 
-async def _reveal_due(context: SteadyContext) -> None:
+async def reveal_due(context: SteadyContext) -> None:
     services = context.services
     await checkins.reveal_due(services.database, services.now())
 
@@ -119,6 +119,10 @@ def _acknowledgement(
 ) -> tuple[str, InlineKeyboardMarkup | None]:
     """The reply to an answer: it names the question it was filed under, with a button for
     each other open question it could be meant for."""
+    if result.choose_too:
+        key = "asks.word_kept"  # not answered yet: an ask's option answers it
+    elif result.of_ask:
+        key = "asks.closed_reply"  # a question, not a check-in ("there will be another")
     partner = result.partner.first_name if result.partner else ""
     text = t(key, language, partner=partner, question=result.question)
     if not result.others or result.round_id is None:

@@ -61,17 +61,20 @@ async def scenario(ops: list[tuple[str, Person, int]], folder: Path) -> None:
         revealed_at_step: int | None = None
         read: dict[int, list[str]] = {A.id: [], B.id: []}
         message_id = 0
+        delivered = False  # the questions reached both (a press counts only after)
         for step, (op, who, index) in enumerate(ops):
             now += 1
             if op == "choose":
                 outcome = await asks.choose(db, who.id, ask, index, now)
                 if revealed_at_step is None:
-                    chosen[who.id] = promises.OUTCOMES[index]
+                    assert (outcome is asks.Outcome.STALE) == (not delivered)
+                    if delivered:
+                        chosen[who.id] = promises.OUTCOMES[index]
                     if outcome is asks.Outcome.REVEALED:
                         revealed_at_step = step
                         assert set(chosen) == {A.id, B.id}
                     else:
-                        assert len(chosen) < 2 or outcome is asks.Outcome.STALE
+                        assert len(chosen) < 2
                 else:
                     assert outcome is asks.Outcome.STALE
             elif op == "word":
@@ -84,6 +87,7 @@ async def scenario(ops: list[tuple[str, Person, int]], folder: Path) -> None:
                 ):
                     words[who.id].append(marker)
             elif op == "deliver":
+                delivered = True
                 for chat, _, text in await deliver(db, now):
                     read[chat].append(plain(text))
             else:

@@ -40,6 +40,10 @@ class Couples:
         )
         return _couple(list(rows))
 
+    async def lock(self, couple_id: int) -> None:
+        """Hold a couple until the unit ends, as `active_for(lock=True)` does, by its id."""
+        await self.conn.lock("couples", couple_id)
+
     async def get(self, couple_id: int) -> Couple | None:
         """A couple by id, active or ended, with both members."""
         rows = await self.conn.fetch_all(
