@@ -11,7 +11,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot import ask_kinds, asks, callbacks, checkins, pairing
+from bot import ask_kinds, asks, callbacks, checkins, pairing, privacy
 from bot.checkins import AnswerOutcome
 from bot.crypto import Cipher
 from bot.models import Person
@@ -260,3 +260,22 @@ async def test_a_round_of_a_kind_this_process_does_not_know_still_reads_kindly(
         assert await checkins.question_of(uow, unknown, "de") == (
             "Eine Frage, die ihr beide beantwortet habt"
         )
+
+
+async def test_past_keeping_an_asks_word_goes_and_its_choice_stays(db: Database) -> None:
+    """The words expire, the facts stay: a chart of kept promises still counts the choice."""
+    db.cipher = Cipher(b"k" * 32)
+    await paired(db)
+    ask = await open_one(db)
+    await deliver(db, NOW)
+    await checkins.answer(db, ANA, "ana's private word", 1, NOW)
+    await asks.choose(db, ANA.id, ask, 0, NOW)
+    assert await asks.choose(db, BEN.id, ask, 2, NOW) is asks.Outcome.REVEALED
+    assert await privacy.expire_texts(db, NOW + 400 * 86400, 365) == 1
+    async with db.read() as uow:
+        kept = await uow.rounds.answers(ask)
+    assert {uid: (a.choice, a.text) for uid, a in kept.items()} == {
+        ANA.id: ("kept", ""),
+        BEN.id: ("not", ""),
+    }
+    assert await privacy.expire_texts(db, NOW + 800 * 86400, 365) == 0  # done, not again

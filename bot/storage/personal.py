@@ -214,7 +214,8 @@ class PersonalData:
             """
             SELECT r.id FROM rounds r
             WHERE r.status = 'revealed'
-              AND EXISTS (SELECT 1 FROM answers a WHERE a.round_id = r.id)
+              AND EXISTS (SELECT 1 FROM answers a WHERE a.round_id = r.id
+                          AND (a.choice IS NULL OR a.text <> ''))  -- words still kept
               AND (r.finished_at < ? OR r.finished_at < ? - 86400 * (
                     SELECT MIN(u.keep_days) FROM couple_members m
                     JOIN users u ON u.id = m.user_id
@@ -226,10 +227,16 @@ class PersonalData:
         return [row["id"] for row in rows]
 
     async def delete_texts(self, round_ids: list[int]) -> None:
-        """The words of these rounds go; the rounds stay, so counts over time remain."""
+        """The words of these rounds go; the rounds stay, so counts over time remain, and so
+        does an ask's choice (a fact, like a promise kept), its word emptied."""
         marks = ", ".join("?" * len(round_ids))
-        for table in ("answer_parts", "answers"):
-            await self.conn.execute(f"DELETE FROM {table} WHERE round_id IN ({marks})", round_ids)
+        await self.conn.execute(f"DELETE FROM answer_parts WHERE round_id IN ({marks})", round_ids)
+        await self.conn.execute(
+            f"DELETE FROM answers WHERE round_id IN ({marks}) AND choice IS NULL", round_ids
+        )
+        await self.conn.execute(
+            f"UPDATE answers SET text = '' WHERE round_id IN ({marks})", round_ids
+        )
 
     # The couple's shortest keeping choice, in days: NULL when both keep for good.
     _KEEP = """(SELECT MIN(u.keep_days) FROM couple_members m JOIN users u ON u.id = m.user_id
