@@ -16,14 +16,16 @@ from bot.storage.rounds import Answer, Round
 from bot.storage.unit import Unit
 from bot.texts import plain
 
-Question = Callable[[Unit, Round, str], Awaitable[str]]
+Question = Callable[[Unit, Round, str, int], Awaitable[str]]
 AfterReveal = Callable[[Unit, Couple, Round, dict[int, Answer], int], Awaitable[None]]
 
 
 @dataclass(frozen=True)
 class Kind:
     name: str  # the rounds.kind value
-    # The question in a language: for the prompt, a reminder, the reveal, /history, /export.
+    # The question as one reader reads it (their language, and who they are: a promiser and
+    # their partner are asked differently), for the prompt, a reminder, the reveal, /history
+    # and /export. Plain text. Called for old rounds too: it must cope with a gone subject.
     question: Question
     options: tuple[str, ...] = ()  # choice keys in button order; () = answered in words
     labels: str = ""  # locale key prefix of the options' words: f"{labels}.{option}"

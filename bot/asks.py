@@ -59,7 +59,7 @@ async def open_ask(
     current = await uow.rounds.get(round_id)
     assert current is not None
     for person in (couple.a, couple.b):
-        question = await found.question(uow, current, person.language)
+        question = await found.question(uow, current, person.language, person.id)
         hint = "asks.prompt_choose" if found.options else "asks.prompt_words"
         text = t(
             hint,

@@ -308,8 +308,10 @@ async def _store(
         outcome,
         partner,
         round_id=current.id,
-        question=await question_of(uow, current, person.language),
-        others=tuple([(r.id, await question_of(uow, r, person.language)) for r in others]),
+        question=await question_of(uow, current, person.language, person.id),
+        others=tuple(
+            [(r.id, await question_of(uow, r, person.language, person.id)) for r in others]
+        ),
         choose_too=bool(kind and kind.options) and chosen is None,
     )
 
@@ -523,7 +525,7 @@ async def _reveal_messages(
         for person in (couple.a, couple.b)
         for part, page in enumerate(
             await round_pages(
-                uow, current, couple, answers, person.language, "checkin.reveal_title"
+                uow, current, couple, answers, person.language, "checkin.reveal_title", person.id
             )
         )
     ]
@@ -536,10 +538,11 @@ async def round_pages(
     answers: dict[int, rounds.Answer],
     language: str,
     title_key: str,
+    reader: int,
 ) -> list[str]:
     """A revealed round as its reader sees it: the question, then each answer (an ask's
     choice in the reader's words, and the word beside it)."""
-    prompt = await question_of(uow, current, language)
+    prompt = await question_of(uow, current, language, reader)
     kind = ask_kinds.get(current.kind)
     blocks = [t(title_key, language, prompt=prompt)]
     for member in (couple.a, couple.b):
@@ -556,11 +559,12 @@ async def round_pages(
     return paginate(blocks)
 
 
-async def question_of(uow: Unit, current: rounds.Round, language: str) -> str:
-    """A round's question, whatever its kind (an ask's may read its subject)."""
+async def question_of(uow: Unit, current: rounds.Round, language: str, reader: int) -> str:
+    """A round's question as `reader` reads it, whatever its kind (an ask's may read its
+    subject, and be worded for who is asked)."""
     kind = ask_kinds.get(current.kind)
     if kind is not None:
-        return await kind.question(uow, current, language)
+        return await kind.question(uow, current, language, reader)
     if current.kind not in ("checkin", "repair"):  # its feature is not loaded in this process
         return plain("asks.a_question", language)
     return prompt_text(current, language)
@@ -634,7 +638,7 @@ async def close_round(uow: Unit, current: rounds.Round, now: int) -> None:
         # An ask's notice names its question: several of one kind may be open at once.
         values: dict[str, str] = {}
         if notice_key == "asks.closed":
-            values["question"] = await question_of(uow, current, person.language)
+            values["question"] = await question_of(uow, current, person.language, person.id)
         text = t(notice_key, person.language, **values)
         await uow.notify(person, "closed", current.id, person.id, text=text, now=now)
 
@@ -677,7 +681,7 @@ async def remind_due(db: Database, now: int) -> int:
         answered = await uow.rounds.answers(current.id)
         waiting = [p for p in (couple.a, couple.b) if p.id not in answered]
         for person in waiting:
-            prompt = await question_of(uow, current, person.language)
+            prompt = await question_of(uow, current, person.language, person.id)
             text = t("checkin.reminder", person.language, prompt=prompt)
             # Linked to its round: a reply to the reminder answers this round, no other.
             await uow.notify(
@@ -704,7 +708,7 @@ async def history(db: Database, user_id: int, older_than: int | None) -> History
             for current in shown
             for page_text in await round_pages(
                 uow, current, couple, await uow.rounds.answers(current.id), language,
-                "history.entry_title",
+                "history.entry_title", user_id,
             )
         ]  # fmt: skip
     more = shown[-1].id if len(page) > HISTORY_PAGE else None

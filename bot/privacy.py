@@ -42,13 +42,13 @@ def _when(moment: int | None) -> str | None:
     return datetime.fromtimestamp(moment, UTC).isoformat()
 
 
-async def _question(uow: Unit, row: Any, language: str) -> str:
+async def _question(uow: Unit, row: Any, language: str, reader: int) -> str:
     """The question of an exported round, as its reader would read it now."""
     kind = ask_kinds.get(row["kind"])
     try:
         if kind is not None:
             current = await uow.rounds.get(row["round_id"])
-            return await kind.question(uow, current, language) if current else ""
+            return await kind.question(uow, current, language, reader) if current else ""
         return checkins.question_text(row["kind"], row["prompt_id"], row["step"], language)
     except KeyError:  # a prompt since removed from the library
         return ""
@@ -78,7 +78,8 @@ async def export(db: Database, user_id: int, now: int) -> Export | None:
         breaks = await uow.personal.breaks(user_id)
         language = profile["language"]
         questions = {
-            row["round_id"]: await _question(uow, row, language) for row in [*answers, *revealed]
+            row["round_id"]: await _question(uow, row, language, user_id)
+            for row in [*answers, *revealed]
         }
         promises = await uow.personal.promises(user_id)
         agreements, wordings, steps = await uow.personal.agreements(user_id)

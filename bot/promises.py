@@ -403,14 +403,16 @@ async def partner_moment(uow: Unit, partner: Person, due_at: int, default_zone: 
 # -- the outcome ask: bot.asks does the asking, the keeping private and the reveal ---------------
 
 
-async def _question(uow: Unit, current: Round, language: str) -> str:
-    """ "Looking back on Ana's promise: “…”. How did it go?" for both partners (an ask's
-    question is one per language, not per reader). Words erased or past keeping: said so.
-    Plain text: bot.asks escapes it where it fills it in."""
+async def _question(uow: Unit, current: Round, language: str, reader: int) -> str:
+    """The promiser is asked "How did it go with your promise …?", the partner "Did you feel
+    Ana's promise was kept …?". Words erased or past keeping: said so. Plain text: bot.asks
+    escapes it where it fills it in."""
     promise = await uow.promises.get(current.subject_id) if current.subject_id else None
     couple = await uow.couples.get(current.couple_id)
     if promise is None or not promise.text or couple is None:
         return plain("promise.ask_removed", language)
+    if reader == promise.promiser_id:
+        return plain("promise.ask_mine", language, text=promise.text)
     name = couple.member(promise.promiser_id).first_name if couple.has(promise.promiser_id) else ""
     return plain("promise.ask", language, partner=name, text=promise.text)
 

@@ -91,7 +91,7 @@ async def _words(uow: Unit, current: Round) -> str:
     return "…"
 
 
-async def _question(uow: Unit, current: Round, language: str) -> str:
+async def _question(uow: Unit, current: Round, language: str, reader: int) -> str:
     # Plain text: bot.asks escapes it where it fills it in.
     return plain("review.ask", language, text=await _words(uow, current))
 

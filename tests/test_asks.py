@@ -27,7 +27,7 @@ CARA, DAN = Person(303, "Cara"), Person(404, "Dan")
 NOW = 1_800_000_000
 
 
-async def _question(uow: Unit, current: Round, language: str) -> str:
+async def _question(uow: Unit, current: Round, language: str, reader: int) -> str:
     return f"How did it go with thing {current.subject_id}?"
 
 
@@ -257,7 +257,7 @@ async def test_a_round_of_a_kind_this_process_does_not_know_still_reads_kindly(
         current = await uow.rounds.get(ask)
         assert current is not None
         unknown = Round(**{**current.__dict__, "kind": "gone-kind"})
-        assert await checkins.question_of(uow, unknown, "de") == (
+        assert await checkins.question_of(uow, unknown, "de", ANA.id) == (
             "Eine Frage, die ihr beide beantwortet habt"
         )
 

@@ -32,7 +32,7 @@ NOW = 1_800_000_000
 KIND = "attack-ask"
 
 
-async def _question(uow: Unit, current: Round, language: str) -> str:
+async def _question(uow: Unit, current: Round, language: str, reader: int) -> str:
     return f"How did it go with thing {current.subject_id}?"
 
 

@@ -78,7 +78,10 @@ async def test_at_the_due_moment_both_are_asked_and_see_both_choices_together(
     await ben.wait_for("made you a promise")
     clock.advance(timedelta(days=8))
     await bot.tick()
-    questions = {user: await user.wait_for("How did it go") for user in (ana, ben)}
+    questions = {
+        ana: await ana.wait_for("How did it go with your promise"),
+        ben: await ben.wait_for("Did you feel Ana's promise was kept"),
+    }
     await ana.press(questions[ana], dict(questions[ana].buttons)["Kept"])
     await ana.wait_for("stays private")
     await ben.wait_for("Ana has answered")

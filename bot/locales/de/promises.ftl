@@ -49,7 +49,8 @@ promise-withdraw_short = Zurücknehmen: { $text }
 promise-renew_short = Nächste Woche wieder: { $text }
 
 # The outcome ask (bot.asks): the question, and its three choices.
-promise-ask = Ein Blick zurück auf das Versprechen von { $partner }: „{ $text }“. Wie lief es, so wie du es siehst?
+promise-ask = Hattest du das Gefühl, dass { $partner } das Versprechen gehalten hat: „{ $text }“?
+promise-ask_mine = Wie lief es mit deinem Versprechen: „{ $text }“?
 promise-ask_removed = Ein Blick zurück auf ein Versprechen, dessen Worte nicht mehr aufbewahrt werden. Wie lief es, so wie du es siehst?
 promise-option-kept = Gehalten
 promise-option-partly = Teilweise

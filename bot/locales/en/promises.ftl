@@ -49,7 +49,8 @@ promise-withdraw_short = Withdraw: { $text }
 promise-renew_short = Again next week: { $text }
 
 # The outcome ask (bot.asks): the question, and its three choices.
-promise-ask = Looking back on { $partner }'s promise: “{ $text }”. How did it go, as you see it?
+promise-ask = Did you feel { $partner }'s promise was kept: “{ $text }”?
+promise-ask_mine = How did it go with your promise: “{ $text }”?
 promise-ask_removed = Looking back on a promise whose words are no longer kept. How did it go, as you see it?
 promise-option-kept = Kept
 promise-option-partly = Partly

@@ -49,7 +49,8 @@ promise-withdraw_short = Retirar: { $text }
 promise-renew_short = Otra semana: { $text }
 
 # The outcome ask (bot.asks): the question, and its three choices.
-promise-ask = Miramos atrás a la promesa de { $partner }: «{ $text }». ¿Cómo fue, según lo ves?
+promise-ask = ¿Sentiste que { $partner } cumplió su promesa: «{ $text }»?
+promise-ask_mine = ¿Cómo te fue con tu promesa: «{ $text }»?
 promise-ask_removed = Miramos atrás a una promesa cuyas palabras ya no se guardan. ¿Cómo fue, según lo ves?
 promise-option-kept = Cumplida
 promise-option-partly = En parte

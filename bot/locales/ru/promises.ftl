@@ -49,8 +49,9 @@ promise-withdraw_short = Отозвать: { $text }
 promise-renew_short = Снова на неделю: { $text }
 
 # The outcome ask (bot.asks): the question, and its three choices.
-promise-ask = Оглянемся на обещание, которое дал(а) { $partner }: «{ $text }». Как всё прошло, на ваш взгляд?
-promise-ask_removed = Оглянемся на обещание, слова которого больше не хранятся. Как всё прошло, на ваш взгляд?
+promise-ask = Обещание от { $partner }: «{ $text }». Как ты чувствуешь, оно выполнено?
+promise-ask_mine = Как получилось с твоим обещанием: «{ $text }»?
+promise-ask_removed = Оглянемся на обещание, слова которого больше не хранятся. Как всё прошло, как ты это видишь?
 promise-option-kept = Сдержано
 promise-option-partly = Отчасти
 promise-option-not = Не в этот раз
