@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from bot import at_rest, checkins, pairing, repair, scheduling
+from bot import agreements, at_rest, checkins, pairing, promises, repair, scheduling
 from bot.checkins import AnswerOutcome
 from bot.crypto import Cipher
 from bot.invite_codes import ALPHABET, LENGTH
@@ -41,7 +41,10 @@ NOW = 1_800_000_000
 DAY = 24 * 3600
 SECRET = "our secret: the blue door"  # an answer; must never reach the tool's output
 LONG_PART = "α" * 4090 + " one"  # a client's first part of a long text
-IDENTITY_TABLES = ("couples", "invites", "outbox", "rounds", "breaks")
+IDENTITY_TABLES = (
+    "couples", "invites", "outbox", "rounds", "breaks", "promises", "agreements",
+    "agreement_versions",
+)  # fmt: skip
 
 
 async def seed(path: Path) -> None:
@@ -79,6 +82,16 @@ async def seed(path: Path) -> None:
         await checkins.start_round(db, CARLA.id, NOW + 3 * DAY)
         await deliver(db, NOW + 3 * DAY)
         await checkins.answer(db, CARLA, "Grateful", 4, NOW + 3 * DAY + 60)
+
+        drafted = await promises.draft(db, CARLA.id, "I'll call if I'm late", NOW, "UTC")
+        assert drafted.promise_id is not None and drafted.choices
+        await promises.choose_due(
+            db, CARLA.id, drafted.promise_id, drafted.choices[0][0], NOW, "UTC"
+        )
+        await agreements.propose(db, DAN.id, "We tell each other when plans change", NOW)
+        async with db.read() as uow:
+            [(version_id,)] = await uow.conn.fetch_all("SELECT id FROM agreement_versions")
+        await agreements.answer(db, CARLA.id, version_id, True, NOW + 60)
     finally:
         await db.close()
 
@@ -153,6 +166,8 @@ async def test_every_row_moves_and_new_ids_continue_after_them(
         assert joined.outcome is pairing.JoinOutcome.PAIRED
         await checkins.start_round(target, EVE.id, NOW + 4 * DAY)
         await repair.start_break(target, FINN.id, "20m", NOW + 4 * DAY, "UTC")
+        await promises.draft(target, EVE.id, "Flowers", NOW + 4 * DAY, "UTC")
+        await agreements.propose(target, FINN.id, "Kind words", NOW + 4 * DAY)
         after = await max_ids(target)
         assert all(after[t] > source_ids[t] for t in IDENTITY_TABLES), (source_ids, after)
         before_again = await contents(target)
