@@ -161,6 +161,8 @@ PRIVATE_KINDS = (
     "care",
     "guided-stop",
     "guided-done",
+    "weekly",  # the Sunday chart of a couple's weeks
+    "report",  # the /report PDF
 )
 
 # A row as delivery reads it. A prompt queued by its id (enqueue_prompts) comes with what its

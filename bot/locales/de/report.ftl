@@ -1,0 +1,26 @@
+## report (/report: a PDF summary, made only when both agree)
+commands-report = Eine PDF-Zusammenfassung, wenn ihr beide zustimmt
+report-not_paired = /report erstellt eine PDF-Zusammenfassung eurer gemeinsamen Zeit, für euch oder eine Therapeutin oder einen Therapeuten. Das geht, sobald ihr verbunden seid: Sende /pair, um deine:n Partner:in einzuladen.
+report-choose = Eine PDF-Zusammenfassung eurer gemeinsamen Zeit, für euch oder für eine Therapie: von euch beiden beantwortete Fragen, schwere Momente und Versöhnungen, eure Wochen als Diagramm. Sie wird nur erstellt, wenn ihr beide zustimmt. Welcher Zeitraum?
+report-weeks = Letzte { $weeks }
+report-asked = Ich habe euch beide privat gefragt. Die Zusammenfassung wird erstellt, sobald ihr beide „Ich stimme zu“ getippt habt.
+report-pending = Eine Zusammenfassung wartet schon auf eure Antworten: Such die Nachricht mit „Ich stimme zu“.
+report-consent = { $partner } möchte eine PDF-Zusammenfassung eurer letzten { $weeks } (von euch beiden beantwortete Fragen, schwere Momente und Versöhnungen, eure Wochen als Diagramm), zum Beispiel für eine Therapie. Sie wird nur erstellt, wenn ihr beide zustimmt, und ihr bekommt beide dieselbe Kopie. Wenn du das lieber nicht möchtest, erfährt { $partner } nur, dass sie nicht erstellt wurde.
+report-consent_own = Du hast eine PDF-Zusammenfassung eurer letzten { $weeks } angefragt. Sie wird nur erstellt, wenn { $partner } auch zustimmt. Stimmst du zu?
+report-agree = Ich stimme zu
+report-decline = Nein, danke
+report-agreed = Danke. Die Zusammenfassung kommt, sobald ihr beide zugestimmt habt.
+report-declined = In Ordnung, keine Zusammenfassung. Das ist völlig okay.
+report-not_created = Die Zusammenfassung wurde nicht erstellt.
+report-caption = Eure Steady-Zusammenfassung, { $start } – { $end }. Nur ihr beide habt sie bekommen; Steady behält keine Kopie.
+report-pdf_title = Steady: eine Zusammenfassung für { $a } und { $b }
+report-pdf_period = { $start } – { $end }
+report-pdf_consent = Erstellt, weil beide zugestimmt haben.
+report-pdf_checkins = Von euch beiden beantwortete Fragen
+report-pdf_no_checkins = In diesem Zeitraum wurde keine Frage von euch beiden beantwortet.
+report-pdf_conflicts = Schwere Momente und Versöhnungen
+report-pdf_conflict = { $date }: eine Pause nach einem schweren Moment.
+report-pdf_conflict_repaired = { $date }: eine Pause nach einem schweren Moment; ihr seid beide bereit zum Reden zurückgekommen.
+report-pdf_no_conflicts = In diesem Zeitraum gab es keine Pause.
+report-pdf_chart = Woche für Woche
+report-pdf_footer = Steady ist keine Therapie. Diese Zusammenfassung ist ein Ausgangspunkt für ein Gespräch, kein Urteil über einen von euch.

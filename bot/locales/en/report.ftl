@@ -1,0 +1,26 @@
+## report (/report: a PDF summary, made only when both agree)
+commands-report = A PDF summary, if you both agree
+report-not_paired = /report makes a PDF summary of your time together, for you or a therapist. It works once you're paired: send /pair to invite your partner.
+report-choose = A PDF summary of your time together, for you or a therapist: check-ins you both answered, hard moments and repairs, and your weeks as a chart. It's made only if you both agree. Which period?
+report-weeks = Last { $weeks }
+report-asked = I've asked you both privately. The report is made once you have both tapped "I agree".
+report-pending = A report is already waiting for your answers: look for the message with "I agree".
+report-consent = { $partner } would like a PDF summary of your last { $weeks } (check-ins you both answered, hard moments and repairs, your weeks as a chart), for example to bring to a therapist. It's made only if you both agree, and you each get the same copy. If you'd rather not, { $partner } is only told it wasn't created.
+report-consent_own = You asked for a PDF summary of your last { $weeks }. It's made only if { $partner } agrees too. Do you agree?
+report-agree = I agree
+report-decline = No, thanks
+report-agreed = Thank you. The report comes once you have both agreed.
+report-declined = Okay, no report. That's completely fine.
+report-not_created = The report was not created.
+report-caption = Your Steady summary, { $start } – { $end }. Only the two of you received it; Steady keeps no copy.
+report-pdf_title = Steady: a summary for { $a } and { $b }
+report-pdf_period = { $start } – { $end }
+report-pdf_consent = Made because both partners agreed to it.
+report-pdf_checkins = Check-ins you both answered
+report-pdf_no_checkins = No check-in was answered by both of you in this period.
+report-pdf_conflicts = Hard moments and repairs
+report-pdf_conflict = { $date }: a break after a hard moment.
+report-pdf_conflict_repaired = { $date }: a break after a hard moment; you both came back ready to talk.
+report-pdf_no_conflicts = No break was taken in this period.
+report-pdf_chart = Week by week
+report-pdf_footer = Steady is not therapy. This summary is a starting point for a conversation, not a judgement of either of you.

@@ -1,0 +1,26 @@
+## report (/report: a PDF summary, made only when both agree)
+commands-report = Un resumen en PDF, si los dos estáis de acuerdo
+report-not_paired = /report crea un resumen en PDF de vuestro tiempo juntos, para vosotros o para un terapeuta. Funciona cuando estáis emparejados: envía /pair para invitar a tu pareja.
+report-choose = Un resumen en PDF de vuestro tiempo juntos, para vosotros o para un terapeuta: las preguntas que respondisteis los dos, los momentos difíciles y las reconciliaciones, y vuestras semanas en un gráfico. Solo se crea si los dos estáis de acuerdo. ¿Qué periodo?
+report-weeks = Últimas { $weeks }
+report-asked = Os he preguntado a los dos en privado. El resumen se crea cuando los dos hayáis pulsado «Estoy de acuerdo».
+report-pending = Ya hay un resumen esperando vuestras respuestas: busca el mensaje con «Estoy de acuerdo».
+report-consent = A { $partner } le gustaría un resumen en PDF de vuestras últimas { $weeks } (las preguntas que respondisteis los dos, los momentos difíciles y las reconciliaciones, vuestras semanas en un gráfico), por ejemplo para llevarlo a un terapeuta. Solo se crea si los dos estáis de acuerdo, y cada uno recibe la misma copia. Si prefieres que no, a { $partner } solo se le dirá que no se creó.
+report-consent_own = Has pedido un resumen en PDF de vuestras últimas { $weeks }. Solo se crea si { $partner } también está de acuerdo. ¿Estás de acuerdo?
+report-agree = Estoy de acuerdo
+report-decline = No, gracias
+report-agreed = Gracias. El resumen llegará cuando los dos estéis de acuerdo.
+report-declined = De acuerdo, sin resumen. No pasa nada.
+report-not_created = El resumen no se creó.
+report-caption = Vuestro resumen de Steady, { $start } – { $end }. Solo lo habéis recibido vosotros dos; Steady no guarda ninguna copia.
+report-pdf_title = Steady: un resumen para { $a } y { $b }
+report-pdf_period = { $start } – { $end }
+report-pdf_consent = Creado porque los dos estuvisteis de acuerdo.
+report-pdf_checkins = Preguntas que respondisteis los dos
+report-pdf_no_checkins = En este periodo no hubo preguntas respondidas por los dos.
+report-pdf_conflicts = Momentos difíciles y reconciliaciones
+report-pdf_conflict = { $date }: una pausa tras un momento difícil.
+report-pdf_conflict_repaired = { $date }: una pausa tras un momento difícil; los dos volvisteis listos para hablar.
+report-pdf_no_conflicts = En este periodo no hubo pausas.
+report-pdf_chart = Semana a semana
+report-pdf_footer = Steady no es terapia. Este resumen es un punto de partida para una conversación, no un juicio sobre ninguno de los dos.

@@ -1,0 +1,239 @@
+"""/report: the PDF's content (read back out of the PDF), each partner's language, and the
+consent rule: no PDF unless both agreed, and a decline tells the other only that it was not
+made."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import tempfile
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pypdf
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot import report
+from bot.crypto import Cipher
+from bot.models import Person
+from bot.storage.db import Database
+from bot.storage.outbox import open_media
+from testing.engines import database
+from testing.probes import deliver
+from testing.seeding import paired_couple, seed_history
+
+ANA, BEN = Person(1, "Ana", "en"), Person(2, "Бен", "ru")
+NOW = int(datetime(2026, 11, 25, 12, 0, tzinfo=UTC).timestamp())
+
+
+def at(day: date, hour: int = 20) -> int:
+    return int(datetime(day.year, day.month, day.day, hour, tzinfo=UTC).timestamp())
+
+
+async def seeded(db: Database) -> int:
+    couple_id = await paired_couple(db, ANA, BEN, at(date(2026, 8, 1)))
+    await seed_history(
+        db,
+        couple_id,
+        (ANA, BEN),
+        revealed=[
+            (at(date(2026, 9, 20)), "eleven weeks ago, in the long report", "длинный отчёт"),
+            (at(date(2026, 11, 10)), "we walked by the river", "мы гуляли у реки"),
+            (at(date(2026, 11, 24)), "I felt heard 😀", "Я чувствовал, что меня слышат"),
+        ],
+        breaks=[(at(date(2026, 11, 12)), True)],
+    )
+    return couple_id
+
+
+async def queued(db: Database, kind: str) -> dict[int, tuple[str, bytes | None]]:
+    """(text, file) of the pending outbox rows of this report kind, by reader."""
+    async with db.read() as uow:
+        rows = await uow.conn.fetch_all(
+            "SELECT chat_id, text, media FROM outbox WHERE dedupe_key LIKE ? "
+            "AND status = 'pending'",
+            (f"report:{kind}:%",),
+        )
+    return {
+        r["chat_id"]: (
+            db.cipher.open(r["text"], "outbox"),
+            open_media(r["media"], db.cipher) if r["media"] else None,
+        )
+        for r in rows
+    }
+
+
+def pdf_text(content: bytes) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(content))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+async def request_id(db: Database) -> int:
+    async with db.read() as uow:
+        return int(await uow.conn.fetch_value("SELECT id FROM report_requests"))
+
+
+async def test_both_agree_and_each_gets_the_same_report_in_their_language(db: Database) -> None:
+    db.cipher = Cipher(b"s" * 32)  # the PDF waits sealed like any queued message
+    await seeded(db)
+    assert await report.ask(db, ANA.id, 4, NOW) is report.Outcome.ASKED
+    asks = await queued(db, "ask")
+    assert set(asks) == {ANA.id, BEN.id}
+    rid = await request_id(db)
+    assert await report.answer(db, ANA.id, rid, True, NOW + 60, "UTC") is report.Outcome.WAITING
+    assert await queued(db, "pdf") == {}  # one consent makes nothing
+    assert await report.answer(db, BEN.id, rid, True, NOW + 120, "UTC") is report.Outcome.WAITING
+    made = await queued(db, "pdf")
+    assert set(made) == {ANA.id, BEN.id}
+    english, russian = (pdf_text(made[p.id][1] or b"") for p in (ANA, BEN))
+    for text in (english, russian):
+        # The last four weeks' revealed check-ins, both answers, and nothing older.
+        assert "we walked by the river" in text and "мы гуляли у реки" in text
+        assert "I felt heard" in text and "Я чувствовал, что меня слышат" in text
+        assert "eleven weeks ago" not in text and "длинный отчёт" not in text
+        assert "%" not in text
+    assert "Steady: a summary for Ana and Бен" in english
+    assert "Hard moments and repairs" in english and "you both came back ready" in english
+    assert "Check-ins you both answered: 2" in english  # the chart's words for those weeks
+    assert "Steady: сводка для Ana и Бен" in russian
+    assert "Трудные моменты и примирения" in russian
+    assert made[ANA.id][0].startswith("Your Steady summary")
+    async with db.read() as uow:  # the request is over: nothing of it is kept
+        assert await uow.conn.fetch_value("SELECT COUNT(*) FROM report_requests") == 0
+        stored = await uow.conn.fetch_all("SELECT media FROM outbox WHERE media IS NOT NULL")
+    assert stored and all(r[0].startswith("g1:") for r in stored)
+    await deliver(db, NOW + 200)
+    async with db.read() as uow:
+        assert await uow.conn.fetch_value(
+            "SELECT COUNT(*) FROM outbox WHERE media IS NOT NULL"
+        ) == 0  # fmt: skip
+
+
+async def test_a_decline_makes_nothing_and_the_other_only_hears_it_was_not_made(
+    db: Database,
+) -> None:
+    await seeded(db)
+    await report.ask(db, ANA.id, 12, NOW)
+    rid = await request_id(db)
+    await report.answer(db, ANA.id, rid, True, NOW + 1, "UTC")
+    assert await report.answer(db, BEN.id, rid, False, NOW + 2, "UTC") is report.Outcome.DECLINED
+    assert await queued(db, "pdf") == {}
+    told = await queued(db, "none")
+    assert told == {ANA.id: ("The report was not created.", None)}
+    # A late press on either button changes nothing.
+    assert await report.answer(db, BEN.id, rid, True, NOW + 3, "UTC") is report.Outcome.STALE
+    assert await report.make_due(db, NOW + 10**6, "UTC") == 0
+    assert await queued(db, "pdf") == {}
+
+
+async def test_a_request_nobody_finished_lapses_and_both_hear_it_was_not_made(
+    db: Database,
+) -> None:
+    await seeded(db)
+    await report.ask(db, BEN.id, 4, NOW)
+    assert await report.ask(db, ANA.id, 4, NOW + 1) is report.Outcome.PENDING
+    rid = await request_id(db)
+    await report.answer(db, ANA.id, rid, True, NOW + 2, "UTC")
+    assert await report.make_due(db, NOW + report.LAPSE - 1, "UTC") == 0
+    assert await queued(db, "none") == {}
+    await report.make_due(db, NOW + report.LAPSE, "UTC")
+    told = await queued(db, "none")
+    assert set(told) == {ANA.id, BEN.id}
+    assert told[BEN.id][0] == "Сводка не была создана."
+    assert await report.answer(db, BEN.id, rid, True, NOW + report.LAPSE, "UTC") is (
+        report.Outcome.STALE
+    )
+    assert await queued(db, "pdf") == {}
+
+
+async def test_someone_outside_the_couple_cannot_answer(db: Database) -> None:
+    await seeded(db)
+    await paired_couple(db, Person(3, "Cy"), Person(4, "Di"), NOW)
+    await report.ask(db, ANA.id, 4, NOW)
+    rid = await request_id(db)
+    for stranger in (3, 4, 99):
+        assert await report.answer(db, stranger, rid, True, NOW, "UTC") is report.Outcome.STALE
+        assert await report.answer(db, stranger, rid, False, NOW, "UTC") is report.Outcome.STALE
+    assert await report.ask(db, ANA.id, 5, NOW) is report.Outcome.STALE  # not a period we offer
+
+
+# -- the consent property ------------------------------------------------------------------------
+
+steps = st.lists(
+    st.one_of(
+        st.tuples(st.just("agree"), st.sampled_from([ANA.id, BEN.id])),
+        st.tuples(st.just("decline"), st.sampled_from([ANA.id, BEN.id])),
+        st.tuples(st.just("ask"), st.sampled_from([ANA.id, BEN.id])),
+        st.tuples(st.just("wait"), st.sampled_from([3600, report.LAPSE])),
+    ),
+    max_size=12,
+)
+
+
+async def consent_scenario(ops: list[tuple[str, int]], folder: Path) -> None:
+    db = await Database.open(database(folder / "steady.db"))
+    await db.migrate()
+    try:
+        now = NOW
+        await paired_couple(db, ANA, BEN, now)
+        # The model: per request, who agreed, and whether it ended without a report.
+        agreed: dict[int, set[int]] = {}
+        ended: set[int] = set()
+        opened_at: dict[int, int] = {}
+        for op, value in ops:
+            if op == "ask":
+                await report.ask(db, value, 4, now)
+                async with db.read() as uow:
+                    found = await uow.conn.fetch_value("SELECT id FROM report_requests")
+                if found is not None and found not in agreed:
+                    agreed[found], opened_at[found] = set(), now
+            elif op == "wait":
+                now += value
+                await report.make_due(db, now, "UTC")
+                for rid, when in opened_at.items():
+                    if now >= when + report.LAPSE and agreed[rid] != {ANA.id, BEN.id}:
+                        ended.add(rid)
+            else:
+                for rid in agreed:  # presses on old requests' buttons too
+                    await report.answer(db, value, rid, op == "agree", now, "UTC")
+                    if rid in ended or agreed[rid] == {ANA.id, BEN.id}:
+                        continue  # over: a late press changes nothing
+                    if op == "agree":
+                        agreed[rid].add(value)
+                    else:
+                        ended.add(rid)
+        async with db.read() as uow:
+            made = {
+                int(r[0].split(":")[2]): r[1]
+                for r in await uow.conn.fetch_all(
+                    "SELECT dedupe_key, chat_id FROM outbox WHERE dedupe_key LIKE 'report:pdf:%'"
+                )
+            }
+            keys = [
+                r[0]
+                for r in await uow.conn.fetch_all(
+                    "SELECT dedupe_key FROM outbox WHERE dedupe_key LIKE 'report:pdf:%'"
+                )
+            ]
+        for rid in agreed:
+            both = agreed[rid] == {ANA.id, BEN.id} and rid not in ended
+            # A PDF exactly when both agreed before any decline or lapse; then one for each.
+            assert (rid in made) is both, (rid, agreed[rid], rid in ended)
+            if both:
+                assert sorted(k for k in keys if k.startswith(f"report:pdf:{rid}:")) == [
+                    f"report:pdf:{rid}:{ANA.id}",
+                    f"report:pdf:{rid}:{BEN.id}",
+                ]
+    finally:
+        await db.close()
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps)
+def test_no_pdf_unless_both_agreed(ops: list[tuple[str, int]]) -> None:
+    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
+        # The rule is about consent: a stand-in PDF keeps each example fast.
+        patch.setattr(report, "pdf", lambda content, language: b"%PDF-1.4 stand-in")
+        asyncio.run(consent_scenario(ops, Path(folder)))
