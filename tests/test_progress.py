@@ -174,3 +174,25 @@ def test_the_weekly_summary_is_sunday_evening_in_each_zone(
 ) -> None:
     due = progress.next_summary(int(now.timestamp()), ZoneInfo(zone))
     assert due == int(expected.replace(tzinfo=UTC).timestamp())
+
+
+async def test_the_opt_ins_join_export_and_erasure_leaves_nothing(db: Database) -> None:
+    from bot import privacy, report, weekly
+    from testing.probes import holding
+
+    # Ids no other stored number shares, so the probe finds only what is theirs.
+    eve, fay = Person(7_000_001, "Eve"), Person(7_000_002, "Fay")
+    await paired_couple(db, eve, fay, NOW)
+    assert await weekly.choose(db, eve.id, "weekly", True, NOW, "UTC") is weekly.Outcome.WAITING
+    assert await weekly.choose(db, fay.id, "weekly", True, NOW, "UTC") is weekly.Outcome.SAVED
+    await weekly.choose(db, eve.id, "rating", True, NOW, "UTC")
+    await report.ask(db, eve.id, 4, NOW)
+    data = await privacy.export(db, eve.id, NOW)
+    assert data is not None
+    assert data.document["profile"]["weekly_summary"] is True
+    assert data.document["profile"]["weekly_safety_rating"] is True
+    assert await privacy.erase(db, eve.id, NOW) is privacy.EraseOutcome.ERASED
+    assert await holding(db, eve.id, "Eve") == []
+    async with db.read() as uow:
+        assert await uow.conn.fetch_value("SELECT COUNT(*) FROM report_requests") == 0
+        assert await uow.conn.fetch_value("SELECT COUNT(*) FROM report_consents") == 0
