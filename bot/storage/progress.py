@@ -102,6 +102,56 @@ class Progress:
         )
         return changed > 0
 
+    # -- the weekly safety rating's due rows -----------------------------------------------------
+
+    async def rating_weekday(self, couple_id: int) -> int | None:
+        return await self.conn.fetch_value(
+            "SELECT weekday FROM rating_schedules WHERE couple_id = ?", (couple_id,)
+        )
+
+    async def plan_rating(
+        self, couple_id: int, weekday: int, slot: str | None, due_at: int | None, now: int
+    ) -> None:
+        await self.conn.execute(
+            "INSERT INTO rating_schedules (couple_id, weekday, next_slot, next_due_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (couple_id) DO UPDATE SET"
+            " weekday = excluded.weekday, next_slot = excluded.next_slot,"
+            " next_due_at = excluded.next_due_at, updated_at = excluded.updated_at",
+            (couple_id, weekday, slot, due_at, now),
+        )
+
+    async def drop_rating(self, couple_id: int) -> None:
+        await self.conn.execute("DELETE FROM rating_schedules WHERE couple_id = ?", (couple_id,))
+
+    async def due_ratings(self, now: int, limit: int) -> list[tuple[int, int, str, int]]:
+        """(couple, weekday, slot, due_at) of ratings due by `now`, held for this unit."""
+        rows = await self.conn.fetch_all(
+            "SELECT couple_id, weekday, next_slot, next_due_at FROM rating_schedules"
+            " WHERE next_due_at <= ? ORDER BY next_due_at LIMIT ?"
+            + self.conn.for_update("rating_schedules", skip_locked=True),
+            (now, limit),
+        )
+        return [(int(r[0]), int(r[1]), str(r[2]), int(r[3])) for r in rows]
+
+    async def hold_rating(self, couple_id: int, was: int, until: int) -> bool:
+        """Not now (paused, or a break runs): look again at `until`, same slot."""
+        changed = await self.conn.execute(
+            "UPDATE rating_schedules SET next_due_at = ? WHERE couple_id = ? AND next_due_at = ?",
+            (until, couple_id, was),
+        )
+        return changed > 0
+
+    async def revealed_ratings(
+        self, couple_id: int, since: int, until: int
+    ) -> list[tuple[int, int]]:
+        """(round, opened at) of the couple's revealed safety ratings opened in [since, until)."""
+        rows = await self.conn.fetch_all(
+            "SELECT id, opened_at FROM rounds WHERE couple_id = ? AND kind = 'rating'"
+            " AND status = 'revealed' AND opened_at >= ? AND opened_at < ? ORDER BY id",
+            (couple_id, since, until),
+        )
+        return [(int(r[0]), int(r[1])) for r in rows]
+
     # -- /report's consents -----------------------------------------------------------------------
 
     async def open_request(
