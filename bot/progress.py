@@ -13,6 +13,7 @@ import asyncio
 import io
 import itertools
 import threading
+import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -26,6 +27,7 @@ from bot.texts import amount, local_time, t
 from bot.zones import zone_of
 
 WEEKS = 12
+CAPTION_MAX = 1024  # Telegram's limit for a photo's caption; longer words follow as a message
 SUMMARY_DAY = 6  # Sunday (Monday = 0)
 SUMMARY_AT = time(19, 0)  # local, in each partner's own zone
 
@@ -214,7 +216,9 @@ def figure(weeks: Weeks, language: str) -> object:
             color="#555555",
         )
     ax.legend(handles, labels, loc="upper left", fontsize=8, frameon=False)
-    fig.tight_layout()
+    with warnings.catch_warnings():  # many series: a crowded layout is still a chart
+        warnings.simplefilter("ignore", UserWarning)
+        fig.tight_layout()
     return fig
 
 

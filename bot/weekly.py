@@ -103,7 +103,13 @@ async def summaries_due(db: Database, now: int, default_zone: str) -> int:
         async with db.unit() as uow:
             if await uow.progress.advance_summary(user_id, was, following):
                 picture = Media("photo", png, "steady-weeks.png")
+                fits = len(caption) <= progress.CAPTION_MAX
                 queued += await uow.notify(
-                    user_id, "weekly", user_id, was, text=caption, media=picture, now=now
-                )
+                    user_id, "weekly", user_id, was, text=caption if fits else "",
+                    media=picture, now=now,
+                )  # fmt: skip
+                if not fits:  # the words follow the picture, in order (same chat)
+                    await uow.notify(
+                        user_id, "weekly", "words", user_id, was, text=caption, now=now
+                    )
     return queued

@@ -21,10 +21,16 @@ async def progress_command(update: Update, context: SteadyContext) -> None:
     if chart is None:
         await reply(update, t("progress.not_paired", me.language))
         return
-    # The summary is the picture's caption: a screen reader reads it with the picture.
+    # The summary is the picture's caption: a screen reader reads it with the picture. Too
+    # long for one (many series), it follows as a message of its own.
+    fits = len(chart.summary) <= progress.CAPTION_MAX
     await update.get_bot().send_photo(
-        me.id, InputFile(chart.png, filename="steady-weeks.png"), caption=chart.summary
+        me.id,
+        InputFile(chart.png, filename="steady-weeks.png"),
+        caption=chart.summary if fits else None,
     )
+    if not fits:
+        await reply(update, chart.summary)
 
 
 def register(app: Application) -> None:

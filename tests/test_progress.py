@@ -196,3 +196,27 @@ async def test_the_opt_ins_join_export_and_erasure_leaves_nothing(db: Database) 
     async with db.read() as uow:
         assert await uow.conn.fetch_value("SELECT COUNT(*) FROM report_requests") == 0
         assert await uow.conn.fetch_value("SELECT COUNT(*) FROM report_consents") == 0
+
+
+async def test_a_summary_too_long_for_a_caption_follows_the_picture(db: Database) -> None:
+    from bot import weekly
+    from testing.probes import pending
+
+    await seeded(db)
+    for person in (ANA, BEN):
+        await weekly.choose(db, person.id, "weekly", True, NOW - 7 * 86400, "UTC")
+
+    async def many(uow: object, couple: object, bounds: list[tuple[int, int]]) -> list:
+        return [progress.Series("checkins", tuple(1.0 for _ in bounds))] * 40
+
+    progress.source(many)
+    try:
+        assert await weekly.summaries_due(db, NOW, "UTC") == 2
+    finally:
+        progress.SOURCES.remove(many)
+    queued = [(chat, key, text) for chat, key, text in await pending(db, "weekly:")]
+    mine = [row for row in queued if row[0] == ANA.id]
+    assert [key.split(":")[1] for _, key, _ in mine] == [str(ANA.id), "words"]
+    assert mine[0][2] == "" and len(mine[1][2]) > progress.CAPTION_MAX
+    # Done for this week: a second pass queues nothing more.
+    assert await weekly.summaries_due(db, NOW, "UTC") == 0
