@@ -42,6 +42,7 @@ class Outcome(enum.Enum):
     PENDING = "pending"  # a request of this couple is already waiting for answers
     NOT_PAIRED = "not_paired"
     WAITING = "waiting"  # "I agree" kept; the other has not agreed yet (or it is being made)
+    BOTH = "both"  # this "I agree" was the second: the report is due now (make_due makes it)
     DECLINED = "declined"  # nothing is made; the other is told only that
     STALE = "stale"  # not theirs, over, or not a period we offer
 
@@ -125,11 +126,10 @@ async def ask(db: Database, user_id: int, weeks: int, now: int) -> Outcome:
     return Outcome.ASKED
 
 
-async def answer(
-    db: Database, user_id: int, request_id: int, agree: bool, now: int, default_zone: str
-) -> Outcome:
-    """A partner's private answer. The last "I agree" makes the report (after this unit
-    commits); a "No, thanks" ends the request, and the other only hears it was not made."""
+async def answer(db: Database, user_id: int, request_id: int, agree: bool, now: int) -> Outcome:
+    """A partner's private answer. After the last "I agree" (BOTH) the report is due at once:
+    the caller runs make_due (or the next tick does); a "No, thanks" ends the request, and the
+    other only hears it was not made."""
     async with db.unit() as uow:
         couple = await uow.couples.active_for(user_id, lock=True)
         request = await uow.progress.request(request_id, lock=True)
@@ -145,10 +145,8 @@ async def answer(
             return Outcome.DECLINED
         agreed = await uow.progress.consent(request_id, user_id, now)
         both = {couple.a.id, couple.b.id} <= agreed
-        if both and not await uow.progress.mark_agreed(request_id, now):
-            both = False  # the other's last consent decided it already
-    if both:
-        await make_due(db, now, default_zone)
+        if both and await uow.progress.mark_agreed(request_id, now):
+            return Outcome.BOTH  # this consent decided it; another one at once did not
     return Outcome.WAITING
 
 

@@ -55,20 +55,20 @@ async def consent_button(
     query = update.callback_query
     me = person(query.from_user)
     services = context.services
-    outcome = await report.answer(
-        services.database,
-        me.id,
-        button.request_id,
-        button.agree,
-        services.now(),
-        services.settings.default_timezone,
-    )
+    db, now = services.database, services.now()
+    outcome = await report.answer(db, me.id, button.request_id, button.agree, now)
     if outcome is report.Outcome.STALE:
         await refuse_stale(query, me.language)
         return
     await query.answer()
-    key = "report.declined" if outcome is report.Outcome.DECLINED else "report.agreed"
+    key = {
+        report.Outcome.DECLINED: "report.declined",
+        report.Outcome.BOTH: "report.both",
+    }.get(outcome, "report.agreed")
     await reply(update, t(key, me.language))
+    if outcome is report.Outcome.BOTH:
+        # Made now rather than at the next tick (which would make it after a crash here).
+        await report.make_due(db, now, services.settings.default_timezone)
 
 
 def register(app: Application) -> None:

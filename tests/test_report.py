@@ -82,9 +82,12 @@ async def test_both_agree_and_each_gets_the_same_report_in_their_language(db: Da
     asks = await queued(db, "ask")
     assert set(asks) == {ANA.id, BEN.id}
     rid = await request_id(db)
-    assert await report.answer(db, ANA.id, rid, True, NOW + 60, "UTC") is report.Outcome.WAITING
+    assert await report.answer(db, ANA.id, rid, True, NOW + 60) is report.Outcome.WAITING
+    assert await report.make_due(db, NOW + 60, "UTC") == 0
     assert await queued(db, "pdf") == {}  # one consent makes nothing
-    assert await report.answer(db, BEN.id, rid, True, NOW + 120, "UTC") is report.Outcome.WAITING
+    assert await report.answer(db, BEN.id, rid, True, NOW + 120) is report.Outcome.BOTH
+    assert await report.answer(db, BEN.id, rid, True, NOW + 121) is report.Outcome.WAITING
+    assert await report.make_due(db, NOW + 120, "UTC") == 1
     made = await queued(db, "pdf")
     assert set(made) == {ANA.id, BEN.id}
     english, russian = (pdf_text(made[p.id][1] or b"") for p in (ANA, BEN))
@@ -117,13 +120,13 @@ async def test_a_decline_makes_nothing_and_the_other_only_hears_it_was_not_made(
     await seeded(db)
     await report.ask(db, ANA.id, 12, NOW)
     rid = await request_id(db)
-    await report.answer(db, ANA.id, rid, True, NOW + 1, "UTC")
-    assert await report.answer(db, BEN.id, rid, False, NOW + 2, "UTC") is report.Outcome.DECLINED
+    await report.answer(db, ANA.id, rid, True, NOW + 1)
+    assert await report.answer(db, BEN.id, rid, False, NOW + 2) is report.Outcome.DECLINED
     assert await queued(db, "pdf") == {}
     told = await queued(db, "none")
     assert told == {ANA.id: ("The report was not created.", None)}
     # A late press on either button changes nothing.
-    assert await report.answer(db, BEN.id, rid, True, NOW + 3, "UTC") is report.Outcome.STALE
+    assert await report.answer(db, BEN.id, rid, True, NOW + 3) is report.Outcome.STALE
     assert await report.make_due(db, NOW + 10**6, "UTC") == 0
     assert await queued(db, "pdf") == {}
 
@@ -135,16 +138,14 @@ async def test_a_request_nobody_finished_lapses_and_both_hear_it_was_not_made(
     await report.ask(db, BEN.id, 4, NOW)
     assert await report.ask(db, ANA.id, 4, NOW + 1) is report.Outcome.PENDING
     rid = await request_id(db)
-    await report.answer(db, ANA.id, rid, True, NOW + 2, "UTC")
+    await report.answer(db, ANA.id, rid, True, NOW + 2)
     assert await report.make_due(db, NOW + report.LAPSE - 1, "UTC") == 0
     assert await queued(db, "none") == {}
     await report.make_due(db, NOW + report.LAPSE, "UTC")
     told = await queued(db, "none")
     assert set(told) == {ANA.id, BEN.id}
     assert told[BEN.id][0] == "Сводка не была создана."
-    assert await report.answer(db, BEN.id, rid, True, NOW + report.LAPSE, "UTC") is (
-        report.Outcome.STALE
-    )
+    assert await report.answer(db, BEN.id, rid, True, NOW + report.LAPSE) is (report.Outcome.STALE)
     assert await queued(db, "pdf") == {}
 
 
@@ -154,8 +155,8 @@ async def test_someone_outside_the_couple_cannot_answer(db: Database) -> None:
     await report.ask(db, ANA.id, 4, NOW)
     rid = await request_id(db)
     for stranger in (3, 4, 99):
-        assert await report.answer(db, stranger, rid, True, NOW, "UTC") is report.Outcome.STALE
-        assert await report.answer(db, stranger, rid, False, NOW, "UTC") is report.Outcome.STALE
+        assert await report.answer(db, stranger, rid, True, NOW) is report.Outcome.STALE
+        assert await report.answer(db, stranger, rid, False, NOW) is report.Outcome.STALE
     assert await report.ask(db, ANA.id, 5, NOW) is report.Outcome.STALE  # not a period we offer
 
 
@@ -197,7 +198,10 @@ async def consent_scenario(ops: list[tuple[str, int]], folder: Path) -> None:
                         ended.add(rid)
             else:
                 for rid in agreed:  # presses on old requests' buttons too
-                    await report.answer(db, value, rid, op == "agree", now, "UTC")
+                    if await report.answer(db, value, rid, op == "agree", now) is (
+                        report.Outcome.BOTH
+                    ):
+                        await report.make_due(db, now, "UTC")
                     if rid in ended or agreed[rid] == {ANA.id, BEN.id}:
                         continue  # over: a late press changes nothing
                     if op == "agree":
@@ -237,3 +241,20 @@ def test_no_pdf_unless_both_agreed(ops: list[tuple[str, int]]) -> None:
         # The rule is about consent: a stand-in PDF keeps each example fast.
         patch.setattr(report, "pdf", lambda content, language: b"%PDF-1.4 stand-in")
         asyncio.run(consent_scenario(ops, Path(folder)))
+
+
+async def test_an_old_requests_button_never_counts_for_a_new_one(db: Database) -> None:
+    """Requests are deleted once over; their ids are never reused, so a new request is asked
+    afresh (its messages' keys are new) and the old "I agree" stays stale."""
+    await seeded(db)
+    await report.ask(db, ANA.id, 4, NOW)
+    old = await request_id(db)
+    await report.answer(db, BEN.id, old, False, NOW + 1)
+    await report.ask(db, ANA.id, 4, NOW + 2)
+    new = await request_id(db)
+    assert new != old
+    assert await report.answer(db, ANA.id, old, True, NOW + 3) is report.Outcome.STALE
+    assert set(await queued(db, "ask")) == {ANA.id, BEN.id}  # the new request's, unsent
+    async with db.read() as uow:
+        keys = [r[0] for r in await uow.conn.fetch_all("SELECT dedupe_key FROM outbox")]
+    assert f"report:ask:{new}:{BEN.id}" in keys

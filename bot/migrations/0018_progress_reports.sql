@@ -13,7 +13,9 @@ CREATE INDEX weekly_summaries_due ON weekly_summaries(due_at);
 -- report was made (its PDF lives only in the outbox until sent), declined or expired.
 -- status: asking (until expires_at) | agreed (both said yes: the report is made when due).
 CREATE TABLE report_requests (
-    id           INTEGER PRIMARY KEY,
+    -- Never reused (AUTOINCREMENT): an old request's buttons and dedupe keys must not fit a
+    -- later one once the old row is deleted.
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
     couple_id    INTEGER NOT NULL REFERENCES couples(id),
     asked_by     INTEGER NOT NULL REFERENCES users(id),
     weeks        INTEGER NOT NULL,

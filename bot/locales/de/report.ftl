@@ -10,6 +10,7 @@ report-consent_own = Du hast eine PDF-Zusammenfassung eurer letzten { $weeks } a
 report-agree = Ich stimme zu
 report-decline = Nein, danke
 report-agreed = Danke. Die Zusammenfassung kommt, sobald ihr beide zugestimmt habt.
+report-both = Danke. Ihr habt beide zugestimmt: Die Zusammenfassung ist unterwegs.
 report-declined = In Ordnung, keine Zusammenfassung. Das ist völlig okay.
 report-not_created = Die Zusammenfassung wurde nicht erstellt.
 report-caption = Eure Steady-Zusammenfassung, { $start } – { $end }. Nur ihr beide habt sie bekommen; Steady behält keine Kopie.

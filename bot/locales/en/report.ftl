@@ -10,6 +10,7 @@ report-consent_own = You asked for a PDF summary of your last { $weeks }. It's m
 report-agree = I agree
 report-decline = No, thanks
 report-agreed = Thank you. The report comes once you have both agreed.
+report-both = Thank you. You have both agreed: the report is on its way.
 report-declined = Okay, no report. That's completely fine.
 report-not_created = The report was not created.
 report-caption = Your Steady summary, { $start } – { $end }. Only the two of you received it; Steady keeps no copy.

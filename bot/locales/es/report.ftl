@@ -10,6 +10,7 @@ report-consent_own = Has pedido un resumen en PDF de vuestras últimas { $weeks 
 report-agree = Estoy de acuerdo
 report-decline = No, gracias
 report-agreed = Gracias. El resumen llegará cuando los dos estéis de acuerdo.
+report-both = Gracias. Los dos habéis aceptado: el resumen está en camino.
 report-declined = De acuerdo, sin resumen. No pasa nada.
 report-not_created = El resumen no se creó.
 report-caption = Vuestro resumen de Steady, { $start } – { $end }. Solo lo habéis recibido vosotros dos; Steady no guarda ninguna copia.

@@ -10,6 +10,7 @@ report-consent_own = Вы попросили PDF-сводку за послед�
 report-agree = Я согласен(на)
 report-decline = Нет, спасибо
 report-agreed = Спасибо. Сводка придёт, когда вы оба согласитесь.
+report-both = Спасибо. Вы оба согласились: сводка уже в пути.
 report-declined = Хорошо, без сводки. Это совершенно нормально.
 report-not_created = Сводка не была создана.
 report-caption = Ваша сводка Steady, { $start } – { $end }. Её получили только вы двое; Steady не хранит копию.
