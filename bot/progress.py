@@ -23,7 +23,7 @@ from bot.models import Couple
 from bot.schedule_rules import local_instant
 from bot.storage.db import Database
 from bot.storage.unit import Unit
-from bot.texts import amount, local_time, t
+from bot.texts import amount, local_time, plain, t
 from bot.zones import zone_of
 
 WEEKS = 12
@@ -111,12 +111,14 @@ async def gather(uow: Unit, couple: Couple, now: int, zone: ZoneInfo, weeks: int
 
 
 def series_name(series: Series, language: str) -> str:
-    return t(f"progress.series_{series.label}", language, person=series.person)
+    """A series' name as plain text (a chart label, or a value filled into another text)."""
+    return plain(f"progress.series_{series.label}", language, person=series.person)
 
 
 def summary(weeks: Weeks, language: str) -> str:
     """The chart in words, for screen readers and anyone who prefers text: totals over the
-    period, and what the latest week held. Counts only: no percentages or comparisons."""
+    period, and what the latest week held. Counts only: no percentages or comparisons. HTML
+    (a message or caption); html.unescape gives it plain."""
     if weeks.empty:
         return t(
             "progress.summary_empty", language, weeks=amount("weeks", len(weeks.starts), language)
@@ -183,14 +185,14 @@ def figure(weeks: Weeks, language: str) -> object:
     ax.yaxis.get_major_locator().set_params(integer=True)
     ax.set_ylim(bottom=0, top=max(3, *(v or 0 for s in counts for v in s.values)) + 1)
     ax.set_title(
-        t("progress.chart_title", language, weeks=amount("weeks", len(weeks.starts), language))
+        plain("progress.chart_title", language, weeks=amount("weeks", len(weeks.starts), language))
     )
     handles, labels = ax.get_legend_handles_labels()
     if ratings:
         right = ax.twinx()
         right.set_ylim(0.5, 5.5)
         right.set_yticks([1, 2, 3, 4, 5])
-        right.set_ylabel(t("progress.rating_axis", language))
+        right.set_ylabel(plain("progress.rating_axis", language))
         for i, series in enumerate(ratings):
             points = [(p, v) for p, v in zip(positions, series.values, strict=True) if v]
             right.plot(
@@ -207,7 +209,7 @@ def figure(weeks: Weeks, language: str) -> object:
         ax.text(
             0.5,
             0.55,
-            t("progress.chart_empty", language),
+            plain("progress.chart_empty", language),
             transform=ax.transAxes,
             ha="center",
             va="center",

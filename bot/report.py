@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import html
 import io
 import logging
 import threading
@@ -27,7 +28,7 @@ from bot.models import Button, Couple, Media
 from bot.storage.db import Database
 from bot.storage.progress import Conflict, ReportRequest
 from bot.storage.unit import Unit
-from bot.texts import amount, local_time, t
+from bot.texts import amount, local_time, plain, t
 from bot.zones import zone_of
 
 log = logging.getLogger(__name__)
@@ -234,25 +235,28 @@ def _period(content: Content, language: str) -> dict[str, str]:
 
 
 def sections(content: Content, language: str) -> list[Section]:
-    """The report's text in a language, section by section (what the PDF lays out)."""
+    """The report's text in a language, section by section (what the PDF lays out): plain
+    text, never HTML entities (a name like "Ben <3" prints as written)."""
     found = [
         Section(
-            t("report.pdf_title", language, a=content.names[0], b=content.names[1]),
+            plain("report.pdf_title", language, a=content.names[0], b=content.names[1]),
             (
-                t("report.pdf_period", language, **_period(content, language)),
-                t("report.pdf_consent", language),
+                plain("report.pdf_period", language, **_period(content, language)),
+                plain("report.pdf_consent", language),
             ),
         )
     ]
     lines: list[str] = []
     for entry in content.checkins:
-        question = checkins.question_text(entry.kind, entry.prompt_id, entry.step, language)
+        question = html.unescape(
+            checkins.question_text(entry.kind, entry.prompt_id, entry.step, language)
+        )
         lines.append(f"{_day(entry.revealed_at, content.zone, language)}: {question}")
         lines.extend(f"    {name}: {words}" for name, words in entry.answers)
     found.append(
         Section(
-            t("report.pdf_checkins", language),
-            tuple(lines) or (t("report.pdf_no_checkins", language),),
+            plain("report.pdf_checkins", language),
+            tuple(lines) or (plain("report.pdf_no_checkins", language),),
         )
     )
     lines = []
@@ -262,8 +266,8 @@ def sections(content: Content, language: str) -> list[Section]:
         lines.append(t(key, language, date=day))
     found.append(
         Section(
-            t("report.pdf_conflicts", language),
-            tuple(lines) or (t("report.pdf_no_conflicts", language),),
+            plain("report.pdf_conflicts", language),
+            tuple(lines) or (plain("report.pdf_no_conflicts", language),),
         )
     )
     for render in content.sections:
@@ -271,7 +275,10 @@ def sections(content: Content, language: str) -> list[Section]:
         if extra is not None:
             found.append(extra)
     found.append(
-        Section(t("report.pdf_chart", language), (progress.summary(content.weeks, language),))
+        Section(
+            plain("report.pdf_chart", language),
+            (html.unescape(progress.summary(content.weeks, language)),),
+        )
     )
     return found
 
@@ -312,7 +319,8 @@ def pdf(content: Content, language: str) -> bytes:
                 doc.image(io.BytesIO(chart), w=doc.epw)
             doc.ln(4)
         doc.set_font("DejaVu", "", 9)
-        doc.multi_cell(0, 5, t("report.pdf_footer", language), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        footer = plain("report.pdf_footer", language)
+        doc.multi_cell(0, 5, footer, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         return bytes(doc.output())
 
 

@@ -4,6 +4,7 @@ chart by itself, Sunday 19:00 in each partner's own zone, while both partners wa
 from __future__ import annotations
 
 import enum
+import html
 from dataclasses import dataclass
 
 from bot import progress
@@ -99,7 +100,8 @@ async def summaries_due(db: Database, now: int, default_zone: str) -> int:
     queued = 0
     for user_id, was, following, weeks, language in jobs:
         png = await progress.render(weeks, language)
-        caption = t("progress.weekly_caption", language, summary=progress.summary(weeks, language))
+        words = html.unescape(progress.summary(weeks, language))  # escaped once, below
+        caption = t("progress.weekly_caption", language, summary=words)
         async with db.unit() as uow:
             if await uow.progress.advance_summary(user_id, was, following):
                 picture = Media("photo", png, "steady-weeks.png")
