@@ -8,11 +8,11 @@ from datetime import time
 from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
 
-from bot import callbacks, checkins, privacy, reviews, weekly
+from bot import callbacks, checkins, privacy, ratings, reviews, weekly
 from bot.context import Services, SteadyContext
 from bot.models import Person
 from bot.schedule_rules import parse_time
-from bot.texts import amount, t
+from bot.texts import amount, day_name, t
 from handlers.common import person, reply
 
 _WINDOW_BOUNDS = {"min": checkins.MIN_WINDOW_HOURS, "max": checkins.MAX_WINDOW_HOURS}
@@ -164,6 +164,9 @@ async def _weekly(
     """The weekly summary or the weekly safety question, on or off for this person; each
     comes only while both partners want it."""
     word = " ".join(args)
+    if what == "rating" and (day := ratings.weekday_of(word)) is not None:
+        await _rating_day(update, services, me, day)
+        return
     if word not in _ON | _NO_REMINDER:
         await reply(update, t("progress.choice_invalid", me.language))
         return
@@ -176,6 +179,17 @@ async def _weekly(
         return
     state = "waiting" if outcome is weekly.Outcome.WAITING else ("on" if on else "off")
     await reply(update, t(f"progress.{what}_{state}", me.language))
+
+
+async def _rating_day(update: Update, services: Services, me: Person, day: int) -> None:
+    """The couple's day for the weekly safety question (either partner; the other is told)."""
+    outcome = await ratings.set_weekday(
+        services.database, me.id, day, services.now(), services.settings.default_timezone
+    )
+    if outcome is ratings.Outcome.NOT_PAIRED:
+        await reply(update, t("checkin.not_paired", me.language))
+        return
+    await reply(update, t("ratings.day_saved", me.language, day=day_name(day, me.language)))
 
 
 async def _weekly_line(services: Services, me: Person) -> str:

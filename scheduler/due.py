@@ -8,6 +8,7 @@ from bot import (
     checkins,
     privacy,
     promises,
+    ratings,
     reachability,
     repair,
     report,
@@ -58,6 +59,7 @@ async def run_due(db: Database, clock: Clock, settings: Settings) -> bool:
     await checkins.reveal_due(db, now)  # before closing: a round both answered reveals
     await checkins.close_due(db, now)
     await weekly.summaries_due(db, now, settings.default_timezone)
+    await ratings.due(db, now, settings.default_timezone)
     await report.make_due(db, now, settings.default_timezone)
     async with db.unit() as uow:
         await uow.invites.purge(now - KEEP_EXPIRED_INVITES, now - KEEP_JOIN_FAILURES)

@@ -117,6 +117,7 @@ async def test_a_report_both_agreed_to_reaches_both_as_a_pdf(
         text = "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf.content)).pages)
         assert "the river walk" in text and "his quiet answer" in text
         assert "you both came back ready to talk" in text
+        assert "a summary for Ana and Ben <3" in text  # plain text in a PDF, not HTML
     assert [m for m, _ in fake.calls].count("sendDocument") == 2
 
 
@@ -140,3 +141,39 @@ async def test_a_declined_report_is_not_made_and_the_other_only_hears_that(
     await ben.expect_silence()
     assert not [m for m in fake.sent if document(m)]
     assert not any(c[0] == "sendDocument" for c in fake.calls)
+
+
+async def test_the_weekly_safety_rating_is_double_blind_and_joins_the_chart(
+    bot: BotRunner, clock: MovableClock, ana: FakeUser, ben: FakeUser
+) -> None:
+    await pair(ana, ben)
+    await ana.send("/options rating on")
+    await ana.wait_for("on for you")
+    await ben.wait_for("how safe you felt with each other")
+    await ben.send("/options rating on")
+    await ben.wait_for("Weekly safety question: on")
+    now = clock.timestamp()
+    # Sunday 20:00 UTC (no schedule: the default check-in time; both in the default zone).
+    sunday = progress.next_summary(now, ZoneInfo("UTC")) + 3600
+    clock.advance(timedelta(seconds=sunday - now))
+    asked = {}
+    for user in (ana, ben):
+        asked[user.id] = await user.wait_for("How safe did you feel", timeout=10)
+        assert [label for label, _ in asked[user.id].buttons] == ["1", "2", "3", "4", "5"]
+    await ana.press(asked[ana.id], dict(asked[ana.id].buttons)["4"])
+    waiting = await ben.wait_for("answered")
+    assert "4" not in waiting.plain  # Ben hears that Ana answered, never what
+    await ana.wait_for("stays private until you have both answered")
+    await ana.expect_silence()  # nothing of Ben's before he rated
+    await ben.press(asked[ben.id], dict(asked[ben.id].buttons)["3"])
+    for user in (ana, ben):
+        reveal = await user.wait_for(lambda m: "Ana" in m.plain and "Ben" in m.plain, timeout=10)
+        assert "4" in reveal.plain and "3" in reveal.plain
+    clock.advance(timedelta(days=1))
+    await ana.send("/progress")
+    chart = await ana.wait_for(photo, timeout=DRAWN)
+    assert "How safe Ana felt: rated in 1 week, most recently 4 of 5" in chart.plain
+    assert "How safe Ben <3 felt: rated in 1 week, most recently 3 of 5" in chart.plain, (
+        chart.plain,
+        chart.parse_mode,
+    )
