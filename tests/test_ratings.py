@@ -4,12 +4,19 @@ once both rated, and plotted per partner."""
 
 from __future__ import annotations
 
+import asyncio
+import tempfile
 from datetime import UTC, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot import asks, progress, ratings, repair, weekly
 from bot.models import Person
 from bot.storage.db import Database
+from testing.engines import database
 from testing.probes import deliver, pending
 from testing.seeding import paired_couple
 
@@ -130,3 +137,75 @@ async def test_both_ratings_revealed_together_and_plotted_for_each(db: Database)
     assert safety["Ana"][:-2] == (None,) * 10
     words = progress.summary(weeks, "en")
     assert "How safe Ana felt: rated in 1 week, most recently 4 of 5" in words
+
+
+# -- the double-blind rule, whatever the order of presses and deliveries ---------------------------
+
+presses = st.lists(
+    st.one_of(
+        st.tuples(st.sampled_from([ANA.id, BEN.id]), st.integers(0, 4)),
+        st.tuples(st.just(0), st.just(0)),  # deliver what is due
+    ),
+    max_size=12,
+)
+
+
+async def rating_scenario(ops: list[tuple[int, int]], folder: Path) -> None:
+    db = await Database.open(database(folder / "steady.db"))
+    await db.migrate()
+    try:
+        await both_want_it(db)
+        await ratings.due(db, BEN_SUNDAY, "UTC")
+        [(round_id, _)] = await rating_rounds(db)
+        await deliver(db, ANA_SUNDAY)
+        now = ANA_SUNDAY
+        chosen: dict[int, int] = {}
+        revealed_with: dict[int, int] | None = None
+        for who, option in ops:
+            now += 60
+            if who == 0:
+                await deliver(db, now)
+                continue
+            outcome = await asks.choose(db, who, round_id, option, now)
+            if revealed_with is not None:
+                assert outcome is asks.Outcome.STALE  # after the reveal, nothing changes
+                continue
+            chosen[who] = option
+            if len(chosen) == 2:
+                assert outcome is asks.Outcome.REVEALED
+                revealed_with = dict(chosen)
+            else:
+                assert outcome in (asks.Outcome.SAVED, asks.Outcome.CHANGED)
+            async with db.read() as uow:
+                reveals = await uow.conn.fetch_all(
+                    "SELECT chat_id, text FROM outbox WHERE dedupe_key LIKE ?",
+                    (f"reveal:{round_id}:%",),
+                )
+            # No reveal of any kind before both rated; after it, one to each partner.
+            assert bool(reveals) is (revealed_with is not None)
+            if reveals:
+                assert sorted(r[0] for r in reveals) == [ANA.id, BEN.id]
+        async with db.read() as uow:
+            couple = await uow.couples.active_for(ANA.id)
+            assert couple is not None
+            weeks = await progress.gather(uow, couple, now + 86400, ZoneInfo("UTC"))
+        plotted = {
+            s.person: [v for v in s.values if v is not None]
+            for s in weeks.series
+            if s.label == "safety"
+        }
+        # What the chart shows is what each chose when both had rated, or nothing before.
+        expected = {
+            name: ([float(revealed_with[pid] + 1)] if revealed_with else [])
+            for name, pid in (("Ana", ANA.id), ("Ben", BEN.id))
+        }
+        assert plotted == expected
+    finally:
+        await db.close()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(presses)
+def test_a_rating_is_seen_only_once_both_rated(ops: list[tuple[int, int]]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        asyncio.run(rating_scenario(ops, Path(folder)))
