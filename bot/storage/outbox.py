@@ -162,7 +162,8 @@ PRIVATE_KINDS = (
     "guided-stop",
     "guided-done",
     "weekly",  # the Sunday chart of a couple's weeks
-    "report",  # the /report PDF
+    "report",  # the /report PDF, and the partners' consents to it
+    "optin",  # an invitation to the weekly summary or the weekly safety question
 )
 
 # A row as delivery reads it. A prompt queued by its id (enqueue_prompts) comes with what its
