@@ -220,3 +220,21 @@ async def test_a_summary_too_long_for_a_caption_follows_the_picture(db: Database
     assert mine[0][2] == "" and len(mine[1][2]) > progress.CAPTION_MAX
     # Done for this week: a second pass queues nothing more.
     assert await weekly.summaries_due(db, NOW, "UTC") == 0
+
+
+async def test_the_chart_is_drawn_off_the_event_loop(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    await seeded(db)
+    threads: list[int] = []
+
+    def record(weeks: progress.Weeks, language: str) -> bytes:
+        threads.append(threading.get_ident())
+        return b"\x89PNG"
+
+    monkeypatch.setattr(progress, "draw", record)
+    chart = await progress.chart_for(db, ANA.id, NOW, "UTC")
+    assert chart is not None and chart.png == b"\x89PNG"
+    assert threads and threads[0] != threading.get_ident()  # a worker thread, not the loop's
