@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import base64
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from telegram import Bot, InputFile
@@ -155,3 +155,26 @@ async def test_the_fake_refuses_what_telegram_refuses(fake: FakeTelegram, bot: B
     with pytest.raises(Exception, match="caption is too long"):
         await bot.send_photo(7, InputFile(PNG, filename="x.png"), caption="x" * 1025)
     assert fake.messages_to(7) == []
+
+
+async def test_a_document_in_quiet_hours_arrives_without_a_sound(
+    fake: FakeTelegram, bot: Bot, db: Database, clock: MovableClock
+) -> None:
+    fake.user(1, "Ana")
+    await queue(db, Outgoing(1, "report:pdf:1:1", "", media=Media("document", PDF, "r.pdf")))
+    now = datetime.fromtimestamp(clock.timestamp(), UTC)
+    around = (
+        (now - timedelta(hours=1)).strftime("%H:%M"),
+        (now + timedelta(hours=1)).strftime("%H:%M"),
+    )
+    async with db.unit() as uow:
+        await uow.personal.set_quiet(1, around, 0)
+    delivery = Delivery(bot, db, clock, rate=30)
+    await delivery.start()
+    try:
+        await fake.wait_until(lambda: len(fake.messages_to(1)) == 1)
+        await settled(delivery)
+    finally:
+        await delivery.stop()
+    [document] = fake.messages_to(1)
+    assert document.media == "document" and document.silent
