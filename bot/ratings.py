@@ -84,9 +84,6 @@ async def plan(
     await uow.progress.plan_rating(couple.id, weekday, slot, due, now)
 
 
-weekly.RATING_HOOKS.append(plan)
-
-
 async def set_weekday(
     db: Database, user_id: int, weekday: int, now: int, default_zone: str
 ) -> Outcome:

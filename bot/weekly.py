@@ -71,13 +71,10 @@ async def choose(
 
 
 async def _rating_changed(uow: Unit, couple: Couple, now: int, default_zone: str) -> None:
-    """Both now want the weekly rating: bot.ratings plans its next ask (a seam until the
-    asks primitive lands; see bot.ratings)."""
-    for hook in RATING_HOOKS:
-        await hook(uow, couple, now, default_zone)
+    """Both now want the weekly rating: plan its next ask."""
+    from bot import ratings  # it builds on this module (both_chose)
 
-
-RATING_HOOKS: list = []  # bot.ratings adds its planner here when it is imported
+    await ratings.plan(uow, couple, now, default_zone)
 
 
 async def summaries_due(db: Database, now: int, default_zone: str) -> int:
