@@ -13,7 +13,7 @@ from __future__ import annotations
 import enum
 from datetime import UTC, date, datetime, time, timedelta
 
-from bot import ask_kinds, asks, progress, weekly
+from bot import ask_kinds, asks, holds, progress, weekly
 from bot.models import Couple
 from bot.schedule_rules import DEFAULT_TIME, Schedule, local_instant, next_slot, parse_schedule
 from bot.storage.db import Database
@@ -25,7 +25,7 @@ from bot.zones import zone_of
 KIND = "rating"
 SUNDAY = 6
 OPTIONS = ("1", "2", "3", "4", "5")
-HOLD = 3600  # paused or in a break: look again in an hour
+HOLD = holds.HOLD_RECHECK  # paused or in a break: look again then
 OPEN_FOR = 6 * 24 * 3600  # a week's rating closes before the next is asked
 DUE_BATCH = 200
 
@@ -106,14 +106,6 @@ async def set_weekday(
     return Outcome.SAVED
 
 
-async def _held(uow: Unit, couple: Couple, now: int) -> bool:
-    """Check-ins paused, or a break under way: the rating waits until it is over."""
-    schedule = await uow.schedules.get(couple.id)
-    if schedule is not None and schedule.paused_until is not None and schedule.paused_until > now:
-        return True
-    return await uow.breaks.active_for(couple.id, now) is not None
-
-
 async def due(db: Database, now: int, default_zone: str) -> int:
     """Ask the ratings due by `now` (each partner at their own moment); how many were asked."""
     asked = 0
@@ -125,7 +117,7 @@ async def due(db: Database, now: int, default_zone: str) -> int:
                 await uow.progress.drop_rating(couple_id)
                 continue
             assert couple is not None
-            if await _held(uow, couple, now):
+            if await holds.held(uow, couple.id, now):  # the rule every ask shares
                 await uow.progress.hold_rating(couple_id, due_at, now + HOLD)
                 continue
             day = date.fromisoformat(slot)
