@@ -5,7 +5,10 @@ from __future__ import annotations
 from telegram import InputFile, Update
 from telegram.ext import Application, CommandHandler, filters
 
-from bot import progress
+from bot import (
+    progress,
+    trust_progress,  # noqa: F401 (registers the promise and agreement seams)
+)
 from bot.context import SteadyContext
 from bot.texts import t
 from handlers.common import person, reply

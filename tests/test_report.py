@@ -258,3 +258,60 @@ async def test_an_old_requests_button_never_counts_for_a_new_one(db: Database) -
     async with db.read() as uow:
         keys = [r[0] for r in await uow.conn.fetch_all("SELECT dedupe_key FROM outbox")]
     assert f"report:ask:{new}:{BEN.id}" in keys
+
+
+async def test_promises_and_agreements_join_the_chart_and_the_report(db: Database) -> None:
+    """Through their seams: a promise whose outcome both revealed, an accepted agreement."""
+    from zoneinfo import ZoneInfo
+
+    from bot import agreements, asks, progress, promises, trust_progress
+    from bot.storage.outbox import open_media
+
+    assert trust_progress.STEPS
+    await seeded(db)
+    drafted = await promises.draft(db, ANA.id, "I'll text you if I'm running late", NOW, "UTC")
+    assert drafted.promise_id is not None
+    await promises.choose_due(db, ANA.id, drafted.promise_id, "tomorrow", NOW, "UTC")
+    due = NOW + 32 * 3600  # Thursday 20:00 UTC
+    assert await promises.run_due(db, due, "UTC") == 1
+    await deliver(db, due)
+    async with db.read() as uow:
+        promise = await uow.promises.get(drafted.promise_id)
+    assert promise is not None and promise.round_id is not None
+    await asks.choose(db, ANA.id, promise.round_id, 0, due + 60)  # kept
+    assert (
+        await asks.choose(db, BEN.id, promise.round_id, 1, due + 120) is asks.Outcome.REVEALED
+    )  # partly, as Ben saw it
+    proposed = await agreements.propose(db, BEN.id, "We tell each other when plans change", NOW)
+    assert proposed.agreement_id is not None
+    async with db.read() as uow:
+        version = await uow.conn.fetch_value("SELECT id FROM agreement_versions")
+    await agreements.answer(db, ANA.id, int(version), True, NOW + 60)
+
+    later = NOW + 2 * 86400
+    async with db.read() as uow:
+        couple = await uow.couples.active_for(ANA.id)
+        assert couple is not None
+        weeks = await progress.gather(uow, couple, later, ZoneInfo("UTC"))
+    kept = {s.person: s.values for s in weeks.series if s.label == "promises_kept"}
+    assert kept["Ana"][-1] == 1.0 and kept["Бен"][-1] == 0.0  # each as they saw it
+    assert "Promises kept, as Ana saw it: 1" in progress.summary(weeks, "en")
+
+    await report.ask(db, ANA.id, 4, later)
+    rid = await request_id(db)
+    await report.answer(db, ANA.id, rid, True, later)
+    assert await report.answer(db, BEN.id, rid, True, later) is report.Outcome.BOTH
+    assert await report.make_due(db, later, "UTC") == 1
+    async with db.read() as uow:
+        rows = await uow.conn.fetch_all(
+            "SELECT chat_id, media FROM outbox WHERE dedupe_key LIKE 'report:pdf:%'"
+        )
+    texts = {r[0]: pdf_text(open_media(r[1], db.cipher)) for r in rows}
+    english, russian = texts[ANA.id], texts[BEN.id]
+    assert "Promises and how they went" in english
+    assert "Ana promised: “I'll text you if I'm running late”" in english
+    assert "Ana: Kept" in english and "Бен: Partly" in english
+    assert "Agreements and their changes" in english
+    assert "“We tell each other when plans change”" in english
+    assert "accepted (Ana)" in english and "proposed (Бен)" in english
+    assert "Обещания и как они выполнены" in russian and "Договорённости" in russian

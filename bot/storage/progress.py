@@ -152,6 +152,29 @@ class Progress:
         )
         return [(int(r[0]), int(r[1])) for r in rows]
 
+    async def revealed_asks(
+        self, couple_id: int, kind: str, since: int, until: int
+    ) -> list[tuple[int, int]]:
+        """(round, revealed at) of the couple's asks of `kind` revealed in [since, until)."""
+        rows = await self.conn.fetch_all(
+            "SELECT id, finished_at FROM rounds WHERE couple_id = ? AND kind = ?"
+            " AND status = 'revealed' AND finished_at >= ? AND finished_at < ? ORDER BY id",
+            (couple_id, kind, since, until),
+        )
+        return [(int(r[0]), int(r[1])) for r in rows]
+
+    async def agreement_steps(
+        self, couple_id: int, since: int, until: int
+    ) -> list[tuple[int, str, int | None, int]]:
+        """(agreement, what, by whom, when) of the couple's agreement steps in [since, until)."""
+        rows = await self.conn.fetch_all(
+            "SELECT e.agreement_id, e.what, e.user_id, e.at FROM agreement_events e"
+            " JOIN agreements a ON a.id = e.agreement_id"
+            " WHERE a.couple_id = ? AND e.at >= ? AND e.at < ? ORDER BY e.id",
+            (couple_id, since, until),
+        )
+        return [(int(r[0]), str(r[1]), r[2], int(r[3])) for r in rows]
+
     # -- /report's consents -----------------------------------------------------------------------
 
     async def open_request(

@@ -44,3 +44,4 @@ ratings-option-4 = 4
 ratings-option-5 = 5
 ratings-day_changed = { $partner } hat eure wöchentliche Frage zur Sicherheit auf { $day } verlegt.
 ratings-day_saved = Die wöchentliche Frage zur Sicherheit kommt jetzt am { $day }.
+progress-series_promises_kept = Gehaltene Versprechen, wie { $person } es sah

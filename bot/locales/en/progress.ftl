@@ -44,3 +44,4 @@ ratings-option-4 = 4
 ratings-option-5 = 5
 ratings-day_changed = { $partner } moved your weekly safety question to { $day }.
 ratings-day_saved = The weekly safety question now comes on { $day }.
+progress-series_promises_kept = Promises kept, as { $person } saw it

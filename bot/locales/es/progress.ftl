@@ -44,3 +44,4 @@ ratings-option-4 = 4
 ratings-option-5 = 5
 ratings-day_changed = { $partner } ha movido la pregunta semanal de seguridad al { $day }.
 ratings-day_saved = La pregunta semanal de seguridad llega ahora el { $day }.
+progress-series_promises_kept = Promesas cumplidas, según { $person }

@@ -46,3 +46,4 @@ ratings-option-4 = 4
 ratings-option-5 = 5
 ratings-day_changed = { $partner } перенёс(ла) еженедельный вопрос о безопасности на { $day }.
 ratings-day_saved = Теперь вопрос о безопасности приходит в { $day }.
+progress-series_promises_kept = Выполненные обещания, как их видит { $person }
