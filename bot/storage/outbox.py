@@ -430,14 +430,17 @@ class Outbox:
             [(i,) for i in row_ids],
         )
 
-    async def seal_stored(self, cipher: Cipher) -> int:
-        """Seal the texts still waiting in the clear (queued before encryption at rest): once,
-        when a database first meets its key. How many."""
+    async def seal_stored(self, cipher: Cipher, *, media: bool = True) -> int:
+        """Seal the texts (and files) still waiting in the clear (queued before encryption at
+        rest): once, when a database first meets its key. How many. `media`: False for a backup
+        from before files were queued (0017), which has no media column."""
         rows = await self.conn.fetch_all("SELECT id, text FROM outbox WHERE text <> ''")
         await self.conn.execute_many(
             "UPDATE outbox SET text = ? WHERE id = ?",
             [(cipher.seal(r["text"], "outbox"), r["id"]) for r in rows],
         )
+        if not media:
+            return len(rows)
         files = await self.conn.fetch_all("SELECT id, media FROM outbox WHERE media IS NOT NULL")
         await self.conn.execute_many(
             "UPDATE outbox SET media = ? WHERE id = ?",
