@@ -40,6 +40,13 @@ class Series:
     values: tuple[float | None, ...]
     style: str = "count"  # "count" (bars: how many) or "rating" (a line on the 1-5 scale)
     person: str = ""  # whose view it is (a first name), for a series per partner
+    # False for a feature the couple may not use (promises, ratings): with nothing in it, it
+    # is left out of the chart and the words rather than shown as a row of zeros.
+    always: bool = True
+
+    @property
+    def shown(self) -> bool:
+        return self.always or any(self.values)
 
 
 @dataclass(frozen=True)
@@ -126,7 +133,7 @@ def summary(weeks: Weeks, language: str) -> str:
     lines = [
         t("progress.summary_title", language, weeks=amount("weeks", len(weeks.starts), language))
     ]
-    for series in weeks.series:
+    for series in (s for s in weeks.series if s.shown):
         shown = [v for v in series.values if v is not None]
         if series.style == "count":
             lines.append(
@@ -164,7 +171,7 @@ def figure(weeks: Weeks, language: str) -> object:
 
     fig = Figure(figsize=(8, 4.5), dpi=100)
     ax = fig.add_subplot()
-    counts = [s for s in weeks.series if s.style == "count"]
+    counts = [s for s in weeks.series if s.style == "count" and s.shown]
     ratings = [s for s in weeks.series if s.style == "rating" and any(s.values)]
     positions = list(range(len(weeks.starts)))
     width = 0.8 / max(1, len(counts))

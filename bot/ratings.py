@@ -154,6 +154,6 @@ async def _ratings(uow: Unit, couple: Couple, bounds: list[tuple[int, int]]) -> 
             if user_id in values and answer.choice in OPTIONS:
                 values[user_id][week] = float(answer.choice)
     return [
-        progress.Series("safety", tuple(values[p.id]), "rating", p.first_name)
+        progress.Series("safety", tuple(values[p.id]), "rating", p.first_name, always=False)
         for p in (couple.a, couple.b)
     ]

@@ -32,7 +32,7 @@ async def _promises_kept(
             if user_id in counts and answer.choice == "kept":
                 counts[user_id][week] += 1
     return [
-        progress.Series("promises_kept", tuple(counts[p.id]), "count", p.first_name)
+        progress.Series("promises_kept", tuple(counts[p.id]), "count", p.first_name, always=False)
         for p in (couple.a, couple.b)
     ]
 

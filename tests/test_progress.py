@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import progress
+from bot import progress, ratings, trust_progress
 from bot.models import Person
 from bot.storage.db import Database
 from bot.texts import amount, t
@@ -93,6 +93,8 @@ async def test_the_figure_plots_those_counts_and_the_words_say_them(db: Database
     assert bars["checkins"] == values(weeks, "checkins")
     assert bars["repairs"] == values(weeks, "repairs")
     assert [tick.get_text() for tick in ax.get_xticklabels()][:2] == ["7 Sep", "14 Sep"]
+    # Promises and ratings (registered: ratings, trust_progress) are left out while unused.
+    assert ratings.KIND and trust_progress.STEPS
     legend = [text.get_text() for text in ax.get_legend().get_texts()]
     assert legend == [
         "Check-ins you both answered",
