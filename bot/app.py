@@ -38,6 +38,8 @@ MENU = (
     "promises",
     "agree",
     "agreements",
+    "progress",
+    "report",
     "options",
     "pair",
     "join",

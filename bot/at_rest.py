@@ -44,7 +44,7 @@ async def adopt(db: Database, cipher: Cipher) -> None:
 
 
 # The migration that made each table or column of words, for a backup from before it.
-ASKS_FROM, PROMISES_FROM, AGREEMENTS_FROM = 13, 14, 15
+ASKS_FROM, PROMISES_FROM, AGREEMENTS_FROM, MEDIA_FROM = 13, 14, 15, 17
 
 
 async def seal_stored(uow: Unit, cipher: Cipher, version: int | None = None) -> int:
@@ -52,7 +52,7 @@ async def seal_stored(uow: Unit, cipher: Cipher, version: int | None = None) -> 
 
     `version`: the schema of a backup taken before an upgrade, which lacks later tables."""
     sealed = await uow.rounds.seal_stored(cipher, choices=version is None or version >= ASKS_FROM)
-    sealed += await uow.outbox.seal_stored(cipher)
+    sealed += await uow.outbox.seal_stored(cipher, media=version is None or version >= MEDIA_FROM)
     if version is None or version >= PROMISES_FROM:
         sealed += await uow.promises.seal_stored(cipher)
     if version is None or version >= AGREEMENTS_FROM:

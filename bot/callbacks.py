@@ -245,8 +245,31 @@ class AgreeAction:
         return f"{VERSION}:ag:{self.action}:{self.agreement_id}"
 
 
+@dataclass(frozen=True)
+class ReportPeriod:
+    """/report's period: the last 4 or 12 weeks."""
+
+    weeks: int
+
+    def encode(self) -> str:
+        return f"{VERSION}:rep:w:{self.weeks}"
+
+
+@dataclass(frozen=True)
+class ReportConsent:
+    """A partner's private answer to a report request: "I agree" or "No, thanks"."""
+
+    request_id: int
+    agree: bool
+
+    def encode(self) -> str:
+        return f"{VERSION}:rep:{self.request_id}:{'y' if self.agree else 'n'}"
+
+
 ButtonData = (
     Erase
+    | ReportPeriod
+    | ReportConsent
     | HistoryOlder
     | MoveAnswer
     | Unpair
@@ -388,6 +411,17 @@ def _agreement(f: list[str]) -> ButtonData | None:
         case [action, ident] if action in AgreeAction.ACTIONS:
             agreement_id = bounded_int(ident)
             return AgreeAction(agreement_id, action) if agreement_id is not None else None
+
+
+def _report(f: list[str]) -> ButtonData | None:
+    match f:
+        case ["w", weeks] if (count := bounded_int(weeks, 99)) is not None:
+            return ReportPeriod(count)
+        case [request, answer] if (ident := bounded_int(request)) is not None and answer in (
+            "y",
+            "n",
+        ):
+            return ReportConsent(ident, answer == "y")
     return None
 
 
@@ -403,6 +437,7 @@ _PARSERS: dict[str, Callable[[list[str]], ButtonData | None]] = {
     "rr": _ready,
     "gc": _guided,
     "lang": _language,
+    "rep": _report,
     "ask": _choose,
     "pr": _promise,
     "ag": _agreement,

@@ -42,6 +42,19 @@ class Button:
 
 
 @dataclass(frozen=True)
+class Media:
+    """A file a message carries (its text is then the caption): a picture or a document."""
+
+    kind: str  # "photo" or "document"
+    content: bytes
+    filename: str
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("photo", "document"):
+            raise ValueError("a message carries a photo or a document")
+
+
+@dataclass(frozen=True)
 class Outgoing:
     """A message for the outbox: who gets it, its rendered HTML text, its buttons."""
 
@@ -54,6 +67,7 @@ class Outgoing:
     # The couple it is about, where its reader has left it (a notice that it ended): erasing
     # either partner withdraws it with the couple's queue. Otherwise the reader's couple.
     couple_id: int | None = None
+    media: Media | None = None  # a picture or document; `text` is its caption (1024 at most)
 
 
 def storable(text: str) -> str:

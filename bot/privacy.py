@@ -83,6 +83,7 @@ async def export(db: Database, user_id: int, now: int) -> Export | None:
         }
         promises = await uow.personal.promises(user_id)
         agreements, wordings, steps = await uow.personal.agreements(user_id)
+        weekly, rating = await uow.progress.choices(user_id) or (False, False)
     document = {
         "steady_export": EXPORT_VERSION,
         "exported_at": _when(now),
@@ -92,6 +93,9 @@ async def export(db: Database, user_id: int, now: int) -> Export | None:
             "language": language,
             "time_zone": profile["timezone"],
             "since": _when(profile["created_at"]),
+            # Opt-ins that count when both partners chose them (/options weekly, rating).
+            "weekly_summary": weekly,
+            "weekly_safety_rating": rating,
         },
         "pairings": [
             {

@@ -16,8 +16,10 @@ from handlers import (
     options,
     pairing,
     privacy,
+    progress,
     promises,
     repair,
+    report,
     schedules,
     start,
     stats,
@@ -38,6 +40,8 @@ def register_handlers(app: Application) -> None:
     schedules.register(app)
     options.register(app)
     repair.register(app)
+    progress.register(app)
+    report.register(app)
     asks.register(app)
     promises.register(app)
     agreements.register(app)

@@ -8,11 +8,11 @@ from datetime import time
 from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
 
-from bot import callbacks, checkins, privacy, reviews
+from bot import callbacks, checkins, privacy, ratings, reviews, weekly
 from bot.context import Services, SteadyContext
 from bot.models import Person
 from bot.schedule_rules import parse_time
-from bot.texts import amount, t
+from bot.texts import amount, day_name, t
 from handlers.common import person, reply
 
 _WINDOW_BOUNDS = {"min": checkins.MIN_WINDOW_HOURS, "max": checkins.MAX_WINDOW_HOURS}
@@ -25,6 +25,8 @@ _OPTION_WORDS = {
     **dict.fromkeys(("скрытно", "discreto", "diskret"), "discreet"),
     **dict.fromkeys(("тишина", "silencio", "ruhe"), "quiet"),
     **dict.fromkeys(("обзор", "revisión", "revision", "rückblick"), "review"),
+    **dict.fromkeys(("итоги", "semanal", "wochenrückblick"), "weekly"),
+    **dict.fromkeys(("безопасность", "seguridad", "sicherheit"), "rating"),
 }
 _ON = frozenset(("on", "yes", "вкл", "да", "sí", "si", "an", "ein", "ja"))
 _NO_REMINDER = frozenset(("off", "none", "no", "выкл", "нет", "aus", "keine"))
@@ -46,6 +48,9 @@ async def options(update: Update, context: SteadyContext) -> None:
         return
     if args and args[0] in {"discreet", "quiet"}:
         await _phone(update, services, me, args[0], args[1:])
+        return
+    if args and args[0] in weekly.CHOICES:
+        await _weekly(update, services, me, args[0], args[1:])
         return
     outcome = checkins.OptionsOutcome.SAVED
     if len(args) == 2 and args[0] in {"window", "reminder"}:
@@ -89,7 +94,7 @@ async def options(update: Update, context: SteadyContext) -> None:
             review = await reviews.review_on(services.database, me.id)
             state = t("review.state_on" if review else "review.state_off", me.language)
             text += "\n" + t("review.option_line", me.language, state=state)
-            await reply(update, text)
+            await reply(update, f"{text}\n\n{await _weekly_line(services, me)}")
 
 
 _KEEP_WORDS = {
@@ -151,6 +156,51 @@ async def _review(update: Update, services: Services, me: Person, args: list[str
         reviews.Outcome.OFF: "review.off",
     }[outcome]
     await reply(update, t(key, me.language, partner=partner))
+
+
+async def _weekly(
+    update: Update, services: Services, me: Person, what: str, args: list[str]
+) -> None:
+    """The weekly summary or the weekly safety question, on or off for this person; each
+    comes only while both partners want it."""
+    word = " ".join(args)
+    if what == "rating" and (day := ratings.weekday_of(word)) is not None:
+        await _rating_day(update, services, me, day)
+        return
+    if word not in _ON | _NO_REMINDER:
+        await reply(update, t("progress.choice_invalid", me.language))
+        return
+    on = word in _ON
+    outcome = await weekly.choose(
+        services.database, me.id, what, on, services.now(), services.settings.default_timezone
+    )
+    if outcome is weekly.Outcome.UNKNOWN:
+        await reply(update, t("privacy.export_nothing", me.language))
+        return
+    state = "waiting" if outcome is weekly.Outcome.WAITING else ("on" if on else "off")
+    await reply(update, t(f"progress.{what}_{state}", me.language))
+
+
+async def _rating_day(update: Update, services: Services, me: Person, day: int) -> None:
+    """The couple's day for the weekly safety question (either partner; the other is told)."""
+    outcome = await ratings.set_weekday(
+        services.database, me.id, day, services.now(), services.settings.default_timezone
+    )
+    if outcome is ratings.Outcome.NOT_PAIRED:
+        await reply(update, t("checkin.not_paired", me.language))
+        return
+    await reply(update, t("ratings.day_saved", me.language, day=day_name(day, me.language)))
+
+
+async def _weekly_line(services: Services, me: Person) -> str:
+    chosen = await weekly.choices(services.database, me.id)
+
+    def word(on: bool) -> str:
+        return t("progress.on" if on else "progress.off", me.language)
+
+    return t(
+        "progress.options_line", me.language, weekly=word(chosen.weekly), rating=word(chosen.rating)
+    )
 
 
 def _hours(text: str) -> tuple[time, time] | None:

@@ -448,6 +448,16 @@ class Delivery:
         silent, announce = self._sound(row)
         text = t("delivery.neutral", row.language) if announce else row.text
         params = {"chat_id": row.chat_id, "text": text, **MESSAGE_DEFAULTS}
+        method, files = "sendMessage", None
+        if row.media is not None and not announce:
+            # A picture or document: its text is the caption. The same pace, retries and
+            # sound rules as a message; the neutral line that announces it is a plain one.
+            method = "sendPhoto" if row.media.kind == "photo" else "sendDocument"
+            params = {"chat_id": row.chat_id, "parse_mode": MESSAGE_DEFAULTS["parse_mode"]}
+            if row.text:
+                params["caption"] = row.text
+            mime = "image/png" if row.media.kind == "photo" else _mime(row.media.filename)
+            files = {row.media.kind: (row.media.filename, row.media.content, mime)}
         if row.reply_markup and not announce:
             params["reply_markup"] = row.reply_markup
         if silent and not announce:
@@ -457,7 +467,7 @@ class Delivery:
         try:
             # Straight to PTB's request layer (its errors, none of send_message's parsing).
             result = await self._bot.request.post(
-                f"{self._bot.base_url}/sendMessage", ApiCall(params)
+                f"{self._bot.base_url}/{method}", ApiCall(params, files)
             )
         except RetryAfter as exc:
             await self._retry(row, _seconds(exc.retry_after), "RetryAfter", counts=False)
@@ -510,6 +520,10 @@ class Delivery:
         log.info("outbox %s: the recipient blocked the bot; it waits for them", row.id)
         await reachability.set_reachable(self._db, row.chat_id, False, self._clock.timestamp())
         await self._retry(row, 0, "Forbidden", counts=False)
+
+
+def _mime(filename: str) -> str:
+    return "application/pdf" if filename.lower().endswith(".pdf") else "application/octet-stream"
 
 
 def _seconds(value: object) -> int:

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import logging
 
-from bot import checkins, privacy, promises, reachability, repair, reviews, scheduling
+from bot import (
+    checkins,
+    privacy,
+    promises,
+    ratings,
+    reachability,
+    repair,
+    report,
+    reviews,
+    scheduling,
+    weekly,
+)
 from bot.config import Settings
 from bot.storage.db import Database, in_batches
 from bot.storage.unit import Unit
@@ -47,6 +58,9 @@ async def run_due(db: Database, clock: Clock, settings: Settings) -> bool:
     await checkins.remind_due(db, now)
     await checkins.reveal_due(db, now)  # before closing: a round both answered reveals
     await checkins.close_due(db, now)
+    await weekly.summaries_due(db, now, settings.default_timezone)
+    await ratings.due(db, now, settings.default_timezone)
+    await report.make_due(db, now, settings.default_timezone)
     async with db.unit() as uow:
         await uow.invites.purge(now - KEEP_EXPIRED_INVITES, now - KEEP_JOIN_FAILURES)
     await reachability.expire_undeliverable(db, now)

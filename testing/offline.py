@@ -54,7 +54,8 @@ class Call:
 
     @property
     def text(self) -> str:
-        return str(self.params.get("text", ""))
+        """The message's text, or a photo's or document's caption."""
+        return str(self.params.get("text", self.params.get("caption", "")))
 
     @property
     def plain(self) -> str:
@@ -116,7 +117,13 @@ class RecordingRequest(BaseRequest):
     def _answer(self, name: str, params: dict[str, Any]) -> object:
         if name == "getMe":
             return {**BOT_USER, "can_join_groups": True, "can_read_all_group_messages": False}
-        if name in {"sendMessage", "sendDocument", "editMessageText", "editMessageReplyMarkup"}:
+        if name in {
+            "sendMessage",
+            "sendPhoto",
+            "sendDocument",
+            "editMessageText",
+            "editMessageReplyMarkup",
+        }:
             chat_id = int(params["chat_id"])
             return {
                 "message_id": params.get("message_id") or next(self._message_ids),

@@ -3,6 +3,7 @@ given point through the domain."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
@@ -76,3 +77,65 @@ async def guided_step_open(db: Database, a: Person, b: Person, now: int) -> None
     await repair.ready(db, b.id, break_id, early + 1300)
     await deliver(db, now)
     assert await guided.start(db, a.id, break_id, now) is guided.Outcome.STARTED
+
+
+async def paired_couple(db: Database, a: Person, b: Person, now: int) -> int:
+    """Pair two people through the domain; the couple's id."""
+    code = (await pairing.create_invite(db, a, now, INVITE_KEY)).code
+    await pairing.join(db, b, code, now, INVITE_KEY)
+    async with db.read() as uow:
+        couple = await uow.couples.active_for(a.id)
+    assert couple is not None
+    return couple.id
+
+
+async def seed_history(
+    db: Database,
+    couple_id: int,
+    people: tuple[Person, Person],
+    *,
+    revealed: Sequence[tuple[int, str, str]] = (),
+    expired: Sequence[int] = (),
+    breaks: Sequence[tuple[int, bool]] = (),
+) -> None:
+    """A couple's past, written straight into the tables (twelve weeks through the domain
+    would take minutes): check-ins revealed at a moment with both answers (sealed as the
+    database seals them), check-ins that expired unanswered, and breaks started at a moment,
+    ended in both ready (told an hour later) or not."""
+    a, b = people
+    async with db.unit() as uow:
+        conn, cipher = uow.conn, db.cipher
+        for moment, words_a, words_b in revealed:
+            round_id = await conn.fetch_value(
+                "INSERT INTO rounds (couple_id, prompt_id, category, kind, status, opened_at,"
+                " closes_at, finished_at) VALUES (?, 'open-001', 'open', 'checkin', 'revealed',"
+                " ?, ?, ?) RETURNING id",
+                (couple_id, moment - 3600, moment + 86400, moment),
+            )
+            for person, words in ((a, words_a), (b, words_b)):
+                await conn.execute(
+                    "INSERT INTO answers (round_id, user_id, text, answered_at, updated_at)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    (round_id, person.id, cipher.seal(words, "answers"), moment, moment),
+                )
+        for moment in expired:
+            await conn.execute(
+                "INSERT INTO rounds (couple_id, prompt_id, category, kind, status, opened_at,"
+                " closes_at, finished_at) VALUES (?, 'open-002', 'open', 'checkin', 'expired',"
+                " ?, ?, ?)",
+                (couple_id, moment - 86400, moment, moment),
+            )
+        for moment, repaired in breaks:
+            await conn.execute(
+                "INSERT INTO breaks (couple_id, started_by, started_at, ends_at, limit_at, status,"
+                " finished_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    couple_id,
+                    a.id,
+                    moment,
+                    moment + 1200,
+                    moment + 86400,
+                    "ready" if repaired else "ended",
+                    moment + 3600,
+                ),
+            )

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from bot import agreements, at_rest, checkins, pairing, promises, repair, scheduling
+from bot import agreements, at_rest, checkins, pairing, promises, repair, report, scheduling, weekly
 from bot.checkins import AnswerOutcome
 from bot.crypto import Cipher
 from bot.invite_codes import ALPHABET, LENGTH
@@ -43,7 +43,7 @@ SECRET = "our secret: the blue door"  # an answer; must never reach the tool's o
 LONG_PART = "α" * 4090 + " one"  # a client's first part of a long text
 IDENTITY_TABLES = (
     "couples", "invites", "outbox", "rounds", "breaks", "promises", "agreements",
-    "agreement_versions",
+    "agreement_versions", "report_requests",
 )  # fmt: skip
 
 
@@ -92,6 +92,14 @@ async def seed(path: Path) -> None:
         async with db.read() as uow:
             [(version_id,)] = await uow.conn.fetch_all("SELECT id FROM agreement_versions")
         await agreements.answer(db, CARLA.id, version_id, True, NOW + 60)
+        # The weekly opt-ins (a summary due, a rating planned) and a report one agreed to.
+        for person in (ANA, BEN):
+            await weekly.choose(db, person.id, "weekly", True, NOW, "UTC")
+            await weekly.choose(db, person.id, "rating", True, NOW, "UTC")
+        await report.ask(db, CARLA.id, 4, NOW + 3 * DAY)
+        async with db.read() as uow:
+            request = await uow.conn.fetch_value("SELECT id FROM report_requests")
+        await report.answer(db, DAN.id, int(request), True, NOW + 3 * DAY)
     finally:
         await db.close()
 
@@ -168,6 +176,7 @@ async def test_every_row_moves_and_new_ids_continue_after_them(
         await repair.start_break(target, FINN.id, "20m", NOW + 4 * DAY, "UTC")
         await promises.draft(target, EVE.id, "Flowers", NOW + 4 * DAY, "UTC")
         await agreements.propose(target, FINN.id, "Kind words", NOW + 4 * DAY)
+        await report.ask(target, EVE.id, 4, NOW + 4 * DAY)
         after = await max_ids(target)
         assert all(after[t] > source_ids[t] for t in IDENTITY_TABLES), (source_ids, after)
         before_again = await contents(target)

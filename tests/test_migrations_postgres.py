@@ -43,7 +43,14 @@ def sqlite_schema(path: Path) -> Schema:
     conn = sqlite3.connect(path)
     for migration in top_level():
         conn.executescript(migration.read_text())
-    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    # SQLite's own tables (sqlite_sequence, kept for an AUTOINCREMENT key) are not the schema.
+    tables = [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite^_%' "
+            "ESCAPE '^'"
+        )
+    ]
     columns, primary, unique, indexes, foreign = {}, {}, set(), {}, set()
     for table in tables:
         info = conn.execute(f"PRAGMA table_info({table})").fetchall()

@@ -34,7 +34,7 @@ async def test_commands_reach_the_real_handlers_and_replies_are_recorded(tmp_pat
 
 async def test_an_unknown_method_fails_loudly(tmp_path: Path) -> None:
     async with Offline(tmp_path) as bot:
-        with pytest.raises(Exception, match="sendPhoto"):
-            await bot.app.bot.send_photo(ANA.id, "x")
-        assert bot.request.unknown == ["sendPhoto"]
+        with pytest.raises(Exception, match="sendSticker"):
+            await bot.app.bot.send_sticker(ANA.id, "x")
+        assert bot.request.unknown == ["sendSticker"]
         assert UnknownMethod

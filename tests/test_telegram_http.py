@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
-from telegram import Bot, InputFile
+from telegram import Bot
 from telegram.error import Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.telegram_http import AiohttpRequest
@@ -62,13 +62,6 @@ async def test_an_unreachable_server_is_a_network_error(fake: FakeTelegram) -> N
             await client.get_me()
     finally:
         await client.request.shutdown()  # type: ignore[attr-defined]
-
-
-async def test_files_are_refused_plainly(fake: FakeTelegram, bot: Bot) -> None:
-    fake.user(7, "Ana")
-    with pytest.raises(NetworkError, match="sends no files"):
-        await bot.send_document(7, InputFile(b"data", filename="a.txt"))
-    assert fake.messages_to(7) == []
 
 
 async def test_a_proxy_from_the_environment_is_used_unless_the_host_is_excluded(

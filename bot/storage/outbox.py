@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 from dataclasses import dataclass, field
 
 from bot import prompts
 from bot.crypto import Cipher, Unreadable
-from bot.models import Button, Outgoing, Person
+from bot.models import Button, Media, Outgoing, Person
 from bot.storage import bulk
 from bot.storage.engine import Conn, Row, from_row
 
@@ -32,6 +33,7 @@ class OutboxRow:
     timezone: str | None = None
     language: str = "en"
     announced: bool = False
+    media: Media | None = None  # a picture or document; `text` is then its caption
 
 
 @dataclass
@@ -66,12 +68,13 @@ def notice(
     round_id: int | None = None,
     due_at: int | None = None,
     couple_id: int | None = None,
+    media: Media | None = None,
 ) -> Outgoing:
     """The outbox row for one message to `to`, keyed by `kind` and what it is `about` (in the
     key's order; the recipient too where two people could get the same kind of message)."""
     chat_id = to.id if isinstance(to, Person) else to
     key = dedupe_key(kind, *about)
-    return Outgoing(chat_id, key, text, buttons, round_id, due_at, couple_id)
+    return Outgoing(chat_id, key, text, buttons, round_id, due_at, couple_id, media)
 
 
 def _markup(message: Outgoing) -> str | None:
@@ -87,15 +90,28 @@ def _markup(message: Outgoing) -> str | None:
 _ENQUEUE = """
     INSERT INTO outbox
         (dedupe_key, chat_id, text, reply_markup, round_id, not_before, due_at, created_at,
-         couple_id)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?,
+         media_kind, media, media_name, couple_id)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
         COALESCE(?, (SELECT couple_id FROM couple_members WHERE user_id = ? AND left_at IS NULL)))
     ON CONFLICT (dedupe_key) DO NOTHING
 """
 
 
+MEDIA_SEAL = "outbox-media"  # what a sealed file is bound to (see Cipher.seal)
+
+
+def seal_media(content: bytes, cipher: Cipher) -> str:
+    """A file's bytes as the outbox keeps them: base64 text (both engines' `text`), sealed."""
+    return cipher.seal(base64.b64encode(content).decode("ascii"), MEDIA_SEAL)
+
+
+def open_media(stored: str, cipher: Cipher) -> bytes:
+    return base64.b64decode(cipher.open(stored, MEDIA_SEAL))
+
+
 def _row(message: Outgoing, now: int, cipher: Cipher) -> tuple:
     due = max(now, message.due_at or now)
+    media = message.media
     return (
         message.dedupe_key,
         message.chat_id,
@@ -105,6 +121,9 @@ def _row(message: Outgoing, now: int, cipher: Cipher) -> tuple:
         due,
         due,
         now,
+        media.kind if media else None,
+        seal_media(media.content, cipher) if media else None,
+        media.filename if media else None,
         message.couple_id,
         message.chat_id,
     )
@@ -142,6 +161,9 @@ PRIVATE_KINDS = (
     "care",
     "guided-stop",
     "guided-done",
+    "weekly",  # the Sunday chart of a couple's weeks
+    "report",  # the /report PDF, and the partners' consents to it
+    "optin",  # an invitation to the weekly summary or the weekly safety question
 )
 
 # A row as delivery reads it. A prompt queued by its id (enqueue_prompts) comes with what its
@@ -159,7 +181,8 @@ READ_COLUMNS = """
     (SELECT u.quiet_from FROM users u WHERE u.id = outbox.chat_id) AS quiet_from,
     (SELECT u.quiet_until FROM users u WHERE u.id = outbox.chat_id) AS quiet_until,
     (SELECT u.timezone FROM users u WHERE u.id = outbox.chat_id) AS timezone,
-    (SELECT u.language FROM users u WHERE u.id = outbox.chat_id) AS language
+    (SELECT u.language FROM users u WHERE u.id = outbox.chat_id) AS language,
+    media_kind, media, media_name
 """.replace("{private_kinds}", " OR ".join(f"dedupe_key LIKE '{kind}:%'" for kind in PRIVATE_KINDS))
 
 
@@ -173,7 +196,7 @@ def rendered_text(r: Row, cipher: Cipher) -> str:
 
 _MARK_SENT_PG = """
     WITH done AS (
-        UPDATE outbox SET status = 'sent', sent_at = v.column4, text = '',
+        UPDATE outbox SET status = 'sent', sent_at = v.column4, text = '', media = NULL,
             attempts = attempts + 1, message_id = v.column2, inflight = 0
         FROM {rows} WHERE outbox.id = v.column1
         RETURNING outbox.chat_id, outbox.round_id, v.column2 AS message_id, v.column3 AS accepted
@@ -192,6 +215,9 @@ _MARK_SENT_PG = """
 
 def _outbox_row(r: Row, cipher: Cipher) -> OutboxRow:
     markup = r["reply_markup"]
+    media = None
+    if r["media_kind"] and r["media"]:
+        media = Media(r["media_kind"], open_media(r["media"], cipher), r["media_name"] or "file")
     return from_row(
         OutboxRow,
         r,
@@ -201,6 +227,7 @@ def _outbox_row(r: Row, cipher: Cipher) -> OutboxRow:
         discreet=bool(r["discreet"]),
         announced=bool(r["announced"]),
         language=r["language"] or "en",
+        media=media,
     )
 
 
@@ -230,13 +257,15 @@ class Outbox:
     async def enqueue_many(self, messages: list[tuple[Outgoing, int]], now: int) -> None:
         """(message, its reader's couple) pairs in a few multi-row statements; known keys are
         skipped. For due work, whose couples are known: no lookup per row."""
+        if any(message.media for message, _ in messages):
+            raise ValueError("due work queues text; a file goes through enqueue")
         self.handoff.queued += len(messages)
         await bulk.run(
             self.conn,
             "INSERT INTO outbox (dedupe_key, chat_id, text, reply_markup, round_id, not_before,"
             " due_at, created_at, couple_id)"
             " SELECT * FROM {rows} WHERE true ON CONFLICT (dedupe_key) DO NOTHING",
-            [(*_row(message, now, self.cipher)[:-2], couple_id) for message, couple_id in messages],
+            [(*_row(message, now, self.cipher)[:8], couple_id) for message, couple_id in messages],
             ("text", "bigint", "text", "text", "bigint", "bigint", "bigint", "bigint", "bigint"),
         )
 
@@ -262,7 +291,7 @@ class Outbox:
         """Withdraw these messages if they are not sent yet (one statement per chunk)."""
         await bulk.where_in(
             self.conn,
-            "UPDATE outbox SET status = 'cancelled', text = '' "
+            "UPDATE outbox SET status = 'cancelled', text = '', media = NULL "
             "WHERE dedupe_key IN ({ids}) AND status = 'pending'",
             keys,
             type="text",
@@ -378,7 +407,7 @@ class Outbox:
         await bulk.run(
             self.conn,
             """
-            UPDATE outbox SET status = 'sent', sent_at = v.column4, text = '',
+            UPDATE outbox SET status = 'sent', sent_at = v.column4, text = '', media = NULL,
                 attempts = attempts + 1, message_id = v.column2, inflight = 0
             FROM {rows} WHERE outbox.id = v.column1
             """,
@@ -401,15 +430,23 @@ class Outbox:
             [(i,) for i in row_ids],
         )
 
-    async def seal_stored(self, cipher: Cipher) -> int:
-        """Seal the texts still waiting in the clear (queued before encryption at rest): once,
-        when a database first meets its key. How many."""
+    async def seal_stored(self, cipher: Cipher, *, media: bool = True) -> int:
+        """Seal the texts (and files) still waiting in the clear (queued before encryption at
+        rest): once, when a database first meets its key. How many. `media`: False for a backup
+        from before files were queued (0017), which has no media column."""
         rows = await self.conn.fetch_all("SELECT id, text FROM outbox WHERE text <> ''")
         await self.conn.execute_many(
             "UPDATE outbox SET text = ? WHERE id = ?",
             [(cipher.seal(r["text"], "outbox"), r["id"]) for r in rows],
         )
-        return len(rows)
+        if not media:
+            return len(rows)
+        files = await self.conn.fetch_all("SELECT id, media FROM outbox WHERE media IS NOT NULL")
+        await self.conn.execute_many(
+            "UPDATE outbox SET media = ? WHERE id = ?",
+            [(cipher.seal(r["media"], MEDIA_SEAL), r["id"]) for r in files],
+        )
+        return len(rows) + len(files)
 
     async def announced(self, row_id: int) -> None:
         """The neutral line for this row went out: the row waits for its chat's next turn,
@@ -446,7 +483,7 @@ class Outbox:
     async def cancel_pending(self, keys: list[str]) -> None:
         """Withdraw these messages if they are not sent yet."""
         await self.conn.execute_many(
-            "UPDATE outbox SET status = 'cancelled', text = '' "
+            "UPDATE outbox SET status = 'cancelled', text = '', media = NULL "
             "WHERE dedupe_key = ? AND status = 'pending'",
             [(key,) for key in keys],
         )
@@ -455,7 +492,7 @@ class Outbox:
         """The couple ended: withdraw everything still queued for it except keys starting with
         `keep_prefix` (reveals both had earned). A send already in flight still completes."""
         changed = await self.conn.execute(
-            "UPDATE outbox SET status = 'cancelled', text = '' "
+            "UPDATE outbox SET status = 'cancelled', text = '', media = NULL "
             "WHERE couple_id = ? AND status = 'pending' AND dedupe_key NOT LIKE ?",
             (couple_id, keep_prefix.replace("%", "") + "%"),
         )
@@ -465,8 +502,9 @@ class Outbox:
         """Withdraw the messages of this kind still waiting for these people (not in flight)."""
         await bulk.where_in(
             self.conn,
-            "UPDATE outbox SET status = 'cancelled', text = '' WHERE dedupe_key LIKE ? "
-            "AND status = 'pending' AND inflight = 0 AND chat_id IN ({ids})",
+            "UPDATE outbox SET status = 'cancelled', text = '', media = NULL "
+            "WHERE dedupe_key LIKE ? AND status = 'pending' AND inflight = 0 "
+            "AND chat_id IN ({ids})",
             chat_ids,
             (dedupe_key(kind.replace("%", ""), "%"),),
         )
@@ -485,7 +523,7 @@ class Outbox:
 
     async def mark_failed(self, row_id: int, error: str) -> None:
         await self.conn.execute(
-            "UPDATE outbox SET status = 'failed', text = '', last_error = ?, "
+            "UPDATE outbox SET status = 'failed', text = '', media = NULL, last_error = ?, "
             "attempts = attempts + 1, inflight = 0 WHERE id = ?",
             (error, row_id),
         )
@@ -499,7 +537,7 @@ class Outbox:
         status 'expired', text emptied. The chat of each, one entry per message."""
         rows = await self.conn.fetch_all(
             """
-            UPDATE outbox SET status = 'expired', text = '', reply_markup = NULL
+            UPDATE outbox SET status = 'expired', text = '', media = NULL, reply_markup = NULL
             WHERE id IN (
                 SELECT o.id FROM outbox o JOIN users u ON u.id = o.chat_id
                 WHERE u.reachable = 0 AND o.status = 'pending' AND o.inflight = 0

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bot.crypto import Cipher, Unreadable
 from bot.storage.engine import Conn, Row
+from bot.storage.progress import Progress
 
 # Messages to this person, and everything queued for their couples: reveals of their words and
 # notices naming them.
@@ -121,6 +122,7 @@ class PersonalData:
         gone = await self.conn.fetch_all(
             f"DELETE FROM outbox WHERE {_THEIR_OUTBOX} RETURNING id, inflight", p * 2
         )
+        await Progress(self.conn).forget_person(user_id)
         for sql in (
             "DELETE FROM answer_parts WHERE user_id = ?",
             "DELETE FROM answers WHERE user_id = ?",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.crypto import Cipher
-from bot.models import Button, Person
+from bot.models import Button, Media, Person
 from bot.storage.agreements import Agreements
 from bot.storage.breaks import Breaks
 from bot.storage.couples import Couples
@@ -12,6 +12,7 @@ from bot.storage.invites import Invites
 from bot.storage.meta import Meta
 from bot.storage.outbox import Handoff, Outbox, notice
 from bot.storage.personal import PersonalData
+from bot.storage.progress import Progress
 from bot.storage.promises import Promises
 from bot.storage.rounds import Rounds
 from bot.storage.schedules import Schedules
@@ -39,6 +40,7 @@ class Unit:
         self.meta = Meta(conn)
         self.promises = Promises(conn, cipher)
         self.agreements = Agreements(conn, cipher)
+        self.progress = Progress(conn)  # /progress, the weekly summary, /report consents
 
     async def notify(
         self,
@@ -51,11 +53,12 @@ class Unit:
         round_id: int | None = None,
         due_at: int | None = None,
         couple_id: int | None = None,
+        media: Media | None = None,
     ) -> bool:
         """Queue one message to `to` (see outbox.notice for its key); it goes out after the
         commit. False when the same message was queued before (nothing is added)."""
         message = notice(
             to, kind, *about, text=text, buttons=buttons, round_id=round_id, due_at=due_at,
-            couple_id=couple_id,
+            couple_id=couple_id, media=media,
         )  # fmt: skip
         return await self.outbox.enqueue(message, now)

@@ -23,6 +23,11 @@ from testing.fake.faults import DESCRIPTIONS, ApiError, Changes, FaultInjection,
 from testing.fake.users import SentMessage, Simulation, plain_text
 
 MAX_TEXT = 4096
+MAX_CAPTION = 1024
+MAX_PHOTO = 10 * 1024 * 1024  # bytes, as Telegram takes an uploaded photo
+MAX_DOCUMENT = 50 * 1024 * 1024
+FILES = "__files__"  # where _read_params puts the uploaded files: name -> (file name, bytes)
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")  # PNG, JPEG
 MAX_CALLBACK_DATA = 64  # bytes
 
 # PTB sends these as JSON-encoded strings inside the form body; the methods decode them.
@@ -76,6 +81,8 @@ class FakeTelegram(FaultInjection, Simulation):
             "deletewebhook": self._delete_webhook,
             "getupdates": self._get_updates,
             "sendmessage": self._send_message,
+            "sendphoto": self._send_photo,
+            "senddocument": self._send_document,
             "editmessagetext": self._edit_message_text,
             "editmessagereplymarkup": self._edit_message_reply_markup,
             "answercallbackquery": self._answer_callback_query,
@@ -86,7 +93,7 @@ class FakeTelegram(FaultInjection, Simulation):
 
     async def start(self, port: int = 0) -> None:
         """Listen on 127.0.0.1, on `port` or (0) on any free one."""
-        app = web.Application()
+        app = web.Application(client_max_size=MAX_DOCUMENT + 1024 * 1024)  # uploads
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
         app.router.add_route("*", "/{tail:.*}", self._not_found)
         # A short shutdown timeout: a test's stop must not wait on a client that went away.
@@ -120,7 +127,8 @@ class FakeTelegram(FaultInjection, Simulation):
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         method = request.match_info["method"]
         raw = await _read_params(request)
-        self.calls.append((method, raw))  # as received: form values stay (JSON-)strings
+        # As received: form values stay (JSON-)strings, files are "<file name>".
+        self.calls.append((method, {k: v for k, v in raw.items() if k != FILES}))
         params = {key: _decode(key, value) for key, value in raw.items()}
         token = request.match_info["token"]
         if token != self.token:
@@ -235,6 +243,73 @@ class FakeTelegram(FaultInjection, Simulation):
         self._show(sent, edit=False)
         return payload
 
+    async def _send_photo(self, params: Params) -> dict[str, Any]:
+        return self._send_file(params, "photo", MAX_PHOTO)
+
+    async def _send_document(self, params: Params) -> dict[str, Any]:
+        return self._send_file(params, "document", MAX_DOCUMENT)
+
+    def _send_file(self, params: Params, kind: str, limit: int) -> dict[str, Any]:
+        """An uploaded picture or document (multipart), checked as Telegram checks it: a file
+        under the limit, a photo that is an image, a caption of at most 1024 characters."""
+        chat_id = self._chat_for(params)
+        uploaded = (params.get(FILES) or {}).get(kind)
+        if uploaded is None:
+            # A file_id or URL would be a string; Steady uploads its files.
+            raise ApiError(400, f"Bad Request: there is no {kind} in the request")
+        file_name, content = uploaded
+        if not content or len(content) > limit:
+            problem = "file is too big" if content else "file must be non-empty"
+            raise ApiError(400, f"Bad Request: {problem}")
+        if kind == "photo" and not content.startswith(_IMAGE_MAGIC):
+            raise ApiError(400, "Bad Request: IMAGE_PROCESS_FAILED")
+        caption = str(params.get("caption") or "")
+        parse_mode = params.get("parse_mode") or None
+        plain = plain_text(caption, parse_mode)
+        if len(plain.encode("utf-16-le")) // 2 > MAX_CAPTION:
+            raise ApiError(400, "Bad Request: message caption is too long")
+        markup = _markup(params)
+        paid = _flag(params.get("allow_paid_broadcast"))
+        self._take_rate_slot(chat_id, paid)
+        self._next_message_id += 1
+        described: dict[str, Any] = {
+            "file_id": f"{kind}-{self._next_message_id}",
+            "file_unique_id": f"u{self._next_message_id}",
+            "file_size": len(content),
+        }
+        if kind == "document":
+            described["file_name"] = file_name
+        else:
+            described.update(width=1, height=1)  # the fake does not decode the picture
+        payload: dict[str, Any] = {
+            "message_id": self._next_message_id,
+            "from": self.bot_user,
+            "chat": self._chat_payload(chat_id),
+            "date": self.clock.timestamp(),
+            kind: [described] if kind == "photo" else described,
+        }
+        if plain:
+            payload["caption"] = plain
+        if markup and "inline_keyboard" in markup:
+            payload["reply_markup"] = markup
+        sent = SentMessage(
+            message_id=self._next_message_id,
+            chat_id=chat_id,
+            text=caption,
+            parse_mode=parse_mode,
+            reply_markup=markup,
+            sent_at=time.monotonic(),
+            silent=_flag(params.get("disable_notification")),
+            media=kind,
+            file_name=file_name,
+            content=content,
+        )
+        self._payloads[(chat_id, sent.message_id)] = payload
+        self._by_key[(chat_id, sent.message_id)] = sent
+        self.sent.append(sent)
+        self._show(sent, edit=False)
+        return payload
+
     async def _edit_message_text(self, params: Params) -> dict[str, Any]:
         sent = self._message_to_edit(params)
         text, parse_mode, plain = _text(params)
@@ -338,16 +413,22 @@ _NOT_MODIFIED = (
 
 
 async def _read_params(request: web.Request) -> Params:
-    """Form (PTB's way), multipart or JSON body, plus the query string."""
+    """Form (PTB's way), multipart or JSON body, plus the query string. Uploaded files are
+    "<file name>" among the parameters, and (name, bytes) by field under FILES."""
     raw: dict[str, Any] = dict(request.query)
     if request.can_read_body:
         if request.content_type == "application/json":
             raw.update(await request.json())
         else:
             form = await request.post()
+            files = {
+                k: (v.filename, v.file.read()) for k, v in form.items() if not isinstance(v, str)
+            }
             raw.update(
                 {k: v if isinstance(v, str) else f"<file {v.filename}>" for k, v in form.items()}
             )
+            if files:
+                raw[FILES] = files
     return raw
 
 

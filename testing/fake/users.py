@@ -43,6 +43,11 @@ class SentMessage:
     edits: list[str] = field(default_factory=list)  # earlier texts, oldest first
     reply_to_message_id: int | None = None
     silent: bool = False  # disable_notification: it arrived without a sound
+    # A picture or document (sendPhoto, sendDocument): "photo" or "document", its file name and
+    # bytes as uploaded; `text` is then its caption (maybe empty).
+    media: str | None = None
+    file_name: str | None = None
+    content: bytes = b""
 
     @property
     def plain(self) -> str:

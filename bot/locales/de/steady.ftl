@@ -84,6 +84,8 @@ help-text =
     /timezone – deine Zeitzone (jede und jeder hat eine eigene)
     /pause, /resume, /skip – eine Pause machen oder den nächsten Check-in auslassen
     /conflict – nach einem schweren Moment: eine echte Pause, dann ein behutsamer Weg zurück
+    /progress – eure letzten 12 Wochen als Bild und in Worten
+    /report – eine PDF-Zusammenfassung für euch oder eine Therapie, nur wenn ihr beide zustimmt
     /unpair – die Verbindung beenden
     /export, /delete – eine Kopie deiner Daten, oder sie löschen
     /language – die Sprache, in der Steady mit dir spricht

@@ -86,6 +86,8 @@ help-text =
     /timezone – your time zone (each of you has your own)
     /pause, /resume, /skip – take a break, or skip the next check-in
     /conflict – after a hard moment: a real break, then a gentle way back
+    /progress – your last 12 weeks as a picture, and in words
+    /report – a PDF summary for you or a therapist, made only if you both agree
     /unpair – end the pairing
     /export, /delete – a copy of your data, or erase it
     /language – the language Steady speaks with you

@@ -83,6 +83,8 @@ help-text =
     /timezone – tu zona horaria (cada quien tiene la suya)
     /pause, /resume, /skip – tomar un descanso o saltar el próximo check-in
     /conflict – después de un momento difícil: un descanso de verdad y luego un camino amable de vuelta
+    /progress – vuestras últimas 12 semanas en una imagen y en palabras
+    /report – un resumen en PDF para vosotros o un terapeuta, solo si los dos estáis de acuerdo
     /unpair – terminar la conexión
     /export, /delete – una copia de tus datos, o borrarlos
     /language – el idioma en que Steady te habla

@@ -1,0 +1,114 @@
+"""The weekly opt-ins (/options weekly, /options rating) and the Sunday summary: the /progress
+chart by itself, Sunday 19:00 in each partner's own zone, while both partners want it."""
+
+from __future__ import annotations
+
+import enum
+import html
+from dataclasses import dataclass
+
+from bot import progress
+from bot.models import Couple, Media
+from bot.storage.db import Database
+from bot.storage.unit import Unit
+from bot.texts import t
+from bot.zones import zone_of
+
+CHOICES = ("weekly", "rating")
+DUE_BATCH = 50  # summaries per pass: each is a chart drawn in a thread
+
+
+class Outcome(enum.Enum):
+    SAVED = "saved"  # and the partner wants it too, or is not asked (turned off, not paired)
+    WAITING = "waiting"  # on, and the partner has not chosen it (they were told, kindly)
+    UNKNOWN = "unknown"  # no such person (never started Steady)
+
+
+@dataclass(frozen=True)
+class Choices:
+    weekly: bool
+    rating: bool
+
+
+async def choices(db: Database, user_id: int) -> Choices:
+    async with db.read() as uow:
+        found = await uow.progress.choices(user_id)
+    return Choices(*(found or (False, False)))
+
+
+async def both_chose(uow: Unit, couple: Couple, what: str) -> bool:
+    """Both partners opted in to `what` ("weekly" or "rating")."""
+    index = CHOICES.index(what)
+    for member in (couple.a, couple.b):
+        found = await uow.progress.choices(member.id)
+        if found is None or not found[index]:
+            return False
+    return True
+
+
+async def choose(
+    db: Database, user_id: int, what: str, on: bool, now: int, default_zone: str
+) -> Outcome:
+    """Turn a weekly opt-in on or off for this person. Turned on while the partner has not,
+    the partner hears of it once, as an invitation; nothing happens until both chose it."""
+    async with db.unit() as uow:
+        if not await uow.progress.set_choice(user_id, what, on, now):
+            return Outcome.UNKNOWN
+        if what == "weekly":
+            due = None
+            if on:
+                due = progress.next_summary(now, await zone_of(uow, user_id, default_zone))
+            await uow.progress.schedule_summary(user_id, due)
+        couple = await uow.couples.active_for(user_id)
+        if not on or couple is None or await both_chose(uow, couple, what):
+            if on and couple is not None and what == "rating":
+                await _rating_changed(uow, couple, now, default_zone)
+            return Outcome.SAVED
+        me, partner = couple.member(user_id), couple.partner_of(user_id)
+        text = t(f"progress.invite_{what}", partner.language, partner=me.first_name)
+        await uow.notify(partner, "optin", what, couple.id, me.id, text=text, now=now)
+    return Outcome.WAITING
+
+
+async def _rating_changed(uow: Unit, couple: Couple, now: int, default_zone: str) -> None:
+    """Both now want the weekly rating: plan its next ask."""
+    from bot import ratings  # it builds on this module (both_chose)
+
+    await ratings.plan(uow, couple, now, default_zone)
+
+
+async def summaries_due(db: Database, now: int, default_zone: str) -> int:
+    """Queue the weekly summaries due by `now`; how many were queued.
+
+    Read in one unit, drawn outside any transaction (in a thread), queued in another that
+    moves the due row on only if no one did meanwhile: a crash in between draws it again, and
+    the dedupe key keeps a second process's copy from going out twice."""
+    jobs: list[tuple[int, int, int, progress.Weeks, str]] = []
+    async with db.unit() as uow:
+        for user_id, was in await uow.progress.due_summaries(now, DUE_BATCH):
+            zone = await zone_of(uow, user_id, default_zone)
+            following = progress.next_summary(max(now, was), zone)
+            couple = await uow.couples.active_for(user_id)
+            if couple is None or not await both_chose(uow, couple, "weekly"):
+                await uow.progress.advance_summary(user_id, was, following)
+                continue
+            weeks = await progress.gather(uow, couple, now, zone)
+            jobs.append((user_id, was, following, weeks, couple.member(user_id).language))
+    queued = 0
+    for user_id, was, following, weeks, language in jobs:
+        png = await progress.render(weeks, language)
+        words = html.unescape(progress.summary(weeks, language))  # escaped once, below
+        caption = t("progress.weekly_caption", language, summary=words)
+        async with db.unit() as uow:
+            if await uow.progress.advance_summary(user_id, was, following):
+                picture = Media("photo", png, "steady-weeks.png")
+                fits = len(caption) <= progress.CAPTION_MAX
+                queued += await uow.notify(
+                    user_id, "weekly", user_id, was, text=caption if fits else "",
+                    media=picture, now=now,
+                )  # fmt: skip
+                if not fits:  # the words follow the picture, in order (same chat)
+                    await uow.notify(
+                        user_id, "weekly", "words", user_id, was, text=caption, now=now
+                    )
+    return queued
