@@ -38,6 +38,7 @@ MENU = (
     "promises",
     "agree",
     "agreements",
+    "firststeps",
     "options",
     "pair",
     "join",

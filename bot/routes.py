@@ -10,6 +10,7 @@ from handlers import (
     checkins,
     errors,
     fallback,
+    firststeps,
     groups,
     language,
     membership,
@@ -38,6 +39,7 @@ def register_handlers(app: Application) -> None:
     schedules.register(app)
     options.register(app)
     repair.register(app)
+    firststeps.register(app)
     asks.register(app)
     promises.register(app)
     agreements.register(app)

@@ -125,17 +125,21 @@ async def set_schedule(
 async def offer_default(uow: Unit, couple: Couple, now: int) -> None:
     """Right after pairing: offer both the default schedule (caller's transaction)."""
     for person in (couple.a, couple.b):
-        lang = person.language
-        buttons = (
-            (
-                Button(
-                    t("schedule.accept_default", lang), AcceptDefaultSchedule(couple.id).encode()
-                ),
-            ),
-            (Button(t("schedule.choose", lang), PickDays(EVERY_DAY).encode()),),
-        )
+        buttons = offer_buttons(couple.id, person.language)
         text = t("schedule.offer", person.language)
         await uow.notify(person, "offer", couple.id, person.id, text=text, buttons=buttons, now=now)
+
+
+def offer_buttons(couple_id: int, language: str) -> tuple[tuple[Button, ...], ...]:
+    """The default schedule, or a picker: the offer's buttons."""
+    return (
+        (
+            Button(
+                t("schedule.accept_default", language), AcceptDefaultSchedule(couple_id).encode()
+            ),
+        ),
+        (Button(t("schedule.choose", language), PickDays(EVERY_DAY).encode()),),
+    )
 
 
 async def accept_default(

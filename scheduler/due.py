@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from bot import checkins, privacy, promises, reachability, repair, reviews, scheduling
+from bot import checkins, firststeps, privacy, promises, reachability, repair, reviews, scheduling
 from bot.config import Settings
 from bot.storage.db import Database, in_batches
 from bot.storage.unit import Unit
@@ -44,6 +44,7 @@ async def run_due(db: Database, clock: Clock, settings: Settings) -> bool:
     # After breaks: an ask held while a break ran comes once it ended.
     await promises.run_due(db, now, settings.default_timezone)
     await reviews.run_due(db, now, settings.default_timezone)
+    await firststeps.run_due(db, now, settings.default_timezone)
     await checkins.remind_due(db, now)
     await checkins.reveal_due(db, now)  # before closing: a round both answered reveals
     await checkins.close_due(db, now)

@@ -142,6 +142,7 @@ PRIVATE_KINDS = (
     "care",
     "guided-stop",
     "guided-done",
+    "firststeps",  # every notice of first steps (bot.firststeps.KIND)
 )
 
 # A row as delivery reads it. A prompt queued by its id (enqueue_prompts) comes with what its
