@@ -395,10 +395,14 @@ async def _open_rounds(
         else:
             expiring[item.open_round] = couple
     await checkins.expire_rounds(uow, expiring, now)
-    used = await uow.rounds.used_prompts_many([couple.id for _, couple, _ in opening])
+    ids = [couple.id for _, couple, _ in opening]
+    used = await uow.rounds.used_prompts_many(ids)
+    roles = await uow.firststeps.roles_many(ids)
     new_rounds, chosen, new_pass, whens = [], {}, [], {}
     for item, couple, deliver_at in opening:
-        prompt, fresh_pass = prompts.choose(used.get(couple.id, ()), item.last_category, rng)
+        prompt, fresh_pass = prompts.choose(
+            used.get(couple.id, ()), item.last_category, rng, roles.get(couple.id)
+        )
         when = {p.id: max(now, deliver_at.get(p.id, now)) for p in (couple.a, couple.b)}
         closes_at = max(when.values()) + item.round_window
         remind_at = closes_at - item.reminder_before if item.reminder_before else None

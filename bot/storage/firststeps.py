@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.storage import bulk
 from bot.storage.engine import Conn, Row, from_row
 
 LIVE = ("offered", "running")
@@ -80,6 +81,20 @@ class Journeys:
             "ORDER BY id DESC LIMIT 1",
             (couple_id,),
         )
+
+    async def roles_many(self, couple_ids: list[int]) -> dict[int, str]:
+        """roles_of for many couples (due work opens rounds in sets): each couple's latest."""
+        found: dict[int, tuple[int, str]] = {}
+        for r in await bulk.where_in(
+            self.conn,
+            "SELECT couple_id, id, roles FROM first_steps "
+            "WHERE roles IS NOT NULL AND couple_id IN ({ids})",
+            couple_ids,
+            fetch=True,
+        ):
+            if r[0] not in found or r[1] > found[r[0]][0]:
+                found[r[0]] = (r[1], r[2])
+        return {couple_id: roles for couple_id, (_, roles) in found.items()}
 
     async def first_yes(self, journey_id: int, user_id: int, pace: str) -> bool:
         """The first "yes" (with the pace it chose), while nobody said yes yet."""

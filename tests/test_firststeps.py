@@ -1,0 +1,197 @@
+"""First steps at the domain level: the offer, both saying yes, not now, stop, roles and prompts."""
+
+from __future__ import annotations
+
+import random
+
+from bot import checkins, firststeps, pairing, privacy, prompts, scheduling
+from bot.firststeps import Outcome
+from bot.models import Person
+from bot.storage.db import Database
+from testing.probes import deliver, holding
+from testing.seeding import INVITE_KEY
+
+ANA = Person(101, "Ana")
+BEN = Person(202, "Ben")
+CAL = Person(303, "Cal")
+NOW = 1_800_000_000
+
+
+async def paired(db: Database, a: Person = ANA, b: Person = BEN) -> list[tuple[int, str, str]]:
+    code = (await pairing.create_invite(db, a, NOW, INVITE_KEY)).code
+    assert (await pairing.join(db, b, code, NOW, INVITE_KEY)).outcome is pairing.JoinOutcome.PAIRED
+    return await deliver(db, NOW)
+
+
+async def journey_id(db: Database) -> int:
+    async with db.read() as uow:
+        return await uow.conn.fetch_value("SELECT MAX(id) FROM first_steps")
+
+
+def kinds(sent: list[tuple[int, str, str]]) -> list[tuple[int, str]]:
+    """(chat, kind) of each message: the dedupe key's first part, and a first-steps notice's
+    own second part."""
+    found = []
+    for chat, key, _ in sent:
+        parts = key.split(":")
+        found.append((chat, ":".join(parts[:2]) if parts[0] == firststeps.KIND else parts[0]))
+    return found
+
+
+async def test_after_pairing_both_are_offered_first_steps_before_any_schedule(
+    db: Database,
+) -> None:
+    sent = await paired(db)
+    assert (ANA.id, "firststeps:offer") in kinds(sent)
+    assert (BEN.id, "firststeps:offer") in kinds(sent)
+    assert all(kind != "offer" for _, kind in kinds(sent))  # no check-in offer yet
+
+
+async def test_not_now_tells_the_partner_and_offers_check_ins(db: Database) -> None:
+    await paired(db)
+    journey = await journey_id(db)
+    view = await firststeps.decline(db, BEN.id, journey, NOW + 60)
+    assert view.outcome is Outcome.DECLINED
+    sent = kinds(await deliver(db, NOW + 60))
+    assert (ANA.id, "firststeps:declined") in sent
+    assert {(ANA.id, "offer"), (BEN.id, "offer")} <= set(sent)
+    # A second press (or the partner's) changes nothing.
+    assert (await firststeps.decline(db, ANA.id, journey, NOW + 61)).outcome is Outcome.STALE
+    assert await deliver(db, NOW + 61) == []
+
+
+async def test_the_first_yes_asks_the_partner_and_a_second_press_only_waits(db: Database) -> None:
+    await paired(db)
+    journey = await journey_id(db)
+    assert (await firststeps.say_yes(db, ANA.id, journey, "daily", NOW)).outcome is Outcome.ASKED
+    sent = await deliver(db, NOW)
+    [(chat, _, text)] = sent
+    assert chat == BEN.id and "Ana would like to begin" in text and "20:00" in text
+    again = await firststeps.say_yes(db, ANA.id, journey, "ready", NOW)
+    assert again.outcome is Outcome.WAITING
+    assert await deliver(db, NOW) == []
+
+
+async def test_firststeps_from_one_partner_asks_only_them_until_they_say_yes(
+    db: Database,
+) -> None:
+    await paired(db)
+    await firststeps.decline(db, ANA.id, await journey_id(db), NOW)
+    await deliver(db, NOW)
+    view = await firststeps.show(db, ANA.id, NOW + 60)
+    assert view.outcome is Outcome.OFFERED and view.buttons
+    assert await deliver(db, NOW + 60) == []  # Ben hears nothing of it yet
+    # Ana changes her mind: Ben never knew, so he is told nothing.
+    assert (await firststeps.decline(db, ANA.id, await journey_id(db), NOW + 61)).outcome is (
+        Outcome.DECLINED
+    )
+    assert [chat for chat, _ in kinds(await deliver(db, NOW + 61))] == []
+
+
+async def test_buttons_of_another_couple_or_no_journey_change_nothing(db: Database) -> None:
+    await paired(db)
+    journey = await journey_id(db)
+    await paired(db, CAL, Person(404, "Dee"))
+    for action in (
+        firststeps.say_yes(db, CAL.id, journey, "daily", NOW),
+        firststeps.decline(db, CAL.id, journey, NOW),
+        firststeps.stop(db, CAL.id, journey, NOW),
+        firststeps.say_yes(db, ANA.id, 2**62, "daily", NOW),
+        firststeps.say_yes(db, ANA.id, journey, "whenever", NOW),
+        firststeps.next_step(db, ANA.id, journey, "schedule"),  # not done yet
+    ):
+        assert (await action).outcome is Outcome.STALE
+    assert await deliver(db, NOW) == []
+    assert (await firststeps.show(db, 999, NOW)).outcome is Outcome.NOT_PAIRED
+
+
+async def test_ending_the_pairing_ends_first_steps_and_erasing_leaves_no_trace(
+    db: Database,
+) -> None:
+    await paired(db)
+    journey = await journey_id(db)
+    await firststeps.say_yes(db, ANA.id, journey, "daily", NOW)
+    async with db.read() as uow:
+        couple = await uow.couples.active_for(ANA.id)
+    assert couple is not None
+    await pairing.unpair(db, BEN.id, couple.id, NOW + 60)
+    async with db.read() as uow:
+        assert (await uow.firststeps.get(journey)).status == "stopped"  # type: ignore[union-attr]
+
+    await privacy.erase(db, ANA.id, NOW + 120)
+    assert await holding(db, ANA.id) == []
+
+
+def test_a_couple_without_roles_gets_only_the_untagged_rotation() -> None:
+    untagged = {i for i, p in prompts.library().items() if not p.roles}
+    assert set(prompts.eligible(None)) == untagged
+    assert len(untagged) < len(prompts.library())  # the library has role prompts
+    used: set[str] = set()
+    last = None
+    for _ in range(len(untagged)):
+        prompt, _ = prompts.choose(used, last, random.Random(len(used)))
+        assert not prompt.roles
+        used.add(prompt.id)
+        last = prompt.category
+    assert used == untagged
+
+
+def test_a_couple_with_roles_gets_prompts_fitting_them_first() -> None:
+    for roles in prompts.ROLES:
+        fitting = {i for i, p in prompts.library().items() if roles in p.roles}
+        assert fitting
+        used: set[str] = set()
+        last = None
+        first_pass = []
+        for _ in range(len(prompts.CATEGORIES)):  # one prompt from each category
+            prompt, _ = prompts.choose(used, last, random.Random(3), roles)
+            used.add(prompt.id)
+            last = prompt.category
+            first_pass.append(prompt.id)
+        assert fitting <= set(first_pass)
+
+
+async def test_check_ins_of_a_couple_with_roles_draw_from_their_prompts(db: Database) -> None:
+    await paired(db)
+    journey = await journey_id(db)
+    async with db.unit() as uow:
+        await uow.firststeps.set_roles(journey, "split", BEN.id)
+    fitting = {i for i, p in prompts.library().items() if "split" in p.roles}
+    seen = set()
+    for day in range(len(prompts.CATEGORIES)):
+        now = NOW + day * 86400
+        await checkins.close_due(db, now + 1)
+        await checkins.start_round(db, ANA.id, now + 2, random.Random(day))
+        async with db.read() as uow:
+            seen.add(
+                await uow.conn.fetch_value(
+                    "SELECT prompt_id FROM rounds WHERE id = (SELECT MAX(id) FROM rounds)"
+                )
+            )
+    assert fitting <= seen
+
+
+async def test_scheduled_check_ins_of_a_couple_with_roles_draw_from_their_prompts(
+    db: Database,
+) -> None:
+    """The same through due work, which chooses for many couples at once."""
+    await paired(db)
+    await paired(db, CAL, Person(404, "Dee"))  # no roles: never a role prompt
+    journey = await journey_id(db) - 1
+    async with db.unit() as uow:
+        await uow.firststeps.set_roles(journey, "both", None)
+    for person in (ANA, CAL):
+        await scheduling.set_schedule(db, person.id, scheduling.DEFAULT_SCHEDULE, NOW, "UTC")
+    fitting = {i for i, p in prompts.library().items() if "both" in p.roles}
+    for day in range(len(prompts.CATEGORIES) + 1):
+        at_eight = NOW + 12 * 3600 + 60 + day * 86400  # NOW is 08:00 UTC; the slot 20:00
+        await scheduling.run_due(db, at_eight, 3600, "UTC", random.Random(day))
+    async with db.read() as uow:
+        rows = await uow.conn.fetch_all(
+            "SELECT m.user_id, r.prompt_id FROM rounds r "
+            "JOIN couple_members m ON m.couple_id = r.couple_id"
+        )
+    ours = {r["prompt_id"] for r in rows if r["user_id"] == ANA.id}
+    theirs = {r["prompt_id"] for r in rows if r["user_id"] == CAL.id}
+    assert len(ours) >= len(prompts.CATEGORIES) and fitting <= ours
+    assert not theirs & {i for i, p in prompts.library().items() if p.roles}
