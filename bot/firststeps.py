@@ -220,9 +220,8 @@ async def set_time(db: Database, user_id: int, at: time, now: int) -> View:
         journey = await uow.firststeps.live_for(couple.id)
         if journey is None:
             return View(Outcome.STALE)
+        # From the next step on: one already planned keeps its moment.
         await uow.firststeps.set_time(journey.id, at.strftime("%H:%M"))
-        if journey.pace == "daily" and journey.round_id is None and journey.planned:
-            await uow.firststeps.set_next(journey.id, journey.stage, now, planned=False)
         me, partner = couple.member(user_id), couple.partner_of(user_id)
         clock = local_time(at, "clock", partner.language)
         text = t("firststeps.partner_time", partner.language, partner=me.first_name, time=clock)
