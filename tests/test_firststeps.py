@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import random
+
+import pytest
 
 from bot import checkins, firststeps, pairing, privacy, prompts, repair, scheduling
 from bot.firststeps import Outcome
+from bot.firststeps_words import ROLE_CHOICES, resolve
 from bot.models import Person
 from bot.storage.db import Database
 from testing.probes import deliver, holding
@@ -233,3 +237,12 @@ async def test_nothing_new_comes_while_a_conflict_break_runs(db: Database) -> No
         current = await uow.breaks.active_for(waiting.couple_id, NOW)  # type: ignore[union-attr]
     assert waiting is not None and waiting.round_id is None
     assert current is not None and waiting.next_at == current.ends_at
+
+
+@pytest.mark.parametrize(("ana", "ben"), list(itertools.product(ROLE_CHOICES, repeat=2)))
+def test_only_hurt_with_caused_is_kept_as_chosen(ana: str, ben: str) -> None:
+    roles, hurt = resolve({ANA.id: ana, BEN.id: ben})
+    if {ana, ben} == {"hurt", "caused"}:
+        assert (roles, hurt) == ("split", ANA.id if ana == "hurt" else BEN.id)
+    else:  # both hurt, both caused, any "both ways" or "rather not say"
+        assert (roles, hurt) == ("both", None)
