@@ -15,11 +15,14 @@ import enum
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
 
-from bot import callbacks, scheduling
+from bot import ask_kinds, asks, callbacks, scheduling
+from bot import firststeps_words as words
+from bot.callbacks import FirstSteps
 from bot.models import Button, Couple
 from bot.schedule_rules import local_instant
 from bot.storage.db import Database, in_batches
 from bot.storage.firststeps import Journey
+from bot.storage.rounds import Answer, Round
 from bot.storage.unit import Unit
 from bot.texts import local_time, t
 from bot.zones import zone_of
@@ -30,6 +33,7 @@ REMIND_AFTER = 2 * 24 * 3600  # one gentle reminder, two days after a step reach
 ASK_AGAIN_AFTER = 7 * 24 * 3600  # "not sure yet": asked again a week later
 ROLES, ACKNOWLEDGE, RESPONSIBILITY, DECIDE = range(4)  # the stages
 DUE_BATCH = 100
+BREAK_RECHECK = 15 * 60  # after a break's nudge: until both are ready to talk
 # Every notice of first steps is keyed "firststeps:<what>:…": one private kind for discreet mode.
 KIND = "firststeps"
 
@@ -241,7 +245,7 @@ async def _stage_due(
 ) -> None:
     """`stage` comes next: at `at` exactly, opened now when that is now (roles; "when we're
     both ready")."""
-    await uow.firststeps.set_next(journey_id, stage, at, planned=True)
+    await uow.firststeps.set_next(journey_id, stage, at, plan="at")
     if at <= now:
         journey = await uow.firststeps.get(journey_id)
         assert journey is not None
@@ -253,23 +257,158 @@ async def _open_due(
 ) -> None:
     """Open the journey's due stage at each partner's moment, unless a conflict break is
     under way: then it waits until the break is over."""
-    pause = await uow.breaks.active_for(couple.id, now)
-    if pause is not None:
-        await uow.firststeps.postpone(journey.id, max(pause.ends_at, now + 60), None)
+    until = await _break_runs(uow, couple.id, now)
+    if until is not None:  # then it comes to both at once, when the break is over
+        await uow.firststeps.plan(journey.id, until, "at")
         return
     round_id = await open_stage(uow, couple, journey, when, now)
     await uow.firststeps.opened(journey.id, round_id, max(when.values()) + REMIND_AFTER)
 
 
+async def _break_runs(uow: Unit, couple_id: int, now: int) -> int | None:
+    """While a conflict break runs, when to look again; None when none runs. A break runs
+    until both are ready to talk (and told so) or its 24 hours are over: while cooling, until
+    its nudge; after the nudge, a quarter of an hour at a time."""
+    pause = await uow.breaks.active_for(couple_id, now)
+    if pause is None or pause.limit_at <= now:
+        return None
+    if pause.status == "cooling":
+        return max(pause.ends_at, now + 60)
+    return min(pause.limit_at, now + BREAK_RECHECK)
+
+
 async def open_stage(
     uow: Unit, couple: Couple, journey: Journey, when: dict[int, int], now: int
 ) -> int:
-    """Open the stage's double-blind ask (bot.asks); its round id."""
-    raise NotImplementedError("built on bot.asks")
+    """Open the stage's double-blind ask; its round id. Steps never expire."""
+    kind, step = {
+        ROLES: (ROLES_KIND.name, None),
+        ACKNOWLEDGE: (STEP_KIND.name, ACKNOWLEDGE),
+        RESPONSIBILITY: (STEP_KIND.name, RESPONSIBILITY),
+        DECIDE: (DECIDE_KIND.name, None),
+    }[journey.stage]
+    return await asks.open_ask(
+        uow, couple, kind, when=when, now=now, subject_id=journey.id, step=step
+    )
 
 
 async def _stop_round(uow: Unit, round_id: int, now: int) -> None:
-    raise NotImplementedError("built on bot.asks")
+    await asks.stop(uow, round_id, now)
+
+
+async def _journey_of(uow: Unit, current: Round) -> Journey | None:
+    """The running journey a revealed stage belongs to (it may have been stopped meanwhile)."""
+    if current.subject_id is None:
+        return None
+    journey = await uow.firststeps.get(current.subject_id)
+    if journey is None or journey.status != "running" or journey.round_id != current.id:
+        return None
+    return journey
+
+
+async def _advance(uow: Unit, couple: Couple, journey: Journey, stage: int, now: int) -> None:
+    """The next stage: at once when both are ready for it, else at the next local time."""
+    if journey.pace == "ready":
+        await _stage_due(uow, couple, journey.id, stage, now, now)
+    else:
+        await uow.firststeps.set_next(journey.id, stage, now, plan="later")
+
+
+async def _roles_revealed(
+    uow: Unit, couple: Couple, current: Round, answers: dict[int, Answer], now: int
+) -> None:
+    journey = await _journey_of(uow, current)
+    if journey is None:
+        return
+    roles, hurt_id = words.resolve({uid: _choice(a) for uid, a in answers.items()})
+    await uow.firststeps.set_roles(journey.id, roles, hurt_id)
+    for person in (couple.a, couple.b):
+        if hurt_id is None:
+            text = t("firststeps.roles_both", person.language)
+        else:
+            hurt, caused = couple.member(hurt_id), couple.partner_of(hurt_id)
+            text = t(
+                "firststeps.roles_split", person.language,
+                hurt=hurt.first_name, caused=caused.first_name,
+            )  # fmt: skip
+        await uow.notify(person, KIND, "roles", current.id, person.id, text=text, now=now)
+    await _advance(uow, couple, journey, ACKNOWLEDGE, now)
+
+
+async def _step_revealed(
+    uow: Unit, couple: Couple, current: Round, answers: dict[int, Answer], now: int
+) -> None:
+    journey = await _journey_of(uow, current)
+    if journey is not None:
+        await _advance(uow, couple, journey, journey.stage + 1, now)
+
+
+async def _decided(
+    uow: Unit, couple: Couple, current: Round, answers: dict[int, Answer], now: int
+) -> None:
+    """Both decided: both yes, a warm note and three next steps; any no, letting go; else
+    (any "not sure") patience, and the same question again in a week."""
+    journey = await _journey_of(uow, current)
+    if journey is None:
+        return
+    decisions = {_choice(a) for a in answers.values()}
+    if "no" in decisions:
+        await uow.firststeps.finish(journey.id, "parted", now, was="running")
+        if await uow.schedules.get(couple.id) is not None:
+            await uow.schedules.set_pause(couple.id, scheduling.FOREVER)  # never ends by itself
+        for person in (couple.a, couple.b):
+            text = f"{t('firststeps.no', person.language)}\n\n" + t(
+                "firststeps.letting_go", person.language
+            )
+            await uow.notify(person, KIND, "no", current.id, person.id, text=text, now=now)
+    elif decisions == {"yes"}:
+        await uow.firststeps.finish(journey.id, "done", now, was="running")
+        for person in (couple.a, couple.b):
+            await uow.notify(
+                person, KIND, "yes", current.id, person.id, now=now,
+                text=t("firststeps.both_yes", person.language),
+                buttons=_next_buttons(journey.id, person.language),
+            )  # fmt: skip
+    else:
+        await uow.firststeps.set_next(journey.id, DECIDE, now + ASK_AGAIN_AFTER, plan="at")
+        for person in (couple.a, couple.b):
+            text = t("firststeps.unsure", person.language)
+            await uow.notify(person, KIND, "unsure", current.id, person.id, text=text, now=now)
+
+
+def _next_buttons(journey_id: int, language: str) -> tuple[tuple[Button, ...], ...]:
+    return tuple(
+        (Button(t(f"firststeps.next_{c}_button", language), FirstSteps(journey_id, c).encode()),)
+        for c in ("schedule", "promise", "agree")
+    )
+
+
+def _choice(answer: Answer) -> str:
+    """The option a person chose in a choice ask (both have, once it is revealed)."""
+    return answer.choice or ""
+
+
+ROLES_KIND = ask_kinds.register(
+    ask_kinds.Kind(
+        "fs-roles",
+        words.roles_question,
+        options=words.ROLE_CHOICES,
+        labels="firststeps.role",
+        after_reveal=_roles_revealed,
+    )
+)
+STEP_KIND = ask_kinds.register(
+    ask_kinds.Kind("firststep", words.step_question, after_reveal=_step_revealed)
+)
+DECIDE_KIND = ask_kinds.register(
+    ask_kinds.Kind(
+        "fs-decide",
+        words.decide_question,
+        options=words.DECISIONS,
+        labels="firststeps.decide",
+        after_reveal=_decided,
+    )
+)
 
 
 async def _moments(
@@ -297,13 +436,12 @@ async def run_due(db: Database, now: int, default_zone: str) -> int:
         if couple is None or not await uow.couples.is_active(couple.id):
             await uow.firststeps.end_for_couple(journey.couple_id, now)
             return 0
-        if not journey.planned:  # daily: the earlier of the two partners' moments
-            assert journey.next_at is not None
+        assert journey.next_at is not None
+        if journey.plan == "later":  # one a day: the earlier of the two partners' moments
             moments = await _moments(uow, couple, journey, journey.next_at, default_zone)
-            await uow.firststeps.plan(journey.id, min(moments.values()))
+            await uow.firststeps.plan(journey.id, min(moments.values()), "local")
             return 1
-        if journey.pace == "daily" and journey.stage != ROLES:
-            assert journey.next_at is not None
+        if journey.plan == "local":
             when = await _moments(uow, couple, journey, journey.next_at - 1, default_zone)
             when = {uid: max(now, at) for uid, at in when.items()}
         else:
@@ -316,9 +454,9 @@ async def run_due(db: Database, now: int, default_zone: str) -> int:
         if couple is None or journey.round_id is None:
             await uow.firststeps.clear_reminder(journey.id)
             return 0
-        pause = await uow.breaks.active_for(couple.id, now)
-        if pause is not None:
-            await uow.firststeps.postpone(journey.id, None, max(pause.ends_at, now + 60))
+        until = await _break_runs(uow, couple.id, now)
+        if until is not None:
+            await uow.firststeps.postpone_reminder(journey.id, until)
             return 0
         await uow.firststeps.clear_reminder(journey.id)
         current = await uow.rounds.get(journey.round_id)

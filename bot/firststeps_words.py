@@ -1,11 +1,12 @@
 """The words of first steps' asks: each stage's question, shaped by the roles the couple
-revealed, and how two private role choices become the roles both see."""
+revealed, and how two private role choices become the roles both see. Questions are plain
+text: bot.asks fills them into its prompt (and /history, /export) and escapes them there."""
 
 from __future__ import annotations
 
 from bot.storage.rounds import Round
 from bot.storage.unit import Unit
-from bot.texts import t
+from bot.texts import plain
 
 ROLE_CHOICES = ("hurt", "caused", "both", "private")  # firststeps.role.<choice>
 DECISIONS = ("yes", "unsure", "no")  # firststeps.decide.<decision>
@@ -22,23 +23,25 @@ def resolve(choices: dict[int, str]) -> tuple[str, int | None]:
 
 
 async def roles_question(uow: Unit, current: Round, language: str) -> str:
-    return t("firststeps.roles_question", language)
+    return plain("firststeps.roles_question", language)
 
 
 async def step_question(uow: Unit, current: Round, language: str) -> str:
     """Step 1 (acknowledge) or step 2 (responsibility and impact, worded by the roles)."""
     if current.step != 2:
-        return t("firststeps.step_1", language)
-    subject = getattr(current, "subject_id", None)
+        return plain("firststeps.step_1", language)
+    subject = current.subject_id
     journey = await uow.firststeps.get(subject) if subject is not None else None
     couple = await uow.couples.get(current.couple_id)
     if journey is None or couple is None or journey.roles != "split" or journey.hurt_id is None:
-        return t("firststeps.step_2_both", language)
+        return plain("firststeps.step_2_both", language)
     if not couple.has(journey.hurt_id):
-        return t("firststeps.step_2_both", language)  # a partner erased themselves
+        return plain("firststeps.step_2_both", language)  # a partner erased themselves
     hurt, caused = couple.member(journey.hurt_id), couple.partner_of(journey.hurt_id)
-    return t("firststeps.step_2_split", language, hurt=hurt.first_name, caused=caused.first_name)
+    return plain(
+        "firststeps.step_2_split", language, hurt=hurt.first_name, caused=caused.first_name
+    )
 
 
 async def decide_question(uow: Unit, current: Round, language: str) -> str:
-    return t("firststeps.step_3", language)
+    return plain("firststeps.step_3", language)

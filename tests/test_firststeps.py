@@ -201,19 +201,19 @@ async def test_scheduled_check_ins_of_a_couple_with_roles_draw_from_their_prompt
     assert not theirs & {i for i, p in prompts.library().items() if p.roles}
 
 
-async def running(db: Database, stage: int, at: int, *, planned: bool, pace: str = "daily") -> int:
+async def running(db: Database, stage: int, at: int, *, plan: str, pace: str = "daily") -> int:
     """A journey both said yes to, with `stage` due at `at`."""
     await paired(db)
     journey = await journey_id(db)
     async with db.unit() as uow:
         assert await uow.firststeps.first_yes(journey, ANA.id, pace)
         assert await uow.firststeps.begin(journey, BEN.id, pace, NOW)
-        await uow.firststeps.set_next(journey, stage, at, planned=planned)
+        await uow.firststeps.set_next(journey, stage, at, plan)
     return journey
 
 
 async def test_one_step_a_day_comes_at_the_time_in_each_partners_own_zone(db: Database) -> None:
-    journey = await running(db, firststeps.ACKNOWLEDGE, NOW, planned=False)
+    journey = await running(db, firststeps.ACKNOWLEDGE, NOW, plan="later")
     await scheduling.set_timezone(db, ANA, "Europe/Berlin", NOW, "UTC")
     await scheduling.set_timezone(db, BEN, "America/New_York", NOW, "UTC")
     await firststeps.run_due(db, NOW, "UTC")
@@ -222,13 +222,13 @@ async def test_one_step_a_day_comes_at_the_time_in_each_partners_own_zone(db: Da
         moments = await firststeps._moments(uow, await uow.couples.get(planned.couple_id), planned,
                                             planned.next_at - 1, "UTC")  # fmt: skip
     # NOW is 08:00 UTC: 20:00 in Berlin is 19:00 UTC; in New York, 01:00 UTC the next day.
-    assert planned is not None and planned.planned and planned.next_at == NOW + 11 * 3600
+    assert planned is not None and planned.plan == "local" and planned.next_at == NOW + 11 * 3600
     assert moments == {ANA.id: NOW + 11 * 3600, BEN.id: NOW + 17 * 3600}
     assert planned.round_id is None  # opened only when that moment comes
 
 
 async def test_nothing_new_comes_while_a_conflict_break_runs(db: Database) -> None:
-    journey = await running(db, firststeps.ACKNOWLEDGE, NOW, planned=True)
+    journey = await running(db, firststeps.ACKNOWLEDGE, NOW, plan="local")
     result = await repair.start_break(db, ANA.id, "1h", NOW - 60, "UTC")
     assert result.outcome is repair.Outcome.STARTED
     await firststeps.run_due(db, NOW, "UTC")
@@ -236,7 +236,7 @@ async def test_nothing_new_comes_while_a_conflict_break_runs(db: Database) -> No
         waiting = await uow.firststeps.get(journey)
         current = await uow.breaks.active_for(waiting.couple_id, NOW)  # type: ignore[union-attr]
     assert waiting is not None and waiting.round_id is None
-    assert current is not None and waiting.next_at == current.ends_at
+    assert current is not None and waiting.next_at == current.ends_at and waiting.plan == "at"
 
 
 @pytest.mark.parametrize(("ana", "ben"), list(itertools.product(ROLE_CHOICES, repeat=2)))

@@ -19,9 +19,12 @@ CREATE TABLE first_steps (
     roles        TEXT,                             -- after the roles reveal: split | both
     hurt_id      INTEGER,                          -- split: who was mostly hurt
     round_id     INTEGER,                          -- the stage's round, once opened
-    next_at      INTEGER,                          -- due: open `stage` (or, unplanned, plan it)
-    planned      INTEGER NOT NULL DEFAULT 0,        -- 1: next_at is when `stage` opens; 0: when
-                                                   -- the tick works that out in both zones
+    next_at      INTEGER,                          -- due: open `stage` (see `plan`)
+    -- How `stage` opens at next_at: 'later' (the tick first works out each partner's
+    -- next local time, then 'local'), 'local' (next_at is the earlier partner's; each gets
+    -- it at their own), 'at' (both at next_at: roles, "when we're both ready", a week-later
+    -- ask, after a conflict break).
+    plan         TEXT    NOT NULL DEFAULT 'later',
     remind_at    INTEGER,                          -- due: the stage's one gentle reminder
     finished_at  INTEGER
 );

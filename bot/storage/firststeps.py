@@ -25,20 +25,20 @@ class Journey:
     hurt_id: int | None
     round_id: int | None
     next_at: int | None
-    planned: bool  # next_at is when `stage` opens (else: the tick works that out first)
+    plan: str  # later | local | at: how `stage` opens at next_at (see migration 0020)
     remind_at: int | None
     finished_at: int | None = None
 
 
 _COLUMNS = (
     "id, couple_id, status, offered_at, first_yes, shared, pace, local_time, stage, roles, "
-    "hurt_id, round_id, next_at, planned, remind_at, finished_at"
+    "hurt_id, round_id, next_at, plan, remind_at, finished_at"
 )
 _LIVE = "status IN ('offered', 'running')"
 
 
 def _journey(row: Row) -> Journey:
-    return from_row(Journey, row, planned=bool(row["planned"]), shared=bool(row["shared"]))
+    return from_row(Journey, row, shared=bool(row["shared"]))
 
 
 class Journeys:
@@ -109,7 +109,7 @@ class Journeys:
         """The second "yes", from the other partner: it begins, once, with roles due now."""
         changed = await self.conn.execute(
             "UPDATE first_steps SET status = 'running', pace = ?, stage = 0, next_at = ?, "
-            "planned = 1 "
+            "plan = 'at' "
             "WHERE id = ? AND status = 'offered' AND first_yes IS NOT NULL AND first_yes <> ?",
             (pace, now, journey_id, user_id),
         )
@@ -132,25 +132,24 @@ class Journeys:
             (now, couple_id),
         )
 
-    async def set_next(self, journey_id: int, stage: int, at: int | None, planned: bool) -> None:
-        """`stage` is due at `at` (None: nothing due): it opens then (`planned`), or the tick
-        then works out when, in each partner's zone. Its round and reminder are not yet."""
+    async def set_next(self, journey_id: int, stage: int, at: int | None, plan: str) -> None:
+        """`stage` is due at `at` (None: nothing due), opening as `plan` says. Its round and
+        reminder are not yet."""
         await self.conn.execute(
-            "UPDATE first_steps SET stage = ?, next_at = ?, planned = ?, round_id = NULL, "
+            "UPDATE first_steps SET stage = ?, next_at = ?, plan = ?, round_id = NULL, "
             "remind_at = NULL WHERE id = ?",
-            (stage, at, int(planned), journey_id),
+            (stage, at, plan, journey_id),
         )
 
-    async def plan(self, journey_id: int, at: int) -> None:
+    async def plan(self, journey_id: int, at: int, plan: str) -> None:
         await self.conn.execute(
-            "UPDATE first_steps SET next_at = ?, planned = 1 WHERE id = ?", (at, journey_id)
+            "UPDATE first_steps SET next_at = ?, plan = ? WHERE id = ?", (at, plan, journey_id)
         )
 
-    async def postpone(self, journey_id: int, next_at: int | None, remind_at: int | None) -> None:
-        """Move what is due later (a conflict break is under way)."""
+    async def postpone_reminder(self, journey_id: int, at: int) -> None:
+        """The reminder waits (a conflict break is under way)."""
         await self.conn.execute(
-            "UPDATE first_steps SET next_at = ?, remind_at = ? WHERE id = ?",
-            (next_at, remind_at, journey_id),
+            "UPDATE first_steps SET remind_at = ? WHERE id = ?", (at, journey_id)
         )
 
     async def opened(self, journey_id: int, round_id: int, remind_at: int) -> None:

@@ -20,7 +20,7 @@ firststeps-asked = Danke. Ich habe { $partner } gefragt; die ersten Schritte beg
 firststeps-waiting = Du hast Ja gesagt. Die ersten Schritte beginnen, wenn { $partner } auch Ja sagt; bis dahin musst du nichts tun.
 firststeps-begins =
     Ihr habt beide Ja gesagt. Danke, dass ihr hier seid; das braucht Mut.
-    Die ersten Schritte kommen { $pace }. Der erste kommt jetzt.
+    Die ersten Schritte kommen { $pace }. Der erste kommt jetzt. Aufhören kannst du jederzeit über /firststeps.
 firststeps-started = Ihr habt beide Ja gesagt: Die ersten Schritte beginnen.
 firststeps-declined = Das ist in Ordnung. Du kannst die ersten Schritte jederzeit mit /firststeps beginnen.
 firststeps-partner_declined = { $partner } möchte die ersten Schritte gerade lieber nicht beginnen. Das ist in Ordnung; ihr könnt sie jederzeit mit /firststeps beginnen.
@@ -48,8 +48,8 @@ firststeps-reminder = Eine sanfte Erinnerung: Ein erster Schritt wartet auf dich
 
 ## Rollen (freiwillig, für sich gewählt, gemeinsam gezeigt)
 firststeps-roles_question =
-    <b>Erste Schritte: bevor wir beginnen</b>
-    Was passt für dich am besten? Nur du siehst deine Wahl, bis ihr beide gewählt habt. Sie bestimmt, wie die nächsten Schritte formuliert sind; „Ich sage es lieber nicht“ ist völlig in Ordnung.
+    Erste Schritte: bevor wir beginnen
+    Was passt für dich am besten? Sie bestimmt, wie die nächsten Schritte formuliert sind; „Ich sage es lieber nicht“ ist völlig in Ordnung.
 firststeps-role-hurt = Ich wurde vor allem verletzt
 firststeps-role-caused = Ich habe vor allem verletzt
 firststeps-role-both = Es geht in beide Richtungen
@@ -59,18 +59,18 @@ firststeps-roles_both = Danke euch beiden. In den nächsten Schritten macht jede
 
 ## Die drei Schritte
 firststeps-step_1 =
-    <b>Erste Schritte, Schritt 1 von 3: anerkennen</b>
+    Erste Schritte, Schritt 1 von 3: anerkennen
     Benenne mit deinen eigenen Worten, was passiert ist. Nur was passiert ist, so schlicht du kannst; erklären oder verteidigen musst du es noch nicht.
 firststeps-step_2_split =
-    <b>Erste Schritte, Schritt 2 von 3: Verantwortung und Folgen</b>
+    Erste Schritte, Schritt 2 von 3: Verantwortung und Folgen
     { $caused }: Schreib, wofür du Verantwortung übernimmst. Ohne „aber“, ohne es wegzuerklären: nur was du getan hast und dass es verletzt hat.
     { $hurt }: Schreib, wie es dich getroffen hat und was du jetzt brauchst.
 firststeps-step_2_both =
-    <b>Erste Schritte, Schritt 2 von 3: Verantwortung und Folgen</b>
+    Erste Schritte, Schritt 2 von 3: Verantwortung und Folgen
     Jede und jeder von euch: Schreib, wofür du Verantwortung übernimmst, ohne „aber“ und ohne es wegzuerklären. Dann schreib, wie es dich getroffen hat und was du jetzt brauchst.
 firststeps-step_3 =
-    <b>Erste Schritte, Schritt 3 von 3: gemeinsam entscheiden</b>
-    Möchtest du gemeinsam Vertrauen wieder aufbauen? Antworte nur für dich; dein Gegenüber sieht es erst, wenn ihr beide geantwortet habt.
+    Erste Schritte, Schritt 3 von 3: gemeinsam entscheiden
+    Möchtest du gemeinsam Vertrauen wieder aufbauen? Antworte nur für dich.
 firststeps-decide-yes = Ja
 firststeps-decide-unsure = Noch nicht sicher
 firststeps-decide-no = Nein

@@ -20,7 +20,7 @@ firststeps-asked = Thank you. I've asked { $partner }; first steps begin when yo
 firststeps-waiting = You've said yes. First steps begin when { $partner } says yes too; nothing is needed from you meanwhile.
 firststeps-begins =
     You have both said yes. Thank you for being here; that takes courage.
-    First steps come { $pace }. The first one is coming now.
+    First steps come { $pace }. The first one is coming now. You can stop at any time from /firststeps.
 firststeps-started = You have both said yes: first steps begin.
 firststeps-declined = That's okay. You can begin first steps any time with /firststeps.
 firststeps-partner_declined = { $partner } would rather not begin first steps right now. That's okay; either of you can begin them any time with /firststeps.
@@ -48,8 +48,8 @@ firststeps-reminder = A gentle reminder: a first step is waiting for you, whenev
 
 ## Roles (optional, chosen privately, shown together)
 firststeps-roles_question =
-    <b>First steps: before we begin</b>
-    Which fits best for you? Only you see your choice until you have both chosen. It shapes how the next steps are worded; "I'd rather not say" is completely fine.
+    First steps: before we begin
+    Which fits best for you? It shapes how the next steps are worded; "I'd rather not say" is completely fine.
 firststeps-role-hurt = I was mostly hurt
 firststeps-role-caused = I mostly caused the hurt
 firststeps-role-both = It goes both ways
@@ -59,18 +59,18 @@ firststeps-roles_both = Thank you both. In the next steps each of you will do bo
 
 ## The three steps
 firststeps-step_1 =
-    <b>First steps, step 1 of 3: acknowledge</b>
+    First steps, step 1 of 3: acknowledge
     In your own words, name what happened. Just what happened, as plainly as you can; there's no need to explain or defend it yet.
 firststeps-step_2_split =
-    <b>First steps, step 2 of 3: responsibility and impact</b>
+    First steps, step 2 of 3: responsibility and impact
     { $caused }: write what you take responsibility for. No "but", no explaining it away: just what you did and that it hurt.
     { $hurt }: write how it affected you, and what you need now.
 firststeps-step_2_both =
-    <b>First steps, step 2 of 3: responsibility and impact</b>
+    First steps, step 2 of 3: responsibility and impact
     Each of you: write what you take responsibility for, without "but" and without explaining it away. Then write how it affected you, and what you need now.
 firststeps-step_3 =
-    <b>First steps, step 3 of 3: decide together</b>
-    Do you want to rebuild trust together? Answer only for yourself; your partner sees it only when you have both answered.
+    First steps, step 3 of 3: decide together
+    Do you want to rebuild trust together? Answer only for yourself.
 firststeps-decide-yes = Yes
 firststeps-decide-unsure = Not sure yet
 firststeps-decide-no = No

@@ -20,7 +20,7 @@ firststeps-asked = Gracias. Se lo he preguntado a { $partner }; los primeros pas
 firststeps-waiting = Ya has dicho que sí. Los primeros pasos empiezan cuando { $partner } también diga que sí; mientras tanto no necesitas hacer nada.
 firststeps-begins =
     Los dos han dicho que sí. Gracias por estar aquí; eso requiere valor.
-    Los primeros pasos llegarán { $pace }. El primero llega ahora.
+    Los primeros pasos llegarán { $pace }. El primero llega ahora. Puedes parar en cualquier momento desde /firststeps.
 firststeps-started = Los dos han dicho que sí: empiezan los primeros pasos.
 firststeps-declined = Está bien. Puedes empezar los primeros pasos cuando quieras con /firststeps.
 firststeps-partner_declined = { $partner } prefiere no empezar los primeros pasos ahora mismo. Está bien; cualquiera de los dos puede empezarlos cuando quiera con /firststeps.
@@ -48,8 +48,8 @@ firststeps-reminder = Un recordatorio amable: te espera un primer paso, cuando e
 
 ## Roles (opcionales, elegidos en privado, mostrados juntos)
 firststeps-roles_question =
-    <b>Primeros pasos: antes de empezar</b>
-    ¿Qué encaja mejor contigo? Solo tú ves tu elección hasta que los dos hayan elegido. Da forma a cómo se formulan los próximos pasos; «Prefiero no decirlo» está completamente bien.
+    Primeros pasos: antes de empezar
+    ¿Qué encaja mejor contigo? Da forma a cómo se formulan los próximos pasos; «Prefiero no decirlo» está completamente bien.
 firststeps-role-hurt = Sobre todo me hirieron a mí
 firststeps-role-caused = Sobre todo causé yo el daño
 firststeps-role-both = Es mutuo
@@ -59,18 +59,18 @@ firststeps-roles_both = Gracias a los dos. En los próximos pasos cada uno hará
 
 ## Los tres pasos
 firststeps-step_1 =
-    <b>Primeros pasos, paso 1 de 3: reconocer</b>
+    Primeros pasos, paso 1 de 3: reconocer
     Con tus propias palabras, nombra lo que pasó. Solo lo que pasó, lo más sencillo que puedas; todavía no hace falta explicarlo ni defenderlo.
 firststeps-step_2_split =
-    <b>Primeros pasos, paso 2 de 3: responsabilidad e impacto</b>
+    Primeros pasos, paso 2 de 3: responsabilidad e impacto
     { $caused }: escribe de qué asumes la responsabilidad. Sin «pero», sin justificarlo: solo lo que hiciste y que dolió.
     { $hurt }: escribe cómo te afectó y qué necesitas ahora.
 firststeps-step_2_both =
-    <b>Primeros pasos, paso 2 de 3: responsabilidad e impacto</b>
+    Primeros pasos, paso 2 de 3: responsabilidad e impacto
     Cada uno: escribe de qué asumes la responsabilidad, sin «pero» y sin justificarlo. Luego escribe cómo te afectó y qué necesitas ahora.
 firststeps-step_3 =
-    <b>Primeros pasos, paso 3 de 3: decidir juntos</b>
-    ¿Quieres reconstruir la confianza juntos? Responde solo por ti; tu pareja lo verá únicamente cuando los dos hayan respondido.
+    Primeros pasos, paso 3 de 3: decidir juntos
+    ¿Quieres reconstruir la confianza juntos? Responde solo por ti.
 firststeps-decide-yes = Sí
 firststeps-decide-unsure = Aún no lo sé
 firststeps-decide-no = No
