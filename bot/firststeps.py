@@ -440,7 +440,9 @@ async def run_due(db: Database, now: int, default_zone: str) -> int:
         if journey.plan == "later":  # one a day: the earlier of the two partners' moments
             moments = await _moments(uow, couple, journey, journey.next_at, default_zone)
             await uow.firststeps.plan(journey.id, min(moments.values()), "local")
-            return 1
+            if min(moments.values()) > now:
+                return 1
+            journey = replace(journey, next_at=min(moments.values()), plan="local")  # come
         if journey.plan == "local":
             when = await _moments(uow, couple, journey, journey.next_at - 1, default_zone)
             when = {uid: max(now, at) for uid, at in when.items()}
