@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from bot import checkins, firststeps, pairing, privacy, prompts, repair, scheduling
+from bot import asks, checkins, firststeps, pairing, privacy, prompts, repair, scheduling
 from bot.firststeps import Outcome
 from bot.firststeps_words import ROLE_CHOICES, resolve
 from bot.models import Person
@@ -246,3 +246,49 @@ def test_only_hurt_with_caused_is_kept_as_chosen(ana: str, ben: str) -> None:
         assert (roles, hurt) == ("split", ANA.id if ana == "hurt" else BEN.id)
     else:  # both hurt, both caused, any "both ways" or "rather not say"
         assert (roles, hurt) == ("both", None)
+
+
+async def through_roles(db: Database) -> int:
+    """A journey at the "ready" pace with both roles chosen (hurt, caused): step 1 is open."""
+    await paired(db)
+    journey = await journey_id(db)
+    await firststeps.say_yes(db, ANA.id, journey, "ready", NOW)
+    await firststeps.say_yes(db, BEN.id, journey, "ready", NOW)
+    await deliver(db, NOW)
+    async with db.read() as uow:
+        roles = await uow.conn.fetch_value("SELECT MAX(id) FROM rounds")
+    assert await asks.choose(db, ANA.id, roles, 0, NOW) is asks.Outcome.SAVED
+    assert await asks.choose(db, BEN.id, roles, 1, NOW) is asks.Outcome.REVEALED
+    await deliver(db, NOW)  # step 1 reaches both
+    return journey
+
+
+async def test_roles_steps_and_decisions_join_export_and_leave_with_erase(db: Database) -> None:
+    await through_roles(db)
+    await checkins.answer(db, ANA, "what happened, as I saw it", 11, NOW)
+    # Not yet revealed: Ana's export holds her own words, Ben's holds nothing of them.
+    ben_export = await privacy.export(db, BEN.id, NOW)
+    assert ben_export is not None and "as I saw it" not in str(ben_export.document)
+    await checkins.answer(db, BEN, "what happened, from me", 12, NOW)
+    export = await privacy.export(db, ANA.id, NOW)
+    assert export is not None
+    revealed = {r["kind"]: r for r in export.document["revealed_to_me"]}
+    assert revealed["fs-roles"]["my_choice"] == "I was mostly hurt"
+    assert revealed["fs-roles"]["partner_choice"] == "I mostly caused the hurt"
+    assert revealed["firststep"]["partner"] == "what happened, from me"
+    assert "step 1 of 3" in revealed["firststep"]["question"]
+    await privacy.erase(db, ANA.id, NOW + 60)
+    assert await holding(db, ANA.id, "as I saw it") == []
+
+
+async def test_a_stopped_step_deletes_its_unrevealed_words_unread(db: Database) -> None:
+    journey = await through_roles(db)
+    await checkins.answer(db, ANA, "words nobody reads", 11, NOW)
+    view = await firststeps.stop(db, BEN.id, journey, NOW + 60)
+    assert view.outcome is Outcome.STOPPED
+    sent = await deliver(db, NOW + 60)
+    assert not any("words nobody reads" in text for _, _, text in sent)
+    async with db.read() as uow:
+        assert await uow.conn.fetch_value("SELECT COUNT(*) FROM answers WHERE text LIKE ?",
+                                          ("%nobody%",)) == 0  # fmt: skip
+    assert (await firststeps.stop(db, ANA.id, journey, NOW + 61)).outcome is Outcome.STALE
