@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
@@ -95,11 +96,19 @@ HURT, CAUSED = "I was mostly hurt", "I mostly caused the hurt"
 BOTH_WAYS, RATHER_NOT = "It goes both ways", "I'd rather not say"
 
 
-async def begin(ana: FakeUser, ben: FakeUser, pace: str = "Yes, whenever we're both ready") -> None:
-    """Pair, both say yes (Ana first, with `pace`), and both receive the roles question."""
+async def begin(
+    ana: FakeUser,
+    ben: FakeUser,
+    pace: str = "Yes, whenever we're both ready",
+    meanwhile: Callable[[], Awaitable[None]] | None = None,
+) -> None:
+    """Pair, both say yes (Ana first, with `pace`), and both receive the roles question.
+    `meanwhile`: what they do between the offer and saying yes."""
     await paired_with_offers(ana, ben)
     offer = await ana.wait_for(FIRST_STEPS)
     ben_offer = await ben.wait_for(FIRST_STEPS)
+    if meanwhile is not None:
+        await meanwhile()
     await ana.press(offer, dict(offer.buttons)[pace])
     await ana.wait_for("I've asked Ben")
     await ben.wait_for("would like to begin first steps")
@@ -243,9 +252,12 @@ async def test_not_sure_is_asked_again_a_week_later_even_after_a_restart(
 async def test_no_pauses_check_ins_and_offers_letting_go(
     bot: BotRunner, ana: FakeUser, ben: FakeUser
 ) -> None:
-    await begin(ana, ben)
-    await ana.send("/schedule 20:00")  # they had planned check-ins meanwhile
-    await ana.wait_for("Your next one")
+
+    async def plan_check_ins() -> None:
+        await ana.send("/schedule 20:00")  # they plan check-ins before first steps
+        await ana.wait_for("Your next one")
+
+    await begin(ana, ben, meanwhile=plan_check_ins)
     await choose(ana, "Which fits best for you?", HURT)
     await choose(ben, "Which fits best for you?", CAUSED)
     await answer_step(ana, ben, 1)
