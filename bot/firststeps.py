@@ -15,7 +15,7 @@ import enum
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
 
-from bot import ask_kinds, asks, callbacks, scheduling
+from bot import ask_kinds, asks, scheduling
 from bot import firststeps_words as words
 from bot.callbacks import FirstSteps
 from bot.models import Button, Couple
@@ -28,7 +28,6 @@ from bot.texts import local_time, t
 from bot.zones import zone_of
 
 PACES = ("daily", "ready")
-DEFAULT_TIME = "20:00"
 REMIND_AFTER = 2 * 24 * 3600  # one gentle reminder, two days after a step reached them
 ASK_AGAIN_AFTER = 7 * 24 * 3600  # "not sure yet": asked again a week later
 ROLES, ACKNOWLEDGE, RESPONSIBILITY, DECIDE = range(4)  # the stages
@@ -63,7 +62,7 @@ class View:
 
 def offer_buttons(journey_id: int, language: str) -> tuple[tuple[Button, ...], ...]:
     def button(key: str, action: str) -> tuple[Button, ...]:
-        return (Button(t(key, language), callbacks.FirstSteps(journey_id, action).encode()),)
+        return (Button(t(key, language), FirstSteps(journey_id, action).encode()),)
 
     return (
         button("firststeps.begin_daily", "daily"),
@@ -73,7 +72,7 @@ def offer_buttons(journey_id: int, language: str) -> tuple[tuple[Button, ...], .
 
 
 def _stop_buttons(journey_id: int, language: str) -> tuple[tuple[Button, ...], ...]:
-    data = callbacks.FirstSteps(journey_id, "stop").encode()
+    data = FirstSteps(journey_id, "stop").encode()
     return ((Button(t("firststeps.stop_button", language), data),),)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from datetime import time
 
 import pytest
 
@@ -292,3 +293,17 @@ async def test_a_stopped_step_deletes_its_unrevealed_words_unread(db: Database) 
         assert await uow.conn.fetch_value("SELECT COUNT(*) FROM answers WHERE text LIKE ?",
                                           ("%nobody%",)) == 0  # fmt: skip
     assert (await firststeps.stop(db, ANA.id, journey, NOW + 61)).outcome is Outcome.STALE
+
+
+async def test_the_time_they_pick_is_each_ones_own_local_time(db: Database) -> None:
+    journey = await running(db, firststeps.ACKNOWLEDGE, NOW, plan="later")
+    await scheduling.set_timezone(db, BEN, "Asia/Tokyo", NOW, "UTC")
+    view = await firststeps.set_time(db, ANA.id, time(7, 15), NOW)
+    assert view.outcome is Outcome.TIME_SET
+    [(chat, _, text)] = [m for m in await deliver(db, NOW) if m[1].startswith("firststeps:")]
+    assert chat == BEN.id and "07:15" in text
+    await firststeps.run_due(db, NOW, "UTC")
+    async with db.read() as uow:
+        planned = await uow.firststeps.get(journey)
+    # NOW is 08:00 UTC (17:00 in Tokyo): 07:15 comes first in Tokyo (22:15 UTC), then in UTC.
+    assert planned is not None and planned.next_at == NOW + 14 * 3600 + 15 * 60
