@@ -15,7 +15,7 @@ import enum
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
 
-from bot import ask_kinds, asks, scheduling
+from bot import ask_kinds, asks, promises, scheduling
 from bot import firststeps_words as words
 from bot.callbacks import FirstSteps
 from bot.models import Button, Couple
@@ -445,8 +445,11 @@ async def run_due(db: Database, now: int, default_zone: str) -> int:
         if journey.plan == "local":
             when = await _moments(uow, couple, journey, journey.next_at - 1, default_zone)
             when = {uid: max(now, at) for uid, at in when.items()}
-        else:
-            when = {p.id: now for p in (couple.a, couple.b)}
+        else:  # after a break, or a week on: at once, unless it is night where they are
+            when = {
+                p.id: await promises.partner_moment(uow, p, now, default_zone)
+                for p in (couple.a, couple.b)
+            }
         await _open_due(uow, couple, journey, now, when)
         return 1
 

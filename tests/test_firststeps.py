@@ -307,3 +307,19 @@ async def test_the_time_they_pick_is_each_ones_own_local_time(db: Database) -> N
         planned = await uow.firststeps.get(journey)
     # NOW is 08:00 UTC (17:00 in Tokyo): 07:15 comes first in Tokyo (22:15 UTC), then in UTC.
     assert planned is not None and planned.next_at == NOW + 14 * 3600 + 15 * 60
+
+
+async def test_a_week_later_ask_waits_for_the_morning_where_it_is_night(db: Database) -> None:
+    """ "Not sure" is asked again a week on; at night where someone lives, at 08:00 there."""
+    journey = await running(db, firststeps.DECIDE, NOW, plan="at")
+    await scheduling.set_timezone(db, BEN, "Asia/Tokyo", NOW, "UTC")  # 17:00 there
+    late = NOW + 6 * 3600  # 14:00 UTC, 23:00 in Tokyo
+    async with db.unit() as uow:
+        await uow.firststeps.plan(journey, late, "at")
+    await firststeps.run_due(db, late, "UTC")
+    async with db.read() as uow:
+        opened = await uow.firststeps.get(journey)
+        assert opened is not None and opened.round_id is not None
+        seen = await uow.rounds.participants(opened.round_id)
+    assert seen[ANA.id][0] == late
+    assert seen[BEN.id][0] == NOW + 15 * 3600  # 08:00 in Tokyo is 23:00 UTC
