@@ -186,7 +186,8 @@ def test_nothing_reaches_the_partner_before_both_answered(
 
 def test_a_scripted_path_reaches_every_stage() -> None:
     """The scenario can reach the end: roles, both steps and the decision all revealed."""
-    ops = [("choose", "A", 0), ("choose", "B", 1), ("tick", "", 30), ("deliver", "", 0)]
+    ops = [("deliver", "", 0), ("choose", "A", 0), ("choose", "B", 1)]
+    ops += [("tick", "", 30), ("deliver", "", 0)]
     for _ in range(2):
         ops += [("words", "A", 0), ("words", "B", 0), ("tick", "", 30), ("deliver", "", 0)]
     ops += [("choose", "A", 0), ("choose", "B", 0), ("deliver", "", 0)]
