@@ -22,12 +22,14 @@ def resolve(choices: dict[int, str]) -> tuple[str, int | None]:
     return "both", None
 
 
-async def roles_question(uow: Unit, current: Round, language: str) -> str:
+async def roles_question(uow: Unit, current: Round, language: str, reader: int) -> str:
     return plain("firststeps.roles_question", language)
 
 
-async def step_question(uow: Unit, current: Round, language: str) -> str:
-    """Step 1 (acknowledge) or step 2 (responsibility and impact, worded by the roles)."""
+async def step_question(uow: Unit, current: Round, language: str, reader: int) -> str:
+    """Step 1 (acknowledge) or step 2 (responsibility and impact, worded by the roles). One
+    wording for both readers: it names who writes what, so each reads the other's part too
+    (in the reveal, the answers sit under the question)."""
     if current.step != 2:
         return plain("firststeps.step_1", language)
     subject = current.subject_id
@@ -43,5 +45,5 @@ async def step_question(uow: Unit, current: Round, language: str) -> str:
     )
 
 
-async def decide_question(uow: Unit, current: Round, language: str) -> str:
+async def decide_question(uow: Unit, current: Round, language: str, reader: int) -> str:
     return plain("firststeps.step_3", language)
