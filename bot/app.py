@@ -40,6 +40,7 @@ MENU = (
     "agreements",
     "progress",
     "report",
+    "firststeps",
     "options",
     "pair",
     "join",

@@ -172,6 +172,27 @@ class Choose:
 
 
 @dataclass(frozen=True)
+class FirstSteps:
+    """First steps: begin ("daily" | "ready"), "no" (not now), "stop", or after both said yes
+    one of the three next steps ("schedule" | "promise" | "agree")."""
+
+    ACTIONS = ("daily", "ready", "no", "stop", "schedule", "promise", "agree")
+    journey_id: int
+    action: str
+
+    def encode(self) -> str:
+        return f"{VERSION}:fs:{self.journey_id}:{self.action}"
+
+
+@dataclass(frozen=True)
+class FirstStepsMenu:
+    """/help's button: what /firststeps shows."""
+
+    def encode(self) -> str:
+        return f"{VERSION}:fs:menu"
+
+
+@dataclass(frozen=True)
 class Erase:
     """/delete's confirmation: erase now (`delay` 0), erase and tell the partner a day later,
     or keep everything. `asked_at` dates the question: an old button no longer erases."""
@@ -285,6 +306,8 @@ ButtonData = (
     | Ready
     | StartGuided
     | StopGuided
+    | FirstSteps
+    | FirstStepsMenu
     | ChooseLanguage
     | Choose
     | PromiseDue
@@ -384,6 +407,14 @@ def _choose(f: list[str]) -> ButtonData | None:
     return Choose(round_id, option) if round_id is not None and option is not None else None
 
 
+def _first_steps(f: list[str]) -> ButtonData | None:
+    if f == ["menu"]:
+        return FirstStepsMenu()
+    if len(f) == 2 and (ident := bounded_int(f[0])) is not None and f[1] in FirstSteps.ACTIONS:
+        return FirstSteps(ident, f[1])
+    return None
+
+
 def _language(f: list[str]) -> ButtonData | None:
     if len(f) == 1 and 2 <= len(f[0]) <= 8 and f[0].isascii() and f[0].isalpha():
         return ChooseLanguage(f[0])
@@ -436,6 +467,7 @@ _PARSERS: dict[str, Callable[[list[str]], ButtonData | None]] = {
     "rp": _phrase,
     "rr": _ready,
     "gc": _guided,
+    "fs": _first_steps,
     "lang": _language,
     "rep": _report,
     "ask": _choose,

@@ -122,12 +122,13 @@ async def open_round(
     `deliver_at` holds each partner's own moment (their local time); the window runs from the
     later of the two, so both get the whole window.
     """
-    used, last, (window, reminder_before) = await in_one_trip(
+    used, last, (window, reminder_before), roles = await in_one_trip(
         uow.rounds.used_prompts(couple.id),
         uow.rounds.last_category(couple.id),
         uow.rounds.round_options(couple.id),
+        uow.firststeps.roles_of(couple.id),
     )
-    prompt, new_pass = prompts.choose(used, last, rng)
+    prompt, new_pass = prompts.choose(used, last, rng, roles)
     when = {p.id: max(now, (deliver_at or {}).get(p.id, now)) for p in (couple.a, couple.b)}
     closes_at = max(when.values()) + window
     remind_at = closes_at - reminder_before if reminder_before else None

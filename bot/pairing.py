@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from bot import checkins, invite_codes, privacy, scheduling
+from bot import checkins, firststeps, invite_codes, privacy
 from bot.models import Couple, Person
 from bot.storage import invites
 from bot.storage.db import Database
@@ -139,7 +139,9 @@ async def _use_invite(
     inviter = couple.partner_of(joiner.id)
     text = t("pairing.paired_inviter", inviter.language, partner=joiner.first_name)
     await uow.notify(inviter, "paired", couple_id, inviter.id, text=text, now=now)
-    await scheduling.offer_default(uow, couple, now)
+    # First steps are offered first; the check-in offer follows once they finish, stop or
+    # are declined (bot.firststeps).
+    await firststeps.offer_after_pairing(uow, couple, now)
     return couple
 
 
@@ -170,6 +172,7 @@ async def unpair(db: Database, user_id: int, couple_id: int, now: int) -> Couple
         await uow.rounds.cancel_open(couple_id, now)
         await uow.schedules.delete(couple_id)
         await uow.breaks.end_for_couple(couple_id, now)
+        await uow.firststeps.end_for_couple(couple_id, now)
         # Nothing more of this couple goes out (prompts, notices, options) but reveals both
         # had already earned, so neither sees a reveal the other never gets.
         await uow.outbox.cancel_for_couple(couple_id, keep_prefix="reveal:")

@@ -10,6 +10,7 @@ from handlers import (
     checkins,
     errors,
     fallback,
+    firststeps,
     groups,
     language,
     membership,
@@ -42,6 +43,7 @@ def register_handlers(app: Application) -> None:
     repair.register(app)
     progress.register(app)
     report.register(app)
+    firststeps.register(app)
     asks.register(app)
     promises.register(app)
     agreements.register(app)

@@ -125,17 +125,21 @@ async def set_schedule(
 async def offer_default(uow: Unit, couple: Couple, now: int) -> None:
     """Right after pairing: offer both the default schedule (caller's transaction)."""
     for person in (couple.a, couple.b):
-        lang = person.language
-        buttons = (
-            (
-                Button(
-                    t("schedule.accept_default", lang), AcceptDefaultSchedule(couple.id).encode()
-                ),
-            ),
-            (Button(t("schedule.choose", lang), PickDays(EVERY_DAY).encode()),),
-        )
+        buttons = offer_buttons(couple.id, person.language)
         text = t("schedule.offer", person.language)
         await uow.notify(person, "offer", couple.id, person.id, text=text, buttons=buttons, now=now)
+
+
+def offer_buttons(couple_id: int, language: str) -> tuple[tuple[Button, ...], ...]:
+    """The default schedule, or a picker: the offer's buttons."""
+    return (
+        (
+            Button(
+                t("schedule.accept_default", language), AcceptDefaultSchedule(couple_id).encode()
+            ),
+        ),
+        (Button(t("schedule.choose", language), PickDays(EVERY_DAY).encode()),),
+    )
 
 
 async def accept_default(
@@ -391,10 +395,14 @@ async def _open_rounds(
         else:
             expiring[item.open_round] = couple
     await checkins.expire_rounds(uow, expiring, now)
-    used = await uow.rounds.used_prompts_many([couple.id for _, couple, _ in opening])
+    ids = [couple.id for _, couple, _ in opening]
+    used = await uow.rounds.used_prompts_many(ids)
+    roles = await uow.firststeps.roles_many(ids)
     new_rounds, chosen, new_pass, whens = [], {}, [], {}
     for item, couple, deliver_at in opening:
-        prompt, fresh_pass = prompts.choose(used.get(couple.id, ()), item.last_category, rng)
+        prompt, fresh_pass = prompts.choose(
+            used.get(couple.id, ()), item.last_category, rng, roles.get(couple.id)
+        )
         when = {p.id: max(now, deliver_at.get(p.id, now)) for p in (couple.a, couple.b)}
         closes_at = max(when.values()) + item.round_window
         remind_at = closes_at - item.reminder_before if item.reminder_before else None

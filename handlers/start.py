@@ -31,7 +31,7 @@ async def start(update: Update, context: SteadyContext) -> None:
         await reply(update, f"{welcome}\n{t('start.next_paired', me.language, partner=partner)}")
 
 
-HELP_SECTIONS = ("help.promises",)
+HELP_SECTIONS = ("help.promises", "firststeps.help_line")
 
 
 async def help_command(update: Update, context: SteadyContext) -> None:
@@ -39,12 +39,13 @@ async def help_command(update: Update, context: SteadyContext) -> None:
     language = person(update.effective_user).language
     crisis = context.services.settings.crisis_text or t("help.crisis_default", language)
     button = Button(t("help.conflict_button", language), callbacks.ConflictMenu().encode())
+    first = Button(t("firststeps.help_button", language), callbacks.FirstStepsMenu().encode())
     # Each feature's own lines (bot/locales/<lang>/<feature>.ftl) follow the common list.
     sections = [
         t("help.text", language, crisis=crisis),
         *(t(key, language) for key in HELP_SECTIONS),
     ]
-    await reply(update, "\n\n".join(sections), keyboard(((button,),)))
+    await reply(update, "\n\n".join(sections), keyboard(((first,), (button,))))
 
 
 def register(app: Application) -> None:

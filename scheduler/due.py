@@ -6,6 +6,7 @@ import logging
 
 from bot import (
     checkins,
+    firststeps,
     privacy,
     promises,
     ratings,
@@ -55,6 +56,7 @@ async def run_due(db: Database, clock: Clock, settings: Settings) -> bool:
     # After breaks: an ask held while a break ran comes once it ended.
     await promises.run_due(db, now, settings.default_timezone)
     await reviews.run_due(db, now, settings.default_timezone)
+    await firststeps.run_due(db, now, settings.default_timezone)
     await checkins.remind_due(db, now)
     await checkins.reveal_due(db, now)  # before closing: a round both answered reveals
     await checkins.close_due(db, now)

@@ -8,6 +8,7 @@ from testing.clock import MovableClock
 from testing.fake_telegram import FakeUser
 
 OFFER = "Would you like a check-in every day"
+FIRST_STEPS = "When trust has been broken"  # the first-steps offer, right after pairing
 PROMPT = "Answer with a message whenever you're ready"
 NEUTRAL = "Something new is waiting for you in Steady."  # discreet mode's line that sounds
 
@@ -20,7 +21,17 @@ async def pair(ana: FakeUser, ben: FakeUser, timeout: float = 5.0) -> None:  # n
     await ben.send(f"/join {code}")
     await ben.wait_for("now paired with", timeout=timeout)
     await ana.wait_for("joined you", timeout=timeout)
-    # Both are then offered the default schedule.
+    await decline_first_steps(ana, ben, timeout)
+
+
+async def decline_first_steps(ana: FakeUser, ben: FakeUser, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+    """Both are offered first steps after pairing; Ana says "not now", and then both are
+    offered the default schedule."""
+    offer = await ana.wait_for(FIRST_STEPS, timeout=timeout)
+    await ben.wait_for(FIRST_STEPS, timeout=timeout)
+    await ana.press(offer, dict(offer.buttons)["Not now"])
+    await ana.wait_for("begin first steps any time", timeout=timeout)
+    await ben.wait_for("would rather not begin first steps", timeout=timeout)
     await ana.wait_for(OFFER, timeout=timeout)
     await ben.wait_for(OFFER, timeout=timeout)
 

@@ -31,6 +31,8 @@ buttons = st.one_of(
     st.builds(cb.PromiseAction, ids, st.sampled_from(sorted(cb.PromiseAction.ACTIONS))),
     st.builds(cb.AgreeAnswer, ids, st.sampled_from(["y", "c", "n"])),
     st.builds(cb.AgreeAction, ids, st.sampled_from(sorted(cb.AgreeAction.ACTIONS))),
+    st.builds(cb.FirstSteps, ids, st.sampled_from(cb.FirstSteps.ACTIONS)),
+    st.just(cb.FirstStepsMenu()),
 )
 
 
@@ -82,6 +84,10 @@ def test_anything_else_parses_to_a_button_or_none_and_never_raises(data: object)
         "v1:ag:a:1",
         "v1:ag:q:1",
         "v1:ag:y:-1",
+        "v1:fs:1:begin",  # not an action first steps has
+        "v1:fs:1:stop:",
+        "v1:fs:menu:1",
+        "v1:fs:" + str(cb.MAX_ID + 1) + ":stop",
     ],
 )
 def test_malformed_data_is_not_a_button(data: str | None) -> None:

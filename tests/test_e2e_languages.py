@@ -41,6 +41,12 @@ async def test_russian_speakers_from_start_to_a_revealed_checkin(
     await boris.send(f"/start {code.replace('-', '')}")  # through the invite link
     await boris.wait_for("Теперь вы пара: ты и Аня")
     await anya.wait_for("Борис <3 теперь с тобой в Steady")
+    # First steps come first; "not now" brings the check-in offer.
+    first = await anya.wait_for("Когда доверие нарушено")
+    await boris.wait_for("Когда доверие нарушено")
+    await anya.press(first, dict(first.buttons)["Не сейчас"])
+    await anya.wait_for("Начать первые шаги можно в любой момент")
+    await boris.wait_for("Аня пока не хочет начинать первые шаги")
     offer = await anya.wait_for("Хочешь чек-ин каждый день в 20:00?")
     assert [label for label, _ in offer.buttons] == [
         "Да, каждый день в 20:00",

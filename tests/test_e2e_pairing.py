@@ -9,7 +9,7 @@ import pytest
 
 from testing.clock import MovableClock
 from testing.fake_telegram import FakeTelegram, FakeUser, SentMessage
-from testing.journeys import OFFER, PROMPT, pair
+from testing.journeys import FIRST_STEPS, PROMPT, decline_first_steps, pair
 from testing.probes import outbox_statuses
 from testing.runner import BotRunner
 
@@ -105,7 +105,7 @@ async def test_refusals_change_nothing(
     await ben.send(f"/join {code}")
     await ben.wait_for("now paired")
     await ana.wait_for("joined you")
-    await ana.wait_for(OFFER)
+    await decline_first_steps(ana, ben)
     await cal.send(f"/join {code}")
     await cal.wait_for("can't be used any more")
     await ben.send("/pair")
@@ -281,7 +281,7 @@ async def test_the_partner_notice_survives_a_crash_before_delivery(
     await bot.start()
     bot.clock.advance(timedelta(minutes=10))  # past any backoff
     await ana.wait_for("joined you", timeout=10)
-    await ana.wait_for(OFFER, timeout=10)
+    await ana.wait_for(FIRST_STEPS, timeout=10)
     await ana.expect_silence()
     assert sum("joined you" in m.plain for m in ana.inbox) == 1
 

@@ -6,7 +6,7 @@ from datetime import UTC, timedelta
 
 from testing.clock import MovableClock
 from testing.fake_telegram import FakeTelegram, FakeUser
-from testing.journeys import OFFER, PROMPT, pair
+from testing.journeys import FIRST_STEPS, OFFER, PROMPT, pair
 from testing.probes import cursor
 from testing.runner import BotRunner
 
@@ -17,6 +17,9 @@ async def test_the_default_offer_after_pairing(
     await ana.send("/pair")
     code = (await ana.wait_for("forward this link")).plain.split("/join ")[1].split()[0]
     await ben.send(f"/join {code}")
+    # First steps are offered first; once declined, the check-in offer comes.
+    first = await ben.wait_for(FIRST_STEPS)
+    await ben.press(first, dict(first.buttons)["Not now"])
     offer = await ben.wait_for(OFFER)
     ana_offer = await ana.wait_for(OFFER)
     [(yes, data), _] = offer.buttons

@@ -35,7 +35,9 @@ async def test_join_pairs_both_and_queues_one_notice_for_the_inviter(db: Databas
     notices = await pending(db)
     to_ana = [text for chat, _, text in notices if chat == ANA.id]
     assert len(to_ana) == 2 and "Ben joined you" in to_ana[0]
-    assert all("schedule" in text for chat, _, text in notices if chat == BEN.id)
+    # Then first steps are offered to both (the check-in offer comes after them).
+    assert all("First steps" in text for chat, _, text in notices if chat == BEN.id)
+    assert "First steps" in to_ana[1]
 
 
 async def test_codes_are_single_use(db: Database) -> None:

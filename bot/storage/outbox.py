@@ -164,6 +164,7 @@ PRIVATE_KINDS = (
     "weekly",  # the Sunday chart of a couple's weeks
     "report",  # the /report PDF, and the partners' consents to it
     "optin",  # an invitation to the weekly summary or the weekly safety question
+    "firststeps",  # every notice of first steps (bot.firststeps.KIND)
 )
 
 # A row as delivery reads it. A prompt queued by its id (enqueue_prompts) comes with what its

@@ -145,6 +145,9 @@ class PersonalData:
             "DELETE FROM invites WHERE inviter_id = ?",
             "UPDATE invites SET used_by = NULL WHERE used_by = ?",
             "UPDATE couples SET ended_by = NULL WHERE ended_by = ?",
+            # Their couples' first-steps journeys name them (who said yes, who was hurt).
+            "DELETE FROM first_steps WHERE couple_id IN "
+            "(SELECT couple_id FROM couple_members WHERE user_id = ?)",
             "DELETE FROM couple_members WHERE user_id = ?",
             "DELETE FROM join_failures WHERE user_id = ?",
             "DELETE FROM users WHERE id = ?",

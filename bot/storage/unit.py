@@ -8,6 +8,7 @@ from bot.storage.agreements import Agreements
 from bot.storage.breaks import Breaks
 from bot.storage.couples import Couples
 from bot.storage.engine import Conn
+from bot.storage.firststeps import Journeys
 from bot.storage.invites import Invites
 from bot.storage.meta import Meta
 from bot.storage.outbox import Handoff, Outbox, notice
@@ -36,6 +37,7 @@ class Unit:
         self.rounds = Rounds(conn, cipher)
         self.schedules = Schedules(conn)
         self.breaks = Breaks(conn)
+        self.firststeps = Journeys(conn)
         self.personal = PersonalData(conn, cipher)
         self.meta = Meta(conn)
         self.promises = Promises(conn, cipher)
