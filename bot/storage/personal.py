@@ -145,6 +145,8 @@ class PersonalData:
             "UPDATE couples SET ended_by = NULL WHERE ended_by = ?",
             "DELETE FROM couple_members WHERE user_id = ?",
             "DELETE FROM join_failures WHERE user_id = ?",
+            "DELETE FROM update_log WHERE person_id = ?",
+            "DELETE FROM person_updates WHERE person_id = ?",
             "DELETE FROM users WHERE id = ?",
         ):
             await self.conn.execute(sql, p * sql.count("?"))

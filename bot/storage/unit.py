@@ -10,11 +10,12 @@ from bot.storage.couples import Couples
 from bot.storage.engine import Conn
 from bot.storage.invites import Invites
 from bot.storage.meta import Meta
-from bot.storage.outbox import Handoff, Outbox, notice
+from bot.storage.outbox import Handoff, Lease, Outbox, notice
 from bot.storage.personal import PersonalData
 from bot.storage.promises import Promises
 from bot.storage.rounds import Rounds
 from bot.storage.schedules import Schedules
+from bot.storage.updates import Updates
 from bot.storage.users import Users
 
 
@@ -24,14 +25,16 @@ class Unit:
     The domain sees repositories, never a driver; the engine behind `conn` is SQLite or
     PostgreSQL. What it queues for delivery is `handoff`, handed over when it commits."""
 
-    def __init__(self, conn: Conn, cipher: Cipher | None = None) -> None:
+    def __init__(
+        self, conn: Conn, cipher: Cipher | None = None, lease: Lease | None = None
+    ) -> None:
         self.conn = conn
         cipher = cipher or Cipher.plain()
         self.handoff = Handoff()
         self.users = Users(conn)
         self.couples = Couples(conn)
         self.invites = Invites(conn)
-        self.outbox = Outbox(conn, self.handoff, cipher)
+        self.outbox = Outbox(conn, self.handoff, cipher, lease)
         self.rounds = Rounds(conn, cipher)
         self.schedules = Schedules(conn)
         self.breaks = Breaks(conn)
@@ -39,6 +42,7 @@ class Unit:
         self.meta = Meta(conn)
         self.promises = Promises(conn, cipher)
         self.agreements = Agreements(conn, cipher)
+        self.updates = Updates(conn)
 
     async def notify(
         self,
