@@ -309,17 +309,27 @@ class Delivery:
             self.wake()  # slots are free, and those chats may have more
 
     def recording(self) -> bool:
-        """Whether a send is in flight, or sent but not yet recorded."""
+        """Whether a send is in flight, or sent but not yet recorded (with several workers,
+        not sending here: maybe, by the sender; `recorded` asks the database)."""
+        if self._shared and not self._db.lease.sending:
+            return True
         recording = self._recorder is not None and not self._recorder.done()
         return bool(self._sending or self._claimed or self._sent or recording)
 
-    async def recorded(self, timeout: float = 10.0) -> None:  # noqa: ASYNC109
+    async def recorded(self, timeout: float = 10.0, chat_id: int | None = None) -> None:  # noqa: ASYNC109
         """Return once the sends in flight now are recorded (or `timeout` passed).
 
         Someone may answer a question in the moment between Telegram accepting it and this
-        process recording that it did: their message waits for the record, not for a guess."""
+        process recording that it did: their message waits for the record, not for a guess.
+        With several workers and another one sending: until nothing to `chat_id` is in flight
+        in the database."""
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(timeout):
+                if self._shared and not self._db.lease.sending:
+                    if chat_id is not None:
+                        while await self._in_flight_to(chat_id):  # noqa: ASYNC110
+                            await asyncio.sleep(0.05)  # another process's record: no event
+                    return
                 pending = {*self._sending, *self._claimed}
                 if pending:
                     await asyncio.wait(pending)
@@ -328,6 +338,10 @@ class Delivery:
                         await asyncio.wait({self._recorder})
                     else:
                         self._record_soon()
+
+    async def _in_flight_to(self, chat_id: int) -> bool:
+        async with self._db.read() as uow:
+            return await uow.outbox.in_flight_to(chat_id)
 
     async def idle(self) -> None:
         """Return once nothing is due now: no send in flight or waiting to be recorded, and no

@@ -341,6 +341,15 @@ class Outbox:
         )
         return row is not None
 
+    async def in_flight_to(self, chat_id: int) -> bool:
+        """Whether a send to this chat is in flight (some worker's, not yet recorded)."""
+        row = await self.conn.fetch_one(
+            "SELECT 1 FROM outbox WHERE chat_id = ? AND inflight = 1 AND status = 'pending'"
+            " LIMIT 1",
+            (chat_id,),
+        )
+        return row is not None
+
     async def claim(self, keys: list[str], now: int) -> list[OutboxRow]:
         """Mark these messages in flight if `ready` would pick them now, and return them.
 
