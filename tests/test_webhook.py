@@ -4,7 +4,6 @@ person's in order across workers; polling stays the default."""
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,7 +12,7 @@ import aiohttp
 import pytest
 from telegram import Update
 
-from bot import polling
+from bot import health, polling
 from bot.app import build_application, services_of
 from bot.config import ConfigError, Settings, load_settings
 from bot.storage.db import Database
@@ -22,17 +21,11 @@ from bot.update_ledger import Ledger
 from testing.engines import database, on_postgres
 from testing.fake.webhook import SECRET_HEADER, Pusher
 from testing.fake_telegram import FakeTelegram
-from testing.process import TEST_SECRET
+from testing.process import TEST_SECRET, free_port
 from testing.runner import FAST_PER_CHAT
 
 SECRET = "webhook-secret-for-tests_0123456789"
 TOKEN = "123456789:TEST-token-for-steady-fake-bot-api"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def settings_for(fake: FakeTelegram, path: Path, port: int) -> Settings:
@@ -142,8 +135,11 @@ async def test_healthz_says_the_tick_runs(worker: Worker, fake: FakeTelegram) ->
             break
         await asyncio.sleep(0.05)
     assert await status() == 200
+    port = worker.settings.webhook_port
+    assert await asyncio.to_thread(health.ask_webhook, port) is None  # Docker's health check
     services_of(worker.app).ticked_at = 0.0  # as if the tick had stopped long ago
     assert await status() == 503
+    assert await asyncio.to_thread(health.ask_webhook, port) is not None
 
 
 async def test_the_fake_pushes_updates_to_the_webhook(worker: Worker, fake: FakeTelegram) -> None:
