@@ -612,10 +612,16 @@ class Delivery:
         if self._paid:
             params["allow_paid_broadcast"] = True
         try:
-            # Straight to PTB's request layer (its errors, none of send_message's parsing).
-            result = await self._bot.request.post(
-                f"{self._bot.base_url}/sendMessage", ApiCall(params)
-            )
+            try:
+                # Straight to PTB's request layer (its errors, none of send_message's parsing).
+                result = await self._bot.request.post(
+                    f"{self._bot.base_url}/sendMessage", ApiCall(params)
+                )
+            finally:
+                # The chat's next turn counts from here too: Telegram counts arrivals, and
+                # this one arrived by now; a slow request (a loaded machine) must not shorten
+                # the gap to the next.
+                self._last_to_chat[row.chat_id] = time.monotonic()
         except RetryAfter as exc:
             await self._retry(row, _seconds(exc.retry_after), "RetryAfter", counts=False)
         except Forbidden:
