@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +28,7 @@ class Attempt:
     person: int
     target: str
     status: int | None  # None: no answer (connection lost, timeout)
+    took: float  # seconds from post to answer
 
 
 def person_of(update: dict[str, Any]) -> int:
@@ -104,6 +106,7 @@ class Pusher:
         self._next += 1
         secret = (fake.webhook or {}).get("secret_token", "")
         status: int | None = None
+        started = time.monotonic()
         try:
             assert self._session is not None
             async with self._session.post(
@@ -112,7 +115,7 @@ class Pusher:
                 status = response.status
         except (aiohttp.ClientError, TimeoutError):
             status = None
-        self.attempts.append(Attempt(uid, person, target, status))
+        self.attempts.append(Attempt(uid, person, target, status, time.monotonic() - started))
         if status == 200:
             fake._updates = [u for u in fake._updates if u["update_id"] != uid]
         else:
