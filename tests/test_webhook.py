@@ -211,6 +211,9 @@ async def test_one_persons_updates_wait_for_each_other_across_workers(
         await release.wait()
         order.append("first ends")
 
+    # Her row exists already (a first update's insert would make the next wait by itself).
+    assert await one.handle(update(fake, 19), 1000, lambda: mark("earlier")) is Turn.FRESH
+    order.clear()
     a = asyncio.create_task(one.handle(update(fake, 20), 1000, slow))
     await started.wait()
     b = asyncio.create_task(other.handle(update(fake, 21), 1000, lambda: mark("second")))
