@@ -92,6 +92,9 @@ async def seed(path: Path) -> None:
         async with db.read() as uow:
             [(version_id,)] = await uow.conn.fetch_all("SELECT id FROM agreement_versions")
         await agreements.answer(db, CARLA.id, version_id, True, NOW + 60)
+        async with db.unit() as uow:  # a webhook update on record (update_log, person_updates)
+            await uow.updates.take_turn(CARLA.id, 900, None)
+            await uow.updates.applied(CARLA.id, 900, None, NOW + 3 * DAY + 61)
     finally:
         await db.close()
 
