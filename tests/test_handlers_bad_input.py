@@ -16,6 +16,7 @@ from bot import callbacks as cb
 from bot import repair
 from bot.schedule_rules import parse_schedule, resolve_zone, zone_or_none
 from testing.clock import StoppedClock
+from testing.engines import on_postgres
 from testing.offline import Call, Offline, User
 
 ANA = User(1001, "Ana")
@@ -159,8 +160,12 @@ def _acts(data: str | None) -> bool:
     return any(v < 1000 for v in ids) and not isinstance(button, cb.PickDays | cb.OtherTime)
 
 
+# Parsing and refusing bad input does not depend on the engine: fewer examples on PostgreSQL,
+# where each one's before-and-after dump of the tables costs ten times as much.
 @settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=50 if on_postgres() else 200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(data=button_data)
 @example(data=None)
@@ -184,7 +189,9 @@ def _changes(command: str, args: list[str]) -> bool:
 
 
 @settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=40 if on_postgres() else 150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(command=st.sampled_from(COMMANDS), tail=st.text(max_size=60))
 @example(command="options", tail="window ²")
