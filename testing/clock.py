@@ -17,6 +17,13 @@ class MovableClock(Clock):
     def advance(self, delta: timedelta) -> None:
         self._offset += delta
 
+    def advance_to_noon(self) -> None:
+        """On to the next 12:00 UTC: a test whose asks wait for the morning where it is night
+        (promises, reviews, first steps) reads the same whatever the hour it runs at."""
+        now = self.now()
+        noon = now.replace(hour=12, minute=0, second=0, microsecond=0)
+        self.advance((noon if noon > now else noon + timedelta(days=1)) - now)
+
 
 class StoppedClock(Clock):
     """Time that moves only when the test moves it: two runs, or two presses, read the same."""

@@ -238,6 +238,7 @@ async def decide(ana: FakeUser, ben: FakeUser, ana_says: str, ben_says: str) -> 
 async def test_not_sure_is_asked_again_a_week_later_even_after_a_restart(
     bot: BotRunner, clock: MovableClock, ana: FakeUser, ben: FakeUser
 ) -> None:
+    clock.advance_to_noon()  # its asks would wait for the morning at night
     await decide(ana, ben, "Yes", "Not sure yet")
     for user in (ana, ben):
         note = await user.wait_for("patience is part of it", timeout=10)

@@ -69,6 +69,7 @@ async def test_help_and_the_menu_list_promises_and_agreements(
 async def test_at_the_due_moment_both_are_asked_and_see_both_choices_together(
     fake: FakeTelegram, bot: BotRunner, ana: FakeUser, ben: FakeUser, clock: MovableClock
 ) -> None:
+    clock.advance_to_noon()  # its asks would wait for the morning at night
     await pair(ana, ben)
     await ana.send(f"/promise {WORDS}")
     offer = await ana.wait_for("When shall we look back")
@@ -99,6 +100,7 @@ async def test_at_the_due_moment_both_are_asked_and_see_both_choices_together(
 async def test_the_monthly_review_once_both_opt_in(
     fake: FakeTelegram, bot: BotRunner, ana: FakeUser, ben: FakeUser, clock: MovableClock
 ) -> None:
+    clock.advance_to_noon()  # its asks would wait for the morning at night
     await pair(ana, ben)
     await ana.send(f"/agree {AGREEMENT}")
     asked = await ben.wait_for("proposes an agreement")
