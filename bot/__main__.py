@@ -25,12 +25,7 @@ def main() -> int:
         return 2
     setup_logging(
         settings.log_level,
-        secrets=[
-            settings.bot_token,
-            settings.secret_key,
-            settings.database_password,
-            settings.webhook_secret,
-        ],
+        secrets=[settings.bot_token, settings.secret_key, settings.database_password],
     )
     log.info(
         "starting Steady (database %s, log level %s)", settings.database_label, settings.log_level

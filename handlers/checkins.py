@@ -32,23 +32,19 @@ _ANSWER_REPLIES = {
 
 
 async def after_delivery(
-    services: Services,
-    attempt: Callable[[bool], Awaitable[R]],
-    unsure: Callable[[R], bool],
-    chat_id: int | None = None,
+    services: Services, attempt: Callable[[bool], Awaitable[R]], unsure: Callable[[R], bool]
 ) -> R:
     """`attempt(False)`, and if its result is `unsure`, `attempt(True)` (the last word) once
     the sends in flight are recorded: a question may have reached someone a moment before
     delivery recorded that it did, and what they send at once is about it. Recording is
     looked at before the attempt, so a record that commits while the attempt reads is not
-    missed. With several workers another may be sending to `chat_id`: its record is waited
-    for in the database."""
+    missed."""
     delivery = services.delivery
     was_recording = delivery is not None and delivery.recording()
     result = await attempt(False)
     if unsure(result):
         if delivery is not None and (was_recording or delivery.recording()):
-            await delivery.recorded(chat_id=chat_id)
+            await delivery.recorded()
         result = await attempt(True)
     return result
 
@@ -61,7 +57,6 @@ async def checkin(update: Update, context: SteadyContext) -> None:
         services,
         lambda _last: checkins.start_round(services.database, me.id, services.now()),
         lambda r: r.outcome is StartOutcome.ON_ITS_WAY,
-        me.id,
     )
     if result.outcome is StartOutcome.STARTED:
         return  # the prompt goes to both through the outbox
@@ -101,7 +96,7 @@ async def answer(update: Update, context: SteadyContext) -> None:
         )
 
     unsure = {AnswerOutcome.NO_ROUND, AnswerOutcome.IN_FLIGHT}
-    result = await after_delivery(services, attempt, lambda r: r.outcome in unsure, me.id)
+    result = await after_delivery(services, attempt, lambda r: r.outcome in unsure)
     if result.reveal_at is not None and context.job_queue is not None:
         # A long answer may have a next part on its way: the reveal waits a few seconds. The
         # round's reveal_at is the record (the tick finds it after a restart); this is sooner.
