@@ -42,9 +42,6 @@ async def test_sigkill_at_random_points_loses_and_repeats_nothing_unrecorded(
         "SEND_RATE": "4",  # slow enough that the kills land all through the fan-out
         "TICK_SECONDS": "0.2",
         "REQUEST_TIMEOUT": "2",
-        # A killed process's claims come back when their lease runs out (PostgreSQL): the
-        # shortest lease the timeout allows, so the last process need not wait 30 s for them.
-        "LEASE_SECONDS": "6",
     }
     rng = random.Random(20261124)
     delivered_at_kill = []
