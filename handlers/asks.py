@@ -8,8 +8,7 @@ from telegram.ext import Application
 from bot import asks, callbacks, checkins
 from bot.context import SteadyContext
 from bot.texts import t
-from handlers.checkins import after_delivery, reveal_due
-from handlers.common import ButtonHandler, person, refuse_stale, reply
+from handlers.common import ButtonHandler, after_delivery, person, refuse_stale, reply, reveal_due
 
 _REPLIES = {
     asks.Outcome.SAVED: "asks.saved",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from telegram import InlineKeyboardMarkup, Message, Update
@@ -11,10 +10,18 @@ from telegram.ext import Application, CommandHandler, MessageHandler, filters
 
 from bot import callbacks, checkins
 from bot.checkins import AnswerOutcome, StartOutcome
-from bot.context import Services, SteadyContext
+from bot.context import SteadyContext
 from bot.models import Button
 from bot.texts import t
-from handlers.common import ButtonHandler, keyboard, person, refuse_stale, reply
+from handlers.common import (
+    ButtonHandler,
+    after_delivery,
+    keyboard,
+    person,
+    refuse_stale,
+    reply,
+    reveal_due,
+)
 
 R = TypeVar("R")
 
@@ -29,24 +36,6 @@ _ANSWER_REPLIES = {
     AnswerOutcome.NO_ROUND: "checkin.no_round",
     AnswerOutcome.NOT_PAIRED: "fallback.unexpected_text",
 }
-
-
-async def after_delivery(
-    services: Services, attempt: Callable[[bool], Awaitable[R]], unsure: Callable[[R], bool]
-) -> R:
-    """`attempt(False)`, and if its result is `unsure`, `attempt(True)` (the last word) once
-    the sends in flight are recorded: a question may have reached someone a moment before
-    delivery recorded that it did, and what they send at once is about it. Recording is
-    looked at before the attempt, so a record that commits while the attempt reads is not
-    missed."""
-    delivery = services.delivery
-    was_recording = delivery is not None and delivery.recording()
-    result = await attempt(False)
-    if unsure(result):
-        if delivery is not None and (was_recording or delivery.recording()):
-            await delivery.recorded()
-        result = await attempt(True)
-    return result
 
 
 async def checkin(update: Update, context: SteadyContext) -> None:
@@ -107,11 +96,6 @@ async def answer(update: Update, context: SteadyContext) -> None:
         return  # a reveal speaks for itself; an edit of an old message needs no reply
     text, markup = _acknowledgement(key, result, me.language)
     await reply(update, text, markup)
-
-
-async def reveal_due(context: SteadyContext) -> None:
-    services = context.services
-    await checkins.reveal_due(services.database, services.now())
 
 
 def _acknowledgement(

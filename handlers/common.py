@@ -17,12 +17,13 @@ from telegram import (
 )
 from telegram.ext import Application, BaseHandler
 
-from bot import callbacks
-from bot.context import SteadyContext
+from bot import callbacks, checkins
+from bot.context import Services, SteadyContext
 from bot.models import Button, Person, storable
 from bot.texts import language_of, t
 
 B = TypeVar("B", bound=callbacks.ButtonData)
+R = TypeVar("R")
 
 # The language the sender of the update being handled chose with /language: (user id, code),
 # looked up before any handler runs (handlers/language.py, bot.languages.ChosenLanguages). Each
@@ -99,3 +100,26 @@ class ButtonHandler(BaseHandler[Update, SteadyContext, None]):
 
     async def _pressed(self, update: Update, context: SteadyContext) -> None:
         await self._on_press(update, context, context.button)  # type: ignore[attr-defined]
+
+
+async def after_delivery(
+    services: Services, attempt: Callable[[bool], Awaitable[R]], unsure: Callable[[R], bool]
+) -> R:
+    """`attempt(False)`, and if its result is `unsure`, `attempt(True)` (the last word) once
+    the sends in flight are recorded: a question may have reached someone a moment before
+    delivery recorded that it did, and what they send at once is about it. Recording is
+    looked at before the attempt, so a record that commits while the attempt reads is not
+    missed."""
+    delivery = services.delivery
+    was_recording = delivery is not None and delivery.recording()
+    result = await attempt(False)
+    if unsure(result):
+        if delivery is not None and (was_recording or delivery.recording()):
+            await delivery.recorded()
+        result = await attempt(True)
+    return result
+
+
+async def reveal_due(context: SteadyContext) -> None:
+    services = context.services
+    await checkins.reveal_due(services.database, services.now())
