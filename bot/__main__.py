@@ -25,7 +25,12 @@ def main() -> int:
         return 2
     setup_logging(
         settings.log_level,
-        secrets=[settings.bot_token, settings.secret_key, settings.database_password],
+        secrets=[
+            settings.bot_token,
+            settings.secret_key,
+            settings.database_password,
+            settings.webhook_secret,
+        ],
     )
     log.info(
         "starting Steady (database %s, log level %s)", settings.database_label, settings.log_level

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 
 from telegram import BotCommand, LinkPreviewOptions
 from telegram.error import TelegramError
@@ -93,6 +94,7 @@ async def prepare(app: Application) -> None:
     post_init does but start the loops."""
     services = services_of(app)
     services.db = await _open_database(services.settings)
+    services.db.lease.seconds = services.settings.lease_seconds
     await services.db.migrate()
     settings = services.settings
     key = keys.server_key(settings.secret_key, settings.database_path)
@@ -155,6 +157,7 @@ async def _tick(context: SteadyContext) -> None:
         more = await due.run_due(services.database, services.clock, services.settings)
         # Each pass proves the tick alive, a long backlog included (the health check).
         health.beat(services.settings.heartbeat_path)
+        services.ticked_at = time.time()
         if not more or not context.application.running:
             return
 

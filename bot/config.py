@@ -60,6 +60,17 @@ class Settings:
     retention_days: int | None = None
     # Telegram user ids of the people who run this Steady: only they get /stats.
     admin_ids: frozenset[int] = frozenset()
+    # Webhook mode (several workers behind a reverse proxy): the public HTTPS address Telegram
+    # posts updates to; empty: polling, the default, which needs nothing public.
+    webhook_url: str = ""
+    # Telegram sends it in X-Telegram-Bot-Api-Secret-Token with every update; a request
+    # without it is refused (403). Never logged.
+    webhook_secret: str = ""
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8080
+    # Seconds a worker holds an outbox row it claimed without renewing (it renews every
+    # third of it): a worker that died gives its sends back after this long.
+    lease_seconds: int = 30
 
     def __repr__(self) -> str:  # never let the token reach a log or a traceback
         return f"Settings(api={self.telegram_api_url!r}, db={self.database_label!r})"
@@ -188,7 +199,50 @@ def load_settings(env: Mapping[str, str] | None = None, dotenv: Path | None = No
         secret_key=_secret_key(merged, database_url),
         retention_days=_retention_days(merged),
         admin_ids=_admin_ids(merged.get("ADMIN_IDS", "")),
+        **_webhook(merged),
+        lease_seconds=_lease_seconds(merged),
     )
+
+
+_WEBHOOK_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
+
+
+def _webhook(env: Mapping[str, str]) -> dict[str, object]:
+    """WEBHOOK_URL (https://, Telegram's requirement), WEBHOOK_SECRET (what Telegram allows
+    in its header, long enough not to be guessed), WEBHOOK_LISTEN and WEBHOOK_PORT."""
+    url = env.get("WEBHOOK_URL", "").strip()
+    if not url:
+        return {}
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.hostname:
+        raise ConfigError("WEBHOOK_URL must be the public https:// address of your reverse proxy.")
+    secret = env.get("WEBHOOK_SECRET", "").strip()
+    if not _WEBHOOK_SECRET_RE.match(secret):
+        raise ConfigError(
+            "WEBHOOK_SECRET must be set with WEBHOOK_URL: 16 to 256 of A-Z a-z 0-9 _ - "
+            "(for example the output of `openssl rand -hex 32`)."
+        )
+    port = env.get("WEBHOOK_PORT", "").strip() or "8080"
+    if not (port.isascii() and port.isdigit()) or not 1 <= int(port) <= 65535:
+        raise ConfigError(f"WEBHOOK_PORT must be a port number, got {port!r}.")
+    return {
+        "webhook_url": url,
+        "webhook_secret": secret,
+        "webhook_listen": env.get("WEBHOOK_LISTEN", "").strip() or "0.0.0.0",
+        "webhook_port": int(port),
+    }
+
+
+def _lease_seconds(env: Mapping[str, str]) -> int:
+    """At least three times the request timeout: a send's lease, renewed just before it, must
+    outlast its request."""
+    lease = int(_positive_float(env, "LEASE_SECONDS", 30.0))
+    timeout = _positive_float(env, "REQUEST_TIMEOUT", 5.0)
+    if lease < 3 * timeout:
+        raise ConfigError(
+            f"LEASE_SECONDS must be at least three times REQUEST_TIMEOUT ({3 * timeout:g})."
+        )
+    return lease
 
 
 def _retention_days(env: Mapping[str, str]) -> int | None:

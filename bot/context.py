@@ -22,6 +22,7 @@ class Services:
     # The server key (bot.keys.server_key): invite codes are hashed with it; never logged.
     server_key: bytes | None = field(default=None, repr=False)
     chosen_languages: ChosenLanguages = field(default_factory=ChosenLanguages, repr=False)
+    ticked_at: float | None = None  # wall clock of the tick's last pass (webhook /healthz)
 
     @property
     def database(self) -> Database:

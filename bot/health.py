@@ -1,5 +1,7 @@
 """`python -m bot.health`: exit 0 while the tick runs, 1 when it has not for a few minutes.
 
+In webhook mode (several workers) it asks the worker's own /healthz instead.
+
 Docker's HEALTHCHECK runs it. Every tick touches a heartbeat file (Settings.heartbeat_path);
 this reads the file's age, so the check needs no database connection and no Telegram."""
 
@@ -9,6 +11,7 @@ import logging
 import os
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 from bot.config import ConfigError, Settings, load_settings
@@ -53,13 +56,26 @@ def check(path: Path, now: float, limit: float) -> str | None:
     return None
 
 
+def ask_webhook(port: int) -> str | None:
+    """In webhook mode: this worker's own /healthz (bot.webhook) says whether its tick runs."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10) as reply:
+            return None if reply.status == 200 else f"/healthz answered {reply.status}"
+    except OSError as exc:  # HTTPError (503: the tick stopped) and refused connections
+        return f"/healthz: {type(exc).__name__} {getattr(exc, 'code', '')}".strip()
+
+
 def main() -> int:
     try:
         settings = load_settings()
     except ConfigError as exc:
         print(f"unhealthy: {exc}", file=sys.stderr)
         return 1
-    problem = check(settings.heartbeat_path, time.time(), stale_after(settings))
+    if settings.webhook_url:
+        # Several workers may share one data folder (and its heartbeat file): ask this one.
+        problem = ask_webhook(settings.webhook_port)
+    else:
+        problem = check(settings.heartbeat_path, time.time(), stale_after(settings))
     if problem:
         print(f"unhealthy: {problem}", file=sys.stderr)
         return 1

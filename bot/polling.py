@@ -4,6 +4,8 @@ it is unreachable; poll until SIGTERM or SIGINT; shut down in run_polling's orde
 `run_polling` gives up at once when Telegram is unreachable (a crash loop under Docker's
 restart policy) and its last traceback prints the whole token. Here each failed try is one line
 without a traceback, and a token Telegram rejects is one line and exit code 2.
+
+With WEBHOOK_URL set, updates come to bot.webhook's server instead of polling (several workers).
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from typing import TypeVar
 from telegram import Update
 from telegram.error import InvalidToken, RetryAfter, TelegramError
 from telegram.ext import Application
+
+from bot.context import Services
+from bot.webhook import MAX_CONNECTIONS, WebhookServer
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -84,6 +89,10 @@ def _seconds(value: object) -> float:
 async def _start(app: Application) -> None:
     if app.post_init:
         await app.post_init(app)
+    services = app.bot_data["services"]
+    if services.settings.webhook_url:
+        await _start_webhook(app, services)
+        return
     assert app.updater is not None
 
     def polling_error(exc: TelegramError) -> None:  # as run_polling routes them
@@ -96,6 +105,32 @@ async def _start(app: Application) -> None:
         error_callback=polling_error,
     )
     await app.start()
+
+
+async def _start_webhook(app: Application, services: Services) -> None:
+    """Webhook mode: serve, then tell Telegram where to post (every worker says the same; the
+    address is the reverse proxy's)."""
+    await app.start()  # the job queue (the tick); updates come through the server, not a queue
+    server = WebhookServer(app, services)
+    app.bot_data["webhook"] = server
+    await server.start()
+    settings = services.settings
+    delay = FIRST_RETRY
+    while True:
+        try:
+            await app.bot.set_webhook(
+                settings.webhook_url,
+                secret_token=settings.webhook_secret,
+                allowed_updates=Update.ALL_TYPES,
+                max_connections=MAX_CONNECTIONS,
+            )
+            return
+        except InvalidToken:
+            raise
+        except TelegramError as exc:
+            log.warning("could not set the webhook (%s); trying again in %gs", exc, delay)
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, MAX_RETRY)
 
 
 async def _until_stopped(step: Awaitable[T], stop: asyncio.Event) -> T:
@@ -113,6 +148,9 @@ async def _until_stopped(step: Awaitable[T], stop: asyncio.Event) -> T:
 
 
 async def _shut_down(app: Application) -> None:
+    server = app.bot_data.pop("webhook", None)
+    if server is not None:
+        await server.stop()  # no new updates; those being handled finish
     if app.updater is not None and app.updater.running:
         await app.updater.stop()
     if app.running:

@@ -27,6 +27,7 @@ async def choose(update: Update, context: SteadyContext, button: callbacks.Choos
             services.database, me.id, button.round_id, button.option, services.now()
         ),
         lambda o: o is asks.Outcome.STALE,
+        me.id,
     )
     if outcome is asks.Outcome.STALE:
         await refuse_stale(query, me.language)

@@ -46,6 +46,7 @@ async def checkin(update: Update, context: SteadyContext) -> None:
         services,
         lambda _last: checkins.start_round(services.database, me.id, services.now()),
         lambda r: r.outcome is StartOutcome.ON_ITS_WAY,
+        me.id,
     )
     if result.outcome is StartOutcome.STARTED:
         return  # the prompt goes to both through the outbox
@@ -85,7 +86,7 @@ async def answer(update: Update, context: SteadyContext) -> None:
         )
 
     unsure = {AnswerOutcome.NO_ROUND, AnswerOutcome.IN_FLIGHT}
-    result = await after_delivery(services, attempt, lambda r: r.outcome in unsure)
+    result = await after_delivery(services, attempt, lambda r: r.outcome in unsure, me.id)
     if result.reveal_at is not None and context.job_queue is not None:
         # A long answer may have a next part on its way: the reveal waits a few seconds. The
         # round's reveal_at is the record (the tick finds it after a restart); this is sooner.

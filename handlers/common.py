@@ -103,19 +103,23 @@ class ButtonHandler(BaseHandler[Update, SteadyContext, None]):
 
 
 async def after_delivery(
-    services: Services, attempt: Callable[[bool], Awaitable[R]], unsure: Callable[[R], bool]
+    services: Services,
+    attempt: Callable[[bool], Awaitable[R]],
+    unsure: Callable[[R], bool],
+    chat_id: int | None = None,
 ) -> R:
     """`attempt(False)`, and if its result is `unsure`, `attempt(True)` (the last word) once
     the sends in flight are recorded: a question may have reached someone a moment before
     delivery recorded that it did, and what they send at once is about it. Recording is
     looked at before the attempt, so a record that commits while the attempt reads is not
-    missed."""
+    missed. With several workers another may be sending to `chat_id`: its record is waited
+    for in the database."""
     delivery = services.delivery
     was_recording = delivery is not None and delivery.recording()
     result = await attempt(False)
     if unsure(result):
         if delivery is not None and (was_recording or delivery.recording()):
-            await delivery.recorded()
+            await delivery.recorded(chat_id=chat_id)
         result = await attempt(True)
     return result
 

@@ -27,7 +27,7 @@ from bot import reachability
 from bot.privacy import in_quiet_hours
 from bot.schedule_rules import zone_or_none
 from bot.storage import outbox
-from bot.storage.db import Database
+from bot.storage.db import Database, HeldLock
 from bot.storage.unit import Unit
 from bot.telegram_http import MESSAGE_DEFAULTS, ApiCall
 from bot.texts import t
@@ -49,6 +49,14 @@ POLL = 0.5  # seconds between passes when nothing wakes the loop (retries coming
 # rates, so a send delayed by a busy moment is made up rather than lost. The window cap holds.
 MIN_BURST = 2
 BURST_SECONDS = 0.02
+# Several workers on one PostgreSQL: one of them sends for the bot, the one holding this
+# advisory lock. Telegram's limits (30 messages/s overall, 1/s per chat) are the bot's, not a
+# worker's; one sender keeps both with the pacing below, unchanged, where a shared budget in
+# the database would cost a round trip per message and still need a per-chat turn shared too.
+# When the sender dies its connection closes and the lock is free: another worker takes it
+# within ELECTION_POLL seconds. Sends it held in flight return when their lease runs out.
+SENDER_LOCK = "steady-sender"
+ELECTION_POLL = 1.0
 
 
 class Delivery:
@@ -99,20 +107,110 @@ class Delivery:
         self._sent: list[tuple[int, ...]] = []  # (row, Telegram message, date) not yet recorded
         self._wakeup = asyncio.Event()
         self._stopping = False
+        self._stopped = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._claimed: set[asyncio.Task[None]] = set()
         self._withdrawn: set[int] = set()  # rows deleted while in flight here (see hand_off)
         self._recorder: asyncio.Task[None] | None = None
         self._failed: list[int] = []  # rows of a failed pass left in flight, for _recover
         self._unsent: list[int] = []  # the loop's rows a stop kept from sending: put back
+        # PostgreSQL: several workers may share the database, so sends are fenced by the lease
+        # (Outbox.hold, one statement per send) and only the elected sender sends.
+        self._shared = db.engine == "postgres"
+        self._sender_lock: HeldLock | None = None
+        self._lost = False  # the sender lock's connection failed: stop sending, elect again
+        self._all_chats_after = 0.0  # monotonic: no chat's next message before (a new sender)
+        self._renewer: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
+        self._db.after_commit.append(self.hand_off)
+        if not self._shared:
+            await self._recover_inflight(None)  # one worker: whatever is in flight was ours
+            self._task = asyncio.create_task(self._run(), name="steady-delivery")
+        else:
+            self._db.lease.sending = False  # until elected: the sender's loop takes claims
+            lock = await self._elect()  # at once when no other worker sends
+            if lock is not None:
+                await self._become_sender(lock)
+            self._task = asyncio.create_task(self._lead(lock), name="steady-delivery")
+        self._renewer = asyncio.create_task(self._renew(), name="steady-lease")
+
+    async def _recover_inflight(self, now: int | None) -> None:
         async with self._db.unit() as uow:
-            recovered = await uow.outbox.recover_inflight()
+            recovered = await uow.outbox.recover_inflight(now)
         if recovered:
             log.warning("%s sends were cut short by a stop; they are retried", recovered)
-        self._db.after_commit.append(self.hand_off)
-        self._task = asyncio.create_task(self._run(), name="steady-delivery")
+
+    async def _elect(self) -> HeldLock | None:
+        try:
+            return await self._db.try_lock(SENDER_LOCK)
+        except Exception as exc:
+            log.warning("could not ask for the sender lock (%s)", type(exc).__name__)
+            return None
+
+    async def _become_sender(self, lock: HeldLock) -> None:
+        self._sender_lock, self._lost = lock, False
+        # The former sender's last message to a chat may be this recent: every chat waits
+        # one interval before its first message from here.
+        self._all_chats_after = time.monotonic() + self._per_chat
+        # Not the rows a live worker holds: only those whose lease ran out.
+        await self._recover_inflight(self._clock.timestamp())
+        self._db.lease.sending = True
+        log.info("this worker now sends for the bot")
+
+    async def _lead(self, lock: HeldLock | None) -> None:
+        """Several workers: wait to be elected sender (the advisory lock), then send until
+        stopped or the lock is lost; then wait to be elected again."""
+        while not self._stopping:
+            if lock is None:
+                lock = await self._elect()
+                if lock is None:
+                    await self._sleep(ELECTION_POLL)
+                    continue
+                try:
+                    await self._become_sender(lock)
+                except Exception:
+                    log.exception("could not take over sending; electing again")
+                    await lock.release()
+                    lock = None
+                    continue
+            watcher = asyncio.create_task(self._watch(lock), name="steady-sender-watch")
+            try:
+                await self._run()
+            except Exception:
+                log.exception("the sender stopped on an error; electing again")
+            finally:
+                self._db.lease.sending = False
+                watcher.cancel()
+                if not self._stopping:
+                    self._sender_lock = None
+                    await lock.release()
+                    log.warning("this worker no longer sends for the bot")
+                lock = None
+
+    async def _watch(self, lock: HeldLock) -> None:
+        while not self._stopping:
+            await asyncio.sleep(ELECTION_POLL)
+            if not await lock.alive():
+                self._lost = True
+                self.wake()
+                return
+
+    async def _sleep(self, seconds: float) -> None:
+        """Wait, or less when stopping."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopped.wait(), seconds)
+
+    async def _renew(self) -> None:
+        """Keep the lease on every row this worker holds in flight while it works on them."""
+        every = max(0.5, self._db.lease.seconds / 3)
+        while True:
+            await asyncio.sleep(every)
+            try:
+                async with self._db.unit() as uow:
+                    await uow.outbox.renew(self._clock.timestamp())
+            except Exception as exc:
+                log.warning("could not renew the lease on sends (%s)", type(exc).__name__)
 
     def hand_off(self, uow: Unit) -> None:
         """After a unit of work commits (Database.after_commit): send what it claimed now, and
@@ -124,9 +222,27 @@ class Delivery:
                 self._withdrawn.clear()
             self._withdrawn.update(handoff.withdrawn)
         if handoff.claimed:
-            self.send_claimed(handoff.claimed)
+            if self._shared and not self._db.lease.sending:
+                # Claimed as the sender, committed after it stopped being one: back to the
+                # queue, certainly unsent, for whoever sends now.
+                rows = [row.id for row in handoff.claimed]
+                self._put_back_soon(rows)
+            else:
+                self.send_claimed(handoff.claimed)
         if handoff.more:
             self.wake()
+
+    def _put_back_soon(self, row_ids: list[int]) -> None:
+        async def put_back() -> None:
+            try:
+                async with self._db.unit() as uow:
+                    await uow.outbox.put_back(row_ids)
+            except Exception:
+                log.exception("could not put back claimed sends; their lease runs out")
+
+        task = asyncio.create_task(put_back(), name="steady-put-back")
+        self._claimed.add(task)
+        task.add_done_callback(self._claimed.discard)
 
     def wake(self) -> None:
         """Something was queued: look now rather than at the next poll."""
@@ -193,17 +309,27 @@ class Delivery:
             self.wake()  # slots are free, and those chats may have more
 
     def recording(self) -> bool:
-        """Whether a send is in flight, or sent but not yet recorded."""
+        """Whether a send is in flight, or sent but not yet recorded (with several workers,
+        not sending here: maybe, by the sender; `recorded` asks the database)."""
+        if self._shared and not self._db.lease.sending:
+            return True
         recording = self._recorder is not None and not self._recorder.done()
         return bool(self._sending or self._claimed or self._sent or recording)
 
-    async def recorded(self, timeout: float = 10.0) -> None:  # noqa: ASYNC109
+    async def recorded(self, timeout: float = 10.0, chat_id: int | None = None) -> None:  # noqa: ASYNC109
         """Return once the sends in flight now are recorded (or `timeout` passed).
 
         Someone may answer a question in the moment between Telegram accepting it and this
-        process recording that it did: their message waits for the record, not for a guess."""
+        process recording that it did: their message waits for the record, not for a guess.
+        With several workers and another one sending: until nothing to `chat_id` is in flight
+        in the database."""
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(timeout):
+                if self._shared and not self._db.lease.sending:
+                    if chat_id is not None:
+                        while await self._in_flight_to(chat_id):  # noqa: ASYNC110
+                            await asyncio.sleep(0.05)  # another process's record: no event
+                    return
                 pending = {*self._sending, *self._claimed}
                 if pending:
                     await asyncio.wait(pending)
@@ -212,6 +338,10 @@ class Delivery:
                         await asyncio.wait({self._recorder})
                     else:
                         self._record_soon()
+
+    async def _in_flight_to(self, chat_id: int) -> bool:
+        async with self._db.read() as uow:
+            return await uow.outbox.in_flight_to(chat_id)
 
     async def idle(self) -> None:
         """Return once nothing is due now: no send in flight or waiting to be recorded, and no
@@ -228,6 +358,7 @@ class Delivery:
     async def stop(self) -> None:
         """Finish the sends in flight, then return; pending rows wait in the database."""
         self._stopping = True
+        self._stopped.set()
         self._wakeup.set()
         if self._task is not None:
             await self._task
@@ -246,9 +377,17 @@ class Delivery:
         # it back as certainly unsent rather than leave it in flight.
         with contextlib.suppress(ValueError):
             self._db.after_commit.remove(self.hand_off)
+        if self._renewer is not None:
+            self._renewer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._renewer
+        lock, self._sender_lock = self._sender_lock, None
+        if lock is not None:
+            self._db.lease.sending = False
+            await lock.release()
 
     async def _run(self) -> None:
-        while not self._stopping:
+        while not self._stopping and not self._lost:
             # Cleared before the pass: a send that ends or a wake() during it brings the next.
             self._wakeup.clear()
             try:
@@ -257,7 +396,7 @@ class Delivery:
                 log.exception("delivery pass failed; retrying shortly")
                 self._more = False
                 await self._recover()
-            if self._stopping:
+            if self._stopping or self._lost:
                 break
             if self._more:
                 continue  # a full pick: more may be ready
@@ -300,7 +439,7 @@ class Delivery:
                     rows = await uow.outbox.ready(self._clock.timestamp(), BATCH)
                     due = self._one_per_chat(rows, now, room)
                 if due:
-                    await uow.outbox.mark_inflight([row.id for row in due])
+                    await uow.outbox.mark_inflight([row.id for row in due], self._clock.timestamp())
         except BaseException:
             # Not recorded: keep for the next try.
             self._sent, self._failed = sent + self._sent, failed + self._failed
@@ -325,6 +464,7 @@ class Delivery:
             if row.chat_id in chats or row.chat_id in self._busy:
                 continue
             turn = self._last_to_chat.get(row.chat_id, -self._per_chat) + self._per_chat
+            turn = max(turn, self._all_chats_after)
             if turn > now:
                 self._next_turn = min(self._next_turn or turn, turn)
                 continue
@@ -384,7 +524,11 @@ class Delivery:
         """
         if own_turn:
             now = time.monotonic()
-            turn = max(now, self._last_to_chat.get(row.chat_id, -self._per_chat) + self._per_chat)
+            turn = max(
+                now,
+                self._last_to_chat.get(row.chat_id, -self._per_chat) + self._per_chat,
+                self._all_chats_after,
+            )
             self._last_to_chat[row.chat_id] = turn
             if turn > now:
                 await asyncio.sleep(turn - now)
@@ -407,7 +551,20 @@ class Delivery:
             if row.id in self._withdrawn:  # erased while it waited for its turn
                 self._withdrawn.discard(row.id)
                 return None
+            if self._shared and not await self._still_held(row):
+                return None
             return await self._send(row)
+
+    async def _still_held(self, row: outbox.OutboxRow) -> bool:
+        """Several workers: the row is still this worker's (not erased by another, not taken
+        over after this one stalled past its lease), its lease renewed for the send. Checked
+        just before the request: a send that has not left yet is fenced by the token; one on
+        the wire cannot be called back (the lease outlasts the request timeout)."""
+        async with self._db.unit() as uow:
+            held = await uow.outbox.hold(row.id, self._clock.timestamp())
+        if not held:
+            log.info("outbox %s: no longer held by this worker; not sent", row.id)
+        return held
 
     async def _pace(self) -> None:
         """Evenly spaced sends (after a short burst), never more than the cap in any WINDOW.
@@ -465,10 +622,16 @@ class Delivery:
         if self._paid:
             params["allow_paid_broadcast"] = True
         try:
-            # Straight to PTB's request layer (its errors, none of send_message's parsing).
-            result = await self._bot.request.post(
-                f"{self._bot.base_url}/{method}", ApiCall(params, files)
-            )
+            try:
+                # Straight to PTB's request layer (its errors, none of send_message's parsing).
+                result = await self._bot.request.post(
+                    f"{self._bot.base_url}/{method}", ApiCall(params, files)
+                )
+            finally:
+                # The chat's next turn counts from here too: Telegram counts arrivals, and
+                # this one arrived by now; a slow request (a loaded machine) must not shorten
+                # the gap to the next.
+                self._last_to_chat[row.chat_id] = time.monotonic()
         except RetryAfter as exc:
             await self._retry(row, _seconds(exc.retry_after), "RetryAfter", counts=False)
         except Forbidden:

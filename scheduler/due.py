@@ -30,6 +30,9 @@ KEEP_JOIN_FAILURES = 24 * 3600
 # Finished outbox rows (sent, cancelled, failed, expired) are kept this long, then deleted.
 KEEP_FINISHED_MESSAGES = 7 * 24 * 3600
 PURGE_BATCH = 500
+# Webhook update ids handled are remembered this long: Telegram's retries of one it got no
+# answer to come within hours.
+KEEP_UPDATE_IDS = 24 * 3600
 
 
 # Schedule transactions per call (each up to scheduling.DUE_BATCH couples, a few hundred ms
@@ -65,6 +68,7 @@ async def run_due(db: Database, clock: Clock, settings: Settings) -> bool:
     await report.make_due(db, now, settings.default_timezone)
     async with db.unit() as uow:
         await uow.invites.purge(now - KEEP_EXPIRED_INVITES, now - KEEP_JOIN_FAILURES)
+        await uow.updates.purge(now - KEEP_UPDATE_IDS)
     await reachability.expire_undeliverable(db, now)
     await reachability.tell_returned(db, now)
     await purge_outbox(db, now)

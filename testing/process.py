@@ -6,9 +6,12 @@ import asyncio
 import contextlib
 import os
 import signal
+import socket
 import sys
 import time
 from pathlib import Path
+
+import aiohttp
 
 from testing.fake_telegram import FakeTelegram
 
@@ -111,3 +114,46 @@ async def stop_process(proc: asyncio.subprocess.Process) -> int:
     """SIGTERM, as Docker sends it; the bot finishes the send in flight and exits."""
     proc.send_signal(signal.SIGTERM)
     return await asyncio.wait_for(proc.wait(), timeout=30)
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on now (for a worker's webhook server)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+WEBHOOK_SECRET = "steady-tests-webhook-secret_0123456789"
+WEBHOOK_PATH = "/telegram/hook"
+
+
+async def start_webhook_worker(
+    fake: FakeTelegram, port: int, **env: str
+) -> tuple[asyncio.subprocess.Process, Output]:
+    """`python -m bot` in webhook mode on `port` (behind a "proxy": the fake's Pusher); return
+    once its /healthz answers 200 (its tick ran: it reached the database)."""
+    proc, output = await launch(
+        "bot",
+        {
+            **os.environ,
+            "BOT_TOKEN": fake.token,
+            "TELEGRAM_API_URL": fake.base_url,
+            "LOG_LEVEL": "WARNING",
+            "SECRET_KEY": TEST_SECRET,
+            "WEBHOOK_URL": f"https://steady.example{WEBHOOK_PATH}",
+            "WEBHOOK_SECRET": WEBHOOK_SECRET,
+            "WEBHOOK_LISTEN": "127.0.0.1",
+            "WEBHOOK_PORT": str(port),
+            **env,
+        },
+    )
+    deadline = time.monotonic() + 90  # a loaded CI machine: starting takes seconds
+    async with aiohttp.ClientSession() as session:
+        while True:
+            with contextlib.suppress(aiohttp.ClientError):
+                async with session.get(f"http://127.0.0.1:{port}/healthz") as response:
+                    if response.status == 200:
+                        return proc, output
+            if time.monotonic() > deadline or proc.returncode is not None:
+                raise AssertionError(f"the worker did not start; output:\n{output.text}")
+            await asyncio.sleep(0.05)

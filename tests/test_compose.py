@@ -185,3 +185,22 @@ def test_env_example_and_readme_agree_on_where_docker_keeps_the_data() -> None:
     assert volume in example and volume in readme
     docker_lines = [line for line in example.splitlines() if "Docker" in line]
     assert not any("./data" in line for line in docker_lines)
+
+
+def test_the_webhook_profile_puts_a_proxy_before_the_workers_and_only_it_is_published() -> None:
+    """Several workers (issue 16): `--profile webhook --scale steady=N`. The proxy hands
+    Telegram's posts to every `steady` replica on the port a worker listens on by default;
+    no worker and no database publishes a port."""
+    services = compose()["services"]
+    assert enabled(services, {"webhook"}) == {"steady", "proxy"}
+    proxy = services["proxy"]
+    assert proxy["ports"] == ["80:80", "443:443"]
+    assert all("ports" not in s for name, s in services.items() if name != "proxy")
+    assert "steady" not in {s.get("container_name") for s in services.values()}  # scalable
+    [mount] = [v for v in proxy["volumes"] if "Caddyfile" in v]
+    caddyfile = (ROOT / mount.split(":")[0]).read_text()
+    from bot.config import Settings
+
+    assert "name steady" in caddyfile
+    assert f"port {Settings(bot_token='x').webhook_port}" in caddyfile
+    assert "handle /telegram/hook" in caddyfile  # the path README's WEBHOOK_URL names

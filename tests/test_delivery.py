@@ -366,9 +366,9 @@ async def test_a_fan_out_is_claimed_a_batch_at_a_time_not_a_few_rows_per_pass(
     claims: list[int] = []
     real_mark_inflight = outbox.Outbox.mark_inflight
 
-    async def counted(self: outbox.Outbox, row_ids: list[int]) -> None:
+    async def counted(self: outbox.Outbox, row_ids: list[int], now: int | None = None) -> None:
         claims.append(len(row_ids))
-        await real_mark_inflight(self, row_ids)
+        await real_mark_inflight(self, row_ids, now)
 
     monkeypatch.setattr(outbox.Outbox, "mark_inflight", counted)
     delivery = Delivery(bot, db, Clock(), rate=1000, paid_broadcast=True)

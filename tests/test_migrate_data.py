@@ -100,6 +100,9 @@ async def seed(path: Path) -> None:
         async with db.read() as uow:
             request = await uow.conn.fetch_value("SELECT id FROM report_requests")
         await report.answer(db, DAN.id, int(request), True, NOW + 3 * DAY)
+        async with db.unit() as uow:  # a webhook update on record (update_log, person_updates)
+            await uow.updates.take_turn(CARLA.id, 900, None)
+            await uow.updates.applied(CARLA.id, 900, None, NOW + 3 * DAY + 61)
     finally:
         await db.close()
 

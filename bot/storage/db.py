@@ -15,6 +15,7 @@ from typing import Any, Protocol, TypeVar
 
 from bot.backup import backup
 from bot.crypto import Cipher
+from bot.storage.outbox import Lease
 from bot.storage.sqlite import SqliteEngine, make_private
 from bot.storage.unit import Unit
 
@@ -30,6 +31,7 @@ __all__ = [
     "MIGRATIONS_DIR",
     "Database",
     "DatabaseUnavailable",
+    "HeldLock",
     "in_batches",
     "in_one_trip",
     "make_private",
@@ -39,6 +41,23 @@ __all__ = [
 class DatabaseUnavailable(Exception):
     """The database server cannot be reached (yet): worth trying again. The message is the
     error's class only: a driver's message may quote the connection string."""
+
+
+class HeldLock(Protocol):
+    """A lock held for as long as this process's session lives (see Database.try_lock)."""
+
+    async def alive(self) -> bool: ...
+    async def release(self) -> None: ...
+
+
+class _OnlyWorker:
+    """SQLite: one worker has the file, so it holds every lock there is."""
+
+    async def alive(self) -> bool:
+        return True
+
+    async def release(self) -> None:
+        """Nothing to give back."""
 
 
 class Engine(Protocol):
@@ -65,6 +84,9 @@ class Database:
         # What people wrote is sealed with this (bot.app sets the server key's cipher); plain
         # only for tools and tests that open a database without the key.
         self.cipher = Cipher.plain()
+        # This worker's claims on outbox rows (bot.storage.outbox.Lease): a new token each
+        # start; delivery renews the lease and says whether this worker is the sender.
+        self.lease = Lease()
 
     @classmethod
     async def open(cls, where: Path | str) -> Database:
@@ -96,7 +118,7 @@ class Database:
     async def unit(self) -> AsyncIterator[Unit]:
         """One write transaction: committed on success, rolled back on any exception."""
         async with self._engine.transaction() as conn:
-            uow = Unit(conn, self.cipher)
+            uow = Unit(conn, self.cipher, self.lease)
             yield uow
         # Only now, committed: a unit that raised handed nothing to anyone. A hook's failure
         # must not turn a committed use case into an error (the delivery loop's poll still
@@ -111,7 +133,15 @@ class Database:
     async def read(self) -> AsyncIterator[Unit]:
         """A consistent read outside any other unit's open transaction."""
         async with self._engine.read() as conn:
-            yield Unit(conn, self.cipher)
+            yield Unit(conn, self.cipher, self.lease)
+
+    async def try_lock(self, name: str) -> HeldLock | None:
+        """A lock among every worker on this database, held until released or until this
+        process's connection ends (it died): None when another worker holds it."""
+        try_lock = getattr(self._engine, "try_session_lock", None)
+        if try_lock is None:
+            return _OnlyWorker()
+        return await try_lock(name)
 
     async def forget(self) -> None:
         """After an erasure: leave no copy of deleted rows in the engine's own files."""

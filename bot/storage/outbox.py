@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import uuid
 from dataclasses import dataclass, field
 
 from bot import prompts
@@ -34,6 +35,24 @@ class OutboxRow:
     language: str = "en"
     announced: bool = False
     media: Media | None = None  # a picture or document; `text` is then its caption
+
+
+@dataclass
+class Lease:
+    """Who holds what this process claims from the outbox, and for how long.
+
+    `token`: one per worker start (a worker that restarts holds nothing of its former self).
+    A claim holds a row until `now + seconds`; the holder renews it while it works. Every write
+    about a claimed row names the token, so a worker that stalled past its lease (another took
+    the row) changes nothing. `sending`: this worker may claim rows to send them at once (with
+    several workers only the elected sender does; see scheduler.delivery)."""
+
+    token: str = field(default_factory=lambda: uuid.uuid4().hex)
+    seconds: int = 30
+    sending: bool = True
+
+    def until(self, now: int) -> int:
+        return now + self.seconds
 
 
 @dataclass
@@ -129,11 +148,12 @@ def _row(message: Outgoing, now: int, cipher: Cipher) -> tuple:
     )
 
 
-# What makes a pending row sendable now, besides its time: its reader has not blocked the bot,
+# What makes a pending row sendable now, besides its time: nobody holds it (or its holder's
+# lease ran out: that worker died or stalled), its reader has not blocked the bot,
 # and nothing meant earlier for the same chat still waits (a long reveal's parts go in order; a
 # prompt waiting for its local time holds back nothing meant before it).
 _SENDABLE = """
-    status = 'pending' AND not_before <= ? AND inflight = 0
+    status = 'pending' AND not_before <= ? AND (inflight = 0 OR outbox.lease_until < ?)
     AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = outbox.chat_id AND u.reachable = 0)
     AND NOT EXISTS (
         SELECT 1 FROM outbox earlier
@@ -195,11 +215,21 @@ def rendered_text(r: Row, cipher: Cipher) -> str:
     return prompts.message(r["prompt_id"], language, r["partner_name"] or "")
 
 
+# A write about a claimed row names its holder: a worker whose lease ran out and whose row
+# another worker took (it stalled) changes nothing. A row nobody claimed (NULL) is anyone's.
+_MINE = "(lease_token IS NULL OR lease_token = ?)"
+# Claiming a row (token, lease end): taking over one still marked in flight (its holder's lease
+# ran out) counts as uncertain, since that worker may have sent it before it died.
+_TAKE = (
+    "inflight = 1, uncertain = uncertain + CASE WHEN inflight = 1 THEN 1 ELSE 0 END,"
+    " lease_token = ?, lease_until = ?"
+)
+
 _MARK_SENT_PG = """
     WITH done AS (
         UPDATE outbox SET status = 'sent', sent_at = v.column4, text = '', media = NULL,
             attempts = attempts + 1, message_id = v.column2, inflight = 0
-        FROM {rows} WHERE outbox.id = v.column1
+        FROM {rows} WHERE outbox.id = v.column1 AND {mine}
         RETURNING outbox.chat_id, outbox.round_id, v.column2 AS message_id, v.column3 AS accepted
     ), quoted AS (
         INSERT INTO round_messages (chat_id, message_id, round_id)
@@ -238,11 +268,16 @@ class Outbox:
     method that adds rows counts them there, or delivery waits for its next poll."""
 
     def __init__(
-        self, conn: Conn, handoff: Handoff | None = None, cipher: Cipher | None = None
+        self,
+        conn: Conn,
+        handoff: Handoff | None = None,
+        cipher: Cipher | None = None,
+        lease: Lease | None = None,
     ) -> None:
         self.conn = conn
         self.handoff = Handoff() if handoff is None else handoff
         self.cipher = cipher or Cipher.plain()  # texts are stored sealed
+        self.lease = lease or Lease()
 
     async def enqueue(self, message: Outgoing, now: int) -> bool:
         """Queue a message; False when its dedupe key was queued before (nothing is added)."""
@@ -308,7 +343,7 @@ class Outbox:
             ORDER BY not_before, id LIMIT ?
             """
             + self.conn.for_update("outbox", skip_locked=True),
-            (now, limit),
+            (now, now, limit),
         )
         return await self._readable(rows)
 
@@ -332,7 +367,16 @@ class Outbox:
         row = await self.conn.fetch_one(
             f"SELECT 1 FROM outbox WHERE (inflight = 1 AND status = 'pending') OR ({_SENDABLE}) "
             "LIMIT 1",
-            (now,),
+            (now, now),
+        )
+        return row is not None
+
+    async def in_flight_to(self, chat_id: int) -> bool:
+        """Whether a send to this chat is in flight (some worker's, not yet recorded)."""
+        row = await self.conn.fetch_one(
+            "SELECT 1 FROM outbox WHERE chat_id = ? AND inflight = 1 AND status = 'pending'"
+            " LIMIT 1",
+            (chat_id,),
         )
         return row is not None
 
@@ -342,15 +386,15 @@ class Outbox:
         Sent straight after the unit commits (its hand-off) rather than at the delivery loop's
         next pass; what is not claimed (a later part of a long text) stays for the loop.
         """
-        if not keys:
-            return []
+        if not keys or not self.lease.sending:
+            return []  # another worker sends: its loop takes them
         rows = await self.conn.fetch_all(
             f"""
-            UPDATE outbox SET inflight = 1
+            UPDATE outbox SET {_TAKE}
             WHERE dedupe_key IN ({", ".join("?" * len(keys))}) AND {_SENDABLE}
             RETURNING {READ_COLUMNS}
             """,
-            (*keys, now),
+            (self.lease.token, self.lease.until(now), *keys, now, now),
         )
         claimed = sorted(await self._readable(rows), key=lambda row: row.id)
         self.handoff.claimed.extend(claimed)
@@ -380,16 +424,17 @@ class Outbox:
             # One statement, one trip to the server: at the paid cap the loop records a batch
             # every few milliseconds. Its parts see the same snapshot and touch different
             # tables, so together they do what the three below do one after the other.
-            await bulk.run(self.conn, _MARK_SENT_PG, rows, types)
+            sql = _MARK_SENT_PG.replace("{mine}", self._mine_literal("outbox"))
+            await bulk.run(self.conn, sql, rows, types)
             return
         await bulk.run(
             self.conn,
             """
             INSERT INTO round_messages (chat_id, message_id, round_id)
             SELECT o.chat_id, v.column2, o.round_id FROM {rows} JOIN outbox o ON o.id = v.column1
-            WHERE o.round_id IS NOT NULL
+            WHERE o.round_id IS NOT NULL AND {mine_o}
             ON CONFLICT (chat_id, message_id) DO NOTHING
-            """,
+            """.replace("{mine_o}", self._mine_literal("o")),
             rows,
             types,
         )
@@ -399,9 +444,10 @@ class Outbox:
             UPDATE round_participants SET received_at = v.column3
             FROM {rows} JOIN outbox o ON o.id = v.column1
             WHERE round_participants.received_at IS NULL AND o.round_id IS NOT NULL
+              AND {mine_o}
               AND round_participants.round_id = o.round_id
               AND round_participants.user_id = o.chat_id
-            """,
+            """.replace("{mine_o}", self._mine_literal("o")),
             rows,
             types,
         )
@@ -410,16 +456,49 @@ class Outbox:
             """
             UPDATE outbox SET status = 'sent', sent_at = v.column4, text = '', media = NULL,
                 attempts = attempts + 1, message_id = v.column2, inflight = 0
-            FROM {rows} WHERE outbox.id = v.column1
-            """,
+            FROM {rows} WHERE outbox.id = v.column1 AND {mine}
+            """.replace("{mine}", self._mine_literal("outbox")),
             rows,
             types,
         )
 
-    async def mark_inflight(self, row_ids: list[int]) -> None:
+    def _mine_literal(self, alias: str) -> str:
+        """_MINE for a statement whose parameters are all rows (bulk.run): the token inline, a
+        hex string this process made (never user input)."""
+        token = self.lease.token
+        if not token.isalnum():
+            raise ValueError("a lease token is hex")
+        return f"({alias}.lease_token IS NULL OR {alias}.lease_token = '{token}')"
+
+    async def mark_inflight(self, row_ids: list[int], now: int | None = None) -> None:
+        """Claim these rows (read by `ready`) under this worker's lease until `now` + its
+        length (None: no end, for tests that hold a row by hand)."""
+        until = None if now is None else self.lease.until(now)
         await bulk.where_in(
-            self.conn, "UPDATE outbox SET inflight = 1 WHERE id IN ({ids})", row_ids
+            self.conn,
+            f"UPDATE outbox SET {_TAKE} WHERE id IN ({{ids}})",
+            row_ids,
+            (self.lease.token, until),
         )
+
+    async def renew(self, now: int) -> int:
+        """Extend the lease on every row this worker holds; how many it holds."""
+        return await self.conn.execute(
+            "UPDATE outbox SET lease_until = ? "
+            "WHERE lease_token = ? AND inflight = 1 AND status = 'pending'",
+            (self.lease.until(now), self.lease.token),
+        )
+
+    async def hold(self, row_id: int, now: int) -> bool:
+        """Just before its send: whether this worker still holds the row (not withdrawn, not
+        taken over by another worker after this one stalled), its lease renewed for the send.
+        False: the send must not go out."""
+        changed = await self.conn.execute(
+            "UPDATE outbox SET lease_until = ? "
+            f"WHERE id = ? AND inflight = 1 AND status = 'pending' AND {_MINE}",
+            (self.lease.until(now), row_id, self.lease.token),
+        )
+        return changed > 0
 
     async def release(self, row_ids: list[int]) -> None:
         """Sends that failed unexpectedly: back to pending; they may have arrived."""
@@ -427,8 +506,8 @@ class Outbox:
             return
         await self.conn.execute_many(
             "UPDATE outbox SET inflight = 0, uncertain = uncertain + 1 "
-            "WHERE id = ? AND inflight = 1 AND status = 'pending'",
-            [(i,) for i in row_ids],
+            f"WHERE id = ? AND inflight = 1 AND status = 'pending' AND {_MINE}",
+            [(i, self.lease.token) for i in row_ids],
         )
 
     async def seal_stored(self, cipher: Cipher, *, media: bool = True) -> int:
@@ -455,10 +534,11 @@ class Outbox:
         already (a long reveal's later parts, a notice queued with it): one neutral line
         announces them all, not one before each."""
         row = await self.conn.fetch_one(
-            "SELECT chat_id, due_at FROM outbox WHERE id = ? AND status = 'pending'", (row_id,)
+            f"SELECT chat_id, due_at FROM outbox WHERE id = ? AND status = 'pending' AND {_MINE}",
+            (row_id, self.lease.token),
         )
         if row is None:
-            return  # withdrawn meanwhile (an erasure)
+            return  # withdrawn meanwhile (an erasure), or another worker took it over
         await self.conn.execute(
             "UPDATE outbox SET announced = 1, inflight = CASE WHEN id = ? THEN 0 ELSE inflight END "
             "WHERE chat_id = ? AND status = 'pending' AND due_at <= ?",
@@ -469,15 +549,22 @@ class Outbox:
         """Claimed rows a stop kept from sending: pending again, certainly unsent."""
         await bulk.where_in(
             self.conn,
-            "UPDATE outbox SET inflight = 0 WHERE id IN ({ids}) AND status = 'pending'",
+            "UPDATE outbox SET inflight = 0 "
+            f"WHERE status = 'pending' AND {_MINE} AND id IN ({{ids}})",
             row_ids,
+            (self.lease.token,),
         )
 
-    async def recover_inflight(self) -> int:
-        """Sends cut short by a crash: they may have arrived, so their retry counts as uncertain."""
+    async def recover_inflight(self, now: int | None = None) -> int:
+        """Sends cut short by a crash: they may have arrived, so their retry counts as uncertain.
+
+        `now`: only those whose lease ran out by then (several workers: a row another live
+        worker holds is its business, and goes out once); None: all (one worker, SQLite)."""
+        expired = "" if now is None else " AND (lease_until IS NULL OR lease_until < ?)"
         changed = await self.conn.execute(
             "UPDATE outbox SET inflight = 0, uncertain = uncertain + 1 "
-            "WHERE inflight = 1 AND status = 'pending'"
+            "WHERE inflight = 1 AND status = 'pending'" + expired,
+            () if now is None else (now,),
         )
         return changed
 
@@ -517,16 +604,16 @@ class Outbox:
             """
             UPDATE outbox SET not_before = ?, last_error = ?, attempts = attempts + ?,
                 uncertain = uncertain + ?, inflight = 0
-            WHERE id = ?
-            """,
-            (not_before, error, int(counts), int(uncertain), row_id),
+            WHERE id = ? AND {_MINE}
+            """.replace("{_MINE}", _MINE),
+            (not_before, error, int(counts), int(uncertain), row_id, self.lease.token),
         )
 
     async def mark_failed(self, row_id: int, error: str) -> None:
         await self.conn.execute(
             "UPDATE outbox SET status = 'failed', text = '', media = NULL, last_error = ?, "
-            "attempts = attempts + 1, inflight = 0 WHERE id = ?",
-            (error, row_id),
+            f"attempts = attempts + 1, inflight = 0 WHERE id = ? AND {_MINE}",
+            (error, row_id, self.lease.token),
         )
 
     async def counts(self) -> dict[str, int]:

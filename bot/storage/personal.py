@@ -150,6 +150,8 @@ class PersonalData:
             "(SELECT couple_id FROM couple_members WHERE user_id = ?)",
             "DELETE FROM couple_members WHERE user_id = ?",
             "DELETE FROM join_failures WHERE user_id = ?",
+            "DELETE FROM update_log WHERE person_id = ?",
+            "DELETE FROM person_updates WHERE person_id = ?",
             "DELETE FROM users WHERE id = ?",
         ):
             await self.conn.execute(sql, p * sql.count("?"))

@@ -7,6 +7,7 @@ rule that reads, decides and writes takes a row lock (Conn.lock) or holds by its
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
@@ -118,6 +119,25 @@ class PgConn(Conn):
         return await self.fetch_one(sql, (row_id,)) is not None
 
 
+class SessionLock:
+    """An advisory lock on a connection of its own: PostgreSQL frees it when the connection
+    ends, so a worker that dies (SIGKILL, a lost host) gives it up without a word."""
+
+    def __init__(self, conn: psycopg.AsyncConnection) -> None:
+        self._conn = conn
+
+    async def alive(self) -> bool:
+        try:
+            await self._conn.execute("SELECT 1")
+        except psycopg.Error:
+            return False
+        return True
+
+    async def release(self) -> None:
+        with contextlib.suppress(psycopg.Error):
+            await self._conn.close()  # the lock goes with the session
+
+
 class PostgresEngine:
     name = "postgres"
     path = None
@@ -128,7 +148,9 @@ class PostgresEngine:
         self._pool = pool
 
     @classmethod
-    async def open(cls, url: str, size: int = 10) -> PostgresEngine:
+    async def open(cls, url: str, size: int = 16) -> PostgresEngine:
+        # 16: a webhook update holds one connection for its person's turn while its handler's
+        # units take others (bot.webhook bounds how many run at once), beside delivery and tick.
         pool = AsyncConnectionPool(
             url,
             min_size=1,
@@ -146,6 +168,30 @@ class PostgresEngine:
 
     async def close(self) -> None:
         await self._pool.close()
+
+    async def try_session_lock(self, name: str) -> SessionLock | None:
+        """`name`'s advisory lock in the schema in use, on a connection of its own; None when
+        another session holds it. Keepalives notice a peer that vanished without closing."""
+        conn = await psycopg.AsyncConnection.connect(
+            self._pool.conninfo,
+            autocommit=True,
+            keepalives=1,
+            keepalives_idle=5,
+            keepalives_interval=2,
+            keepalives_count=3,
+        )
+        try:
+            cursor = await conn.execute(
+                "SELECT pg_try_advisory_lock(hashtext(%s || ':' || current_schema()))", (name,)
+            )
+            row = await cursor.fetchone()
+        except BaseException:
+            await conn.close()
+            raise
+        if not row or not row[0]:
+            await conn.close()
+            return None
+        return SessionLock(conn)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Conn]:

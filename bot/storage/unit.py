@@ -11,12 +11,13 @@ from bot.storage.engine import Conn
 from bot.storage.firststeps import Journeys
 from bot.storage.invites import Invites
 from bot.storage.meta import Meta
-from bot.storage.outbox import Handoff, Outbox, notice
+from bot.storage.outbox import Handoff, Lease, Outbox, notice
 from bot.storage.personal import PersonalData
 from bot.storage.progress import Progress
 from bot.storage.promises import Promises
 from bot.storage.rounds import Rounds
 from bot.storage.schedules import Schedules
+from bot.storage.updates import Updates
 from bot.storage.users import Users
 
 
@@ -26,14 +27,16 @@ class Unit:
     The domain sees repositories, never a driver; the engine behind `conn` is SQLite or
     PostgreSQL. What it queues for delivery is `handoff`, handed over when it commits."""
 
-    def __init__(self, conn: Conn, cipher: Cipher | None = None) -> None:
+    def __init__(
+        self, conn: Conn, cipher: Cipher | None = None, lease: Lease | None = None
+    ) -> None:
         self.conn = conn
         cipher = cipher or Cipher.plain()
         self.handoff = Handoff()
         self.users = Users(conn)
         self.couples = Couples(conn)
         self.invites = Invites(conn)
-        self.outbox = Outbox(conn, self.handoff, cipher)
+        self.outbox = Outbox(conn, self.handoff, cipher, lease)
         self.rounds = Rounds(conn, cipher)
         self.schedules = Schedules(conn)
         self.breaks = Breaks(conn)
@@ -43,6 +46,7 @@ class Unit:
         self.promises = Promises(conn, cipher)
         self.agreements = Agreements(conn, cipher)
         self.progress = Progress(conn)  # /progress, the weekly summary, /report consents
+        self.updates = Updates(conn)
 
     async def notify(
         self,

@@ -115,6 +115,8 @@ class FaultInjection:
     def __init__(self, enforce_limits: bool) -> None:
         self.enforce_limits = enforce_limits
         self.rate_limited = 0  # 429s given for Telegram's limits (not for fail_next)
+        # Each of them: (chat, sends in the last second overall, seconds since the chat's last).
+        self.rate_limits: list[tuple[int, int, float | None]] = []
         self._faults: list[Fault] = []
         self._holds: dict[int, Hold] = {}
         self._blocked: set[int] = set()
@@ -243,6 +245,9 @@ class FaultInjection:
             waits.append(60.0 - (now - per_chat[0]))
         if waits:
             self.rate_limited += 1
+            self.rate_limits.append(
+                (chat_id, len(overall), round(now - per_chat[-1], 3) if per_chat else None)
+            )
             retry_after = max(1, math.ceil(max(waits)))
             raise ApiError(429, f"Too Many Requests: retry after {retry_after}", retry_after)
         overall.append(now)

@@ -73,12 +73,15 @@ class FakeTelegram(FaultInjection, Simulation):
         self.calls: list[tuple[str, Params]] = []
         self._by_key: dict[tuple[int, int], SentMessage] = {}
         self._poll_generation = 0
+        # setWebhook's url and secret_token; updates then go to testing.fake.webhook.Pusher.
+        self.webhook: dict[str, str] | None = None
         self._runner: web.AppRunner | None = None
         # What Steady calls, PTB's start-up and polling included; any other method is a 404,
         # as Telegram answers an unknown one, so a new call in the bot shows up in the tests.
         self._methods: dict[str, Callable[[Params], Awaitable[Any]]] = {
             "getme": self._get_me,
             "deletewebhook": self._delete_webhook,
+            "setwebhook": self._set_webhook,
             "getupdates": self._get_updates,
             "sendmessage": self._send_message,
             "sendphoto": self._send_photo,
@@ -181,9 +184,33 @@ class FakeTelegram(FaultInjection, Simulation):
     async def _delete_webhook(self, params: Params) -> bool:
         if _flag(params.get("drop_pending_updates")):
             self._updates.clear()
+        self.webhook = None
+        return True
+
+    async def _set_webhook(self, params: Params) -> bool:
+        url = str(params.get("url") or "")
+        if not url:  # Telegram: an empty url removes the webhook
+            self.webhook = None
+            return True
+        if not url.startswith("https://"):
+            raise ApiError(
+                400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook"
+            )
+        secret = str(params.get("secret_token") or "")
+        if secret and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+            raise ApiError(400, "Bad Request: secret token contains unallowed characters")
+        if (allowed := params.get("allowed_updates")) is not None:
+            self._allowed_updates = frozenset(allowed) or None
+        self.webhook = {"url": url, "secret_token": secret}
         return True
 
     async def _get_updates(self, params: Params) -> list[dict[str, Any]]:
+        if self.webhook is not None:
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            )
         offset = int(params.get("offset") or 0)
         limit = min(max(int(params.get("limit") or 100), 1), 100)
         timeout = max(float(params.get("timeout") or 0), 0.0)

@@ -1,0 +1,68 @@
+"""The ledger of webhook updates: each handled once, one person's in order, across workers."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from bot.storage.engine import Conn
+
+
+class Turn(Enum):
+    FRESH = "fresh"  # not seen before, and nothing later of this person's supersedes it
+    LATE = "late"  # not seen before, but a later update of theirs took effect already
+    DUPLICATE = "duplicate"  # handled already (Telegram retried it, maybe to another worker)
+    SUPERSEDED = "superseded"  # an edit older than the last edit of theirs that took effect
+
+
+class Updates:
+    def __init__(self, conn: Conn) -> None:
+        self.conn = conn
+
+    async def take_turn(self, person: int, update_id: int, edit_date: int | None) -> Turn:
+        """Hold this person's row until the unit ends (other workers' updates of theirs wait
+        here) and say what this update is to them."""
+        await self.conn.execute(
+            "INSERT INTO person_updates (person_id) VALUES (?) ON CONFLICT (person_id) DO NOTHING",
+            (person,),
+        )
+        row = await self.conn.fetch_one(
+            "SELECT last_update_id, last_edit_date FROM person_updates p WHERE person_id = ?"
+            + self.conn.for_update("p"),
+            (person,),
+        )
+        assert row is not None
+        seen = await self.conn.fetch_value(
+            "SELECT 1 FROM update_log WHERE update_id = ?", (update_id,)
+        )
+        if seen:
+            return Turn.DUPLICATE
+        if edit_date is not None and edit_date < row["last_edit_date"]:
+            return Turn.SUPERSEDED
+        return Turn.FRESH if update_id > row["last_update_id"] else Turn.LATE
+
+    async def seen(self, update_id: int) -> bool:
+        return bool(
+            await self.conn.fetch_value(
+                "SELECT 1 FROM update_log WHERE update_id = ?", (update_id,)
+            )
+        )
+
+    async def applied(self, person: int, update_id: int, edit_date: int | None, now: int) -> None:
+        """It took effect: remembered by id, and as this person's latest."""
+        await self.conn.execute(
+            "UPDATE person_updates SET applied = applied + 1,"
+            " last_update_id = CASE WHEN last_update_id > ? THEN last_update_id ELSE ? END,"
+            " last_edit_date = CASE WHEN last_edit_date > ? THEN last_edit_date ELSE ? END"
+            " WHERE person_id = ?",
+            (update_id, update_id, edit_date or 0, edit_date or 0, person),
+        )
+        await self.conn.execute(
+            "INSERT INTO update_log (update_id, person_id, seq, applied_at)"
+            " SELECT ?, ?, applied, ? FROM person_updates WHERE person_id = ?"
+            " ON CONFLICT (update_id) DO NOTHING",
+            (update_id, person, now, person),
+        )
+
+    async def purge(self, before: int) -> int:
+        """Forget updates applied before `before`: Telegram stops retrying long before."""
+        return await self.conn.execute("DELETE FROM update_log WHERE applied_at < ?", (before,))

@@ -1,0 +1,152 @@
+"""Leases on outbox rows: several workers share one outbox (issue 16). A worker that dies loses
+its claims when the lease runs out; one that stalled past its lease changes nothing with it;
+start-up recovery leaves alone what a live worker holds."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+
+import pytest
+from telegram import Bot
+
+from bot.models import Outgoing, Person
+from bot.storage.db import Database
+from bot.storage.outbox import Lease
+from bot.telegram_http import AiohttpRequest
+from scheduler.clock import Clock
+from scheduler.delivery import Delivery
+from testing.engines import on_postgres
+from testing.fake_telegram import FakeTelegram
+
+NOW = 1_800_000_000
+LEASE = 30
+
+
+async def queued(db: Database, *chats: int, now: int = NOW) -> None:
+    async with db.unit() as uow:
+        for chat in chats:
+            await uow.users.upsert(Person(chat, "P"), now)
+            await uow.outbox.enqueue(Outgoing(chat, f"k{chat}", f"to {chat}"), now)
+
+
+async def row(db: Database, chat: int) -> tuple:
+    async with db.read() as uow:
+        r = await uow.conn.fetch_one(
+            "SELECT status, inflight, uncertain, lease_token, message_id FROM outbox"
+            " WHERE chat_id = ?",
+            (chat,),
+        )
+    assert r is not None
+    return tuple(r)
+
+
+def as_worker(db: Database, name: str) -> None:
+    db.lease = Lease(token=name, seconds=LEASE)
+
+
+async def claim(db: Database, now: int) -> list[int]:
+    async with db.unit() as uow:
+        rows = await uow.outbox.ready(now, 10)
+        await uow.outbox.mark_inflight([r.id for r in rows], now)
+    return [r.id for r in rows]
+
+
+async def test_a_dead_workers_claim_returns_when_its_lease_runs_out(db: Database) -> None:
+    await queued(db, 1)
+    as_worker(db, "a")
+    assert len(await claim(db, NOW)) == 1
+    as_worker(db, "b")
+    assert await claim(db, NOW + LEASE) == []  # a's lease holds to its last second
+    assert len(await claim(db, NOW + LEASE + 1)) == 1  # then it is anyone's
+    status, inflight, uncertain, token, _ = await row(db, 1)
+    # a may have sent it before it died: b's send is on record as uncertain.
+    assert (status, inflight, uncertain, token) == ("pending", 1, 1, "b")
+
+
+async def test_a_renewed_lease_is_not_taken(db: Database) -> None:
+    await queued(db, 1)
+    as_worker(db, "a")
+    await claim(db, NOW)
+    async with db.unit() as uow:
+        assert await uow.outbox.renew(NOW + LEASE) == 1
+    as_worker(db, "b")
+    assert await claim(db, NOW + LEASE + 1) == []
+
+
+async def test_a_worker_that_lost_its_lease_neither_sends_nor_records_with_it(
+    db: Database,
+) -> None:
+    """a stalls past its lease; b takes the row over. a wakes: its send is refused (hold) and
+    every write it makes about the row (sent, retry, failed, released, put back) does nothing."""
+    await queued(db, 1)
+    as_worker(db, "a")
+    [row_id] = await claim(db, NOW)
+    as_worker(db, "b")
+    await claim(db, NOW + LEASE + 1)
+    as_worker(db, "a")
+    async with db.unit() as uow:
+        assert not await uow.outbox.hold(row_id, NOW + LEASE + 2)
+        await uow.outbox.mark_sent([(row_id, 77, NOW)], NOW + LEASE + 2)
+        await uow.outbox.retry_later(row_id, NOW, "TimedOut", counts=True, uncertain=True)
+        await uow.outbox.mark_failed(row_id, "BadRequest")
+        await uow.outbox.release([row_id])
+        await uow.outbox.put_back([row_id])
+    assert await row(db, 1) == ("pending", 1, 1, "b", None)
+    as_worker(db, "b")  # the holder may
+    async with db.unit() as uow:
+        assert await uow.outbox.hold(row_id, NOW + LEASE + 2)
+        await uow.outbox.mark_sent([(row_id, 78, NOW)], NOW + LEASE + 2)
+    assert await row(db, 1) == ("sent", 0, 1, "b", 78)
+
+
+async def test_recovery_at_start_leaves_a_live_workers_sends_alone(db: Database) -> None:
+    """A worker starting beside others: a row another holds under a live lease is not sent
+    again; one whose lease ran out (its worker died) is, as uncertain."""
+    await queued(db, 1, 2)
+    as_worker(db, "a")
+    await claim(db, NOW)
+    async with db.unit() as uow:  # 2 claimed long ago, by a worker that died since
+        await uow.conn.execute("UPDATE outbox SET lease_until = ? WHERE chat_id = 2", (NOW - 1,))
+    as_worker(db, "b")
+    async with db.unit() as uow:
+        assert await uow.outbox.recover_inflight(NOW) == 1
+    assert (await row(db, 1))[1:4] == (1, 0, "a")
+    assert (await row(db, 2))[1:3] == (0, 1)
+
+
+@pytest.mark.skipif(not on_postgres(), reason="several workers need PostgreSQL")
+async def test_one_sender_for_the_bot_and_another_takes_over_when_it_stops(
+    two: tuple[Database, Database], fake: FakeTelegram
+) -> None:
+    """Two workers' deliveries on one database: only the elected one sends (the bot's rate is
+    one), and when it stops, the other takes over and sends what waits."""
+    first, second = two
+    for chat in (1, 2):
+        fake.user(chat, "P")
+    client = Bot(fake.token, base_url=f"{fake.base_url}/bot", request=AiohttpRequest())
+    async with client:
+        one = Delivery(client, first, Clock(), rate=30, per_chat_interval=0.05)
+        other = Delivery(client, second, Clock(), rate=30, per_chat_interval=0.05)
+        await one.start()
+        await other.start()
+        try:
+            assert first.lease.sending and not second.lease.sending
+            await queued(second, 1, now=Clock().timestamp())
+            await fake.wait_until(lambda: len(fake.sent) == 1, timeout=10)
+            await asyncio.wait_for(one.idle(), 10)
+            async with second.unit() as uow:  # not the sender: it claims nothing
+                assert await uow.outbox.claim(["k1"], Clock().timestamp()) == []
+            await one.stop()
+            await queued(second, 2, now=Clock().timestamp())
+            await fake.wait_until(lambda: len(fake.sent) == 2, timeout=10)
+            assert second.lease.sending
+        finally:
+            await other.stop()
+            await one.stop()
+    assert [m.chat_id for m in fake.sent] == [1, 2]
+
+
+def test_a_lease_token_is_new_each_start() -> None:
+    assert Lease().token != Lease().token
+    assert dataclasses.replace(Lease(), seconds=5).until(NOW) == NOW + 5
