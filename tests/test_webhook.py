@@ -4,7 +4,7 @@ person's in order across workers; polling stays the default."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -218,11 +218,36 @@ async def test_one_persons_updates_wait_for_each_other_across_workers(
     await started.wait()
     b = asyncio.create_task(other.handle(update(fake, 21), 1000, lambda: mark("second")))
     await other.handle(update(fake, 30, user_id=2), 1000, lambda: mark("someone else"))
+    # Her second update is waiting on her row, not merely slow: the server shows it waiting
+    # for a lock (without the row lock it would run to the end instead).
+    await _until(lambda: b.done() or _lock_waits(second))
+    assert not b.done()
     assert order == ["first starts", "someone else"]
     release.set()
     assert await a is Turn.FRESH and await b is Turn.FRESH
     assert order == ["first starts", "someone else", "first ends", "second"]
     assert await other.handle(update(fake, 20), 1000, lambda: mark("again")) is Turn.DUPLICATE
+
+
+async def _lock_waits(db: Database) -> bool:
+    async with db.read() as uow:
+        # This test's database only: other tests may run beside it on the same server.
+        waiting = await uow.conn.fetch_value(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+        )
+        return bool(waiting)
+
+
+async def _until(condition: Callable[[], Awaitable[bool] | bool], limit: float = 30.0) -> None:
+    """Poll `condition` (a loaded machine may take a while) until it holds."""
+    deadline = asyncio.get_running_loop().time() + limit
+    while True:
+        found = condition()
+        if found if isinstance(found, bool) else await found:
+            return
+        assert asyncio.get_running_loop().time() < deadline, "condition never held"
+        await asyncio.sleep(0.02)
 
 
 def test_polling_stays_the_default_and_a_webhook_needs_https_and_a_secret() -> None:
