@@ -276,10 +276,17 @@ async def measure(
         await seed(db, couples, now, history=history)
         server_before = await server_cpu(db)
         started, cpu_started = time.perf_counter(), time.process_time()
+        longest = 0.0  # the longest transaction: what a person's message may wait behind
         if legacy:
             await legacy_run_due(db, now, GRACE, "UTC")
         else:
-            await scheduling.run_due(db, now, GRACE, "UTC", random.Random(0))
+            rng = random.Random(0)
+            while True:  # run_due's own loop, one transaction a call, each timed
+                batch_started = time.perf_counter()
+                counts = await scheduling.run_due(db, now, GRACE, "UTC", rng, max_batches=1)
+                longest = max(longest, time.perf_counter() - batch_started)
+                if not counts["more"]:
+                    break
         seconds = time.perf_counter() - started
         cpu = time.process_time() - cpu_started
         server_after = await server_cpu(db)
@@ -287,7 +294,12 @@ async def measure(
             cpu += server_after - server_before
         else:
             cpu = float("nan")
-        return {"seconds": seconds, "cpu": cpu, "check": await check(db, couples, now)}
+        return {
+            "seconds": seconds,
+            "cpu": cpu,
+            "longest": longest,
+            "check": await check(db, couples, now),
+        }
 
 
 def main() -> None:
@@ -333,6 +345,12 @@ def main() -> None:
         rows.append(
             (f"set-based, {size:,} couples (s)", [_cell(figures[e, str(size)]) for e in engines])
         )
+        rows.append(
+            (
+                "  longest transaction (ms)",
+                [f"{figures[e, str(size)]['longest'] * 1000:.0f}" for e in engines],
+            )
+        )
         if args.baseline:
             rows.append(
                 (
@@ -345,7 +363,8 @@ def main() -> None:
     print(
         "(per-couple figures for other sizes are its per-couple time times the size; "
         "'ok': every round, participant, prompt and next slot was there; "
-        "cpu: seconds of CPU this process and its PostgreSQL server processes used)"
+        "cpu: seconds of CPU this process and its PostgreSQL server processes used; "
+        "longest transaction: one batch, what a person's message may wait behind)"
     )
     if "postgres" in engines and args.start_postgres:
         print("(PostgreSQL: a throwaway server without fsync)")

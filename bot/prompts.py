@@ -6,7 +6,7 @@ import random
 import tomllib
 from collections.abc import Collection
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 
@@ -94,6 +94,16 @@ def choose(
     roles before the others. Cheap for a couple with nothing used yet: due work chooses for
     thousands at a time.
     """
+    pool, new_pass = _pool(frozenset(used), last_category, roles)
+    return (rng or random).choice(pool), new_pass
+
+
+@lru_cache(maxsize=4096)
+def _pool(
+    used: frozenset[str], last_category: str | None, roles: str | None
+) -> tuple[tuple[Prompt, ...], bool]:
+    """What `choose` draws from, and whether a new pass starts: worked out once for the many
+    couples of a due batch that have used the same prompts (the draw stays each couple's own)."""
     prompts = eligible(roles)
     new_pass = len(used) >= len(prompts) and all(p in used for p in prompts)
     by_category = _by_category(roles)
@@ -106,7 +116,7 @@ def choose(
         fitting = tuple(p for p in pool if roles in p.roles) if roles else ()
         pool = fitting or pool
         if pool:
-            return (rng or random).choice(pool), new_pass
+            return pool, new_pass
     raise RuntimeError("the prompt library is empty")
 
 

@@ -327,45 +327,44 @@ async def _run_slots(
     default_zone: str,
     rng: random.Random | None,
 ) -> list[str | None]:
-    """Decide each due couple's outcome in Python, then write them all in sets."""
+    """Decide each due couple's outcome in Python, then write them all in sets. What a
+    (zones, schedule, slot) group shares is worked out once (see _instant, _following)."""
     outcomes: list[str | None] = []
     moves: list[tuple[int, str | None, int | None]] = []
     skips: list[tuple[int, str, str]] = []
     skip_cleared: list[int] = []
     pauses_over: list[int] = []
-    opening: list[tuple[schedules.DueSlot, Couple, dict[int, int]]] = []
+    opening: list[tuple[schedules.DueSlot, int, int]] = []  # with each partner's moment
     for item in due:
         row = item.schedule
-        assert row.next_slot is not None and row.next_due_at is not None
+        couple_id, next_slot, due_at = row.couple_id, row.next_slot, row.next_due_at
+        assert next_slot is not None and due_at is not None
         if not item.active or len(item.members) != 2:
-            moves.append((row.couple_id, None, None))
+            moves.append((couple_id, None, None))
             outcomes.append(None)
             continue
-        zones = tuple(_zone(m.timezone, default_zone) for m in item.members)
+        a, b = item.members
+        zones = (_zone(a.timezone, default_zone), _zone(b.timezone, default_zone))
         schedule = _schedule(row.days, row.local_time)
-        slot = date.fromisoformat(row.next_slot)
+        slot = _day(next_slot)
         outcome: str | None = None
         if not item.taken:
-            if now - row.next_due_at > grace:
+            if now - due_at > grace:
                 outcome = "late"  # the bot was down: no burst of stale prompts
             elif row.paused_until is not None and row.paused_until > now:
                 outcome = "paused"
             elif row.skip_next:
                 outcome = "skipped"
-                skip_cleared.append(row.couple_id)
+                skip_cleared.append(couple_id)
             if outcome is not None:
-                skips.append((row.couple_id, row.next_slot, outcome))
+                skips.append((couple_id, next_slot, outcome))
             else:
-                a, b = (Person(m.id, m.first_name, m.language, m.reachable) for m in item.members)
-                deliver_at = {
-                    m.id: _instant(slot, schedule.at, zone)
-                    for m, zone in zip(item.members, zones, strict=True)
-                }
-                opening.append((item, Couple(row.couple_id, a, b), deliver_at))
+                at = schedule.at
+                opening.append((item, _instant(slot, at, zones[0]), _instant(slot, at, zones[1])))
                 outcome = "opened"
         if row.paused_until is not None and row.paused_until <= now:
-            pauses_over.append(row.couple_id)  # a dated pause is over
-        moves.append((row.couple_id, *_following(schedule, zones, row.next_due_at, slot)))
+            pauses_over.append(couple_id)  # a dated pause is over
+        moves.append((couple_id, *_following(schedule, zones, due_at, slot)))
         outcomes.append(outcome)
     await uow.schedules.record_skips(skips, now)
     await uow.schedules.clear_skip_next(skip_cleared)
@@ -375,59 +374,78 @@ async def _run_slots(
     return outcomes
 
 
+@lru_cache(maxsize=1024)
+def _day(slot: str) -> date:
+    return date.fromisoformat(slot)
+
+
+def _couple(item: schedules.DueSlot) -> Couple:
+    a, b = (Person(m.id, m.first_name, m.language, m.reachable) for m in item.members)
+    return Couple(item.schedule.couple_id, a, b)
+
+
 async def _open_rounds(
     uow: Unit,
-    opening: list[tuple[schedules.DueSlot, Couple, dict[int, int]]],
+    opening: list[tuple[schedules.DueSlot, int, int]],
     now: int,
     rng: random.Random | None,
 ) -> None:
     """checkins.open_round for many couples: the same prompt rotation and messages, in sets.
+    `opening`: each couple with the moments its partners (Couple.a, b) get their prompt.
     A couple's open check-in round closes first (one round per couple at a time)."""
     if not opening:
         return
     expiring: dict[int, Couple] = {}
-    for item, couple, _ in opening:
+    for item, _, _ in opening:
         if item.open_round is None:
             continue
         current = await uow.rounds.get(item.open_round) if item.open_answers >= 2 else None
         if current is not None:
             await checkins.close_round(uow, current, now)  # both answered: revealed, not closed
         else:
-            expiring[item.open_round] = couple
+            expiring[item.open_round] = _couple(item)
     await checkins.expire_rounds(uow, expiring, now)
-    ids = [couple.id for _, couple, _ in opening]
+    ids = [item.schedule.couple_id for item, _, _ in opening]
     used = await uow.rounds.used_prompts_many(ids)
     roles = await uow.firststeps.roles_many(ids)
-    new_rounds, chosen, new_pass, whens = [], {}, [], {}
-    for item, couple, deliver_at in opening:
+    new_rounds, new_pass, whens = [], [], []
+    for item, at_a, at_b in opening:
+        couple_id = item.schedule.couple_id
         prompt, fresh_pass = prompts.choose(
-            used.get(couple.id, ()), item.last_category, rng, roles.get(couple.id)
+            used.get(couple_id, ()), item.last_category, rng, roles.get(couple_id)
         )
-        when = {p.id: max(now, deliver_at.get(p.id, now)) for p in (couple.a, couple.b)}
-        closes_at = max(when.values()) + item.round_window
+        when_a, when_b = max(now, at_a), max(now, at_b)
+        latest = max(when_a, when_b)
+        closes_at = latest + item.round_window
         remind_at = closes_at - item.reminder_before if item.reminder_before else None
-        if remind_at is not None and remind_at <= max(when.values()):
+        if remind_at is not None and remind_at <= latest:
             remind_at = None  # a window shorter than the reminder lead: no reminder
-        row = item.schedule
         new_rounds.append(
-            (couple.id, prompt.id, prompt.category, now, closes_at, remind_at, row.next_slot)
+            (
+                couple_id,
+                prompt.id,
+                prompt.category,
+                now,
+                closes_at,
+                remind_at,
+                item.schedule.next_slot,
+            )
         )
-        chosen[couple.id] = prompt
-        whens[couple.id] = when
+        whens.append((couple_id, item.members[0].id, when_a, item.members[1].id, when_b))
         if fresh_pass:
-            new_pass.append(couple.id)
+            new_pass.append(couple_id)
     round_ids = await uow.rounds.create_many(new_rounds)
-    participants, messages = [], []
-    for _, couple, _ in opening:
-        round_id, prompt_id, when = round_ids[couple.id], chosen[couple.id].id, whens[couple.id]
-        for person_id in (couple.a.id, couple.b.id):
-            participants.append((round_id, person_id, when[person_id]))
-            messages.append((round_id, person_id, when[person_id], prompt_id, couple.id))
+    participants = []
+    for couple_id, a, when_a, b, when_b in whens:
+        round_id = round_ids[couple_id]
+        participants += ((round_id, a, when_a), (round_id, b, when_b))
     await uow.rounds.add_participants_many(participants)
     await uow.rounds.forget_prompts_many(new_pass)
-    await uow.rounds.record_prompts_many([(cid, p.id, now) for cid, p in chosen.items()])
-    # Queued by id: each reader's text is rendered at send time (prompts.message).
-    await uow.outbox.enqueue_prompts(messages, now)
+    # The rounds' prompts and their messages, from the rows just written: queued by id, each
+    # reader's text rendered at send time (prompts.message).
+    opened = [round_ids[couple_id] for couple_id in ids]
+    await uow.rounds.record_round_prompts(opened)
+    await uow.outbox.enqueue_round_prompts(opened, now)
 
 
 def describe(schedule: Schedule, language: str) -> str:

@@ -307,3 +307,53 @@ async def test_due_prompts_are_queued_by_id_and_rendered_at_send_time(db: Databa
 
 def library_text(prompt_id: str) -> str:
     return prompts.library()[prompt_id].text("en")
+
+
+async def test_a_batch_queues_each_prompt_as_open_round_would(db: Database) -> None:
+    """The batch builds its outbox rows and used prompts in the database from the rounds and
+    participants it wrote: the same key, reader, moments, couple and prompt as
+    checkins.open_round writes, each couple's partners in order (Couple.a, then b), couples in
+    the order they came due."""
+    start = ts("2026-10-01T08:00:00+00:00")
+    pairs = [
+        await pair_up(db, 0, start, ("Europe/Berlin", "America/New_York"), DAILY_20),
+        await pair_up(db, 1, start, None, Schedule(EVERY_DAY, time(18, 30))),
+        await pair_up(db, 2, start, ("Asia/Tokyo", "UTC"), Schedule(EVERY_DAY, time(4, 0))),
+    ]
+    async with db.unit() as uow:  # the pairing's notices count as sent: this is about prompts
+        await uow.conn.execute("UPDATE outbox SET status = 'sent', text = ''")
+    now = ts("2026-10-01T19:00:30+00:00")
+    counts = await scheduling.run_due(db, now, GRACE, "UTC", random.Random(5))
+    assert counts["opened"] == 3
+    queued = await rows(
+        db,
+        "SELECT dedupe_key, chat_id, text, round_id, not_before, due_at, created_at, couple_id,"
+        " prompt_id, status FROM outbox WHERE dedupe_key LIKE 'prompt:%' ORDER BY id",
+    )
+    expected = []
+    for a, b in pairs:  # due at 18:00 UTC (20:00 in Berlin), 18:30, 19:00 (04:00 in Tokyo)
+        couple_id = await couple_of(db, a)
+        [(round_id, prompt_id)] = await rows(
+            db, "SELECT id, prompt_id FROM rounds WHERE couple_id = ?", (couple_id,)
+        )
+        for person in (a, b):
+            [(due,)] = await rows(
+                db,
+                "SELECT prompt_due FROM round_participants WHERE round_id = ? AND user_id = ?",
+                (round_id, person.id),
+            )
+            key = f"prompt:{round_id}:{person.id}"
+            row = (key, person.id, "", round_id, due, due, now, couple_id, prompt_id, "pending")
+            expected.append(row)
+        assert await rows(
+            db, "SELECT prompt_id, used_at FROM couple_prompts WHERE couple_id = ?", (couple_id,)
+        ) == [(prompt_id, now)]
+    assert queued == expected
+    assert [row[4] for row in queued] == [
+        now,
+        ts("2026-10-02T00:00:00+00:00"),  # 20:00 in New York
+        now,
+        now,
+        now,
+        ts("2026-10-02T04:00:00+00:00"),
+    ]

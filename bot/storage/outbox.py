@@ -323,6 +323,27 @@ class Outbox:
             ("text", "bigint", "bigint", "bigint", "bigint", "bigint", "text"),
         )
 
+    async def enqueue_round_prompts(self, round_ids: list[int], now: int) -> None:
+        """enqueue_prompts for new check-in rounds whose participants are written: each
+        participant's prompt at their prompt_due, built in the database from the rows already
+        there (no row or key is sent from Python). Its key is dedupe_key("prompt", round,
+        reader) spelt in SQL."""
+        self.handoff.queued += 2 * len(round_ids)
+        await bulk.where_in(
+            self.conn,
+            "INSERT INTO outbox (dedupe_key, chat_id, text, round_id, not_before, due_at,"
+            " created_at, couple_id, prompt_id)"
+            " SELECT 'prompt:' || p.round_id || ':' || p.user_id, p.user_id, '', p.round_id,"
+            " p.prompt_due, p.prompt_due, ?, r.couple_id, r.prompt_id"
+            " FROM round_participants p JOIN rounds r ON r.id = p.round_id"
+            " JOIN couple_members m ON m.couple_id = r.couple_id AND m.user_id = p.user_id"
+            # Queued in the order the couples came due, each couple's partners as Couple.a, b.
+            " WHERE p.round_id IN ({ids}) ORDER BY p.round_id, m.joined_at, p.user_id"
+            " ON CONFLICT (dedupe_key) DO NOTHING",
+            round_ids,
+            (now,),
+        )
+
     async def cancel_pending_many(self, keys: list[str]) -> None:
         """Withdraw these messages if they are not sent yet (one statement per chunk)."""
         await bulk.where_in(

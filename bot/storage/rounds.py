@@ -513,14 +513,13 @@ class Rounds:
             self.conn, "DELETE FROM couple_prompts WHERE couple_id IN ({ids})", couple_ids
         )
 
-    async def record_prompts_many(self, rows: list[tuple[int, str, int]]) -> None:
-        """(couple, prompt, used at) rows."""
-        await bulk.run(
+    async def record_round_prompts(self, round_ids: list[int]) -> None:
+        """The prompt of each of these new rounds, used when the round opened."""
+        await bulk.where_in(
             self.conn,
             "INSERT INTO couple_prompts (couple_id, prompt_id, used_at)"
-            " SELECT * FROM {rows} WHERE true",
-            rows,
-            ("bigint", "text", "bigint"),
+            " SELECT couple_id, prompt_id, opened_at FROM rounds WHERE id IN ({ids})",
+            round_ids,
         )
 
     async def expire_many(self, round_ids: list[int], now: int) -> list[int]:
