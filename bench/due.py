@@ -28,8 +28,8 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from bot import checkins, scheduling
-from bot.schedule_rules import local_instant, next_slot
+from bot import checkins, prompts, scheduling
+from bot.schedule_rules import local_instant, next_slot, zone_or_none
 from bot.storage import bulk, schedules
 from bot.storage.db import Database, in_one_trip
 from bot.storage.unit import Unit
@@ -269,11 +269,19 @@ def _proc_cpu(pids: list[int]) -> float | None:
 
 
 async def measure(
-    engine: str, pg_url: str | None, couples: int, legacy: bool, history: bool
+    engine: str,
+    pg_url: str | None,
+    couples: int,
+    legacy: bool,
+    history: bool,
+    batch: int | None = None,
 ) -> dict:
     now = int(time.time())
     async with fresh_database(engine, pg_url) as db:
         await seed(db, couples, now, history=history)
+        # What a running bot has loaded since its first tick: the prompt library, the zones.
+        prompts.library()
+        zone_or_none("UTC")
         server_before = await server_cpu(db)
         started, cpu_started = time.perf_counter(), time.process_time()
         longest = 0.0  # the longest transaction: what a person's message may wait behind
@@ -283,7 +291,9 @@ async def measure(
             rng = random.Random(0)
             while True:  # run_due's own loop, one transaction a call, each timed
                 batch_started = time.perf_counter()
-                counts = await scheduling.run_due(db, now, GRACE, "UTC", rng, max_batches=1)
+                counts = await scheduling.run_due(
+                    db, now, GRACE, "UTC", rng, max_batches=1, **({"batch": batch} if batch else {})
+                )
                 longest = max(longest, time.perf_counter() - batch_started)
                 if not counts["more"]:
                     break
@@ -309,6 +319,7 @@ def main() -> None:
     parser.add_argument("--postgres", default=os.environ.get("STEADY_TEST_DATABASE_URL"))
     parser.add_argument("--start-postgres", action="store_true", help="a throwaway server")
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--batch", type=int, help="couples a transaction (default: run_due's)")
     parser.add_argument(
         "--fresh", action="store_true", help="couples without a past check-in (an empty database)"
     )
@@ -325,13 +336,13 @@ def main() -> None:
                 )
             for size in args.sizes:
                 figures[engine, str(size)] = asyncio.run(
-                    measure(engine, url, size, legacy=False, history=history)
+                    measure(engine, url, size, legacy=False, history=history, batch=args.batch)
                 )
 
     names = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
     print(
         f"Due rounds (round, 2 participants, 2 prompts queued, next slot per couple), "
-        f"batches of {scheduling.DUE_BATCH} couples per transaction; "
+        f"batches of {args.batch or scheduling.DUE_BATCH} couples per transaction; "
         + ("an empty database" if args.fresh else "each couple with yesterday's round revealed")
     )
     print(f"{'':34}" + "".join(f"{names[e]:>30}" for e in engines))

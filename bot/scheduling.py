@@ -336,24 +336,22 @@ async def _run_slots(
     pauses_over: list[int] = []
     opening: list[tuple[schedules.DueSlot, int, int]] = []  # with each partner's moment
     for item in due:
-        row = item.schedule
-        couple_id, next_slot, due_at = row.couple_id, row.next_slot, row.next_due_at
-        assert next_slot is not None and due_at is not None
+        couple_id, next_slot, due_at = item.couple_id, item.next_slot, item.next_due_at
         if not item.active or len(item.members) != 2:
             moves.append((couple_id, None, None))
             outcomes.append(None)
             continue
         a, b = item.members
         zones = (_zone(a.timezone, default_zone), _zone(b.timezone, default_zone))
-        schedule = _schedule(row.days, row.local_time)
+        schedule = _schedule(item.days, item.local_time)
         slot = _day(next_slot)
         outcome: str | None = None
         if not item.taken:
             if now - due_at > grace:
                 outcome = "late"  # the bot was down: no burst of stale prompts
-            elif row.paused_until is not None and row.paused_until > now:
+            elif item.paused_until is not None and item.paused_until > now:
                 outcome = "paused"
-            elif row.skip_next:
+            elif item.skip_next:
                 outcome = "skipped"
                 skip_cleared.append(couple_id)
             if outcome is not None:
@@ -362,7 +360,7 @@ async def _run_slots(
                 at = schedule.at
                 opening.append((item, _instant(slot, at, zones[0]), _instant(slot, at, zones[1])))
                 outcome = "opened"
-        if row.paused_until is not None and row.paused_until <= now:
+        if item.paused_until is not None and item.paused_until <= now:
             pauses_over.append(couple_id)  # a dated pause is over
         moves.append((couple_id, *_following(schedule, zones, due_at, slot)))
         outcomes.append(outcome)
@@ -381,7 +379,7 @@ def _day(slot: str) -> date:
 
 def _couple(item: schedules.DueSlot) -> Couple:
     a, b = (Person(m.id, m.first_name, m.language, m.reachable) for m in item.members)
-    return Couple(item.schedule.couple_id, a, b)
+    return Couple(item.couple_id, a, b)
 
 
 async def _open_rounds(
@@ -405,12 +403,12 @@ async def _open_rounds(
         else:
             expiring[item.open_round] = _couple(item)
     await checkins.expire_rounds(uow, expiring, now)
-    ids = [item.schedule.couple_id for item, _, _ in opening]
+    ids = [item.couple_id for item, _, _ in opening]
     used = await uow.rounds.used_prompts_many(ids)
     roles = await uow.firststeps.roles_many(ids)
     new_rounds, new_pass, whens = [], [], []
     for item, at_a, at_b in opening:
-        couple_id = item.schedule.couple_id
+        couple_id = item.couple_id
         prompt, fresh_pass = prompts.choose(
             used.get(couple_id, ()), item.last_category, rng, roles.get(couple_id)
         )
@@ -428,7 +426,7 @@ async def _open_rounds(
                 now,
                 closes_at,
                 remind_at,
-                item.schedule.next_slot,
+                item.next_slot,
             )
         )
         whens.append((couple_id, item.members[0].id, when_a, item.members[1].id, when_b))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from bot.storage import bulk
 from bot.storage.engine import Conn, from_row
@@ -22,8 +23,9 @@ class ScheduleRow:
 _COLUMNS = "couple_id, days, local_time, paused_until, skip_next, next_slot, next_due_at"
 
 
-@dataclass(frozen=True)
-class Member:
+# Due work reads these for thousands of couples a batch: tuples, as a frozen dataclass takes
+# several times as long to build (its __init__ sets each field through object.__setattr__).
+class Member(NamedTuple):
     id: int
     first_name: str
     language: str
@@ -31,11 +33,17 @@ class Member:
     timezone: str | None
 
 
-@dataclass(frozen=True)
-class DueSlot:
-    """A couple whose slot has come, with everything opening its round needs."""
+class DueSlot(NamedTuple):
+    """A couple whose slot has come (its schedule's columns), with everything opening its
+    round needs."""
 
-    schedule: ScheduleRow
+    couple_id: int
+    days: int
+    local_time: str
+    paused_until: int | None
+    skip_next: bool
+    next_slot: str
+    next_due_at: int
     active: bool  # the couple has not ended
     members: tuple[Member, ...]  # by joined_at, then id (the Couple's a, b)
     round_window: int
@@ -53,23 +61,24 @@ class DueSlot:
 # The batch holds each schedule and its couple (PostgreSQL): a couple a person is changing
 # right now (unpair, /checkin, a new schedule) is left for the next tick, and what they do next
 # waits for this batch's commit, then sees its round. Two ticks take different couples.
+# The couple's own facts come with it: its row is held by this statement (PostgreSQL reads
+# the latest version of a row it locks), so they are as fresh as a statement after it.
 _DUE_BATCH = f"""
-    SELECT {", ".join(f"s.{c.strip()}" for c in _COLUMNS.split(","))}
+    SELECT {", ".join(f"s.{c.strip()}" for c in _COLUMNS.split(","))},
+        CASE WHEN c.ended_at IS NULL THEN 1 ELSE 0 END AS active, c.round_window,
+        c.reminder_before
     FROM schedules s JOIN couples c ON c.id = s.couple_id
     WHERE s.next_due_at IS NOT NULL AND s.next_due_at <= ?
     ORDER BY s.next_due_at LIMIT ?{{lock}}
 """
 _FACTS = (
-    (
-        "couples",
-        "SELECT id, CASE WHEN ended_at IS NULL THEN 1 ELSE 0 END, round_window, reminder_before"
-        " FROM couples WHERE id IN ({ids})",
-    ),
+    # In the primary key's order; put in Couple order (joined_at, id) in Python, which is
+    # cheaper than a sort in the database.
     (
         "members",
-        "SELECT m.couple_id, u.id, u.first_name, u.language, u.reachable, u.timezone"
-        " FROM couple_members m JOIN users u ON u.id = m.user_id"
-        " WHERE m.couple_id IN ({ids}) ORDER BY m.couple_id, m.joined_at, u.id",
+        "SELECT m.couple_id, u.id, u.first_name, u.language, u.reachable, u.timezone,"
+        " m.joined_at FROM couple_members m JOIN users u ON u.id = m.user_id"
+        " WHERE m.couple_id IN ({ids})",
     ),
     (
         "taken",
@@ -89,6 +98,16 @@ _FACTS = (
         " GROUP BY r.couple_id)",
     ),
 )
+
+
+def _in_order(members: list[tuple[int, Member]]) -> tuple[Member, ...]:
+    """(joined_at, member) pairs in Couple order: by joined_at, then id."""
+    if len(members) == 2:
+        (first_at, first), (second_at, second) = members
+        if (second_at, second.id) < (first_at, first.id):
+            return second, first
+        return first, second
+    return tuple(m for _, m in sorted(members, key=lambda pair: (pair[0], pair[1].id)))
 
 
 class Schedules:
@@ -156,34 +175,30 @@ class Schedules:
             return []
         ids = [r["couple_id"] for r in rows]
         facts = {name: await bulk.where_in(self.conn, sql, ids, fetch=True) for name, sql in _FACTS}
-        couples = {r[0]: (bool(r[1]), r[2], r[3]) for r in facts["couples"]}
-        people: dict[int, list[Member]] = {}
+        people: dict[int, list[tuple[int, Member]]] = {}
         for r in facts["members"]:
-            people.setdefault(r[0], []).append(Member(r[1], r[2], r[3], bool(r[4]), r[5]))
+            member = Member(r[1], r[2], r[3], bool(r[4]), r[5])
+            people.setdefault(r[0], []).append((r[6], member))
         taken = {r[0] for r in facts["taken"]}
         last = {r[0]: r[1] for r in facts["last"]}
         open_rounds = {r[0]: (r[2], r[4]) for r in facts["last"] if r[3] == "open"}
         found = []
         for r in rows:
             couple_id = r["couple_id"]
-            active, window, reminder = couples.get(couple_id, (False, 0, None))
             open_round, answers = open_rounds.get(couple_id, (None, 0))
-            schedule = ScheduleRow(
-                couple_id,
-                r["days"],
-                r["local_time"],
-                r["paused_until"],
-                bool(r["skip_next"]),
-                r["next_slot"],
-                r["next_due_at"],
-            )
             found.append(
                 DueSlot(
-                    schedule,
-                    active,
-                    tuple(people.get(couple_id, ())),
-                    window,
-                    reminder,
+                    couple_id,
+                    r["days"],
+                    r["local_time"],
+                    r["paused_until"],
+                    bool(r["skip_next"]),
+                    r["next_slot"],
+                    r["next_due_at"],
+                    bool(r["active"]),
+                    _in_order(people.get(couple_id, [])),
+                    r["round_window"],
+                    r["reminder_before"],
                     couple_id in taken,
                     open_round,
                     answers,
