@@ -163,7 +163,9 @@ async def seed(
             await bulk.run(uow.conn, sql, rows, types)
     if db.engine == "postgres":  # fresh statistics, as autovacuum would give a live database
         async with db.unit() as uow:
-            await uow.conn.execute("ANALYZE users, couples, couple_members, schedules, rounds")
+            await uow.conn.execute(
+                "ANALYZE users, couples, couple_members, schedules, rounds, couple_prompts"
+            )
     return list(people)
 
 

@@ -34,7 +34,7 @@ from bot.zones import zone_of
 
 DEFAULT_SCHEDULE = Schedule(EVERY_DAY, time(20, 0))
 FOREVER = 253_402_300_799  # 9999-12-31: "paused until resumed"
-DUE_BATCH = 1000  # couples per transaction: tens of ms, so delivery and updates interleave
+DUE_BATCH = 500  # couples per transaction: about 100 ms or less, so people's messages wait little
 
 
 class Outcome(enum.Enum):

@@ -4,6 +4,12 @@ A statement names its rows `{rows}`, a relation `v` with columns column1, column
 a multi-row `(VALUES …)`, cut into chunks under its 32,766 parameters; on PostgreSQL
 `unnest` of one array per column, so a statement takes a handful of parameters however many
 rows it has (tens of thousands of single parameters cost psycopg more than the server).
+
+A list of ids reaches PostgreSQL as `IN (SELECT unnest(array))`, not `= ANY(array)`: for
+`= ANY` of a thousand ids the planner expects a sizeable share of a big table and hashes all of
+it (a batch of due work read each of users, rounds and couple_prompts whole, so every batch
+cost more as the database grew); the sub-select is planned as a few hundred keys, walked
+through the index.
 """
 
 from __future__ import annotations
@@ -27,26 +33,37 @@ async def run(
 ) -> list[Row]:
     """`sql` for all `rows`, whose columns have these PostgreSQL `types`; with `fetch`, the
     rows its RETURNING gives. An INSERT reads `SELECT * FROM {rows} WHERE true` (SQLite needs
-    the WHERE before an ON CONFLICT)."""
+    the WHERE before an ON CONFLICT).
+
+    `IN ({keys})`, after `{rows}` in the text, stands for the rows' first column as a list: an
+    UPDATE … FROM {rows} that also names its keys so is walked through the table's index on
+    PostgreSQL, where a join on a thousand rows alone makes it hash the whole table."""
     found: list[Row] = []
     if not rows:
         return found
     width = len(types)
+    keys = "IN ({keys})" in sql
     if conn.engine == "postgres":
         names = ", ".join(f"column{i + 1}" for i in range(width))
         source = f"unnest({', '.join(f'?::{t}[]' for t in types)}) AS v({names})"
-        text = sql.replace("{rows}", source)
+        text = sql.replace("{rows}", source).replace(
+            "IN ({keys})", f"IN (SELECT unnest(?::{types[0]}[]))"
+        )
         for start in range(0, len(rows), PG_MAX_ROWS):
             chunk = rows[start : start + PG_MAX_ROWS]
             params = [list(column) for column in zip(*chunk, strict=True)]
-            found.extend(await _run(conn, text, params, fetch))
+            found.extend(await _run(conn, text, params + params[:1] if keys else params, fetch))
         return found
     row_sql = "(" + ", ".join(["?"] * width) + ")"
-    size = max(1, SQLITE_MAX_PARAMS // width)
+    size = max(1, SQLITE_MAX_PARAMS // (width + keys))
     for start in range(0, len(rows), size):
         chunk = rows[start : start + size]
         text = sql.replace("{rows}", f"(VALUES {', '.join([row_sql] * len(chunk))}) AS v")
-        found.extend(await _run(conn, text, [value for row in chunk for value in row], fetch))
+        params = [value for row in chunk for value in row]
+        if keys:
+            text = text.replace("{keys}", ", ".join(["?"] * len(chunk)))
+            params += [row[0] for row in chunk]
+        found.extend(await _run(conn, text, params, fetch))
     return found
 
 
@@ -67,12 +84,12 @@ async def where_in(
     type: str = "bigint",
 ) -> list[Row]:
     """`sql` with `IN ({ids})` standing for the list `ids` (after the parameters `before`): an
-    `IN (?, ?, …)` list in chunks on SQLite, one array of `type` (`= ANY`) on PostgreSQL."""
+    `IN (?, ?, …)` list in chunks on SQLite, one array of `type` on PostgreSQL."""
     found: list[Row] = []
     if not ids:
         return found
     if conn.engine == "postgres":
-        text = sql.replace("IN ({ids})", f"= ANY(?::{type}[])")
+        text = sql.replace("IN ({ids})", f"IN (SELECT unnest(?::{type}[]))")
         for start in range(0, len(ids), PG_MAX_ROWS):
             chunk = list(ids[start : start + PG_MAX_ROWS])
             found.extend(await _run(conn, text, [*before, chunk], fetch))

@@ -212,7 +212,7 @@ class Schedules:
         await bulk.run(
             self.conn,
             "UPDATE schedules SET next_slot = v.column2, next_due_at = v.column3 FROM {rows}"
-            " WHERE schedules.couple_id = v.column1",
+            " WHERE schedules.couple_id = v.column1 AND schedules.couple_id IN ({keys})",
             moves,
             ("bigint", "text", "bigint"),
         )
