@@ -1,14 +1,16 @@
 """Round creation for many couples due at one moment: set-based due work against the old
 per-couple path, on SQLite and PostgreSQL side by side.
 
-    .venv/bin/python -m bench.due [--sizes 10000 100000] [--baseline 10000]
+    .venv/bin/python -m bench.due [--sizes 10000 100000] [--baseline 10000] [--batch 500]
                                   [--postgres URL | --start-postgres] [--no-postgres]
 
 For each size, a fresh database holds that many paired couples (in eight time zones, so
 partners' prompts go out at their own local times) whose daily check-in is due now; the time
 is that of `scheduling.run_due` until nothing is due: every round, both participants, both
 prompts in the outbox, and each schedule's next slot, in batches of `scheduling.DUE_BATCH`
-couples per transaction. The baseline is the per-couple path this replaced (a round, its
+couples per transaction (or `--batch`), each timed: the longest is what a person's message may
+wait behind on SQLite (one writer), and on PostgreSQL what one of that batch's couples may
+wait. The baseline is the per-couple path this replaced (a round, its
 participants, prompts and next slot in about six trips per couple), measured in the same run on
 `--baseline` couples and given per couple. PostgreSQL runs when a URL is given (`--postgres`,
 else STEADY_TEST_DATABASE_URL) or with `--start-postgres` (a throwaway server,

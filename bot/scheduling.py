@@ -34,7 +34,7 @@ from bot.zones import zone_of
 
 DEFAULT_SCHEDULE = Schedule(EVERY_DAY, time(20, 0))
 FOREVER = 253_402_300_799  # 9999-12-31: "paused until resumed"
-DUE_BATCH = 500  # couples per transaction: about 100 ms or less, so people's messages wait little
+DUE_BATCH = 250  # couples a transaction: tens of ms on SQLite, about 100 on PostgreSQL (bench.due)
 
 
 class Outcome(enum.Enum):
