@@ -26,10 +26,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import signal
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 from bench import due
 from bench.fanout import cpu_seconds
@@ -86,7 +88,7 @@ async def run(workers: int, couples: int, pg_url: str) -> dict[str, float]:
 
             # Everyone answers at once; stored answers per second.
             cpu = sum(cpu_seconds(p.pid) for p in procs)
-            fake_cpu = time.process_time()
+            fake_cpu, pg_cpu, busy = time.process_time(), postgres_cpu(), machine_busy()
             first = time.monotonic()
             for pid in people:
                 await fake.user(pid, f"P{pid}").send(f"an answer from {pid}")
@@ -97,6 +99,8 @@ async def run(workers: int, couples: int, pg_url: str) -> dict[str, float]:
             stored_in = time.monotonic() - first
             cpu = sum(cpu_seconds(p.pid) for p in procs) - cpu
             fake_cpu = time.process_time() - fake_cpu
+            pg_cpu = postgres_cpu() - pg_cpu
+            busy = tuple(b - a for a, b in zip(busy, machine_busy(), strict=True))
             handled = pusher.answered
     finally:
         if pusher is not None:
@@ -114,8 +118,30 @@ async def run(workers: int, couples: int, pg_url: str) -> dict[str, float]:
         "answers_per_s": len(people) / stored_in,
         "cpu_ms": 1000 * cpu / len(people),
         "fake_cpu_share": fake_cpu / stored_in,
+        "pg_cpu_ms": 1000 * pg_cpu / len(people),
+        "machine_busy": busy[0] / busy[1] if busy[1] else float("nan"),
         "busiest_share": max(handled.values()) / max(1, sum(handled.values())),
     }
+
+
+def postgres_cpu() -> float:
+    """CPU seconds of every PostgreSQL server process on this machine so far (the bench's
+    server is local; other databases on it count too, so run the bench alone)."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            head, rest = stat.read_text().rsplit(")", 1)
+            if head.endswith("(postgres"):
+                fields = rest.split()
+                total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def machine_busy() -> tuple[float, float]:
+    """(busy, total) CPU time of the whole machine so far, from /proc/stat."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]  # idle, iowait
+    return sum(values) - idle, sum(values)
 
 
 def prompts(fake: FakeTelegram) -> int:
@@ -156,7 +182,9 @@ def main() -> None:
         ("stored answers per second", "answers_per_s", "{:.1f}"),
         ("  ratio to the baseline", None, "{:.2f}"),
         ("workers' CPU per answer (ms)", "cpu_ms", "{:.1f}"),
+        ("PostgreSQL's CPU per answer (ms)", "pg_cpu_ms", "{:.1f}"),
         ("fake server and proxy, cores busy", "fake_cpu_share", "{:.2f}"),
+        ("whole machine busy, answers", "machine_busy", "{:.2f}"),
         ("busiest worker's share of posts", "busiest_share", "{:.2f}"),
     ]
     for label, key, fmt in rows:
