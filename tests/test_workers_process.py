@@ -24,7 +24,7 @@ from testing.journeys import PROMPT
 from testing.probes import wait_until_sent
 from testing.process import WEBHOOK_PATH, free_port, start_webhook_worker
 
-COUPLES = int(os.environ.get("STEADY_WORKERS_COUPLES", "120"))
+COUPLES = int(os.environ.get("STEADY_WORKERS_COUPLES", "60"))
 WORKERS = 3
 # The sender's pace leaves room for the direct replies the workers send themselves (an
 # answer's "saved"): they are not in its budget, and a loaded worker's replies bunch up (an
