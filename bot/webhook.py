@@ -76,8 +76,10 @@ class WebhookServer:
             if not isinstance(data, dict) or type(data.get("update_id")) is not int:
                 raise ValueError("not an update")
             update = Update.de_json(data, self._app.bot)
-        except (ValueError, TypeError, KeyError, AttributeError):
-            return web.Response(status=400)  # malformed: Telegram never sends it; no retry helps
+        except Exception:  # whatever the parsers raise (an out-of-range date,
+            # JSON nested past the recursion limit): malformed, Telegram never sends it, and
+            # a retry would not help. Nothing is logged: the body is someone's words.
+            return web.Response(status=400)
         if update is None:
             return web.Response(status=400)
         try:

@@ -267,3 +267,28 @@ def test_polling_stays_the_default_and_a_webhook_needs_https_and_a_secret() -> N
         with pytest.raises(ConfigError):
             load_settings({**hook, **bad}, Path("/nonexistent"))
     assert SECRET not in repr(settings)
+
+
+async def test_a_malformed_update_gets_400_and_changes_nothing(
+    worker: Worker, fake: FakeTelegram
+) -> None:
+    """A body that is JSON but no update Telegram would send: 400 (a 500 would ask Telegram to
+    retry it forever), whatever the parser raises on it."""
+    body = start_update(fake, 1, 7)
+    out_of_range = body | {"message": body["message"] | {"date": 10**20}}  # OverflowError
+    not_a_message = {"update_id": 8, "message": ["words"]}
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(
+            # Nested deep enough for a RecursionError in the JSON parser.
+            worker.url,
+            data="[" * 100_000 + "]" * 100_000,
+            headers={SECRET_HEADER: SECRET},
+        ) as response,
+    ):
+        assert response.status == 400
+    assert await post(worker.url, out_of_range, SECRET) == 400
+    assert await post(worker.url, not_a_message, SECRET) == 400
+    async with worker.db.read() as uow:
+        assert await uow.conn.fetch_value("SELECT COUNT(*) FROM users") == 0
+    assert await handled(worker.db) == []
