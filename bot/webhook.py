@@ -75,6 +75,8 @@ class WebhookServer:
             data = json.loads(await request.read())
             if not isinstance(data, dict) or type(data.get("update_id")) is not int:
                 raise ValueError("not an update")
+            if not 0 <= data["update_id"] < 1 << 63:  # the ledger's column is a BIGINT
+                raise ValueError("not an update id")
             update = Update.de_json(data, self._app.bot)
         except Exception:  # whatever the parsers raise (an out-of-range date,
             # JSON nested past the recursion limit): malformed, Telegram never sends it, and

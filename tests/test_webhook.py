@@ -289,6 +289,7 @@ async def test_a_malformed_update_gets_400_and_changes_nothing(
         assert response.status == 400
     assert await post(worker.url, out_of_range, SECRET) == 400
     assert await post(worker.url, not_a_message, SECRET) == 400
+    assert await post(worker.url, start_update(fake, 1, 2**70), SECRET) == 400  # not a BIGINT
     async with worker.db.read() as uow:
         assert await uow.conn.fetch_value("SELECT COUNT(*) FROM users") == 0
     assert await handled(worker.db) == []
