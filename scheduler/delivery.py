@@ -186,6 +186,10 @@ class Delivery:
                     self._sender_lock = None
                     await lock.release()
                     log.warning("this worker no longer sends for the bot")
+                    # Sends that failed before the loop ended: only its passes release them.
+                    if self._failed:
+                        failed, self._failed = self._failed, []
+                        self._release_soon(failed)
                 lock = None
 
     async def _watch(self, lock: HeldLock) -> None:
@@ -241,6 +245,19 @@ class Delivery:
                 log.exception("could not put back claimed sends; their lease runs out")
 
         task = asyncio.create_task(put_back(), name="steady-put-back")
+        self._claimed.add(task)
+        task.add_done_callback(self._claimed.discard)
+
+    def _release_soon(self, row_ids: list[int]) -> None:
+        async def release() -> None:
+            try:
+                async with self._db.unit() as uow:
+                    await uow.outbox.release(row_ids)
+            except Exception:
+                log.exception("could not release failed sends; the next sender pass here will")
+                self._failed.extend(row_ids)
+
+        task = asyncio.create_task(release(), name="steady-release")
         self._claimed.add(task)
         task.add_done_callback(self._claimed.discard)
 
@@ -481,7 +498,12 @@ class Delivery:
             result = await self._send_paced(row)
         except Exception:
             log.exception("outbox %s: the send failed unexpectedly; it is retried", row.id)
-            self._failed.append(row.id)  # released, as uncertain, by the next pass
+            if self._shared and not self._db.lease.sending:
+                # No sender loop here any more to release it, and the lease on it would be
+                # renewed for as long as this worker lives: released now, for the new sender.
+                self._release_soon([row.id])
+            else:
+                self._failed.append(row.id)  # released, as uncertain, by the next pass
         finally:
             self._unbusy(row.chat_id)
         if result is not None:

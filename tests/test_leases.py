@@ -150,3 +150,46 @@ async def test_one_sender_for_the_bot_and_another_takes_over_when_it_stops(
 def test_a_lease_token_is_new_each_start() -> None:
     assert Lease().token != Lease().token
     assert dataclasses.replace(Lease(), seconds=5).until(NOW) == NOW + 5
+
+
+@pytest.mark.skipif(not on_postgres(), reason="several workers need PostgreSQL")
+async def test_a_send_that_failed_as_its_worker_stopped_sending_goes_to_the_new_sender(
+    two: tuple[Database, Database], fake: FakeTelegram
+) -> None:
+    """The sender loses its lock (its connection died) while one of its sends is on the wire;
+    that send then fails. The row is not left in flight under a lease this worker keeps
+    renewing (only its sender loop released such rows): the new sender sends it."""
+    first, second = two
+    for db in two:
+        db.lease = dataclasses.replace(db.lease, seconds=3)  # renewed every second
+    fake.user(1, "P")
+    client = Bot(fake.token, base_url=f"{fake.base_url}/bot", request=AiohttpRequest())
+    async with client:
+        one = Delivery(client, first, Clock(), rate=30, per_chat_interval=0.05)
+        other = Delivery(client, second, Clock(), rate=30, per_chat_interval=0.05)
+        await one.start()
+        await other.start()
+        try:
+            assert first.lease.sending
+            lock = one._sender_lock
+            assert lock is not None
+            await lock._conn.close()  # type: ignore[attr-defined]  # its session ends
+            await fake.wait_until(lambda: second.lease.sending, timeout=10)
+            await fake.wait_until(lambda: not first.lease.sending, timeout=10)
+            # One of its pass's sends was still on its way then, and failed unexpectedly.
+            await queued(first, 1, now=Clock().timestamp())
+            async with first.unit() as uow:
+                [claimed] = await uow.outbox.ready(Clock().timestamp(), 10)
+                await uow.outbox.mark_inflight([claimed.id], Clock().timestamp())
+
+            async def fails(row: object) -> None:
+                raise RuntimeError("the connection broke")
+
+            one._send = fails  # type: ignore[method-assign]
+            one._busy[1] += 1  # as its pass counts a chat it sends to
+            await one._deliver(claimed)
+            await fake.wait_until(lambda: len(fake.sent) == 1, timeout=20)
+        finally:
+            await other.stop()
+            await one.stop()
+    assert (await row(first, 1))[:3] == ("sent", 0, 1)  # it may have arrived: uncertain
