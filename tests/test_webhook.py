@@ -293,3 +293,29 @@ async def test_a_malformed_update_gets_400_and_changes_nothing(
     async with worker.db.read() as uow:
         assert await uow.conn.fetch_value("SELECT COUNT(*) FROM users") == 0
     assert await handled(worker.db) == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 16 attack: the edit rule keeps one last edit date per person, not per message",
+)
+async def test_an_edit_of_another_message_is_not_superseded(
+    db: Database, fake: FakeTelegram
+) -> None:
+    """Ana edits message 9 (at 400), then message 12 (at 500); the proxy hands the first edit's
+    retry to a worker after the second took effect. It is an edit of another message: it still
+    takes effect (only an older edit of the *same* message is superseded)."""
+    ledger = Ledger(db)
+    ran: list[int] = []
+
+    async def run_of(u: Update) -> Callable[[], Awaitable[None]]:
+        async def run() -> None:
+            ran.append(u.update_id)
+
+        return run
+
+    later, earlier = update(fake, 12, edit_date=500), update(fake, 9, edit_date=400)
+    assert later.edited_message.message_id != earlier.edited_message.message_id
+    assert await ledger.handle(later, 1000, await run_of(later)) is Turn.FRESH
+    assert await ledger.handle(earlier, 1000, await run_of(earlier)) is Turn.LATE
+    assert ran == [12, 9]
