@@ -573,6 +573,13 @@ class Delivery:
             if row.id in self._withdrawn:  # erased while it waited for its turn
                 self._withdrawn.discard(row.id)
                 return None
+            if self._shared and (self._lost or not self._db.lease.sending):
+                # Claimed as the sender, which this worker no longer is (its lock went while
+                # the row waited for its turn): back, certainly unsent, for the sender, or two
+                # workers would send beside each other over the bot's one rate.
+                async with self._db.unit() as uow:
+                    await uow.outbox.put_back([row.id])
+                return None
             if self._shared and not await self._still_held(row):
                 return None
             return await self._send(row)

@@ -171,18 +171,22 @@ async def test_a_send_that_failed_as_its_worker_stopped_sending_goes_to_the_new_
         await other.start()
         try:
             assert first.lease.sending
-            lock = one._sender_lock
-            assert lock is not None
-            await lock._conn.close()  # type: ignore[attr-defined]  # its session ends
-            await fake.wait_until(lambda: second.lease.sending, timeout=10)
-            await fake.wait_until(lambda: not first.lease.sending, timeout=10)
-            # One of its pass's sends was still on its way then, and failed unexpectedly.
             await queued(first, 1, now=Clock().timestamp())
-            async with first.unit() as uow:
+            async with first.unit() as uow:  # a pass of its loop claims the row
                 [claimed] = await uow.outbox.ready(Clock().timestamp(), 10)
                 await uow.outbox.mark_inflight([claimed.id], Clock().timestamp())
 
+            async def no_lock() -> None:
+                return None
+
             async def fails(row: object) -> None:
+                # On the wire, the sender lock's session ends; then the request fails.
+                lock = one._sender_lock
+                assert lock is not None
+                one._elect = no_lock  # type: ignore[method-assign]  # the other wins the next
+                await lock._conn.close()  # type: ignore[attr-defined]
+                await fake.wait_until(lambda: second.lease.sending, timeout=10)
+                await fake.wait_until(lambda: not first.lease.sending, timeout=10)
                 raise RuntimeError("the connection broke")
 
             one._send = fails  # type: ignore[method-assign]
@@ -193,3 +197,35 @@ async def test_a_send_that_failed_as_its_worker_stopped_sending_goes_to_the_new_
             await other.stop()
             await one.stop()
     assert (await row(first, 1))[:3] == ("sent", 0, 1)  # it may have arrived: uncertain
+
+
+@pytest.mark.skipif(not on_postgres(), reason="several workers need PostgreSQL")
+async def test_a_worker_that_no_longer_sends_leaves_its_claimed_sends_to_the_sender(
+    two: tuple[Database, Database], fake: FakeTelegram
+) -> None:
+    """A hand-off claimed while its worker was the sender waits for its chat's turn; meanwhile
+    the worker stops being the sender. It does not send it beside the new sender (the bot's
+    rate is one): the row goes back, certainly unsent, and the sender sends it."""
+    first, second = two
+    fake.user(1, "P")
+    client = Bot(fake.token, base_url=f"{fake.base_url}/bot", request=AiohttpRequest())
+    async with client:
+        one = Delivery(client, first, Clock(), rate=30, per_chat_interval=0.05)
+        other = Delivery(client, second, Clock(), rate=30, per_chat_interval=0.05)
+        await one.start()
+        await other.start()
+        try:
+            assert first.lease.sending and not second.lease.sending
+            async with second.unit() as uow:  # claimed under the other worker's lease
+                await uow.users.upsert(Person(1, "P"), Clock().timestamp())
+                await uow.outbox.enqueue(Outgoing(1, "k1", "to 1"), Clock().timestamp())
+                [claimed] = await uow.outbox.ready(Clock().timestamp(), 10)
+                await uow.outbox.mark_inflight([claimed.id], Clock().timestamp())
+            other.send_claimed([claimed])
+            await fake.wait_until(lambda: len(fake.sent) == 1, timeout=10)
+            await asyncio.wait_for(one.idle(), 10)
+            await asyncio.wait_for(other.recorded(), 10)
+        finally:
+            await other.stop()
+            await one.stop()
+    assert await row(first, 1) == ("sent", 0, 0, first.lease.token, fake.sent[0].message_id)
