@@ -319,3 +319,31 @@ async def test_an_edit_of_another_message_is_not_superseded(
     assert await ledger.handle(later, 1000, await run_of(later)) is Turn.FRESH
     assert await ledger.handle(earlier, 1000, await run_of(earlier)) is Turn.LATE
     assert ran == [12, 9]
+
+
+@pytest.mark.skipif(not on_postgres(), reason="several workers need PostgreSQL")
+async def test_a_retry_while_the_first_attempt_runs_at_another_worker_is_handled_once(
+    two: tuple[Database, Database], fake: FakeTelegram
+) -> None:
+    """Telegram gave up waiting for worker one's answer and posted the update again; the proxy
+    handed it to worker two while one is still handling it (a new person: no row of theirs
+    yet). Two waits for one's record, then does nothing."""
+    first, second = two
+    ran: list[str] = []
+    started, release = asyncio.Event(), asyncio.Event()
+
+    async def slow() -> None:
+        ran.append("one")
+        started.set()
+        await release.wait()
+
+    async def again() -> None:
+        ran.append("two")
+
+    a = asyncio.create_task(Ledger(first).handle(update(fake, 40, user_id=5), 1000, slow))
+    await started.wait()
+    b = asyncio.create_task(Ledger(second).handle(update(fake, 40, user_id=5), 1000, again))
+    await _until(lambda: b.done() or _lock_waits(second))
+    release.set()
+    assert (await a, await b) == (Turn.FRESH, Turn.DUPLICATE)
+    assert ran == ["one"]
