@@ -210,11 +210,22 @@ class Delivery:
         every = max(0.5, self._db.lease.seconds / 3)
         while True:
             await asyncio.sleep(every)
+            if not self._working():
+                # Nothing in flight here: a row still held under this worker's token is one
+                # a failed put-back or release left; its lease runs out, and the sender
+                # retries it (as uncertain), rather than it waiting for this worker's end.
+                continue
             try:
                 async with self._db.unit() as uow:
                     await uow.outbox.renew(self._clock.timestamp())
             except Exception as exc:
                 log.warning("could not renew the lease on sends (%s)", type(exc).__name__)
+
+    def _working(self) -> bool:
+        """Whether a send of this worker's is in flight, or sent or failed and not yet on
+        record: the rows its lease must keep."""
+        recording = self._recorder is not None and not self._recorder.done()
+        return bool(self._sending or self._claimed or self._sent or self._failed or recording)
 
     def hand_off(self, uow: Unit) -> None:
         """After a unit of work commits (Database.after_commit): send what it claimed now, and

@@ -229,3 +229,30 @@ async def test_a_worker_that_no_longer_sends_leaves_its_claimed_sends_to_the_sen
             await other.stop()
             await one.stop()
     assert await row(first, 1) == ("sent", 0, 0, first.lease.token, fake.sent[0].message_id)
+
+
+@pytest.mark.skipif(not on_postgres(), reason="several workers need PostgreSQL")
+async def test_a_row_left_in_flight_by_a_failed_put_back_is_not_renewed_forever(
+    two: tuple[Database, Database], fake: FakeTelegram
+) -> None:
+    """A claimed row this worker no longer works on (putting it back failed: the database
+    blinked) while nothing of its is in flight: its lease runs out rather than being renewed
+    for as long as the worker lives, and the sender retries it, as uncertain."""
+    first, _ = two
+    first.lease = dataclasses.replace(first.lease, seconds=3)  # renewed every second
+    fake.user(1, "P")
+    client = Bot(fake.token, base_url=f"{fake.base_url}/bot", request=AiohttpRequest())
+    async with client:
+        one = Delivery(client, first, Clock(), rate=30, per_chat_interval=0.05)
+        await one.start()
+        try:
+            async with first.unit() as uow:  # claimed under its lease, then left
+                await uow.users.upsert(Person(1, "P"), Clock().timestamp())
+                await uow.outbox.enqueue(Outgoing(1, "k1", "to 1"), Clock().timestamp())
+                [claimed] = await uow.outbox.ready(Clock().timestamp(), 10)
+                await uow.outbox.mark_inflight([claimed.id], Clock().timestamp())
+            await fake.wait_until(lambda: len(fake.sent) == 1, timeout=20)
+            await asyncio.wait_for(one.idle(), 10)
+        finally:
+            await one.stop()
+    assert (await row(first, 1))[:3] == ("sent", 0, 1)
