@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable
 from telegram import Update
 
 from bot.storage.db import Database
-from bot.storage.updates import Turn
+from bot.storage.updates import Message, Turn
 
 log = logging.getLogger(__name__)
 
@@ -33,11 +33,15 @@ def person_of(update: Update) -> int:
     return update.effective_chat.id if update.effective_chat is not None else NOBODY
 
 
-def edit_date_of(update: Update) -> int | None:
-    message = update.edited_message
-    if message is None or message.edit_date is None:
+def message_of(update: Update) -> Message | None:
+    """The message an update carries (new or edited), for the rule that an older form of a
+    message never overwrites a newer edit of it."""
+    message = update.edited_message or update.message
+    if message is None:
         return None
-    return int(message.edit_date.timestamp())
+    edited = update.edited_message is not None and message.edit_date is not None
+    edit_date = int(message.edit_date.timestamp()) if edited else 0
+    return Message(message.chat.id, message.message_id, edit_date)
 
 
 class Ledger:
@@ -50,23 +54,23 @@ class Ledger:
         self._local: dict[int, asyncio.Lock] = {}
 
     async def handle(self, update: Update, now: int, run: Callable[[], Awaitable[None]]) -> Turn:
-        person, edit_date = person_of(update), edit_date_of(update)
+        person, message = person_of(update), message_of(update)
         if self._db.engine == "postgres":
             async with self._db.unit() as uow:  # held until the record: the person's turn
-                turn = await uow.updates.take_turn(person, update.update_id, edit_date)
+                turn = await uow.updates.take_turn(person, update.update_id, message)
                 if turn in (Turn.FRESH, Turn.LATE):
                     await run()
-                    await uow.updates.applied(person, update.update_id, edit_date, now)
+                    await uow.updates.applied(person, update.update_id, message, now)
         else:
             # Kept, one small lock per person: one dropped while another update waits on it
             # would let a third run beside that one.
             async with self._local.setdefault(person, asyncio.Lock()):
                 async with self._db.unit() as uow:
-                    turn = await uow.updates.take_turn(person, update.update_id, edit_date)
+                    turn = await uow.updates.take_turn(person, update.update_id, message)
                 if turn in (Turn.FRESH, Turn.LATE):
                     await run()
                     async with self._db.unit() as uow:
-                        await uow.updates.applied(person, update.update_id, edit_date, now)
+                        await uow.updates.applied(person, update.update_id, message, now)
         if turn is not Turn.FRESH:
             log.info("update %s: %s", update.update_id, turn.value)
         return turn

@@ -157,8 +157,18 @@ async def test_the_fake_pushes_updates_to_the_webhook(worker: Worker, fake: Fake
     assert [c for c in fake.calls if c[0].lower() == "getupdates"] == []
 
 
-def update(fake: FakeTelegram, update_id: int, user_id: int = 1, edit_date: int | None = None):
+def update(
+    fake: FakeTelegram,
+    update_id: int,
+    user_id: int = 1,
+    edit_date: int | None = None,
+    message_id: int | None = None,
+):
+    """An update of Ana's (or `user_id`'s): her message `message_id` (default: the update id),
+    as an edit made at `edit_date` if given."""
     body = start_update(fake, user_id, update_id)
+    if message_id is not None:
+        body["message"]["message_id"] = message_id
     if edit_date is not None:
         body["edited_message"] = body.pop("message") | {"edit_date": edit_date}
     return Update.de_json(body, None)
@@ -178,7 +188,9 @@ async def test_the_ledger_says_what_each_update_is(db: Database, fake: FakeTeleg
     assert await handle(update(fake, 10)) is Turn.DUPLICATE
     assert await handle(update(fake, 12, edit_date=500)) is Turn.FRESH
     assert await handle(update(fake, 11)) is Turn.LATE  # never seen: still taken
-    assert await handle(update(fake, 9, edit_date=400)) is Turn.SUPERSEDED  # an older edit
+    # An older edit of message 12, or message 12 as first sent: the newer edit stays.
+    assert await handle(update(fake, 9, edit_date=400, message_id=12)) is Turn.SUPERSEDED
+    assert await handle(update(fake, 8, message_id=12)) is Turn.SUPERSEDED
     assert await handle(update(fake, 13, user_id=2)) is Turn.FRESH  # someone else
     assert ran == [10, 12, 11, 13]
     async with db.read() as uow:
@@ -295,10 +307,6 @@ async def test_a_malformed_update_gets_400_and_changes_nothing(
     assert await handled(worker.db) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 16 attack: the edit rule keeps one last edit date per person, not per message",
-)
 async def test_an_edit_of_another_message_is_not_superseded(
     db: Database, fake: FakeTelegram
 ) -> None:
