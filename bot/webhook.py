@@ -4,7 +4,10 @@ nothing public, and only one process may poll a token); a webhook lets several w
 one bot (bot.update_ledger keeps each update once and a person's in order).
 
 An update is answered 200 only once it was handled and recorded: a worker that dies mid-way
-gives no answer, and Telegram posts it again (the proxy may pick another worker). Every request
+gives no answer, and Telegram posts it again (the proxy may pick another worker). A handler
+that fails is handled as in polling mode: PTB's error handler tells the person kindly
+(handlers/errors.py), and the update counts as handled (a retry would only fail again); what
+is not recorded, and so posted again, is an update the ledger itself could not record. Every request
 must carry the secret Telegram was given (X-Telegram-Bot-Api-Secret-Token); without it: 403,
 and nothing is read or changed. `/healthz` on the same port says whether the tick runs.
 """
