@@ -13,6 +13,7 @@ A language is chosen by a fallback chain: the code as given ("pt-br"), its base 
 from __future__ import annotations
 
 import html
+import re
 from datetime import date, datetime, time
 from functools import cache
 from importlib import resources
@@ -26,8 +27,9 @@ from babel.dates import (
     get_timezone,
     get_timezone_location,
 )
-from fluent.runtime import FluentBundle, FluentResource
+from fluent.runtime import FluentBundle
 from fluent.runtime.types import fluent_number
+from fluent.syntax import FluentParser
 
 LOCALES_DIR = resources.files("bot").joinpath("locales")  # package data, wherever installed
 
@@ -54,15 +56,55 @@ def language_of(code: str | None) -> str:
 
 @cache
 def bundle(language: str) -> FluentBundle:
-    """The parsed messages of one locale (an unknown language has none)."""
+    """One locale's messages, each parsed the first time it is asked for (`holding`)."""
     # No Unicode isolation marks around variables: Telegram shows them as stray characters
     # in some clients, and every text here is left-to-right.
     found = FluentBundle([language], use_isolating=False)
-    if language in languages():
-        for path in files(language):
-            # A message defined twice keeps its first words; tests/test_texts.py forbids it.
-            found.add_resource(FluentResource(path.read_text(encoding="utf-8")))
+    terms = [source for name, source in sources(language).items() if name.startswith("-")]
+    if terms:  # any message may use a term: they come first, all of them
+        found.add_resource(_PARSER.parse("".join(terms)))
     return found
+
+
+# Spans (source positions) serve editors and linters, not rendering.
+_PARSER = FluentParser(with_spans=False)
+# Where an entry (message or term) begins; the lines after it are its own (indented, blank,
+# or a select's closing brace) until the next entry or a comment, as the Fluent syntax has it.
+_ENTRY = re.compile(r"(-?[a-zA-Z][a-zA-Z0-9_-]*)[ ]*=")
+
+
+@cache
+def sources(language: str) -> dict[str, str]:
+    """Each message's (and term's) Fluent source in one locale, by id, found by a line scan.
+
+    The Fluent parser is pure Python: parsing every locale whole cost about a second at each
+    start-up (the command menus read every language), for texts a process mostly never shows."""
+    found: dict[str, str] = {}
+    for path in files(language):
+        name, lines = "", []
+        for line in [*path.read_text(encoding="utf-8").splitlines(keepends=True), "#"]:
+            entry = _ENTRY.match(line)
+            if entry or line.startswith("#"):
+                if name:
+                    # A message defined twice keeps its first words, as a bundle does;
+                    # tests/test_texts.py forbids it.
+                    found.setdefault(name, "".join(lines))
+                name, lines = (entry.group(1), [line]) if entry else ("", [])
+            elif name:
+                lines.append(line)
+    return found
+
+
+def holding(language: str, name: str) -> FluentBundle | None:
+    """The bundle of `language` holding message `name`, parsing it on first use; None if that
+    locale has no such message (or cannot parse it)."""
+    found = bundle(language)
+    if not found.has_message(name):
+        source = sources(language).get(name)
+        if source is None:
+            return None
+        found.add_resource(_PARSER.parse(source))
+    return found if found.has_message(name) else None
 
 
 def files(language: str) -> list:
@@ -81,8 +123,8 @@ def t(key: str, language: str = DEFAULT_LANGUAGE, **values: object) -> str:
     """The text for `key` with `values` escaped and filled in (plural forms chosen by numbers)."""
     name = message_id(key)
     for lang in (language, DEFAULT_LANGUAGE):
-        found = bundle(lang)
-        if found.has_message(name):
+        found = holding(lang, name)
+        if found is not None:
             break
     else:
         raise KeyError(f"missing text {key!r}")

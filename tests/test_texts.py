@@ -154,6 +154,7 @@ def test_a_language_code_falls_back_to_its_base_then_english() -> None:
 
 def test_a_key_missing_from_a_locale_falls_back_to_english(monkeypatch) -> None:
     monkeypatch.setattr(texts.bundle("ru"), "_messages", {})
+    monkeypatch.delitem(texts.sources("ru"), "start-next_unpaired")
     assert t("start.next_unpaired", "ru") == t("start.next_unpaired", "en")
 
 
@@ -190,6 +191,22 @@ def test_every_locale_parses_cleanly() -> None:
             if isinstance(e, ast.Junk)
         ]
         assert junk == [], (language, junk)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_each_message_parsed_alone_is_the_message_of_the_whole_file(language: str) -> None:
+    """bot.texts parses a message only when it is first shown, from its lines alone: they must
+    be exactly the entry the whole file holds (a continuation line lost or taken from the next
+    message would change a text)."""
+    whole = messages(language)
+    alone = texts.sources(language)
+    assert set(alone) == set(whole)
+    for name, entry in whole.items():
+        parsed = parse(alone[name]).body
+        assert len(parsed) == 1 and parsed[0].equals(entry, ignored_fields=["span", "comment"]), (
+            language,
+            name,
+        )
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
