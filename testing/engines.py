@@ -4,13 +4,28 @@
 throwaway PostgreSQL server (testing/pgserver.py). A test names its database by a file path as
 before; on PostgreSQL that path picks a schema of its own, so opening the same path again (a
 restart) finds the same data, and no two tests share one.
+
+Most tests want a database as `Database.migrate` leaves a new one, and the suite makes well
+over a thousand (every handler test, every hypothesis example): running every migration for
+each was a large part of its time, most of all on PostgreSQL. `migrated(path)` gives the same
+for far less: SQLite copies a file this process migrated once; PostgreSQL takes a schema an
+earlier test of this process left, emptied (`recycle`), and checks it still has exactly the
+migrated structure first. `database(path)` stays what a test of migrating itself needs: an empty
+database.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Coroutine, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 POSTGRES_URL = os.environ.get("STEADY_TEST_DATABASE_URL", "").strip()
@@ -21,8 +36,13 @@ def on_postgres() -> bool:
     return ENGINE == "postgres"
 
 
+def _key(path: Path | str) -> str:
+    return str(Path(path).resolve())
+
+
 def schema_for(path: Path | str) -> str:
-    return "t_" + hashlib.sha1(str(Path(path).resolve()).encode()).hexdigest()[:20]
+    """The PostgreSQL schema of the test database named `path`."""
+    return _assigned.get(_key(path)) or "t_" + hashlib.sha1(_key(path).encode()).hexdigest()[:20]
 
 
 def database(path: Path | str) -> str:
@@ -38,17 +58,41 @@ def database(path: Path | str) -> str:
     return f"{POSTGRES_URL}{separator}options={quote(f'-csearch_path={schema}')}"
 
 
-_created: set[str] = set()
-_connection: list = []
+def migrated(path: Path | str) -> str:
+    """`database(path)`, holding the latest schema already if it is new (see the module's
+    docstring). Opening it and calling `migrate()` as before finds nothing to do."""
+    if not on_postgres():
+        target = Path(path)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(_sqlite_template(), target)
+            os.chmod(target, 0o600)  # as the bot makes its own (bot.storage.sqlite)
+        return str(target)
+    key = _key(path)
+    if key not in _assigned and schema_for(path) not in _created:
+        if _free:
+            _assigned[key] = _free.pop()
+        else:  # none to reuse yet: this path's own, migrated now
+            _run(_migrate(database(path)))
+            if not _reference_print:  # untouched by any test: what migrations make
+                _reference_print.append(_fingerprint(schema_for(path)))
+    _handed.add(key)
+    return database(path)
 
 
-def _admin():
-    """One connection per test process for creating schemas (a connection costs ~10 ms)."""
-    import psycopg
-
-    if not _connection or _connection[0].closed:
-        _connection[:] = [psycopg.connect(POSTGRES_URL, autocommit=True)]
-    return _connection[0]
+def recycle(under: Path | str | None = None) -> None:
+    """Empty the PostgreSQL schemas `migrated` handed out (those of paths under `under`, or all)
+    for later tests; one whose structure a test changed is left as it is. Call once nothing
+    has them open: at the end of a test or of a hypothesis example."""
+    if not on_postgres():
+        return
+    prefix = None if under is None else _key(under) + os.sep
+    for key in [k for k in _handed if prefix is None or k.startswith(prefix)]:
+        _handed.discard(key)
+        schema = _assigned.pop(key, None) or schema_for(key)
+        if schema in _created and _empty(schema):
+            _free.append(schema)
+            _created.discard(schema)
 
 
 def database_url(path: Path | str) -> str:
@@ -61,3 +105,162 @@ def sqlite_only(reason: str):
     import pytest
 
     return pytest.mark.skipif(on_postgres(), reason=f"SQLite only: {reason}")
+
+
+@contextmanager
+def scratch() -> Iterator[Path]:
+    """A temporary folder for one hypothesis example's databases (`migrated` paths in it),
+    recycled and removed at its end."""
+    with tempfile.TemporaryDirectory(dir="/var/tmp") as folder:
+        try:
+            yield Path(folder)
+        finally:
+            recycle(folder)
+
+
+_created: set[str] = set()  # schemas this process created or took, in use
+_assigned: dict[str, str] = {}  # path -> a recycled schema it took
+_handed: set[str] = set()  # paths `migrated` gave out, not yet recycled
+_free: list[str] = []  # emptied schemas with the migrated structure
+_connection: list = []
+_template: list[str] = []  # the SQLite template file
+_reference_print: list[str] = []  # the structure of a freshly migrated PostgreSQL schema
+
+
+def _admin():
+    """One connection per test process for creating schemas (a connection costs ~10 ms)."""
+    import psycopg
+
+    if not _connection or _connection[0].closed:
+        _connection[:] = [psycopg.connect(POSTGRES_URL, autocommit=True)]
+    return _connection[0]
+
+
+def _run(work: Coroutine[Any, Any, Any]) -> Any:
+    """Run `work` to its end on an event loop of its own (callers may be inside one)."""
+    result: list[Any] = []
+    thread = threading.Thread(target=lambda: result.append(asyncio.run(work)))
+    thread.start()
+    thread.join()
+    if not result:
+        raise RuntimeError("could not prepare the template database")
+    return result[0]
+
+
+async def _migrate(where: str) -> None:
+    from bot.storage.db import Database
+
+    db = await Database.open(where)
+    try:
+        await db.migrate()
+    finally:
+        await db.close()
+
+
+def _sqlite_template() -> Path:
+    """A database file migrated once per test process (WAL checkpointed into it on close)."""
+    if not _template:
+        path = Path(tempfile.mkdtemp(prefix="steady-template-", dir="/var/tmp")) / "template.db"
+        _run(_migrate(str(path)))
+        _template.append(str(path))
+    return Path(_template[0])
+
+
+# The structure of a schema, written without its name: tables, columns with their types,
+# defaults and nullability, constraints, indexes, triggers, and the versions applied.
+_FINGERPRINT = """
+SELECT md5(coalesce(string_agg(replace(x, %(schema)s || '.', ''), E'\\n' ORDER BY x), ''))
+FROM (
+    SELECT format('%%s %%s.%%s %%s %%s %%s', c.relkind, c.relname, a.attname,
+                  format_type(a.atttypid, a.atttypmod), a.attnotnull,
+                  pg_get_expr(d.adbin, d.adrelid)) AS x
+    FROM pg_class c
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+    LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
+    WHERE n.nspname = %(schema)s
+    UNION ALL
+    SELECT format('%%s %%s', r.relname, pg_get_constraintdef(k.oid))
+    FROM pg_constraint k JOIN pg_class r ON r.oid = k.conrelid
+    JOIN pg_namespace n ON n.oid = r.relnamespace WHERE n.nspname = %(schema)s
+    UNION ALL
+    SELECT pg_get_indexdef(i.indexrelid)
+    FROM pg_index i JOIN pg_class r ON r.oid = i.indrelid
+    JOIN pg_namespace n ON n.oid = r.relnamespace WHERE n.nspname = %(schema)s
+    UNION ALL
+    SELECT pg_get_triggerdef(t.oid)
+    FROM pg_trigger t JOIN pg_class r ON r.oid = t.tgrelid
+    JOIN pg_namespace n ON n.oid = r.relnamespace
+    WHERE n.nspname = %(schema)s AND NOT t.tgisinternal
+) AS parts
+"""
+
+
+def _fingerprint(schema: str) -> str:
+    conn = _admin()
+    row = conn.execute(_FINGERPRINT, {"schema": schema}).fetchone()
+    versions = conn.execute(
+        "SELECT to_regclass(%s) IS NOT NULL", (f"{schema}.schema_version",)
+    ).fetchone()
+    applied = (
+        conn.execute(
+            f"SELECT string_agg(version::text, ',' ORDER BY version) FROM {schema}.schema_version"
+        ).fetchone()
+        if versions and versions[0]
+        else None
+    )
+    return f"{row[0] if row else ''}:{applied[0] if applied else ''}"
+
+
+def _reference() -> str:
+    """The fingerprint of a schema freshly migrated (once per test process)."""
+    if not _reference_print:
+        schema = (
+            "t_ref_"
+            + hashlib.sha1(f"{os.getpid()}:{tempfile.gettempdir()}".encode()).hexdigest()[:14]
+        )
+        conn = _admin()
+        conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        conn.execute(f"CREATE SCHEMA {schema}")
+        separator = "&" if "?" in POSTGRES_URL else "?"
+        _run(_migrate(f"{POSTGRES_URL}{separator}options={quote(f'-csearch_path={schema}')}"))
+        _reference_print.append(_fingerprint(schema))
+        _free.append(schema)
+    return _reference_print[0]
+
+
+def _empty(schema: str) -> bool:
+    """Delete every row but the applied versions, and restart every id sequence, if `schema`
+    has exactly the freshly migrated structure: it is then as a new migrated one."""
+    import psycopg
+
+    conn = _admin()
+    try:
+        if _fingerprint(schema) != _reference():
+            return False
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = %s AND tablename <> %s",
+                (schema, "schema_version"),
+            )
+        ]
+        sequences = [
+            r[0]
+            for r in conn.execute(
+                "SELECT sequencename FROM pg_sequences WHERE schemaname = %s", (schema,)
+            )
+        ]
+        with conn.transaction():
+            # Never wait long on a test's leftover session: such a schema is just not reused.
+            conn.execute("SET LOCAL lock_timeout = '2s'")
+            # Rows go in any order, their foreign keys unchecked (a superuser's replication
+            # role): ~10 ms, where TRUNCATE of every table takes ~100.
+            conn.execute("SET LOCAL session_replication_role = replica")
+            statements = [f"DELETE FROM {schema}.{table}" for table in tables]
+            statements += [f"ALTER SEQUENCE {schema}.{seq} RESTART" for seq in sequences]
+            if statements:
+                conn.execute("; ".join(statements).encode())
+    except psycopg.Error:
+        return False
+    return True

@@ -32,7 +32,7 @@ from bot.storage.db import Database
 from bot.storage.unit import Unit
 from bot.telegram_http import MESSAGE_DEFAULTS, ApiCall
 from scheduler.clock import Clock
-from testing.engines import database, on_postgres
+from testing.engines import migrated, on_postgres
 from testing.probes import table_names
 
 TOKEN = "123456789:" + "A" * 35
@@ -278,10 +278,11 @@ class Offline:
     def __init__(self, folder: Path, clock: Clock | None = None) -> None:
         self.request = RecordingRequest()
         path = folder / "steady.db"
+        where = migrated(path)  # a new database: as migrations leave it, made cheaply
         settings = Settings(
             bot_token=TOKEN,
             database_path=path,
-            database_url=database(path) if on_postgres() else "",
+            database_url=where if on_postgres() else "",
         )
         self.app = build_application(settings, clock, request=self.request)
         self.updates = Updates(self.app)

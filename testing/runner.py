@@ -18,7 +18,7 @@ from bot.config import Settings
 from bot.context import Services
 from scheduler import due
 from scheduler.clock import Clock
-from testing.engines import database, on_postgres
+from testing.engines import migrated, on_postgres
 from testing.fake_telegram import FakeTelegram
 
 # Telegram's one message a second to a private chat, shortened: most tests are not about
@@ -40,11 +40,12 @@ class BotRunner:
         request_timeout: float = 5.0,
         per_chat_interval: float = FAST_PER_CHAT,
     ) -> None:
+        where = migrated(database_path)  # a new database: as migrations leave it, made cheaply
         self.settings = Settings(
             bot_token=token,
             telegram_api_url=api_url,
             database_path=database_path,
-            database_url=database(database_path) if on_postgres() else "",
+            database_url=where if on_postgres() else "",
             tick_seconds=tick_seconds,
             send_rate=send_rate,
             request_timeout=request_timeout,

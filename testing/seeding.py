@@ -11,7 +11,7 @@ from bot import guided, pairing, repair, scheduling
 from bot.models import Person
 from bot.schedule_rules import EVERY_DAY, Schedule
 from bot.storage.db import Database
-from testing.engines import database
+from testing.engines import database, migrated
 from testing.probes import deliver, latest_break
 
 # The invite key domain tests and seeded databases hash codes with (the app makes its own).
@@ -20,7 +20,7 @@ INVITE_KEY = bytes(range(32))
 
 async def seed_due_couples(path: Path, couples: int, now: datetime) -> list[tuple[int, int]]:
     """Couples whose daily check-in came due a minute ago (well within the grace window)."""
-    db = await Database.open(database(path))
+    db = await Database.open(migrated(path))
     await db.migrate()
     at = (now - timedelta(minutes=1)).time().replace(second=0, microsecond=0)
     earlier = int((now - timedelta(minutes=5)).timestamp())

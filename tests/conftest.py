@@ -6,14 +6,14 @@ import os
 import socket
 import sys
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.storage.db import Database
 from testing.clock import MovableClock
-from testing.engines import database
+from testing.engines import migrated, recycle
 from testing.fake_telegram import FakeTelegram, FakeUser
 from testing.runner import BotRunner
 
@@ -45,6 +45,14 @@ def _no_internet() -> None:
     socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
 
 
+@pytest.fixture(autouse=True)
+def _recycle_databases() -> Iterator[None]:
+    """After each test (its databases closed: this fixture is torn down last), the PostgreSQL
+    schemas it took from `migrated` are emptied for the next tests (testing/engines.py)."""
+    yield
+    recycle()
+
+
 @pytest.fixture
 def clock() -> MovableClock:
     return MovableClock()
@@ -52,8 +60,8 @@ def clock() -> MovableClock:
 
 @pytest.fixture
 async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    opened = await Database.open(database(tmp_path / "steady.db"))
-    await opened.migrate()
+    opened = await Database.open(migrated(tmp_path / "steady.db"))
+    await opened.migrate()  # finds nothing to do: as a test would have it after a migration
     yield opened
     await opened.close()
 
@@ -62,9 +70,9 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
 async def two(tmp_path: Path) -> AsyncIterator[tuple[Database, Database]]:
     """Two databases opened on the same data, as two processes would have them (one file on
     SQLite; one schema, two pools on PostgreSQL)."""
-    first = await Database.open(database(tmp_path / "steady.db"))
+    first = await Database.open(migrated(tmp_path / "steady.db"))
     await first.migrate()
-    second = await Database.open(database(tmp_path / "steady.db"))
+    second = await Database.open(migrated(tmp_path / "steady.db"))
     yield first, second
     await second.close()
     await first.close()

@@ -6,7 +6,6 @@ both confirmed its retirement."""
 from __future__ import annotations
 
 import asyncio
-import tempfile
 from pathlib import Path
 
 from hypothesis import HealthCheck, example, given, settings
@@ -15,7 +14,7 @@ from hypothesis import strategies as st
 from bot import agreements, pairing
 from bot.models import Person
 from bot.storage.db import Database
-from testing.engines import database
+from testing.engines import migrated, scratch
 from testing.seeding import INVITE_KEY
 
 A, B = Person(1, "Ana"), Person(2, "Ben")
@@ -32,7 +31,7 @@ operations = st.lists(
 
 
 async def scenario(ops: list[tuple[str, Person, int]], folder: Path) -> None:
-    db = await Database.open(database(folder / "p.db"))
+    db = await Database.open(migrated(folder / "p.db"))
     try:
         await db.migrate()
         code = (await pairing.create_invite(db, A, START, INVITE_KEY)).code
@@ -108,5 +107,5 @@ async def scenario(ops: list[tuple[str, Person, int]], folder: Path) -> None:
 def test_never_active_unless_both_accepted_the_same_words(
     ops: list[tuple[str, Person, int]],
 ) -> None:
-    with tempfile.TemporaryDirectory(dir="/var/tmp") as folder:
-        asyncio.run(scenario(ops, Path(folder)))
+    with scratch() as folder:
+        asyncio.run(scenario(ops, folder))

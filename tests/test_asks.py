@@ -4,7 +4,6 @@ a word beside a choice, forged or stale presses changing nothing, stopping delet
 from __future__ import annotations
 
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from bot.models import Person
 from bot.storage.db import Database
 from bot.storage.rounds import Round
 from bot.storage.unit import Unit
-from testing.engines import database
+from testing.engines import migrated, scratch
 from testing.probes import deliver, holding, open_rounds
 from testing.seeding import INVITE_KEY
 
@@ -190,12 +189,12 @@ steps = st.lists(
 def test_no_choice_or_word_reaches_the_partner_before_both_chose(ops: list) -> None:
     import asyncio
 
-    with tempfile.TemporaryDirectory(dir="/var/tmp") as folder:
-        asyncio.run(_property(ops, Path(folder)))
+    with scratch() as folder:
+        asyncio.run(_property(ops, folder))
 
 
 async def _property(ops: list, folder: Path) -> None:
-    db = await Database.open(database(folder / "p.db"))
+    db = await Database.open(migrated(folder / "p.db"))
     await db.migrate()
     try:
         await paired(db)

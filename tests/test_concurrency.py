@@ -39,10 +39,10 @@ GRACE = 2 * 3600
 @pytest.fixture(autouse=True)
 def _this_tests_schema(tmp_path: Path) -> None:
     """The schema of conftest's `two`, whose lock waiters _done_or_blocked looks for."""
-    _SCHEMA[:] = [schema_for(tmp_path / "steady.db")]
+    _DATABASE[:] = [tmp_path / "steady.db"]
 
 
-_SCHEMA: list[str] = []  # this test's own (tests in other workers share the server)
+_DATABASE: list[Path] = []  # this test's own (tests in other workers share the server)
 
 
 def _lock_waiters() -> int:
@@ -57,7 +57,7 @@ def _lock_waiters() -> int:
             JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE l.pid = a.pid AND n.nspname = %s)
         """,
-            (_SCHEMA[0],),
+            (schema_for(_DATABASE[0]),),
         )
         .fetchone()
     )

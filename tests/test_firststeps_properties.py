@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from bot.firststeps_words import ROLE_CHOICES
 from bot.models import Person
 from bot.storage.db import Database
 from bot.texts import plain
-from testing.engines import database
+from testing.engines import database, migrated, scratch
 from testing.seeding import INVITE_KEY
 
 A, B = Person(1, "Ana"), Person(2, "Ben")
@@ -112,7 +111,7 @@ async def scenario(
     ops: list[tuple[str, str, int]], folder: Path, pace: str, expect_done: bool = False
 ) -> None:
     path = folder / "p.db"
-    db = await Database.open(database(path))
+    db = await Database.open(migrated(path))
     await db.migrate()
     model = Model()
     code = (await pairing.create_invite(db, A, START, INVITE_KEY)).code
@@ -180,8 +179,8 @@ async def scenario(
 def test_nothing_reaches_the_partner_before_both_answered(
     ops: list[tuple[str, str, int]], pace: str
 ) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        asyncio.run(scenario(ops, Path(folder), pace))
+    with scratch() as folder:
+        asyncio.run(scenario(ops, folder, pace))
 
 
 def test_a_scripted_path_reaches_every_stage() -> None:
@@ -191,5 +190,5 @@ def test_a_scripted_path_reaches_every_stage() -> None:
     for _ in range(2):
         ops += [("words", "A", 0), ("words", "B", 0), ("tick", "", 30), ("deliver", "", 0)]
     ops += [("choose", "A", 0), ("choose", "B", 0), ("deliver", "", 0)]
-    with tempfile.TemporaryDirectory() as folder:
-        asyncio.run(scenario(ops, Path(folder), "daily", expect_done=True))
+    with scratch() as folder:
+        asyncio.run(scenario(ops, folder, "daily", expect_done=True))

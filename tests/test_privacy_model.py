@@ -28,7 +28,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from bot import checkins, guided, pairing, repair
 from bot.models import Person
 from bot.storage.db import Database
-from testing.engines import database
+from testing.engines import database, migrated, recycle
 from testing.seeding import INVITE_KEY
 
 A, B = Person(1, "Ana"), Person(2, "Ben")
@@ -43,9 +43,9 @@ class PrivacyModel(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.loop = asyncio.new_event_loop()
-        self.folder = tempfile.TemporaryDirectory()
+        self.folder = tempfile.TemporaryDirectory(dir="/var/tmp")
         self.path = Path(self.folder.name) / "model.db"
-        self.db: Database = self.run(self._open())
+        self.db: Database = self.run(self._open(migrated(self.path)))
         self.now = START
         self.next_message = 0
         self.next_marker = 0
@@ -61,8 +61,8 @@ class PrivacyModel(RuleBasedStateMachine):
     def run(self, coro):
         return self.loop.run_until_complete(coro)
 
-    async def _open(self) -> Database:
-        db = await Database.open(database(self.path))
+    async def _open(self, where: str | None = None) -> Database:
+        db = await Database.open(where or database(self.path))
         await db.migrate()
         return db
 
@@ -76,6 +76,7 @@ class PrivacyModel(RuleBasedStateMachine):
     def teardown(self) -> None:
         self.run(self.db.close())
         self.loop.close()
+        recycle(self.folder.name)
         self.folder.cleanup()
 
     # -- what people do ---------------------------------------------------------------------

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import html
 import re
-import tempfile
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -16,7 +15,7 @@ from hypothesis import strategies as st
 from bot import asks, checkins, pairing, promises
 from bot.models import Person
 from bot.storage.db import Database
-from testing.engines import database
+from testing.engines import migrated, scratch
 from testing.probes import deliver
 from testing.seeding import INVITE_KEY
 
@@ -41,7 +40,7 @@ steps = st.lists(
 
 
 async def scenario(ops: list[tuple[str, Person, int]], folder: Path) -> None:
-    db = await Database.open(database(folder / "p.db"))
+    db = await Database.open(migrated(folder / "p.db"))
     try:
         await db.migrate()
         code = (await pairing.create_invite(db, A, START, INVITE_KEY)).code
@@ -124,5 +123,5 @@ async def scenario(ops: list[tuple[str, Person, int]], folder: Path) -> None:
 def test_no_outcome_is_seen_before_both_chose_and_it_is_revealed_once(
     ops: list[tuple[str, Person, int]],
 ) -> None:
-    with tempfile.TemporaryDirectory(dir="/var/tmp") as folder:
-        asyncio.run(scenario(ops, Path(folder)))
+    with scratch() as folder:
+        asyncio.run(scenario(ops, folder))

@@ -5,7 +5,6 @@ once both rated, and plotted per partner."""
 from __future__ import annotations
 
 import asyncio
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -16,7 +15,7 @@ from hypothesis import strategies as st
 from bot import asks, progress, ratings, repair, weekly
 from bot.models import Person
 from bot.storage.db import Database
-from testing.engines import database
+from testing.engines import migrated, scratch
 from testing.probes import deliver, pending
 from testing.seeding import paired_couple
 
@@ -151,7 +150,7 @@ presses = st.lists(
 
 
 async def rating_scenario(ops: list[tuple[int, int]], folder: Path) -> None:
-    db = await Database.open(database(folder / "steady.db"))
+    db = await Database.open(migrated(folder / "steady.db"))
     await db.migrate()
     try:
         await both_want_it(db)
@@ -207,5 +206,5 @@ async def rating_scenario(ops: list[tuple[int, int]], folder: Path) -> None:
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(presses)
 def test_a_rating_is_seen_only_once_both_rated(ops: list[tuple[int, int]]) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        asyncio.run(rating_scenario(ops, Path(folder)))
+    with scratch() as folder:
+        asyncio.run(rating_scenario(ops, folder))

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from bot import pairing, repair
 from bot.models import Person
 from bot.storage.db import Database
-from testing.engines import database
+from testing.engines import migrated, scratch
 from testing.probes import cursor, latest_break
 from testing.seeding import INVITE_KEY
 
@@ -194,11 +194,10 @@ async def conflict(db: Database, at: int) -> None:
 @given(st.lists(st.sampled_from(["a", "b", "a_more", "b_more", "tick"]), max_size=12))
 def test_no_one_hears_of_readiness_before_both_are_ready(steps: list[str]) -> None:
     import asyncio
-    import tempfile
     from pathlib import Path
 
     async def scenario(folder: Path) -> None:
-        db = await Database.open(database(folder / "r.db"))
+        db = await Database.open(migrated(folder / "r.db"))
         await db.migrate()
         try:
             await paired(db)
@@ -227,5 +226,5 @@ def test_no_one_hears_of_readiness_before_both_are_ready(steps: list[str]) -> No
         finally:
             await db.close()
 
-    with tempfile.TemporaryDirectory() as folder:
-        asyncio.run(scenario(Path(folder)))
+    with scratch() as folder:
+        asyncio.run(scenario(folder))

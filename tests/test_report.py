@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-import tempfile
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from bot.crypto import Cipher
 from bot.models import Person
 from bot.storage.db import Database
 from bot.storage.outbox import open_media
-from testing.engines import database
+from testing.engines import migrated, scratch
 from testing.probes import deliver
 from testing.seeding import paired_couple, seed_history
 
@@ -174,7 +173,7 @@ steps = st.lists(
 
 
 async def consent_scenario(ops: list[tuple[str, int]], folder: Path) -> None:
-    db = await Database.open(database(folder / "steady.db"))
+    db = await Database.open(migrated(folder / "steady.db"))
     await db.migrate()
     try:
         now = NOW
@@ -237,10 +236,10 @@ async def consent_scenario(ops: list[tuple[str, int]], folder: Path) -> None:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(steps)
 def test_no_pdf_unless_both_agreed(ops: list[tuple[str, int]]) -> None:
-    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
+    with scratch() as folder, pytest.MonkeyPatch.context() as patch:
         # The rule is about consent: a stand-in PDF keeps each example fast.
         patch.setattr(report, "pdf", lambda content, language: b"%PDF-1.4 stand-in")
-        asyncio.run(consent_scenario(ops, Path(folder)))
+        asyncio.run(consent_scenario(ops, folder))
 
 
 async def test_an_old_requests_button_never_counts_for_a_new_one(db: Database) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from bot import checkins, guided, pairing, repair
 from bot.checkins import AnswerOutcome
 from bot.models import Person
 from bot.storage.db import Database
-from testing.engines import database
+from testing.engines import database, migrated, scratch
 from testing.probes import cursor
 from testing.seeding import INVITE_KEY
 
@@ -97,7 +96,7 @@ async def deliver(db: Database, model: Model) -> None:
 
 async def scenario(ops: list[tuple[str, str]], folder: Path, guided_steps: bool = False) -> None:
     path = folder / "p.db"
-    db = await Database.open(database(path))
+    db = await Database.open(migrated(path))
     await db.migrate()
     model = Model()
     code = (await pairing.create_invite(db, A, START, INVITE_KEY)).code
@@ -182,12 +181,12 @@ async def scenario(ops: list[tuple[str, str]], folder: Path, guided_steps: bool 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(operations)
 def test_no_early_answer_and_one_reveal_per_round(ops: list[tuple[str, str]]) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        asyncio.run(scenario(ops, Path(folder)))
+    with scratch() as folder:
+        asyncio.run(scenario(ops, folder))
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(operations)
 def test_guided_steps_keep_the_same_promise(ops: list[tuple[str, str]]) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        asyncio.run(scenario(ops, Path(folder), guided_steps=True))
+    with scratch() as folder:
+        asyncio.run(scenario(ops, folder, guided_steps=True))
