@@ -166,32 +166,34 @@ def _sqlite_template() -> Path:
     return Path(_template[0])
 
 
+# The relations of a schema: through pg_depend's index, as every lookup below goes by an
+# index. Filtering pg_class by namespace reads all of it, and a development server that ran
+# the suite many times holds hundreds of thousands of rows there (~0.3 s a query).
+_RELATIONS = """
+SELECT c.oid, c.relname, c.relkind FROM pg_depend d JOIN pg_class c ON c.oid = d.objid
+WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_namespace'::regclass
+  AND d.refobjid = %(schema)s::regnamespace
+"""
 # The structure of a schema, written without its name: tables, columns with their types,
-# defaults and nullability, constraints, indexes, triggers, and the versions applied.
-_FINGERPRINT = """
+# defaults and nullability, constraints, indexes, triggers.
+_FINGERPRINT = f"""
+WITH rels AS ({_RELATIONS})
 SELECT md5(coalesce(string_agg(replace(x, %(schema)s || '.', ''), E'\\n' ORDER BY x), ''))
 FROM (
-    SELECT format('%%s %%s.%%s %%s %%s %%s', c.relkind, c.relname, a.attname,
+    SELECT format('%%s %%s.%%s %%s %%s %%s', r.relkind, r.relname, a.attname,
                   format_type(a.atttypid, a.atttypmod), a.attnotnull,
                   pg_get_expr(d.adbin, d.adrelid)) AS x
-    FROM pg_class c
-    JOIN pg_namespace n ON n.oid = c.relnamespace
-    JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-    LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
-    WHERE n.nspname = %(schema)s
+    FROM rels r
+    JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
+    LEFT JOIN pg_attrdef d ON d.adrelid = r.oid AND d.adnum = a.attnum
     UNION ALL
     SELECT format('%%s %%s', r.relname, pg_get_constraintdef(k.oid))
-    FROM pg_constraint k JOIN pg_class r ON r.oid = k.conrelid
-    JOIN pg_namespace n ON n.oid = r.relnamespace WHERE n.nspname = %(schema)s
+    FROM rels r JOIN pg_constraint k ON k.conrelid = r.oid
     UNION ALL
-    SELECT pg_get_indexdef(i.indexrelid)
-    FROM pg_index i JOIN pg_class r ON r.oid = i.indrelid
-    JOIN pg_namespace n ON n.oid = r.relnamespace WHERE n.nspname = %(schema)s
+    SELECT pg_get_indexdef(i.indexrelid) FROM rels r JOIN pg_index i ON i.indrelid = r.oid
     UNION ALL
     SELECT pg_get_triggerdef(t.oid)
-    FROM pg_trigger t JOIN pg_class r ON r.oid = t.tgrelid
-    JOIN pg_namespace n ON n.oid = r.relnamespace
-    WHERE n.nspname = %(schema)s AND NOT t.tgisinternal
+    FROM rels r JOIN pg_trigger t ON t.tgrelid = r.oid WHERE NOT t.tgisinternal
 ) AS parts
 """
 
@@ -238,19 +240,9 @@ def _empty(schema: str) -> bool:
     try:
         if _fingerprint(schema) != _reference():
             return False
-        tables = [
-            r[0]
-            for r in conn.execute(
-                "SELECT tablename FROM pg_tables WHERE schemaname = %s AND tablename <> %s",
-                (schema, "schema_version"),
-            )
-        ]
-        sequences = [
-            r[0]
-            for r in conn.execute(
-                "SELECT sequencename FROM pg_sequences WHERE schemaname = %s", (schema,)
-            )
-        ]
+        relations = conn.execute(_RELATIONS, {"schema": schema}).fetchall()
+        tables = [name for _, name, kind in relations if kind == "r" and name != "schema_version"]
+        sequences = [name for _, name, kind in relations if kind == "S"]
         with conn.transaction():
             # Never wait long on a test's leftover session: such a schema is just not reused.
             conn.execute("SET LOCAL lock_timeout = '2s'")
