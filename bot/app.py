@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from datetime import UTC, datetime
 
 from telegram import BotCommand, LinkPreviewOptions
 from telegram.error import TelegramError
@@ -144,8 +145,14 @@ async def _post_init(app: Application) -> None:
     )  # fmt: skip
     await services.delivery.start()
     assert app.job_queue is not None
+    # The job queue starts after post_init: APScheduler would count a job added before it
+    # from that start, its first run one whole interval on. Due now, run however late the
+    # start (never skipped: the tick only asks the database what is due).
     app.job_queue.run_repeating(
-        _tick, interval=services.settings.tick_seconds, first=0, name="steady-tick"
+        _tick,
+        interval=services.settings.tick_seconds,
+        name="steady-tick",
+        job_kwargs={"next_run_time": datetime.now(UTC), "misfire_grace_time": None},
     )
 
 

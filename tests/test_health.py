@@ -4,6 +4,7 @@ it has not run for a few minutes (or never has)."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import signal
 import stat
@@ -17,9 +18,11 @@ import pytest
 
 from bot.config import load_settings
 from bot.health import MIN_STALE_SECONDS, beat, check, stale_after
+from testing.clock import MovableClock
 from testing.engines import database_url
 from testing.fake_telegram import FakeTelegram
 from testing.process import TEST_SECRET
+from testing.runner import BotRunner
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -86,3 +89,21 @@ async def test_the_running_bot_is_healthy_until_its_tick_stops(
     result = await asyncio.to_thread(health, tmp_path, env)
     assert result.returncode == 1
     assert "unhealthy: the last tick ran" in result.stderr
+
+
+async def test_the_first_tick_runs_at_start_up_not_one_interval_later(
+    fake: FakeTelegram, tmp_path: Path
+) -> None:
+    """The tick is scheduled before the job queue starts; APScheduler then counted its first
+    run from the start, one whole interval on (20 s by default): due work and the health
+    check waited for it after every restart."""
+    runner = BotRunner(fake.base_url, fake.token, tmp_path / "steady.db", MovableClock())
+    runner.settings = dataclasses.replace(runner.settings, tick_seconds=3600)
+    await runner.start()
+    try:
+        deadline = time.monotonic() + 30  # only a bound for failing: it runs at once
+        while not runner.settings.heartbeat_path.exists():
+            assert time.monotonic() < deadline, "no tick ran at start-up"
+            await asyncio.sleep(0.02)
+    finally:
+        await runner.stop()
