@@ -7,10 +7,8 @@ import logging
 import os
 import sys
 
-from bot.app import build_application
 from bot.config import ConfigError, load_settings
 from bot.logs import setup_logging
-from bot.polling import TokenRejected, run
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +33,11 @@ def main() -> int:
     log.info(
         "starting Steady (database %s, log level %s)", settings.database_label, settings.log_level
     )
+    # Only now the application (about a second of imports): a setting that stops the start
+    # says so at once.
+    from bot.app import build_application
+    from bot.polling import TokenRejected, run
+
     app = build_application(settings)
     try:
         asyncio.run(run(app))
