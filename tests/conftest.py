@@ -115,6 +115,22 @@ async def strict_fake(clock: MovableClock) -> AsyncIterator[FakeTelegram]:
     await server.stop()
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest tests start first: the SIGKILL test (slow), then the many-example property
+    tests, then those marked heavy (real processes, long journeys). xdist hands out a test at
+    a time (`--dist loadgroup`, pyproject.toml), so the workers end together instead of one
+    running a long test alone at the end."""
+
+    def rank(item: pytest.Item) -> int:
+        if item.get_closest_marker("slow"):
+            return 0
+        if getattr(getattr(item, "obj", None), "is_hypothesis_test", False):
+            return 1
+        return 2 if item.get_closest_marker("heavy") else 3
+
+    items.sort(key=rank)  # stable: the file order otherwise
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     """A test that failed before closing its database leaves aiosqlite's (non-daemon) thread
     running, and the interpreter would wait for it forever: CI would hang instead of failing.

@@ -6,6 +6,8 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from bot.storage.db import Database
 from scheduler.delivery import PER_CHAT_INTERVAL
 from testing.clock import MovableClock
@@ -19,6 +21,7 @@ from testing.seeding import seed_due_couples
 COUPLES = 20
 
 
+@pytest.mark.heavy
 async def test_a_fan_out_under_limits_and_faults_delivers_every_prompt_once(
     strict_fake: FakeTelegram, tmp_path: Path
 ) -> None:

@@ -91,6 +91,7 @@ async def test_the_bot_process_pairs_two_people_and_stops_cleanly(
     assert code not in logs and code.replace("-", "") not in logs
 
 
+@pytest.mark.heavy
 async def test_sigterm_finishes_the_send_in_flight(fake: FakeTelegram, tmp_path: Path) -> None:
     """README/DESIGN: `docker compose down` (SIGTERM) lets the message being sent finish: it
     is recorded as sent, so it is neither lost nor sent again after the restart."""

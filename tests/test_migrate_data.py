@@ -30,6 +30,8 @@ from testing.probes import deliver, latest_break
 from testing.process import ROOT
 from testing.seeding import INVITE_KEY
 
+pytestmark = pytest.mark.heavy  # on PostgreSQL, seconds each
+
 needs_postgres = pytest.mark.skipif(
     not on_postgres(), reason="needs a PostgreSQL server (STEADY_TEST_DATABASE_URL)"
 )

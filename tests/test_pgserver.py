@@ -29,6 +29,7 @@ sys.exit(7)
 
 
 @needs_binaries
+@pytest.mark.heavy
 def test_run_gives_a_working_database_then_removes_it_and_passes_the_exit_code_on() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "testing.pgserver", "run", "--", sys.executable, "-c", CHILD],

@@ -264,6 +264,7 @@ async def test_erasing_while_the_partner_answers_sends_him_nothing_of_hers(
     reason="several processes sending are a PostgreSQL deployment; one SQLite worker learns of "
     "withdrawn rows through Handoff.withdrawn",
 )
+@pytest.mark.heavy
 async def test_a_send_claimed_by_another_process_waiting_its_turn_is_withdrawn(
     two: tuple[Database, Database], fake: FakeTelegram
 ) -> None:

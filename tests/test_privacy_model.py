@@ -21,6 +21,7 @@ import re
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
@@ -299,7 +300,7 @@ PrivacyModel.TestCase.settings = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
-TestPrivacyModel = PrivacyModel.TestCase
+TestPrivacyModel = pytest.mark.heavy(PrivacyModel.TestCase)
 
 
 def test_a_reveal_claimed_before_a_restart_is_shown_once() -> None:

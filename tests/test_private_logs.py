@@ -9,6 +9,8 @@ import signal
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from testing.engines import database_url
 from testing.fake_telegram import FakeTelegram, FakeUser
 from testing.journeys import PROMPT, pair
@@ -49,6 +51,7 @@ async def _answer_both(ana: FakeUser, ben: FakeUser, first: str, second: str) ->
         assert first in reveal.plain and second in reveal.plain
 
 
+@pytest.mark.heavy
 async def test_a_whole_journey_at_debug_leaves_no_words_names_or_token_in_the_output(
     fake: FakeTelegram, tmp_path: Path
 ) -> None:

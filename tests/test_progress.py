@@ -200,6 +200,7 @@ async def test_the_opt_ins_join_export_and_erasure_leaves_nothing(db: Database) 
         assert await uow.conn.fetch_value("SELECT COUNT(*) FROM report_consents") == 0
 
 
+@pytest.mark.heavy
 async def test_a_summary_too_long_for_a_caption_follows_the_picture(db: Database) -> None:
     from bot import weekly
     from testing.probes import pending

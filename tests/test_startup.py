@@ -8,6 +8,8 @@ import signal
 import socket
 from pathlib import Path
 
+import pytest
+
 from bot import at_rest
 from bot.crypto import Cipher
 from bot.storage.db import Database
@@ -42,6 +44,7 @@ def _no_secret(output: str, token: str = TOKEN) -> None:
     assert token not in output and token.split(":")[1] not in output, output
 
 
+@pytest.mark.heavy
 async def test_unreachable_telegram_is_retried_one_line_a_try_until_sigterm(
     tmp_path: Path,
 ) -> None:
@@ -62,6 +65,7 @@ async def test_unreachable_telegram_is_retried_one_line_a_try_until_sigterm(
     assert len(text.splitlines()) == 1 + len(retries), text
 
 
+@pytest.mark.heavy
 async def test_the_bot_connects_once_telegram_comes_up(tmp_path: Path) -> None:
     port = _closed_port()
     proc, output = await launch("bot", _env(f"http://127.0.0.1:{port}", tmp_path))
@@ -97,6 +101,7 @@ async def test_a_token_telegram_rejects_stops_with_one_line_and_code_2(
     _no_secret(text, other)
 
 
+@pytest.mark.heavy
 async def test_an_unreachable_database_is_retried_one_line_a_try_without_its_password(
     tmp_path: Path,
 ) -> None:
