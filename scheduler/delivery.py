@@ -8,7 +8,7 @@ import logging
 import math
 import time
 from collections import Counter, deque
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from datetime import time as dt_time
 from zoneinfo import ZoneInfo
@@ -250,27 +250,38 @@ class Delivery:
             self.wake()
 
     def _put_back_soon(self, row_ids: list[int]) -> None:
-        async def put_back() -> None:
-            try:
-                async with self._db.unit() as uow:
-                    await uow.outbox.put_back(row_ids)
-            except Exception:
-                log.exception("could not put back claimed sends; their lease runs out")
+        async def put_back(uow: Unit) -> None:
+            await uow.outbox.put_back(row_ids)
 
-        task = asyncio.create_task(put_back(), name="steady-put-back")
-        self._claimed.add(task)
-        task.add_done_callback(self._claimed.discard)
+        def failed() -> None:
+            log.exception("could not put back claimed sends; their lease runs out")
+
+        self._write_soon("steady-put-back", put_back, failed)
 
     def _release_soon(self, row_ids: list[int]) -> None:
-        async def release() -> None:
+        async def release(uow: Unit) -> None:
+            await uow.outbox.release(row_ids)
+
+        def failed() -> None:
+            log.exception("could not release failed sends; the next sender pass here will")
+            self._failed.extend(row_ids)
+
+        self._write_soon("steady-release", release, failed)
+
+    def _write_soon(
+        self, name: str, write: Callable[[Unit], Awaitable[None]], failed: Callable[[], None]
+    ) -> None:
+        """`write` in a unit of its own, in the background (tracked with the claimed sends, so
+        `recorded` and a stop wait for it); `failed` (in the except block) if it raised."""
+
+        async def run() -> None:
             try:
                 async with self._db.unit() as uow:
-                    await uow.outbox.release(row_ids)
+                    await write(uow)
             except Exception:
-                log.exception("could not release failed sends; the next sender pass here will")
-                self._failed.extend(row_ids)
+                failed()
 
-        task = asyncio.create_task(release(), name="steady-release")
+        task = asyncio.create_task(run(), name=name)
         self._claimed.add(task)
         task.add_done_callback(self._claimed.discard)
 

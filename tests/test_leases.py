@@ -5,8 +5,10 @@ start-up recovery leaves alone what a live worker holds."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import time
+from collections.abc import AsyncIterator
 
 import pytest
 from telegram import Bot
@@ -51,6 +53,24 @@ async def claim(db: Database, now: int) -> list[int]:
         rows = await uow.outbox.ready(now, 10)
         await uow.outbox.mark_inflight([r.id for r in rows], now)
     return [r.id for r in rows]
+
+
+@contextlib.asynccontextmanager
+async def deliveries(fake: FakeTelegram, *dbs: Database) -> AsyncIterator[list[Delivery]]:
+    """A worker's delivery on each database, started in turn (the first is elected sender),
+    all stopped at the end."""
+    client = Bot(fake.token, base_url=f"{fake.base_url}/bot", request=AiohttpRequest())
+    async with client:
+        started: list[Delivery] = []
+        try:
+            for db in dbs:
+                worker = Delivery(client, db, Clock(), rate=30, per_chat_interval=0.05)
+                await worker.start()
+                started.append(worker)
+            yield started
+        finally:
+            for worker in reversed(started):
+                await worker.stop()
 
 
 async def test_a_dead_workers_claim_returns_when_its_lease_runs_out(db: Database) -> None:
@@ -125,31 +145,22 @@ async def test_one_sender_for_the_bot_and_another_takes_over_when_it_stops(
     first, second = two
     for chat in (1, 2):
         fake.user(chat, "P")
-    client = Bot(fake.token, base_url=f"{fake.base_url}/bot", request=AiohttpRequest())
-    async with client:
-        one = Delivery(client, first, Clock(), rate=30, per_chat_interval=0.05)
-        other = Delivery(client, second, Clock(), rate=30, per_chat_interval=0.05)
-        await one.start()
-        await other.start()
-        try:
-            assert first.lease.sending and not second.lease.sending
-            await queued(second, 1, now=Clock().timestamp())
-            await fake.wait_until(lambda: len(fake.sent) == 1, timeout=10)
-            await asyncio.wait_for(one.idle(), 10)
-            async with second.unit() as uow:  # not the sender: it claims nothing
-                assert await uow.outbox.claim(["k1"], Clock().timestamp()) == []
-            await one.stop()
-            await queued(second, 2, now=Clock().timestamp())
-            while not second.lease.sending:  # noqa: ASYNC110 (no event says it was elected)
-                await asyncio.sleep(0.01)
-            took_over = time.monotonic()
-            await fake.wait_until(lambda: len(fake.sent) == 2, timeout=10)
-            # A sender that lost its lock may go on starting sends for one ELECTION_POLL: the
-            # new one's first message waits at least that after it took over.
-            assert fake.sent[1].sent_at - took_over >= ELECTION_POLL
-        finally:
-            await other.stop()
-            await one.stop()
+    async with deliveries(fake, first, second) as (one, _):
+        assert first.lease.sending and not second.lease.sending
+        await queued(second, 1, now=Clock().timestamp())
+        await fake.wait_until(lambda: len(fake.sent) == 1, timeout=10)
+        await asyncio.wait_for(one.idle(), 10)
+        async with second.unit() as uow:  # not the sender: it claims nothing
+            assert await uow.outbox.claim(["k1"], Clock().timestamp()) == []
+        await one.stop()
+        await queued(second, 2, now=Clock().timestamp())
+        while not second.lease.sending:  # noqa: ASYNC110 (no event says it was elected)
+            await asyncio.sleep(0.01)
+        took_over = time.monotonic()
+        await fake.wait_until(lambda: len(fake.sent) == 2, timeout=10)
+        # A sender that lost its lock may go on starting sends for one ELECTION_POLL: the
+        # new one's first message waits at least that after it took over.
+        assert fake.sent[1].sent_at - took_over >= ELECTION_POLL
     assert [m.chat_id for m in fake.sent] == [1, 2]
 
 
@@ -169,39 +180,30 @@ async def test_a_send_that_failed_as_its_worker_stopped_sending_goes_to_the_new_
     for db in two:
         db.lease = dataclasses.replace(db.lease, seconds=3)  # renewed every second
     fake.user(1, "P")
-    client = Bot(fake.token, base_url=f"{fake.base_url}/bot", request=AiohttpRequest())
-    async with client:
-        one = Delivery(client, first, Clock(), rate=30, per_chat_interval=0.05)
-        other = Delivery(client, second, Clock(), rate=30, per_chat_interval=0.05)
-        await one.start()
-        await other.start()
-        try:
-            assert first.lease.sending
-            await queued(first, 1, now=Clock().timestamp())
-            async with first.unit() as uow:  # a pass of its loop claims the row
-                [claimed] = await uow.outbox.ready(Clock().timestamp(), 10)
-                await uow.outbox.mark_inflight([claimed.id], Clock().timestamp())
+    async with deliveries(fake, first, second) as (one, _):
+        assert first.lease.sending
+        await queued(first, 1, now=Clock().timestamp())
+        async with first.unit() as uow:  # a pass of its loop claims the row
+            [claimed] = await uow.outbox.ready(Clock().timestamp(), 10)
+            await uow.outbox.mark_inflight([claimed.id], Clock().timestamp())
 
-            async def no_lock() -> None:
-                return None
+        async def no_lock() -> None:
+            return None
 
-            async def fails(row: object) -> None:
-                # On the wire, the sender lock's session ends; then the request fails.
-                lock = one._sender_lock
-                assert lock is not None
-                one._elect = no_lock  # type: ignore[method-assign]  # the other wins the next
-                await lock._conn.close()  # type: ignore[attr-defined]
-                await fake.wait_until(lambda: second.lease.sending, timeout=10)
-                await fake.wait_until(lambda: not first.lease.sending, timeout=10)
-                raise RuntimeError("the connection broke")
+        async def fails(row: object) -> None:
+            # On the wire, the sender lock's session ends; then the request fails.
+            lock = one._sender_lock
+            assert lock is not None
+            one._elect = no_lock  # type: ignore[method-assign]  # the other wins the next
+            await lock._conn.close()  # type: ignore[attr-defined]
+            await fake.wait_until(lambda: second.lease.sending, timeout=10)
+            await fake.wait_until(lambda: not first.lease.sending, timeout=10)
+            raise RuntimeError("the connection broke")
 
-            one._send = fails  # type: ignore[method-assign]
-            one._busy[1] += 1  # as its pass counts a chat it sends to
-            await one._deliver(claimed)
-            await fake.wait_until(lambda: len(fake.sent) == 1, timeout=20)
-        finally:
-            await other.stop()
-            await one.stop()
+        one._send = fails  # type: ignore[method-assign]
+        one._busy[1] += 1  # as its pass counts a chat it sends to
+        await one._deliver(claimed)
+        await fake.wait_until(lambda: len(fake.sent) == 1, timeout=20)
     assert (await row(first, 1))[:3] == ("sent", 0, 1)  # it may have arrived: uncertain
 
 
@@ -214,26 +216,17 @@ async def test_a_worker_that_no_longer_sends_leaves_its_claimed_sends_to_the_sen
     rate is one): the row goes back, certainly unsent, and the sender sends it."""
     first, second = two
     fake.user(1, "P")
-    client = Bot(fake.token, base_url=f"{fake.base_url}/bot", request=AiohttpRequest())
-    async with client:
-        one = Delivery(client, first, Clock(), rate=30, per_chat_interval=0.05)
-        other = Delivery(client, second, Clock(), rate=30, per_chat_interval=0.05)
-        await one.start()
-        await other.start()
-        try:
-            assert first.lease.sending and not second.lease.sending
-            async with second.unit() as uow:  # claimed under the other worker's lease
-                await uow.users.upsert(Person(1, "P"), Clock().timestamp())
-                await uow.outbox.enqueue(Outgoing(1, "k1", "to 1"), Clock().timestamp())
-                [claimed] = await uow.outbox.ready(Clock().timestamp(), 10)
-                await uow.outbox.mark_inflight([claimed.id], Clock().timestamp())
-            other.send_claimed([claimed])
-            await fake.wait_until(lambda: len(fake.sent) == 1, timeout=10)
-            await asyncio.wait_for(one.idle(), 10)
-            await asyncio.wait_for(other.recorded(), 10)
-        finally:
-            await other.stop()
-            await one.stop()
+    async with deliveries(fake, first, second) as (one, other):
+        assert first.lease.sending and not second.lease.sending
+        async with second.unit() as uow:  # claimed under the other worker's lease
+            await uow.users.upsert(Person(1, "P"), Clock().timestamp())
+            await uow.outbox.enqueue(Outgoing(1, "k1", "to 1"), Clock().timestamp())
+            [claimed] = await uow.outbox.ready(Clock().timestamp(), 10)
+            await uow.outbox.mark_inflight([claimed.id], Clock().timestamp())
+        other.send_claimed([claimed])
+        await fake.wait_until(lambda: len(fake.sent) == 1, timeout=10)
+        await asyncio.wait_for(one.idle(), 10)
+        await asyncio.wait_for(other.recorded(), 10)
     assert await row(first, 1) == ("sent", 0, 0, first.lease.token, fake.sent[0].message_id)
 
 
@@ -247,18 +240,12 @@ async def test_a_row_left_in_flight_by_a_failed_put_back_is_not_renewed_forever(
     first, _ = two
     first.lease = dataclasses.replace(first.lease, seconds=3)  # renewed every second
     fake.user(1, "P")
-    client = Bot(fake.token, base_url=f"{fake.base_url}/bot", request=AiohttpRequest())
-    async with client:
-        one = Delivery(client, first, Clock(), rate=30, per_chat_interval=0.05)
-        await one.start()
-        try:
-            async with first.unit() as uow:  # claimed under its lease, then left
-                await uow.users.upsert(Person(1, "P"), Clock().timestamp())
-                await uow.outbox.enqueue(Outgoing(1, "k1", "to 1"), Clock().timestamp())
-                [claimed] = await uow.outbox.ready(Clock().timestamp(), 10)
-                await uow.outbox.mark_inflight([claimed.id], Clock().timestamp())
-            await fake.wait_until(lambda: len(fake.sent) == 1, timeout=20)
-            await asyncio.wait_for(one.idle(), 10)
-        finally:
-            await one.stop()
+    async with deliveries(fake, first) as (one,):
+        async with first.unit() as uow:  # claimed under its lease, then left
+            await uow.users.upsert(Person(1, "P"), Clock().timestamp())
+            await uow.outbox.enqueue(Outgoing(1, "k1", "to 1"), Clock().timestamp())
+            [claimed] = await uow.outbox.ready(Clock().timestamp(), 10)
+            await uow.outbox.mark_inflight([claimed.id], Clock().timestamp())
+        await fake.wait_until(lambda: len(fake.sent) == 1, timeout=20)
+        await asyncio.wait_for(one.idle(), 10)
     assert (await row(first, 1))[:3] == ("sent", 0, 1)
