@@ -27,6 +27,7 @@ from bot.texts import amount, local_time, plain, t
 from bot.zones import zone_of
 
 WEEKS = 12
+OPT_INS = ("weekly", "rating")  # what each partner turns on, and both must (progress choices)
 CAPTION_MAX = 1024  # Telegram's limit for a photo's caption; longer words follow as a message
 SUMMARY_DAY = 6  # Sunday (Monday = 0)
 SUMMARY_AT = time(19, 0)  # local, in each partner's own zone
@@ -274,3 +275,13 @@ def next_summary(now: int, zone: ZoneInfo) -> int:
     if moment <= now:
         moment = int(local_instant(day + timedelta(days=7), SUMMARY_AT, zone).timestamp())
     return moment
+
+
+async def both_chose(uow: Unit, couple: Couple, what: str) -> bool:
+    """Both partners opted in to `what` ("weekly" or "rating")."""
+    index = OPT_INS.index(what)
+    for member in (couple.a, couple.b):
+        found = await uow.progress.choices(member.id)
+        if found is None or not found[index]:
+            return False
+    return True

@@ -13,7 +13,7 @@ from __future__ import annotations
 import enum
 from datetime import UTC, date, datetime, time, timedelta
 
-from bot import ask_kinds, asks, holds, progress, weekly
+from bot import ask_kinds, asks, holds, progress
 from bot.models import Couple
 from bot.schedule_rules import DEFAULT_TIME, Schedule, local_instant, next_slot, parse_schedule
 from bot.storage.db import Database
@@ -113,7 +113,7 @@ async def due(db: Database, now: int, default_zone: str) -> int:
         for couple_id, weekday, slot, due_at in await uow.progress.due_ratings(now, DUE_BATCH):
             couple = await uow.couples.get(couple_id)
             active = couple is not None and await uow.couples.is_active(couple_id)
-            if not active or not await weekly.both_chose(uow, couple, "rating"):  # type: ignore[arg-type]
+            if not active or not await progress.both_chose(uow, couple, "rating"):  # type: ignore[arg-type]
                 await uow.progress.drop_rating(couple_id)
                 continue
             assert couple is not None

@@ -7,14 +7,13 @@ import enum
 import html
 from dataclasses import dataclass
 
-from bot import progress
+from bot import progress, ratings
 from bot.models import Couple, Media
 from bot.storage.db import Database
 from bot.storage.unit import Unit
 from bot.texts import t
 from bot.zones import zone_of
 
-CHOICES = ("weekly", "rating")
 DUE_BATCH = 50  # summaries per pass: each is a chart drawn in a thread
 
 
@@ -36,16 +35,6 @@ async def choices(db: Database, user_id: int) -> Choices:
     return Choices(*(found or (False, False)))
 
 
-async def both_chose(uow: Unit, couple: Couple, what: str) -> bool:
-    """Both partners opted in to `what` ("weekly" or "rating")."""
-    index = CHOICES.index(what)
-    for member in (couple.a, couple.b):
-        found = await uow.progress.choices(member.id)
-        if found is None or not found[index]:
-            return False
-    return True
-
-
 async def choose(
     db: Database, user_id: int, what: str, on: bool, now: int, default_zone: str
 ) -> Outcome:
@@ -60,7 +49,7 @@ async def choose(
                 due = progress.next_summary(now, await zone_of(uow, user_id, default_zone))
             await uow.progress.schedule_summary(user_id, due)
         couple = await uow.couples.active_for(user_id)
-        if not on or couple is None or await both_chose(uow, couple, what):
+        if not on or couple is None or await progress.both_chose(uow, couple, what):
             if on and couple is not None and what == "rating":
                 await _rating_changed(uow, couple, now, default_zone)
             return Outcome.SAVED
@@ -72,8 +61,6 @@ async def choose(
 
 async def _rating_changed(uow: Unit, couple: Couple, now: int, default_zone: str) -> None:
     """Both now want the weekly rating: plan its next ask."""
-    from bot import ratings  # it builds on this module (both_chose)
-
     await ratings.plan(uow, couple, now, default_zone)
 
 
@@ -89,7 +76,7 @@ async def summaries_due(db: Database, now: int, default_zone: str) -> int:
             zone = await zone_of(uow, user_id, default_zone)
             following = progress.next_summary(max(now, was), zone)
             couple = await uow.couples.active_for(user_id)
-            if couple is None or not await both_chose(uow, couple, "weekly"):
+            if couple is None or not await progress.both_chose(uow, couple, "weekly"):
                 await uow.progress.advance_summary(user_id, was, following)
                 continue
             weeks = await progress.gather(uow, couple, now, zone)

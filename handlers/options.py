@@ -8,7 +8,7 @@ from datetime import time
 from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
 
-from bot import callbacks, checkins, privacy, ratings, reviews, weekly
+from bot import callbacks, checkins, privacy, progress, ratings, reviews, weekly
 from bot.context import Services, SteadyContext
 from bot.models import Person
 from bot.schedule_rules import parse_time
@@ -49,7 +49,7 @@ async def options(update: Update, context: SteadyContext) -> None:
     if args and args[0] in {"discreet", "quiet"}:
         await _phone(update, services, me, args[0], args[1:])
         return
-    if args and args[0] in weekly.CHOICES:
+    if args and args[0] in progress.OPT_INS:
         await _weekly(update, services, me, args[0], args[1:])
         return
     outcome = checkins.OptionsOutcome.SAVED
