@@ -150,11 +150,9 @@ class Delivery:
 
     async def _become_sender(self, lock: HeldLock) -> None:
         self._sender_lock, self._lost = lock, False
-        # The former sender's last message to a chat may be this recent, and a former sender
-        # whose lock's connection died goes on starting sends until its watcher sees it (one
-        # ELECTION_POLL): every chat waits both before its first message from here, so the two
-        # never send side by side over the bot's one rate.
-        self._all_chats_after = time.monotonic() + self._per_chat + ELECTION_POLL
+        # The former sender's last message to a chat may be this recent: every chat waits
+        # one interval before its first message from here.
+        self._all_chats_after = time.monotonic() + self._per_chat
         # Not the rows a live worker holds: only those whose lease ran out.
         await self._recover_inflight(self._clock.timestamp())
         self._db.lease.sending = True
