@@ -149,6 +149,10 @@ class PostgresEngine:
 
     @classmethod
     async def open(cls, url: str, size: int = 16) -> PostgresEngine:
+        # One connection first: a server that refuses (not up yet, restarting) is said at
+        # once, where the pool would keep trying until OPEN_TIMEOUT.
+        probe = await psycopg.AsyncConnection.connect(url, connect_timeout=int(OPEN_TIMEOUT))
+        await probe.close()
         # 16: a webhook update holds one connection for its person's turn while its handler's
         # units take others (bot.webhook bounds how many run at once), beside delivery and tick.
         pool = AsyncConnectionPool(
