@@ -11,7 +11,7 @@ from bot.context import SteadyContext
 from bot.long_text import paginate
 from bot.models import Button, Person
 from bot.texts import plain, t
-from handlers.common import ButtonHandler, keyboard, person, refuse_stale, reply
+from handlers.common import ButtonHandler, keyboard, person, reply, settle
 
 MAX_BUTTONS = 30  # rows of buttons under a list
 LABEL = 24  # characters of an agreement's words on a button
@@ -127,19 +127,15 @@ async def answer_button(
     services = context.services
     if button.choice == "c":
         number = await agreements.waiting_for(services.database, me.id, button.version_id)
-        if number is None:
-            await refuse_stale(query, me.language)
+        if not await settle(query, number is None, me.language):
             return
-        await query.answer()
         await reply(update, t("agreement.how_to_change", me.language, number=number))
         return
     result = await agreements.answer(
         services.database, me.id, button.version_id, button.choice == "y", services.now()
     )
-    if result.outcome is Outcome.STALE:
-        await refuse_stale(query, me.language)
+    if not await settle(query, result.outcome is Outcome.STALE, me.language):
         return
-    await query.answer()
     await _answer(update, me, result)
 
 
@@ -152,20 +148,17 @@ async def action_button(
     services = context.services
     db, now, number = services.database, services.now(), button.agreement_id
     if button.action == "v":
-        if not await agreements.is_active(db, me.id, number):
-            await refuse_stale(query, me.language)
+        active = await agreements.is_active(db, me.id, number)
+        if not await settle(query, not active, me.language):
             return
-        await query.answer()
         await reply(update, t("agreement.how_to_revise", me.language, number=number))
         return
     if button.action == "r":
         result = await agreements.ask_retire(db, me.id, number, now)
     else:
         result = await agreements.confirm_retire(db, me.id, number, button.action == "y", now)
-    if result.outcome is Outcome.STALE:
-        await refuse_stale(query, me.language)
+    if not await settle(query, result.outcome is Outcome.STALE, me.language):
         return
-    await query.answer()
     await _answer(update, me, result)
 
 

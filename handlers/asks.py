@@ -8,7 +8,7 @@ from telegram.ext import Application
 from bot import asks, callbacks, checkins
 from bot.context import SteadyContext
 from bot.texts import t
-from handlers.common import ButtonHandler, after_delivery, person, refuse_stale, reply, reveal_due
+from handlers.common import ButtonHandler, after_delivery, person, reply, reveal_due, settle
 
 _REPLIES = {
     asks.Outcome.SAVED: "asks.saved",
@@ -29,10 +29,8 @@ async def choose(update: Update, context: SteadyContext, button: callbacks.Choos
         lambda o: o is asks.Outcome.STALE,
         me.id,
     )
-    if outcome is asks.Outcome.STALE:
-        await refuse_stale(query, me.language)
+    if not await settle(query, outcome is asks.Outcome.STALE, me.language):
         return
-    await query.answer()
     if outcome is asks.Outcome.HELD and context.job_queue is not None:
         # The reveal waits for a long word's next part; the tick finds it after a restart.
         delay = checkins.JOIN_SECONDS + 0.1

@@ -18,9 +18,9 @@ from handlers.common import (
     after_delivery,
     keyboard,
     person,
-    refuse_stale,
     reply,
     reveal_due,
+    settle,
 )
 
 R = TypeVar("R")
@@ -137,10 +137,8 @@ async def move(update: Update, context: SteadyContext, button: callbacks.MoveAns
     result = await checkins.move_answer(
         services.database, me, button.from_round, button.to_round, services.now()
     )
-    if result.outcome is AnswerOutcome.STALE:
-        await refuse_stale(query, me.language)
+    if not await settle(query, result.outcome is AnswerOutcome.STALE, me.language):
         return
-    await query.answer()
     if isinstance(query.message, Message) and query.message.reply_markup:
         await query.edit_message_reply_markup(None)  # the choice is made
     key = _ANSWER_REPLIES.get(result.outcome)

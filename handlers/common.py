@@ -72,6 +72,16 @@ async def refuse_stale(query: CallbackQuery, language: str) -> None:
     await query.answer(t("fallback.stale_button", language))
 
 
+async def settle(query: CallbackQuery, stale: bool, language: str) -> bool:
+    """A press whose outcome is known: refused on its button when `stale` (False), else
+    acknowledged, so the client stops its spinner (True) and the handler goes on to answer."""
+    if stale:
+        await refuse_stale(query, language)
+        return False
+    await query.answer()
+    return True
+
+
 class ButtonHandler(BaseHandler[Update, SteadyContext, None]):
     """Presses of one kind of button. bot.callbacks parses the data (whatever it is: missing,
     empty, 64 bytes of anything); the callback gets the typed button, never the raw string."""

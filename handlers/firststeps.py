@@ -10,7 +10,7 @@ from bot.context import SteadyContext
 from bot.firststeps import Outcome, View
 from bot.schedule_rules import parse_time
 from bot.texts import t
-from handlers.common import ButtonHandler, keyboard, person, refuse_stale, reply
+from handlers.common import ButtonHandler, keyboard, person, reply, settle
 
 # What the presser is told, by outcome (the partner hears through the outbox).
 _REPLIES = {
@@ -77,10 +77,8 @@ async def button(update: Update, context: SteadyContext, pressed: callbacks.Firs
         view = await firststeps.stop(db, me.id, journey_id, now)
     else:
         view = await firststeps.next_step(db, me.id, journey_id, action)
-    if view.outcome is Outcome.STALE:
-        await refuse_stale(query, me.language)
+    if not await settle(query, view.outcome is Outcome.STALE, me.language):
         return
-    await query.answer()
     await _render(update, view, me.language)
 
 

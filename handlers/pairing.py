@@ -10,7 +10,7 @@ from bot.context import SteadyContext
 from bot.models import Button
 from bot.pairing import JoinOutcome
 from bot.texts import amount, t
-from handlers.common import ButtonHandler, keyboard, person, refuse_stale, reply
+from handlers.common import ButtonHandler, keyboard, person, reply, settle
 
 _REFUSALS = {
     JoinOutcome.WRONG: "pairing.wrong",
@@ -97,18 +97,14 @@ async def unpair_button(update: Update, context: SteadyContext, button: callback
     services = context.services
     if not button.confirm:
         couple = await pairing.current_couple(services.database, me.id)
-        if couple is None or couple.id != button.couple_id:
-            await refuse_stale(query, me.language)
+        if not await settle(query, couple is None or couple.id != button.couple_id, me.language):
             return
-        await query.answer()
         partner = couple.partner_of(me.id).first_name
         await query.edit_message_text(t("unpair.kept", me.language, partner=partner))
         return
     ended = await pairing.unpair(services.database, me.id, button.couple_id, services.now())
-    if ended is None:
-        await refuse_stale(query, me.language)
+    if not await settle(query, ended is None, me.language):
         return
-    await query.answer()
     partner = ended.partner_of(me.id).first_name
     await query.edit_message_text(t("unpair.done", me.language, partner=partner))
 

@@ -9,7 +9,7 @@ from bot import callbacks, privacy
 from bot.context import SteadyContext
 from bot.models import Button
 from bot.texts import amount, t
-from handlers.common import ButtonHandler, keyboard, person, refuse_stale, reply
+from handlers.common import ButtonHandler, keyboard, person, reply, settle
 
 
 async def export(update: Update, context: SteadyContext) -> None:
@@ -53,10 +53,8 @@ async def delete_button(update: Update, context: SteadyContext, button: callback
     me = person(query.from_user)
     services = context.services
     now = services.now()
-    if not privacy.confirmation_valid(button.asked_at, now):
-        await refuse_stale(query, me.language)
+    if not await settle(query, not privacy.confirmation_valid(button.asked_at, now), me.language):
         return
-    await query.answer()
     if button.choice == "keep":
         await query.edit_message_text(t("privacy.kept", me.language))
         return

@@ -14,7 +14,7 @@ from bot.long_text import paginate
 from bot.models import Button, Person
 from bot.promises import Outcome
 from bot.texts import local_time, plain, t
-from handlers.common import ButtonHandler, keyboard, person, refuse_stale, reply
+from handlers.common import ButtonHandler, keyboard, person, reply, settle
 
 MAX_BUTTONS = 30  # rows of buttons under a list
 LABEL = 24  # characters of a promise's words on a button
@@ -117,10 +117,8 @@ async def due_button(update: Update, context: SteadyContext, button: callbacks.P
         services.now(),
         services.settings.default_timezone,
     )
-    if result.outcome is Outcome.STALE:
-        await refuse_stale(query, me.language)
+    if not await settle(query, result.outcome is Outcome.STALE, me.language):
         return
-    await query.answer()
     await _answer(update, me, result)
 
 
@@ -140,10 +138,8 @@ async def action_button(
         result = await promises.renew(db, me.id, pid, now, services.settings.default_timezone)
     else:
         result = await promises.set_weekly(db, me.id, pid, button.action == "w", now)
-    if result.outcome is Outcome.STALE:
-        await refuse_stale(query, me.language)
+    if not await settle(query, result.outcome is Outcome.STALE, me.language):
         return
-    await query.answer()
     await _answer(update, me, result)
 
 

@@ -9,7 +9,7 @@ from bot import callbacks, guided, pairing, repair
 from bot.context import SteadyContext
 from bot.models import Button
 from bot.texts import amount, local_time, t
-from handlers.common import ButtonHandler, keyboard, person, refuse_stale, reply
+from handlers.common import ButtonHandler, keyboard, person, refuse_stale, reply, settle
 
 
 def _lengths(language: str) -> tuple[tuple[Button, ...], ...]:
@@ -58,10 +58,8 @@ async def length_button(
         settings.default_timezone,
         settings.help_url,
     )
-    if result.outcome is repair.Outcome.STALE:  # not a length we offer
-        await refuse_stale(query, me.language)
-        return
-    await query.answer()
+    if not await settle(query, result.outcome is repair.Outcome.STALE, me.language):
+        return  # not a length we offer
     if result.outcome is repair.Outcome.NOT_PAIRED:
         await reply(update, t("repair.not_paired", me.language))
         return
@@ -92,19 +90,15 @@ async def ready_button(update: Update, context: SteadyContext, button: callbacks
     break_id = button.break_id
     if button.ready:
         outcome = await repair.ready(services.database, me.id, break_id, services.now())
-        if outcome is repair.Outcome.STALE:
-            await refuse_stale(query, me.language)
+        if not await settle(query, outcome is repair.Outcome.STALE, me.language):
             return
-        await query.answer()
         await reply(update, t("repair.ready_ack", me.language))
         return
     result = await repair.more_time(
         services.database, me.id, break_id, services.now(), services.settings.default_timezone
     )
-    if result.outcome is repair.Outcome.STALE:
-        await refuse_stale(query, me.language)
+    if not await settle(query, result.outcome is repair.Outcome.STALE, me.language):
         return
-    await query.answer()
     if result.outcome is repair.Outcome.AT_LIMIT:
         await reply(update, t("repair.at_limit", me.language, max=_max_break(me.language)))
         return
@@ -123,10 +117,8 @@ async def guided_button(
         outcome = await guided.start(services.database, me.id, button.break_id, services.now())
     else:
         outcome = await guided.stop(services.database, me.id, button.round_id, services.now())
-    if outcome is guided.Outcome.STALE:
-        await refuse_stale(query, me.language)
+    if not await settle(query, outcome is guided.Outcome.STALE, me.language):
         return
-    await query.answer()
     key = {
         guided.Outcome.STARTED: "guided.started",
         guided.Outcome.ALREADY: "guided.already",

@@ -9,7 +9,7 @@ from bot import callbacks, pairing, report
 from bot.context import SteadyContext
 from bot.models import Button
 from bot.texts import amount, t
-from handlers.common import ButtonHandler, keyboard, person, refuse_stale, reply
+from handlers.common import ButtonHandler, keyboard, person, reply, settle
 
 
 async def report_command(update: Update, context: SteadyContext) -> None:
@@ -36,10 +36,8 @@ async def period_button(
     me = person(query.from_user)
     services = context.services
     outcome = await report.ask(services.database, me.id, button.weeks, services.now())
-    if outcome is report.Outcome.STALE:
-        await refuse_stale(query, me.language)
+    if not await settle(query, outcome is report.Outcome.STALE, me.language):
         return
-    await query.answer()
     key = {
         report.Outcome.ASKED: "report.asked",
         report.Outcome.PENDING: "report.pending",
@@ -57,10 +55,8 @@ async def consent_button(
     services = context.services
     db, now = services.database, services.now()
     outcome = await report.answer(db, me.id, button.request_id, button.agree, now)
-    if outcome is report.Outcome.STALE:
-        await refuse_stale(query, me.language)
+    if not await settle(query, outcome is report.Outcome.STALE, me.language):
         return
-    await query.answer()
     key = {
         report.Outcome.DECLINED: "report.declined",
         report.Outcome.BOTH: "report.both",
