@@ -21,9 +21,10 @@ from bot.storage.db import Database, DatabaseUnavailable
 from bot.telegram_http import MESSAGE_DEFAULTS, AiohttpRequest
 from bot.texts import DEFAULT_LANGUAGE, languages, t
 from bot.update_order import InOrderPerPerson
-from scheduler import due
+from scheduler import direct, due
 from scheduler.clock import Clock
 from scheduler.delivery import Delivery
+from scheduler.direct import DirectPace
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,7 @@ def build_application(
         .base_file_url(settings.bot_file_url)
         .request(request or AiohttpRequest(read_timeout=settings.request_timeout))
         .get_updates_request(AiohttpRequest(pool_size=1))
+        .rate_limiter(DirectPace())  # what handlers send, in the delivery pace (see _post_init)
         .defaults(
             Defaults(
                 parse_mode=MESSAGE_DEFAULTS["parse_mode"],
@@ -144,6 +146,9 @@ async def _post_init(app: Application) -> None:
         default_zone=settings.default_timezone,
     )  # fmt: skip
     await services.delivery.start()
+    pace = direct.gate(app.bot)
+    if pace is not None:
+        pace.attach(services.delivery, services.database, services.clock)
     assert app.job_queue is not None
     # The job queue starts after post_init: APScheduler would count a job added before it
     # from that start, its first run one whole interval on. Due now, run however late the

@@ -16,6 +16,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from scheduler import direct
+
 MAX_CONCURRENT = 32
 
 
@@ -60,7 +62,8 @@ class InOrderPerPerson(BaseUpdateProcessor):
             del self._last[person]  # nobody is in line behind it
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        await coroutine
+        async with direct.answering(update):
+            await coroutine
 
     async def initialize(self) -> None:
         """Nothing to set up."""

@@ -28,6 +28,7 @@ from telegram.ext import Application
 from bot import health
 from bot.context import Services
 from bot.update_ledger import Ledger
+from scheduler import direct
 
 log = logging.getLogger(__name__)
 
@@ -89,9 +90,7 @@ class WebhookServer:
             return web.Response(status=400)
         try:
             async with self._slots:
-                await self._ledger.handle(
-                    update, int(time.time()), lambda: self._app.process_update(update)
-                )
+                await self._ledger.handle(update, int(time.time()), lambda: self._handle(update))
         except Exception as exc:
             # The class only (a driver's message may quote what someone wrote). Not recorded:
             # Telegram posts it again.
@@ -100,6 +99,10 @@ class WebhookServer:
             )
             return web.Response(status=500)
         return web.Response(status=200)
+
+    async def _handle(self, update: Update) -> None:
+        async with direct.answering(update):  # as in polling (bot.update_order)
+            await self._app.process_update(update)
 
     async def _health(self, request: web.Request) -> web.Response:
         """200 while this worker's tick runs (it reaches the database); 503 otherwise."""

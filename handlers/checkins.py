@@ -57,11 +57,12 @@ async def checkin(update: Update, context: SteadyContext) -> None:
     elif result.answered:
         await reply(update, t("checkin.already_answered", me.language, partner=result.partner))
     else:
-        sent = await reply(update, t("checkin.already_open", me.language, prompt=result.prompt))
+        # It quotes the question: a reply to it answers this round.
+        text = t("checkin.already_open", me.language, prompt=result.prompt)
+        sent = await reply(update, text, quotes=result.round_id)
         if sent is not None and result.round_id is not None:
-            # It quotes the question: a reply to it answers this round.
             await checkins.record_quote(
-                services.database, me.id, result.round_id, sent.message_id, services.now()
+                services.database, me.id, result.round_id, sent, services.now()
             )
 
 

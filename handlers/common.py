@@ -11,7 +11,6 @@ from telegram import (
     Chat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
-    Message,
     Update,
     User,
 )
@@ -21,6 +20,7 @@ from bot import callbacks, checkins
 from bot.context import Services, SteadyContext
 from bot.models import Button, Person, storable
 from bot.texts import language_of, t
+from scheduler import direct
 
 B = TypeVar("B", bound=callbacks.ButtonData)
 R = TypeVar("R")
@@ -51,14 +51,22 @@ def keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
 
 
 async def reply(
-    update: Update, text: str, markup: InlineKeyboardMarkup | None = None
-) -> Message | None:
+    update: Update,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+    *,
+    quotes: int | None = None,
+) -> int | None:
     """Answer the person in their private chat (its id is their user id), never in the chat
     the update came from: a button can sit under a message in a group, and what Steady says
-    is about a couple. The message sent, if any."""
+    is about a couple. In the bot's one budget (scheduler.direct): the Telegram message id
+    when sent from this worker, None when queued for the worker that sends (or nobody to
+    answer). `quotes`: the round whose question the text shows (see direct.send)."""
     if update.effective_user is None:
         return None
-    return await update.get_bot().send_message(update.effective_user.id, text, reply_markup=markup)
+    return await direct.send(
+        update.get_bot(), update.effective_user.id, text, markup, quotes=quotes
+    )
 
 
 def in_private_chat(query: CallbackQuery) -> bool:

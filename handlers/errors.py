@@ -11,6 +11,7 @@ from telegram.ext import Application
 from bot.context import SteadyContext
 from bot.texts import t
 from handlers.common import person
+from scheduler import direct
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +29,8 @@ async def on_error(update: object, context: SteadyContext) -> None:
     if chat is None or chat.type != Chat.PRIVATE:
         return  # a group hears nothing from Steady but the pointer to a private chat
     try:
-        await chat.send_message(t("errors.generic", person(update.effective_user).language))
+        text = t("errors.generic", person(update.effective_user).language)
+        await direct.send(context.bot, chat.id, text)
     except Exception:
         log.warning("could not send the error notice", exc_info=True)
 

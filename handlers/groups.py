@@ -9,6 +9,7 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 from bot.context import SteadyContext
 from bot.texts import t
 from handlers.common import in_private_chat, person
+from scheduler import direct
 
 
 async def private_only(update: Update, context: SteadyContext) -> None:
@@ -16,7 +17,8 @@ async def private_only(update: Update, context: SteadyContext) -> None:
     link = f"https://t.me/{context.bot.username}"
     text = t("fallback.group", person(update.effective_user).language, link=link)
     if update.effective_chat is not None:
-        await update.effective_chat.send_message(text)  # a pointer only: nothing private
+        # A pointer only: nothing private. In the bot's one budget, as any message.
+        await direct.send(context.bot, update.effective_chat.id, text)
 
 
 async def button_outside_private(update: Update, context: SteadyContext) -> None:

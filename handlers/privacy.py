@@ -13,8 +13,10 @@ from handlers.common import ButtonHandler, keyboard, person, reply, settle
 
 
 async def export(update: Update, context: SteadyContext) -> None:
-    """Send the person a JSON file of their own data, and a short readable summary. It goes
-    straight to their private chat, never through the outbox: nothing of it is stored."""
+    """Send the person a JSON file of their own data, and a short readable summary. The file
+    goes straight to their private chat, never through the outbox, from whichever worker took
+    the command (with several, maybe not the sender: one message, outside its budget): nothing
+    of it is stored."""
     me = person(update.effective_user)
     services = context.services
     data = await privacy.export(services.database, me.id, services.now())

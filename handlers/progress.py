@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import InputFile, Update
+from telegram import Update
 from telegram.ext import Application, CommandHandler, filters
 
 from bot import (
@@ -10,8 +10,10 @@ from bot import (
     trust_progress,  # noqa: F401 (registers the promise and agreement seams)
 )
 from bot.context import SteadyContext
+from bot.models import Media
 from bot.texts import t
 from handlers.common import person, reply
+from scheduler import direct
 
 
 async def progress_command(update: Update, context: SteadyContext) -> None:
@@ -27,10 +29,11 @@ async def progress_command(update: Update, context: SteadyContext) -> None:
     # The summary is the picture's caption: a screen reader reads it with the picture. Too
     # long for one (many series), it follows as a message of its own.
     fits = len(chart.summary) <= progress.CAPTION_MAX
-    await update.get_bot().send_photo(
+    await direct.send(
+        context.bot,
         me.id,
-        InputFile(chart.png, filename="steady-weeks.png"),
-        caption=chart.summary if fits else None,
+        chart.summary if fits else "",
+        media=Media("photo", chart.png, "steady-weeks.png"),
     )
     if not fits:
         await reply(update, chart.summary)

@@ -8,7 +8,7 @@ import logging
 import math
 import time
 from collections import Counter, deque
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import datetime
 from datetime import time as dt_time
 from zoneinfo import ZoneInfo
@@ -102,6 +102,9 @@ class Delivery:
         self._in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
         self._sending: set[asyncio.Task[None]] = set()  # the loop's sends, one task each
         self._busy: Counter[int] = Counter()  # chats with a send in flight: left alone
+        # People whose own update is being handled: what was queued for them waits, so the
+        # reply to what they did comes first (see `answering`).
+        self._answering: Counter[int] = Counter()
         self._next_turn = 0.0  # when the first chat skipped for its spacing may have a turn
         self._more = False  # the last pass picked all it had room for
         self._sent: list[tuple[int, ...]] = []  # (row, Telegram message, date) not yet recorded
@@ -243,13 +246,22 @@ class Delivery:
                 rows = [row.id for row in handoff.claimed]
                 self._put_back_soon(rows)
             else:
-                self.send_claimed(handoff.claimed)
+                now_rows = [r for r in handoff.claimed if r.chat_id not in self._answering]
+                later = [r.id for r in handoff.claimed if r.chat_id in self._answering]
+                if later:
+                    # Its person's update is being handled: the reply to it first, then these,
+                    # from the loop, first in its line.
+                    self._put_back_soon(later, first=True)
+                if now_rows:
+                    self.send_claimed(now_rows)
         if handoff.more:
             self.wake()
 
-    def _put_back_soon(self, row_ids: list[int]) -> None:
+    def _put_back_soon(self, row_ids: list[int], *, first: bool = False) -> None:
         async def put_back(uow: Unit) -> None:
-            await uow.outbox.put_back(row_ids)
+            await uow.outbox.put_back(row_ids, first=first)
+            if first:
+                self.wake()
 
         def failed() -> None:
             log.exception("could not put back claimed sends; their lease runs out")
@@ -502,6 +514,8 @@ class Delivery:
         for row in rows:
             if row.chat_id in chats or row.chat_id in self._busy:
                 continue
+            if row.chat_id in self._answering:
+                continue  # its person's update is being handled: woken when it is done
             turn = self._last_to_chat.get(row.chat_id, -self._per_chat) + self._per_chat
             turn = max(turn, self._all_chats_after)
             if turn > now:
@@ -591,6 +605,11 @@ class Delivery:
                         uncertain=False,
                     )
                 return None
+            # Several workers: the lease is checked and renewed before the slot in the pace,
+            # not between the slot and the request, so the request leaves when its slot says
+            # (a database round trip there would bunch arrivals past the cap at Telegram).
+            if self._shared and not await self._still_held(row):
+                return None
             await self._pace()
             if row.id in self._withdrawn:  # erased while it waited for its turn
                 self._withdrawn.discard(row.id)
@@ -602,20 +621,68 @@ class Delivery:
                 async with self._db.unit() as uow:
                     await uow.outbox.put_back([row.id])
                 return None
-            if self._shared and not await self._still_held(row):
-                return None
             return await self._send(row)
 
     async def _still_held(self, row: outbox.OutboxRow) -> bool:
         """Several workers: the row is still this worker's (not erased by another, not taken
         over after this one stalled past its lease), its lease renewed for the send. Checked
-        just before the request: a send that has not left yet is fenced by the token; one on
-        the wire cannot be called back (the lease outlasts the request timeout)."""
+        just before its slot in the pace (a fraction of a second before the request): a send
+        that has not left yet is fenced by the token; one on the wire cannot be called back
+        (the lease outlasts the request timeout)."""
         async with self._db.unit() as uow:
             held = await uow.outbox.hold(row.id, self._clock.timestamp())
         if not held:
             log.info("outbox %s: no longer held by this worker; not sent", row.id)
         return held
+
+    @contextlib.asynccontextmanager
+    async def answering(self, chat_id: int) -> AsyncIterator[None]:
+        """While a person's own update is handled: nothing queued for their chat starts, so
+        the reply to what they did goes before what it queued ("not now", then the offer it
+        brings). Their chat is looked at again as soon as it is handled."""
+        self._answering[chat_id] += 1
+        try:
+            yield
+        finally:
+            self._answering[chat_id] -= 1
+            if self._answering[chat_id] <= 0:
+                del self._answering[chat_id]
+                self.wake()
+
+    @property
+    def paid(self) -> bool:
+        """Whether messages go as paid broadcasts (PAID_BROADCAST)."""
+        return self._paid
+
+    def sends_here(self) -> bool:
+        """Whether this worker sends for the bot: the only worker, or the elected sender."""
+        return not self._shared or (self._db.lease.sending and not self._lost)
+
+    @contextlib.asynccontextmanager
+    async def direct_turn(self, chat_id: int | None) -> AsyncIterator[None]:
+        """Around a message a handler sends itself (scheduler.direct): it waits for its chat's
+        turn, reserved at once so the loop leaves that chat alone, and a slot in the pace, as
+        an outbox row would; the chat's next turn counts from when it arrived."""
+        if chat_id is not None:
+            while True:
+                now = time.monotonic()
+                turn = max(
+                    self._last_to_chat.get(chat_id, -self._per_chat) + self._per_chat,
+                    self._all_chats_after,
+                )
+                if turn <= now and chat_id not in self._busy:
+                    break
+                await asyncio.sleep(max(turn - now, 0.01))
+            self._busy[chat_id] += 1
+        try:
+            await self._pace()
+            if chat_id is not None:
+                self._last_to_chat[chat_id] = time.monotonic()
+            yield
+        finally:
+            if chat_id is not None:
+                self._last_to_chat[chat_id] = time.monotonic()
+                self._unbusy(chat_id)
 
     async def _pace(self) -> None:
         """Evenly spaced sends (after a short burst), never more than the cap in any WINDOW.

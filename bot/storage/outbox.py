@@ -285,6 +285,17 @@ class Outbox:
         self.handoff.queued += int(changed > 0)
         return changed > 0
 
+    async def enqueue_first(self, message: Outgoing, now: int) -> None:
+        """Queue a message someone is waiting for (a reply to what they just did, queued by a
+        worker that does not send): first in the sender's line. Its `not_before` of 0 sorts it
+        before any backlog (`ready` takes rows by `not_before`); its `due_at` is now, so it
+        still follows what was meant earlier for the same chat."""
+        await self.enqueue(message, now)
+        await self.conn.execute(
+            "UPDATE outbox SET not_before = 0 WHERE dedupe_key = ? AND status = 'pending'",
+            (message.dedupe_key,),
+        )
+
     async def enqueue_all(self, messages: list[Outgoing], now: int) -> None:
         """Queue several messages in one trip to the database thread; known keys are skipped."""
         self.handoff.queued += len(messages)
@@ -407,8 +418,18 @@ class Outbox:
         Sent straight after the unit commits (its hand-off) rather than at the delivery loop's
         next pass; what is not claimed (a later part of a long text) stays for the loop.
         """
-        if not keys or not self.lease.sending:
-            return []  # another worker sends: its loop takes them
+        if not keys:
+            return []
+        if not self.lease.sending:
+            # Another worker sends: its loop takes them, first in its line (as enqueue_first),
+            # since someone is waiting to read them.
+            marks = ", ".join("?" * len(keys))
+            await self.conn.execute(
+                f"UPDATE outbox SET not_before = 0 WHERE dedupe_key IN ({marks})"
+                " AND status = 'pending' AND inflight = 0 AND not_before <= ?",
+                (*keys, now),
+            )
+            return []
         rows = await self.conn.fetch_all(
             f"""
             UPDATE outbox SET {_TAKE}
@@ -566,11 +587,13 @@ class Outbox:
             (row_id, row["chat_id"], row["due_at"]),
         )
 
-    async def put_back(self, row_ids: list[int]) -> None:
-        """Claimed rows a stop kept from sending: pending again, certainly unsent."""
+    async def put_back(self, row_ids: list[int], *, first: bool = False) -> None:
+        """Claimed rows a stop kept from sending: pending again, certainly unsent. `first`:
+        someone is waiting for them, so first in the loop's line (see enqueue_first)."""
+        line = ", not_before = 0" if first else ""
         await bulk.where_in(
             self.conn,
-            "UPDATE outbox SET inflight = 0 "
+            f"UPDATE outbox SET inflight = 0{line} "
             f"WHERE status = 'pending' AND {_MINE} AND id IN ({{ids}})",
             row_ids,
             (self.lease.token,),

@@ -1,0 +1,140 @@
+"""Messages a handler sends at once (a reply to someone's own message), in the bot's one budget.
+
+Telegram's limits (about 30 messages a second overall, one a second per chat) count every
+message the bot sends, a reply to a command as much as a check-in from the outbox. So a reply
+takes its turn in the delivery pace like any outbox row. With several workers only the elected
+sender sends: a worker that is not the sender queues its replies in the outbox, first in the
+sender's line, rather than send beside it over the bot's one rate.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import secrets
+from collections.abc import AsyncIterator, Callable, Coroutine
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, InputFile, Update
+from telegram._utils.types import JSONDict
+from telegram.ext import BaseRateLimiter, ExtBot
+
+from bot.models import Button, Media, Outgoing
+from bot.storage.db import Database
+from bot.storage.outbox import dedupe_key
+from scheduler.clock import Clock
+from scheduler.delivery import Delivery
+
+# The Bot API methods that put a message in a chat (what Telegram's message limits count).
+# Editing one, answering a button press, and everything else pass untouched.
+MESSAGE_METHODS = frozenset({"sendMessage", "sendPhoto", "sendDocument"})
+
+
+class DirectPace(BaseRateLimiter[None]):
+    """The bot's gate for what handlers send (PTB calls `process_request` for every request a
+    handler makes through the bot): a message waits for its chat's turn and a slot in the
+    delivery pace. Until delivery starts (and in tests without it) requests pass untouched."""
+
+    def __init__(self) -> None:
+        self._delivery: Delivery | None = None
+        self._db: Database | None = None
+        self._clock: Clock | None = None
+
+    def attach(self, delivery: Delivery, db: Database, clock: Clock) -> None:
+        self._delivery, self._db, self._clock = delivery, db, clock
+
+    @property
+    def delivery(self) -> Delivery | None:
+        return self._delivery
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | JSONDict | list[JSONDict]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: None,
+    ) -> bool | JSONDict | list[JSONDict]:
+        delivery = self._delivery
+        if delivery is None or endpoint not in MESSAGE_METHODS:
+            return await callback(*args, **kwargs)
+        chat_id = data.get("chat_id")
+        if delivery.paid:
+            # Sent at the paid rate like the outbox's: an unpaid message would count against
+            # the free 30 a second that the pace, set for paid broadcasts, does not keep.
+            data["allow_paid_broadcast"] = True
+        async with delivery.direct_turn(chat_id if isinstance(chat_id, int) else None):
+            return await callback(*args, **kwargs)
+
+    def queues(self) -> bool:
+        """Whether a message from here goes through the outbox: several workers share the
+        database and another one sends for the bot."""
+        return self._delivery is not None and not self._delivery.sends_here()
+
+    async def queue(self, message: Outgoing) -> None:
+        """Queue a message first in the sender's line (it sends within a pass)."""
+        assert self._db is not None and self._clock is not None
+        async with self._db.unit() as uow:
+            await uow.outbox.enqueue_first(message, self._clock.timestamp())
+
+
+def gate(bot: ExtBot[Any]) -> DirectPace | None:
+    limiter = bot.rate_limiter
+    return limiter if isinstance(limiter, DirectPace) else None
+
+
+@contextlib.asynccontextmanager
+async def answering(update: object) -> AsyncIterator[None]:
+    """Around the handling of one update (polling: bot.update_order; webhook: bot.webhook):
+    what is queued for its sender waits until the handler's replies are sent
+    (Delivery.answering)."""
+    delivery = None
+    if isinstance(update, Update) and update.effective_user is not None:
+        with contextlib.suppress(RuntimeError):  # an update built without a bot (tests)
+            pace = gate(update.get_bot())
+            delivery = pace.delivery if pace is not None else None
+    if delivery is None:
+        yield
+        return
+    async with delivery.answering(update.effective_user.id):
+        yield
+
+
+async def send(
+    bot: ExtBot[Any],
+    chat_id: int,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+    *,
+    media: Media | None = None,
+    quotes: int | None = None,
+) -> int | None:
+    """One message to one chat, now: sent from here when this worker sends for the bot (the
+    gate paces it), else queued for the sender. The Telegram message id when sent here.
+    `quotes`: the round whose question the text shows; queued, the row carries it, so its send
+    records it (Outbox.mark_sent) as a sent prompt's is; sent here, the caller records it."""
+    pace = gate(bot)
+    if pace is not None and pace.queues():
+        buttons = tuple(
+            tuple(Button(b.text, str(b.callback_data)) for b in row)
+            for row in (markup.inline_keyboard if markup else ())
+        )
+        key = dedupe_key("direct", chat_id, secrets.token_hex(8))
+        await pace.queue(Outgoing(chat_id, key, text, buttons, round_id=quotes, media=media))
+        return None
+    if media is None:
+        sent = await bot.send_message(chat_id, text, reply_markup=markup)
+    else:
+        file = InputFile(media.content, filename=media.filename)
+        caption = text or None
+        if media.kind == "photo":
+            sent = await bot.send_photo(chat_id, file, caption=caption, reply_markup=markup)
+        else:
+            sent = await bot.send_document(chat_id, file, caption=caption, reply_markup=markup)
+    return sent.message_id

@@ -1,0 +1,207 @@
+"""What handlers send at once (scheduler.direct) is in the bot's one budget: the delivery pace
+overall and per chat; with several workers, a worker that does not send queues it first in the
+sender's line. And a reply to what someone did goes before what their action queued."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+import pytest
+from telegram import Bot
+from telegram.ext import ExtBot
+
+from bot import checkins
+from bot.models import Outgoing, Person
+from bot.storage.db import Database
+from bot.telegram_http import AiohttpRequest
+from scheduler import direct
+from scheduler.clock import Clock
+from scheduler.delivery import Delivery
+from testing.engines import on_postgres
+from testing.fake_telegram import FakeTelegram
+from testing.seeding import paired_couple
+
+
+async def queued(db: Database, *chats: int, key: str = "k") -> None:
+    now = Clock().timestamp()
+    async with db.unit() as uow:
+        for chat in chats:
+            await uow.users.upsert(Person(chat, "P"), now)
+            await uow.outbox.enqueue(Outgoing(chat, f"{key}{chat}", f"{key} to {chat}"), now)
+
+
+@contextlib.asynccontextmanager
+async def worker(
+    fake: FakeTelegram, db: Database, per_chat: float = 1.0, *, paid: bool = False
+) -> AsyncIterator[tuple[Delivery, ExtBot]]:
+    """A worker's delivery on `db` and the bot its handlers send with (the gate attached, as
+    bot.app wires it)."""
+    loop_bot = Bot(fake.token, base_url=f"{fake.base_url}/bot", request=AiohttpRequest())
+    handler_bot = ExtBot(
+        fake.token,
+        base_url=f"{fake.base_url}/bot",
+        request=AiohttpRequest(),
+        rate_limiter=direct.DirectPace(),
+    )
+    async with loop_bot, handler_bot:
+        delivery = Delivery(
+            loop_bot, db, Clock(), rate=30, per_chat_interval=per_chat, paid_broadcast=paid
+        )
+        await delivery.start()
+        pace = direct.gate(handler_bot)
+        assert pace is not None
+        pace.attach(delivery, db, Clock())
+        try:
+            yield delivery, handler_bot
+        finally:
+            await delivery.stop()
+
+
+async def test_replies_share_the_bots_rate_with_the_outbox(
+    strict_fake: FakeTelegram, db: Database
+) -> None:
+    """A fan-out at the full rate and replies at the same moment: together under 30 a second
+    (the strict fake answers 429 above it), every message delivered."""
+    fake = strict_fake
+    fan_out = list(range(1, 61))
+    repliers = list(range(101, 121))
+    for chat in fan_out + repliers:
+        fake.user(chat, "P")
+    async with worker(fake, db) as (delivery, bot):
+        await queued(db, *fan_out)
+        delivery.wake()
+        await fake.wait_until(lambda: len(fake.sent) >= 5, timeout=10)  # at full rate now
+        ids = await asyncio.gather(*(direct.send(bot, chat, "saved") for chat in repliers))
+        assert all(isinstance(i, int) for i in ids)  # sent from here: one worker sends
+        await fake.wait_until(lambda: len(fake.sent) == len(fan_out + repliers), timeout=20)
+        await asyncio.wait_for(delivery.idle(), 10)
+    assert fake.rate_limited == 0, fake.rate_limits
+
+
+async def test_a_reply_waits_for_its_chats_turn(strict_fake: FakeTelegram, db: Database) -> None:
+    """A message went to this chat a moment ago: the reply keeps Telegram's one a second."""
+    fake = strict_fake
+    fake.user(1, "P")
+    async with worker(fake, db) as (delivery, bot):
+        await queued(db, 1)
+        delivery.wake()
+        await fake.wait_until(lambda: len(fake.sent) == 1, timeout=10)
+        await direct.send(bot, 1, "saved")
+    assert [m.plain for m in fake.sent] == ["k to 1", "saved"]
+    assert fake.rate_limited == 0, fake.rate_limits
+
+
+async def test_with_paid_broadcasts_a_reply_is_paid_too(fake: FakeTelegram, db: Database) -> None:
+    """The pace is then set for the paid rate: a reply goes at that rate as the outbox's do,
+    not against the free 30 a second it does not keep."""
+    fake.user(1, "P")
+    async with worker(fake, db, paid=True) as (_, bot):
+        await direct.send(bot, 1, "saved")
+    [params] = [params for method, params in fake.calls if method == "sendMessage"]
+    assert str(params.get("allow_paid_broadcast")).lower() == "true"
+
+
+async def test_the_reply_to_what_someone_did_comes_before_what_it_queued(
+    fake: FakeTelegram, db: Database
+) -> None:
+    """While a person's update is handled, nothing queued for them starts: not a row for the
+    loop, not a row the action claimed to send at once. Then both go, after the reply."""
+    fake.user(1, "P")
+    fake.user(2, "Q")
+    async with worker(fake, db, per_chat=0.05) as (delivery, bot):
+        async with delivery.answering(1):
+            now = Clock().timestamp()
+            async with db.unit() as uow:
+                await uow.users.upsert(Person(1, "P"), now)
+                await uow.outbox.enqueue(Outgoing(1, "claimed1", "claimed to 1"), now)
+                assert len(await uow.outbox.claim(["claimed1"], now)) == 1
+            await queued(db, 2, key="queued")
+            # The pass that sent the partner's read theirs too, and left it; so does the next.
+            await fake.wait_until(lambda: any(m.chat_id == 2 for m in fake.sent), timeout=10)
+            assert await delivery.drain_once() == 0
+            await queued(db, 1, key="queued")
+            assert await delivery.drain_once() == 0
+            assert not any(m.chat_id == 1 for m in fake.sent)
+            await direct.send(bot, 1, "the reply")
+        await fake.wait_until(lambda: len(fake.sent) == 4, timeout=10)
+        await asyncio.wait_for(delivery.idle(), 10)
+    to_one = [m.plain for m in fake.sent if m.chat_id == 1]
+    assert to_one[0] == "the reply"
+    assert sorted(to_one[1:]) == ["claimed to 1", "queued to 1"]
+
+
+@pytest.mark.skipif(not on_postgres(), reason="several workers need PostgreSQL")
+async def test_a_worker_that_does_not_send_queues_its_replies_first_in_the_senders_line(
+    two: tuple[Database, Database], fake: FakeTelegram
+) -> None:
+    """Two workers: the second is not the sender, so its reply is not sent from there but
+    queued, and the sender sends it before a backlog queued earlier."""
+    first, second = two
+    backlog = list(range(1, 121))
+    for chat in [*backlog, 500]:
+        fake.user(chat, "P")
+    async with worker(fake, first) as (sender, _), worker(fake, second) as (other, bot):
+        assert sender.sends_here() and not other.sends_here()
+        await queued(first, *backlog)
+        sender.wake()
+        await fake.wait_until(lambda: len(fake.sent) >= 1, timeout=10)
+        assert await direct.send(bot, 500, "saved") is None  # queued, not sent from here
+        before = len(fake.sent)
+        await fake.wait_until(lambda: any(m.chat_id == 500 for m in fake.sent), timeout=10)
+        place = next(i for i, m in enumerate(fake.sent) if m.chat_id == 500)
+        # Behind what the sender had claimed already (up to 16 waiting for their slots and a
+        # pass of 8, the next pass at most half a second on), not behind the whole backlog of
+        # 120 (four seconds at 30 a second).
+        assert place - before <= 60, (before, place)
+        await fake.wait_until(lambda: len(fake.sent) == len(backlog) + 1, timeout=20)
+
+
+@pytest.mark.skipif(not on_postgres(), reason="several workers need PostgreSQL")
+async def test_what_a_worker_that_does_not_send_claims_goes_first_in_the_senders_line(
+    two: tuple[Database, Database], fake: FakeTelegram
+) -> None:
+    """A reveal claimed on a worker that does not send is not sent there; the sender sends it
+    before a backlog queued earlier, since someone is waiting to read it."""
+    first, second = two
+    backlog = list(range(1, 121))
+    for chat in [*backlog, 500]:
+        fake.user(chat, "P")
+    async with worker(fake, first) as (sender, _), worker(fake, second):
+        await queued(first, *backlog)
+        sender.wake()
+        await fake.wait_until(lambda: len(fake.sent) >= 1, timeout=10)
+        now = Clock().timestamp()
+        async with second.unit() as uow:
+            await uow.users.upsert(Person(500, "P"), now)
+            await uow.outbox.enqueue(Outgoing(500, "reveal:1:500", "both answers"), now)
+            assert await uow.outbox.claim(["reveal:1:500"], now) == []  # not the sender
+        before = len(fake.sent)
+        await fake.wait_until(lambda: any(m.chat_id == 500 for m in fake.sent), timeout=10)
+        place = next(i for i, m in enumerate(fake.sent) if m.chat_id == 500)
+        assert place - before <= 60, (before, place)  # as above
+
+
+@pytest.mark.skipif(not on_postgres(), reason="several workers need PostgreSQL")
+async def test_a_queued_reply_that_quotes_a_question_counts_once_sent(
+    two: tuple[Database, Database], fake: FakeTelegram
+) -> None:
+    """ "Already open" shows the round's question: queued by a worker that does not send, its
+    row carries the round, so once the sender sent it a reply to it answers that round."""
+    first, second = two
+    ana, ben = Person(500, "Ana"), Person(501, "Ben")
+    now = Clock().timestamp()
+    couple_id = await paired_couple(first, ana, ben, now)
+    await checkins.start_round(first, ana.id, now)
+    async with first.read() as uow:
+        [open_round] = await uow.rounds.open_rounds(couple_id)
+    fake.user(ana.id, "Ana")
+    fake.user(ben.id, "Ben")
+    async with worker(fake, first) as (sender, _), worker(fake, second) as (_, bot):
+        assert await direct.send(bot, ana.id, "already open", quotes=open_round.id) is None
+        await fake.wait_until(lambda: any(m.plain == "already open" for m in fake.sent), 10)
+        shown = next(m for m in fake.sent if m.plain == "already open")
+        await asyncio.wait_for(sender.idle(), 10)  # its send is on record
+        async with first.read() as uow:
+            assert await uow.rounds.round_of_message(ana.id, shown.message_id) == open_round.id
