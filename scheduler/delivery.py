@@ -116,6 +116,9 @@ class Delivery:
         self._withdrawn: set[int] = set()  # rows deleted while in flight here (see hand_off)
         self._recorder: asyncio.Task[None] | None = None
         self._failed: list[int] = []  # rows of a failed pass left in flight, for _recover
+        # Rows this worker no longer works on but could not put back (the database blinked):
+        # not renewed, so their lease runs out and the sender retries them (see _renew).
+        self._let_go: set[int] = set()
         self._unsent: list[int] = []  # the loop's rows a stop kept from sending: put back
         # PostgreSQL: several workers may share the database, so sends are fenced by the lease
         # (Outbox.hold, one statement per send) and only the elected sender sends.
@@ -218,9 +221,12 @@ class Delivery:
                 # a failed put-back or release left; its lease runs out, and the sender
                 # retries it (as uncertain), rather than it waiting for this worker's end.
                 continue
+            # Nor while it works on others: those it let go, or failed to send, are not
+            # renewed with them (a failed send is released by the next pass, well within).
+            let_go = self._let_go.union(self._failed)
             try:
                 async with self._db.unit() as uow:
-                    await uow.outbox.renew(self._clock.timestamp())
+                    await uow.outbox.renew(self._clock.timestamp(), let_go)
             except Exception as exc:
                 log.warning("could not renew the lease on sends (%s)", type(exc).__name__)
 
@@ -265,6 +271,9 @@ class Delivery:
 
         def failed() -> None:
             log.exception("could not put back claimed sends; their lease runs out")
+            if len(self._let_go) > 10_000:  # long since taken over: forget them
+                self._let_go.clear()
+            self._let_go.update(row_ids)
 
         self._write_soon("steady-put-back", put_back, failed)
 

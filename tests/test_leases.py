@@ -14,7 +14,7 @@ from telegram import Bot
 
 from bot.models import Outgoing, Person
 from bot.storage.db import Database
-from bot.storage.outbox import Lease
+from bot.storage.outbox import Lease, Outbox
 from bot.telegram_http import AiohttpRequest
 from scheduler.clock import Clock
 from scheduler.delivery import Delivery
@@ -242,4 +242,46 @@ async def test_a_row_left_in_flight_by_a_failed_put_back_is_not_renewed_forever(
             await uow.outbox.mark_inflight([claimed.id], Clock().timestamp())
         await fake.wait_until(lambda: len(fake.sent) == 1, timeout=20)
         await asyncio.wait_for(one.idle(), 10)
+    assert (await row(first, 1))[:3] == ("sent", 0, 1)
+
+
+@pytest.mark.skipif(not on_postgres(), reason="several workers need PostgreSQL")
+async def test_a_row_a_busy_worker_let_go_is_not_renewed_with_its_other_sends(
+    two: tuple[Database, Database], fake: FakeTelegram, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Putting a claimed row back failed (the database blinked) while the worker goes on
+    sending others: their lease is renewed, that row's is not, so it runs out and the sender
+    retries it, as uncertain, rather than leave it for as long as the worker is busy."""
+    first, _ = two
+    first.lease = dataclasses.replace(first.lease, seconds=3)  # renewed every second
+    for chat in (1, 2):
+        fake.user(chat, "P")
+    held = fake.hold(2)  # its send hangs: the worker is busy throughout
+    async with deliveries(fake, first) as (one,):
+        async with first.unit() as uow:  # queued and claimed at once: no pass takes it first
+            await uow.users.upsert(Person(1, "P"), Clock().timestamp())
+            await uow.outbox.enqueue(Outgoing(1, "k1", "to 1"), Clock().timestamp())
+            [left] = await uow.outbox.ready(Clock().timestamp(), 10)
+            await uow.outbox.mark_inflight([left.id], Clock().timestamp())
+
+        async def blinks(*args: object, **kwargs: object) -> None:
+            raise ConnectionError("the database blinked")
+
+        with monkeypatch.context() as patch:
+            patch.setattr(Outbox, "put_back", blinks)
+            one._put_back_soon([left.id])
+            async with asyncio.timeout(10):
+                while left.id not in one._let_go:  # noqa: ASYNC110 (a background write)
+                    await asyncio.sleep(0.01)
+        await queued(first, 2, now=Clock().timestamp())
+        one.wake()
+        await held.wait_for_request()
+        # Its lease runs out (3 s), and the sender's loop takes it as any other's.
+        await fake.wait_until(lambda: any(m.chat_id == 1 for m in fake.sent), timeout=15)
+        async with first.read() as uow:  # the busy send's lease was renewed all along
+            [(lease_until,)] = await uow.conn.fetch_all(
+                "SELECT lease_until FROM outbox WHERE chat_id = 2"
+            )
+        assert lease_until > Clock().timestamp()
+        held.release()
     assert (await row(first, 1))[:3] == ("sent", 0, 1)

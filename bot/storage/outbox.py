@@ -6,6 +6,7 @@ import base64
 import json
 import logging
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from bot import prompts
@@ -523,12 +524,14 @@ class Outbox:
             (self.lease.token, until),
         )
 
-    async def renew(self, now: int) -> int:
-        """Extend the lease on every row this worker holds; how many it holds."""
+    async def renew(self, now: int, let_go: Collection[int] = ()) -> int:
+        """Extend the lease on every row this worker holds but those it `let_go` (no longer
+        works on: their lease runs out, and the sender retries them as uncertain); how many."""
+        spare = f" AND id NOT IN ({', '.join('?' * len(let_go))})" if let_go else ""
         return await self.conn.execute(
             "UPDATE outbox SET lease_until = ? "
-            "WHERE lease_token = ? AND inflight = 1 AND status = 'pending'",
-            (self.lease.until(now), self.lease.token),
+            f"WHERE lease_token = ? AND inflight = 1 AND status = 'pending'{spare}",
+            (self.lease.until(now), self.lease.token, *let_go),
         )
 
     async def hold(self, row_id: int, now: int) -> bool:
