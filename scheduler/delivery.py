@@ -161,6 +161,9 @@ class Delivery:
         self._all_chats_after = time.monotonic() + self._per_chat
         # Not the rows a live worker holds: only those whose lease ran out.
         await self._recover_inflight(self._clock.timestamp())
+        async with self._db.unit() as uow:
+            # A former sender that has not noticed it lost its lock yet sends nothing more.
+            await uow.outbox.take_sending()
         self._db.lease.sending = True
         log.info("this worker now sends for the bot")
 
@@ -640,7 +643,16 @@ class Delivery:
         (the lease outlasts the request timeout)."""
         async with self._db.unit() as uow:
             held = await uow.outbox.hold(row.id, self._clock.timestamp())
-        if not held:
+            superseded = not held and await uow.outbox.superseded()
+            if superseded:
+                await uow.outbox.put_back([row.id])  # still its own: for the new sender
+        if superseded and not self._lost:
+            # Another worker was elected since (this one's lock went without its knowing):
+            # it stops sending now rather than at its next look at the lock.
+            log.warning("another worker now sends for the bot; this one stops")
+            self._lost = True
+            self.wake()
+        elif not held:
             log.info("outbox %s: no longer held by this worker; not sent", row.id)
         return held
 

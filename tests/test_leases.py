@@ -285,3 +285,53 @@ async def test_a_row_a_busy_worker_let_go_is_not_renewed_with_its_other_sends(
         assert lease_until > Clock().timestamp()
         held.release()
     assert (await row(first, 1))[:3] == ("sent", 0, 1)
+
+
+@pytest.mark.skipif(not on_postgres(), reason="several workers need PostgreSQL")
+async def test_a_sender_that_lost_its_lock_unawares_sends_nothing_once_another_is_elected(
+    two: tuple[Database, Database], fake: FakeTelegram
+) -> None:
+    """The sender's lock goes (its connection died) and it has not looked yet; another worker
+    is elected. From then on the old one sends nothing (its sends check the sender's epoch),
+    so the two never send side by side over the bot's one rate; it stops sending, and what
+    it had claimed goes to the new sender: each message once."""
+    first, second = two
+    chats = list(range(1, 41))
+    for chat in chats:
+        fake.user(chat, "P")
+    client = Bot(fake.token, base_url=f"{fake.base_url}/bot", request=AiohttpRequest())
+    async with client:
+        one = Delivery(client, first, Clock(), rate=30, per_chat_interval=0.05)
+        other = Delivery(client, second, Clock(), rate=30, per_chat_interval=0.05)
+
+        async def blind(lock: object) -> None:  # it never looks at its lock
+            await asyncio.Event().wait()
+
+        one._watch = blind  # type: ignore[method-assign]
+        sent_by_one = 0
+        send = one._send
+
+        async def counted(row: object) -> object:
+            nonlocal sent_by_one
+            sent_by_one += 1
+            return await send(row)  # type: ignore[arg-type]
+
+        one._send = counted  # type: ignore[method-assign]
+        await one.start()
+        await other.start()
+        try:
+            assert first.lease.sending and not second.lease.sending
+            lock = one._sender_lock
+            assert lock is not None
+            await lock._conn.close()  # type: ignore[attr-defined]
+            await fake.wait_until(lambda: second.lease.sending, timeout=10)
+            assert first.lease.sending  # it does not know yet
+            await queued(first, *chats, now=Clock().timestamp())  # its own loop is woken
+            await fake.wait_until(lambda: len(fake.sent) == len(chats), timeout=20)
+            await asyncio.wait_for(other.idle(), 10)
+            assert not first.lease.sending  # the epoch told it
+        finally:
+            await other.stop()
+            await one.stop()
+    assert sent_by_one == 0
+    assert sorted(m.chat_id for m in fake.sent) == chats

@@ -105,6 +105,7 @@ async def seed(path: Path) -> None:
         async with db.unit() as uow:  # a webhook update on record (update_log, person_updates)
             await uow.updates.take_turn(CARLA.id, 900, None)
             await uow.updates.applied(CARLA.id, 900, None, NOW + 3 * DAY + 61)
+            await uow.outbox.take_sending()  # a worker once elected to send (sender_epoch)
     finally:
         await db.close()
 

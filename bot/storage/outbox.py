@@ -46,11 +46,14 @@ class Lease:
     A claim holds a row until `now + seconds`; the holder renews it while it works. Every write
     about a claimed row names the token, so a worker that stalled past its lease (another took
     the row) changes nothing. `sending`: this worker may claim rows to send them at once (with
-    several workers only the elected sender does; see scheduler.delivery)."""
+    several workers only the elected sender does; see scheduler.delivery). `epoch`: the
+    sender's epoch this worker took when elected (None: one worker, nothing to check); a send
+    goes out only while it is still the current one (`hold`)."""
 
     token: str = field(default_factory=lambda: uuid.uuid4().hex)
     seconds: int = 30
     sending: bool = True
+    epoch: int | None = None
 
     def until(self, now: int) -> int:
         return now + self.seconds
@@ -537,13 +540,34 @@ class Outbox:
     async def hold(self, row_id: int, now: int) -> bool:
         """Just before its send: whether this worker still holds the row (not withdrawn, not
         taken over by another worker after this one stalled), its lease renewed for the send.
-        False: the send must not go out."""
+        False: the send must not go out. With several workers, also that this worker is still
+        the sender it was elected as: another elected since has taken the epoch on."""
+        epoch, fence = self.lease.epoch, ""
+        if epoch is not None:
+            fence = " AND EXISTS (SELECT 1 FROM sender_epoch WHERE epoch = ?)"
         changed = await self.conn.execute(
             "UPDATE outbox SET lease_until = ? "
-            f"WHERE id = ? AND inflight = 1 AND status = 'pending' AND {_MINE}",
-            (self.lease.until(now), row_id, self.lease.token),
+            f"WHERE id = ? AND inflight = 1 AND status = 'pending' AND {_MINE}{fence}",
+            (self.lease.until(now), row_id, self.lease.token, *(() if epoch is None else (epoch,))),
         )
         return changed > 0
+
+    async def take_sending(self) -> int:
+        """Elected sender: the next epoch, now this worker's (see `hold`)."""
+        row = await self.conn.fetch_one(
+            "INSERT INTO sender_epoch (id, epoch) VALUES (1, 1)"
+            " ON CONFLICT (id) DO UPDATE SET epoch = sender_epoch.epoch + 1 RETURNING epoch"
+        )
+        assert row is not None
+        self.lease.epoch = int(row[0])
+        return self.lease.epoch
+
+    async def superseded(self) -> bool:
+        """Whether another worker was elected sender after this one."""
+        if self.lease.epoch is None:
+            return False
+        row = await self.conn.fetch_one("SELECT epoch FROM sender_epoch WHERE id = 1")
+        return row is not None and int(row[0]) != self.lease.epoch
 
     async def release(self, row_ids: list[int]) -> None:
         """Sends that failed unexpectedly: back to pending; they may have arrived."""
