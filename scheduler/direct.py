@@ -10,12 +10,14 @@ sender's line, rather than send beside it over the bot's one rate.
 from __future__ import annotations
 
 import contextlib
+import logging
 import secrets
 from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, InputFile, Update
 from telegram._utils.types import JSONDict
+from telegram.error import NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter, ExtBot
 
 from bot.models import Button, Media, Outgoing
@@ -23,6 +25,8 @@ from bot.storage.db import Database
 from bot.storage.outbox import dedupe_key
 from scheduler.clock import Clock
 from scheduler.delivery import Delivery
+
+log = logging.getLogger(__name__)
 
 # The Bot API methods that put a message in a chat (what Telegram's message limits count).
 # Editing one, answering a button press, and everything else pass untouched.
@@ -77,11 +81,12 @@ class DirectPace(BaseRateLimiter[None]):
         database and another one sends for the bot."""
         return self._delivery is not None and not self._delivery.sends_here()
 
-    async def queue(self, message: Outgoing) -> None:
-        """Queue a message first in the sender's line (it sends within a pass)."""
+    async def queue(self, message: Outgoing, *, uncertain: bool = False) -> None:
+        """Queue a message first in the sender's line (it sends within a pass). `uncertain`:
+        an attempt to send it may have reached Telegram (counted as a possible copy)."""
         assert self._db is not None and self._clock is not None
         async with self._db.unit() as uow:
-            await uow.outbox.enqueue_first(message, self._clock.timestamp())
+            await uow.outbox.enqueue_first(message, self._clock.timestamp(), uncertain=uncertain)
 
 
 def gate(bot: ExtBot[Any]) -> DirectPace | None:
@@ -120,21 +125,46 @@ async def send(
     `quotes`: the round whose question the text shows; queued, the row carries it, so its send
     records it (Outbox.mark_sent) as a sent prompt's is; sent here, the caller records it."""
     pace = gate(bot)
-    if pace is not None and pace.queues():
+
+    def outgoing() -> Outgoing:
         buttons = tuple(
             tuple(Button(b.text, str(b.callback_data)) for b in row)
             for row in (markup.inline_keyboard if markup else ())
         )
         key = dedupe_key("direct", chat_id, secrets.token_hex(8))
-        await pace.queue(Outgoing(chat_id, key, text, buttons, round_id=quotes, media=media))
+        return Outgoing(chat_id, key, text, buttons, round_id=quotes, media=media)
+
+    if pace is not None and pace.queues():
+        await pace.queue(outgoing())
         return None
+    queueable = pace is not None and pace.delivery is not None
+    try:
+        return await _send_here(bot, chat_id, text, markup, media)
+    except (RetryAfter, NetworkError) as exc:
+        # Certainly not sent (a 429; a refused or broken connection), or
+        # maybe (a timeout): the person's action is done, so its reply is not dropped, nor
+        # turned into the generic error. Delivery sends it, retrying as it retries any message.
+        if pace is None or not queueable:
+            raise
+        log.warning("a direct message was not sent (%s); queued", type(exc).__name__)
+        await pace.queue(outgoing(), uncertain=isinstance(exc, TimedOut))
+        return None
+
+
+async def _send_here(
+    bot: ExtBot[Any],
+    chat_id: int,
+    text: str,
+    markup: InlineKeyboardMarkup | None,
+    media: Media | None,
+) -> int:
     if media is None:
         sent = await bot.send_message(chat_id, text, reply_markup=markup)
+        return sent.message_id
+    file = InputFile(media.content, filename=media.filename)
+    caption = text or None
+    if media.kind == "photo":
+        sent = await bot.send_photo(chat_id, file, caption=caption, reply_markup=markup)
     else:
-        file = InputFile(media.content, filename=media.filename)
-        caption = text or None
-        if media.kind == "photo":
-            sent = await bot.send_photo(chat_id, file, caption=caption, reply_markup=markup)
-        else:
-            sent = await bot.send_document(chat_id, file, caption=caption, reply_markup=markup)
+        sent = await bot.send_document(chat_id, file, caption=caption, reply_markup=markup)
     return sent.message_id

@@ -205,3 +205,26 @@ async def test_a_queued_reply_that_quotes_a_question_counts_once_sent(
         await asyncio.wait_for(sender.idle(), 10)  # its send is on record
         async with first.read() as uow:
             assert await uow.rounds.round_of_message(ana.id, shown.message_id) == open_round.id
+
+
+@pytest.mark.parametrize("fault", ["429", "dropped", "timed out"])
+async def test_a_reply_that_did_not_go_through_is_queued_not_lost(
+    fake: FakeTelegram, db: Database, fault: str
+) -> None:
+    """A reply refused for the rate (429), or whose connection broke, or that timed out: the
+    person's action is done, so its reply is not dropped (nor turned into "something went
+    wrong"); it is queued, and delivery sends it as it retries any message. A timeout may
+    have delivered it: one extra copy at most, never none."""
+    fake.user(1, "P")
+    async with worker(fake, db) as (delivery, bot):
+        if fault == "429":
+            fake.fail_next("sendMessage", status=429, retry_after=1, chat_id=1)
+        elif fault == "dropped":
+            fake.drop_next("sendMessage", chat_id=1)
+        else:
+            fake.delay_next("sendMessage", 1.5, deliver=False, chat_id=1)
+            bot.request._read_timeout = 0.5  # type: ignore[attr-defined]
+        assert await direct.send(bot, 1, "saved") is None  # queued, not raised
+        await fake.wait_until(lambda: len(fake.sent) == 1, timeout=10)
+        await asyncio.wait_for(delivery.idle(), 10)
+    assert [m.plain for m in fake.sent] == ["saved"]

@@ -289,15 +289,17 @@ class Outbox:
         self.handoff.queued += int(changed > 0)
         return changed > 0
 
-    async def enqueue_first(self, message: Outgoing, now: int) -> None:
+    async def enqueue_first(self, message: Outgoing, now: int, *, uncertain: bool = False) -> None:
         """Queue a message someone is waiting for (a reply to what they just did, queued by a
-        worker that does not send): first in the sender's line. Its `not_before` of 0 sorts it
-        before any backlog (`ready` takes rows by `not_before`); its `due_at` is now, so it
-        still follows what was meant earlier for the same chat."""
+        worker that does not send, or after its own send failed): first in the sender's line.
+        Its `not_before` of 0 sorts it before any backlog (`ready` takes rows by `not_before`);
+        its `due_at` is now, so it still follows what was meant earlier for the same chat.
+        `uncertain`: a send of it may have reached Telegram already (a timeout)."""
         await self.enqueue(message, now)
         await self.conn.execute(
-            "UPDATE outbox SET not_before = 0 WHERE dedupe_key = ? AND status = 'pending'",
-            (message.dedupe_key,),
+            "UPDATE outbox SET not_before = 0, uncertain = uncertain + ?"
+            " WHERE dedupe_key = ? AND status = 'pending'",
+            (int(uncertain), message.dedupe_key),
         )
 
     async def enqueue_all(self, messages: list[Outgoing], now: int) -> None:
