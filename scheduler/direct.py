@@ -33,10 +33,16 @@ log = logging.getLogger(__name__)
 MESSAGE_METHODS = frozenset({"sendMessage", "sendPhoto", "sendDocument"})
 
 
-class DirectPace(BaseRateLimiter[None]):
+class Requeue(Exception):
+    """The worker stopped sending for the bot while a message waited for its turn: it was not
+    sent, and is for the sender to send (see `send`)."""
+
+
+class DirectPace(BaseRateLimiter[bool]):
     """The bot's gate for what handlers send (PTB calls `process_request` for every request a
     handler makes through the bot): a message waits for its chat's turn and a slot in the
-    delivery pace. Until delivery starts (and in tests without it) requests pass untouched."""
+    delivery pace. Until delivery starts (and in tests without it) requests pass untouched.
+    `rate_limit_args` True: the caller can queue the message instead (`send` does)."""
 
     def __init__(self) -> None:
         self._delivery: Delivery | None = None
@@ -63,7 +69,7 @@ class DirectPace(BaseRateLimiter[None]):
         kwargs: dict[str, Any],
         endpoint: str,
         data: dict[str, Any],
-        rate_limit_args: None,
+        rate_limit_args: bool | None,
     ) -> bool | JSONDict | list[JSONDict]:
         delivery = self._delivery
         if delivery is None or endpoint not in MESSAGE_METHODS:
@@ -74,6 +80,10 @@ class DirectPace(BaseRateLimiter[None]):
             # the free 30 a second that the pace, set for paid broadcasts, does not keep.
             data["allow_paid_broadcast"] = True
         async with delivery.direct_turn(chat_id if isinstance(chat_id, int) else None):
+            if rate_limit_args and not delivery.sends_here():
+                # It lost the sender role while this waited (several workers): sent from here,
+                # it would go beside the new sender's pace, over the bot's one rate.
+                raise Requeue
             return await callback(*args, **kwargs)
 
     def queues(self) -> bool:
@@ -139,9 +149,9 @@ async def send(
         return None
     queueable = pace is not None and pace.delivery is not None
     try:
-        return await _send_here(bot, chat_id, text, markup, media)
-    except (RetryAfter, NetworkError) as exc:
-        # Certainly not sent (a 429; a refused or broken connection), or
+        return await _send_here(bot, chat_id, text, markup, media, queueable=queueable)
+    except (Requeue, RetryAfter, NetworkError) as exc:
+        # Certainly not sent (the sender role went; a 429; a refused or broken connection), or
         # maybe (a timeout): the person's action is done, so its reply is not dropped, nor
         # turned into the generic error. Delivery sends it, retrying as it retries any message.
         if pace is None or not queueable:
@@ -157,14 +167,20 @@ async def _send_here(
     text: str,
     markup: InlineKeyboardMarkup | None,
     media: Media | None,
+    *,
+    queueable: bool,
 ) -> int:
+    # The gate may then raise Requeue rather than send (only a bot with the gate takes it).
+    limits: dict[str, Any] = {"rate_limit_args": True} if queueable else {}
     if media is None:
-        sent = await bot.send_message(chat_id, text, reply_markup=markup)
+        sent = await bot.send_message(chat_id, text, reply_markup=markup, **limits)
         return sent.message_id
     file = InputFile(media.content, filename=media.filename)
     caption = text or None
     if media.kind == "photo":
-        sent = await bot.send_photo(chat_id, file, caption=caption, reply_markup=markup)
+        sent = await bot.send_photo(chat_id, file, caption=caption, reply_markup=markup, **limits)
     else:
-        sent = await bot.send_document(chat_id, file, caption=caption, reply_markup=markup)
+        sent = await bot.send_document(
+            chat_id, file, caption=caption, reply_markup=markup, **limits
+        )
     return sent.message_id

@@ -228,3 +228,31 @@ async def test_a_reply_that_did_not_go_through_is_queued_not_lost(
         await fake.wait_until(lambda: len(fake.sent) == 1, timeout=10)
         await asyncio.wait_for(delivery.idle(), 10)
     assert [m.plain for m in fake.sent] == ["saved"]
+
+
+@pytest.mark.skipif(not on_postgres(), reason="several workers need PostgreSQL")
+async def test_a_reply_waiting_for_its_turn_as_its_worker_stops_sending_goes_to_the_sender(
+    two: tuple[Database, Database], fake: FakeTelegram
+) -> None:
+    """The sender's reply waits for its chat's turn; meanwhile the worker loses the sender
+    role (its lock's session ended) and another takes it. The reply does not then go out
+    beside the new sender's pace: it is queued, and the new sender sends it."""
+    first, second = two
+    fake.user(1, "P")
+    async with worker(fake, first, per_chat=3.0) as (one, bot), worker(fake, second) as (other, _):
+        assert one.sends_here()
+        assert isinstance(await direct.send(bot, 1, "first"), int)
+        waiting = asyncio.create_task(direct.send(bot, 1, "second"))  # its turn: 3 s on
+
+        async def no_lock() -> None:
+            return None
+
+        lock = one._sender_lock
+        assert lock is not None
+        one._elect = no_lock  # type: ignore[method-assign]  # the other wins the next
+        await lock._conn.close()  # type: ignore[attr-defined]
+        await fake.wait_until(lambda: other.sends_here() and not one.sends_here(), timeout=10)
+        assert await waiting is None  # queued for the new sender, not sent from here
+        await fake.wait_until(lambda: len(fake.sent) == 2, timeout=10)
+        await asyncio.wait_for(other.idle(), 10)
+    assert [m.plain for m in fake.sent] == ["first", "second"]
