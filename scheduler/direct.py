@@ -13,6 +13,7 @@ import contextlib
 import logging
 import secrets
 from collections.abc import AsyncIterator, Callable, Coroutine
+from contextvars import ContextVar
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, InputFile, Update
@@ -31,6 +32,10 @@ log = logging.getLogger(__name__)
 # The Bot API methods that put a message in a chat (what Telegram's message limits count).
 # Editing one, answering a button press, and everything else pass untouched.
 MESSAGE_METHODS = frozenset({"sendMessage", "sendPhoto", "sendDocument"})
+
+# Whose update this task handles and when that began (see `answering`): a reply to them that is
+# queued goes before what their action queued meanwhile.
+_answering: ContextVar[tuple[int, int] | None] = ContextVar("steady_answering", default=None)
 
 
 class Requeue(Exception):
@@ -95,8 +100,15 @@ class DirectPace(BaseRateLimiter[bool]):
         """Queue a message first in the sender's line (it sends within a pass). `uncertain`:
         an attempt to send it may have reached Telegram (counted as a possible copy)."""
         assert self._db is not None and self._clock is not None
+        answering = _answering.get()
+        since = answering[1] if answering and answering[0] == message.chat_id else None
         async with self._db.unit() as uow:
-            await uow.outbox.enqueue_first(message, self._clock.timestamp(), uncertain=uncertain)
+            await uow.outbox.enqueue_first(
+                message, self._clock.timestamp(), uncertain=uncertain, before=since
+            )
+
+    def now(self) -> int | None:
+        return self._clock.timestamp() if self._clock is not None else None
 
 
 def gate(bot: ExtBot[Any]) -> DirectPace | None:
@@ -108,17 +120,23 @@ def gate(bot: ExtBot[Any]) -> DirectPace | None:
 async def answering(update: object) -> AsyncIterator[None]:
     """Around the handling of one update (polling: bot.update_order; webhook: bot.webhook):
     what is queued for its sender waits until the handler's replies are sent
-    (Delivery.answering)."""
-    delivery = None
+    (Delivery.answering); a reply queued instead (another worker sends, or its send failed)
+    goes before what the update's action queued for them (Outbox.enqueue_first)."""
+    delivery, pace = None, None
     if isinstance(update, Update) and update.effective_user is not None:
         with contextlib.suppress(RuntimeError):  # an update built without a bot (tests)
             pace = gate(update.get_bot())
             delivery = pace.delivery if pace is not None else None
-    if delivery is None:
+    if delivery is None or pace is None:
         yield
         return
-    async with delivery.answering(update.effective_user.id):
-        yield
+    user_id = update.effective_user.id
+    token = _answering.set((user_id, pace.now() or 0))
+    try:
+        async with delivery.answering(user_id):
+            yield
+    finally:
+        _answering.reset(token)
 
 
 async def send(

@@ -7,9 +7,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import pytest
-from telegram import Bot
+from telegram import Bot, Chat, Message, Update, User
 from telegram.ext import ExtBot
 
 from bot import checkins
@@ -256,3 +257,66 @@ async def test_a_reply_waiting_for_its_turn_as_its_worker_stops_sending_goes_to_
         await fake.wait_until(lambda: len(fake.sent) == 2, timeout=10)
         await asyncio.wait_for(other.idle(), 10)
     assert [m.plain for m in fake.sent] == ["first", "second"]
+
+
+def update_from(bot: ExtBot, user_id: int) -> Update:
+    """A private message from `user_id`, as the worker with `bot` would handle it."""
+    user = User(user_id, "P", False)
+    message = Message(1, datetime.now(UTC), Chat(user_id, Chat.PRIVATE), from_user=user, text="x")
+    update = Update(1, message=message)
+    update.set_bot(bot)
+    return update
+
+
+@pytest.mark.skipif(not on_postgres(), reason="several workers need PostgreSQL")
+async def test_on_a_worker_that_does_not_send_the_reply_still_comes_before_what_it_queued(
+    two: tuple[Database, Database], fake: FakeTelegram
+) -> None:
+    """A worker that does not send handles someone's update: their action queues a message
+    for them and claims another (a reveal), then the handler replies (queued for the sender).
+    The sender sends the reply first, as one worker would."""
+    first, second = two
+    fake.user(1, "P")
+    async with worker(fake, first, per_chat=0.05) as (sender, _), worker(fake, second) as (_, bot):
+        # The sender's loop waits while the update is handled, so the test does not depend on
+        # when its pass comes (the reply is queued a moment after the action commits).
+        handled = asyncio.Event()
+        drain = sender.drain_once
+
+        async def after_handling() -> int:
+            await handled.wait()
+            return await drain()
+
+        sender.drain_once = after_handling  # type: ignore[method-assign]
+        async with direct.answering(update_from(bot, 1)):
+            now = Clock().timestamp()
+            async with second.unit() as uow:
+                await uow.users.upsert(Person(1, "P"), now)
+                await uow.outbox.enqueue(Outgoing(1, "offer:1", "the offer"), now)
+                await uow.outbox.enqueue(Outgoing(1, "reveal:1:1", "the reveal"), now)
+                assert await uow.outbox.claim(["reveal:1:1"], now) == []  # not the sender
+            assert await direct.send(bot, 1, "the reply") is None
+        handled.set()
+        await fake.wait_until(lambda: len(fake.sent) == 3, timeout=10)
+    assert [m.plain for m in fake.sent] == ["the reply", "the offer", "the reveal"]
+
+
+async def test_a_reply_queued_after_a_429_still_comes_before_what_the_action_queued(
+    fake: FakeTelegram, db: Database
+) -> None:
+    """One worker: the reply to someone's action is refused with a 429 and queued; it still
+    goes before the messages their action queued and claimed meanwhile."""
+    fake.user(1, "P")
+    async with worker(fake, db, per_chat=0.05) as (delivery, bot):
+        async with direct.answering(update_from(bot, 1)):
+            now = Clock().timestamp()
+            async with db.unit() as uow:
+                await uow.users.upsert(Person(1, "P"), now)
+                await uow.outbox.enqueue(Outgoing(1, "reveal:1:1", "the reveal"), now)
+                await uow.outbox.enqueue(Outgoing(1, "offer:1", "the offer"), now)
+                assert len(await uow.outbox.claim(["reveal:1:1"], now)) == 1
+            fake.fail_next("sendMessage", status=429, retry_after=1, chat_id=1)
+            assert await direct.send(bot, 1, "the reply") is None
+        await fake.wait_until(lambda: len(fake.sent) == 3, timeout=10)
+        await asyncio.wait_for(delivery.idle(), 10)
+    assert [m.plain for m in fake.sent] == ["the reply", "the reveal", "the offer"]

@@ -289,17 +289,23 @@ class Outbox:
         self.handoff.queued += int(changed > 0)
         return changed > 0
 
-    async def enqueue_first(self, message: Outgoing, now: int, *, uncertain: bool = False) -> None:
+    async def enqueue_first(
+        self, message: Outgoing, now: int, *, uncertain: bool = False, before: int | None = None
+    ) -> None:
         """Queue a message someone is waiting for (a reply to what they just did, queued by a
         worker that does not send, or after its own send failed): first in the sender's line.
         Its `not_before` of 0 sorts it before any backlog (`ready` takes rows by `not_before`);
         its `due_at` is now, so it still follows what was meant earlier for the same chat.
-        `uncertain`: a send of it may have reached Telegram already (a timeout)."""
+        `before`: when the update it answers began to be handled; it then goes before what
+        that update's action queued for the chat (due then or later, their `not_before` 0 at
+        the least): due just before, and -1. `uncertain`: a send of it may have reached
+        Telegram already (a timeout)."""
         await self.enqueue(message, now)
+        first, due = (0, None) if before is None else (-1, before - 1)
         await self.conn.execute(
-            "UPDATE outbox SET not_before = 0, uncertain = uncertain + ?"
-            " WHERE dedupe_key = ? AND status = 'pending'",
-            (int(uncertain), message.dedupe_key),
+            "UPDATE outbox SET not_before = ?, due_at = COALESCE(?, due_at),"
+            " uncertain = uncertain + ? WHERE dedupe_key = ? AND status = 'pending'",
+            (first, due, int(uncertain), message.dedupe_key),
         )
 
     async def enqueue_all(self, messages: list[Outgoing], now: int) -> None:
