@@ -819,6 +819,16 @@ class Delivery:
             )
 
     async def _unreachable(self, row: outbox.OutboxRow) -> None:
+        async with self._db.read() as uow:
+            known = await uow.users.get(row.chat_id) is not None
+        if not known:
+            # A group the bot was removed from (a direct reply queued for it), or someone not
+            # on record: nobody comes back (/start) to be reachable again, so it is set aside
+            # rather than refused each second for ever.
+            log.info("outbox %s: refused by a chat nobody here answers for; set aside", row.id)
+            async with self._db.unit() as uow:
+                await uow.outbox.mark_failed(row.id, "Forbidden")
+            return
         log.info("outbox %s: the recipient blocked the bot; it waits for them", row.id)
         await reachability.set_reachable(self._db, row.chat_id, False, self._clock.timestamp())
         await self._retry(row, 0, "Forbidden", counts=False)

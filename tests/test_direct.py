@@ -320,3 +320,29 @@ async def test_a_reply_queued_after_a_429_still_comes_before_what_the_action_que
         await fake.wait_until(lambda: len(fake.sent) == 3, timeout=10)
         await asyncio.wait_for(delivery.idle(), 10)
     assert [m.plain for m in fake.sent] == ["the reply", "the reveal", "the offer"]
+
+
+async def test_a_queued_group_pointer_the_group_refuses_is_set_aside_not_retried_forever(
+    fake: FakeTelegram, db: Database
+) -> None:
+    """A pointer to a group queued (its send refused for the rate here), then the bot is
+    removed from the group: Telegram answers 403. No person is behind a group to come back
+    (/start) and be marked reachable again, so it is set aside as failed, not retried each
+    second for ever."""
+    fake.group(-100)
+    async with worker(fake, db) as (_, bot):
+        fake.fail_next("sendMessage", status=429, retry_after=1, chat_id=-100)
+        fake.block(-100)  # removed from the group
+        assert await direct.send(bot, -100, "talk to me in private") is None
+
+        async def status() -> str:
+            async with db.read() as uow:
+                row = await uow.conn.fetch_one("SELECT status FROM outbox WHERE chat_id = -100")
+            assert row is not None
+            return str(row[0])
+
+        for _ in range(100):
+            if await status() != "pending":
+                break
+            await asyncio.sleep(0.05)
+        assert await status() == "failed"
