@@ -346,3 +346,46 @@ async def test_a_queued_group_pointer_the_group_refuses_is_set_aside_not_retried
                 break
             await asyncio.sleep(0.05)
         assert await status() == "failed"
+
+
+async def test_a_handler_that_raises_or_an_update_without_a_person_holds_nothing_back(
+    fake: FakeTelegram, db: Database
+) -> None:
+    """A handler that raises inside `answering` lets go of its person's chat (what was queued
+    for them goes out); an update with no user (a channel post) holds no chat at all."""
+    fake.user(1, "P")
+    async with worker(fake, db, per_chat=0.05) as (delivery, bot):
+        with pytest.raises(RuntimeError):
+            async with direct.answering(update_from(bot, 1)):
+                await queued(db, 1)
+                raise RuntimeError("the handler failed")
+        post = Update(2, channel_post=Message(2, datetime.now(UTC), Chat(-5, Chat.CHANNEL)))
+        post.set_bot(bot)
+        async with direct.answering(post):
+            assert not delivery._answering
+        await fake.wait_until(lambda: len(fake.sent) == 1, timeout=10)
+    assert [m.plain for m in fake.sent] == ["k to 1"]
+
+
+async def test_a_reply_to_a_chat_whose_send_hangs_waits_for_it_then_keeps_the_spacing(
+    strict_fake: FakeTelegram, db: Database
+) -> None:
+    """A message to the chat hangs on the wire (it may arrive): the reply waits for it rather
+    than go beside it, then keeps Telegram's one a second; other chats go on meanwhile."""
+    fake = strict_fake
+    fake.user(1, "P")
+    fake.user(2, "Q")
+    held = fake.hold(1)
+    async with worker(fake, db) as (delivery, bot):
+        await queued(db, 1)
+        delivery.wake()
+        await held.wait_for_request()
+        reply = asyncio.create_task(direct.send(bot, 1, "saved"))
+        await queued(db, 2)
+        delivery.wake()
+        await fake.wait_until(lambda: any(m.chat_id == 2 for m in fake.sent), timeout=10)
+        assert not reply.done()  # chat 1's send still hangs; chat 2 did not wait for it
+        held.release()
+        assert isinstance(await reply, int)
+    assert [m.plain for m in fake.sent if m.chat_id == 1] == ["k to 1", "saved"]
+    assert fake.rate_limited == 0, fake.rate_limits
