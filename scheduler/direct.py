@@ -172,7 +172,9 @@ async def send(
         # Certainly not sent (the sender role went; a 429; a refused or broken connection), or
         # maybe (a timeout): the person's action is done, so its reply is not dropped, nor
         # turned into the generic error. Delivery sends it, retrying as it retries any message.
-        if pace is None or not queueable:
+        if pace is None or not queueable or (chat_id < 0 and not isinstance(exc, Requeue)):
+            # A group's pointer is worth no retry: a 429 there is mostly the group's 20 a
+            # minute, and each command of a burst there would queue one more.
             raise
         log.warning("a direct message was not sent (%s); queued", type(exc).__name__)
         await pace.queue(outgoing(), uncertain=isinstance(exc, TimedOut))

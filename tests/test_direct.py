@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 import pytest
 from telegram import Bot, Chat, Message, Update, User
+from telegram.error import RetryAfter
 from telegram.ext import ExtBot
 
 from bot import checkins
@@ -325,15 +326,16 @@ async def test_a_reply_queued_after_a_429_still_comes_before_what_the_action_que
 async def test_a_queued_group_pointer_the_group_refuses_is_set_aside_not_retried_forever(
     fake: FakeTelegram, db: Database
 ) -> None:
-    """A pointer to a group queued (its send refused for the rate here), then the bot is
+    """A pointer to a group queued (as a worker that does not send queues it), and the bot was
     removed from the group: Telegram answers 403. No person is behind a group to come back
     (/start) and be marked reachable again, so it is set aside as failed, not retried each
     second for ever."""
     fake.group(-100)
-    async with worker(fake, db) as (_, bot):
-        fake.fail_next("sendMessage", status=429, retry_after=1, chat_id=-100)
-        fake.block(-100)  # removed from the group
-        assert await direct.send(bot, -100, "talk to me in private") is None
+    fake.block(-100)  # removed from the group
+    async with worker(fake, db):
+        async with db.unit() as uow:
+            pointer = Outgoing(-100, "direct:-100:1", "talk to me in private")
+            await uow.outbox.enqueue_first(pointer, Clock().timestamp())
 
         async def status() -> str:
             async with db.read() as uow:
@@ -346,6 +348,20 @@ async def test_a_queued_group_pointer_the_group_refuses_is_set_aside_not_retried
                 break
             await asyncio.sleep(0.05)
         assert await status() == "failed"
+
+
+async def test_a_group_pointer_refused_for_the_rate_is_not_queued(
+    fake: FakeTelegram, db: Database
+) -> None:
+    """A pointer to a group is worth no retry (a burst of commands there would queue one
+    each): a 429 on it raises, as before, and nothing is queued."""
+    fake.group(-100)
+    async with worker(fake, db) as (_, bot):
+        fake.fail_next("sendMessage", status=429, retry_after=1, chat_id=-100)
+        with pytest.raises(RetryAfter):
+            await direct.send(bot, -100, "talk to me in private")
+        async with db.read() as uow:
+            assert await uow.conn.fetch_one("SELECT 1 FROM outbox") is None
 
 
 async def test_a_handler_that_raises_or_an_update_without_a_person_holds_nothing_back(
