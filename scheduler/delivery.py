@@ -679,6 +679,22 @@ class Delivery:
         """Whether this worker sends for the bot: the only worker, or the elected sender."""
         return not self._shared or (self._db.lease.sending and not self._lost)
 
+    async def still_sender(self) -> bool:
+        """Whether this worker sends for the bot, asked of the database with several workers
+        (no other elected since: the epoch, as `_still_held` asks it for a row) before a
+        handler's message takes its slot. A superseded sender stops sending at once."""
+        if not self._shared:
+            return True
+        if not self.sends_here():
+            return False
+        async with self._db.read() as uow:
+            superseded = await uow.outbox.superseded()
+        if superseded and not self._lost:
+            log.warning("another worker now sends for the bot; this one stops")
+            self._lost = True
+            self.wake()
+        return not superseded
+
     @contextlib.asynccontextmanager
     async def direct_turn(self, chat_id: int | None) -> AsyncIterator[None]:
         """Around a message a handler sends itself (scheduler.direct): it waits for its chat's

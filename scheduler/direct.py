@@ -84,10 +84,13 @@ class DirectPace(BaseRateLimiter[bool]):
             # Sent at the paid rate like the outbox's: an unpaid message would count against
             # the free 30 a second that the pace, set for paid broadcasts, does not keep.
             data["allow_paid_broadcast"] = True
+        # Several workers: sent by a worker that is no longer the sender, it would go beside
+        # the new sender's pace, over the bot's one rate. Asked before the slot (the database
+        # knows of a new election before this worker's lock watcher does), and after the wait.
+        if rate_limit_args and not await delivery.still_sender():
+            raise Requeue
         async with delivery.direct_turn(chat_id if isinstance(chat_id, int) else None):
             if rate_limit_args and not delivery.sends_here():
-                # It lost the sender role while this waited (several workers): sent from here,
-                # it would go beside the new sender's pace, over the bot's one rate.
                 raise Requeue
             return await callback(*args, **kwargs)
 

@@ -405,3 +405,48 @@ async def test_a_reply_to_a_chat_whose_send_hangs_waits_for_it_then_keeps_the_sp
         assert isinstance(await reply, int)
     assert [m.plain for m in fake.sent if m.chat_id == 1] == ["k to 1", "saved"]
     assert fake.rate_limited == 0, fake.rate_limits
+
+
+@pytest.mark.skipif(not on_postgres(), reason="several workers need PostgreSQL")
+async def test_a_sender_superseded_unawares_queues_its_reply_for_the_new_sender(
+    two: tuple[Database, Database], fake: FakeTelegram
+) -> None:
+    """The sender's lock went without its knowing (its watcher has not looked yet) and another
+    worker was elected: its handler's reply does not go out beside the new sender (the epoch
+    says so before the reply's slot, as for the loop's sends); it is queued, and the new sender
+    sends it."""
+    first, second = two
+    fake.user(1, "P")
+    loop_bot = Bot(fake.token, base_url=f"{fake.base_url}/bot", request=AiohttpRequest())
+    handler_bot = ExtBot(
+        fake.token,
+        base_url=f"{fake.base_url}/bot",
+        request=AiohttpRequest(),
+        rate_limiter=direct.DirectPace(),
+    )
+    async with loop_bot, handler_bot:
+        one = Delivery(loop_bot, first, Clock(), rate=30, per_chat_interval=0.05)
+        other = Delivery(loop_bot, second, Clock(), rate=30, per_chat_interval=0.05)
+
+        async def blind(lock: object) -> None:  # it never looks at its lock
+            await asyncio.Event().wait()
+
+        one._watch = blind  # type: ignore[method-assign]
+        await one.start()
+        await other.start()
+        pace = direct.gate(handler_bot)
+        assert pace is not None
+        pace.attach(one, first, Clock())
+        try:
+            lock = one._sender_lock
+            assert lock is not None
+            await lock._conn.close()  # type: ignore[attr-defined]
+            await fake.wait_until(lambda: second.lease.sending, timeout=10)
+            assert one.sends_here()  # it does not know yet
+            assert await direct.send(handler_bot, 1, "saved") is None  # queued, not sent here
+            await fake.wait_until(lambda: len(fake.sent) == 1, timeout=10)
+            assert not one.sends_here()  # the epoch told it
+        finally:
+            await other.stop()
+            await one.stop()
+    assert [m.plain for m in fake.sent] == ["saved"]
