@@ -18,7 +18,7 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup, InputFile, Update
 from telegram._utils.types import JSONDict
-from telegram.error import NetworkError, RetryAfter, TimedOut
+from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseRateLimiter, ExtBot
 
 from bot.models import Button, Media, Outgoing
@@ -175,7 +175,9 @@ async def send(
         # Certainly not sent (the sender role went; a 429; a refused or broken connection), or
         # maybe (a timeout): the person's action is done, so its reply is not dropped, nor
         # turned into the generic error. Delivery sends it, retrying as it retries any message.
-        if pace is None or not queueable or (chat_id < 0 and not isinstance(exc, Requeue)):
+        if pace is None or not queueable or isinstance(exc, BadRequest):
+            raise  # refused outright (a BadRequest is a NetworkError to PTB): never goes through
+        if chat_id < 0 and not isinstance(exc, Requeue):
             # A group's pointer is worth no retry: a 429 there is mostly the group's 20 a
             # minute, and each command of a burst there would queue one more.
             raise

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import pytest
 from telegram import Bot, Chat, Message, Update, User
-from telegram.error import RetryAfter
+from telegram.error import BadRequest, RetryAfter
 from telegram.ext import ExtBot
 
 from bot import checkins
@@ -450,3 +450,17 @@ async def test_a_sender_superseded_unawares_queues_its_reply_for_the_new_sender(
             await other.stop()
             await one.stop()
     assert [m.plain for m in fake.sent] == ["saved"]
+
+
+async def test_a_reply_telegram_refuses_outright_raises_and_is_not_queued(
+    fake: FakeTelegram, db: Database
+) -> None:
+    """A 400 (PTB's BadRequest, a NetworkError by class) will never go through: it raises, as
+    before (the person reads the generic error), rather than be queued to fail again."""
+    fake.user(1, "P")
+    async with worker(fake, db) as (_, bot):
+        fake.fail_next("sendMessage", status=400, description="Bad Request: can't parse")
+        with pytest.raises(BadRequest):
+            await direct.send(bot, 1, "saved")
+        async with db.read() as uow:
+            assert await uow.conn.fetch_one("SELECT 1 FROM outbox") is None
