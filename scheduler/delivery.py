@@ -695,6 +695,19 @@ class Delivery:
             self.wake()
         return not superseded
 
+    def turn_now(self, chat_id: int | None) -> bool:
+        """Whether a handler's message to this chat could go this moment: its chat's turn is
+        here, nothing is in flight to it, and the pace has a slot (see direct_turn)."""
+        now = time.monotonic()
+        if chat_id is not None:
+            turn = max(
+                self._last_to_chat.get(chat_id, -self._per_chat) + self._per_chat,
+                self._all_chats_after,
+            )
+            if turn > now or chat_id in self._busy:
+                return False
+        return self._slot_wait(now) <= 0
+
     @contextlib.asynccontextmanager
     async def direct_turn(self, chat_id: int | None) -> AsyncIterator[None]:
         """Around a message a handler sends itself (scheduler.direct): it waits for its chat's
@@ -729,17 +742,22 @@ class Delivery:
         """
         while True:
             now = time.monotonic()
-            while self._recent and now - self._recent[0] >= WINDOW:
-                self._recent.popleft()
-            wait = self._next_slot - now
-            if len(self._recent) >= self._per_window:
-                wait = max(wait, WINDOW - (now - self._recent[0]))
+            wait = self._slot_wait(now)
             if wait <= 0:
                 break
             await asyncio.sleep(wait)
         # The slot clock may lag `now` by burst - 1 intervals: that many go out back to back.
         self._next_slot = max(now - self._burst_lag, self._next_slot) + self._interval
         self._recent.append(now)
+
+    def _slot_wait(self, now: float) -> float:
+        """Seconds until the next slot in the pace (none left: 0 or less)."""
+        while self._recent and now - self._recent[0] >= WINDOW:
+            self._recent.popleft()
+        wait = self._next_slot - now
+        if len(self._recent) >= self._per_window:
+            wait = max(wait, WINDOW - (now - self._recent[0]))
+        return wait
 
     def _sound(self, row: outbox.OutboxRow) -> tuple[bool, bool]:
         """(silent, announce first) for this row on its reader's phone. In quiet hours nothing

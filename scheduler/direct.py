@@ -39,8 +39,8 @@ _answering: ContextVar[tuple[int, int] | None] = ContextVar("steady_answering", 
 
 
 class Requeue(Exception):
-    """The worker stopped sending for the bot while a message waited for its turn: it was not
-    sent, and is for the sender to send (see `send`)."""
+    """Not sent from here, but queued (see `send`): this worker is no longer the sender, or the
+    message would have to wait for its turn."""
 
 
 class DirectPace(BaseRateLimiter[bool]):
@@ -89,9 +89,14 @@ class DirectPace(BaseRateLimiter[bool]):
         # knows of a new election before this worker's lock watcher does), and after the wait.
         if rate_limit_args and not await delivery.still_sender():
             raise Requeue
-        async with delivery.direct_turn(chat_id if isinstance(chat_id, int) else None):
-            if rate_limit_args and not delivery.sends_here():
-                raise Requeue
+        chat = chat_id if isinstance(chat_id, int) else None
+        if rate_limit_args and not delivery.turn_now(chat):
+            # It would wait (its chat's turn, a slot behind a fan-out) after its person's
+            # action committed: held in memory, a crash meanwhile would lose it, and the
+            # update's redelivery finds the action done (no second reply). Queued instead:
+            # on record, first in line. Nothing awaits between this check and the slot.
+            raise Requeue
+        async with delivery.direct_turn(chat):
             return await callback(*args, **kwargs)
 
     def queues(self) -> bool:
@@ -181,7 +186,8 @@ async def send(
             # A group's pointer is worth no retry: a 429 there is mostly the group's 20 a
             # minute, and each command of a burst there would queue one more.
             raise
-        log.warning("a direct message was not sent (%s); queued", type(exc).__name__)
+        if not isinstance(exc, Requeue):
+            log.warning("a direct message was not sent (%s); queued", type(exc).__name__)
         await pace.queue(outgoing(), uncertain=isinstance(exc, TimedOut))
         return None
 

@@ -55,6 +55,10 @@ async def worker(
         pace = direct.gate(handler_bot)
         assert pace is not None
         pace.attach(delivery, db, Clock())
+        # A new sender gives every chat a second before its first message (the former
+        # sender's last may be that recent; PostgreSQL): a reply then is queued, not sent.
+        while not delivery.turn_now(0):  # noqa: ASYNC110 (a clock, no event)
+            await asyncio.sleep(0.05)
         try:
             yield delivery, handler_bot
         finally:
@@ -75,8 +79,8 @@ async def test_replies_share_the_bots_rate_with_the_outbox(
         await queued(db, *fan_out)
         delivery.wake()
         await fake.wait_until(lambda: len(fake.sent) >= 5, timeout=10)  # at full rate now
-        ids = await asyncio.gather(*(direct.send(bot, chat, "saved") for chat in repliers))
-        assert all(isinstance(i, int) for i in ids)  # sent from here: one worker sends
+        # Each sent from here when a slot is free at once, else queued first in line.
+        await asyncio.gather(*(direct.send(bot, chat, "saved") for chat in repliers))
         await fake.wait_until(lambda: len(fake.sent) == len(fan_out + repliers), timeout=20)
         await asyncio.wait_for(delivery.idle(), 10)
     assert fake.rate_limited == 0, fake.rate_limits
@@ -90,7 +94,8 @@ async def test_a_reply_waits_for_its_chats_turn(strict_fake: FakeTelegram, db: D
         await queued(db, 1)
         delivery.wake()
         await fake.wait_until(lambda: len(fake.sent) == 1, timeout=10)
-        await direct.send(bot, 1, "saved")
+        await direct.send(bot, 1, "saved")  # queued: its turn is a second away
+        await fake.wait_until(lambda: len(fake.sent) == 2, timeout=10)
     assert [m.plain for m in fake.sent] == ["k to 1", "saved"]
     assert fake.rate_limited == 0, fake.rate_limits
 
@@ -236,15 +241,15 @@ async def test_a_reply_that_did_not_go_through_is_queued_not_lost(
 async def test_a_reply_waiting_for_its_turn_as_its_worker_stops_sending_goes_to_the_sender(
     two: tuple[Database, Database], fake: FakeTelegram
 ) -> None:
-    """The sender's reply waits for its chat's turn; meanwhile the worker loses the sender
-    role (its lock's session ended) and another takes it. The reply does not then go out
-    beside the new sender's pace: it is queued, and the new sender sends it."""
+    """The sender's reply cannot go at once (its chat's turn is 3 s away), so it is queued;
+    meanwhile the worker loses the sender role (its lock's session ended) and another takes
+    it. The reply goes out once, from the new sender, not beside it from the old one."""
     first, second = two
     fake.user(1, "P")
     async with worker(fake, first, per_chat=3.0) as (one, bot), worker(fake, second) as (other, _):
         assert one.sends_here()
         assert isinstance(await direct.send(bot, 1, "first"), int)
-        waiting = asyncio.create_task(direct.send(bot, 1, "second"))  # its turn: 3 s on
+        assert await direct.send(bot, 1, "second") is None  # its turn: 3 s on
 
         async def no_lock() -> None:
             return None
@@ -254,7 +259,6 @@ async def test_a_reply_waiting_for_its_turn_as_its_worker_stops_sending_goes_to_
         one._elect = no_lock  # type: ignore[method-assign]  # the other wins the next
         await lock._conn.close()  # type: ignore[attr-defined]
         await fake.wait_until(lambda: other.sends_here() and not one.sends_here(), timeout=10)
-        assert await waiting is None  # queued for the new sender, not sent from here
         await fake.wait_until(lambda: len(fake.sent) == 2, timeout=10)
         await asyncio.wait_for(other.idle(), 10)
     assert [m.plain for m in fake.sent] == ["first", "second"]
@@ -386,8 +390,9 @@ async def test_a_handler_that_raises_or_an_update_without_a_person_holds_nothing
 async def test_a_reply_to_a_chat_whose_send_hangs_waits_for_it_then_keeps_the_spacing(
     strict_fake: FakeTelegram, db: Database
 ) -> None:
-    """A message to the chat hangs on the wire (it may arrive): the reply waits for it rather
-    than go beside it, then keeps Telegram's one a second; other chats go on meanwhile."""
+    """A message to the chat hangs on the wire (it may arrive): the reply (queued, since it
+    cannot go at once) waits for it rather than go beside it, then keeps Telegram's one a
+    second; other chats go on meanwhile, and the handler does not wait at all."""
     fake = strict_fake
     fake.user(1, "P")
     fake.user(2, "Q")
@@ -396,13 +401,13 @@ async def test_a_reply_to_a_chat_whose_send_hangs_waits_for_it_then_keeps_the_sp
         await queued(db, 1)
         delivery.wake()
         await held.wait_for_request()
-        reply = asyncio.create_task(direct.send(bot, 1, "saved"))
+        assert await direct.send(bot, 1, "saved") is None  # queued behind the hanging one
         await queued(db, 2)
         delivery.wake()
         await fake.wait_until(lambda: any(m.chat_id == 2 for m in fake.sent), timeout=10)
-        assert not reply.done()  # chat 1's send still hangs; chat 2 did not wait for it
+        assert not any(m.chat_id == 1 for m in fake.sent)  # chat 2 did not wait for chat 1
         held.release()
-        assert isinstance(await reply, int)
+        await fake.wait_until(lambda: sum(m.chat_id == 1 for m in fake.sent) == 2, timeout=10)
     assert [m.plain for m in fake.sent if m.chat_id == 1] == ["k to 1", "saved"]
     assert fake.rate_limited == 0, fake.rate_limits
 
@@ -464,3 +469,25 @@ async def test_a_reply_telegram_refuses_outright_raises_and_is_not_queued(
             await direct.send(bot, 1, "saved")
         async with db.read() as uow:
             assert await uow.conn.fetch_one("SELECT 1 FROM outbox") is None
+
+
+async def test_a_reply_that_would_wait_for_its_turn_is_on_record_before_it_waits(
+    fake: FakeTelegram, db: Database
+) -> None:
+    """The person's action is committed before its reply; a reply kept only in memory while
+    it waits for its chat's turn (or a slot behind a fan-out) is lost if the worker dies
+    meanwhile, and the update's redelivery finds the answer stored (a duplicate: no reply).
+    So a reply that cannot go at once is queued (first in line), not held in memory."""
+    fake.user(1, "P")
+    async with worker(fake, db) as (delivery, bot):
+        await queued(db, 1)
+        delivery.wake()
+        await fake.wait_until(lambda: len(fake.sent) == 1, timeout=10)
+        assert await direct.send(bot, 1, "saved") is None  # its turn is a second away
+        async with db.read() as uow:
+            row = await uow.conn.fetch_one(
+                "SELECT status FROM outbox WHERE dedupe_key LIKE 'direct:1:%'"
+            )
+        assert row is not None  # on record: a crash now loses nothing
+        await fake.wait_until(lambda: len(fake.sent) == 2, timeout=10)
+    assert [m.plain for m in fake.sent] == ["k to 1", "saved"]
