@@ -22,7 +22,6 @@ from telegram.error import InvalidToken, RetryAfter, TelegramError
 from telegram.ext import Application
 
 from bot.context import Services
-from bot.webhook import MAX_CONNECTIONS, WebhookServer
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -110,6 +109,9 @@ async def _start(app: Application) -> None:
 async def _start_webhook(app: Application, services: Services) -> None:
     """Webhook mode: serve, then tell Telegram where to post (every worker says the same; the
     address is the reverse proxy's)."""
+    # Only here: aiohttp's server side is 45 ms of imports a polling bot never needs.
+    from bot.webhook import MAX_CONNECTIONS, WebhookServer
+
     await app.start()  # the job queue (the tick); updates come through the server, not a queue
     server = WebhookServer(app, services)
     app.bot_data["webhook"] = server
