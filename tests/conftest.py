@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import sys
+import tempfile
 import threading
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import certifi
 import pytest
 
 from bot.storage.db import Database
@@ -113,6 +116,22 @@ async def strict_fake(clock: MovableClock) -> AsyncIterator[FakeTelegram]:
     await server.start()
     yield server
     await server.stop()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """No test speaks TLS (the fake Bot API is plain HTTP on loopback; the network is closed),
+    yet aiohttp parses the system's whole CA bundle twice when imported: 0.2 s of each of the
+    many `python -m bot` starts. A bundle of one certificate instead, for this process and all
+    it starts (xdist workers, bots); httpx reads the same variable."""
+    if "SSL_CERT_FILE" in os.environ:  # set by the user, or by the xdist controller for us
+        return
+    bundle = Path(certifi.where()).read_text()
+    end = "-----END CERTIFICATE-----\n"
+    folder = Path(tempfile.mkdtemp(prefix="steady-tests-ca-"))
+    (folder / "one.pem").write_text(bundle[: bundle.index(end) + len(end)])
+    os.environ["SSL_CERT_FILE"] = str(folder / "one.pem")
+    os.environ["SSL_CERT_DIR"] = str(folder)  # and no hashed certificates to look up there
+    config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
