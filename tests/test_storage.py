@@ -48,6 +48,17 @@ async def test_two_processes_starting_together_apply_each_migration_once(tmp_pat
         await second.close()
 
 
+async def test_a_start_with_nothing_to_migrate_does_not_wait_for_a_writer(
+    two: tuple[Database, Database],
+) -> None:
+    """A worker starting while another writes: finding every migration applied takes no write
+    lock (on SQLite it would wait out the busy timeout, then fail as locked)."""
+    first, second = two
+    async with first.unit() as uow:
+        await uow.users.upsert(Person(1, "Ana"), 0)
+        assert await second.migrate() == []
+
+
 async def test_a_failing_migration_changes_nothing(tmp_path: Path) -> None:
     migrations = tmp_path / "migrations"
     migrations.mkdir()

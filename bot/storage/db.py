@@ -156,14 +156,20 @@ class Database:
 
         A SQLite database that holds data is backed up first (backups/ beside it) whenever a
         migration is pending: an upgrade that goes wrong can be undone. A new, empty one is not."""
+        # Only the steps past the version read here (a version only grows): the usual start,
+        # and every test database, has none, so it takes no write lock at all (SQLite's would
+        # be taken once per migration, waiting for any writer). The engine checks each step's
+        # version again under its lock, for a second process starting at the same time.
+        current = await self.version()
         steps = [
             (version, path.name, path.read_text(encoding="utf-8"))
             for version, path in migrations(directory, self.engine)
+            if version > current
         ]
-        current = await self.version()
-        pending = [version for version, _, _ in steps if version > current]
-        if pending and current > 0 and self.path is not None:
-            await self._backup_before_upgrade(self.path, current, pending[-1])
+        if not steps:
+            return []
+        if current > 0 and self.path is not None:
+            await self._backup_before_upgrade(self.path, current, steps[-1][0])
         return await self._engine.migrate(steps)
 
     @staticmethod
