@@ -4,6 +4,7 @@ library are package data, read through importlib.resources, never beside the sou
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import os
 import shutil
 import signal
@@ -47,10 +48,26 @@ def _setuptools_builds_wheels() -> bool:
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The project built into a wheel from a copy of its tracked files (so nothing untracked
-    rides along) and installed into a folder of its own; returns that folder."""
+    rides along) and installed into a folder of its own; returns that folder.
+
+    Built once per session (4 s): the first xdist worker to ask builds it in the session's
+    folder, under a lock; the others wait for it and use the same one."""
     if not _setuptools_builds_wheels():
         pytest.skip("needs setuptools>=70.1 (the dev extra) to build a wheel offline")
-    base = tmp_path_factory.mktemp("packaging")
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # this session's folder, shared by its workers (and only theirs)
+    folder = base / "packaging"
+    folder.mkdir(exist_ok=True)
+    with (folder / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not (folder / "built").exists():
+            _build(folder)
+            (folder / "built").touch()
+    return folder / "site"
+
+
+def _build(base: Path) -> None:
     source, dist, site = base / "source", base / "dist", base / "site"
     for name in tracked("."):
         (source / name).parent.mkdir(parents=True, exist_ok=True)
@@ -69,7 +86,6 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
         check=True,
         capture_output=True,
     )
-    return site
 
 
 def test_every_data_file_is_in_the_wheel(installed: Path) -> None:
