@@ -10,15 +10,18 @@ import tempfile
 import threading
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import certifi
 import pytest
 
-from bot.storage.db import Database
-from testing.clock import MovableClock
-from testing.engines import migrated, recycle
-from testing.fake_telegram import FakeTelegram, FakeUser
-from testing.runner import BotRunner
+# What the fixtures use is imported in them: the xdist controller loads this file too, and
+# would spend a second importing the bot and the fake before it starts any worker.
+if TYPE_CHECKING:
+    from bot.storage.db import Database
+    from testing.clock import MovableClock
+    from testing.fake_telegram import FakeTelegram, FakeUser
+    from testing.runner import BotRunner
 
 _LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 _real_connect = socket.socket.connect
@@ -53,16 +56,23 @@ def _recycle_databases() -> Iterator[None]:
     """After each test (its databases closed: this fixture is torn down last), the PostgreSQL
     schemas it took from `migrated` are emptied for the next tests (testing/engines.py)."""
     yield
+    from testing.engines import recycle
+
     recycle()
 
 
 @pytest.fixture
 def clock() -> MovableClock:
+    from testing.clock import MovableClock
+
     return MovableClock()
 
 
 @pytest.fixture
 async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    from bot.storage.db import Database
+    from testing.engines import migrated
+
     opened = await Database.open(migrated(tmp_path / "steady.db"))
     await opened.migrate()  # finds nothing to do: as a test would have it after a migration
     yield opened
@@ -73,6 +83,9 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
 async def two(tmp_path: Path) -> AsyncIterator[tuple[Database, Database]]:
     """Two databases opened on the same data, as two processes would have them (one file on
     SQLite; one schema, two pools on PostgreSQL)."""
+    from bot.storage.db import Database
+    from testing.engines import migrated
+
     first = await Database.open(migrated(tmp_path / "steady.db"))
     await first.migrate()
     second = await Database.open(migrated(tmp_path / "steady.db"))
@@ -83,6 +96,8 @@ async def two(tmp_path: Path) -> AsyncIterator[tuple[Database, Database]]:
 
 @pytest.fixture
 async def fake(clock: MovableClock) -> AsyncIterator[FakeTelegram]:
+    from testing.fake_telegram import FakeTelegram
+
     server = FakeTelegram(clock=clock)
     await server.start()
     yield server
@@ -91,6 +106,8 @@ async def fake(clock: MovableClock) -> AsyncIterator[FakeTelegram]:
 
 @pytest.fixture
 async def bot(fake: FakeTelegram, tmp_path: Path, clock: MovableClock) -> AsyncIterator[BotRunner]:
+    from testing.runner import BotRunner
+
     runner = BotRunner(fake.base_url, fake.token, tmp_path / "steady.db", clock)
     await runner.start()
     fake.settle = lambda: runner.settle(fake)  # FakeUser.expect_silence waits for it
@@ -112,6 +129,8 @@ def ben(fake: FakeTelegram) -> FakeUser:
 @pytest.fixture
 async def strict_fake(clock: MovableClock) -> AsyncIterator[FakeTelegram]:
     """A fake that enforces Telegram's rate limits with 429s."""
+    from testing.fake_telegram import FakeTelegram
+
     server = FakeTelegram(enforce_limits=True, clock=clock)
     await server.start()
     yield server
