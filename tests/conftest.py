@@ -137,16 +137,20 @@ async def strict_fake(clock: MovableClock) -> AsyncIterator[FakeTelegram]:
     await server.stop()
 
 
+_CA_FOLDER = "steady-tests-ca-"
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """No test speaks TLS (the fake Bot API is plain HTTP on loopback; the network is closed),
     yet aiohttp parses the system's whole CA bundle twice when imported: 0.2 s of each of the
     many `python -m bot` starts. A bundle of one certificate instead, for this process and all
-    it starts (xdist workers, bots); httpx reads the same variable."""
-    if "SSL_CERT_FILE" in os.environ:  # set by the user, or by the xdist controller for us
-        return
+    it starts (xdist workers, bots); httpx reads the same variable. Whatever the environment
+    set is replaced (this machine's points at the whole bundle)."""
+    if Path(os.environ.get("SSL_CERT_FILE", "/")).parent.name.startswith(_CA_FOLDER):
+        return  # an xdist worker: the controller made it
     bundle = Path(certifi.where()).read_text()
     end = "-----END CERTIFICATE-----\n"
-    folder = Path(tempfile.mkdtemp(prefix="steady-tests-ca-"))
+    folder = Path(tempfile.mkdtemp(prefix=_CA_FOLDER))
     (folder / "one.pem").write_text(bundle[: bundle.index(end) + len(end)])
     os.environ["SSL_CERT_FILE"] = str(folder / "one.pem")
     os.environ["SSL_CERT_DIR"] = str(folder)  # and no hashed certificates to look up there
