@@ -3,6 +3,6 @@
 -- count it took, so a sender that lost its lock without knowing yet sends nothing more.
 -- One row, written by the first election (none on a database no worker has sent from).
 CREATE TABLE sender_epoch (
-    id INTEGER PRIMARY KEY CHECK (id = 1),
+    id BIGINT PRIMARY KEY CHECK (id = 1),
     epoch BIGINT NOT NULL
 );
