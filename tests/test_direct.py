@@ -36,7 +36,12 @@ async def queued(db: Database, *chats: int, key: str = "k") -> None:
 
 @contextlib.asynccontextmanager
 async def worker(
-    fake: FakeTelegram, db: Database, per_chat: float = 1.0, *, paid: bool = False
+    fake: FakeTelegram,
+    db: Database,
+    per_chat: float = 1.0,
+    *,
+    paid: bool = False,
+    rate: float = 30,
 ) -> AsyncIterator[tuple[Delivery, ExtBot]]:
     """A worker's delivery on `db` and the bot its handlers send with (the gate attached, as
     bot.app wires it)."""
@@ -49,7 +54,7 @@ async def worker(
     )
     async with loop_bot, handler_bot:
         delivery = Delivery(
-            loop_bot, db, Clock(), rate=30, per_chat_interval=per_chat, paid_broadcast=paid
+            loop_bot, db, Clock(), rate=rate, per_chat_interval=per_chat, paid_broadcast=paid
         )
         await delivery.start()
         pace = direct.gate(handler_bot)
@@ -68,14 +73,16 @@ async def worker(
 async def test_replies_share_the_bots_rate_with_the_outbox(
     strict_fake: FakeTelegram, db: Database
 ) -> None:
-    """A fan-out at the full rate and replies at the same moment: together under 30 a second
-    (the strict fake answers 429 above it), every message delivered."""
+    """A fan-out at the full rate and replies at the same moment: together within the rate
+    (the strict fake answers 429 above 30 a second), every message delivered. The rate is 25:
+    the margin absorbs a loaded machine's jitter on the way, which the 20 replies at once
+    (45 in a second without the gate) never fit in."""
     fake = strict_fake
     fan_out = list(range(1, 61))
     repliers = list(range(101, 121))
     for chat in fan_out + repliers:
         fake.user(chat, "P")
-    async with worker(fake, db) as (delivery, bot):
+    async with worker(fake, db, rate=25) as (delivery, bot):
         await queued(db, *fan_out)
         delivery.wake()
         await fake.wait_until(lambda: len(fake.sent) >= 5, timeout=10)  # at full rate now

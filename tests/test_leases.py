@@ -176,8 +176,11 @@ async def test_a_send_that_failed_as_its_worker_stopped_sending_goes_to_the_new_
     fake.user(1, "P")
     async with deliveries(fake, first, second) as (one, _):
         assert first.lease.sending
-        await queued(first, 1, now=Clock().timestamp())
-        async with first.unit() as uow:  # a pass of its loop claims the row
+        # As a pass of its loop claims a row; queued in the same unit, or its loop, woken by
+        # the queueing, could take it first.
+        async with first.unit() as uow:
+            await uow.users.upsert(Person(1, "P"), Clock().timestamp())
+            await uow.outbox.enqueue(Outgoing(1, "k1", "to 1"), Clock().timestamp())
             [claimed] = await uow.outbox.ready(Clock().timestamp(), 10)
             await uow.outbox.mark_inflight([claimed.id], Clock().timestamp())
 

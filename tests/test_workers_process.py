@@ -26,9 +26,8 @@ from testing.process import WEBHOOK_PATH, free_port, start_webhook_worker
 
 COUPLES = int(os.environ.get("STEADY_WORKERS_COUPLES", "60"))
 WORKERS = 3
-# The sender's pace leaves room for the direct replies the workers send themselves (an
-# answer's "saved"): they are not in its budget, and a loaded worker's replies bunch up (an
-# answer may take seconds to handle on a busy machine), so half of Telegram's 30 a second.
+# The sender's pace, half of Telegram's 30 a second: the fan-out lasts long enough for the
+# kill to land in its middle, and the answers' "saved" replies share this one budget.
 SEND_RATE = 14
 FIRST_ANSWERS_PER_SECOND = 3
 
@@ -131,10 +130,9 @@ async def answer_as_prompts_arrive(
     fake: FakeTelegram, pairs: list[tuple[int, int]], path: Path
 ) -> None:
     """The first partner answers once their prompt is sent and on record (a few people a
-    second: their "saved" replies come straight from the worker, outside the sender's pace);
-    the second once the first partner's "saved" came and their chat has been quiet a moment
-    (the reveal follows: the sender spaces a chat's messages a second apart, but knows nothing
-    of a direct reply another worker sent)."""
+    second: their "saved" replies share the sender's pace, queued for it by a worker that
+    does not send); the second once the first partner's "saved" came and their chat has been
+    quiet a moment (the reveal follows, a second after the chat's last message)."""
     first_done: dict[int, float] = {}
     pending = list(pairs)
     loop = asyncio.get_running_loop()
