@@ -679,6 +679,12 @@ class Delivery:
         """Whether this worker sends for the bot: the only worker, or the elected sender."""
         return not self._shared or (self._db.lease.sending and not self._lost)
 
+    async def queue_waits(self, chat_id: int) -> bool:
+        """Whether something due for this chat is still in the outbox (a reply queued a moment
+        ago, what someone's action queued): a handler's message goes after it, queued too."""
+        async with self._db.read() as uow:
+            return await uow.outbox.waiting_for(chat_id, self._clock.timestamp())
+
     async def still_sender(self) -> bool:
         """Whether this worker sends for the bot, asked of the database with several workers
         (no other elected since: the epoch, as `_still_held` asks it for a row) before a

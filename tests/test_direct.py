@@ -498,3 +498,21 @@ async def test_a_reply_that_would_wait_for_its_turn_is_on_record_before_it_waits
         assert row is not None  # on record: a crash now loses nothing
         await fake.wait_until(lambda: len(fake.sent) == 2, timeout=10)
     assert [m.plain for m in fake.sent] == ["k to 1", "saved"]
+
+
+async def test_a_reply_never_overtakes_one_queued_for_its_chat(
+    fake: FakeTelegram, db: Database
+) -> None:
+    """A reply was queued (its chat's turn had not come); by the next one's time the turn is
+    free: it is queued behind the first, not sent past it (a /history's pages in order)."""
+    fake.user(1, "P")
+    async with worker(fake, db, per_chat=0.3) as (delivery, bot):
+        assert await direct.send(bot, 1, "first") is not None  # its turn was free
+        async with delivery.answering(1):  # the loop leaves the chat alone meanwhile
+            assert await direct.send(bot, 1, "second") is None  # too soon: queued
+            async with asyncio.timeout(10):
+                while not delivery.turn_now(1):  # noqa: ASYNC110 (a clock, no event)
+                    await asyncio.sleep(0.02)
+            assert await direct.send(bot, 1, "third") is None  # behind "second"
+        await fake.wait_until(lambda: len(fake.sent) == 3, timeout=10)
+    assert [m.plain for m in fake.sent] == ["first", "second", "third"]

@@ -415,6 +415,15 @@ class Outbox:
         )
         return row is not None
 
+    async def waiting_for(self, chat_id: int, now: int) -> bool:
+        """Whether a message to this chat is due by `now` and not sent yet (queued or in
+        flight): one sent at once would overtake it."""
+        row = await self.conn.fetch_one(
+            "SELECT 1 FROM outbox WHERE chat_id = ? AND status = 'pending' AND due_at <= ? LIMIT 1",
+            (chat_id, now),
+        )
+        return row is not None
+
     async def in_flight_to(self, chat_id: int) -> bool:
         """Whether a send to this chat is in flight (some worker's, not yet recorded)."""
         row = await self.conn.fetch_one(
