@@ -121,11 +121,12 @@ async def test_the_reply_to_what_someone_did_comes_before_what_it_queued(
     fake: FakeTelegram, db: Database
 ) -> None:
     """While a person's update is handled, nothing queued for them starts: not a row for the
-    loop, not a row the action claimed to send at once. Then both go, after the reply."""
+    loop, not a row the action claimed to send at once. Then both go, after the reply (queued
+    too, since they wait for its chat, but due just before the update began)."""
     fake.user(1, "P")
     fake.user(2, "Q")
     async with worker(fake, db, per_chat=0.05) as (delivery, bot):
-        async with delivery.answering(1):
+        async with direct.answering(update_from(bot, 1)):
             now = Clock().timestamp()
             async with db.unit() as uow:
                 await uow.users.upsert(Person(1, "P"), now)
@@ -311,27 +312,6 @@ async def test_on_a_worker_that_does_not_send_the_reply_still_comes_before_what_
         handled.set()
         await fake.wait_until(lambda: len(fake.sent) == 3, timeout=10)
     assert [m.plain for m in fake.sent] == ["the reply", "the offer", "the reveal"]
-
-
-async def test_a_reply_queued_after_a_429_still_comes_before_what_the_action_queued(
-    fake: FakeTelegram, db: Database
-) -> None:
-    """One worker: the reply to someone's action is refused with a 429 and queued; it still
-    goes before the messages their action queued and claimed meanwhile."""
-    fake.user(1, "P")
-    async with worker(fake, db, per_chat=0.05) as (delivery, bot):
-        async with direct.answering(update_from(bot, 1)):
-            now = Clock().timestamp()
-            async with db.unit() as uow:
-                await uow.users.upsert(Person(1, "P"), now)
-                await uow.outbox.enqueue(Outgoing(1, "reveal:1:1", "the reveal"), now)
-                await uow.outbox.enqueue(Outgoing(1, "offer:1", "the offer"), now)
-                assert len(await uow.outbox.claim(["reveal:1:1"], now)) == 1
-            fake.fail_next("sendMessage", status=429, retry_after=1, chat_id=1)
-            assert await direct.send(bot, 1, "the reply") is None
-        await fake.wait_until(lambda: len(fake.sent) == 3, timeout=10)
-        await asyncio.wait_for(delivery.idle(), 10)
-    assert [m.plain for m in fake.sent] == ["the reply", "the reveal", "the offer"]
 
 
 async def test_a_queued_group_pointer_the_group_refuses_is_set_aside_not_retried_forever(
