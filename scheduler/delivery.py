@@ -680,8 +680,8 @@ class Delivery:
         return not self._shared or (self._db.lease.sending and not self._lost)
 
     async def queue_waits(self, chat_id: int) -> bool:
-        """Whether something due for this chat is still in the outbox (a reply queued a moment
-        ago, what someone's action queued): a handler's message goes after it, queued too."""
+        """Whether a reply to this chat is still in the outbox (queued a moment ago, its turn
+        not come): a handler's next message goes after it, queued too."""
         async with self._db.read() as uow:
             return await uow.outbox.waiting_for(chat_id, self._clock.timestamp())
 

@@ -91,8 +91,8 @@ class DirectPace(BaseRateLimiter[bool]):
             raise Requeue
         chat = chat_id if isinstance(chat_id, int) else None
         if rate_limit_args and chat is not None and await delivery.queue_waits(chat):
-            # Sent at once, it would overtake what waits for this chat (the page before it,
-            # queued a moment ago; what the person's action queued): queued behind it instead.
+            # Sent at once, it would overtake the reply before it, queued a moment ago (a
+            # /history's pages): queued behind it instead.
             raise Requeue
         if rate_limit_args and not delivery.turn_now(chat):
             # It would wait (its chat's turn, a slot behind a fan-out) after its person's

@@ -416,10 +416,14 @@ class Outbox:
         return row is not None
 
     async def waiting_for(self, chat_id: int, now: int) -> bool:
-        """Whether a message to this chat is due by `now` and not sent yet (queued or in
-        flight): one sent at once would overtake it."""
+        """Whether a direct reply to this chat is due by `now` and not sent yet (queued or in
+        flight): one sent at once would overtake it. Other messages waiting for the chat are
+        not asked about: what the person's own action queued waits for the reply anyway
+        (Delivery.answering), and what waited for them (a notice kept while they had blocked
+        the bot) comes after the reply to their coming back."""
         row = await self.conn.fetch_one(
-            "SELECT 1 FROM outbox WHERE chat_id = ? AND status = 'pending' AND due_at <= ? LIMIT 1",
+            "SELECT 1 FROM outbox WHERE chat_id = ? AND status = 'pending' AND due_at <= ?"
+            " AND dedupe_key LIKE 'direct:%' LIMIT 1",
             (chat_id, now),
         )
         return row is not None
