@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from testing.clock import MovableClock
+from testing.fake.users import WAIT
 from testing.fake_telegram import FakeUser
 
 OFFER = "Would you like a check-in every day"
@@ -13,7 +14,7 @@ PROMPT = "Answer with a message whenever you're ready"
 NEUTRAL = "Something new is waiting for you in Steady."  # discreet mode's line that sounds
 
 
-async def pair(ana: FakeUser, ben: FakeUser, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+async def pair(ana: FakeUser, ben: FakeUser, timeout: float = WAIT) -> None:  # noqa: ASYNC109
     """Pair two fake users through /pair and /join, reading every message it causes."""
     await ana.send("/pair")
     invite = await ana.wait_for("forward this link", timeout=timeout)
@@ -24,7 +25,7 @@ async def pair(ana: FakeUser, ben: FakeUser, timeout: float = 5.0) -> None:  # n
     await decline_first_steps(ana, ben, timeout)
 
 
-async def decline_first_steps(ana: FakeUser, ben: FakeUser, timeout: float = 5.0) -> None:  # noqa: ASYNC109
+async def decline_first_steps(ana: FakeUser, ben: FakeUser, timeout: float = WAIT) -> None:  # noqa: ASYNC109
     """Both are offered first steps after pairing; Ana says "not now", and then both are
     offered the default schedule."""
     offer = await ana.wait_for(FIRST_STEPS, timeout=timeout)

@@ -32,6 +32,12 @@ def plain_text(text: str, parse_mode: str | None) -> str:
     return html.unescape(_TAG.sub("", text))
 
 
+# How long a fake user waits for a message before the test fails: a deadline, not a pace (a
+# message that comes returns at once). Generous: on a loaded 2-core CI machine with PostgreSQL
+# a message a test waits for took over 5 s now and then.
+WAIT = 15.0
+
+
 @dataclass
 class SentMessage:
     message_id: int
@@ -82,14 +88,14 @@ class ChatReader:
     chat_id: int
     _cursor: int  # how much of this chat's history next_message / wait_for consumed
 
-    async def next_message(self, timeout: float = 5.0) -> SentMessage:  # noqa: ASYNC109
+    async def next_message(self, timeout: float = WAIT) -> SentMessage:  # noqa: ASYNC109
         """The next new message to this chat (edits in between are passed over)."""
         return await self._take(lambda shown: not shown.edit, timeout, "no new message")
 
     async def wait_for(
         self,
         needle: str | Callable[[SentMessage], bool],
-        timeout: float = 5.0,  # noqa: ASYNC109 (a deadline for the wait, not for I/O)
+        timeout: float = WAIT,  # noqa: ASYNC109 (a deadline for the wait, not for I/O)
     ) -> SentMessage:
         """The first new message or text edit whose plain text contains `needle` (any case), or
         whose message matches the predicate. Edits count because the bot often answers a button
@@ -106,7 +112,7 @@ class ChatReader:
     async def wait_for_all(
         self,
         *needles: str,
-        timeout: float = 5.0,  # noqa: ASYNC109
+        timeout: float = WAIT,  # noqa: ASYNC109
     ) -> list[SentMessage]:
         """A new message containing each needle, in whatever order they arrive: a direct reply
         and a message from the outbox race each other, and either may be first."""
