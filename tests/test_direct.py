@@ -34,6 +34,19 @@ async def queued(db: Database, *chats: int, key: str = "k") -> None:
             await uow.outbox.enqueue(Outgoing(chat, f"{key}{chat}", f"{key} to {chat}"), now)
 
 
+def bots(fake: FakeTelegram) -> tuple[Bot, ExtBot]:
+    """The bot delivery sends with, and the one handlers send with (the gate on it, as bot.app
+    wires it; attached to a delivery by the caller)."""
+    loop_bot = Bot(fake.token, base_url=f"{fake.base_url}/bot", request=AiohttpRequest())
+    handler_bot = ExtBot(
+        fake.token,
+        base_url=f"{fake.base_url}/bot",
+        request=AiohttpRequest(),
+        rate_limiter=direct.DirectPace(),
+    )
+    return loop_bot, handler_bot
+
+
 @contextlib.asynccontextmanager
 async def worker(
     fake: FakeTelegram,
@@ -45,13 +58,7 @@ async def worker(
 ) -> AsyncIterator[tuple[Delivery, ExtBot]]:
     """A worker's delivery on `db` and the bot its handlers send with (the gate attached, as
     bot.app wires it)."""
-    loop_bot = Bot(fake.token, base_url=f"{fake.base_url}/bot", request=AiohttpRequest())
-    handler_bot = ExtBot(
-        fake.token,
-        base_url=f"{fake.base_url}/bot",
-        request=AiohttpRequest(),
-        rate_limiter=direct.DirectPace(),
-    )
+    loop_bot, handler_bot = bots(fake)
     async with loop_bot, handler_bot:
         delivery = Delivery(
             loop_bot, db, Clock(), rate=rate, per_chat_interval=per_chat, paid_broadcast=paid
@@ -409,13 +416,7 @@ async def test_a_sender_superseded_unawares_queues_its_reply_for_the_new_sender(
     sends it."""
     first, second = two
     fake.user(1, "P")
-    loop_bot = Bot(fake.token, base_url=f"{fake.base_url}/bot", request=AiohttpRequest())
-    handler_bot = ExtBot(
-        fake.token,
-        base_url=f"{fake.base_url}/bot",
-        request=AiohttpRequest(),
-        rate_limiter=direct.DirectPace(),
-    )
+    loop_bot, handler_bot = bots(fake)
     async with loop_bot, handler_bot:
         one = Delivery(loop_bot, first, Clock(), rate=30, per_chat_interval=0.05)
         other = Delivery(loop_bot, second, Clock(), rate=30, per_chat_interval=0.05)
