@@ -30,7 +30,7 @@ async def on_error(update: object, context: SteadyContext) -> None:
         return  # a group hears nothing from Steady but the pointer to a private chat
     try:
         text = t("errors.generic", person(update.effective_user).language)
-        await direct.send(context.bot, chat.id, text)
+        await direct.send(context.bot, chat.id, text, notice=True)
     except Exception:
         log.warning("could not send the error notice", exc_info=True)
 

@@ -24,6 +24,7 @@ from telegram.error import (
 )
 
 from bot import reachability
+from bot.models import Outgoing
 from bot.privacy import in_quiet_hours
 from bot.schedule_rules import zone_or_none
 from bot.storage import outbox
@@ -819,7 +820,18 @@ class Delivery:
             # A message Telegram refuses outright will never go through; keep the record.
             log.error("outbox %s refused by Telegram: %s", row.id, type(exc).__name__)
             async with self._db.unit() as uow:
-                await uow.outbox.mark_failed(row.id, type(exc).__name__)
+                key = await uow.outbox.mark_failed(row.id, type(exc).__name__)
+                if key is not None and row.chat_id > 0 and outbox.awaited_reply(key):
+                    # A reply to what someone just did: they would hear nothing back. Told
+                    # that something went wrong, as the error handler tells them when the
+                    # reply, sent at once, is refused (whether it went at once or was queued
+                    # depends on the moment: their chat's turn, the pace, who sends).
+                    notice = Outgoing(
+                        row.chat_id,
+                        outbox.direct_key(row.chat_id, notice=True),
+                        t("errors.generic", row.language),
+                    )
+                    await uow.outbox.enqueue_first(notice, self._clock.timestamp())
         except TimedOut:
             # It may have arrived: a retry may duplicate it, but losing it would be worse.
             await self._retry(row, backoff, "TimedOut", counts=True, uncertain=True)

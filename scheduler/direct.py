@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import secrets
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextvars import ContextVar
 from typing import Any
@@ -23,7 +22,7 @@ from telegram.ext import BaseRateLimiter, ExtBot
 
 from bot.models import Button, Media, Outgoing
 from bot.storage.db import Database
-from bot.storage.outbox import dedupe_key
+from bot.storage.outbox import direct_key
 from scheduler.clock import Clock
 from scheduler.delivery import Delivery
 
@@ -159,11 +158,13 @@ async def send(
     *,
     media: Media | None = None,
     quotes: int | None = None,
+    notice: bool = False,
 ) -> int | None:
     """One message to one chat, now: sent from here when this worker sends for the bot (the
     gate paces it), else queued for the sender. The Telegram message id when sent here.
     `quotes`: the round whose question the text shows; queued, the row carries it, so its send
-    records it (Outbox.mark_sent) as a sent prompt's is; sent here, the caller records it."""
+    records it (Outbox.mark_sent) as a sent prompt's is; sent here, the caller records it.
+    `notice`: it says something went wrong; queued and refused, nothing more follows."""
     pace = gate(bot)
 
     def outgoing() -> Outgoing:
@@ -171,7 +172,7 @@ async def send(
             tuple(Button(b.text, str(b.callback_data)) for b in row)
             for row in (markup.inline_keyboard if markup else ())
         )
-        key = dedupe_key("direct", chat_id, secrets.token_hex(8))
+        key = direct_key(chat_id, notice=notice)
         return Outgoing(chat_id, key, text, buttons, round_id=quotes, media=media)
 
     if pace is not None and pace.queues():

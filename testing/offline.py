@@ -82,6 +82,11 @@ class RecordingRequest(BaseRequest):
         self.calls: list[Call] = []
         self.unknown: list[str] = []
         self._message_ids = itertools.count(1000)
+        self._refusals: list[tuple[str, str]] = []
+
+    def refuse_next(self, method: str, description: str = "Bad Request: refused") -> None:
+        """The next call of `method` is answered with a 400 (recorded, not sent)."""
+        self._refusals.append((method, description))
 
     @property
     def read_timeout(self) -> float | None:
@@ -111,6 +116,11 @@ class RecordingRequest(BaseRequest):
             params["files"] = {name: content for name, content, *_ in files.values()}
         if name != "getMe":
             self.calls.append(Call(name, params))
+        for refusal in self._refusals:
+            if refusal[0] == name:
+                self._refusals.remove(refusal)
+                error = {"ok": False, "error_code": 400, "description": refusal[1]}
+                return 400, json.dumps(error).encode()
         result = self._answer(name, params)
         return 200, json.dumps({"ok": True, "result": result}).encode()
 

@@ -459,6 +459,43 @@ async def test_a_reply_telegram_refuses_outright_raises_and_is_not_queued(
             assert await uow.conn.fetch_one("SELECT 1 FROM outbox") is None
 
 
+async def test_a_queued_reply_telegram_refuses_is_followed_by_the_error_notice_once(
+    fake: FakeTelegram, db: Database
+) -> None:
+    """Whether a reply goes at once or is queued depends on the moment (its chat's turn, the
+    pace, who sends). Refused at once, it raises and the error handler tells the person that
+    something went wrong; refused from the outbox, delivery tells them: never silence. A
+    notice refused in its turn is followed by nothing more."""
+    fake.user(1, "P")
+    async with worker(fake, db) as (delivery, bot):
+        await queued(db, 1)
+        delivery.wake()
+        await fake.wait_until(lambda: len(fake.sent) == 1, timeout=10)
+        refused = "Bad Request: can't parse"
+        fake.fail_next("sendMessage", status=400, description=refused, chat_id=1)
+        assert await direct.send(bot, 1, "saved") is None  # its turn not come: queued
+        await fake.wait_until(lambda: len(fake.sent) == 2, timeout=10)
+        assert "something went wrong" in fake.sent[1].plain
+        # The notice itself refused (as the error handler's would be, queued): no third.
+        fake.fail_next("sendMessage", status=400, description=refused, chat_id=1, times=2)
+        assert await direct.send(bot, 1, "saved again") is None
+        async with asyncio.timeout(10):
+            while True:
+                await delivery.idle()
+                async with db.read() as uow:
+                    failed = await uow.conn.fetch_all(
+                        "SELECT dedupe_key FROM outbox WHERE status = 'failed'"
+                    )
+                if len(failed) == 3:
+                    break
+                await asyncio.sleep(0.05)  # the notice's turn, a second on
+        await asyncio.wait_for(delivery.idle(), 10)
+        async with db.read() as uow:
+            pending = await uow.conn.fetch_one("SELECT 1 FROM outbox WHERE status = 'pending'")
+    assert pending is None
+    assert len(fake.sent) == 2
+
+
 async def test_a_reply_that_would_wait_for_its_turn_is_on_record_before_it_waits(
     fake: FakeTelegram, db: Database
 ) -> None:

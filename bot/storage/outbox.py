@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import secrets
 import uuid
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -80,6 +81,27 @@ def dedupe_key(kind: str, *about: object) -> str:
     """A message's dedupe key, `kind:about:…`: what makes it one message, so retrying the step
     that queued it never queues it twice. Also what withdraws it (`Outbox.cancel_pending`)."""
     return ":".join((kind, *(str(part) for part in about)))
+
+
+# A handler's message queued for the sender (scheduler.direct), `direct:chat:tag`; the tag of
+# the notice that such a reply was refused begins with REFUSED, so that notice, if refused
+# too, is followed by nothing more.
+DIRECT = "direct"
+REFUSED = "refused"
+
+
+def direct_key(chat_id: int, *, notice: bool = False) -> str:
+    """A new key for a handler's message queued for the sender; `notice`: it tells someone
+    that something went wrong (the error handler's, or Delivery's for a refused reply)."""
+    tag = secrets.token_hex(8)
+    return dedupe_key(DIRECT, chat_id, f"{REFUSED}-{tag}" if notice else tag)
+
+
+def awaited_reply(key: str) -> bool:
+    """Whether a row's key is a handler's reply someone waits for (not a notice that one
+    was refused, which no further notice follows)."""
+    kind, _, rest = key.partition(":")
+    return kind == DIRECT and not rest.partition(":")[2].startswith(REFUSED)
 
 
 def notice(
@@ -423,7 +445,7 @@ class Outbox:
         the bot) comes after the reply to their coming back."""
         row = await self.conn.fetch_one(
             "SELECT 1 FROM outbox WHERE chat_id = ? AND status = 'pending' AND due_at <= ?"
-            " AND dedupe_key LIKE 'direct:%' LIMIT 1",
+            f" AND dedupe_key LIKE '{DIRECT}:%' LIMIT 1",
             (chat_id, now),
         )
         return row is not None
@@ -701,12 +723,15 @@ class Outbox:
             (not_before, error, int(counts), int(uncertain), row_id, self.lease.token),
         )
 
-    async def mark_failed(self, row_id: int, error: str) -> None:
-        await self.conn.execute(
+    async def mark_failed(self, row_id: int, error: str) -> str | None:
+        """A row Telegram refused for good: kept on record without its words. Its dedupe key,
+        or None when it is no longer this worker's."""
+        row = await self.conn.fetch_one(
             "UPDATE outbox SET status = 'failed', text = '', media = NULL, last_error = ?, "
-            f"attempts = attempts + 1, inflight = 0 WHERE id = ? AND {_MINE}",
+            f"attempts = attempts + 1, inflight = 0 WHERE id = ? AND {_MINE} RETURNING dedupe_key",
             (error, row_id, self.lease.token),
         )
+        return row[0] if row is not None else None
 
     async def counts(self) -> dict[str, int]:
         rows = await self.conn.fetch_all("SELECT status, COUNT(*) FROM outbox GROUP BY status")
