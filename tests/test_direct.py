@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
@@ -395,7 +396,12 @@ async def test_a_reply_to_a_chat_whose_send_hangs_waits_for_it_then_keeps_the_sp
         await queued(db, 1)
         delivery.wake()
         await held.wait_for_request()
-        assert await direct.send(bot, 1, "saved") is None  # queued behind the hanging one
+        # It hangs past the chat's one-second spacing: only the send in flight holds it now.
+        async with asyncio.timeout(5):
+            while time.monotonic() < delivery._last_to_chat[1] + 1.0:  # noqa: ASYNC110
+                await asyncio.sleep(0.05)
+        # Queued behind the hanging one, at once (sent from here, it would wait for the hang).
+        assert await asyncio.wait_for(direct.send(bot, 1, "saved"), 5) is None
         await queued(db, 2)
         delivery.wake()
         await fake.wait_until(lambda: any(m.chat_id == 2 for m in fake.sent), timeout=10)
