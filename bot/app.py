@@ -23,10 +23,13 @@ from bot.texts import DEFAULT_LANGUAGE, languages, t
 from bot.update_order import InOrderPerPerson
 from scheduler import direct, due
 from scheduler.clock import Clock
-from scheduler.delivery import Delivery
+from scheduler.delivery import Delivery, in_flight_for
 from scheduler.direct import DirectPace
 
 log = logging.getLogger(__name__)
+
+# HTTP connections beyond delivery's sends in flight: handlers' replies, edits, button answers.
+HANDLER_CONNECTIONS = 48
 
 MENU = (
     "checkin",
@@ -67,7 +70,14 @@ def build_application(
         .token(settings.bot_token)
         .base_url(settings.bot_base_url)
         .base_file_url(settings.bot_file_url)
-        .request(request or AiohttpRequest(read_timeout=settings.request_timeout))
+        .request(
+            request
+            or AiohttpRequest(
+                # A connection for each send delivery keeps in flight, and room for handlers.
+                pool_size=in_flight_for(settings.send_rate) + HANDLER_CONNECTIONS,
+                read_timeout=settings.request_timeout,
+            )
+        )
         .get_updates_request(AiohttpRequest(pool_size=1))
         .rate_limiter(DirectPace())  # what handlers send, in the delivery pace (see _post_init)
         .defaults(

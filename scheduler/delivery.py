@@ -44,6 +44,10 @@ BATCH = 200  # rows looked at per pass; fewer are sent (see _batch)
 # hangs holds one of them until the read timeout while the others go on. The global rate caps
 # the pace; this bounds what a crash can leave in flight (re-sent, counted uncertain).
 MAX_IN_FLIGHT = 16
+# At high rates the sends in flight must cover Telegram's round trip (rate x round trip), or
+# the round trip bounds the rate instead of the pace: 16 at 50 ms is 320 a second, a third of
+# the paid cap. Room for round trips this long at the full rate (see in_flight_for).
+ROUND_TRIP = 0.2
 POLL = 0.5  # seconds between passes when nothing wakes the loop (retries coming due)
 # Sends that may leave back to back before the even spacing applies: at least 2 (a reveal is
 # two messages, and both partners should read it at the same moment), and 20 ms worth at high
@@ -58,6 +62,12 @@ BURST_SECONDS = 0.02
 # within ELECTION_POLL seconds. Sends it held in flight return when their lease runs out.
 SENDER_LOCK = "steady-sender"
 ELECTION_POLL = 1.0
+
+
+def in_flight_for(rate: float) -> int:
+    """Sends in flight at once at `rate` a second: MAX_IN_FLIGHT, or what a ROUND_TRIP at the
+    full rate needs (200 at the paid cap). The bot's HTTP pool is sized to match (bot.app)."""
+    return max(MAX_IN_FLIGHT, math.ceil(rate * ROUND_TRIP))
 
 
 class Delivery:
@@ -83,11 +93,12 @@ class Delivery:
         burst = max(MIN_BURST, int(rate * BURST_SECONDS))
         self._burst_lag = (burst - 1) * self._interval
         # About a quarter second of sending per pass, claimed (marked in flight) together and
-        # sent by tasks that queue for the MAX_IN_FLIGHT slots: one pass per batch rather than
+        # sent by tasks that queue for the in-flight slots: one pass per batch rather than
         # one per send at high rates. A crash re-sends at most the claimed rows, one per chat,
         # each recorded as uncertain.
         self._batch = max(1, min(BATCH, math.ceil(rate / 4)))
-        self._queue = max(MAX_IN_FLIGHT, self._batch)  # claimed, not yet finished
+        in_flight = in_flight_for(rate)
+        self._queue = max(in_flight, self._batch)  # claimed, not yet finished
         # A pass claims once this many are free: not one query per finished send.
         self._refill = max(1, min(self._batch, self._queue) // 2)
         # The cap in any WINDOW: what the pace tolerates of requests jittering on the way is
@@ -100,7 +111,7 @@ class Delivery:
         self._paid = paid_broadcast
         self._next_slot = 0.0
         self._last_to_chat: dict[int, float] = {}
-        self._in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
+        self._in_flight = asyncio.Semaphore(in_flight)
         self._sending: set[asyncio.Task[None]] = set()  # the loop's sends, one task each
         self._busy: Counter[int] = Counter()  # chats with a send in flight: left alone
         # People whose own update is being handled: what was queued for them waits, so the

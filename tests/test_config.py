@@ -95,3 +95,17 @@ def test_the_token_is_redacted_from_tracebacks_too() -> None:
 def test_retention_days_is_the_owners_maximum(tmp_path: Path) -> None:
     assert settings(tmp_path, BOT_TOKEN=TOKEN).retention_days is None
     assert settings(tmp_path, BOT_TOKEN=TOKEN, RETENTION_DAYS="90").retention_days == 90
+
+
+@pytest.mark.parametrize("rate", ["30", "1000"])
+def test_the_bots_connections_cover_every_send_delivery_keeps_in_flight(
+    tmp_path: Path, rate: str
+) -> None:
+    """Fewer connections than sends in flight would queue them in the HTTP pool: the pool,
+    not the pace, would then set the rate at the paid cap."""
+    from bot.app import build_application
+    from scheduler.delivery import in_flight_for
+
+    s = settings(tmp_path, BOT_TOKEN=TOKEN, SEND_RATE=rate, PAID_BROADCAST="true")
+    pool = build_application(s).bot.request._pool_size  # type: ignore[attr-defined]
+    assert pool >= in_flight_for(float(rate)) + 16  # and room for what handlers send

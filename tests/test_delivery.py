@@ -382,6 +382,39 @@ async def test_a_fan_out_is_claimed_a_batch_at_a_time_not_a_few_rows_per_pass(
     assert sum(claims) == len(chats) and len(claims) <= 2
 
 
+async def test_at_the_paid_cap_enough_sends_are_in_flight_to_cover_telegrams_round_trip(
+    db: Database,
+) -> None:
+    """Each answer takes a round trip (tens of milliseconds to Telegram): at 1000/s that
+    many sends must be in flight at once, or the round trip, not the pace, sets the rate (16
+    at 50 ms kept 0.27 of the paid cap). The fake answers each after 0.2 s here; counted is
+    how many it was answering at once, not how fast."""
+    fake = FakeTelegram(latency=0.2)
+    await fake.start()
+    chats = range(1, 241)
+    try:
+        for chat in chats:
+            fake.user(chat, "P")
+        await queue(db, *(Outgoing(chat, f"k{chat}", f"to {chat}") for chat in chats))
+        client = Bot(
+            fake.token,
+            base_url=f"{fake.base_url}/bot",
+            request=AiohttpRequest(pool_size=delivery_module.in_flight_for(1000)),
+        )
+        async with client:
+            delivery = Delivery(client, db, Clock(), rate=1000, paid_broadcast=True)
+            await delivery.start()
+            try:
+                await fake.wait_until(lambda: len(fake.sent) >= len(chats), timeout=30)
+                await settled(delivery)
+            finally:
+                await delivery.stop()
+    finally:
+        await fake.stop()
+    assert sorted(m.chat_id for m in fake.sent) == list(chats)  # each once
+    assert fake.peak_requests > 2 * delivery_module.MAX_IN_FLIGHT
+
+
 async def test_a_batch_is_recorded_with_its_rounds_in_one_statement_on_postgresql(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:

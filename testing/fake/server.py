@@ -55,10 +55,17 @@ class FakeTelegram(FaultInjection, Simulation):
         bot_username: str = "steady_test_bot",
         enforce_limits: bool = False,
         clock: Clock | None = None,
+        latency: float = 0.0,
     ) -> None:
         # Message dates follow the bot's clock when a test moves it (Steady routes a message
         # by when it was written).
         self.clock = clock or Clock()
+        # Seconds each answer takes to come back, as Telegram's round trip over the internet
+        # (tens of milliseconds): a call takes effect, and counts against the limits, when it
+        # arrives; its answer comes this much later. Long polls are not delayed.
+        self.latency = latency
+        self._open_requests = 0
+        self.peak_requests = 0  # the most requests the server was answering at once
         self._changes = Changes()
         self._stopping = False
         FaultInjection.__init__(self, enforce_limits)
@@ -128,6 +135,14 @@ class FakeTelegram(FaultInjection, Simulation):
     # -- HTTP ------------------------------------------------------------------------------------
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
+        self._open_requests += 1
+        self.peak_requests = max(self.peak_requests, self._open_requests)
+        try:
+            return await self._handle_one(request)
+        finally:
+            self._open_requests -= 1
+
+    async def _handle_one(self, request: web.Request) -> web.StreamResponse:
         method = request.match_info["method"]
         raw = await _read_params(request)
         # As received: form values stay (JSON-)strings, files are "<file name>".
@@ -142,7 +157,10 @@ class FakeTelegram(FaultInjection, Simulation):
             await self._wait_while_held(params)
         fault = self._take_fault(method, params)
         if fault is None:
-            return await self._answer(method, params)
+            response = await self._answer(method, params)
+            if self.latency and method.lower() != "getupdates":
+                await self._sleep(self.latency)
+            return response
         if fault.kind == "fail":
             return _error(fault.status, fault.description, fault.retry_after)
         if fault.kind == "drop":
