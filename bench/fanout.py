@@ -149,7 +149,7 @@ def main() -> None:
                 median = sorted(paid, key=lambda r: r["rate"])[len(paid) // 2]
                 results[f"{name} 1000/s, {ms:g} ms"] = median
     print(f"{args.couples} couples ({2 * args.couples} prompts) due at the same minute")
-    header = f"{'':28}" + "".join(f"{name:>24}" for name in results)
+    header = f"{'':28}" + "".join(f"{name:>26}" for name in results)
     print(header)
     rows = [
         ("rounds created in (s)", "rounds_seconds", "{:.2f}"),
@@ -163,7 +163,7 @@ def main() -> None:
         ("fake's CPU per prompt (ms)", "fake_cpu_ms", "{:.2f}"),
     ]
     for label, key, fmt in rows:
-        print(f"{label:28}" + "".join(f"{fmt.format(r[key]):>24}" for r in results.values()))
+        print(f"{label:28}" + "".join(f"{fmt.format(r[key]):>26}" for r in results.values()))
     print(
         f"(at 30/s the rate is measured over the first window; 'missing' needs the whole run;"
         f" at 1000/s the run with the median rate of {args.runs})"

@@ -139,6 +139,8 @@ class Delivery:
         self._lost = False  # the sender lock's connection failed: stop sending, elect again
         self._all_chats_after = 0.0  # monotonic: no chat's next message before (a new sender)
         self._renewer: asyncio.Task[None] | None = None
+        self._to_hold: dict[int, asyncio.Future[bool]] = {}  # sends asking `_still_held` now
+        self._holder: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         self._db.after_commit.append(self.hand_off)
@@ -652,21 +654,41 @@ class Delivery:
         over after this one stalled past its lease), its lease renewed for the send. Checked
         just before its slot in the pace (a fraction of a second before the request): a send
         that has not left yet is fenced by the token; one on the wire cannot be called back
-        (the lease outlasts the request timeout)."""
-        async with self._db.unit() as uow:
-            held = await uow.outbox.hold(row.id, self._clock.timestamp())
-            superseded = not held and await uow.outbox.superseded()
-            if superseded:
-                await uow.outbox.put_back([row.id])  # still its own: for the new sender
-        if superseded and not self._lost:
-            # Another worker was elected since (this one's lock went without its knowing):
-            # it stops sending now rather than at its next look at the lock.
-            log.warning("another worker now sends for the bot; this one stops")
-            self._lost = True
-            self.wake()
-        elif not held:
-            log.info("outbox %s: no longer held by this worker; not sent", row.id)
-        return held
+        (the lease outlasts the request timeout). Sends that ask in the same moment are
+        checked in one statement (`_hold_asked`): at the paid cap a pass's sends ask at once,
+        and a transaction each cost PostgreSQL more than the sends."""
+        asked = self._to_hold.get(row.id)
+        if asked is None:
+            asked = self._to_hold[row.id] = asyncio.get_running_loop().create_future()
+            if self._holder is None or self._holder.done():
+                self._holder = asyncio.create_task(self._hold_asked(), name="steady-hold")
+        return await asyncio.shield(asked)
+
+    async def _hold_asked(self) -> None:
+        await asyncio.sleep(0)  # the other sends of this moment ask too
+        while self._to_hold:
+            asked, self._to_hold = self._to_hold, {}
+            try:
+                async with self._db.unit() as uow:
+                    held = await uow.outbox.hold_many(list(asked), self._clock.timestamp())
+                    lost = [row_id for row_id in asked if row_id not in held]
+                    superseded = bool(lost) and await uow.outbox.superseded()
+                    if superseded:
+                        await uow.outbox.put_back(lost)  # still its own: for the new sender
+            except Exception as exc:
+                for answer in asked.values():
+                    answer.set_exception(exc)  # each send fails as its own check would have
+                continue
+            if superseded and not self._lost:
+                # Another worker was elected since (this one's lock went without its knowing):
+                # it stops sending now rather than at its next look at the lock.
+                log.warning("another worker now sends for the bot; this one stops")
+                self._lost = True
+                self.wake()
+            for row_id, answer in asked.items():
+                if row_id not in held and not superseded:
+                    log.info("outbox %s: no longer held by this worker; not sent", row_id)
+                answer.set_result(row_id in held)
 
     @contextlib.asynccontextmanager
     async def answering(self, chat_id: int) -> AsyncIterator[None]:

@@ -585,15 +585,22 @@ class Outbox:
         taken over by another worker after this one stalled), its lease renewed for the send.
         False: the send must not go out. With several workers, also that this worker is still
         the sender it was elected as: another elected since has taken the epoch on."""
+        return row_id in await self.hold_many([row_id], now)
+
+    async def hold_many(self, row_ids: list[int], now: int) -> set[int]:
+        """`hold` for sends about to go out together, in one statement: those still held."""
         epoch, fence = self.lease.epoch, ""
         if epoch is not None:
-            fence = " AND EXISTS (SELECT 1 FROM sender_epoch WHERE epoch = ?)"
-        changed = await self.conn.execute(
-            "UPDATE outbox SET lease_until = ? "
-            f"WHERE id = ? AND inflight = 1 AND status = 'pending' AND {_MINE}{fence}",
-            (self.lease.until(now), row_id, self.lease.token, *(() if epoch is None else (epoch,))),
+            fence = "EXISTS (SELECT 1 FROM sender_epoch WHERE epoch = ?) AND "
+        rows = await bulk.where_in(
+            self.conn,
+            f"UPDATE outbox SET lease_until = ? WHERE {fence}inflight = 1"
+            f" AND status = 'pending' AND {_MINE} AND id IN ({{ids}}) RETURNING id",
+            row_ids,
+            (self.lease.until(now), *(() if epoch is None else (epoch,)), self.lease.token),
+            fetch=True,
         )
-        return changed > 0
+        return {int(row[0]) for row in rows}
 
     async def take_sending(self) -> int:
         """Elected sender: the next epoch, now this worker's (see `hold`)."""
