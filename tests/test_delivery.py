@@ -353,6 +353,18 @@ async def test_a_claimed_send_erased_while_it_waits_for_its_turn_never_goes_out(
     assert [m.plain for m in fake.messages_to(1)] == ["first"]
 
 
+async def paid_fan_out(bot: Bot, db: Database, fake: FakeTelegram, messages: int) -> None:
+    """Deliver what is queued at the paid cap, until `messages` reached the fake and
+    delivery is idle."""
+    delivery = Delivery(bot, db, Clock(), rate=1000, paid_broadcast=True)
+    await delivery.start()
+    try:
+        await fake.wait_until(lambda: len(fake.sent) >= messages, timeout=30)
+        await settled(delivery)
+    finally:
+        await delivery.stop()
+
+
 async def test_a_fan_out_is_claimed_a_batch_at_a_time_not_a_few_rows_per_pass(
     fake: FakeTelegram, bot: Bot, db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -371,13 +383,7 @@ async def test_a_fan_out_is_claimed_a_batch_at_a_time_not_a_few_rows_per_pass(
         await real_mark_inflight(self, row_ids, now)
 
     monkeypatch.setattr(outbox.Outbox, "mark_inflight", counted)
-    delivery = Delivery(bot, db, Clock(), rate=1000, paid_broadcast=True)
-    await delivery.start()
-    try:
-        await fake.wait_until(lambda: len(fake.sent) >= len(chats), timeout=10)
-        await settled(delivery)
-    finally:
-        await delivery.stop()
+    await paid_fan_out(bot, db, fake, len(chats))
     assert sorted(m.chat_id for m in fake.sent) == list(chats)  # each once
     assert sum(claims) == len(chats) and len(claims) <= 2
 
@@ -411,13 +417,7 @@ async def test_at_the_paid_cap_enough_sends_are_in_flight_to_cover_telegrams_rou
             request=AiohttpRequest(pool_size=delivery_module.in_flight_for(1000)),
         )
         async with client:
-            delivery = Delivery(client, db, Clock(), rate=1000, paid_broadcast=True)
-            await delivery.start()
-            try:
-                await fake.wait_until(lambda: len(fake.sent) >= len(chats), timeout=30)
-                await settled(delivery)
-            finally:
-                await delivery.stop()
+            await paid_fan_out(client, db, fake, len(chats))
     finally:
         await fake.stop()
     assert sorted(m.chat_id for m in fake.sent) == list(chats)  # each once
