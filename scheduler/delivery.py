@@ -117,6 +117,10 @@ class Delivery:
         # People whose own update is being handled: what was queued for them waits, so the
         # reply to what they did comes first (see `answering`).
         self._answering: Counter[int] = Counter()
+        # People whose update was handled to its end during the current pass: its outbox read
+        # may predate their reply, queued at that end (PostgreSQL runs the pass's unit beside
+        # the handler's), so what it read for them waits for the next pass.
+        self._answered: set[int] = set()
         self._next_turn = 0.0  # when the first chat skipped for its spacing may have a turn
         self._more = False  # the last pass picked all it had room for
         self._sent: list[tuple[int, ...]] = []  # (row, Telegram message, date) not yet recorded
@@ -504,6 +508,7 @@ class Delivery:
         if not (room or self._sent or self._failed):
             self._more = False
             return 0  # nothing to do: no transaction
+        self._answered.clear()  # before the pass reads the outbox (see `answering`)
         # Taken before the transaction: claimed sends may add to the lists during it.
         sent, self._sent = self._sent, []
         failed, self._failed = self._failed, []
@@ -540,8 +545,10 @@ class Delivery:
         for row in rows:
             if row.chat_id in chats or row.chat_id in self._busy:
                 continue
-            if row.chat_id in self._answering:
-                continue  # its person's update is being handled: woken when it is done
+            if row.chat_id in self._answering or row.chat_id in self._answered:
+                # Its person's update is being handled, or was since this pass read the row
+                # (their reply, queued then, may be missing here): woken when it is done.
+                continue
             turn = self._last_to_chat.get(row.chat_id, -self._per_chat) + self._per_chat
             turn = max(turn, self._all_chats_after)
             if turn > now:
@@ -702,6 +709,7 @@ class Delivery:
             self._answering[chat_id] -= 1
             if self._answering[chat_id] <= 0:
                 del self._answering[chat_id]
+                self._answered.add(chat_id)  # a pass under way may have read too early
                 self.wake()
 
     @property

@@ -18,6 +18,7 @@ from telegram.ext import ExtBot
 from bot import checkins
 from bot.models import Outgoing, Person
 from bot.storage.db import Database
+from bot.storage.outbox import Outbox, OutboxRow, direct_key
 from bot.telegram_http import AiohttpRequest
 from scheduler import direct
 from scheduler.clock import Clock
@@ -320,6 +321,43 @@ async def test_on_a_worker_that_does_not_send_the_reply_still_comes_before_what_
         handled.set()
         await fake.wait_until(lambda: len(fake.sent) == 3, timeout=10)
     assert [m.plain for m in fake.sent] == ["the reply", "the offer", "the reveal"]
+
+
+@pytest.mark.skipif(not on_postgres(), reason="SQLite runs one unit at a time")
+async def test_a_pass_that_read_the_outbox_while_an_update_was_handled_leaves_its_person_alone(
+    fake: FakeTelegram, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL a pass reads the outbox beside the handlers' units: it may read what a
+    person's action queued before their reply is queued, and look at who is being answered
+    once that is over. Its rows for them are then older than the reply: left for the next
+    pass, which the end of the update wakes, so the reply still comes first."""
+    fake.user(1, "P")
+    read, go = asyncio.Event(), asyncio.Event()
+    ready = Outbox.ready
+
+    async def paused(self: Outbox, now: int, limit: int) -> list[OutboxRow]:
+        rows = await ready(self, now, limit)
+        if any(row.chat_id == 1 for row in rows) and not go.is_set():
+            read.set()  # read before the reply was queued; looked at after the update ended
+            await go.wait()
+        return rows
+
+    monkeypatch.setattr(Outbox, "ready", paused)
+    async with worker(fake, db, per_chat=0.05) as (delivery, bot):
+        pace = direct.gate(bot)
+        assert pace is not None
+        async with direct.answering(update_from(bot, 1)):
+            now = Clock().timestamp()
+            async with db.unit() as uow:
+                await uow.users.upsert(Person(1, "P"), now)
+                await uow.outbox.enqueue(Outgoing(1, "offer:1", "the offer"), now)
+            delivery.wake()
+            await asyncio.wait_for(read.wait(), 10)
+            # Its chat's turn not come: queued, as `direct.send` queues it.
+            await pace.queue(Outgoing(1, direct_key(1), "the reply"))
+        go.set()
+        await fake.wait_until(lambda: len(fake.sent) == 2, timeout=10)
+    assert [m.plain for m in fake.sent] == ["the reply", "the offer"]
 
 
 async def test_a_queued_group_pointer_the_group_refuses_is_set_aside_not_retried_forever(
