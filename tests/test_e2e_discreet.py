@@ -60,6 +60,9 @@ async def test_news_that_a_partner_answered_or_ended_the_pairing_never_sounds_fo
     await phone(ben, clock, quiet=False, discreet=False)
     await ben.send("/checkin")
     await ana.wait_for(PROMPT)
+    # His answer counts only once the question has reached him (bot.checkins._target_round):
+    # written before, it answers nothing and Ana hears nothing.
+    await ben.wait_for(PROMPT)
     await ben.send("his, private")
     waiting = await ana.wait_for("has answered")
     assert waiting.silent and ana.inbox[ana.inbox.index(waiting) - 1].plain == NEUTRAL
