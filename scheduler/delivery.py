@@ -287,8 +287,6 @@ class Delivery:
     def _put_back_soon(self, row_ids: list[int], *, first: bool = False) -> None:
         async def put_back(uow: Unit) -> None:
             await uow.outbox.put_back(row_ids, first=first)
-            if first:
-                self.wake()
 
         def failed() -> None:
             log.exception("could not put back claimed sends; their lease runs out")
@@ -296,7 +294,9 @@ class Delivery:
                 self._let_go.clear()
             self._let_go.update(row_ids)
 
-        self._write_soon("steady-put-back", put_back, failed)
+        # Someone waits for them: the loop looks once they are back, committed (a pass woken
+        # before the commit finds them still in flight, and then waits for its next poll).
+        self._write_soon("steady-put-back", put_back, failed, self.wake if first else None)
 
     def _release_soon(self, row_ids: list[int]) -> None:
         async def release(uow: Unit) -> None:
@@ -309,10 +309,15 @@ class Delivery:
         self._write_soon("steady-release", release, failed)
 
     def _write_soon(
-        self, name: str, write: Callable[[Unit], Awaitable[None]], failed: Callable[[], None]
+        self,
+        name: str,
+        write: Callable[[Unit], Awaitable[None]],
+        failed: Callable[[], None],
+        done: Callable[[], None] | None = None,
     ) -> None:
         """`write` in a unit of its own, in the background (tracked with the claimed sends, so
-        `recorded` and a stop wait for it); `failed` (in the except block) if it raised."""
+        `recorded` and a stop wait for it); `failed` (in the except block) if it raised, else
+        `done` once it committed."""
 
         async def run() -> None:
             try:
@@ -320,6 +325,9 @@ class Delivery:
                     await write(uow)
             except Exception:
                 failed()
+                return
+            if done is not None:
+                done()
 
         task = asyncio.create_task(run(), name=name)
         self._claimed.add(task)

@@ -360,6 +360,70 @@ async def test_a_pass_that_read_the_outbox_while_an_update_was_handled_leaves_it
     assert [m.plain for m in fake.sent] == ["the reply", "the offer"]
 
 
+@pytest.mark.skipif(not on_postgres(), reason="SQLite runs one unit at a time")
+async def test_what_a_persons_action_claimed_goes_once_put_back_not_at_the_next_poll(
+    fake: FakeTelegram, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Claimed for someone whose update is being handled, a row is put back first in line in a
+    unit of its own. The loop is woken once that unit has committed: a pass woken before would
+    find the row still in flight, and nothing would wake the loop again before its next poll."""
+    monkeypatch.setattr("scheduler.delivery.POLL", 60.0)  # no poll comes to the rescue
+    fake.user(1, "P")
+    loop_idle = asyncio.Event()  # the update was handled and the passes it woke are over
+    written: list[object] = []  # the put-back's connection: written, not yet committed
+    read = asyncio.Event()
+    put_back, ready, transaction = Outbox.put_back, Outbox.ready, db._engine.transaction
+
+    async def noted_put_back(self: Outbox, row_ids: list[int], *, first: bool = False) -> None:
+        await loop_idle.wait()
+        await put_back(self, row_ids, first=first)
+        written.append(self.conn)
+
+    async def noted_ready(self: Outbox, now: int, limit: int) -> list[OutboxRow]:
+        rows = await ready(self, now, limit)
+        if written:
+            read.set()  # a pass read the outbox before the put-back committed
+        return rows
+
+    @contextlib.asynccontextmanager
+    async def late_commit() -> AsyncIterator[object]:
+        async with transaction() as conn:
+            yield conn
+            if conn in written:
+                # Committed once a pass woken meanwhile has read, or after a second: none was.
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(read.wait(), 1)
+
+    monkeypatch.setattr(Outbox, "put_back", noted_put_back)
+    monkeypatch.setattr(Outbox, "ready", noted_ready)
+    monkeypatch.setattr(db._engine, "transaction", late_commit)
+    async with worker(fake, db, per_chat=0.05) as (delivery, _):
+        passes = 0
+        drain = delivery.drain_once
+
+        async def counted() -> int:
+            nonlocal passes
+            try:
+                return await drain()
+            finally:
+                passes += 1
+
+        delivery.drain_once = counted  # type: ignore[method-assign]
+        async with delivery.answering(1):
+            now = Clock().timestamp()
+            async with db.unit() as uow:
+                await uow.users.upsert(Person(1, "P"), now)
+                await uow.outbox.enqueue(Outgoing(1, "reveal:1:1", "the reveal"), now)
+                assert len(await uow.outbox.claim(["reveal:1:1"], now)) == 1
+        ended = passes
+        async with asyncio.timeout(10):  # a pass after the update, then none under way
+            while passes <= ended or delivery._wakeup.is_set():  # noqa: ASYNC110
+                await asyncio.sleep(0.01)
+        loop_idle.set()
+        await fake.wait_until(lambda: len(fake.sent) == 1, timeout=10)
+    assert [m.plain for m in fake.sent] == ["the reveal"]
+
+
 async def test_a_queued_group_pointer_the_group_refuses_is_set_aside_not_retried_forever(
     fake: FakeTelegram, db: Database
 ) -> None:
