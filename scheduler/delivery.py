@@ -520,23 +520,28 @@ class Delivery:
         # Taken before the transaction: claimed sends may add to the lists during it.
         sent, self._sent = self._sent, []
         failed, self._failed = self._failed, []
+        due: list[outbox.OutboxRow] = []
         try:
             async with self._db.unit() as uow:
                 await self._record_sent(uow, sent)
                 await uow.outbox.release(failed)  # left in flight by an earlier failure
-                due: list[outbox.OutboxRow] = []
                 if room > 0:
                     rows = await uow.outbox.ready(self._clock.timestamp(), BATCH)
                     due = self._one_per_chat(rows, now, room)
+                    # Their chats are taken from this moment, not once the claim commits: a
+                    # handler's reply meanwhile (scheduler.direct) would go beside the row.
+                    for row in due:
+                        self._busy[row.chat_id] += 1
                 if due:
                     await uow.outbox.mark_inflight([row.id for row in due], self._clock.timestamp())
         except BaseException:
             # Not recorded: keep for the next try.
             self._sent, self._failed = sent + self._sent, failed + self._failed
+            for row in due:
+                self._unbusy(row.chat_id)
             raise
         self._more = bool(due) and len(due) == room
         for row in due:
-            self._busy[row.chat_id] += 1
             task = asyncio.create_task(self._deliver(row), name="steady-send")
             self._sending.add(task)
             task.add_done_callback(self._sending.discard)
@@ -677,7 +682,14 @@ class Delivery:
             asked = self._to_hold[row.id] = asyncio.get_running_loop().create_future()
             if self._holder is None or self._holder.done():
                 self._holder = asyncio.create_task(self._hold_asked(), name="steady-hold")
+                self._holder.add_done_callback(self._hold_ended)
         return await asyncio.shield(asked)
+
+    def _hold_ended(self, holder: asyncio.Task[None]) -> None:
+        if holder.cancelled():  # even before it began: what still asks is answered so
+            for answer in self._to_hold.values():
+                answer.cancel()
+            self._to_hold.clear()
 
     async def _hold_asked(self) -> None:
         await asyncio.sleep(0)  # the other sends of this moment ask too
@@ -694,6 +706,10 @@ class Delivery:
                 for answer in asked.values():
                     answer.set_exception(exc)  # each send fails as its own check would have
                 continue
+            except BaseException:  # cancelled: no send waits for an answer that never comes
+                for answer in asked.values():
+                    answer.cancel()
+                raise
             if superseded and not self._lost:
                 # Another worker was elected since (this one's lock went without its knowing):
                 # it stops sending now rather than at its next look at the lock.

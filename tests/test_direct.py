@@ -323,6 +323,39 @@ async def test_on_a_worker_that_does_not_send_the_reply_still_comes_before_what_
     assert [m.plain for m in fake.sent] == ["the reply", "the offer", "the reveal"]
 
 
+async def test_a_chat_is_taken_from_the_moment_a_pass_picks_its_row(
+    strict_fake: FakeTelegram, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between a pass picking a row and its claim committing, a handler's reply to that chat
+    must not find the chat free: it would go out beside the row (two messages in a moment,
+    a 429 from Telegram). Paused in the claim, the chat is taken; another chat is free."""
+    fake = strict_fake
+    fake.user(1, "P")
+    claiming, go_on = asyncio.Event(), asyncio.Event()
+    real_mark_inflight = Outbox.mark_inflight
+
+    async def paused(self: Outbox, row_ids: list[int], now: int | None = None) -> None:
+        claiming.set()
+        await go_on.wait()
+        await real_mark_inflight(self, row_ids, now)
+
+    async with worker(fake, db) as (delivery, bot):
+        monkeypatch.setattr(Outbox, "mark_inflight", paused)
+        await queued(db, 1)
+        delivery.wake()
+        await asyncio.wait_for(claiming.wait(), 10)
+        try:
+            assert not delivery.turn_now(1)  # a reply now is queued, not sent beside the row
+            assert delivery.turn_now(2)
+        finally:
+            go_on.set()
+        await fake.wait_until(lambda: len(fake.sent) == 1, timeout=10)
+        assert await direct.send(bot, 1, "saved") is None  # its turn a second on: queued
+        await fake.wait_until(lambda: len(fake.sent) == 2, timeout=10)
+    assert [m.plain for m in fake.sent] == ["k to 1", "saved"]
+    assert fake.rate_limited == 0, fake.rate_limits
+
+
 @pytest.mark.skipif(not on_postgres(), reason="SQLite runs one unit at a time")
 async def test_a_pass_that_read_the_outbox_while_an_update_was_handled_leaves_its_person_alone(
     fake: FakeTelegram, db: Database, monkeypatch: pytest.MonkeyPatch

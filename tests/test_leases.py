@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import dataclasses
 from collections.abc import AsyncIterator
+from types import SimpleNamespace
 
 import pytest
 from telegram import Bot
@@ -338,3 +339,21 @@ async def test_a_sender_that_lost_its_lock_unawares_sends_nothing_once_another_i
             await one.stop()
     assert sent_by_one == 0
     assert sorted(m.chat_id for m in fake.sent) == chats
+
+
+@pytest.mark.parametrize("steps", [1, 4])
+async def test_a_send_waiting_for_its_lease_check_is_not_left_waiting_when_the_check_is_cancelled(
+    db: Database, fake: FakeTelegram, steps: int
+) -> None:
+    """Sends that ask together are checked by one task (Delivery._hold_asked); cancelled (a
+    stop) before it began or during its statement, it must not leave a send waiting for an
+    answer that never comes."""
+    client = Bot(fake.token, base_url=f"{fake.base_url}/bot", request=AiohttpRequest())
+    delivery = Delivery(client, db, Clock(), rate=30)
+    asking = asyncio.create_task(delivery._still_held(SimpleNamespace(id=1)))  # type: ignore[arg-type]
+    for _ in range(steps):  # it asks; then the check has begun
+        await asyncio.sleep(0)
+    assert delivery._holder is not None and not delivery._holder.done()
+    delivery._holder.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(asking, 5)
