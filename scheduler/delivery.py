@@ -107,6 +107,8 @@ class Delivery:
         # the paid cap kept 0.972 of it and tolerated 10 ms; this keeps 0.98 and 20 ms).
         self._per_window = max(1, int(rate))
         self._recent: deque[float] = deque()  # start times of the sends in the last window
+        self._pacing = asyncio.Lock()  # held by the send waiting for the next slot (_pace)
+        self._in_line = 0  # sends waiting for a slot, the one holding `_pacing` included
         # Telegram's paid broadcasts lift the global limit (up to 1000/s) for a fee per message.
         self._paid = paid_broadcast
         self._next_slot = 0.0
@@ -778,7 +780,8 @@ class Delivery:
             )
             if turn > now or chat_id in self._busy:
                 return False
-        return self._slot_wait(now) <= 0
+        # Sends in line for a slot go first: a reply would wait behind them.
+        return not self._in_line and self._slot_wait(now) <= 0
 
     @contextlib.asynccontextmanager
     async def direct_turn(self, chat_id: int | None) -> AsyncIterator[None]:
@@ -812,15 +815,23 @@ class Delivery:
         The window is a touch over a second: requests jitter on the way, and Telegram counts
         arrivals, so a strict one-second count at our end could still be a 429 at theirs.
         """
-        while True:
-            now = time.monotonic()
-            wait = self._slot_wait(now)
-            if wait <= 0:
-                break
-            await asyncio.sleep(wait)
-        # The slot clock may lag `now` by burst - 1 intervals: that many go out back to back.
-        self._next_slot = max(now - self._burst_lag, self._next_slot) + self._interval
-        self._recent.append(now)
+        # One send waits for the next slot at a time, the rest in line behind it: each woken
+        # to find the slot taken (up to 200 in flight at the paid cap) would cost the event
+        # loop a wake-up per send per slot, and its lag would bunch the sends' arrivals.
+        self._in_line += 1
+        try:
+            async with self._pacing:
+                while True:
+                    now = time.monotonic()
+                    wait = self._slot_wait(now)
+                    if wait <= 0:
+                        break
+                    await asyncio.sleep(wait)
+                # The slot clock may lag `now` by burst - 1 intervals: that many go back to back.
+                self._next_slot = max(now - self._burst_lag, self._next_slot) + self._interval
+                self._recent.append(now)
+        finally:
+            self._in_line -= 1
 
     def _slot_wait(self, now: float) -> float:
         """Seconds until the next slot in the pace (none left: 0 or less)."""

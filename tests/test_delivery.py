@@ -501,6 +501,32 @@ async def test_a_stop_puts_claimed_unsent_rows_back_as_certainly_unsent(
         assert (status, inflight, uncertain) == ("sent" if chat_id in sent else "pending", 0, 0)
 
 
+async def test_sends_waiting_for_the_pace_wake_once_each_not_at_every_slot(
+    bot: Bot, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Up to 200 sends are in flight at the paid cap, most of them waiting for a slot. Each
+    waking at every slot to find it taken cost the event loop a wake-up per send per slot,
+    and the loop's lag bunched the sends' arrivals (429s). They wait in line: about one
+    sleep per send, however many wait. Counted, not timed."""
+    sleeps = 0
+
+    class Counted:
+        def __getattr__(self, name: str) -> object:
+            return getattr(asyncio, name)
+
+        @staticmethod
+        async def sleep(seconds: float) -> None:
+            nonlocal sleeps
+            sleeps += 1
+            await asyncio.sleep(seconds)
+
+    monkeypatch.setattr(delivery_module, "asyncio", Counted())
+    delivery = Delivery(bot, db, Clock(), rate=400, paid_broadcast=True)
+    waiting = 60
+    await asyncio.wait_for(asyncio.gather(*(delivery._pace() for _ in range(waiting))), 10)
+    assert sleeps <= 2 * waiting, sleeps
+
+
 async def test_the_pace_at_the_paid_cap_keeps_98_percent_and_never_exceeds_it(
     bot: Bot, db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
