@@ -688,10 +688,17 @@ class Delivery:
         return await asyncio.shield(asked)
 
     def _hold_ended(self, holder: asyncio.Task[None]) -> None:
-        if holder.cancelled():  # even before it began: what still asks is answered so
-            for answer in self._to_hold.values():
+        """The holder answers until no send asks; cancelled (even before it began) or failed,
+        what still asks is answered so, unless a newer holder took it on meanwhile."""
+        if holder is not self._holder or not self._to_hold:
+            return
+        error = None if holder.cancelled() else holder.exception()
+        for answer in self._to_hold.values():
+            if error is None:
                 answer.cancel()
-            self._to_hold.clear()
+            else:
+                answer.set_exception(error)
+        self._to_hold.clear()
 
     async def _hold_asked(self) -> None:
         await asyncio.sleep(0)  # the other sends of this moment ask too

@@ -126,6 +126,27 @@ async def test_with_paid_broadcasts_a_reply_is_paid_too(fake: FakeTelegram, db: 
     assert str(params.get("allow_paid_broadcast")).lower() == "true"
 
 
+async def test_a_reply_goes_before_what_was_held_back_for_its_chat_in_the_same_second(
+    db: Database,
+) -> None:
+    """Ana's prompt was due at T and held back (a 429: not before T + 2); her message,
+    handled from T + 1, gets "there is no open check-in", queued. Due just before the update
+    began (T) it tied with the prompt, which then went first: the question, and after it the
+    reply saying there is none. The reply goes before everything still waiting for her."""
+    t = 1_800_000_000
+    async with db.unit() as uow:
+        await uow.users.upsert(Person(1, "Ana"), t)
+        await uow.outbox.enqueue(Outgoing(1, "prompt:1:1", "the question", due_at=t), t)
+        await uow.conn.execute("UPDATE outbox SET not_before = ? WHERE chat_id = 1", (t + 2,))
+        reply = Outgoing(1, direct_key(1), "there is no open check-in")
+        await uow.outbox.enqueue_first(reply, t + 1, before=t + 1)
+    async with db.unit() as uow:
+        assert [r.text for r in await uow.outbox.ready(t + 1, 10)] == [reply.text]
+    async with db.unit() as uow:
+        ready = await uow.outbox.ready(t + 2, 10)
+    assert [r.text for r in ready][:1] == [reply.text]
+
+
 async def test_the_reply_to_what_someone_did_comes_before_what_it_queued(
     fake: FakeTelegram, db: Database
 ) -> None:

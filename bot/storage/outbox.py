@@ -318,12 +318,22 @@ class Outbox:
         worker that does not send, or after its own send failed): first in the sender's line.
         Its `not_before` of 0 sorts it before any backlog (`ready` takes rows by `not_before`);
         its `due_at` is now, so it still follows what was meant earlier for the same chat.
-        `before`: when the update it answers began to be handled; it then goes before what
-        that update's action queued for the chat (due then or later, their `not_before` 0 at
-        the least): due just before, and -1. `uncertain`: a send of it may have reached
-        Telegram already (a timeout)."""
+        `before`: when the update it answers began to be handled; the reply to what the
+        person did then goes before everything still waiting for their chat but earlier
+        replies: what their action queued (due then or later) and what was held back (a
+        prompt a 429 delayed, due in the same second as the update began, would otherwise go
+        first, and "there is no open check-in" would follow the question). `uncertain`: a
+        send of it may have reached Telegram already (a timeout)."""
         await self.enqueue(message, now)
-        first, due = (0, None) if before is None else (-1, before - 1)
+        first, due = 0, None
+        if before is not None:
+            waiting = await self.conn.fetch_one(
+                "SELECT MIN(due_at) FROM outbox WHERE chat_id = ? AND status = 'pending'"
+                f" AND dedupe_key NOT LIKE '{DIRECT}:%'",
+                (message.chat_id,),
+            )
+            earliest = waiting[0] if waiting is not None and waiting[0] is not None else before
+            first, due = -1, min(before, int(earliest)) - 1
         await self.conn.execute(
             "UPDATE outbox SET not_before = ?, due_at = COALESCE(?, due_at),"
             " uncertain = uncertain + ? WHERE dedupe_key = ? AND status = 'pending'",
