@@ -580,7 +580,13 @@ class Delivery:
         result = None
         try:
             result = await self._send_paced(row)
-        except Exception:
+        except (Exception, asyncio.CancelledError) as exc:
+            task = asyncio.current_task()
+            if isinstance(exc, asyncio.CancelledError) and (task is None or task.cancelling()):
+                raise  # this send itself was cancelled
+            # Also a cancelled lease check (the task asking for its batch, `_hold_asked`):
+            # left as it is, the row would stay in flight under a lease renewed while this
+            # worker works, never sent while it lives.
             log.exception("outbox %s: the send failed unexpectedly; it is retried", row.id)
             if self._shared and not self._db.lease.sending:
                 # No sender loop here any more to release it, and the lease on it would be

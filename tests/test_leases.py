@@ -357,3 +357,113 @@ async def test_a_send_waiting_for_its_lease_check_is_not_left_waiting_when_the_c
     delivery._holder.cancel()
     with pytest.raises(asyncio.CancelledError):
         await asyncio.wait_for(asking, 5)
+
+
+@pytest.mark.skipif(not on_postgres(), reason="several workers need PostgreSQL")
+async def test_sends_checked_together_go_only_for_the_rows_still_held(
+    db: Database, fake: FakeTelegram, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One statement answers sends that ask together (Delivery._hold_asked): a row withdrawn,
+    one erased and one another worker took over since are refused in that same batch, each
+    alone; the rows still held go, their lease renewed. Then another worker is elected: the
+    next batch is refused whole, and what it asked about goes back to the queue unsent."""
+    batches: list[int] = []
+    real_hold_many = Outbox.hold_many
+
+    async def counted(self: Outbox, row_ids: list[int], now: int) -> set[int]:
+        batches.append(len(row_ids))
+        return await real_hold_many(self, row_ids, now)
+
+    monkeypatch.setattr(Outbox, "hold_many", counted)
+    await queued(db, 1, 2, 3, 4, 5)
+    as_worker(db, "a")
+    async with db.unit() as uow:
+        await uow.outbox.take_sending()
+    ids = dict(zip(range(1, 6), await claim(db, NOW), strict=True))
+    async with db.unit() as uow:
+        await uow.outbox.cancel_pending(["k2"])  # withdrawn
+        await uow.conn.execute("DELETE FROM outbox WHERE chat_id = 3")  # erased
+        await uow.conn.execute("UPDATE outbox SET lease_token = 'b' WHERE chat_id = 4")
+    client = Bot(fake.token, base_url=f"{fake.base_url}/bot", request=AiohttpRequest())
+    delivery = Delivery(client, db, Clock(), rate=30)
+
+    async def ask(*chats: int) -> list[bool]:
+        rows = [SimpleNamespace(id=ids[chat]) for chat in chats]
+        return list(await asyncio.gather(*(delivery._still_held(r) for r in rows)))  # type: ignore[arg-type]
+
+    assert await ask(1, 2, 3, 4, 5) == [True, False, False, False, True]
+    assert batches == [5] and not delivery._lost
+    assert (await row(db, 1))[:4] == ("pending", 1, 0, "a")
+    assert (await row(db, 4))[3] == "b"  # the other worker's, untouched
+    async with db.unit() as uow:  # another worker is elected
+        await uow.conn.execute("UPDATE sender_epoch SET epoch = epoch + 1")
+    assert await ask(1, 5) == [False, False]
+    assert batches == [5, 2] and delivery._lost
+    assert (await row(db, 1))[:3] == ("pending", 0, 0)  # back, certainly unsent
+    assert (await row(db, 5))[:3] == ("pending", 0, 0)
+    assert (await row(db, 4))[:4] == ("pending", 1, 0, "b")
+
+
+@pytest.mark.skipif(not on_postgres(), reason="several workers need PostgreSQL")
+async def test_a_database_error_in_a_batch_of_lease_checks_loses_and_repeats_nothing(
+    db: Database, fake: FakeTelegram, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The statement that checks a batch of sends fails (the database blinked): none of them
+    goes out then, and each goes out once afterwards, none left in flight."""
+    chats = list(range(1, 9))
+    for chat in chats:
+        fake.user(chat, "P")
+    real_hold_many = Outbox.hold_many
+    failures = 0
+
+    async def blinks(self: Outbox, row_ids: list[int], now: int) -> set[int]:
+        nonlocal failures
+        if failures == 0:
+            failures += 1
+            raise ConnectionError("the database blinked")
+        return await real_hold_many(self, row_ids, now)
+
+    monkeypatch.setattr(Outbox, "hold_many", blinks)
+    async with deliveries(fake, db) as (one,):
+        await queued(db, *chats, now=Clock().timestamp())
+        one.wake()
+        await fake.wait_until(lambda: len(fake.sent) == len(chats), timeout=20)
+        await asyncio.wait_for(one.idle(), 10)
+        assert not one._busy
+    assert failures == 1
+    assert sorted(m.chat_id for m in fake.sent) == chats  # each once
+    async with db.read() as uow:
+        left = await uow.conn.fetch_all("SELECT id FROM outbox WHERE status <> 'sent'")
+    assert left == []
+
+
+@pytest.mark.skipif(not on_postgres(), reason="several workers need PostgreSQL")
+async def test_a_loop_send_whose_lease_check_was_cancelled_is_not_left_in_flight(
+    db: Database, fake: FakeTelegram, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The task that checks the sends' leases is cancelled during its statement (its send
+    itself was not): the send is answered with the cancellation, and its row, claimed by a
+    pass of the loop, must not stay in flight under a lease this worker keeps renewing (never
+    sent while it lives): it goes out once, as a send that failed."""
+    fake.user(1, "P")
+    real_hold_many = Outbox.hold_many
+    checking, calls = asyncio.Event(), 0
+
+    async def paused(self: Outbox, row_ids: list[int], now: int) -> set[int]:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            checking.set()
+            await asyncio.Event().wait()  # until cancelled
+        return await real_hold_many(self, row_ids, now)
+
+    monkeypatch.setattr(Outbox, "hold_many", paused)
+    async with deliveries(fake, db) as (one,):
+        await queued(db, 1, now=Clock().timestamp())
+        one.wake()
+        await asyncio.wait_for(checking.wait(), 10)
+        assert one._holder is not None
+        one._holder.cancel()
+        await fake.wait_until(lambda: len(fake.sent) == 1, timeout=10)
+        await asyncio.wait_for(one.idle(), 10)
+    assert (await row(db, 1))[:2] == ("sent", 0)
