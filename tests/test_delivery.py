@@ -556,3 +556,65 @@ async def test_the_pace_at_the_paid_cap_keeps_98_percent_and_never_exceeds_it(
     # send's predecessor 1000 back 19 ms late on the way and it on time, that never happens.
     late = 0.019
     assert all(b - (a + late) >= 1.0 for a, b in zip(starts, starts[1000:], strict=False))
+
+
+async def test_a_send_cancelled_while_it_waits_for_the_pace_holds_up_nothing(
+    bot: Bot, db: Database
+) -> None:
+    """Sends wait for the pace in line behind one lock (Delivery._pacing). One cancelled while
+    it holds the lock, and one cancelled in line (a handler's reply, its chat reserved), take
+    no slot and keep nobody waiting: the rest go, the line empties, the chat is free again."""
+    delivery = Delivery(bot, db, Clock(), rate=10)
+    for _ in range(2):  # the burst: the next waits for its slot
+        await delivery._pace()
+
+    async def reply() -> None:
+        async with delivery.direct_turn(7):
+            pass
+
+    first = asyncio.create_task(delivery._pace())
+    while not delivery._pacing.locked():  # noqa: ASYNC110 (no event for the lock)
+        await asyncio.sleep(0)
+    behind = [asyncio.create_task(delivery._pace()) for _ in range(2)]
+    replying = asyncio.create_task(reply())
+    last = asyncio.create_task(delivery._pace())
+    while delivery._in_line < 5:  # noqa: ASYNC110
+        await asyncio.sleep(0)
+    assert not delivery.turn_now(None) and 7 in delivery._busy
+    first.cancel()
+    replying.cancel()
+    await asyncio.wait_for(asyncio.gather(*behind, last), 10)
+    assert first.cancelled() and replying.cancelled()
+    assert delivery._in_line == 0 and not delivery._pacing.locked()
+    assert len(delivery._recent) == 5  # the two cancelled took no slot
+    assert not delivery._busy
+
+
+async def test_a_pass_whose_claim_fails_leaves_its_chats_free(
+    fake: FakeTelegram, bot: Bot, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pass takes its chats as it picks their rows, before the claim commits: a claim that
+    fails gives them back, or the chat would be busy for ever and get nothing more."""
+    fake.user(1, "P")
+    real_mark_inflight = outbox.Outbox.mark_inflight
+    failures = 0
+
+    async def fails_once(self: outbox.Outbox, row_ids: list[int], now: int | None = None) -> None:
+        nonlocal failures
+        if not failures:
+            failures += 1
+            raise ConnectionError("the database blinked")
+        await real_mark_inflight(self, row_ids, now)
+
+    monkeypatch.setattr(outbox.Outbox, "mark_inflight", fails_once)
+    delivery = Delivery(bot, db, Clock(), rate=30)
+    await delivery.start()
+    try:
+        await queue(db, Outgoing(1, "k1", "to 1"))
+        delivery.wake()
+        await fake.wait_until(lambda: len(fake.sent) == 1, timeout=10)
+        await settled(delivery)
+        assert not delivery._busy
+    finally:
+        await delivery.stop()
+    assert failures == 1
