@@ -696,3 +696,48 @@ async def test_a_reply_never_overtakes_one_queued_for_its_chat(
             assert await direct.send(bot, 1, "third") is None  # behind "second"
         await fake.wait_until(lambda: len(fake.sent) == 3, timeout=10)
     assert [m.plain for m in fake.sent] == ["first", "second", "third"]
+
+
+async def failed_keys(db: Database, count: int) -> list[str]:
+    """Once `count` rows are set aside as refused (each a second apart at most): their keys."""
+    async with asyncio.timeout(10):
+        while True:
+            async with db.read() as uow:
+                rows = await uow.conn.fetch_all(
+                    "SELECT dedupe_key FROM outbox WHERE status = 'failed' ORDER BY id"
+                )
+            if len(rows) >= count:
+                return [r[0] for r in rows]
+            await asyncio.sleep(0.05)  # another row's turn, a second on
+
+
+async def test_a_refused_queued_reply_is_followed_by_the_notice_in_its_readers_language_only(
+    fake: FakeTelegram, db: Database, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The notice after a refused reply speaks its reader's language and says nothing of what
+    was refused (nor does the log). A group's refused reply is followed by nothing: a group
+    hears nothing from Steady but the pointer to a private chat (as the error handler)."""
+    fake.user(1, "P")
+    now = Clock().timestamp()
+    refused = "Bad Request: can't parse entities"
+    fake.fail_next("sendMessage", status=400, description=refused, chat_id=1)
+    fake.fail_next("sendMessage", status=400, description=refused, chat_id=-100)
+    async with worker(fake, db) as (delivery, _):
+        async with db.unit() as uow:
+            await uow.users.upsert(Person(1, "P", language="de"), now)
+            for chat in (1, -100):
+                reply = Outgoing(chat, direct_key(chat), f"private words to {chat}")
+                await uow.outbox.enqueue_first(reply, now)
+        delivery.wake()
+        await fake.wait_until(lambda: len(fake.sent) == 1, timeout=10)
+        assert await failed_keys(db, 2)
+        await asyncio.wait_for(delivery.idle(), 10)
+    [notice] = fake.sent
+    assert notice.chat_id == 1
+    assert notice.plain.startswith("Entschuldige")  # errors-generic in German
+    assert "private words" not in notice.plain
+    assert not any("private words" in r.getMessage() for r in caplog.records)
+    async with db.read() as uow:
+        rows = await uow.conn.fetch_all("SELECT chat_id, status, text FROM outbox ORDER BY id")
+    assert sorted((r[0], r[1]) for r in rows) == [(-100, "failed"), (1, "failed"), (1, "sent")]
+    assert all(r[2] == "" for r in rows)  # nothing refused is kept in words
