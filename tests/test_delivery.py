@@ -618,3 +618,44 @@ async def test_a_pass_whose_claim_fails_leaves_its_chats_free(
     finally:
         await delivery.stop()
     assert failures == 1
+
+
+async def test_a_stop_at_the_paid_cap_with_sends_in_line_and_on_the_wire_loses_nothing(
+    db: Database,
+) -> None:
+    """At the paid cap up to 200 sends are in flight, most of them in line for the pace (and
+    on PostgreSQL asking together whether their rows are still held) when the worker stops.
+    Each claimed send holds an in-flight slot already (as many slots as claims), so it goes
+    and is recorded; the rest wait, untouched: each message on record as it is at Telegram,
+    none left in flight, none counted as uncertain, no chat left busy, nobody in line."""
+    fake = FakeTelegram(latency=0.05)
+    await fake.start()
+    chats = range(1, 601)
+    try:
+        for chat in chats:
+            fake.user(chat, "P")
+        await queue(db, *(Outgoing(chat, f"k{chat}", f"to {chat}") for chat in chats))
+        client = Bot(
+            fake.token,
+            base_url=f"{fake.base_url}/bot",
+            request=AiohttpRequest(pool_size=delivery_module.in_flight_for(1000)),
+        )
+        async with client:
+            delivery = Delivery(client, db, Clock(), rate=1000, paid_broadcast=True)
+            await delivery.start()
+            try:
+                await fake.wait_until(lambda: len(fake.sent) >= 100, timeout=30)
+            finally:
+                await asyncio.wait_for(delivery.stop(), 10)
+            assert not delivery._busy and not delivery._in_line
+    finally:
+        await fake.stop()
+    sent = [m.chat_id for m in fake.sent]
+    assert len(sent) == len(set(sent)) < len(chats)  # each at most once; the stop came early
+    async with db.read() as uow:
+        rows = await uow.conn.fetch_all(
+            "SELECT chat_id, status, inflight, uncertain FROM outbox ORDER BY chat_id"
+        )
+    for chat_id, status, inflight, uncertain in rows:
+        expected = "sent" if chat_id in set(sent) else "pending"
+        assert (status, inflight, uncertain) == (expected, 0, 0), chat_id
