@@ -467,3 +467,54 @@ async def test_a_loop_send_whose_lease_check_was_cancelled_is_not_left_in_flight
         await fake.wait_until(lambda: len(fake.sent) == 1, timeout=10)
         await asyncio.wait_for(one.idle(), 10)
     assert (await row(db, 1))[:2] == ("sent", 0)
+
+
+@pytest.mark.skipif(not on_postgres(), reason="SQLite runs one unit at a time: no race")
+async def test_a_row_a_use_case_claims_while_a_pass_is_claiming_it_goes_out_once(
+    db: Database, fake: FakeTelegram, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL runs the loop's pass beside a use case's unit, and the pass marks the rows
+    it read in flight without asking again whether they are still free. A use case claiming
+    one of them meanwhile (a reveal sent at once) waits for the pass's unit, since the pass
+    holds what it read (FOR UPDATE): it then finds the row taken, and the row goes out once
+    (twice, the second a moment after the first, would be a duplicate and a 429)."""
+    fake.user(1, "P")
+    real_mark_inflight = Outbox.mark_inflight
+    picked, go_on = asyncio.Event(), asyncio.Event()
+
+    async def paused(self: Outbox, row_ids: list[int], now: int | None = None) -> object:
+        if not picked.is_set():
+            picked.set()
+            await go_on.wait()
+        return await real_mark_inflight(self, row_ids, now)
+
+    async def claim_k1() -> list[object]:
+        async with db.unit() as uow:  # a use case sends it at once
+            return list(await uow.outbox.claim(["k1"], Clock().timestamp()))
+
+    async def waiting_for_a_lock() -> bool:
+        async with db.read() as uow:
+            r = await uow.conn.fetch_one(
+                "SELECT COUNT(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+        return r is not None and int(r[0]) > 0
+
+    monkeypatch.setattr(Outbox, "mark_inflight", paused)
+    async with deliveries(fake, db) as (one,):
+        await queued(db, 1, now=Clock().timestamp())
+        one.wake()
+        await asyncio.wait_for(picked.wait(), 10)
+        claiming = asyncio.create_task(claim_k1())
+        try:
+            async with asyncio.timeout(10):
+                while not await waiting_for_a_lock():
+                    assert not claiming.done(), "the claim took a row the pass is claiming"
+                    await asyncio.sleep(0.02)
+        finally:
+            go_on.set()
+        assert await asyncio.wait_for(claiming, 10) == []
+        await fake.wait_until(lambda: len(fake.sent) == 1, timeout=10)
+        await asyncio.wait_for(one.idle(), 10)
+    assert [m.chat_id for m in fake.sent] == [1]
+    assert (await row(db, 1))[:3] == ("sent", 0, 0)
