@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from types import SimpleNamespace
@@ -353,6 +354,30 @@ async def test_a_claimed_send_erased_while_it_waits_for_its_turn_never_goes_out(
     assert [m.plain for m in fake.messages_to(1)] == ["first"]
 
 
+@contextlib.asynccontextmanager
+async def far_away(
+    db: Database, chats: range, latency: float
+) -> AsyncIterator[tuple[FakeTelegram, Bot]]:
+    """A message queued for each of `chats`, a fake Bot API that answers each call `latency`
+    seconds after it took effect (Telegram's round trip), and a bot with a connection for
+    every send delivery keeps in flight at the paid cap."""
+    fake = FakeTelegram(latency=latency)
+    await fake.start()
+    try:
+        for chat in chats:
+            fake.user(chat, "P")
+        await queue(db, *(Outgoing(chat, f"k{chat}", f"to {chat}") for chat in chats))
+        client = Bot(
+            fake.token,
+            base_url=f"{fake.base_url}/bot",
+            request=AiohttpRequest(pool_size=delivery_module.in_flight_for(1000)),
+        )
+        async with client:
+            yield fake, client
+    finally:
+        await fake.stop()
+
+
 async def paid_fan_out(bot: Bot, db: Database, fake: FakeTelegram, messages: int) -> None:
     """Deliver what is queued at the paid cap, until `messages` reached the fake and
     delivery is idle."""
@@ -404,22 +429,9 @@ async def test_at_the_paid_cap_enough_sends_are_in_flight_to_cover_telegrams_rou
         return await real_hold_many(self, row_ids, now)
 
     monkeypatch.setattr(outbox.Outbox, "hold_many", counted)
-    fake = FakeTelegram(latency=0.2)
-    await fake.start()
     chats = range(1, 241)
-    try:
-        for chat in chats:
-            fake.user(chat, "P")
-        await queue(db, *(Outgoing(chat, f"k{chat}", f"to {chat}") for chat in chats))
-        client = Bot(
-            fake.token,
-            base_url=f"{fake.base_url}/bot",
-            request=AiohttpRequest(pool_size=delivery_module.in_flight_for(1000)),
-        )
-        async with client:
-            await paid_fan_out(client, db, fake, len(chats))
-    finally:
-        await fake.stop()
+    async with far_away(db, chats, latency=0.2) as (fake, client):
+        await paid_fan_out(client, db, fake, len(chats))
     assert sorted(m.chat_id for m in fake.sent) == list(chats)  # each once
     assert fake.peak_requests > 2 * delivery_module.MAX_IN_FLIGHT
     if db.engine == "postgres":
@@ -628,28 +640,15 @@ async def test_a_stop_at_the_paid_cap_with_sends_in_line_and_on_the_wire_loses_n
     Each claimed send holds an in-flight slot already (as many slots as claims), so it goes
     and is recorded; the rest wait, untouched: each message on record as it is at Telegram,
     none left in flight, none counted as uncertain, no chat left busy, nobody in line."""
-    fake = FakeTelegram(latency=0.05)
-    await fake.start()
     chats = range(1, 601)
-    try:
-        for chat in chats:
-            fake.user(chat, "P")
-        await queue(db, *(Outgoing(chat, f"k{chat}", f"to {chat}") for chat in chats))
-        client = Bot(
-            fake.token,
-            base_url=f"{fake.base_url}/bot",
-            request=AiohttpRequest(pool_size=delivery_module.in_flight_for(1000)),
-        )
-        async with client:
-            delivery = Delivery(client, db, Clock(), rate=1000, paid_broadcast=True)
-            await delivery.start()
-            try:
-                await fake.wait_until(lambda: len(fake.sent) >= 100, timeout=30)
-            finally:
-                await asyncio.wait_for(delivery.stop(), 10)
-            assert not delivery._busy and not delivery._in_line
-    finally:
-        await fake.stop()
+    async with far_away(db, chats, latency=0.05) as (fake, client):
+        delivery = Delivery(client, db, Clock(), rate=1000, paid_broadcast=True)
+        await delivery.start()
+        try:
+            await fake.wait_until(lambda: len(fake.sent) >= 100, timeout=30)
+        finally:
+            await asyncio.wait_for(delivery.stop(), 10)
+        assert not delivery._busy and not delivery._in_line
     sent = [m.chat_id for m in fake.sent]
     assert len(sent) == len(set(sent)) < len(chats)  # each at most once; the stop came early
     async with db.read() as uow:
