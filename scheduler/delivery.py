@@ -564,8 +564,7 @@ class Delivery:
                 # Its person's update is being handled, or was since this pass read the row
                 # (their reply, queued then, may be missing here): woken when it is done.
                 continue
-            turn = self._last_to_chat.get(row.chat_id, -self._per_chat) + self._per_chat
-            turn = max(turn, self._all_chats_after)
+            turn = self._chat_turn(row.chat_id)
             if turn > now:
                 self._next_turn = min(self._next_turn or turn, turn)
                 continue
@@ -636,11 +635,7 @@ class Delivery:
         """
         if own_turn:
             now = time.monotonic()
-            turn = max(
-                now,
-                self._last_to_chat.get(row.chat_id, -self._per_chat) + self._per_chat,
-                self._all_chats_after,
-            )
+            turn = max(now, self._chat_turn(row.chat_id))
             self._last_to_chat[row.chat_id] = turn
             if turn > now:
                 await asyncio.sleep(turn - now)
@@ -786,15 +781,16 @@ class Delivery:
         """Whether a handler's message to this chat could go this moment: its chat's turn is
         here, nothing is in flight to it, and the pace has a slot (see direct_turn)."""
         now = time.monotonic()
-        if chat_id is not None:
-            turn = max(
-                self._last_to_chat.get(chat_id, -self._per_chat) + self._per_chat,
-                self._all_chats_after,
-            )
-            if turn > now or chat_id in self._busy:
-                return False
+        if chat_id is not None and (self._chat_turn(chat_id) > now or chat_id in self._busy):
+            return False
         # Sends in line for a slot go first: a reply would wait behind them.
         return not self._in_line and self._slot_wait(now) <= 0
+
+    def _chat_turn(self, chat_id: int) -> float:
+        """When this chat may have its next message: a per-chat interval after its last one,
+        and not before a new sender's first interval is over (monotonic time)."""
+        last = self._last_to_chat.get(chat_id, -self._per_chat)
+        return max(last + self._per_chat, self._all_chats_after)
 
     @contextlib.asynccontextmanager
     async def direct_turn(self, chat_id: int | None) -> AsyncIterator[None]:
@@ -804,10 +800,7 @@ class Delivery:
         if chat_id is not None:
             while True:
                 now = time.monotonic()
-                turn = max(
-                    self._last_to_chat.get(chat_id, -self._per_chat) + self._per_chat,
-                    self._all_chats_after,
-                )
+                turn = self._chat_turn(chat_id)
                 if turn <= now and chat_id not in self._busy:
                     break
                 await asyncio.sleep(max(turn - now, 0.01))
