@@ -539,6 +539,42 @@ async def test_sends_waiting_for_the_pace_wake_once_each_not_at_every_slot(
     assert sleeps <= 2 * waiting, sleeps
 
 
+async def test_a_reply_does_not_take_a_free_slot_from_a_send_in_line_for_it(
+    bot: Bot, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A send waits in line for the next slot; the slot comes, and before that send has run
+    again a handler asks whether its reply may go at once (turn_now). It may not: it would
+    take the slot past the send, or wait behind it after its action committed (then it is
+    queued, first in line). On a clock that moves only when told, waits that end only when
+    told."""
+    now = [1000.0]
+    woken = asyncio.Event()
+
+    class Waits:
+        def __getattr__(self, name: str) -> object:
+            return getattr(asyncio, name)
+
+        @staticmethod
+        async def sleep(seconds: float) -> None:
+            await woken.wait()
+
+    monkeypatch.setattr(delivery_module, "time", SimpleNamespace(monotonic=lambda: now[0]))
+    monkeypatch.setattr(delivery_module, "asyncio", Waits())
+    delivery = Delivery(bot, db, Clock(), rate=2)
+    await delivery._pace()
+    await delivery._pace()  # the burst of two: the next slot is half a second on
+    in_line = asyncio.create_task(delivery._pace())
+    for _ in range(3):  # it takes the line and waits for its slot
+        await asyncio.sleep(0)
+    assert delivery._in_line == 1 and not in_line.done()
+    now[0] += 1.1  # the slot has come (and the window moved on); the send has not run yet
+    assert delivery._slot_wait(now[0]) <= 0
+    assert not delivery.turn_now(7)
+    woken.set()
+    await asyncio.wait_for(in_line, 5)
+    assert delivery.turn_now(7)  # nobody in line, a slot free
+
+
 async def test_the_pace_at_the_paid_cap_keeps_98_percent_and_never_exceeds_it(
     bot: Bot, db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
