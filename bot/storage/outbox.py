@@ -319,17 +319,17 @@ class Outbox:
         Its `not_before` of 0 sorts it before any backlog (`ready` takes rows by `not_before`);
         its `due_at` is now, so it still follows what was meant earlier for the same chat.
         `before`: when the update it answers began to be handled; the reply to what the
-        person did then goes before everything still waiting for their chat but earlier
-        replies: what their action queued (due then or later) and what was held back (a
-        prompt a 429 delayed, due in the same second as the update began, would otherwise go
-        first, and "there is no open check-in" would follow the question). `uncertain`: a
-        send of it may have reached Telegram already (a timeout)."""
+        person did then goes before everything still waiting for their chat: what their
+        action queued (due then or later) and what was held back (a prompt a 429 delayed,
+        due in the same second as the update began, would otherwise go first, and "there is
+        no open check-in" would follow the question). Replies queued so keep their own order
+        (`ready` takes rows by `not_before`, then id). `uncertain`: a send of it may have
+        reached Telegram already (a timeout)."""
         await self.enqueue(message, now)
         first, due = 0, None
         if before is not None:
             waiting = await self.conn.fetch_one(
-                "SELECT MIN(due_at) FROM outbox WHERE chat_id = ? AND status = 'pending'"
-                f" AND dedupe_key NOT LIKE '{DIRECT}:%'",
+                "SELECT MIN(due_at) FROM outbox WHERE chat_id = ? AND status = 'pending'",
                 (message.chat_id,),
             )
             earliest = waiting[0] if waiting is not None and waiting[0] is not None else before
