@@ -641,17 +641,9 @@ async def test_a_queued_reply_telegram_refuses_is_followed_by_the_error_notice_o
         # The notice itself refused (as the error handler's would be, queued): no third.
         fake.fail_next("sendMessage", status=400, description=refused, chat_id=1, times=2)
         assert await direct.send(bot, 1, "saved again") is None
-        async with asyncio.timeout(10):
-            while True:
-                await delivery.idle()
-                async with db.read() as uow:
-                    failed = await uow.conn.fetch_all(
-                        "SELECT dedupe_key FROM outbox WHERE status = 'failed'"
-                    )
-                if len(failed) == 3:
-                    break
-                await asyncio.sleep(0.05)  # the notice's turn, a second on
+        await failed_keys(db, 3)  # "saved", "saved again", and the notice after it
         await asyncio.wait_for(delivery.idle(), 10)
+        assert len(await failed_keys(db, 3)) == 3
         async with db.read() as uow:
             pending = await uow.conn.fetch_one("SELECT 1 FROM outbox WHERE status = 'pending'")
     assert pending is None
