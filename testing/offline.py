@@ -33,7 +33,7 @@ from bot.storage.unit import Unit
 from bot.telegram_http import MESSAGE_DEFAULTS, ApiCall
 from scheduler.clock import Clock
 from testing.engines import migrated, on_postgres
-from testing.probes import table_names
+from testing.probes import in_value_order, table_names
 
 TOKEN = "123456789:" + "A" * 35
 BOT_USER = {"id": 123456789, "is_bot": True, "first_name": "Steady", "username": "steady_test_bot"}
@@ -422,9 +422,9 @@ class Offline:
             tables = await table_names(uow.conn)
             state = {}
             for table in sorted(set(tables) - set(ignore)):
-                rows = await uow.conn.fetch_all(f"SELECT * FROM {table} ORDER BY 1")
-                state[table] = [
+                rows = await uow.conn.fetch_all(f"SELECT * FROM {table}")
+                state[table] = in_value_order(
                     tuple(r[n] for n in r.keys() if f"{table}.{n}" not in ignore)  # noqa: SIM118
                     for r in rows
-                ]
+                )
         return state

@@ -7,7 +7,7 @@ import contextlib
 import sqlite3
 import time
 from collections import defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -176,6 +176,13 @@ async def table_names(conn: Conn) -> list[str]:
             "AND table_name != 'schema_version'"
         )
     return [r[0] for r in await conn.fetch_all(sql)]
+
+
+def in_value_order(rows: Iterable[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Rows in an order that depends on nothing but their values, for "nothing changed"
+    comparisons. By the first column alone, ties came back in the order PostgreSQL stored
+    them, and an UPDATE that changed no value still moves a row there."""
+    return sorted(rows, key=lambda row: [(v is None, 0 if v is None else v) for v in row])
 
 
 async def holding(db: Database, user_id: int, *needles: str) -> list[tuple[str, str]]:

@@ -8,7 +8,7 @@ from typing import Any
 from bot.texts import t
 from testing.fake_telegram import FakeTelegram, FakeUser
 from testing.journeys import OFFER, PROMPT, pair
-from testing.probes import table_names
+from testing.probes import in_value_order, table_names
 from testing.runner import BotRunner
 
 
@@ -31,8 +31,8 @@ async def everything(bot: BotRunner, fake: FakeTelegram) -> dict[str, list[tuple
     async with bot.services.database.read() as uow:
         for table in await table_names(uow.conn):
             columns = "id, first_name, language, reachable" if table == "users" else "*"
-            rows = await uow.conn.fetch_all(f"SELECT {columns} FROM {table} ORDER BY 1")
-            state[table] = [tuple(row) for row in rows]
+            rows = await uow.conn.fetch_all(f"SELECT {columns} FROM {table}")
+            state[table] = in_value_order(tuple(row) for row in rows)
     return state
 
 
