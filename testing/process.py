@@ -14,6 +14,7 @@ from pathlib import Path
 import aiohttp
 
 from testing.fake_telegram import FakeTelegram
+from testing.forked import Forked, fork_bot
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -70,7 +71,7 @@ async def launch(
 
 
 async def wait_polling(
-    fake: FakeTelegram, proc: asyncio.subprocess.Process, polls_before: int = 0
+    fake: FakeTelegram, proc: asyncio.subprocess.Process | Forked, polls_before: int = 0
 ) -> None:
     """Until the process asked the fake for updates (more than `polls_before` times so far)."""
     deadline = time.monotonic() + 30
@@ -90,27 +91,35 @@ async def start_process(fake: FakeTelegram, module: str, **env: str) -> asyncio.
     profile = os.environ.get("BENCH_PROFILE")
     profiling = ["-m", "cProfile", "-o", f"{profile}/{module}.prof"] if profile else []
     proc = await asyncio.create_subprocess_exec(
-        sys.executable,
-        *profiling,
-        "-m",
-        module,
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "PYTHONPATH": str(ROOT),
-            "BOT_TOKEN": fake.token,
-            "TELEGRAM_API_URL": fake.base_url,
-            "LOG_LEVEL": "WARNING",
-            # Required with PostgreSQL (the server key): a fixed one, as an owner would set.
-            **({"SECRET_KEY": TEST_SECRET} if "postgres" in env.get("DATABASE_URL", "") else {}),
-            **env,
-        },
+        sys.executable, *profiling, "-m", module, cwd=ROOT, env=_bot_env(fake, env)
     )
     await wait_polling(fake, proc, polls_before)
     return proc
 
 
-async def stop_process(proc: asyncio.subprocess.Process) -> int:
+async def start_forked(fake: FakeTelegram, output: Path, **env: str) -> Forked:
+    """`start_process(fake, "bot", …)` forked from a process that imported Steady already
+    (testing.forked): a second sooner. What it prints goes to `output`."""
+    polls_before = sum(1 for method, _ in fake.calls if method == "getUpdates")
+    proc = fork_bot(_bot_env(fake, env), ROOT, output)
+    await wait_polling(fake, proc, polls_before)
+    return proc
+
+
+def _bot_env(fake: FakeTelegram, env: dict[str, str]) -> dict[str, str]:
+    return {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "BOT_TOKEN": fake.token,
+        "TELEGRAM_API_URL": fake.base_url,
+        "LOG_LEVEL": "WARNING",
+        # Required with PostgreSQL (the server key): a fixed one, as an owner would set.
+        **({"SECRET_KEY": TEST_SECRET} if "postgres" in env.get("DATABASE_URL", "") else {}),
+        **env,
+    }
+
+
+async def stop_process(proc: asyncio.subprocess.Process | Forked) -> int:
     """SIGTERM, as Docker sends it; the bot finishes the send in flight and exits."""
     proc.send_signal(signal.SIGTERM)
     return await asyncio.wait_for(proc.wait(), timeout=30)

@@ -2,6 +2,9 @@
 
 Every due prompt arrives. A prompt can arrive twice only when the kill came after Telegram took
 it and before the bot recorded that; such a send is on record as uncertain.
+
+Each life is forked from a process that imported Steady once (testing.forked): the same
+`bot.__main__.main()` in a process of its own, without a second of imports 23 times over.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from testing.engines import database, database_url, on_postgres
 from testing.fake_telegram import FakeTelegram
 from testing.journeys import PROMPT
 from testing.probes import cursor, wait_until_sent
-from testing.process import start_process, stop_process
+from testing.process import start_forked, stop_process
 from testing.seeding import seed_due_couples
 
 COUPLES = 30
@@ -55,21 +58,22 @@ async def test_sigkill_at_random_points_loses_and_repeats_nothing_unrecorded(
     # points count from there, or the kills would all land before the fan-out went on.
     pause = PER_CHAT_INTERVAL if on_postgres() else 0.0
     rng = random.Random(20261124)
+    output = tmp_path / "bot.log"  # every life's, for a failure's message
     delivered_at_kill = []
     for _ in range(KILLS):
-        proc = await start_process(fake, "bot", **env)
+        proc = await start_forked(fake, output, **env)
         await asyncio.sleep(pause + rng.uniform(0.05, 0.6))
         proc.send_signal(signal.SIGKILL)
         await proc.wait()
         delivered_at_kill.append(sum(PROMPT in m.plain for m in fake.sent))
-    proc = await start_process(fake, "bot", **env)
+    proc = await start_forked(fake, output, **env)
     try:
         await fake.wait_until(
             lambda: {m.chat_id for m in fake.sent if PROMPT in m.plain} >= set(people), 60
         )
         await wait_until_sent(path)  # and nothing left to send: any repeat is here now
     finally:
-        assert await stop_process(proc) == 0
+        assert await stop_process(proc) == 0, output.read_text()
 
     # The kills really fell during the fan-out, not before or after it.
     assert delivered_at_kill[0] < len(people) and delivered_at_kill[-1] > 0
