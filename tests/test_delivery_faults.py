@@ -42,7 +42,8 @@ async def test_a_fan_out_under_limits_and_faults_delivers_every_prompt_once(
 
     bot = BotRunner(
         fake.base_url, fake.token, tmp_path / "s.db", clock, request_timeout=0.5,
-        per_chat_interval=PER_CHAT_INTERVAL,  # the strict fake enforces Telegram's spacing
+        # The strict fake enforces Telegram's spacing and overall rate.
+        per_chat_interval=PER_CHAT_INTERVAL, send_rate=30.0,
     )  # fmt: skip
     await bot.start()
     try:
