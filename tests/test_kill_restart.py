@@ -36,6 +36,10 @@ async def test_sigkill_at_random_points_loses_and_repeats_nothing_unrecorded(
     strict_fake: FakeTelegram, tmp_path: Path
 ) -> None:
     fake = strict_fake
+    # Telegram takes each prompt at once and answers a round trip later, as over a real network:
+    # a kill in that moment leaves a send that arrived but is not recorded, so its retry is a
+    # repeat, which must be on record (without the round trip, no kill ever landed there).
+    fake.delay_next("sendMessage", 0.1, deliver=True, times=1_000_000)
     path = tmp_path / "kill.db"
     pairs = await seed_due_couples(path, COUPLES, datetime.now(UTC))
     people = [pid for pair in pairs for pid in pair]
