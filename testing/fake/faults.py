@@ -4,6 +4,7 @@ blocked users and Telegram's rate limits (DESIGN.md §2 lists what the bot must 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
 import time
 from collections import deque
@@ -49,18 +50,20 @@ class Changes:
         self._event.set()
         self._event = asyncio.Event()
 
-    async def wait_until(self, predicate: Callable[[], bool], seconds: float) -> bool:
-        """True as soon as predicate() holds; False if it still doesn't after `seconds`."""
+    async def wait_until(
+        self, predicate: Callable[[], bool], seconds: float, poll: float | None = None
+    ) -> bool:
+        """True as soon as predicate() holds; False if it still doesn't after `seconds`. It is
+        asked again at each change, and every `poll` seconds if given (for a predicate on
+        something no change here reports)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + seconds
         while not predicate():
             remaining = deadline - loop.time()
             if remaining <= 0:
                 return False
-            try:
-                await asyncio.wait_for(self._event.wait(), remaining)
-            except TimeoutError:
-                return predicate()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._event.wait(), min(remaining, poll or remaining))
         return True
 
 

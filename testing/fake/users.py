@@ -425,8 +425,10 @@ class Simulation:
         predicate: Callable[[], bool],
         timeout: float = 5.0,  # noqa: ASYNC109
     ) -> None:
-        """Wait until predicate() holds after some send, edit or update; AssertionError if not."""
-        if not await self._changes.wait_until(predicate, timeout):
+        """Wait until predicate() holds; AssertionError if not. It is asked at each send, edit
+        or update, and every 10 ms: a predicate on the bot's own state (a worker elected, a
+        pusher idle) waited out the whole timeout when nothing here changed, and passed."""
+        if not await self._changes.wait_until(predicate, timeout, poll=0.01):
             raise AssertionError(f"condition still false after {timeout}s")
 
     def _push_message(
