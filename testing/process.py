@@ -97,11 +97,13 @@ async def start_process(fake: FakeTelegram, module: str, **env: str) -> asyncio.
     return proc
 
 
-async def start_forked(fake: FakeTelegram, output: Path, **env: str) -> Forked:
+async def start_forked(
+    fake: FakeTelegram, output: Path, per_chat_interval: float | None = None, **env: str
+) -> Forked:
     """`start_process(fake, "bot", …)` forked from a process that imported Steady already
     (testing.forked): a second sooner. What it prints goes to `output`."""
     polls_before = sum(1 for method, _ in fake.calls if method == "getUpdates")
-    proc = fork_bot(_bot_env(fake, env), ROOT, output)
+    proc = fork_bot(_bot_env(fake, env), ROOT, output, per_chat_interval)
     await wait_polling(fake, proc, polls_before)
     return proc
 

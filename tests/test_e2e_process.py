@@ -1,4 +1,5 @@
-"""The real entry point, `python -m bot`, as a separate process against the fake Bot API."""
+"""The real entry point, `python -m bot`, as a separate process against the fake Bot API (the
+SIGTERM test forks it from a process that imported Steady: testing.forked)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from bot.storage.db import Database
 from testing.engines import database, database_url
 from testing.fake_telegram import FakeTelegram
 from testing.journeys import PROMPT, pair
-from testing.process import start_process, stop_process
+from testing.process import start_forked, stop_process
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -96,7 +97,10 @@ async def test_sigterm_finishes_the_send_in_flight(fake: FakeTelegram, tmp_path:
     """README/DESIGN: `docker compose down` (SIGTERM) lets the message being sent finish: it
     is recorded as sent, so it is neither lost nor sent again after the restart."""
     path = tmp_path / "steady.db"
-    proc = await start_process(fake, "bot", DATABASE_URL=database_url(path))
+    # Forked from a process that imported Steady (testing.forked), with a short per-chat
+    # interval: the pairing before the check-in, at a second a message, was most of the time.
+    output = tmp_path / "output.log"
+    proc = await start_forked(fake, output, 0.05, DATABASE_URL=database_url(path))
     try:
         ana, ben = fake.user(1001, "Ana"), fake.user(2002, "Ben")
         await pair(ana, ben, timeout=30)
@@ -107,7 +111,7 @@ async def test_sigterm_finishes_the_send_in_flight(fake: FakeTelegram, tmp_path:
         await ben.wait_for(PROMPT, timeout=30)
     finally:
         code = await stop_process(proc)
-    assert code == 0
+    assert code == 0, output.read_text()
     db = await Database.open(database(path))
     try:
         async with db.read() as uow:
