@@ -169,3 +169,19 @@ async def test_a_message_written_before_a_question_reached_its_author_is_not_fil
     # Written once the step had arrived, it answers the step.
     later = await checkins.answer(db, BEN, "written at NOW + 1", 2, NOW + 2, written_at=NOW + 1)
     assert later.round_id == (await open_rounds(db))["repair"]
+
+
+async def test_an_answer_is_never_moved_to_a_question_its_author_has_not_received(
+    db: Database,
+) -> None:
+    """A forged "It's for: …" naming a round whose prompt has not reached Ana yet (queued,
+    held back) moves nothing: her words would sit under a question she never saw."""
+    await paired(db)
+    await checkins.start_round(db, ANA.id, NOW)
+    await deliver(db, NOW)  # the check-in reached both
+    await guided_step_open(db)  # the step's prompt is queued, not yet accepted
+    rounds_open = await open_rounds(db)
+    assert (await checkins.answer(db, ANA, "mine", 1, NOW)).round_id == rounds_open["checkin"]
+    moved = await checkins.move_answer(db, ANA, rounds_open["checkin"], rounds_open["repair"], NOW)
+    assert moved.outcome is AnswerOutcome.STALE
+    assert await stored_answers(db) == [("checkin", ANA.id, "mine")]
