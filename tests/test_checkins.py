@@ -8,6 +8,8 @@ import random
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from bot import checkins, pairing, prompts
 from bot.checkins import AnswerOutcome, StartOutcome
 from bot.long_text import units
@@ -324,3 +326,24 @@ async def test_unpairing_cancels_the_open_round_and_its_answers(db: Database) ->
     texts = [text for _, _, text in await drain(db)]
     assert all("private" not in text for text in texts)
     assert await count(db, "answers") == 0
+
+
+async def test_a_reveal_decided_on_a_stale_read_of_its_round_does_not_happen(db: Database) -> None:
+    """Another process revealed the round after this one read it as open (the couple's lock
+    prevents it today; this is what holds if a path ever skips the lock): the second reveal
+    raises NoLongerOpen and queues nothing, so no reveal reaches anyone twice."""
+    await paired(db)
+    await checkins.start_round(db, ANA.id, NOW)
+    await drain(db)
+    async with db.read() as uow:
+        couple = await uow.couples.active_for(ANA.id)
+        (stale,) = await uow.rounds.open_rounds(couple.id) if couple else []
+    await checkins.answer(db, ANA, "mine", 1, NOW)
+    assert (await checkins.answer(db, BEN, "his", 2, NOW)).outcome is AnswerOutcome.REVEALED
+    assert len([k for _, k, _ in await drain(db) if k.startswith("reveal:")]) == 2
+    assert couple is not None
+    with pytest.raises(checkins.NoLongerOpen):
+        async with db.unit() as uow:
+            answers = await uow.rounds.answers(stale.id)
+            await checkins.reveal(uow, couple, stale, answers, NOW + 1)
+    assert await drain(db) == []
