@@ -8,7 +8,7 @@ the couple's queue except reveals both had earned.
 
 from __future__ import annotations
 
-from bot import checkins, pairing
+from bot import checkins, pairing, privacy
 from bot.checkins import AnswerOutcome, StartOutcome
 from bot.models import Person
 from bot.storage import rounds
@@ -185,3 +185,22 @@ async def test_an_answer_is_never_moved_to_a_question_its_author_has_not_receive
     moved = await checkins.move_answer(db, ANA, rounds_open["checkin"], rounds_open["repair"], NOW)
     assert moved.outcome is AnswerOutcome.STALE
     assert await stored_answers(db) == [("checkin", ANA.id, "mine")]
+
+
+async def test_ending_a_pairing_deletes_an_unmatched_answer_unread(db: Database) -> None:
+    """Ana answered, Ben never did: ended by unpairing, or by Ben erasing himself, her words
+    are deleted, never kept where a later export or reveal could show them."""
+    for end in ("unpair", "erase"):
+        await paired(db)
+        await checkins.start_round(db, ANA.id, NOW)
+        await deliver(db, NOW)
+        await checkins.answer(db, ANA, f"unmatched before {end}", 1, NOW)
+        assert await stored_answers(db) == [("checkin", ANA.id, f"unmatched before {end}")]
+        couple = await pairing.current_couple(db, ANA.id)
+        assert couple is not None
+        if end == "unpair":
+            assert await pairing.unpair(db, BEN.id, couple.id, NOW) is not None
+        else:
+            await privacy.erase(db, BEN.id, NOW)
+        assert await stored_answers(db) == []
+        await deliver(db, NOW)
