@@ -59,9 +59,14 @@ async def test_an_agreement_is_active_only_once_the_partner_accepts(tmp_path: Pa
         [heard] = await delivered_to(bot, ANA)
         assert "Ben accepted" in heard.plain
         assert await active(bot, ANA) == await active(bot, BEN) == [WORDS]
-        # A second "accept" changes nothing.
+        # A second "accept" changes nothing; nor does "decline" on the same, accepted words
+        # (Ana would hear Ben would rather not, of words now their agreement).
         again = await press(bot, BEN, button(asked, "Accept"))
         assert [c.method for c in again] == ["answerCallbackQuery"]
+        late = await press(bot, BEN, button(asked, "Decline"))
+        assert [c.method for c in late] == ["answerCallbackQuery"]
+        assert await delivered_to(bot, ANA) == []
+        assert await active(bot, ANA) == await active(bot, BEN) == [WORDS]
 
 
 async def test_the_proposer_cannot_accept_their_own_words(tmp_path: Path) -> None:
