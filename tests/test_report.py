@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot import report
+from bot import pairing, report
 from bot.crypto import Cipher
 from bot.models import Person
 from bot.storage.db import Database
@@ -314,3 +314,18 @@ async def test_promises_and_agreements_join_the_chart_and_the_report(db: Databas
     assert "“We tell each other when plans change”" in english
     assert "accepted (Ana)" in english and "proposed (Бен)" in english
     assert "Обещания и как они выполнены" in russian and "Договорённости" in russian
+
+
+async def test_a_report_both_agreed_to_is_not_made_once_they_unpaired(db: Database) -> None:
+    """Both said "I agree", then one ended the pairing before the report was made: nothing of
+    the ended couple goes out, not a summary of their answers either."""
+    couple_id = await seeded(db)
+    await report.ask(db, ANA.id, 4, NOW)
+    rid = await request_id(db)
+    await report.answer(db, ANA.id, rid, True, NOW + 60)
+    assert await report.answer(db, BEN.id, rid, True, NOW + 60) is report.Outcome.BOTH
+    assert await pairing.unpair(db, BEN.id, couple_id, NOW + 61) is not None
+    assert await report.make_due(db, NOW + 62, "UTC") == 0
+    assert await queued(db, "pdf") == {}
+    async with db.read() as uow:  # and the request is over
+        assert await uow.conn.fetch_value("SELECT COUNT(*) FROM report_requests") == 0
