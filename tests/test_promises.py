@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot import callbacks, promises
+from bot import callbacks, pairing, promises
 from bot.models import Person
 from bot.storage.promises import Promise
 from testing.clock import StoppedClock
@@ -149,8 +149,10 @@ async def test_only_the_promiser_sets_withdraws_and_only_the_partner_acknowledge
             calls = await press(bot, BEN, data)
             assert [c.method for c in calls] == ["answerCallbackQuery"], data
         # Someone outside the couple, and a press in a group chat, change nothing either.
-        for data in (sunday, callbacks.PromiseAction(promise_id, "x").encode()):
-            await press(bot, CAREL, data)
+        outside = [callbacks.PromiseAction(promise_id, a).encode() for a in "axrwo"]
+        for data in (sunday, *outside):
+            calls = await press(bot, CAREL, data)
+            assert [c.method for c in calls] == ["answerCallbackQuery"], data
             calls = await press(bot, ANA, data, group=True)
             assert [c.method for c in calls] == ["answerCallbackQuery"]
         assert await bot.dump(ignore=("users.updated_at",)) == before
@@ -159,6 +161,30 @@ async def test_only_the_promiser_sets_withdraws_and_only_the_partner_acknowledge
         assert (await press(bot, ANA, callbacks.PromiseAction(promise_id, "a").encode()))[
             0
         ].method == "answerCallbackQuery"
+
+
+async def test_a_promise_of_an_ended_pairing_is_not_touched_from_the_next_one(
+    tmp_path: Path,
+) -> None:
+    """Ana promised Ben, they parted, she paired with Dora: her old buttons change nothing,
+    and Dora never hears of the promise Ana made Ben (its words are theirs)."""
+    dora, clock = User(7_400_000_004, "Dora"), StoppedClock(NOON)
+    async with Offline(tmp_path, clock) as bot:
+        await bot.pair(ANA, BEN)
+        promise_id = await promised(bot)
+        couple = await pairing.current_couple(bot.db, ANA.id)
+        assert couple is not None
+        assert await pairing.unpair(bot.db, ANA.id, couple.id, clock.timestamp())
+        await bot.pair(ANA, dora)
+        await bot.deliver()
+        before = await bot.dump(ignore=("users.updated_at",))
+        for action in "xwoa":
+            data = callbacks.PromiseAction(promise_id, action).encode()
+            for user in (ANA, dora):
+                calls = await press(bot, user, data)
+                assert [c.method for c in calls] == ["answerCallbackQuery"], (user, action)
+        assert await bot.dump(ignore=("users.updated_at",)) == before
+        assert await bot.deliver() == []
 
 
 async def test_a_promise_withdrawn_before_its_due_time_tells_the_partner(tmp_path: Path) -> None:
