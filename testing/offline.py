@@ -187,15 +187,31 @@ class Updates:
             **fields,
         }
 
-    def text(self, user: User, text: str, *, group: bool = False, **fields: Any) -> Update:
-        chat = _group() if group else None
+    def text(
+        self,
+        user: User,
+        text: str,
+        *,
+        group: bool = False,
+        chat_type: str = "supergroup",
+        **fields: Any,
+    ) -> Update:
+        """A message; `group`: in a group chat of `chat_type` ("group" is a basic group)."""
+        chat = _group(chat_type) if group else None
         return self._update(message=self._message(user, chat, text=text, **fields))
 
-    def command(self, user: User, command: str, *args: str, group: bool = False) -> Update:
+    def command(
+        self,
+        user: User,
+        command: str,
+        *args: str,
+        group: bool = False,
+        chat_type: str = "supergroup",
+    ) -> Update:
         """`/name arg arg`; `command` without the slash."""
         text = " ".join((f"/{command}", *args))
         entity = {"type": "bot_command", "offset": 0, "length": len(command) + 1}
-        return self.text(user, text, group=group, entities=[entity])
+        return self.text(user, text, group=group, chat_type=chat_type, entities=[entity])
 
     def edited(self, user: User, message_id: int, text: str) -> Update:
         message = self._message(user, None, text=text, edit_date=1)
@@ -225,9 +241,16 @@ class Updates:
         return self._update(my_chat_member=change)
 
     def button(
-        self, user: User, data: str | None, *, group: bool = False, message_id: int = 1
+        self,
+        user: User,
+        data: str | None,
+        *,
+        group: bool = False,
+        message_id: int = 1,
+        inline: bool = False,
     ) -> Update:
-        """A press of an inline button under a message the bot sent; `data` None = missing."""
+        """A press of an inline button under a message the bot sent; `data` None = missing.
+        `inline`: under an inline-mode message, which comes with no message or chat at all."""
         chat = _group() if group else None
         message = self._message(user, chat, text="…", message_id=message_id)
         message["from"] = BOT_USER
@@ -238,15 +261,18 @@ class Updates:
             "id": str(next(self._ids)),
             "from": user.as_dict(),
             "chat_instance": "ci",
-            "message": message,
         }
+        if inline:
+            query["inline_message_id"] = "im"
+        else:
+            query["message"] = message
         if data is not None:
             query["data"] = data
         return self._update(callback_query=query)
 
 
-def _group() -> dict[str, Any]:
-    return {"id": GROUP_CHAT_ID, "type": "supergroup", "title": "Friends"}
+def _group(chat_type: str = "supergroup") -> dict[str, Any]:
+    return {"id": GROUP_CHAT_ID, "type": chat_type, "title": "Friends"}
 
 
 # -- the harness --------------------------------------------------------------------------------

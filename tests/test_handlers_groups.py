@@ -52,3 +52,46 @@ async def test_replies_go_to_the_persons_private_chat(tmp_path: Path) -> None:
         await history(update, SimpleNamespace(services=bot.services))  # type: ignore[arg-type]
         assert bot.sent(GROUP_CHAT_ID) == []
         assert any(SECRET in c.plain for c in bot.sent(ANA.id))
+
+
+async def test_a_command_in_any_group_gets_only_the_pointer_to_a_private_chat(
+    tmp_path: Path,
+) -> None:
+    """In a basic group as in a supergroup, a command is answered with the pointer alone:
+    nothing private, nothing done; plain messages there get no answer at all."""
+    async with Offline(tmp_path) as bot:
+        await bot.pair(ANA, BEN)
+        await bot.revealed_round({ANA: SECRET, BEN: "fine"})
+        await bot.deliver()
+        before = await bot.dump(ignore=("users.updated_at",))
+        for chat_type in ("group", "supergroup"):
+            for command in ("history", "checkin", "export", "unpair", "start", "agreements"):
+                update = bot.updates.command(ANA, command, group=True, chat_type=chat_type)
+                calls = await bot.run(update)
+                assert [(c.method, c.chat_id) for c in calls] == [("sendMessage", GROUP_CHAT_ID)], (
+                    chat_type,
+                    command,
+                )
+                assert "private chats only" in calls[0].plain
+                assert SECRET not in calls[0].plain and "Ben" not in calls[0].plain
+            update = bot.updates.text(ANA, "just chatting", group=True, chat_type=chat_type)
+            assert await bot.run(update) == []
+        assert await bot.dump(ignore=("users.updated_at",)) == before
+        assert await bot.deliver() == []
+
+
+async def test_a_button_under_an_inline_message_does_nothing(tmp_path: Path) -> None:
+    """An inline-mode message has no chat: a button under it (forged) is never taken as a
+    press in the private chat."""
+    async with Offline(tmp_path) as bot:
+        await bot.pair(ANA, BEN)
+        async with bot.db.read() as uow:
+            couple = await uow.couples.active_for(ANA.id)
+        assert couple is not None
+        await bot.deliver()
+        before = await bot.dump()
+        for data in (f"v1:unpair:{couple.id}:y", "v1:hist:999", "v1:sch:off", "v1:cf:menu"):
+            calls = await bot.run(bot.updates.button(BEN, data, inline=True))
+            assert [c.method for c in calls] == ["answerCallbackQuery"], data
+        assert await bot.dump() == before  # still paired
+        assert await bot.deliver() == []
