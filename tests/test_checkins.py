@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import checkins, pairing, prompts
+from bot import checkins, pairing, privacy, prompts
 from bot.checkins import AnswerOutcome, StartOutcome
 from bot.long_text import units
 from bot.models import Person
@@ -347,3 +347,24 @@ async def test_a_reveal_decided_on_a_stale_read_of_its_round_does_not_happen(db:
             answers = await uow.rounds.answers(stale.id)
             await checkins.reveal(uow, couple, stale, answers, NOW + 1)
     assert await drain(db) == []
+
+
+async def test_revealed_answers_are_kept_as_long_as_the_shorter_choice_of_the_two(
+    db: Database,
+) -> None:
+    """Keeping for good (both) keeps them; with Ana's 30 days and Ben's 90, her 30 apply to
+    his words too: kept on day 29, gone on day 31, the round still counted."""
+    await paired(db)
+    await checkins.start_round(db, ANA.id, NOW)
+    await drain(db)
+    await checkins.answer(db, ANA, "kept a while", 1, NOW)
+    await checkins.answer(db, BEN, "mine too", 2, NOW)
+    await drain(db)
+    assert await privacy.expire_texts(db, NOW + 400 * DAY, None) == 0
+    assert await privacy.set_keep(db, ANA, 30, NOW)
+    assert await privacy.set_keep(db, BEN, 90, NOW)
+    assert await privacy.expire_texts(db, NOW + 29 * DAY, None) == 0
+    page = await checkins.history(db, BEN.id, None)
+    assert page is not None and "kept a while" in "".join(page.pages)
+    assert await privacy.expire_texts(db, NOW + 31 * DAY, None) == 1
+    assert await count(db, "answers") == 0 and await count(db, "rounds") == 1
