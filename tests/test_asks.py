@@ -278,3 +278,24 @@ async def test_past_keeping_an_asks_word_goes_and_its_choice_stays(db: Database)
         BEN.id: ("not", ""),
     }
     assert await privacy.expire_texts(db, NOW + 800 * 86400, 365) == 0  # done, not again
+
+
+async def test_an_ask_closing_before_it_reached_one_partner_is_never_news_to_them(
+    db: Database,
+) -> None:
+    """Ben's question waits for his own moment; the ask closes before it: he is not told a
+    question he never saw has closed, and that question is withdrawn, never sent after."""
+    await paired(db)
+    await deliver(db, NOW)
+    hour = 3600
+    async with db.unit() as uow:
+        couple = await uow.couples.active_for(ANA.id)
+        assert couple is not None
+        await asks.open_ask(
+            uow, couple, "test-ask", when={ANA.id: NOW, BEN.id: NOW + 10 * hour}, now=NOW,
+            subject_id=7, closes_at=NOW + 2 * hour,
+        )  # fmt: skip
+    assert [chat for chat, _, _ in await deliver(db, NOW, due_by=NOW)] == [ANA.id]
+    assert await checkins.close_due(db, NOW + 2 * hour) == 1
+    later = await deliver(db, NOW + 11 * hour)
+    assert [(chat, key.split(":")[0]) for chat, key, _ in later] == [(ANA.id, "closed")]
