@@ -293,6 +293,9 @@ async def test_a_row_left_in_flight_by_a_failure_is_sent_once_the_database_recov
         await delivery.stop()
     assert message.plain == "hello" and trouble == {"send": 0, "release": 0}
     assert set((await outbox_statuses(db)).values()) == {"sent"}
+    # The failed send may have reached Telegram: its retry is counted as uncertain, once.
+    async with db.read() as uow:
+        assert await uow.conn.fetch_value("SELECT uncertain FROM outbox") == 1
 
 
 async def test_a_chat_whose_send_hangs_holds_back_no_other_chat(
