@@ -110,3 +110,32 @@ async def test_anothers_pairing_schedule_and_first_steps_buttons_change_nothing(
                 *(callbacks.FirstSteps(journey, a).encode() for a in ("daily", "ready", "no")),
             ],
         )
+
+
+async def test_buttons_kept_from_an_earlier_pairing_change_nothing(tmp_path: Path) -> None:
+    """Ana said "ready" in a break with Ben, then they parted and she paired with Dora: the
+    old nudge's buttons and the old "yes, unpair" touch neither pairing."""
+    clock = StoppedClock()
+    async with Offline(tmp_path, clock) as bot:
+        old_couple = await two_couples(bot)
+        now = clock.timestamp()
+        await repair.start_break(bot.db, ANA.id, "20m", now - 1300, "UTC")
+        assert await repair.run_due(bot.db, now - 60) == 1
+        async with bot.db.read() as uow:
+            break_id = int(await uow.conn.fetch_value("SELECT MAX(id) FROM breaks"))
+        await repair.ready(bot.db, ANA.id, break_id, now - 30)
+        assert await pairing.unpair(bot.db, ANA.id, old_couple, now)
+        doras = await pairing.current_couple(bot.db, DORA.id)
+        assert doras is not None and await pairing.unpair(bot.db, DORA.id, doras.id, now)
+        await bot.pair(ANA, DORA)
+        await bot.deliver()
+        await changes_nothing(
+            bot,
+            ANA,
+            [
+                callbacks.Ready(break_id, True).encode(),
+                callbacks.Ready(break_id, False).encode(),
+                callbacks.Phrase(break_id, 0).encode(),
+                callbacks.Unpair(old_couple, True).encode(),
+            ],
+        )
