@@ -163,3 +163,24 @@ async def answer_in(db: Database, round_id: int, user_id: int) -> str:
             (round_id, user_id),
         )
     return rows[0][0]
+
+
+async def test_a_held_reveal_whose_answer_moved_away_does_not_go(db: Database) -> None:
+    """Both answered the step (Ana's long one holds the reveal a few seconds for a part);
+    then Ana files hers under the check-in: the step has Ben's answer alone, and its reveal,
+    when due, must not show it."""
+    await round_open(db)
+    await guided_step_open(db, ANA, BEN, NOW)
+    await deliver(db, NOW)  # the check-in and the step reached both
+    step = (await open_rounds(db))["repair"]
+    assert (await checkins.answer(db, ANA, PART_1, 1, NOW)).round_id == step
+    held = await checkins.answer(db, BEN, "Ben's words for the step", 2, NOW + 1)
+    assert held.outcome is AnswerOutcome.HELD
+    checkin = (await open_rounds(db))["checkin"]
+    moved = await checkins.move_answer(db, ANA, step, checkin, NOW + 2)
+    assert moved.outcome is AnswerOutcome.SAVED
+    assert await checkins.reveal_due(db, NOW + 2 * JOIN_SECONDS) == 0
+    sent = await deliver(db, NOW + 2 * JOIN_SECONDS)
+    assert not [key for _, key, _ in sent if key.startswith("reveal:")]
+    assert all("Ben's words" not in text for chat, _, text in sent if chat == ANA.id)
+    assert (await open_rounds(db))["repair"] == step  # still open, waiting for Ana
