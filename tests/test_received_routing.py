@@ -204,3 +204,27 @@ async def test_ending_a_pairing_deletes_an_unmatched_answer_unread(db: Database)
             await privacy.erase(db, BEN.id, NOW)
         assert await stored_answers(db) == []
         await deliver(db, NOW)
+
+
+async def test_message_ids_are_per_chat_and_never_mixed_between_partners(db: Database) -> None:
+    """Telegram numbers messages per chat, so Ana's message 5 and Ben's message 5 are
+    different messages: the same number in the partner's chat never makes Ana's answer a
+    "duplicate", nor her reply a reply to the partner's question."""
+    await paired(db)
+    await checkins.start_round(db, ANA.id, NOW)
+    await deliver(db, NOW)
+    first = (await open_rounds(db))["checkin"]
+    bens_prompt = await message_id_of(db, f"prompt:{first}:{BEN.id}")
+    assert bens_prompt is not None
+    assert await checkins.close_due(db, NOW + 2 * 24 * HOUR) == 1  # nobody answered it
+    await deliver(db, NOW + 2 * 24 * HOUR)
+    later = NOW + 2 * 24 * HOUR
+    await checkins.start_round(db, ANA.id, later)
+    await deliver(db, later)
+    second = (await open_rounds(db))["checkin"]
+    # Ana replies to her own message that has the number of Ben's old prompt in his chat.
+    mine = await checkins.answer(db, ANA, "to this one", 7, later, reply_to=bens_prompt)
+    assert mine.outcome is AnswerOutcome.SAVED and mine.round_id == second
+    # Ben's answer is his message 7 too: a message of its own, not a repeat of Ana's.
+    his = await checkins.answer(db, BEN, "mine as well", 7, later)
+    assert his.outcome is AnswerOutcome.REVEALED
