@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot import privacy
+from bot.models import Outgoing
+from bot.storage.db import Database
 from testing.clock import StoppedClock
 from testing.offline import Offline, User
 
@@ -86,3 +88,36 @@ async def test_someone_unknown_is_told_kindly(tmp_path: Path) -> None:
     async with Offline(tmp_path, StoppedClock()) as bot:
         [said] = await bot.send(User(42, "Stranger"), "/options discreet on")
         assert "nothing about you" in said.plain
+
+
+# Every notice whose words would tell a lock screen something private, by the kind that
+# starts its key (written out here, not read from the code, so dropping one is seen).
+PRIVATE_NOTICES = (
+    "reveal",  # both answers
+    "waiting",  # "Ana answered"
+    "unpaired",  # "Ana ended the pairing"
+    "phrase",  # a repair phrase
+    "repair.partner_break",  # "Ana needs a pause after a hard moment"
+    "repair.partner_updated",
+    "repair.partner_more_time",
+    "nudge",
+    "both-ready",
+    "care",
+    "guided-stop",
+    "guided-done",
+    "weekly",
+    "report",
+    "optin",
+    "firststeps",
+)
+
+
+async def test_every_private_notice_is_read_as_private_by_delivery(db: Database) -> None:
+    """What delivery hides behind a neutral line for a discreet person (OutboxRow.private)."""
+    now = 1_800_000_000
+    async with db.unit() as uow:
+        for i, kind in enumerate(PRIVATE_NOTICES):
+            await uow.outbox.enqueue(Outgoing(1000 + i, f"{kind}:{i}:7", "words"), now)
+        await uow.outbox.enqueue(Outgoing(999, "direct:1", "a reply to a command"), now)
+        rows = {row.chat_id: row.private for row in await uow.outbox.ready(now, 100)}
+    assert rows == {999: False} | {1000 + i: True for i in range(len(PRIVATE_NOTICES))}
