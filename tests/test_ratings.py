@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot import asks, progress, ratings, repair, weekly
+from bot import asks, pairing, progress, ratings, repair, weekly
 from bot.models import Person
 from bot.storage.db import Database
 from testing.engines import migrated, scratch
@@ -208,3 +208,15 @@ async def rating_scenario(ops: list[tuple[int, int]], folder: Path) -> None:
 def test_a_rating_is_seen_only_once_both_rated(ops: list[tuple[int, int]]) -> None:
     with scratch() as folder:
         asyncio.run(rating_scenario(ops, folder))
+
+
+async def test_an_ended_pairing_is_never_asked_its_rating(db: Database) -> None:
+    """Both wanted the Sunday question, then one ended the pairing: Sunday asks nothing and
+    the plan is dropped."""
+    couple_id = await both_want_it(db)
+    assert await pairing.unpair(db, ANA.id, couple_id, NOW + 60)
+    assert await ratings.due(db, ANA_SUNDAY, "UTC") == 0
+    assert await rating_rounds(db) == []
+    assert await pending(db, "prompt:") == []
+    async with db.read() as uow:
+        assert await uow.conn.fetch_value("SELECT COUNT(*) FROM rating_schedules") == 0
