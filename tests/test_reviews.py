@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bot import reviews
+from bot import pairing, reviews
 from scheduler import due
 from testing.clock import StoppedClock
 from testing.offline import Call, Offline, User
@@ -154,3 +154,21 @@ async def test_retiring_an_agreement_stops_its_review_unread(tmp_path: Path) -> 
         assert (status, kept) == ("cancelled", 0)
         calls = await bot.run(bot.updates.button(BEN, button(asked[BEN.id][0], "It works")))
         assert [c.method for c in calls] == ["answerCallbackQuery"]
+
+
+async def test_an_ended_pairing_is_never_asked_its_review(tmp_path: Path) -> None:
+    """Both wanted the monthly review, then Ana ended the pairing: a month later neither is
+    asked about the agreement of a pairing that is over."""
+    clock = StoppedClock(NOON)
+    async with Offline(tmp_path, clock) as bot:
+        await with_agreements(bot)
+        await bot.send(ANA, "/options review on")
+        await bot.send(BEN, "/options review on")
+        await bot.deliver()
+        couple = await pairing.current_couple(bot.db, ANA.id)
+        assert couple is not None
+        assert await pairing.unpair(bot.db, ANA.id, couple.id, clock.timestamp())
+        await bot.deliver()
+        clock.advance(timedelta(days=31))
+        await tick(bot)
+        assert await bot.deliver() == []
