@@ -26,15 +26,7 @@ def main(adjust: Callable[[Settings], Settings] | None = None) -> int:
     except ConfigError as exc:
         print(f"Steady cannot start: {exc}", file=sys.stderr)
         return 2
-    setup_logging(
-        settings.log_level,
-        secrets=[
-            settings.bot_token,
-            settings.secret_key,
-            settings.database_password,
-            settings.webhook_secret,
-        ],
-    )
+    setup_logging(settings.log_level, secrets=settings.log_secrets)
     log.info(
         "starting Steady (database %s, log level %s)", settings.database_label, settings.log_level
     )

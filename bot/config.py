@@ -86,6 +86,12 @@ class Settings:
         return (urlsplit(self.database_url).password or "") if self.database_url else ""
 
     @property
+    def log_secrets(self) -> list[str]:
+        """Every secret these settings hold, replaced in each log line (bot.logs): the token
+        (in every Bot API URL), the server key, the database password, the webhook secret."""
+        return [self.bot_token, self.secret_key, self.database_password, self.webhook_secret]
+
+    @property
     def database_label(self) -> str:
         """The database for a log line: a PostgreSQL URL's host and name, never its password."""
         if not self.database_url:

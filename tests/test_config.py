@@ -109,3 +109,27 @@ def test_the_bots_connections_cover_every_send_delivery_keeps_in_flight(
     s = settings(tmp_path, BOT_TOKEN=TOKEN, SEND_RATE=rate, PAID_BROADCAST="true")
     pool = build_application(s).bot.request._pool_size  # type: ignore[attr-defined]
     assert pool >= in_flight_for(float(rate)) + 16  # and room for what handlers send
+
+
+def test_no_secret_of_the_settings_reaches_a_log_line(tmp_path: Path) -> None:
+    """Whatever a library or a traceback puts in a line (a URL with the token, a connection
+    string), every secret the settings hold comes out as <token> (bot.__main__ sets logging
+    up with Settings.log_secrets)."""
+    import logging
+
+    from bot.logs import RedactingFormatter
+
+    webhook, key = "w" * 8 + "-Hookscarab-" + "w" * 8, "k" * 20 + "Keyvelvet" + "k" * 20
+    s = settings(
+        tmp_path,
+        BOT_TOKEN=TOKEN,
+        SECRET_KEY=key,
+        DATABASE_URL="postgresql://steady:Dbpassmoth77@db.example/steady",
+        WEBHOOK_URL="https://bot.example/hook",
+        WEBHOOK_SECRET=webhook,
+    )
+    secrets = (TOKEN, key, "Dbpassmoth77", webhook)
+    line = "failed: " + " ".join(secrets)
+    record = logging.LogRecord("x", 40, "", 0, line, None, None)
+    text = RedactingFormatter("%(message)s", s.log_secrets).format(record)
+    assert text == "failed: <token> <token> <token> <token>"
