@@ -109,6 +109,20 @@ PRIVATE_NOTICES = (
     "report",
     "optin",
     "firststeps",
+    "closed",  # a question closed unanswered: an ask's notice quotes it
+    # A promise's or an agreement's own words, quoted in each notice about it.
+    "promise",
+    "promise-ack",
+    "promise-withdrawn",
+    "promise-not",
+    "promise-again",
+    "agree",
+    "agree-accepted",
+    "agree-declined",
+    "agree-retire",
+    "agree-retired",
+    "agree-kept",
+    "review-talk",
 )
 
 

@@ -211,6 +211,20 @@ PRIVATE_KINDS = (
     "report",  # the /report PDF, and the partners' consents to it
     "optin",  # an invitation to the weekly summary or the weekly safety question
     "firststeps",  # every notice of first steps (bot.firststeps.KIND)
+    "closed",  # a question closed unanswered: an ask's notice quotes it
+    # A promise's or an agreement's own words, which every notice about it quotes.
+    "promise",
+    "promise-ack",
+    "promise-withdrawn",
+    "promise-not",
+    "promise-again",
+    "agree",
+    "agree-accepted",
+    "agree-declined",
+    "agree-retire",
+    "agree-retired",
+    "agree-kept",
+    "review-talk",
 )
 
 # A row as delivery reads it. A prompt queued by its id (enqueue_prompts) comes with what its
