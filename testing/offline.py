@@ -75,13 +75,26 @@ class UnknownMethod(AssertionError):
     """The bot called a method this harness does not answer: add it, or fix the bot."""
 
 
+class MessageIds:
+    """Telegram numbers messages per chat, the bot's and the person's in one sequence: two
+    people's chats each have a message 7, so anything keyed by message id alone mixes them up
+    here as it would there."""
+
+    def __init__(self) -> None:
+        self._last: dict[int, int] = {}
+
+    def next(self, chat_id: int) -> int:
+        self._last[chat_id] = self._last.get(chat_id, 0) + 1
+        return self._last[chat_id]
+
+
 class RecordingRequest(BaseRequest):
     """A Bot API that never leaves the process: records calls, answers canned results."""
 
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.unknown: list[str] = []
-        self._message_ids = itertools.count(1000)
+        self.message_ids = MessageIds()
         self._refusals: list[tuple[str, str]] = []
 
     def refuse_next(self, method: str, description: str = "Bad Request: refused") -> None:
@@ -136,7 +149,7 @@ class RecordingRequest(BaseRequest):
         }:
             chat_id = int(params["chat_id"])
             return {
-                "message_id": params.get("message_id") or next(self._message_ids),
+                "message_id": params.get("message_id") or self.message_ids.next(chat_id),
                 "date": 0,
                 "chat": {"id": chat_id, "type": "private" if chat_id > 0 else "supergroup"},
                 "from": BOT_USER,
@@ -169,9 +182,10 @@ class User:
 class Updates:
     """Builds Update objects the way Telegram sends them (through Update.de_json)."""
 
-    def __init__(self, app: Application) -> None:
+    def __init__(self, app: Application, message_ids: MessageIds) -> None:
         self._app = app
         self._ids = itertools.count(1)
+        self._message_ids = message_ids
 
     def _update(self, **payload: Any) -> Update:
         update = Update.de_json({"update_id": next(self._ids), **payload}, self._app.bot)
@@ -179,10 +193,11 @@ class Updates:
         return update
 
     def _message(self, user: User, chat: dict[str, Any] | None, **fields: Any) -> dict[str, Any]:
+        chat = chat or {"id": user.id, "type": "private", "first_name": user.first_name}
         return {
-            "message_id": next(self._ids),
+            "message_id": self._message_ids.next(chat["id"]),
             "date": services_of(self._app).clock.timestamp(),
-            "chat": chat or {"id": user.id, "type": "private", "first_name": user.first_name},
+            "chat": chat,
             "from": user.as_dict(),
             **fields,
         }
@@ -321,7 +336,7 @@ class Offline:
             database_url=where if on_postgres() else "",
         )
         self.app = build_application(settings, clock, request=self.request)
-        self.updates = Updates(self.app)
+        self.updates = Updates(self.app, self.request.message_ids)
         self.held = HeldDelivery()
 
     async def __aenter__(self) -> Offline:

@@ -260,9 +260,9 @@ class FakeTelegram(FaultInjection, Simulation):
         reply_to = self._reply_target(chat_id, params)
         paid = str(params.get("allow_paid_broadcast", "")).lower() in {"true", "1"}
         self._take_rate_slot(chat_id, paid)
-        self._next_message_id += 1
+        message_id = self._new_message_id(chat_id)
         payload: dict[str, Any] = {
-            "message_id": self._next_message_id,
+            "message_id": message_id,
             "from": self.bot_user,
             "chat": self._chat_payload(chat_id),
             "date": self.clock.timestamp(),
@@ -273,7 +273,7 @@ class FakeTelegram(FaultInjection, Simulation):
         if markup and "inline_keyboard" in markup:  # Telegram echoes only inline keyboards
             payload["reply_markup"] = markup
         sent = SentMessage(
-            message_id=self._next_message_id,
+            message_id=message_id,
             chat_id=chat_id,
             text=text,
             parse_mode=parse_mode,
@@ -316,10 +316,10 @@ class FakeTelegram(FaultInjection, Simulation):
         markup = _markup(params)
         paid = _flag(params.get("allow_paid_broadcast"))
         self._take_rate_slot(chat_id, paid)
-        self._next_message_id += 1
+        message_id = self._new_message_id(chat_id)
         described: dict[str, Any] = {
-            "file_id": f"{kind}-{self._next_message_id}",
-            "file_unique_id": f"u{self._next_message_id}",
+            "file_id": f"{kind}-{chat_id}-{message_id}",
+            "file_unique_id": f"u{chat_id}-{message_id}",
             "file_size": len(content),
         }
         if kind == "document":
@@ -327,7 +327,7 @@ class FakeTelegram(FaultInjection, Simulation):
         else:
             described.update(width=1, height=1)  # the fake does not decode the picture
         payload: dict[str, Any] = {
-            "message_id": self._next_message_id,
+            "message_id": message_id,
             "from": self.bot_user,
             "chat": self._chat_payload(chat_id),
             "date": self.clock.timestamp(),
@@ -338,7 +338,7 @@ class FakeTelegram(FaultInjection, Simulation):
         if markup and "inline_keyboard" in markup:
             payload["reply_markup"] = markup
         sent = SentMessage(
-            message_id=self._next_message_id,
+            message_id=message_id,
             chat_id=chat_id,
             text=caption,
             parse_mode=parse_mode,

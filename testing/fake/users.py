@@ -370,7 +370,9 @@ class Simulation:
         self._shown: dict[int, list[_Shown]] = {}  # per chat: what its members saw, in order
         self._open_queries: dict[str, FakeUser] = {}  # callback queries not answered yet
         self._next_update_id = 500_000_000
-        self._next_message_id = 0
+        # Telegram numbers messages per chat: two people's chats each have a message 7, so
+        # anything keyed by message id alone mixes them up here as it would there.
+        self._message_ids: dict[int, int] = {}
         self._next_query_id = 4_321_000_000_000_000_000
         self._file_counter = 0
 
@@ -438,11 +440,12 @@ class Simulation:
         content: dict[str, Any],
         reply_to: SentMessage | None,
     ) -> int:
-        self._next_message_id += 1
+        where = chat.chat if chat else user.chat
+        message_id = self._new_message_id(where["id"])
         message: dict[str, Any] = {
-            "message_id": self._next_message_id,
+            "message_id": message_id,
             "from": user.payload,
-            "chat": chat.chat if chat else user.chat,
+            "chat": where,
             "date": self.clock.timestamp(),
             **content,
         }
@@ -450,7 +453,11 @@ class Simulation:
             replied = self._payloads[(reply_to.chat_id, reply_to.message_id)]
             message["reply_to_message"] = copy.deepcopy(replied)
         self.push_update({"message": message})
-        return self._next_message_id
+        return message_id
+
+    def _new_message_id(self, chat_id: int) -> int:
+        self._message_ids[chat_id] = self._message_ids.get(chat_id, 0) + 1
+        return self._message_ids[chat_id]
 
     def _push_edit(
         self, user: FakeUser, chat: FakeGroup | None, message_id: int, text: str
