@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 from testing.clock import MovableClock
 from testing.fake_telegram import FakeTelegram, FakeUser
 from testing.journeys import NEUTRAL, PROMPT, pair, phone
@@ -48,6 +51,25 @@ async def test_in_quiet_hours_everything_arrives_silently_and_nothing_is_announc
     assert (await ben.wait_for(PROMPT)).silent  # quiet hours alone
     await bot.settle(fake)
     assert not any(m.plain == NEUTRAL for m in ana.inbox[mark:])  # no sound to announce
+
+
+async def test_quiet_hours_hold_in_each_persons_own_time_zone(
+    fake: FakeTelegram, bot: BotRunner, clock: MovableClock, ana: FakeUser, ben: FakeUser
+) -> None:
+    """README: quiet hours are "in your own time zone". Ana lives in Tokyo (UTC+9, no DST):
+    hours around her local now hold for her, and the same hours, nine hours off for Ben in
+    UTC, do not hold for him."""
+    await pair(ana, ben)
+    await ana.send("/timezone Asia/Tokyo")
+    await ana.wait_for("your time zone is Asia/Tokyo")
+    tokyo = datetime.fromtimestamp(clock.timestamp(), ZoneInfo("Asia/Tokyo"))
+    hours = f"{tokyo - timedelta(hours=1):%H:%M}-{tokyo + timedelta(hours=1):%H:%M}"
+    for user in (ana, ben):
+        await user.send(f"/options quiet {hours}")
+        await user.wait_for("Done.")
+    await ben.send("/checkin")
+    assert (await ana.wait_for(PROMPT)).silent
+    assert not (await ben.wait_for(PROMPT)).silent
 
 
 async def test_news_that_a_partner_answered_or_ended_the_pairing_never_sounds_for_the_discreet(

@@ -27,6 +27,8 @@ RU = User(3003, "Оля", language_code="ru")
         (time(8), (time(22), time(8)), False),  # until is not
         (time(12), (time(22), time(8)), False),
         (time(13), (time(12), time(14)), True),  # hours within one day
+        (time(12), (time(12), time(14)), True),  # from is inclusive there too
+        (time(14), (time(12), time(14)), False),
         (time(15), (time(12), time(14)), False),
         (time(3), None, False),
         (time(3), (time(5), time(5)), False),  # equal ends: none
