@@ -8,7 +8,7 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 
 from testing.clock import MovableClock
-from testing.fake_telegram import FakeUser
+from testing.fake_telegram import FakeTelegram, FakeUser
 from testing.journeys import FIRST_STEPS, OFFER
 from testing.runner import BotRunner
 
@@ -315,6 +315,32 @@ async def test_one_step_a_day_a_gentle_reminder_and_a_pause_during_a_break(
     await ana.expect_silence()  # she has answered: no reminder for her
     await ben.send(reminder_reply := "ben's words 2")
     await ana.wait_for(reminder_reply, timeout=10)
+
+
+async def test_a_break_nobody_ends_holds_the_next_step_back_only_for_its_24_hours(
+    fake: FakeTelegram, bot: BotRunner, clock: MovableClock, ana: FakeUser, ben: FakeUser
+) -> None:
+    """README: a break runs until both are ready or its 24 hours are over. Neither says they
+    are ready: once the 24 hours are over, the step that waited comes."""
+    await begin(ana, ben, pace="Yes, one step a day")
+    await choose(ana, "Which fits best for you?", BOTH_WAYS)
+    await choose(ben, "Which fits best for you?", BOTH_WAYS)
+    await ana.wait_for("each of you will do both", timeout=10)
+    clock.advance(until_local(clock, time(20, 0)))
+    await answer_step(ana, ben, 1)
+    clock.advance(timedelta(hours=23, minutes=28))  # 19:30 the next day
+    await ana.send("/conflict")
+    menu = await ana.wait_for("How long do you need")
+    await ana.press(menu, dict(menu.buttons)["1 hour"])
+    await ana.wait_for("Your break runs until")
+    clock.advance(timedelta(hours=23, minutes=50))  # step 2 long due, the break not over
+    for user in (ana, ben):
+        await user.wait_for("The break is over", timeout=10)  # its nudge; nobody answers it
+    await bot.settle(fake)
+    assert not any("step 2 of 3" in m.plain for m in (*ana.inbox, *ben.inbox))
+    clock.advance(timedelta(minutes=15))  # past the break's 24 hours
+    await ana.wait_for("step 2 of 3", timeout=10)
+    await ben.wait_for("step 2 of 3", timeout=10)
 
 
 def until_local(clock: MovableClock, at: time) -> timedelta:
