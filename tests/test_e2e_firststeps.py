@@ -278,19 +278,7 @@ async def test_no_pauses_check_ins_and_offers_letting_go(
 async def test_one_step_a_day_a_gentle_reminder_and_a_pause_during_a_break(
     bot: BotRunner, clock: MovableClock, ana: FakeUser, ben: FakeUser
 ) -> None:
-    await begin(ana, ben, pace="Yes, one step a day")
-    await choose(ana, "Which fits best for you?", BOTH_WAYS)
-    await choose(ben, "Which fits best for you?", BOTH_WAYS)
-    await ana.wait_for("each of you will do both", timeout=10)
-    await ana.expect_silence()  # step 1 waits for 20:00
-    clock.advance(until_local(clock, time(20, 0)))
-    await answer_step(ana, ben, 1)
-    # Half an hour before step 2 is due, Ana needs a break: step 2 waits until it is over.
-    clock.advance(timedelta(hours=23, minutes=28))  # 19:30 the next day
-    await ana.send("/conflict")
-    menu = await ana.wait_for("How long do you need")
-    await ana.press(menu, dict(menu.buttons)["1 hour"])
-    await ana.wait_for("Your break runs until")
+    await step_one_then_a_break(ana, ben, clock)  # step 2 waits until the break is over
     await ben.wait_for("needs a pause")
     clock.advance(timedelta(minutes=31))  # 20:01: step 2 is due, the break runs on
     await ana.expect_silence()
@@ -322,17 +310,7 @@ async def test_a_break_nobody_ends_holds_the_next_step_back_only_for_its_24_hour
 ) -> None:
     """README: a break runs until both are ready or its 24 hours are over. Neither says they
     are ready: once the 24 hours are over, the step that waited comes."""
-    await begin(ana, ben, pace="Yes, one step a day")
-    await choose(ana, "Which fits best for you?", BOTH_WAYS)
-    await choose(ben, "Which fits best for you?", BOTH_WAYS)
-    await ana.wait_for("each of you will do both", timeout=10)
-    clock.advance(until_local(clock, time(20, 0)))
-    await answer_step(ana, ben, 1)
-    clock.advance(timedelta(hours=23, minutes=28))  # 19:30 the next day
-    await ana.send("/conflict")
-    menu = await ana.wait_for("How long do you need")
-    await ana.press(menu, dict(menu.buttons)["1 hour"])
-    await ana.wait_for("Your break runs until")
+    await step_one_then_a_break(ana, ben, clock)
     clock.advance(timedelta(hours=23, minutes=50))  # step 2 long due, the break not over
     for user in (ana, ben):
         await user.wait_for("The break is over", timeout=10)  # its nudge; nobody answers it
@@ -341,6 +319,23 @@ async def test_a_break_nobody_ends_holds_the_next_step_back_only_for_its_24_hour
     clock.advance(timedelta(minutes=15))  # past the break's 24 hours
     await ana.wait_for("step 2 of 3", timeout=10)
     await ben.wait_for("step 2 of 3", timeout=10)
+
+
+async def step_one_then_a_break(ana: FakeUser, ben: FakeUser, clock: MovableClock) -> None:
+    """One step a day, both ways; step 1 at 20:00, answered by both; at 19:30 the next day,
+    half an hour before step 2 is due, Ana takes a break of an hour."""
+    await begin(ana, ben, pace="Yes, one step a day")
+    await choose(ana, "Which fits best for you?", BOTH_WAYS)
+    await choose(ben, "Which fits best for you?", BOTH_WAYS)
+    await ana.wait_for("each of you will do both", timeout=10)
+    await ana.expect_silence()  # step 1 waits for 20:00
+    clock.advance(until_local(clock, time(20, 0)))
+    await answer_step(ana, ben, 1)
+    clock.advance(timedelta(hours=23, minutes=28))  # 19:30 the next day
+    await ana.send("/conflict")
+    menu = await ana.wait_for("How long do you need")
+    await ana.press(menu, dict(menu.buttons)["1 hour"])
+    await ana.wait_for("Your break runs until")
 
 
 def until_local(clock: MovableClock, at: time) -> timedelta:
