@@ -13,7 +13,6 @@ import asyncio
 import dataclasses
 import multiprocessing
 import os
-import signal
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -21,7 +20,8 @@ from pathlib import Path
 from bot.config import Settings
 
 _CONTEXT = multiprocessing.get_context("forkserver")
-_PRELOAD = ["bot.__main__", "bot.app", "bot.polling", "bot.storage.postgres"]
+# Imported once by the fork server when it starts (the first fork_bot of a test process).
+_CONTEXT.set_forkserver_preload(["bot.__main__", "bot.app", "bot.polling", "bot.storage.postgres"])
 
 
 class Forked:
@@ -38,9 +38,6 @@ class Forked:
     def send_signal(self, sig: int) -> None:
         if self._process.exitcode is None:
             os.kill(self.pid, sig)
-
-    def kill(self) -> None:
-        self.send_signal(signal.SIGKILL)
 
     async def wait(self) -> int:
         """The exit code (minus the signal's number when one ended it), once it has ended."""
@@ -64,17 +61,11 @@ def fork_bot(
 ) -> Forked:
     """Start a bot with exactly `env`, in `cwd`, writing what it prints to `output`; with
     `per_chat_interval`, that in place of Telegram's second (no environment variable sets it)."""
-    if not _PRELOAD_SET:
-        _CONTEXT.set_forkserver_preload(_PRELOAD)
-        _PRELOAD_SET.append(True)
     process = _CONTEXT.Process(
         target=_run, args=(dict(env), str(cwd), str(output), per_chat_interval), daemon=True
     )
     process.start()
     return Forked(process)
-
-
-_PRELOAD_SET: list[bool] = []
 
 
 def _run(env: dict[str, str], cwd: str, output: str, per_chat_interval: float | None) -> None:
