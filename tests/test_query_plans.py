@@ -1,0 +1,153 @@
+"""How the outbox's hot statements are planned when the statistics are out of date.
+
+Statistics are taken while the outbox holds what it usually does: a week of sent messages and
+almost nothing pending. Then a fan-out queues thousands of prompts before they are taken again.
+Each check that concerns one chat must still read that chat's rows (outbox_chat_due), not every
+pending row: on PostgreSQL, a delivery pass that read every pending row for each of its 200
+candidates took 3.4 s at 20,000 prompts (bench.fanout). Plans, not timings, are asserted.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from bot.storage.db import Database
+from bot.storage.unit import Unit
+
+NOW = 1_800_000_000
+COUPLES = 1_000  # people 1..2000, couple c being people 2c - 1 and 2c
+PAST_ROUNDS = 10  # each couple's, all sent: what the statistics see
+CHAT = 77
+
+
+def _series(count: int) -> str:
+    """n = 1..count, in one statement on both engines."""
+    return f"WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < {count})"
+
+
+async def _rounds_and_prompts(uow: Unit, status: str, first_round: int, per_couple: int) -> None:
+    """`per_couple` rounds for each couple, each with both participants and both prompts (in
+    the outbox with this status), round ids from `first_round`."""
+    count = COUPLES * per_couple
+    await uow.conn.execute(
+        f"""{_series(count)}
+        INSERT INTO rounds (id, couple_id, prompt_id, category, status, opened_at, closes_at)
+        SELECT {first_round - 1} + n, 1 + (n - 1) % {COUPLES}, 'open-001', 'open_communication',
+               '{"open" if status == "pending" else "revealed"}', {NOW}, {NOW} + 86400
+        FROM g"""
+    )
+    await uow.conn.execute(
+        f"""{_series(2 * count)}
+        INSERT INTO round_participants (round_id, user_id, prompt_due)
+        SELECT {first_round - 1} + (n + 1) / 2, 2 * ((n + 1) / 2 - 1) % {2 * COUPLES} + 1 + n % 2,
+               {NOW}
+        FROM g"""
+    )
+    sent_at = "0" if status == "sent" else "NULL"
+    await uow.conn.execute(
+        f"""
+        INSERT INTO outbox (dedupe_key, chat_id, text, status, round_id, prompt_id, not_before,
+                            due_at, created_at, sent_at)
+        SELECT 'prompt:' || p.round_id || ':' || p.user_id, p.user_id, '', '{status}',
+               p.round_id, 'open-001', {NOW} - p.round_id, {NOW} - p.round_id, 0, {sent_at}
+        FROM round_participants p WHERE p.round_id >= {first_round}"""
+    )
+
+
+async def _fan_out_after_quiet_statistics(db: Database, past_rounds: int = PAST_ROUNDS) -> None:
+    """Statistics taken over `past_rounds` sent check-ins per couple (none: a new database),
+    then today's check-in queued for every couple at once."""
+    async with db.unit() as uow:
+        await uow.conn.execute(
+            f"""{_series(2 * COUPLES)}
+            INSERT INTO users (id, first_name, created_at, updated_at) SELECT n, 'P', 0, 0 FROM g"""
+        )
+        await uow.conn.execute(
+            f"{_series(COUPLES)} INSERT INTO couples (id, created_at) SELECT n, 0 FROM g"
+        )
+        if past_rounds:
+            await _rounds_and_prompts(uow, "sent", 1, past_rounds)
+    # What autovacuum would have analysed: tables that hold rows (never an empty one).
+    held = "users, couples" + (", rounds, round_participants, outbox" if past_rounds else "")
+    async with db.unit() as uow:
+        await uow.conn.execute(f"ANALYZE {held}" if db.engine == "postgres" else "ANALYZE")
+    async with db.unit() as uow:
+        await _rounds_and_prompts(uow, "pending", COUPLES * past_rounds + 1, 1)
+
+
+class _Recorded:
+    """The statements a repository runs, with their parameters."""
+
+    def __init__(self, uow: Unit) -> None:
+        self.statements: list[tuple[str, tuple[Any, ...]]] = []
+        real = uow.conn.fetch_all  # every read goes through it (fetch_one, fetch_value)
+
+        async def recording(sql: str, params: Any = ()) -> Any:
+            self.statements.append((sql, tuple(params)))
+            return await real(sql, params)
+
+        uow.conn.fetch_all = recording  # type: ignore[method-assign]
+
+
+async def _plan(uow: Unit, sql: str, params: tuple[Any, ...]) -> str:
+    if uow.conn.engine == "postgres":
+        rows = await uow.conn.fetch_all("EXPLAIN " + sql, params)
+        return "\n".join(str(row[0]) for row in rows)
+    rows = await uow.conn.fetch_all("EXPLAIN QUERY PLAN " + sql, params)
+    return "\n".join(str(row[-1]) for row in rows)
+
+
+_PG_SCAN = re.compile(
+    r"(Seq Scan|Index Scan|Index Only Scan|Bitmap Heap Scan)(?: using (\w+))?"
+    r" on outbox\b(?: (\w+))?"
+)
+_SQLITE_SCAN = re.compile(r"(SCAN|SEARCH) (outbox|earlier)(?: USING (?:COVERING )?INDEX (\w+))?")
+
+
+def _outbox_scans(plan: str) -> list[tuple[str, str]]:
+    """(alias, index read or "whole table") for each read of the outbox table in `plan`."""
+    found = []
+    lines = plan.splitlines()
+    for i, line in enumerate(lines):
+        if pg := _PG_SCAN.search(line):
+            kind, index, alias = pg.groups()
+            if kind == "Bitmap Heap Scan":  # its index is named by the node below it
+                below = next(x for x in lines[i + 1 :] if "Bitmap Index Scan on" in x)
+                index = below.split("Bitmap Index Scan on ")[1].split()[0]
+            found.append((alias or "outbox", index or "whole table"))
+        elif lite := _SQLITE_SCAN.search(line):
+            found.append((lite.group(2), lite.group(3) or "whole table"))
+    return found
+
+
+@pytest.mark.parametrize("past_rounds", [PAST_ROUNDS, 0], ids=["a quiet week", "a new database"])
+async def test_a_pass_reads_each_candidates_chat_not_every_pending_row(
+    db: Database, past_rounds: int
+) -> None:
+    await _fan_out_after_quiet_statistics(db, past_rounds)
+    async with db.unit() as uow:
+        recorded = _Recorded(uow)
+        picked = await uow.outbox.ready(NOW, 200)
+        assert len(picked) == 200  # the statement really ran, on a real fan-out
+        [(sql, params)] = recorded.statements
+        plan = await _plan(uow, sql, params)
+    earlier = [index for alias, index in _outbox_scans(plan) if alias == "earlier"]
+    assert earlier == ["outbox_chat_due"], plan
+    # Nor is any table read whole for each candidate (a prompt's partner's name, say).
+    assert "Seq Scan" not in plan and "SCAN " not in plan, plan
+
+
+async def test_one_chats_checks_read_that_chats_rows(db: Database) -> None:
+    await _fan_out_after_quiet_statistics(db)
+    async with db.unit() as uow:
+        recorded = _Recorded(uow)
+        assert await uow.outbox.in_flight_to(CHAT) is False
+        await uow.outbox.waiting_for(CHAT, NOW)
+        statements = list(recorded.statements)
+        plans = [await _plan(uow, sql, params) for sql, params in statements]
+    assert len(plans) == 2
+    for plan in plans:
+        assert [index for _, index in _outbox_scans(plan)] == ["outbox_chat_due"], plan
