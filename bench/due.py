@@ -110,7 +110,8 @@ async def seed(
 ) -> list[int]:
     """Couples due now, written in bulk (the bench's set-up, not the product's path); people's
     zones taken in turn from `zones`, their daily check-in at `at`. With `history`, each couple
-    has had yesterday's check-in (revealed), as in a live database. The people's ids."""
+    has had yesterday's check-in (revealed, both prompts sent), as in a live database. The
+    people's ids."""
     today = datetime.fromtimestamp(now, UTC).date().isoformat()
     yesterday = (datetime.fromtimestamp(now, UTC).date() - timedelta(days=1)).isoformat()
     people = range(FIRST_ID, FIRST_ID + 2 * couples)
@@ -136,10 +137,11 @@ async def seed(
     if history:
         tables += (
             (
-                "rounds (couple_id, prompt_id, category, status, opened_at, closes_at, slot,"
+                "rounds (id, couple_id, prompt_id, category, status, opened_at, closes_at, slot,"
                 " finished_at)",
                 [
                     (
+                        c + 1,
                         c + 1,
                         "open-001",
                         "open_communication",
@@ -151,12 +153,44 @@ async def seed(
                     )
                     for c in range(couples)
                 ],
-                ("bigint", "text", "text", "text", "bigint", "bigint", "text", "bigint"),
+                ("bigint", "bigint", "text", "text", "text", "bigint", "bigint", "text", "bigint"),
             ),
             (
                 "couple_prompts (couple_id, prompt_id, used_at)",
                 [(c + 1, "open-001", now - 86400) for c in range(couples)],
                 ("bigint", "text", "bigint"),
+            ),
+            (
+                "round_participants (round_id, user_id, prompt_due, received_at)",
+                [
+                    (c + 1, FIRST_ID + 2 * c + k, now - 86400, now - 86400)
+                    for c in range(couples)
+                    for k in (0, 1)
+                ],
+                ("bigint",) * 4,
+            ),
+            (  # yesterday's prompts, sent: the outbox keeps a week of them
+                "outbox (dedupe_key, chat_id, text, status, round_id, prompt_id, not_before,"
+                " due_at, created_at, sent_at, couple_id, message_id)",
+                [
+                    (
+                        f"prompt:{c + 1}:{FIRST_ID + 2 * c + k}",
+                        FIRST_ID + 2 * c + k,
+                        "",
+                        "sent",
+                        c + 1,
+                        "open-001",
+                        now - 86400,
+                        now - 86400,
+                        now - 86400,
+                        now - 86400,
+                        c + 1,
+                        1,
+                    )
+                    for c in range(couples)
+                    for k in (0, 1)
+                ],
+                ("text", "bigint", "text", "text", "bigint", "text") + ("bigint",) * 6,
             ),
         )
     async with db.unit() as uow:
@@ -165,8 +199,13 @@ async def seed(
             await bulk.run(uow.conn, sql, rows, types)
     if db.engine == "postgres":  # fresh statistics, as autovacuum would give a live database
         async with db.unit() as uow:
+            if history:  # the rounds were given their ids: new ones come after them
+                await uow.conn.execute(
+                    "SELECT setval(pg_get_serial_sequence('rounds', 'id'), ?)", (couples,)
+                )
             await uow.conn.execute(
-                "ANALYZE users, couples, couple_members, schedules, rounds, couple_prompts"
+                "ANALYZE users, couples, couple_members, schedules, rounds, couple_prompts,"
+                " round_participants, outbox"
             )
     return list(people)
 
@@ -178,8 +217,10 @@ async def check(db: Database, couples: int, now: int) -> str:
             await uow.conn.fetch_value(sql)
             for sql in (
                 "SELECT COUNT(*) FROM rounds WHERE status = 'open'",
-                "SELECT COUNT(*) FROM round_participants",
-                "SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE 'prompt:%'",
+                "SELECT COUNT(*) FROM round_participants p JOIN rounds r ON r.id = p.round_id"
+                " WHERE r.status = 'open'",
+                "SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE 'prompt:%'"
+                " AND status = 'pending'",
                 f"SELECT COUNT(*) FROM schedules WHERE next_due_at > {now}",
             )
         ]

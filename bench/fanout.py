@@ -32,7 +32,7 @@ from testing.process import start_process, stop_process
 
 async def rounds_created(db: Database) -> int:
     async with db.read() as uow:
-        return int(await uow.conn.fetch_value("SELECT COUNT(*) FROM rounds"))
+        return int(await uow.conn.fetch_value("SELECT COUNT(*) FROM rounds WHERE status = 'open'"))
 
 
 def cpu_seconds(pid: int) -> float:

@@ -148,7 +148,10 @@ def prompts(fake: FakeTelegram) -> int:
 
 async def wait_recorded(db: Database, people: int) -> None:
     """Until every prompt's send is on record: an answer counts only for a question received."""
-    sql = "SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE 'prompt:%' AND status = 'sent'"
+    sql = (
+        "SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE 'prompt:%' AND status = 'sent'"
+        " AND round_id IN (SELECT id FROM rounds WHERE status = 'open')"  # not yesterday's
+    )
     deadline = time.monotonic() + 120
     while await count(db, sql) < people:  # another process writes it
         if time.monotonic() > deadline:

@@ -117,6 +117,25 @@ async def test_a_reply_to_the_reminder_answers_its_round_not_the_newest(db: Data
     assert await stored_answers(db) == [("checkin", ANA.id, "to the reminder")]
 
 
+async def test_a_round_counts_as_received_from_when_its_question_first_arrived(
+    db: Database,
+) -> None:
+    """A reminder quoting the check-in arrives later than its prompt did: a message Ana wrote
+    between the two still answers the check-in (she had its question), on both engines."""
+    await paired(db)
+    await checkins.start_round(db, ANA.id, NOW)
+    await deliver(db, NOW)  # the check-in reaches both
+    checkin_id = (await open_rounds(db))["checkin"]
+    assert await checkins.remind_due(db, NOW + 18 * HOUR) == 2
+    await deliver(db, NOW + 18 * HOUR)  # then its reminder
+    assert await message_id_of(db, f"remind:{checkin_id}:{ANA.id}") is not None
+    result = await checkins.answer(
+        db, ANA, "written before the reminder", 1, NOW + 18 * HOUR + 5, written_at=NOW + HOUR
+    )
+    assert result.outcome is AnswerOutcome.SAVED and result.round_id == checkin_id
+    assert await stored_answers(db) == [("checkin", ANA.id, "written before the reminder")]
+
+
 async def test_a_reply_to_already_open_answers_its_round(db: Database) -> None:
     await paired(db)
     await checkins.start_round(db, ANA.id, NOW)

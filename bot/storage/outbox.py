@@ -278,20 +278,26 @@ _TAKE = (
     " lease_token = ?, lease_until = ?"
 )
 
+# The rows are found by their keys, whatever the statistics say: `IN ({keys})` walks the
+# outbox's primary key (a join alone hashed the whole outbox), and the first receipt is kept by
+# COALESCE rather than by `received_at IS NULL`, which statistics taken while every prompt had
+# been received count as one row: PostgreSQL then read every participant not yet reached once
+# per message recorded (0.6 s a record during a fan-out of 6,000 prompts).
 _MARK_SENT_PG = """
     WITH done AS (
         UPDATE outbox SET status = 'sent', sent_at = v.column4, text = '', media = NULL,
             attempts = attempts + 1, message_id = v.column2, inflight = 0
-        FROM {rows} WHERE outbox.id = v.column1 AND {mine}
+        FROM {rows} WHERE outbox.id = v.column1 AND outbox.id IN ({keys}) AND {mine}
         RETURNING outbox.chat_id, outbox.round_id, v.column2 AS message_id, v.column3 AS accepted
     ), quoted AS (
         INSERT INTO round_messages (chat_id, message_id, round_id)
         SELECT chat_id, message_id, round_id FROM done WHERE round_id IS NOT NULL
         ON CONFLICT (chat_id, message_id) DO NOTHING
     )
-    UPDATE round_participants SET received_at = done.accepted
+    UPDATE round_participants
+    SET received_at = COALESCE(round_participants.received_at, done.accepted)
     FROM done
-    WHERE round_participants.received_at IS NULL AND done.round_id IS NOT NULL
+    WHERE done.round_id IS NOT NULL
       AND round_participants.round_id = done.round_id
       AND round_participants.user_id = done.chat_id
 """
@@ -439,15 +445,17 @@ class Outbox:
     async def ready(self, now: int, limit: int) -> list[OutboxRow]:
         """Sendable rows, held until the unit ends: another process's delivery pass skips
         them, and sees them in flight once this unit (which marks them so) commits."""
-        rows = await self.conn.fetch_all(
-            f"""
-            SELECT {READ_COLUMNS} FROM outbox
-            WHERE {_SENDABLE}
-            ORDER BY not_before, id LIMIT ?
-            """
-            + self.conn.for_update("outbox", skip_locked=True),
-            (now, now, limit),
-        )
+        # Through the sendable index in its order, stopping at `limit` (not every pending row).
+        async with self.conn.in_index_order("outbox", "outbox_sendable") as source:
+            rows = await self.conn.fetch_all(
+                f"""
+                SELECT {READ_COLUMNS} FROM {source}
+                WHERE {_SENDABLE}
+                ORDER BY not_before, id LIMIT ?
+                """
+                + self.conn.for_update("outbox", skip_locked=True),
+                (now, now, limit),
+            )
         return await self._readable(rows)
 
     async def _readable(self, rows: list[Row]) -> list[OutboxRow]:

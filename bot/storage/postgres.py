@@ -106,6 +106,18 @@ class PgConn(Conn):
             cursor = await self._conn.execute(_dialect(sql), params)
             return await cursor.fetchall()
 
+    @asynccontextmanager
+    async def in_index_order(self, table: str, index: str) -> AsyncIterator[str]:
+        # PostgreSQL has no index hints: no sort step, for this read only, leaves the index in
+        # ORDER BY's order. Statistics taken while nearly every outbox row was sent count the
+        # pending rows as one, so it would read all of them and sort (0.04 s a pass at 5,000
+        # pending, growing with every prompt of a fan-out). SET LOCAL ends with the transaction.
+        if not (table.isidentifier() and index.isidentifier()):
+            raise ValueError("not a table or index name")
+        await self.execute("SET LOCAL enable_sort = off")
+        yield table
+        await self.execute("SET LOCAL enable_sort TO DEFAULT")
+
     def for_update(self, *of: str, skip_locked: bool = False, no_key: bool = False) -> str:
         if not of or not all(alias.isidentifier() for alias in of):
             raise ValueError("not a table alias")
