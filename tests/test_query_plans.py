@@ -145,10 +145,12 @@ async def test_a_pass_reads_each_candidates_chat_not_every_pending_row(
     [plan] = planned.plans
     scans = _outbox_scans(plan)
     # The candidates in the order of the sendable index, read until 200 are found; each one's
-    # earlier rows through its chat; no table read whole, and nothing sorted.
+    # earlier rows through its chat; the outbox never read whole, and nothing sorted. (Tables
+    # never analysed yet may be read whole while small: the planner guesses, and a partner's
+    # name came from a scan of 2,000 participants on one server, from their index on another.)
     assert scans[0] == ("outbox", "outbox_sendable"), plan
     assert [index for alias, index in scans if alias == "earlier"] == ["outbox_chat_due"], plan
-    assert "Seq Scan" not in plan and "SCAN " not in plan, plan
+    assert "whole table" not in [index for _, index in scans], plan
     assert "Sort" not in plan and "TEMP B-TREE" not in plan, plan
 
 
