@@ -161,8 +161,9 @@ async def test_one_chats_checks_read_that_chats_rows(db: Database) -> None:
         assert await uow.outbox.in_flight_to(CHAT) is False
         await uow.outbox.waiting_for(CHAT, NOW)
     assert len(planned.plans) == 2
-    for plan in planned.plans:
-        assert [index for _, index in _outbox_scans(plan)] == ["outbox_chat_due"], plan
+    for plan in planned.plans:  # the chat's rows, or the few in flight
+        [(_, index)] = _outbox_scans(plan)
+        assert index in ("outbox_chat_due", "outbox_inflight"), plan
 
 
 async def test_recording_sends_reads_only_the_rows_sent(db: Database) -> None:
@@ -200,3 +201,17 @@ def _joined_by(plan: str, node: str) -> str:
         if "Join" in name or "Nested Loop" in name:
             return name
     return ""
+
+
+async def test_renewing_a_lease_reads_only_the_rows_in_flight(db: Database) -> None:
+    await _fan_out_after_quiet_statistics(db)
+    async with db.unit() as uow:
+        picked = await uow.outbox.ready(NOW, 200)
+        await uow.outbox.mark_inflight([row.id for row in picked], NOW)
+    async with db.unit() as uow:
+        planned = _Planned(uow)
+        assert await uow.outbox.renew(NOW) == 200
+        assert await uow.outbox.recover_inflight(NOW + 3600) == 200
+    assert len(planned.plans) == 2
+    for plan in planned.plans:
+        assert [index for _, index in _outbox_scans(plan)] == ["outbox_inflight"], plan
