@@ -189,7 +189,9 @@ _PENDING_HERE = "status || '' = 'pending'"
 # and nothing meant earlier for the same chat still waits (a long reveal's parts go in order; a
 # prompt waiting for its local time holds back nothing meant before it).
 # The earlier row is looked up through its chat's rows (_PENDING_HERE), one sub-select per
-# candidate rather than a join the planner may turn around.
+# candidate rather than a join the planner may turn around. The plain `status = 'pending'` at
+# the top must stay: `ready` names the partial index outbox_sendable, which SQLite can use (or
+# else refuses the statement) only when the WHERE says exactly that.
 _SENDABLE = """
     status = 'pending' AND not_before <= ? AND (inflight = 0 OR outbox.lease_until < ?)
     AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = outbox.chat_id AND u.reachable = 0)
@@ -280,10 +282,11 @@ _TAKE = (
 )
 
 # The rows are found by their keys, whatever the statistics say: `IN ({keys})` walks the
-# outbox's primary key (a join alone hashed the whole outbox), and the first receipt is kept by
-# COALESCE rather than by `received_at IS NULL`, which statistics taken while every prompt had
-# been received count as one row: PostgreSQL then read every participant not yet reached once
-# per message recorded (0.6 s a record during a fan-out of 6,000 prompts).
+# outbox's primary key (a join alone hashed the whole outbox), and "not received yet" is tested
+# through COALESCE rather than as `received_at IS NULL`, which statistics taken while every
+# prompt had been received count as one row: PostgreSQL then read every participant not yet
+# reached once per message recorded (0.6 s a record during a fan-out of 6,000 prompts). A
+# participant already reached is not written again (a reminder, a reveal's parts).
 _MARK_SENT_PG = """
     WITH done AS (
         UPDATE outbox SET status = 'sent', sent_at = v.column4, text = '', media = NULL,
@@ -295,10 +298,9 @@ _MARK_SENT_PG = """
         SELECT chat_id, message_id, round_id FROM done WHERE round_id IS NOT NULL
         ON CONFLICT (chat_id, message_id) DO NOTHING
     )
-    UPDATE round_participants
-    SET received_at = COALESCE(round_participants.received_at, done.accepted)
+    UPDATE round_participants SET received_at = done.accepted
     FROM done
-    WHERE done.round_id IS NOT NULL
+    WHERE COALESCE(round_participants.received_at, -1) < 0 AND done.round_id IS NOT NULL
       AND round_participants.round_id = done.round_id
       AND round_participants.user_id = done.chat_id
 """
