@@ -112,7 +112,9 @@ _PG_SCAN = re.compile(
     r"(Seq Scan|Index Scan|Index Only Scan|Bitmap Heap Scan)(?: using (\w+))?"
     r" on outbox\b(?: (\w+))?"
 )
-_SQLITE_SCAN = re.compile(r"(SCAN|SEARCH) (outbox|earlier)(?: USING (?:COVERING )?INDEX (\w+))?")
+_SQLITE_SCAN = re.compile(
+    r"(SCAN|SEARCH) (outbox|earlier|o)\b(?: USING (?:COVERING )?INDEX (\w+))?"
+)
 
 
 def _outbox_scans(plan: str) -> list[tuple[str, str]]:
@@ -219,3 +221,14 @@ async def test_renewing_a_lease_reads_only_the_rows_in_flight(db: Database) -> N
     assert len(planned.plans) == 2
     for plan in planned.plans:
         assert [index for _, index in _outbox_scans(plan)] == ["outbox_inflight"], plan
+
+
+async def test_an_answer_looks_only_at_its_authors_rows(db: Database) -> None:
+    """Every answer during a fan-out asks whether its author's prompt is in flight."""
+    await _fan_out_after_quiet_statistics(db)
+    async with db.unit() as uow:
+        planned = _Planned(uow)
+        await uow.rounds.open_for_answer(CHAT, None)
+    [plan] = planned.plans
+    [(_, index)] = _outbox_scans(plan)
+    assert index in ("outbox_chat_due", "outbox_inflight"), plan

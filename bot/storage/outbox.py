@@ -181,14 +181,14 @@ def _row(message: Outgoing, now: int, cipher: Cipher) -> tuple:
 # would do (during a fan-out of 20,000 prompts a PostgreSQL delivery pass took 3.4 s, 100,000:
 # 14 s, and the paid cap fell to 0.36, bench.fanout). `|| ''` makes the test one no index
 # serves, on both engines.
-_PENDING_HERE = "status || '' = 'pending'"
+PENDING_HERE = "status || '' = 'pending'"
 
 
 # What makes a pending row sendable now, besides its time: nobody holds it (or its holder's
 # lease ran out: that worker died or stalled), its reader has not blocked the bot,
 # and nothing meant earlier for the same chat still waits (a long reveal's parts go in order; a
 # prompt waiting for its local time holds back nothing meant before it).
-# The earlier row is looked up through its chat's rows (_PENDING_HERE), one sub-select per
+# The earlier row is looked up through its chat's rows (PENDING_HERE), one sub-select per
 # candidate rather than a join the planner may turn around. The plain `status = 'pending'` at
 # the top must stay: `ready` names the partial index outbox_sendable, which SQLite can use (or
 # else refuses the statement) only when the WHERE says exactly that.
@@ -200,7 +200,7 @@ _SENDABLE = """
         WHERE earlier.chat_id = outbox.chat_id AND earlier.{pending_here}
           AND earlier.due_at <= outbox.due_at AND earlier.id < outbox.id LIMIT 1
     ) IS NULL
-""".replace("{pending_here}", _PENDING_HERE)
+""".replace("{pending_here}", PENDING_HERE)
 
 
 # Messages that hold private words beyond those about a round (which carry its id): a reveal
@@ -365,7 +365,7 @@ class Outbox:
         first, due = 0, None
         if before is not None:
             waiting = await self.conn.fetch_one(
-                f"SELECT MIN(due_at) FROM outbox WHERE chat_id = ? AND {_PENDING_HERE}",
+                f"SELECT MIN(due_at) FROM outbox WHERE chat_id = ? AND {PENDING_HERE}",
                 (message.chat_id,),
             )
             earliest = waiting[0] if waiting is not None and waiting[0] is not None else before
@@ -492,7 +492,7 @@ class Outbox:
         (Delivery.answering), and what waited for them (a notice kept while they had blocked
         the bot) comes after the reply to their coming back."""
         row = await self.conn.fetch_one(
-            f"SELECT 1 FROM outbox WHERE chat_id = ? AND {_PENDING_HERE} AND due_at <= ?"
+            f"SELECT 1 FROM outbox WHERE chat_id = ? AND {PENDING_HERE} AND due_at <= ?"
             f" AND dedupe_key LIKE '{DIRECT}:%' LIMIT 1",
             (chat_id, now),
         )
@@ -501,7 +501,7 @@ class Outbox:
     async def in_flight_to(self, chat_id: int) -> bool:
         """Whether a send to this chat is in flight (some worker's, not yet recorded)."""
         row = await self.conn.fetch_one(
-            f"SELECT 1 FROM outbox WHERE chat_id = ? AND inflight = 1 AND {_PENDING_HERE} LIMIT 1",
+            f"SELECT 1 FROM outbox WHERE chat_id = ? AND inflight = 1 AND {PENDING_HERE} LIMIT 1",
             (chat_id,),
         )
         return row is not None
@@ -623,7 +623,7 @@ class Outbox:
         spare = f" AND id NOT IN ({', '.join('?' * len(let_go))})" if let_go else ""
         return await self.conn.execute(
             "UPDATE outbox SET lease_until = ? "
-            f"WHERE lease_token = ? AND inflight = 1 AND {_PENDING_HERE}{spare}",
+            f"WHERE lease_token = ? AND inflight = 1 AND {PENDING_HERE}{spare}",
             (self.lease.until(now), self.lease.token, *let_go),
         )
 
@@ -707,7 +707,7 @@ class Outbox:
             return  # withdrawn meanwhile (an erasure), or another worker took it over
         await self.conn.execute(
             "UPDATE outbox SET announced = 1, inflight = CASE WHEN id = ? THEN 0 ELSE inflight END "
-            f"WHERE chat_id = ? AND {_PENDING_HERE} AND due_at <= ?",
+            f"WHERE chat_id = ? AND {PENDING_HERE} AND due_at <= ?",
             (row_id, row["chat_id"], row["due_at"]),
         )
 
@@ -731,7 +731,7 @@ class Outbox:
         expired = "" if now is None else " AND (lease_until IS NULL OR lease_until < ?)"
         changed = await self.conn.execute(
             "UPDATE outbox SET inflight = 0, uncertain = uncertain + 1 "
-            f"WHERE inflight = 1 AND {_PENDING_HERE}" + expired,
+            f"WHERE inflight = 1 AND {PENDING_HERE}" + expired,
             () if now is None else (now,),
         )
         return changed

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.crypto import Cipher
 from bot.storage import bulk
 from bot.storage.engine import Conn, from_row
+from bot.storage.outbox import PENDING_HERE
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ class Rounds:
                 a.message_id, a.updated_at, a.last_part_len, a.choice,
                 {_ANSWERED_MESSAGE} AS already,
                 CASE WHEN p.received_at IS NULL AND EXISTS (
-                    SELECT 1 FROM outbox o WHERE o.chat_id = ? AND o.status = 'pending'
+                    SELECT 1 FROM outbox o WHERE o.chat_id = ? AND o.{PENDING_HERE}
                     AND o.inflight = 1 AND o.round_id = r.id
                 ) THEN 1 ELSE 0 END AS in_flight
             FROM rounds r
