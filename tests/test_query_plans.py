@@ -162,7 +162,8 @@ async def test_one_chats_checks_read_that_chats_rows(db: Database) -> None:
         planned = _Planned(uow)
         assert await uow.outbox.in_flight_to(CHAT) is False
         await uow.outbox.waiting_for(CHAT, NOW)
-    assert len(planned.plans) == 2
+        await uow.outbox.cancel_kind_for([CHAT, CHAT + 1], "unpaired")
+    assert len(planned.plans) == 3
     for plan in planned.plans:  # the chat's rows, or the few in flight
         [(_, index)] = _outbox_scans(plan)
         assert index in ("outbox_chat_due", "outbox_inflight"), plan

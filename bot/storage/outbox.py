@@ -759,7 +759,7 @@ class Outbox:
         await bulk.where_in(
             self.conn,
             "UPDATE outbox SET status = 'cancelled', text = '', media = NULL "
-            "WHERE dedupe_key LIKE ? AND status = 'pending' AND inflight = 0 "
+            f"WHERE dedupe_key LIKE ? AND {PENDING_HERE} AND inflight = 0 "
             "AND chat_id IN ({ids})",
             chat_ids,
             (dedupe_key(kind.replace("%", ""), "%"),),
