@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from bot.storage.db import Database
+from bot.storage.outbox import OutboxRow
 from bot.storage.unit import Unit
 
 NOW = 1_800_000_000
@@ -169,6 +170,15 @@ async def test_one_chats_checks_read_that_chats_rows(db: Database) -> None:
         assert index in ("outbox_chat_due", "outbox_inflight"), plan
 
 
+async def _claimed_after_a_fan_out(db: Database) -> list[OutboxRow]:
+    """A delivery pass's 200 rows, claimed (in flight), after the fan-out."""
+    await _fan_out_after_quiet_statistics(db)
+    async with db.unit() as uow:
+        picked = await uow.outbox.ready(NOW, 200)
+        await uow.outbox.mark_inflight([row.id for row in picked], NOW)
+    return picked
+
+
 async def test_recording_sends_reads_only_the_rows_sent(db: Database) -> None:
     """A record of sends never reads the participants table whole once per message sent.
 
@@ -176,10 +186,7 @@ async def test_recording_sends_reads_only_the_rows_sent(db: Database) -> None:
     that loop, but on this fixture's data PostgreSQL hashes the table once for it instead, so
     this test passes with it too (the first-receipt rule itself is pinned in
     test_received_routing)."""
-    await _fan_out_after_quiet_statistics(db)
-    async with db.unit() as uow:
-        picked = await uow.outbox.ready(NOW, 200)
-        await uow.outbox.mark_inflight([row.id for row in picked], NOW)
+    picked = await _claimed_after_a_fan_out(db)
     async with db.unit() as uow:
         planned = _Planned(uow)
         await uow.outbox.mark_sent([(row.id, 1000 + row.id, NOW) for row in picked], NOW)
@@ -211,14 +218,11 @@ def _joined_by(plan: str, node: str) -> str:
 
 
 async def test_renewing_a_lease_reads_only_the_rows_in_flight(db: Database) -> None:
-    await _fan_out_after_quiet_statistics(db)
-    async with db.unit() as uow:
-        picked = await uow.outbox.ready(NOW, 200)
-        await uow.outbox.mark_inflight([row.id for row in picked], NOW)
+    claimed = len(await _claimed_after_a_fan_out(db))
     async with db.unit() as uow:
         planned = _Planned(uow)
-        assert await uow.outbox.renew(NOW) == 200
-        assert await uow.outbox.recover_inflight(NOW + 3600) == 200
+        assert await uow.outbox.renew(NOW) == claimed == 200
+        assert await uow.outbox.recover_inflight(NOW + 3600) == claimed
     assert len(planned.plans) == 2
     for plan in planned.plans:
         assert [index for _, index in _outbox_scans(plan)] == ["outbox_inflight"], plan
