@@ -31,6 +31,12 @@ class Row(Protocol):
     def keys(self) -> Sequence[str]: ...
 
 
+def identifiers(*names: str) -> None:
+    """Names written into SQL text (tables, indexes, aliases) must be plain identifiers."""
+    if not names or not all(name.isidentifier() for name in names):
+        raise ValueError("not a plain SQL identifier")
+
+
 class Conn(ABC):
     """One connection inside a transaction (or a read). The engine owns the driver."""
 
@@ -65,8 +71,7 @@ class Conn(ABC):
         prefers an index with an equality, here outbox_done on status, then reads every
         pending row and sorts them: 0.5 s a delivery pass, the write lock held, at 100,000
         pending). PostgreSQL: see PgConn."""
-        if not (table.isidentifier() and index.isidentifier()):
-            raise ValueError("not a table or index name")
+        identifiers(table, index)
         yield f"{table} INDEXED BY {index}"
 
     def for_update(self, *of: str, skip_locked: bool = False, no_key: bool = False) -> str:

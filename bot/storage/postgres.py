@@ -18,7 +18,7 @@ from typing import Any
 import psycopg
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
-from bot.storage.engine import Conn, Row, StorageError
+from bot.storage.engine import Conn, Row, StorageError, identifiers
 
 log = logging.getLogger(__name__)
 
@@ -112,21 +112,18 @@ class PgConn(Conn):
         # ORDER BY's order. Statistics taken while nearly every outbox row was sent count the
         # pending rows as one, so it would read all of them and sort (0.04 s a pass at 5,000
         # pending, growing with every prompt of a fan-out). SET LOCAL ends with the transaction.
-        if not (table.isidentifier() and index.isidentifier()):
-            raise ValueError("not a table or index name")
+        identifiers(table, index)
         await self.execute("SET LOCAL enable_sort = off")
         yield table
         await self.execute("SET LOCAL enable_sort TO DEFAULT")
 
     def for_update(self, *of: str, skip_locked: bool = False, no_key: bool = False) -> str:
-        if not of or not all(alias.isidentifier() for alias in of):
-            raise ValueError("not a table alias")
+        identifiers(*of)
         strength = "NO KEY UPDATE" if no_key else "UPDATE"
         return f" FOR {strength} OF {', '.join(of)}" + (" SKIP LOCKED" if skip_locked else "")
 
     async def lock(self, table: str, row_id: int) -> bool:
-        if not table.isidentifier():
-            raise ValueError("not a table name")
+        identifiers(table)
         sql = f"SELECT 1 FROM {table} WHERE id = ? FOR UPDATE"
         return await self.fetch_one(sql, (row_id,)) is not None
 
