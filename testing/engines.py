@@ -316,6 +316,10 @@ def _forget_changes(schema: str) -> None:
 
 
 def _changed(schema: str) -> bool:
+    """Whether a statement may have changed `schema`'s structure since it was migrated: in the
+    DDL log, or (no log) a fingerprint other than a freshly migrated schema's."""
+    if not _watching():
+        return _fingerprint(schema) != _reference()
     found = (
         _admin()
         .execute("SELECT 1 FROM public.steady_test_ddl WHERE schema_name = %s", (schema,))
@@ -331,7 +335,7 @@ def _empty(schema: str) -> bool:
 
     conn = _admin()
     try:
-        if _changed(schema) if _watching() else _fingerprint(schema) != _reference():
+        if _changed(schema):
             return False
         relations = conn.execute(_RELATIONS, {"schema": schema}).fetchall()
         tables = [name for _, name, kind in relations if kind == "r" and name != "schema_version"]

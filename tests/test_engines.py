@@ -12,6 +12,7 @@ import pytest
 from bot import pairing
 from bot.models import Person
 from bot.storage.db import Database
+from testing import engines
 from testing.engines import _fingerprint, database, migrated, on_postgres, recycle, schema_for
 from testing.probes import table_names
 from testing.seeding import INVITE_KEY
@@ -109,11 +110,16 @@ async def test_a_migrated_database_is_a_new_one_after_all_migrations(tmp_path: P
     ],
     ids=["a column", "a trigger"],
 )
+@pytest.mark.parametrize("logged", [True, False], ids=["DDL log", "fingerprint"])
 async def test_a_schema_a_test_changed_is_never_given_out_again(
-    tmp_path: Path, change: str
+    tmp_path: Path, change: str, logged: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """By the server's DDL log, or (a server user that cannot create event triggers) by
+    comparing each schema's structure with a freshly migrated one's."""
     if not on_postgres():
         return  # SQLite copies its template: nothing a test does reaches another
+    if not logged:
+        monkeypatch.setattr(engines, "_watch", [False])
     where = migrated(tmp_path / "changed.db")
     await used(where)
     db = await Database.open(where)
