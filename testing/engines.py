@@ -72,6 +72,7 @@ def migrated(path: Path | str) -> str:
     if key not in _assigned and schema_for(path) not in _created:
         if _free:
             _assigned[key] = _free.pop()
+            _created.add(_assigned[key])  # it exists: no CREATE SCHEMA for it (~1 ms each)
         else:  # none to reuse yet: this path's own, migrated now
             # Made anew: an earlier run's schema of the same path (pytest reuses its temporary
             # folders' names) may hold what that run's tests did to it.
@@ -347,9 +348,15 @@ def _empty(schema: str) -> bool:
             # role): ~10 ms, where TRUNCATE of every table takes ~100.
             conn.execute("SET LOCAL session_replication_role = replica")
             statements = [f"DELETE FROM {schema}.{table}" for table in tables]
-            statements += [f"ALTER SEQUENCE {schema}.{seq} RESTART" for seq in sequences]
-            if statements:  # in the replication role, so no event trigger logs the RESTARTs
+            if statements:
                 conn.execute("; ".join(statements).encode())
+            # Each id sequence back to its start. setval, not ALTER SEQUENCE … RESTART: that
+            # gives the sequence a new file each time (~0.7 ms, 8 s of a run's server time).
+            conn.execute(
+                "SELECT setval(seqrelid, seqstart, false) FROM pg_sequence"
+                " WHERE seqrelid = ANY(%s::regclass[])",
+                ([f"{schema}.{seq}" for seq in sequences],),
+            )
     except psycopg.Error:
         return False
     return True
