@@ -51,6 +51,16 @@ def _no_internet() -> None:
     socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _warm_backends() -> None:
+    from testing.engines import on_postgres
+
+    if on_postgres():
+        from testing import warm_backends
+
+        warm_backends.install()
+
+
 @pytest.fixture(autouse=True)
 def _recycle_databases() -> Iterator[None]:
     """After each test (its databases closed: this fixture is torn down last), the PostgreSQL
