@@ -23,7 +23,7 @@ import psycopg
 from psycopg import AsyncConnection
 from psycopg.pq import ConnStatus, TransactionStatus
 
-KEEP = 12  # idle connections a test process keeps at most (the server allows 200 in all)
+KEEP = 8  # idle connections a test process keeps: four workers leave room on a server of 100
 
 _idle: OrderedDict[int, tuple[tuple[Any, ...], AsyncConnection]] = OrderedDict()
 _real_connect = AsyncConnection.connect.__func__  # type: ignore[attr-defined]
