@@ -1,11 +1,14 @@
 """The suite's kept PostgreSQL connections (testing/warm_backends.py) look new to every test:
-no lock, no transaction, no dead backend carried over; a session lock's connection is never
-kept. The point of keeping them, a warm server process, is checked as the same backend given
-again."""
+no lock, setting, temporary table or transaction carried over, no dead backend handed out, a
+closed object closed for good; a session lock's connection is never kept. The point of keeping
+them, a warm server process, is checked as the same backend given again."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
+import resource
 from pathlib import Path
 
 import psycopg
@@ -96,3 +99,102 @@ def test_a_connection_kept_in_one_event_loop_works_in_the_next(url: str) -> None
         return found[0]
 
     assert asyncio.run(use()) == asyncio.run(use())
+
+
+async def value(conn: psycopg.AsyncConnection, sql: str) -> object:
+    row = await (await conn.execute(sql)).fetchone()
+    assert row is not None
+    return row[0]
+
+
+@pytest.mark.parametrize(
+    ("setup", "probe"),
+    [
+        ("SET search_path = public", "SELECT current_schema()"),
+        ("SET statement_timeout = '1ms'", "SHOW statement_timeout"),
+        ("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY", "SHOW transaction_read_only"),
+        ("CREATE TEMP TABLE users (id int)", "SELECT to_regclass('pg_temp.users') IS NULL"),
+        ("LISTEN steady", "SELECT count(*) FROM pg_listening_channels()"),
+        ("PREPARE p AS SELECT 1", "SELECT count(*) FROM pg_prepared_statements WHERE from_sql"),
+    ],
+    ids=["search_path", "a setting", "read only", "a temporary table", "LISTEN", "PREPARE"],
+)
+async def test_no_session_state_reaches_the_next_user(url: str, setup: str, probe: str) -> None:
+    fresh = await psycopg.AsyncConnection.connect(url, autocommit=True)
+    expected = await value(fresh, probe)
+    first = await pid(fresh)
+    await fresh.execute(setup)
+    await fresh.close()
+    again = await psycopg.AsyncConnection.connect(url, autocommit=True)
+    assert await pid(again) == first  # the same server process, as new
+    assert await value(again, probe) == expected
+    await again.close()
+
+
+async def test_a_closed_object_stays_closed_whoever_has_its_connection_now(url: str) -> None:
+    closed = await psycopg.AsyncConnection.connect(url, autocommit=True)
+    await closed.close()
+    assert closed.closed
+    with pytest.raises(psycopg.OperationalError):
+        await closed.execute("SELECT 1")
+    holder = await psycopg.AsyncConnection.connect(url, autocommit=True)  # its backend, warm
+    assert (await (await holder.execute(LOCK)).fetchone()) == (True,)
+    await closed.close()  # again: nothing, as on a real connection
+    other = await psycopg.AsyncConnection.connect(url, autocommit=True)
+    assert other is not holder and await pid(other) != await pid(holder)
+    assert await locked(url)  # the holder's lock is still the holder's
+    await other.close()
+    await holder.close()
+
+
+async def test_a_cancelled_close_closes(url: str) -> None:
+    for steps in range(1, 5):  # cancelled in each of the close's statements
+        conn = await psycopg.AsyncConnection.connect(url, autocommit=True)
+        closing = asyncio.ensure_future(conn.close())
+        for _ in range(steps):
+            await asyncio.sleep(0)
+        closing.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await closing
+        assert conn.closed, steps
+
+
+async def test_a_socket_past_file_number_1024_is_checked_too(url: str) -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = 1200 if hard == resource.RLIM_INFINITY else min(hard, 1200)
+    if wanted < 1200:
+        pytest.skip("this process may not open 1,200 files")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, wanted), hard))
+    held = [os.open(os.devnull, os.O_RDONLY) for _ in range(1100)]
+    try:
+        conn = await psycopg.AsyncConnection.connect(url, autocommit=True)
+        assert conn.pgconn.socket >= 1024
+        first = await pid(conn)
+        await conn.close()
+        again = await psycopg.AsyncConnection.connect(url, autocommit=True)
+        assert await pid(again) == first
+        await again.close()
+    finally:
+        for fd in held:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+async def test_what_psycopg_prepared_stays_prepared_and_new_statements_do_not_clash(
+    url: str,
+) -> None:
+    """Statements run often are prepared on the server (psycopg: from the fifth time); they
+    stay with the kept connection, as a running bot's pool keeps them, and the next user's own
+    prepare under the next free name."""
+    conn = await psycopg.AsyncConnection.connect(url, autocommit=True)
+    for _ in range(6):
+        await conn.execute("SELECT 1 + %s", (1,))
+    await conn.close()
+    again = await psycopg.AsyncConnection.connect(url, autocommit=True)
+    prepared = "SELECT count(*) FROM pg_prepared_statements WHERE NOT from_sql"
+    assert await value(again, prepared) == 1
+    for _ in range(6):
+        await again.execute("SELECT 2 + %s", (1,))
+        await again.execute("SELECT 1 + %s", (1,))
+    assert await value(again, prepared) == 2
+    await again.close()
