@@ -95,6 +95,37 @@ async def test_a_renewed_lease_is_not_taken(db: Database) -> None:
     assert await claim(db, NOW + LEASE + 1) == []
 
 
+@pytest.mark.skipif(not on_postgres(), reason="row locks: SQLite's writer holds all of it")
+async def test_a_renewal_leaves_a_row_another_unit_holds_rather_than_wait_for_it(
+    db: Database,
+) -> None:
+    """A record of sends takes its rows in its own order, and a renewal that waited for one
+    of them while holding the rest could deadlock with it (seen in bench.fanout). The renewal
+    renews the others at once; the held row's lease waits for the next renewal."""
+    await queued(db, 1, 2)
+    as_worker(db, "a")
+    first, _ = await claim(db, NOW)
+    held, done = asyncio.Event(), asyncio.Event()
+
+    async def hold(row_id: int) -> None:
+        async with db.unit() as uow:  # as a record of sends holds it until its commit
+            await uow.conn.execute("UPDATE outbox SET attempts = attempts WHERE id = ?", (row_id,))
+            held.set()
+            await done.wait()
+
+    holder = asyncio.create_task(hold(first))
+    await held.wait()
+    try:
+        async with asyncio.timeout(5), db.unit() as uow:
+            assert await uow.outbox.renew(NOW + LEASE) == 1
+    finally:
+        done.set()
+        await holder
+    as_worker(db, "b")  # after the first lease: only the renewed row is still a's
+    assert await claim(db, NOW + LEASE + 1) == [first]
+    assert (await row(db, 2))[3] == "a"
+
+
 async def test_a_worker_that_lost_its_lease_neither_sends_nor_records_with_it(
     db: Database,
 ) -> None:
