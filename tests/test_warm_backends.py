@@ -19,7 +19,10 @@ from testing.engines import database, on_postgres
 
 pytestmark = pytest.mark.skipif(not on_postgres(), reason="PostgreSQL connections only")
 
-LOCK = "SELECT pg_try_advisory_lock(4242)"
+# Advisory locks are the whole database's: each test's own, named by its schema, so tests
+# running at once in other workers never hold it.
+KEY = "hashtext(current_schema())"
+LOCK = f"SELECT pg_try_advisory_lock({KEY})"
 
 
 @pytest.fixture
@@ -35,12 +38,12 @@ async def pid(conn: psycopg.AsyncConnection) -> int:
 
 
 async def locked(url: str) -> bool:
-    """Whether another session holds lock 4242 (asked on a connection never kept)."""
+    """Whether another session holds the test's lock (asked on a connection never kept)."""
     async with await psycopg.AsyncConnection.connect(url, autocommit=True, keepalives=1) as other:
         row = await (await other.execute(LOCK)).fetchone()
         assert row is not None
         if row[0]:
-            await other.execute("SELECT pg_advisory_unlock(4242)")
+            await other.execute(f"SELECT pg_advisory_unlock({KEY})")
         return not row[0]
 
 
