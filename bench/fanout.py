@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import os
 import time
 from collections import Counter
@@ -59,12 +58,7 @@ async def run(
     latency: float = 0.0,
 ) -> dict[str, float]:
     fake = FakeTelegram(enforce_limits=True, latency=latency)
-    await fake.start()
-    # The fake stands in for Telegram, whose count of arrivals no pause of ours delays: a full
-    # collection in this process (37 ms, with the fake's record of 6,000 sends) held the sends
-    # that arrived meanwhile, stamped them together, and a second later the fake counted them
-    # as a burst and answered 429. Collected after the run instead.
-    gc.disable()
+    await fake.start()  # which holds this process's collector off while it counts (server.py)
     try:
         async with due.fresh_database(engine, pg_url) as db:
             now = int(time.time())
@@ -99,7 +93,6 @@ async def run(
             fake_cpu = time.process_time() - fake_cpu
             await stop_process(proc)
     finally:
-        gc.enable()
         await fake.stop()
     prompts = [m for m in fake.sent if PROMPT in m.text]
     span = prompts[-1].sent_at - prompts[0].sent_at if len(prompts) > 1 else float("nan")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 from collections.abc import AsyncIterator
 
@@ -347,3 +348,22 @@ async def test_users_talk_and_press_buttons_in_a_group(
     (query,) = await bot.get_updates(offset=forward.update_id + 1, timeout=0)
     assert query.callback_query and query.callback_query.from_user.id == ben.id
     assert query.callback_query.message and query.callback_query.message.chat.id == group.chat_id
+
+
+async def test_a_fake_that_counts_sends_against_the_limits_holds_the_collector_off() -> None:
+    """A collection's pause would bunch the requests that arrived meanwhile into one count:
+    429s of the fake's own. Off while any such fake runs, back on once the last one stops."""
+    assert gc.isenabled()
+    plain = FakeTelegram()
+    await plain.start()
+    assert gc.isenabled()  # it counts nothing
+    first, second = FakeTelegram(enforce_limits=True), FakeTelegram(enforce_limits=True)
+    await first.start()
+    await second.start()
+    assert not gc.isenabled()
+    await first.stop()
+    assert not gc.isenabled()  # the second still counts
+    await second.stop()
+    await second.stop()  # twice: nothing more
+    assert gc.isenabled()
+    await plain.stop()
