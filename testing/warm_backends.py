@@ -76,6 +76,8 @@ def _alive(pgconn: Any) -> bool:
 
 
 def _key(cls: type, conninfo: str, kwargs: dict[str, Any]) -> tuple[Any, ...]:
+    """What a connection is made with. The pool passes connect_timeout from its own wait,
+    which changes from one connect to the next, and the connection does not depend on it."""
     return (
         cls,
         conninfo,

@@ -53,6 +53,8 @@ def _no_internet() -> None:
 
 @pytest.fixture(autouse=True, scope="session")
 def _warm_backends() -> None:
+    """On PostgreSQL, connections outlive the test databases that opened them
+    (testing/warm_backends.py)."""
     from testing.engines import on_postgres
 
     if on_postgres():

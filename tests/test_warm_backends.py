@@ -31,26 +31,28 @@ def url(tmp_path: Path) -> str:
     return database(tmp_path / "warm.db")
 
 
-async def pid(conn: psycopg.AsyncConnection) -> int:
-    row = await (await conn.execute("SELECT pg_backend_pid()")).fetchone()
+async def value(conn: psycopg.AsyncConnection, sql: str) -> object:
+    row = await (await conn.execute(sql)).fetchone()
     assert row is not None
-    return int(row[0])
+    return row[0]
+
+
+async def pid(conn: psycopg.AsyncConnection) -> object:
+    return await value(conn, "SELECT pg_backend_pid()")
 
 
 async def locked(url: str) -> bool:
     """Whether another session holds the test's lock (asked on a connection never kept)."""
     async with await psycopg.AsyncConnection.connect(url, autocommit=True, keepalives=1) as other:
-        row = await (await other.execute(LOCK)).fetchone()
-        assert row is not None
-        if row[0]:
+        if got := await value(other, LOCK):
             await other.execute(f"SELECT pg_advisory_unlock({KEY})")
-        return not row[0]
+        return not got
 
 
 async def test_a_closed_connection_comes_back_warm_and_without_its_locks(url: str) -> None:
     conn = await psycopg.AsyncConnection.connect(url, autocommit=True)
     first = await pid(conn)
-    assert (await (await conn.execute(LOCK)).fetchone()) == (True,)
+    assert await value(conn, LOCK) is True
     await conn.close()
     assert not await locked(url)
 
@@ -104,12 +106,6 @@ def test_a_connection_kept_in_one_event_loop_works_in_the_next(url: str) -> None
     assert asyncio.run(use()) == asyncio.run(use())
 
 
-async def value(conn: psycopg.AsyncConnection, sql: str) -> object:
-    row = await (await conn.execute(sql)).fetchone()
-    assert row is not None
-    return row[0]
-
-
 @pytest.mark.parametrize(
     ("setup", "probe"),
     [
@@ -141,7 +137,7 @@ async def test_a_closed_object_stays_closed_whoever_has_its_connection_now(url: 
     with pytest.raises(psycopg.OperationalError):
         await closed.execute("SELECT 1")
     holder = await psycopg.AsyncConnection.connect(url, autocommit=True)  # its backend, warm
-    assert (await (await holder.execute(LOCK)).fetchone()) == (True,)
+    assert await value(holder, LOCK) is True
     await closed.close()  # again: nothing, as on a real connection
     other = await psycopg.AsyncConnection.connect(url, autocommit=True)
     assert other is not holder and await pid(other) != await pid(holder)
