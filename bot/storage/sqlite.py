@@ -14,7 +14,7 @@ from typing import Any
 
 import aiosqlite
 
-from bot.storage.engine import Conn, Row
+from bot.storage.engine import Conn, Row, identifiers
 
 log = logging.getLogger(__name__)
 
@@ -40,10 +40,8 @@ class SqliteConn(Conn):
 
     async def lock(self, table: str, row_id: int) -> bool:
         # The write transaction (BEGIN IMMEDIATE) already holds the whole database.
-        return (
-            await self.fetch_one(f"SELECT 1 FROM {_table(table)} WHERE id = ?", (row_id,))
-            is not None
-        )
+        identifiers(table)
+        return await self.fetch_one(f"SELECT 1 FROM {table} WHERE id = ?", (row_id,)) is not None
 
 
 class SqliteEngine:
@@ -168,12 +166,6 @@ def _statements(script: str) -> list[str]:
     ):
         statements.append(current)  # a last statement without its semicolon
     return statements
-
-
-def _table(name: str) -> str:
-    if not name.isidentifier():
-        raise ValueError("not a table name")
-    return name
 
 
 def make_private(path: Path) -> None:
