@@ -180,3 +180,18 @@ def test_two_migrations_with_one_number_refuse_to_run(tmp_path: Path) -> None:
     (tmp_path / "0002_theirs.sql").write_text("SELECT 1;")
     with pytest.raises(RuntimeError, match="two migrations numbered 0002"):
         migrations(tmp_path, "sqlite")
+
+
+@pytest.mark.parametrize("name", ["users; DROP TABLE users", "", "users u", "outbox--"])
+async def test_a_name_written_into_sql_must_be_a_plain_identifier(db: Database, name: str) -> None:
+    """Table, index and alias names go into SQL text (a row lock, FOR UPDATE, an index
+    hint): anything but a plain identifier is refused before a statement is made of it."""
+    async with db.unit() as uow:
+        with pytest.raises(ValueError):
+            await uow.conn.lock(name, 1)
+        with pytest.raises(ValueError):
+            uow.conn.for_update("u", name)
+        with pytest.raises(ValueError):
+            async with uow.conn.in_index_order("outbox", name):
+                pass
+        assert await uow.conn.lock("users", 1) is False  # a plain name works

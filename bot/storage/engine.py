@@ -83,7 +83,10 @@ class Conn(ABC):
         the tick never waits behind a person, and two ticks take different rows).
         `no_key`: others may still write rows that refer to these (a foreign key check takes
         only a key-share lock), so a unit holding another lock that writes such a row (the
-        tick, holding a couple, adds its people to a round) is never a deadlock with this."""
+        tick, holding a couple, adds its people to a round) is never a deadlock with this.
+        The names are checked here too, so a wrong one fails on SQLite as it would on
+        PostgreSQL."""
+        identifiers(*of)
         return ""
 
     @abstractmethod
