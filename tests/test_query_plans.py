@@ -139,23 +139,26 @@ def _outbox_scans(plan: str) -> list[tuple[str, str]]:
     return found
 
 
-@pytest.fixture
-async def new_db(tmp_path: Path) -> AsyncIterator[Database]:
-    """A database migrated here and now. On PostgreSQL a recycled test schema (the `db`
-    fixture) keeps the table sizes autovacuum last saw in it: not a new database's."""
+@pytest.fixture(params=[PAST_ROUNDS, 0], ids=["after a quiet day", "a new database"])
+async def history(
+    request: pytest.FixtureRequest, db: Database, tmp_path: Path
+) -> AsyncIterator[tuple[Database, int]]:
+    """(a database, the past rounds its statistics were taken over). A new database is
+    migrated here and now: on PostgreSQL a recycled test schema (the `db` fixture) keeps the
+    table sizes autovacuum last saw in it, not a new database's."""
+    if request.param:
+        yield db, request.param
+        return
     opened = await Database.open(database(tmp_path / "new.db"))
     await opened.migrate()
-    yield opened
+    yield opened, 0
     await opened.close()
 
 
-@pytest.mark.parametrize(
-    "past_rounds", [PAST_ROUNDS, 0], ids=["after a quiet day", "a new database"]
-)
 async def test_a_pass_reads_each_candidates_chat_not_every_pending_row(
-    db: Database, new_db: Database, past_rounds: int
+    history: tuple[Database, int],
 ) -> None:
-    db = db if past_rounds else new_db
+    db, past_rounds = history
     await _fan_out_after_quiet_statistics(db, past_rounds)
     async with db.unit() as uow:
         planned = _Planned(uow)
