@@ -17,6 +17,7 @@ database.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import hashlib
 import os
 import shutil
@@ -166,7 +167,10 @@ async def _migrate(where: str) -> None:
 def _sqlite_template() -> Path:
     """A database file migrated once per test process (WAL checkpointed into it on close)."""
     if not _template:
-        path = Path(tempfile.mkdtemp(prefix="steady-template-", dir="/var/tmp")) / "template.db"
+        folder = tempfile.mkdtemp(prefix="steady-template-", dir="/var/tmp")
+        # /var/tmp outlives reboots: without this each run left a folder per worker there.
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        path = Path(folder) / "template.db"
         _run(_migrate(str(path)))
         _template.append(str(path))
     return Path(_template[0])

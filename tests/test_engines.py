@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -132,3 +134,19 @@ async def test_a_schema_a_test_changed_is_never_given_out_again(
         migrated(tmp_path / f"next{i}.db")
         assert schema_for(tmp_path / f"next{i}.db") != changed
     recycle(tmp_path)
+
+
+def test_a_process_removes_its_sqlite_template_when_it_ends() -> None:
+    """The template lives in /var/tmp, which outlives reboots: a test process that made one
+    takes it away as it exits, or every run would leave a folder per worker behind."""
+    made = subprocess.run(
+        [sys.executable, "-c", "from testing import engines; print(engines._sqlite_template())"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={k: v for k, v in os.environ.items() if k != "STEADY_TEST_DATABASE_URL"},
+    )
+    template = Path(made.stdout.strip())
+    assert template.name == "template.db"
+    assert template.parent.name.startswith("steady-template-")
+    assert not template.parent.exists()
