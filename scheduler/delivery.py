@@ -176,14 +176,15 @@ class Delivery:
 
     async def _become_sender(self, lock: HeldLock) -> None:
         self._sender_lock, self._lost = lock, False
-        # The former sender's last message to a chat may be this recent: every chat waits
-        # one interval before its first message from here.
-        self._all_chats_after = time.monotonic() + self._per_chat
         # Not the rows a live worker holds: only those whose lease ran out.
         await self._recover_inflight(self._clock.timestamp())
         async with self._db.unit() as uow:
             # A former sender that has not noticed it lost its lock yet sends nothing more.
-            await uow.outbox.take_sending()
+            epoch = await uow.outbox.take_sending()
+        # The former sender's last message to a chat may be this recent: every chat waits
+        # one interval before its first message from here. The database's first sender
+        # (epoch 1) follows no one, so it sends at once.
+        self._all_chats_after = time.monotonic() + (self._per_chat if epoch > 1 else 0.0)
         self._db.lease.sending = True
         log.info("this worker now sends for the bot")
 

@@ -69,8 +69,9 @@ async def worker(
         pace = direct.gate(handler_bot)
         assert pace is not None
         pace.attach(delivery, db, Clock())
-        # A new sender gives every chat a second before its first message (the former
-        # sender's last may be that recent; PostgreSQL): a reply then is queued, not sent.
+        # A sender elected after another gives every chat a second before its first message
+        # (the former sender's last may be that recent; PostgreSQL): a reply then is queued,
+        # not sent. The database's first sender, as here, follows no one.
         while not delivery.turn_now(0):  # noqa: ASYNC110 (a clock, no event)
             await asyncio.sleep(0.05)
         try:

@@ -372,6 +372,31 @@ async def test_a_sender_that_lost_its_lock_unawares_sends_nothing_once_another_i
     assert sorted(m.chat_id for m in fake.sent) == chats
 
 
+@pytest.mark.skipif(not on_postgres(), reason="several workers need PostgreSQL")
+async def test_a_sender_elected_after_another_gives_each_chat_an_interval_first(
+    two: tuple[Database, Database], fake: FakeTelegram
+) -> None:
+    """The former sender's last message to a chat may be a moment old (a reply leaves no
+    record of when): a sender elected after it sends to no chat for one per-chat interval.
+    The first sender a database has had follows no one, and sends at once."""
+    first, second = two
+    client = Bot(fake.token, base_url=f"{fake.base_url}/bot", request=AiohttpRequest())
+    async with client:
+        one = Delivery(client, first, Clock(), rate=30, per_chat_interval=1.0)
+        await one.start()
+        try:
+            assert first.lease.sending and one.turn_now(1)
+        finally:
+            await one.stop()  # its lock goes with it
+        other = Delivery(client, second, Clock(), rate=30, per_chat_interval=1.0)
+        await other.start()
+        try:
+            assert second.lease.sending and not other.turn_now(1)
+            await fake.wait_until(lambda: other.turn_now(1), timeout=5)
+        finally:
+            await other.stop()
+
+
 @pytest.mark.parametrize("steps", [1, 4])
 async def test_a_send_waiting_for_its_lease_check_is_not_left_waiting_when_the_check_is_cancelled(
     db: Database, fake: FakeTelegram, steps: int
