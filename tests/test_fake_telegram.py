@@ -240,6 +240,19 @@ async def test_delay_next_times_out_but_delivers(
     assert [m.plain for m in ana.inbox] == ["arrived anyway", "next"]
 
 
+async def test_a_stop_releases_answers_waiting_out_their_round_trip(
+    bot: Bot, fake: FakeTelegram, ana: FakeUser
+) -> None:
+    """A call took effect and its answer waits out the round trip: a stop sends it at once,
+    so a test's teardown never waits for one."""
+    fake.latency = 30.0
+    sending = asyncio.create_task(bot.send_message(ana.chat_id, "hi", read_timeout=60))
+    await fake.wait_until(lambda: len(fake.sent) == 1)
+    assert not sending.done()
+    await fake.stop()
+    assert (await asyncio.wait_for(sending, 5)).text == "hi"
+
+
 async def test_drop_next_gives_network_error(bot: Bot, fake: FakeTelegram, ana: FakeUser) -> None:
     fake.drop_next("sendMessage", chat_id=ana.chat_id)
     with pytest.raises(NetworkError) as caught:
