@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
+import sys
+import time
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from types import SimpleNamespace
@@ -414,6 +417,76 @@ async def test_a_fan_out_is_claimed_a_batch_at_a_time_not_a_few_rows_per_pass(
     await paid_fan_out(bot, db, fake, len(chats))
     assert sorted(m.chat_id for m in fake.sent) == list(chats)  # each once
     assert sum(claims) == len(chats) and len(claims) <= 2
+
+
+async def test_at_the_paid_cap_records_take_the_sends_of_a_moment_not_a_few_each(
+    fake: FakeTelegram, bot: Bot, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A record of sends of its own (not one a pass makes in its transaction) is a
+    transaction: begun each time a send ended, at the paid cap one took three or four sends
+    (a fifth of the bot's CPU). They begin at least RECORD_SPACING apart; each send is
+    recorded once."""
+    chats = range(1, 301)
+    for chat in chats:
+        fake.user(chat, "P")
+    await queue(db, *(Outgoing(chat, f"k{chat}", f"to {chat}") for chat in chats))
+    begun: list[float] = []
+    recorded: list[int] = []
+    real_mark_sent = outbox.Outbox.mark_sent
+
+    async def counted(self: outbox.Outbox, sent: list[tuple[int, ...]], now: int) -> None:
+        if sys._getframe(2).f_code is Delivery._record.__code__:  # via _record_sent
+            begun.append(time.monotonic())
+        recorded.extend(entry[0] for entry in sent)
+        await real_mark_sent(self, sent, now)
+
+    monkeypatch.setattr(outbox.Outbox, "mark_sent", counted)
+    await paid_fan_out(bot, db, fake, len(chats))
+    assert sorted(m.chat_id for m in fake.sent) == list(chats)
+    assert len(recorded) == len(set(recorded)) == len(chats)
+    assert len(begun) > 3  # the fan-out's records were mostly these
+    gaps = [later - earlier for earlier, later in itertools.pairwise(begun)]
+    assert min(gaps) >= delivery_module.RECORD_SPACING * 0.9, sorted(gaps)[:5]
+
+
+async def test_a_send_a_pass_is_recording_counts_as_unrecorded_until_the_pass_commits(
+    bot: Bot, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A send that ended waits for the recorder, but a pass may take it into its own
+    transaction first. Someone answering the question it carried is handled once it is on
+    record (`recorded`): returning while the pass had not committed yet read their answer as
+    one to a question they never got (seen as a lost answer once records were spaced)."""
+    await queue(db, Outgoing(1, "k1", "the question"))
+    async with db.unit() as uow:
+        [row] = await uow.outbox.ready(Clock().timestamp(), 10)
+        await uow.outbox.mark_inflight([row.id], Clock().timestamp())
+    delivery = Delivery(bot, db, Clock(), rate=30)
+    delivery._sent = [(row.id, 555, Clock().timestamp())]  # Telegram took it: now its record
+    in_pass, go_on = asyncio.Event(), asyncio.Event()
+    real_mark_sent = outbox.Outbox.mark_sent
+
+    async def paused(self: outbox.Outbox, sent: list[tuple[int, ...]], now: int) -> None:
+        in_pass.set()
+        await go_on.wait()
+        await real_mark_sent(self, sent, now)
+
+    monkeypatch.setattr(outbox.Outbox, "mark_sent", paused)
+    passing = asyncio.create_task(delivery.drain_once())
+    try:
+        await asyncio.wait_for(in_pass.wait(), 5)
+        assert delivery.recording()
+        waiting = asyncio.create_task(delivery.recorded(timeout=5))
+        for _ in range(20):
+            await asyncio.sleep(0)
+        assert not waiting.done()  # the pass has not committed
+    finally:
+        go_on.set()  # a failure must not leave the pass holding its transaction
+    await asyncio.wait_for(waiting, 5)
+    async with db.read() as uow:  # on record by then
+        assert await uow.conn.fetch_value("SELECT status FROM outbox WHERE id = ?", (row.id,)) == (
+            "sent"
+        )
+    await passing
 
 
 async def test_at_the_paid_cap_enough_sends_are_in_flight_to_cover_telegrams_round_trip(
