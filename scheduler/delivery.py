@@ -138,9 +138,10 @@ class Delivery:
         self._withdrawn: set[int] = set()  # rows deleted while in flight here (see hand_off)
         self._recorder: asyncio.Task[None] | None = None
         self._last_record = -RECORD_SPACING  # monotonic: when the last record's unit began
-        # Sends a pass (or a recovery) records in its own transaction, until it commits: taken
-        # from `_sent` meanwhile, they are still unrecorded (see `recorded`).
-        self._recording_elsewhere: set[asyncio.Future[None]] = set()
+        # Done once the sends now in `_sent` are on record, by whichever transaction takes
+        # them; and those of the batches being recorded now (see `_take_sent`, `recorded`).
+        self._sent_done: asyncio.Future[None] | None = None
+        self._recording_now: set[asyncio.Future[None]] = set()
         self._failed: list[int] = []  # rows of a failed pass left in flight, for _recover
         # Rows this worker no longer works on but could not put back (the database blinked):
         # not renewed, so their lease runs out and the sender retries them (see _renew).
@@ -269,23 +270,36 @@ class Delivery:
 
     def _unrecorded(self) -> bool:
         """Whether a send ended here and its record has not committed yet."""
-        recording = self._recorder is not None and not self._recorder.done()
-        return bool(self._sent or self._recording_elsewhere or recording)
+        return bool(self._sent or self._recording_now)
+
+    def _sent_batch(self) -> asyncio.Future[None]:
+        """Done once the sends now in `_sent` are on record."""
+        if self._sent_done is None:
+            self._sent_done = asyncio.get_running_loop().create_future()
+        return self._sent_done
 
     @contextlib.contextmanager
-    def _recording(self, sent: list[tuple[int, ...]]) -> Iterator[None]:
-        """Around a transaction that records `sent` beside the recorder (a pass, a recovery):
-        `recorded` waits for it to end, committed or put back in `_sent`."""
+    def _take_sent(self) -> Iterator[list[tuple[int, ...]]]:
+        """The sends waiting for their record, for a transaction that records them (the
+        recorder, a pass, a recovery, a stop). `recorded` waits for exactly these: committed,
+        they are on record; on an error they go back to `_sent`, and are on record with it."""
+        sent = self._sent
         if not sent:
-            yield
+            yield sent
             return
-        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._recording_elsewhere.add(done)
+        done = self._sent_batch()
+        self._sent, self._sent_done = [], None
+        self._recording_now.add(done)
         try:
-            yield
-        finally:
-            self._recording_elsewhere.discard(done)
+            yield sent
+        except BaseException:
+            self._sent = sent + self._sent
+            self._sent_batch().add_done_callback(lambda _: done.done() or done.set_result(None))
+            raise
+        else:
             done.set_result(None)
+        finally:
+            self._recording_now.discard(done)
 
     def hand_off(self, uow: Unit) -> None:
         """After a unit of work commits (Database.after_commit): send what it claimed now, and
@@ -421,13 +435,12 @@ class Delivery:
                 await asyncio.sleep(wait)
                 if not self._sent:  # a pass or a recovery took them meanwhile
                     return
-            sent, self._sent = self._sent, []
             try:
-                async with self._db.unit() as uow:
-                    self._last_record = time.monotonic()  # its transaction has begun
-                    await self._record_sent(uow, sent)
-            except Exception:
-                self._sent = sent + self._sent
+                with self._take_sent() as sent:
+                    async with self._db.unit() as uow:
+                        self._last_record = time.monotonic()  # its transaction has begun
+                        await self._record_sent(uow, sent)
+            except Exception:  # the sends are back in `_sent`
                 log.exception("could not record sends; the delivery loop will retry")
                 self.wake()
                 return
@@ -457,14 +470,14 @@ class Delivery:
                 pending = {*self._sending, *self._claimed}
                 if pending:
                     await asyncio.wait(pending)
-                # A pass may have taken what the recorder waited for into its own record.
-                while self._unrecorded():
-                    if self._recorder is not None and not self._recorder.done():
-                        await asyncio.wait({self._recorder})
-                    elif self._recording_elsewhere:
-                        await asyncio.wait(set(self._recording_elsewhere))
-                    else:
-                        self._record_soon()
+                # Exactly the sends unrecorded now, whichever transaction records them: not
+                # until the recorder is idle, which a fan-out's stream of sends puts off.
+                batches = set(self._recording_now)
+                if self._sent:
+                    batches.add(self._sent_batch())
+                    self._record_soon()
+                if batches:
+                    await asyncio.wait(batches)
 
     async def _in_flight_to(self, chat_id: int) -> bool:
         async with self._db.read() as uow:
@@ -492,13 +505,13 @@ class Delivery:
             await asyncio.gather(*self._sending, *self._claimed, return_exceptions=True)
         if self._recorder is not None:
             await asyncio.gather(self._recorder, return_exceptions=True)
-        sent, self._sent = self._sent, []
         failed, self._failed = self._failed, []
         unsent, self._unsent = self._unsent, []
-        async with self._db.unit() as uow:
-            await self._record_sent(uow, sent)
-            await uow.outbox.release(failed)
-            await uow.outbox.put_back(unsent)
+        with self._take_sent() as sent:
+            async with self._db.unit() as uow:
+                await self._record_sent(uow, sent)
+                await uow.outbox.release(failed)
+                await uow.outbox.put_back(unsent)
         # Only now: a claim committed while stopping still went to `_send_paced`, which puts
         # it back as certainly unsent rather than leave it in flight.
         with contextlib.suppress(ValueError):
@@ -555,10 +568,9 @@ class Delivery:
             return 0  # nothing to do: no transaction
         self._answered.clear()  # before the pass reads the outbox (see `answering`)
         # Taken before the transaction: claimed sends may add to the lists during it.
-        sent, self._sent = self._sent, []
         failed, self._failed = self._failed, []
         due: list[outbox.OutboxRow] = []
-        with self._recording(sent):
+        with self._take_sent() as sent:
             try:
                 async with self._db.unit() as uow:
                     await self._record_sent(uow, sent)
@@ -575,8 +587,8 @@ class Delivery:
                             [row.id for row in due], self._clock.timestamp()
                         )
             except BaseException:
-                # Not recorded: keep for the next try.
-                self._sent, self._failed = sent + self._sent, failed + self._failed
+                # Not recorded: keep for the next try (`_take_sent` keeps the sends).
+                self._failed = failed + self._failed
                 for row in due:
                     self._unbusy(row.chat_id)
                 raise
@@ -652,17 +664,16 @@ class Delivery:
         """After a failed pass: record what was sent; this pass's failed rows go back to
         pending as uncertain (they may have reached Telegram), so nothing stays stuck. Rows
         claimed by a use case are not touched: their own task is still sending them."""
-        sent, self._sent = self._sent, []
         failed, self._failed = self._failed, []
-        with self._recording(sent):
-            try:
+        try:
+            with self._take_sent() as sent:
                 async with self._db.unit() as uow:
                     await self._record_sent(uow, sent)
                     await uow.outbox.release(failed)
-            except Exception:
-                # Kept: the next pass records and releases them first.
-                self._sent, self._failed = sent + self._sent, failed + self._failed
-                log.exception("could not recover the delivery state; the next pass will retry")
+        except Exception:
+            # Kept (the sends by `_take_sent`): the next pass records and releases them first.
+            self._failed = failed + self._failed
+            log.exception("could not recover the delivery state; the next pass will retry")
 
     async def _send_paced(
         self, row: outbox.OutboxRow, *, own_turn: bool = False

@@ -489,6 +489,41 @@ async def test_a_send_a_pass_is_recording_counts_as_unrecorded_until_the_pass_co
     await passing
 
 
+async def test_recorded_waits_for_the_sends_unrecorded_then_not_for_a_stream_of_later_ones(
+    bot: Bot, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone answers during a fan-out: their handler waits until the sends unrecorded at
+    that moment are on record, not until the recorder is idle, which a stream of sends
+    ending one after another puts off (up to the 10 s timeout, a reply that long late)."""
+    await queue(db, Outgoing(1, "k1", "the question"))
+    async with db.unit() as uow:
+        [row] = await uow.outbox.ready(Clock().timestamp(), 10)
+        await uow.outbox.mark_inflight([row.id], Clock().timestamp())
+    delivery = Delivery(bot, db, Clock(), rate=1000, paid_broadcast=True)
+    records = 0
+    real_mark_sent = outbox.Outbox.mark_sent
+
+    async def meanwhile_another_ends(
+        self: outbox.Outbox, sent: list[tuple[int, ...]], now: int
+    ) -> None:
+        nonlocal records
+        records += 1
+        if records < 50:  # a send ends during each record: the recorder goes on and on
+            delivery._sent.append((10_000_000 + records, 1, now))  # no such row
+        await real_mark_sent(self, sent, now)
+
+    monkeypatch.setattr(outbox.Outbox, "mark_sent", meanwhile_another_ends)
+    delivery._sent = [(row.id, 555, Clock().timestamp())]
+    await asyncio.wait_for(delivery.recorded(timeout=10), 10)
+    assert records < 50, records  # the first batch's record, not the whole stream's
+    async with db.read() as uow:
+        assert await uow.conn.fetch_value("SELECT status FROM outbox WHERE id = ?", (row.id,)) == (
+            "sent"
+        )
+    assert delivery._recorder is not None
+    await asyncio.wait_for(delivery._recorder, 10)  # the rest, before the database closes
+
+
 async def test_at_the_paid_cap_enough_sends_are_in_flight_to_cover_telegrams_round_trip(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
