@@ -54,9 +54,10 @@ POLL = 0.5  # seconds between passes when nothing wakes the loop (retries coming
 # rates, so a send delayed by a busy moment is made up rather than lost. The window cap holds.
 MIN_BURST = 2
 BURST_SECONDS = 0.02
-# Records of sends start at least this far apart: at the paid cap one began every three or four
-# sends (a transaction each, a fifth of the bot's CPU); now one takes the sends of 20 ms. The
-# first after a quiet moment goes at once, and a chat's next turn is a second away anyway.
+# Records of sends start at least this far apart at rates above one send per this long: at the
+# paid cap one began every three or four sends (a transaction each, a fifth of the bot's CPU);
+# now one takes the sends of 20 ms. At Telegram's default 30/s each send keeps its own record
+# at once. The first after a quiet moment goes at once, and a chat's next turn is a second away.
 RECORD_SPACING = 0.02
 # Several workers on one PostgreSQL: one of them sends for the bot, the one holding this
 # advisory lock. Telegram's limits (30 messages/s overall, 1/s per chat) are the bot's, not a
@@ -115,6 +116,7 @@ class Delivery:
         self._in_line = 0  # sends waiting for a slot, the one holding `_pacing` included
         # Telegram's paid broadcasts lift the global limit (up to 1000/s) for a fee per message.
         self._paid = paid_broadcast
+        self._record_spacing = RECORD_SPACING if rate * RECORD_SPACING > 1 else 0.0
         self._next_slot = 0.0
         self._last_to_chat: dict[int, float] = {}
         self._in_flight = asyncio.Semaphore(in_flight)
@@ -429,9 +431,10 @@ class Delivery:
         """Record finished sends, all that finished meanwhile in one transaction: under load,
         sends that end while one record waits for the database join the next. Recorded at
         once, the round counts as received and the chat's next message is ready; under load
-        at most one record begins every RECORD_SPACING seconds, taking all that finished."""
+        at most one record begins every RECORD_SPACING seconds (above 50 sends a second),
+        taking all that finished."""
         while self._sent:
-            if (wait := self._last_record + RECORD_SPACING - time.monotonic()) > 0:
+            if (wait := self._last_record + self._record_spacing - time.monotonic()) > 0:
                 await asyncio.sleep(wait)
                 if not self._sent:  # a pass or a recovery took them meanwhile
                     return
