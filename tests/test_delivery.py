@@ -42,6 +42,15 @@ async def queue(db: Database, *messages: Outgoing) -> None:
             await uow.outbox.enqueue(message, Clock().timestamp())
 
 
+async def claimed(db: Database, message: Outgoing) -> outbox.OutboxRow:
+    """`message` queued and taken in flight, as a pass takes it before sending."""
+    await queue(db, message)
+    async with db.unit() as uow:
+        [row] = await uow.outbox.ready(Clock().timestamp(), 10)
+        await uow.outbox.mark_inflight([row.id], Clock().timestamp())
+    return row
+
+
 async def settled(delivery: Delivery) -> None:
     """Nothing in flight, unrecorded or sendable now; a failure, not a hang, if that never
     comes."""
@@ -464,10 +473,7 @@ async def test_a_send_a_pass_is_recording_counts_as_unrecorded_until_the_pass_co
     transaction first. Someone answering the question it carried is handled once it is on
     record (`recorded`): returning while the pass had not committed yet read their answer as
     one to a question they never got (seen as a lost answer once records were spaced)."""
-    await queue(db, Outgoing(1, "k1", "the question"))
-    async with db.unit() as uow:
-        [row] = await uow.outbox.ready(Clock().timestamp(), 10)
-        await uow.outbox.mark_inflight([row.id], Clock().timestamp())
+    row = await claimed(db, Outgoing(1, "k1", "the question"))
     delivery = Delivery(bot, db, Clock(), rate=30)
     delivery._sent = [(row.id, 555, Clock().timestamp())]  # Telegram took it: now its record
     in_pass, go_on = asyncio.Event(), asyncio.Event()
@@ -503,10 +509,7 @@ async def test_recorded_waits_for_the_sends_unrecorded_then_not_for_a_stream_of_
     """Someone answers during a fan-out: their handler waits until the sends unrecorded at
     that moment are on record, not until the recorder is idle, which a stream of sends
     ending one after another puts off (up to the 10 s timeout, a reply that long late)."""
-    await queue(db, Outgoing(1, "k1", "the question"))
-    async with db.unit() as uow:
-        [row] = await uow.outbox.ready(Clock().timestamp(), 10)
-        await uow.outbox.mark_inflight([row.id], Clock().timestamp())
+    row = await claimed(db, Outgoing(1, "k1", "the question"))
     delivery = Delivery(bot, db, Clock(), rate=1000, paid_broadcast=True)
     records = 0
     real_mark_sent = outbox.Outbox.mark_sent
