@@ -466,6 +466,35 @@ async def test_at_the_paid_cap_records_take_the_sends_of_a_moment_not_a_few_each
     assert min(gaps) >= delivery_module.RECORD_SPACING, sorted(gaps)[:5]
 
 
+@pytest.mark.parametrize(("rate", "spaced"), [(30, False), (1000, True)])
+async def test_a_record_right_after_another_waits_for_the_spacing_only_at_high_rates(
+    bot: Bot, db: Database, monkeypatch: pytest.MonkeyPatch, rate: int, spaced: bool
+) -> None:
+    """A record begins RECORD_SPACING after the last one above 50 sends a second; at
+    Telegram's default 30 each send is recorded at once, as a quiet moment's first is."""
+    row = await claimed(db, Outgoing(1, "k1", "to 1"))
+    delivery = Delivery(bot, db, Clock(), rate=rate, paid_broadcast=rate > 30)
+    waits: list[float] = []
+    real_sleep = asyncio.sleep
+
+    async def timed(seconds: float, *args: object) -> object:
+        if asyncio.current_task() is delivery._recorder:
+            waits.append(seconds)
+        return await real_sleep(seconds, *args)
+
+    monkeypatch.setattr(asyncio, "sleep", timed)
+    delivery._sent = [(row.id, 555, Clock().timestamp())]
+    delivery._record_soon()  # the first: at once either way
+    assert delivery._recorder is not None
+    await delivery._recorder
+    assert waits == []
+    delivery._sent = [(10_000_000, 1, Clock().timestamp())]  # another ends at once
+    delivery._record_soon()
+    await delivery._recorder
+    assert bool(waits) is spaced, waits
+    assert all(0 < wait <= delivery_module.RECORD_SPACING for wait in waits)
+
+
 async def test_a_send_a_pass_is_recording_counts_as_unrecorded_until_the_pass_commits(
     bot: Bot, db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
