@@ -8,7 +8,7 @@ import logging
 import math
 import time
 from collections import Counter, deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import datetime
 from datetime import time as dt_time
 from zoneinfo import ZoneInfo
@@ -33,6 +33,7 @@ from bot.storage.unit import Unit
 from bot.telegram_http import MESSAGE_DEFAULTS, ApiCall
 from bot.texts import t
 from scheduler.clock import Clock
+from scheduler.records import Records
 
 log = logging.getLogger(__name__)
 
@@ -54,11 +55,6 @@ POLL = 0.5  # seconds between passes when nothing wakes the loop (retries coming
 # rates, so a send delayed by a busy moment is made up rather than lost. The window cap holds.
 MIN_BURST = 2
 BURST_SECONDS = 0.02
-# Records of sends start at least this far apart at rates above one send per this long: at the
-# paid cap one began every three or four sends (a transaction each, a fifth of the bot's CPU);
-# now one takes the sends of 20 ms. At Telegram's default 30/s each send keeps its own record
-# at once. The first after a quiet moment goes at once, and a chat's next turn is a second away.
-RECORD_SPACING = 0.02
 # Several workers on one PostgreSQL: one of them sends for the bot, the one holding this
 # advisory lock. Telegram's limits (30 messages/s overall, 1/s per chat) are the bot's, not a
 # worker's; one sender keeps both with the pacing below, unchanged, where a shared budget in
@@ -116,7 +112,6 @@ class Delivery:
         self._in_line = 0  # sends waiting for a slot, the one holding `_pacing` included
         # Telegram's paid broadcasts lift the global limit (up to 1000/s) for a fee per message.
         self._paid = paid_broadcast
-        self._record_spacing = RECORD_SPACING if rate * RECORD_SPACING > 1 else 0.0
         self._next_slot = 0.0
         self._last_to_chat: dict[int, float] = {}
         self._in_flight = asyncio.Semaphore(in_flight)
@@ -131,19 +126,13 @@ class Delivery:
         self._answered: set[int] = set()
         self._next_turn = 0.0  # when the first chat skipped for its spacing may have a turn
         self._more = False  # the last pass picked all it had room for
-        self._sent: list[tuple[int, ...]] = []  # (row, Telegram message, date) not yet recorded
+        self._records = Records(db, clock, rate, self.wake)  # sent, on their way to the record
         self._wakeup = asyncio.Event()
         self._stopping = False
         self._stopped = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._claimed: set[asyncio.Task[None]] = set()
         self._withdrawn: set[int] = set()  # rows deleted while in flight here (see hand_off)
-        self._recorder: asyncio.Task[None] | None = None
-        self._last_record = -RECORD_SPACING  # monotonic: when the last record's unit began
-        # Done once the sends now in `_sent` are on record, by whichever transaction takes
-        # them; and those of the batches being recorded now (see `_take_sent`, `recorded`).
-        self._sent_done: asyncio.Future[None] | None = None
-        self._recording_now: set[asyncio.Future[None]] = set()
         self._failed: list[int] = []  # rows of a failed pass left in flight, for _recover
         # Rows this worker no longer works on but could not put back (the database blinked):
         # not renewed, so their lease runs out and the sender retries them (see _renew).
@@ -268,40 +257,7 @@ class Delivery:
     def _working(self) -> bool:
         """Whether a send of this worker's is in flight, or sent or failed and not yet on
         record: the rows its lease must keep."""
-        return bool(self._sending or self._claimed or self._failed or self._unrecorded())
-
-    def _unrecorded(self) -> bool:
-        """Whether a send ended here and its record has not committed yet."""
-        return bool(self._sent or self._recording_now)
-
-    def _sent_batch(self) -> asyncio.Future[None]:
-        """Done once the sends now in `_sent` are on record."""
-        if self._sent_done is None:
-            self._sent_done = asyncio.get_running_loop().create_future()
-        return self._sent_done
-
-    @contextlib.contextmanager
-    def _take_sent(self) -> Iterator[list[tuple[int, ...]]]:
-        """The sends waiting for their record, for a transaction that records them (the
-        recorder, a pass, a recovery, a stop). `recorded` waits for exactly these: committed,
-        they are on record; on an error they go back to `_sent`, and are on record with it."""
-        sent = self._sent
-        if not sent:
-            yield sent
-            return
-        done = self._sent_batch()
-        self._sent, self._sent_done = [], None
-        self._recording_now.add(done)
-        try:
-            yield sent
-        except BaseException:
-            self._sent = sent + self._sent
-            self._sent_batch().add_done_callback(lambda _: done.done() or done.set_result(None))
-            raise
-        else:
-            done.set_result(None)
-        finally:
-            self._recording_now.discard(done)
+        return bool(self._sending or self._claimed or self._failed or self._records.unrecorded())
 
     def hand_off(self, uow: Unit) -> None:
         """After a unit of work commits (Database.after_commit): send what it claimed now, and
@@ -399,8 +355,7 @@ class Delivery:
         results = await asyncio.gather(
             *(self._send_claimed_row(row) for row in rows), return_exceptions=True
         )
-        self._sent.extend(r for r in results if isinstance(r, tuple))
-        self._record_soon()
+        self._records.add(*(r for r in results if isinstance(r, tuple)))
         failed = [
             (row.id, r)
             for row, r in zip(rows, results, strict=True)
@@ -423,38 +378,12 @@ class Delivery:
         finally:
             self._unbusy(row.chat_id)
 
-    def _record_soon(self) -> None:
-        if self._recorder is None or self._recorder.done():
-            self._recorder = asyncio.create_task(self._record(), name="steady-record")
-
-    async def _record(self) -> None:
-        """Record finished sends, all that finished meanwhile in one transaction: under load,
-        sends that end while one record waits for the database join the next. Recorded at
-        once, the round counts as received and the chat's next message is ready; under load
-        at most one record begins every RECORD_SPACING seconds (above 50 sends a second),
-        taking all that finished."""
-        while self._sent:
-            if (wait := self._last_record + self._record_spacing - time.monotonic()) > 0:
-                await asyncio.sleep(wait)
-                if not self._sent:  # a pass or a recovery took them meanwhile
-                    return
-            try:
-                with self._take_sent() as sent:
-                    async with self._db.unit() as uow:
-                        self._last_record = time.monotonic()  # its transaction has begun
-                        await self._record_sent(uow, sent)
-            except Exception:  # the sends are back in `_sent`
-                log.exception("could not record sends; the delivery loop will retry")
-                self.wake()
-                return
-            self.wake()  # slots are free, and those chats may have more
-
     def recording(self) -> bool:
         """Whether a send is in flight, or sent but not yet recorded (with several workers,
         not sending here: maybe, by the sender; `recorded` asks the database)."""
         if self._shared and not self._db.lease.sending:
             return True
-        return bool(self._sending or self._claimed or self._unrecorded())
+        return bool(self._sending or self._claimed or self._records.unrecorded())
 
     async def recorded(self, timeout: float = 10.0, chat_id: int | None = None) -> None:  # noqa: ASYNC109
         """Return once the sends in flight now are recorded (or `timeout` passed).
@@ -473,14 +402,7 @@ class Delivery:
                 pending = {*self._sending, *self._claimed}
                 if pending:
                     await asyncio.wait(pending)
-                # Exactly the sends unrecorded now, whichever transaction records them: not
-                # until the recorder is idle, which a fan-out's stream of sends puts off.
-                batches = set(self._recording_now)
-                if self._sent:
-                    batches.add(self._sent_batch())
-                    self._record_soon()
-                if batches:
-                    await asyncio.wait(batches)
+                await self._records.settled()  # exactly the sends unrecorded now
 
     async def _in_flight_to(self, chat_id: int) -> bool:
         async with self._db.read() as uow:
@@ -491,7 +413,7 @@ class Delivery:
         row the loop could send at this moment (a test's barrier before it asserts silence:
         whatever was queued has then reached the server or waits for a later time)."""
         while True:
-            if not (self._sending or self._claimed or self._failed or self._unrecorded()):
+            if not (self._sending or self._claimed or self._failed or self._records.unrecorded()):
                 async with self._db.read() as uow:
                     if not await uow.outbox.due_now(self._clock.timestamp()):
                         return
@@ -506,13 +428,12 @@ class Delivery:
             await self._task
         if self._sending or self._claimed:
             await asyncio.gather(*self._sending, *self._claimed, return_exceptions=True)
-        if self._recorder is not None:
-            await asyncio.gather(self._recorder, return_exceptions=True)
+        await self._records.finish()
         failed, self._failed = self._failed, []
         unsent, self._unsent = self._unsent, []
-        with self._take_sent() as sent:
+        with self._records.take() as sent:
             async with self._db.unit() as uow:
-                await self._record_sent(uow, sent)
+                await self._records.write(uow, sent)
                 await uow.outbox.release(failed)
                 await uow.outbox.put_back(unsent)
         # Only now: a claim committed while stopping still went to `_send_paced`, which puts
@@ -552,7 +473,7 @@ class Delivery:
         """Start sending what is ready now, each send its own task; the number started.
 
         One short transaction per pass records finished sends not recorded yet (each is
-        recorded as soon as it ends; see _record), picks rows for chats with nothing in flight
+        recorded as soon as it ends; see Records), picks rows for chats with nothing in flight
         and marks them in flight: the database lock is taken once, so round creation by the
         tick and delivery share it fairly. A crash re-sends at most the rows in flight and
         those sent but not yet recorded, each copy recorded as uncertain at start-up.
@@ -566,17 +487,17 @@ class Delivery:
         if room < self._refill:
             room = 0
             self._next_turn = 0.0  # a finished send wakes the loop
-        if not (room or self._sent or self._failed):
+        if not (room or self._records.waiting() or self._failed):
             self._more = False
             return 0  # nothing to do: no transaction
         self._answered.clear()  # before the pass reads the outbox (see `answering`)
         # Taken before the transaction: claimed sends may add to the lists during it.
         failed, self._failed = self._failed, []
         due: list[outbox.OutboxRow] = []
-        with self._take_sent() as sent:
+        with self._records.take() as sent:
             try:
                 async with self._db.unit() as uow:
-                    await self._record_sent(uow, sent)
+                    await self._records.write(uow, sent)
                     await uow.outbox.release(failed)  # left in flight by an earlier failure
                     if room > 0:
                         rows = await uow.outbox.ready(self._clock.timestamp(), BATCH)
@@ -590,7 +511,7 @@ class Delivery:
                             [row.id for row in due], self._clock.timestamp()
                         )
             except BaseException:
-                # Not recorded: keep for the next try (`_take_sent` keeps the sends).
+                # Not recorded: keep for the next try (`Records.take` keeps the sends).
                 self._failed = failed + self._failed
                 for row in due:
                     self._unbusy(row.chat_id)
@@ -649,8 +570,7 @@ class Delivery:
         finally:
             self._unbusy(row.chat_id)
         if result is not None:
-            self._sent.append(result)
-            self._record_soon()  # which then wakes the loop
+            self._records.add(result)  # which then wakes the loop
         else:
             self.wake()
 
@@ -659,22 +579,18 @@ class Delivery:
         if self._busy[chat_id] <= 0:
             del self._busy[chat_id]
 
-    async def _record_sent(self, uow: Unit, sent: list[tuple[int, ...]]) -> None:
-        if sent:
-            await uow.outbox.mark_sent(sent, self._clock.timestamp())
-
     async def _recover(self) -> None:
         """After a failed pass: record what was sent; this pass's failed rows go back to
         pending as uncertain (they may have reached Telegram), so nothing stays stuck. Rows
         claimed by a use case are not touched: their own task is still sending them."""
         failed, self._failed = self._failed, []
         try:
-            with self._take_sent() as sent:
+            with self._records.take() as sent:
                 async with self._db.unit() as uow:
-                    await self._record_sent(uow, sent)
+                    await self._records.write(uow, sent)
                     await uow.outbox.release(failed)
         except Exception:
-            # Kept (the sends by `_take_sent`): the next pass records and releases them first.
+            # Kept (the sends by `Records.take`): the next pass records and releases them first.
             self._failed = failed + self._failed
             log.exception("could not recover the delivery state; the next pass will retry")
 

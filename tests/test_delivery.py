@@ -21,6 +21,7 @@ from bot.telegram_http import AiohttpRequest
 from scheduler import delivery as delivery_module
 from scheduler.clock import Clock
 from scheduler.delivery import Delivery
+from scheduler.records import RECORD_SPACING, Records
 from testing.clock import MovableClock
 from testing.fake_telegram import FakeTelegram
 from testing.probes import deliver, outbox_statuses
@@ -445,8 +446,8 @@ async def test_at_the_paid_cap_records_take_the_sends_of_a_moment_not_a_few_each
     real_mark_sent = outbox.Outbox.mark_sent
 
     async def counted(self: outbox.Outbox, sent: list[tuple[int, ...]], now: int) -> None:
-        caller = sys._getframe(2)  # via _record_sent
-        if caller.f_code is Delivery._record.__code__:
+        caller = sys._getframe(2)  # via Records.write
+        if caller.f_code is Records._record.__code__:
             # When the record's transaction began, as the delivery took it: a moment of this
             # process not running between the two must not count against the spacing.
             begun.append(caller.f_locals["self"]._last_record)
@@ -463,7 +464,7 @@ async def test_at_the_paid_cap_records_take_the_sends_of_a_moment_not_a_few_each
     assert sorted(tuple(r) for r in rows) == sorted(("sent", c, given[c]) for c in chats)
     assert len(begun) > 3  # the fan-out's records were mostly these
     gaps = [later - earlier for earlier, later in itertools.pairwise(begun)]
-    assert min(gaps) >= delivery_module.RECORD_SPACING, sorted(gaps)[:5]
+    assert min(gaps) >= RECORD_SPACING, sorted(gaps)[:5]
 
 
 @pytest.mark.parametrize(("rate", "spaced"), [(30, False), (1000, True)])
@@ -478,21 +479,21 @@ async def test_a_record_right_after_another_waits_for_the_spacing_only_at_high_r
     real_sleep = asyncio.sleep
 
     async def timed(seconds: float, *args: object) -> object:
-        if asyncio.current_task() is delivery._recorder:
+        if asyncio.current_task() is delivery._records._recorder:
             waits.append(seconds)
         return await real_sleep(seconds, *args)
 
     monkeypatch.setattr(asyncio, "sleep", timed)
-    delivery._sent = [(row.id, 555, Clock().timestamp())]
-    delivery._record_soon()  # the first: at once either way
-    assert delivery._recorder is not None
-    await delivery._recorder
+    delivery._records._sent = [(row.id, 555, Clock().timestamp())]
+    delivery._records.record_soon()  # the first: at once either way
+    assert delivery._records._recorder is not None
+    await delivery._records._recorder
     assert waits == []
-    delivery._sent = [(10_000_000, 1, Clock().timestamp())]  # another ends at once
-    delivery._record_soon()
-    await delivery._recorder
+    delivery._records._sent = [(10_000_000, 1, Clock().timestamp())]  # another ends at once
+    delivery._records.record_soon()
+    await delivery._records._recorder
     assert bool(waits) is spaced, waits
-    assert all(0 < wait <= delivery_module.RECORD_SPACING for wait in waits)
+    assert all(0 < wait <= RECORD_SPACING for wait in waits)
 
 
 async def test_a_send_a_pass_is_recording_counts_as_unrecorded_until_the_pass_commits(
@@ -504,7 +505,9 @@ async def test_a_send_a_pass_is_recording_counts_as_unrecorded_until_the_pass_co
     one to a question they never got (seen as a lost answer once records were spaced)."""
     row = await claimed(db, Outgoing(1, "k1", "the question"))
     delivery = Delivery(bot, db, Clock(), rate=30)
-    delivery._sent = [(row.id, 555, Clock().timestamp())]  # Telegram took it: now its record
+    delivery._records._sent = [
+        (row.id, 555, Clock().timestamp())
+    ]  # Telegram took it: now its record
     in_pass, go_on = asyncio.Event(), asyncio.Event()
     real_mark_sent = outbox.Outbox.mark_sent
 
@@ -549,19 +552,19 @@ async def test_recorded_waits_for_the_sends_unrecorded_then_not_for_a_stream_of_
         nonlocal records
         records += 1
         if records < 50:  # a send ends during each record: the recorder goes on and on
-            delivery._sent.append((10_000_000 + records, 1, now))  # no such row
+            delivery._records._sent.append((10_000_000 + records, 1, now))  # no such row
         await real_mark_sent(self, sent, now)
 
     monkeypatch.setattr(outbox.Outbox, "mark_sent", meanwhile_another_ends)
-    delivery._sent = [(row.id, 555, Clock().timestamp())]
+    delivery._records._sent = [(row.id, 555, Clock().timestamp())]
     await asyncio.wait_for(delivery.recorded(timeout=10), 10)
     assert records < 50, records  # the first batch's record, not the whole stream's
     async with db.read() as uow:
         assert await uow.conn.fetch_value("SELECT status FROM outbox WHERE id = ?", (row.id,)) == (
             "sent"
         )
-    assert delivery._recorder is not None
-    await asyncio.wait_for(delivery._recorder, 10)  # the rest, before the database closes
+    assert delivery._records._recorder is not None
+    await asyncio.wait_for(delivery._records._recorder, 10)  # the rest, before the database closes
 
 
 async def test_at_the_paid_cap_enough_sends_are_in_flight_to_cover_telegrams_round_trip(
