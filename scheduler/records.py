@@ -77,7 +77,9 @@ class Records:
         error they go back, and are on record with the next batch."""
         sent = self._sent
         if not sent:
-            yield sent
+            # A list of its own, not `_sent`: sends that end while its transaction begins
+            # are added to `_sent`, and would go through this record and the recorder's.
+            yield []
             return
         done = self._batch()
         self._sent, self._sent_done = [], None
