@@ -25,6 +25,11 @@ log = logging.getLogger(__name__)
 # now one takes the sends of 20 ms. At Telegram's default 30/s each send keeps its own record
 # at once. The first after a quiet moment goes at once, and a chat's next turn is a second away.
 RECORD_SPACING = 0.02
+# After a record failed, the recorder tries again this long after (doubling up to RETRY_MAX):
+# it may be the only one left to (a worker that stopped being the sender runs no passes, and
+# renews its lease on the rows while their sends wait here).
+RETRY_FIRST = 0.5
+RETRY_MAX = 30.0
 
 Send = tuple[int, ...]  # (outbox row, Telegram's message id, when Telegram took it)
 
@@ -50,6 +55,7 @@ class Records:
         self._recording_now: set[asyncio.Future[None]] = set()
         self._recorder: asyncio.Task[None] | None = None
         self._last_record = -RECORD_SPACING  # monotonic: when the last record's unit began
+        self._finishing = asyncio.Event()  # a stop: no more retries, it records what is left
 
     def add(self, *sent: Send) -> None:
         """Sends Telegram took: on record soon."""
@@ -109,9 +115,16 @@ class Records:
         sends that end while one record waits for the database join the next. Recorded at
         once, the round counts as received and the chat's next message is ready; under load
         at most one record begins every RECORD_SPACING seconds (above 50 sends a second),
-        taking all that finished."""
+        taking all that finished. A record that failed is tried again, RETRY_FIRST later
+        and then less often, until it commits, a pass takes the sends, or a stop."""
+        retry = 0.0
         while self._sent:
-            if (wait := self._last_record + self._spacing - time.monotonic()) > 0:
+            if retry:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._finishing.wait(), retry)
+                if self._finishing.is_set() or not self._sent:
+                    return
+            elif (wait := self._last_record + self._spacing - time.monotonic()) > 0:
                 await asyncio.sleep(wait)
                 if not self._sent:  # a pass or a recovery took them meanwhile
                     return
@@ -121,9 +134,11 @@ class Records:
                         self._last_record = time.monotonic()  # its transaction has begun
                         await self.write(uow, sent)
             except Exception:  # the sends are back in `_sent`
-                log.exception("could not record sends; the delivery loop will retry")
-                self._recorded()
-                return
+                retry = min(RETRY_MAX, retry * 2 or RETRY_FIRST)
+                log.exception("could not record sends; trying again in %.1f s", retry)
+                self._recorded()  # a pass may record them sooner
+                continue
+            retry = 0.0
             self._recorded()  # slots are free, and those chats may have more
 
     async def settled(self) -> None:
@@ -137,6 +152,8 @@ class Records:
             await asyncio.wait(batches)
 
     async def finish(self) -> None:
-        """Wait for the record under way (a stop: what it leaves, the stop records)."""
+        """Wait for the record under way, with no more retries (a stop: what it leaves, the
+        stop records)."""
+        self._finishing.set()
         if self._recorder is not None:
             await asyncio.gather(self._recorder, return_exceptions=True)

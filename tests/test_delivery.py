@@ -564,6 +564,58 @@ async def test_a_transaction_that_took_no_sends_records_none_that_end_while_it_b
         )
 
 
+async def test_a_record_that_failed_is_retried_by_the_recorder_not_left_to_a_pass(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker that stopped being the sender runs no more passes, and its lease on a sent
+    row is renewed while the send waits for its record: a record that failed there (the
+    database blinked, the blip that cost the lock) waited for this worker's stop, and the
+    person answering the question it carried for their handler's 10 s. The recorder tries
+    again by itself."""
+    row = await claimed(db, Outgoing(1, "k1", "to 1"))
+    records = Records(db, Clock(), rate=30, recorded=lambda: None)
+    failures = 0
+    real_mark_sent = outbox.Outbox.mark_sent
+
+    async def fails_once(self: outbox.Outbox, sent: list[tuple[int, ...]], now: int) -> None:
+        nonlocal failures
+        if not failures:
+            failures += 1
+            raise ConnectionError("the database blinked")
+        await real_mark_sent(self, sent, now)
+
+    monkeypatch.setattr(outbox.Outbox, "mark_sent", fails_once)
+    records.add((row.id, 555, Clock().timestamp()))
+    assert records._recorder is not None
+    await asyncio.wait_for(records._recorder, 10)  # done: recorded, or given up
+    assert failures == 1 and not records.unrecorded()
+    async with db.read() as uow:
+        assert await uow.conn.fetch_value("SELECT status FROM outbox WHERE id = ?", (row.id,)) == (
+            "sent"
+        )
+
+
+async def test_a_stop_does_not_wait_for_a_record_that_keeps_failing(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The recorder's retries wait between tries; a stop ends the wait and records what is
+    left in its own transaction (or leaves it to the lease), rather than hang on a database
+    that is down."""
+    row = await claimed(db, Outgoing(1, "k1", "to 1"))
+    records = Records(db, Clock(), rate=30, recorded=lambda: None)
+    failed = asyncio.Event()
+
+    async def down(self: outbox.Outbox, sent: list[tuple[int, ...]], now: int) -> None:
+        failed.set()
+        raise ConnectionError("the database is down")
+
+    monkeypatch.setattr(outbox.Outbox, "mark_sent", down)
+    records.add((row.id, 555, Clock().timestamp()))
+    await asyncio.wait_for(failed.wait(), 10)
+    await asyncio.wait_for(records.finish(), 2)  # the retry's wait ends at once
+    assert records.waiting()  # kept, for the stop's own record
+
+
 async def test_recorded_waits_for_the_sends_unrecorded_then_not_for_a_stream_of_later_ones(
     bot: Bot, db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
