@@ -431,11 +431,16 @@ class Delivery:
         await self._records.finish()
         failed, self._failed = self._failed, []
         unsent, self._unsent = self._unsent, []
-        with self._records.take() as sent:
-            async with self._db.unit() as uow:
-                await self._records.write(uow, sent)
-                await uow.outbox.release(failed)
-                await uow.outbox.put_back(unsent)
+        try:
+            with self._records.take() as sent:
+                async with self._db.unit() as uow:
+                    await self._records.write(uow, sent)
+                    await uow.outbox.release(failed)
+                    await uow.outbox.put_back(unsent)
+        except Exception:
+            # The rest of the stop still runs (the lock, the hook): these rows stay in flight
+            # and come back as after a crash, at the next start or when their lease runs out.
+            log.exception("could not record the last sends at the stop; they are retried")
         # Only now: a claim committed while stopping still went to `_send_paced`, which puts
         # it back as certainly unsent rather than leave it in flight.
         with contextlib.suppress(ValueError):

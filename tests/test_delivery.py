@@ -616,6 +616,25 @@ async def test_a_stop_does_not_wait_for_a_record_that_keeps_failing(
     assert records.waiting()  # kept, for the stop's own record
 
 
+async def test_a_stop_whose_last_record_fails_still_lets_go_of_everything(
+    bot: Bot, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The stop records what is left in one last transaction; when the database fails it,
+    the stop still ends cleanly (the hook, the lease renewer, the sender lock), and the rows
+    come back as after a crash."""
+    delivery = Delivery(bot, db, Clock(), rate=30)
+    await delivery.start()
+
+    async def down(self: outbox.Outbox, sent: list[tuple[int, ...]], now: int) -> None:
+        raise ConnectionError("the database is down")
+
+    monkeypatch.setattr(outbox.Outbox, "mark_sent", down)
+    delivery._records._sent = [(10_000_000, 1, Clock().timestamp())]  # a send just ended
+    await asyncio.wait_for(delivery.stop(), 10)
+    assert delivery.hand_off not in db.after_commit
+    assert delivery._renewer is not None and delivery._renewer.done()
+
+
 async def test_recorded_waits_for_the_sends_unrecorded_then_not_for_a_stream_of_later_ones(
     bot: Bot, db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
