@@ -58,6 +58,21 @@ async def settled(delivery: Delivery) -> None:
     await asyncio.wait_for(delivery.idle(), 10)
 
 
+def fails_once(monkeypatch: pytest.MonkeyPatch, method: str) -> list[str]:
+    """Outbox.`method` raises once (the database blinked), then works; the failures so far."""
+    real = getattr(outbox.Outbox, method)
+    failures: list[str] = []
+
+    async def once(*args: object, **kwargs: object) -> object:
+        if not failures:
+            failures.append(method)
+            raise ConnectionError("the database blinked")
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(outbox.Outbox, method, once)
+    return failures
+
+
 async def test_one_chats_messages_keep_their_order_through_a_retry(
     fake: FakeTelegram, bot: Bot, db: Database
 ) -> None:
@@ -107,16 +122,7 @@ async def test_a_failed_pass_leaves_nothing_stuck(
     for chat in (1, 2):
         fake.user(chat, "P")
     await queue(db, Outgoing(1, "a", "to one"), Outgoing(2, "b", "to two"))
-    real_mark_sent = outbox.Outbox.mark_sent
-    failures = []
-
-    async def broken_once(*args: object, **kwargs: object) -> None:
-        if not failures:
-            failures.append(1)
-            raise RuntimeError("disk full")
-        await real_mark_sent(*args, **kwargs)
-
-    monkeypatch.setattr(outbox.Outbox, "mark_sent", broken_once)
+    failures = fails_once(monkeypatch, "mark_sent")
     delivery = Delivery(bot, db, Clock(), rate=30)
     await delivery.start()
     try:
@@ -527,10 +533,7 @@ async def test_a_send_a_pass_is_recording_counts_as_unrecorded_until_the_pass_co
     finally:
         go_on.set()  # a failure must not leave the pass holding its transaction
     await asyncio.wait_for(waiting, 5)
-    async with db.read() as uow:  # on record by then
-        assert await uow.conn.fetch_value("SELECT status FROM outbox WHERE id = ?", (row.id,)) == (
-            "sent"
-        )
+    assert (await outbox_statuses(db))["k1"] == "sent"  # on record by then
     await passing
 
 
@@ -558,10 +561,7 @@ async def test_a_transaction_that_took_no_sends_records_none_that_end_while_it_b
     await asyncio.wait_for(records.settled(), 10)
     await records.finish()
     assert written == [row.id]
-    async with db.read() as uow:
-        assert await uow.conn.fetch_value("SELECT status FROM outbox WHERE id = ?", (row.id,)) == (
-            "sent"
-        )
+    assert (await outbox_statuses(db))["k1"] == "sent"
 
 
 async def test_a_record_that_failed_is_retried_by_the_recorder_not_left_to_a_pass(
@@ -574,25 +574,12 @@ async def test_a_record_that_failed_is_retried_by_the_recorder_not_left_to_a_pas
     again by itself."""
     row = await claimed(db, Outgoing(1, "k1", "to 1"))
     records = Records(db, Clock(), rate=30, recorded=lambda: None)
-    failures = 0
-    real_mark_sent = outbox.Outbox.mark_sent
-
-    async def fails_once(self: outbox.Outbox, sent: list[tuple[int, ...]], now: int) -> None:
-        nonlocal failures
-        if not failures:
-            failures += 1
-            raise ConnectionError("the database blinked")
-        await real_mark_sent(self, sent, now)
-
-    monkeypatch.setattr(outbox.Outbox, "mark_sent", fails_once)
+    failures = fails_once(monkeypatch, "mark_sent")
     records.add((row.id, 555, Clock().timestamp()))
     assert records._recorder is not None
     await asyncio.wait_for(records._recorder, 10)  # done: recorded, or given up
-    assert failures == 1 and not records.unrecorded()
-    async with db.read() as uow:
-        assert await uow.conn.fetch_value("SELECT status FROM outbox WHERE id = ?", (row.id,)) == (
-            "sent"
-        )
+    assert len(failures) == 1 and not records.unrecorded()
+    assert (await outbox_statuses(db))["k1"] == "sent"
 
 
 async def test_a_stop_does_not_wait_for_a_record_that_keeps_failing(
@@ -659,10 +646,7 @@ async def test_recorded_waits_for_the_sends_unrecorded_then_not_for_a_stream_of_
     delivery._records._sent = [(row.id, 555, Clock().timestamp())]
     await asyncio.wait_for(delivery.recorded(timeout=10), 10)
     assert records < 50, records  # the first batch's record, not the whole stream's
-    async with db.read() as uow:
-        assert await uow.conn.fetch_value("SELECT status FROM outbox WHERE id = ?", (row.id,)) == (
-            "sent"
-        )
+    assert (await outbox_statuses(db))["k1"] == "sent"
     assert delivery._records._recorder is not None
     await asyncio.wait_for(delivery._records._recorder, 10)  # the rest, before the database closes
 
@@ -898,17 +882,7 @@ async def test_a_pass_whose_claim_fails_leaves_its_chats_free(
     """A pass takes its chats as it picks their rows, before the claim commits: a claim that
     fails gives them back, or the chat would be busy for ever and get nothing more."""
     fake.user(1, "P")
-    real_mark_inflight = outbox.Outbox.mark_inflight
-    failures = 0
-
-    async def fails_once(self: outbox.Outbox, row_ids: list[int], now: int | None = None) -> None:
-        nonlocal failures
-        if not failures:
-            failures += 1
-            raise ConnectionError("the database blinked")
-        await real_mark_inflight(self, row_ids, now)
-
-    monkeypatch.setattr(outbox.Outbox, "mark_inflight", fails_once)
+    failures = fails_once(monkeypatch, "mark_inflight")
     delivery = Delivery(bot, db, Clock(), rate=30)
     await delivery.start()
     try:
@@ -919,7 +893,7 @@ async def test_a_pass_whose_claim_fails_leaves_its_chats_free(
         assert not delivery._busy
     finally:
         await delivery.stop()
-    assert failures == 1
+    assert len(failures) == 1
 
 
 async def test_a_stop_at_the_paid_cap_with_sends_in_line_and_on_the_wire_loses_nothing(
