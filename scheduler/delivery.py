@@ -62,6 +62,11 @@ BURST_SECONDS = 0.02
 # When the sender dies its connection closes and the lock is free: another worker takes it
 # within ELECTION_POLL seconds. Sends it held in flight return when their lease runs out.
 SENDER_LOCK = "steady-sender"
+# A stop waits at most this long for the loop's last pass, and again for its own last record:
+# with the database down each would wait for a connection (30 s), or for a row lock as long
+# as it is held, past a container's stop grace period. What they held comes back as after a
+# crash.
+STOP_WAIT = 10.0
 ELECTION_POLL = 1.0
 
 
@@ -425,7 +430,11 @@ class Delivery:
         self._stopped.set()
         self._wakeup.set()
         if self._task is not None:
-            await self._task
+            await asyncio.wait({self._task}, timeout=STOP_WAIT)
+            if not self._task.done():
+                log.warning("a delivery pass was still waiting for the database; stopped")
+                self._task.cancel()  # its claim rolls back; its sends' records go back
+                await asyncio.wait({self._task}, timeout=STOP_WAIT)
         if self._sending or self._claimed:
             await asyncio.gather(*self._sending, *self._claimed, return_exceptions=True)
         await self._records.finish()
@@ -433,7 +442,7 @@ class Delivery:
         unsent, self._unsent = self._unsent, []
         try:
             with self._records.take() as sent:
-                async with self._db.unit() as uow:
+                async with asyncio.timeout(STOP_WAIT), self._db.unit() as uow:
                     await self._records.write(uow, sent)
                     await uow.outbox.release(failed)
                     await uow.outbox.put_back(unsent)

@@ -30,6 +30,9 @@ RECORD_SPACING = 0.02
 # renews its lease on the rows while their sends wait here).
 RETRY_FIRST = 0.5
 RETRY_MAX = 30.0
+# A stop waits this long for a record under way, then cancels it (its sends go back, for the
+# stop's own record): a database that is down or a lock wait must not hold a stop for ever.
+FINISH_WAIT = 5.0
 
 Send = tuple[int, ...]  # (outbox row, Telegram's message id, when Telegram took it)
 
@@ -95,6 +98,13 @@ class Records:
         except BaseException:
             self._sent = sent + self._sent
             self._batch().add_done_callback(lambda _: done.done() or done.set_result(None))
+            if not self._finishing.is_set() and (self._recorder is None or self._recorder.done()):
+                # Back from a pass (or a recovery) that failed, and the recorder had found
+                # nothing to do: nobody else may try again (a worker that just stopped being
+                # the sender runs no passes), so the recorder does, after the first wait.
+                self._recorder = asyncio.create_task(
+                    self._record(retry=RETRY_FIRST), name="steady-record"
+                )
             raise
         else:
             done.set_result(None)
@@ -107,17 +117,18 @@ class Records:
             await uow.outbox.mark_sent(sent, self._clock.timestamp())
 
     def record_soon(self) -> None:
+        if self._finishing.is_set():
+            return  # a stop records what is left itself
         if self._recorder is None or self._recorder.done():
             self._recorder = asyncio.create_task(self._record(), name="steady-record")
 
-    async def _record(self) -> None:
+    async def _record(self, retry: float = 0.0) -> None:
         """Record finished sends, all that finished meanwhile in one transaction: under load,
         sends that end while one record waits for the database join the next. Recorded at
         once, the round counts as received and the chat's next message is ready; under load
         at most one record begins every RECORD_SPACING seconds (above 50 sends a second),
         taking all that finished. A record that failed is tried again, RETRY_FIRST later
         and then less often, until it commits, a pass takes the sends, or a stop."""
-        retry = 0.0
         while self._sent:
             if retry:
                 with contextlib.suppress(TimeoutError):
@@ -152,8 +163,14 @@ class Records:
             await asyncio.wait(batches)
 
     async def finish(self) -> None:
-        """Wait for the record under way, with no more retries (a stop: what it leaves, the
-        stop records)."""
+        """Wait for the record under way (up to FINISH_WAIT, then cancel it), with no more
+        retries: a stop records what is left itself."""
         self._finishing.set()
-        if self._recorder is not None:
-            await asyncio.gather(self._recorder, return_exceptions=True)
+        recorder = self._recorder
+        if recorder is None or recorder.done():
+            return
+        await asyncio.wait({recorder}, timeout=FINISH_WAIT)
+        if not recorder.done():
+            log.warning("a record of sends was still waiting for the database; stopped")
+            recorder.cancel()  # its sends go back (`take`), for the stop's own record
+            await asyncio.wait({recorder}, timeout=FINISH_WAIT)

@@ -19,6 +19,7 @@ from bot.storage import outbox
 from bot.storage.db import Database
 from bot.telegram_http import AiohttpRequest
 from scheduler import delivery as delivery_module
+from scheduler import records as records_module
 from scheduler.clock import Clock
 from scheduler.delivery import Delivery
 from scheduler.records import RECORD_SPACING, Records
@@ -603,16 +604,20 @@ async def test_a_stop_does_not_wait_for_a_record_that_keeps_failing(
     assert records.waiting()  # kept, for the stop's own record
 
 
+@pytest.mark.parametrize("database", ["fails", "hangs"])
 async def test_a_stop_whose_last_record_fails_still_lets_go_of_everything(
-    bot: Bot, db: Database, monkeypatch: pytest.MonkeyPatch
+    bot: Bot, db: Database, monkeypatch: pytest.MonkeyPatch, database: str
 ) -> None:
-    """The stop records what is left in one last transaction; when the database fails it,
-    the stop still ends cleanly (the hook, the lease renewer, the sender lock), and the rows
-    come back as after a crash."""
+    """The stop records what is left in one last transaction; when the database fails it, or
+    keeps it (and the loop's last pass) waiting past STOP_WAIT, the stop still ends cleanly
+    (the hook, the lease renewer, the sender lock), and the rows come back as after a crash."""
+    monkeypatch.setattr(delivery_module, "STOP_WAIT", 0.05)
     delivery = Delivery(bot, db, Clock(), rate=30)
     await delivery.start()
 
     async def down(self: outbox.Outbox, sent: list[tuple[int, ...]], now: int) -> None:
+        if database == "hangs":
+            await asyncio.Event().wait()
         raise ConnectionError("the database is down")
 
     monkeypatch.setattr(outbox.Outbox, "mark_sent", down)
@@ -620,6 +625,52 @@ async def test_a_stop_whose_last_record_fails_still_lets_go_of_everything(
     await asyncio.wait_for(delivery.stop(), 10)
     assert delivery.hand_off not in db.after_commit
     assert delivery._renewer is not None and delivery._renewer.done()
+
+
+async def test_sends_a_failed_pass_gives_back_are_recorded_though_no_pass_follows(
+    db: Database,
+) -> None:
+    """A pass takes the sends before the recorder looks (the recorder then finds nothing and
+    ends), and its transaction fails: the sends go back, and the recorder is started again
+    for them, since no pass may follow (a worker that just stopped being the sender)."""
+    row = await claimed(db, Outgoing(1, "k1", "to 1"))
+    records = Records(db, Clock(), rate=30, recorded=lambda: None)
+    records.add((row.id, 555, Clock().timestamp()))
+    first = records._recorder
+    assert first is not None
+    with contextlib.suppress(ConnectionError), records.take():  # a pass, first
+        await asyncio.wait_for(first, 5)  # found nothing to record: ended
+        raise ConnectionError("the pass failed")
+    assert records._recorder is not first and records._recorder is not None
+    await asyncio.wait_for(records._recorder, 5)
+    assert not records.unrecorded()
+    assert (await outbox_statuses(db))["k1"] == "sent"
+
+
+async def test_a_stop_cancels_a_record_stuck_in_the_database_and_starts_no_other(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A record under way waits for the database as long as it takes (a connection from the
+    pool, a row lock): a stop waits for it FINISH_WAIT, then cancels it; its sends are back
+    for the stop's own record, and no recorder starts after the stop."""
+    monkeypatch.setattr(records_module, "FINISH_WAIT", 0.05)
+    row = await claimed(db, Outgoing(1, "k1", "to 1"))
+    records = Records(db, Clock(), rate=30, recorded=lambda: None)
+    stuck = asyncio.Event()
+
+    async def hangs(self: outbox.Outbox, sent: list[tuple[int, ...]], now: int) -> None:
+        stuck.set()
+        await asyncio.Event().wait()
+
+    monkeypatch.setattr(outbox.Outbox, "mark_sent", hangs)
+    records.add((row.id, 555, Clock().timestamp()))
+    recorder = records._recorder
+    assert recorder is not None
+    await asyncio.wait_for(stuck.wait(), 5)
+    await asyncio.wait_for(records.finish(), 5)
+    assert recorder.cancelled() and records.waiting()
+    records.add((10_000_000, 1, Clock().timestamp()))  # a late one: the stop's too
+    assert records._recorder is recorder
 
 
 async def test_recorded_waits_for_the_sends_unrecorded_then_not_for_a_stream_of_later_ones(
