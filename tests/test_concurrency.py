@@ -556,6 +556,34 @@ async def test_a_unit_cancelled_while_it_holds_a_lock_releases_it(
     assert (await checkins.answer(second, BEN, "his", 8, NOW)).outcome is AnswerOutcome.REVEALED
 
 
+async def test_a_unit_cancelled_while_it_waits_to_begin_leaves_its_connection_clean(
+    two: tuple[Database, Database],
+) -> None:
+    """SQLite: a unit waits in BEGIN IMMEDIATE while another process writes (busy_timeout),
+    and is cancelled there (a stop). The BEGIN still runs on aiosqlite's thread once the other
+    is done: its connection was left in a transaction nobody owned, and every later unit of
+    that process failed ("cannot start a transaction within a transaction")."""
+    if on_postgres():
+        pytest.skip("PostgreSQL has no database-wide write lock to wait for")
+    first, second = two
+    await open_round(first)
+    async with first.unit() as uow:  # another process writes
+        await uow.rounds.save_answer(1, ANA.id, "hers", 5, NOW)
+        waiting = asyncio.ensure_future(checkins.answer(second, BEN, "cut short", 6, NOW))
+        engine = second._engine
+        for _ in range(2000):  # until it holds its process's lock: its BEGIN is queued
+            if engine._lock.locked():  # type: ignore[attr-defined]
+                break
+            await asyncio.sleep(0.005)
+        assert engine._lock.locked()  # type: ignore[attr-defined]
+        waiting.cancel()  # the stop, while Ben's answer waits to begin
+    results = await asyncio.gather(waiting, return_exceptions=True)  # its BEGIN went through
+    assert isinstance(results[0], asyncio.CancelledError)
+    outcome = (await checkins.answer(second, BEN, "his", 7, NOW)).outcome
+    assert outcome is AnswerOutcome.REVEALED
+    assert await value(second, "SELECT COUNT(*) FROM answers WHERE text = 'cut short'") == 0
+
+
 # --- delivery in two processes --------------------------------------------------------------
 
 

@@ -83,7 +83,15 @@ class SqliteEngine:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Conn]:
         async with self._lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                await self._conn.execute("BEGIN IMMEDIATE")
+            except BaseException:
+                # Cancelled while the BEGIN waited for another process's write (busy_timeout):
+                # it still runs on aiosqlite's thread, and would leave this connection in a
+                # transaction nobody owns. A rollback queued behind it ends that (a no-op if
+                # the BEGIN failed).
+                await asyncio.shield(self._conn.rollback())
+                raise
             try:
                 yield SqliteConn(self._conn)
             except BaseException:
@@ -133,8 +141,8 @@ class SqliteEngine:
         applied: list[int] = []
         async with self._lock:
             for version, name, script in steps:
-                await self._conn.execute("BEGIN IMMEDIATE")
                 try:
+                    await self._conn.execute("BEGIN IMMEDIATE")  # in the try: see transaction
                     rows = await self._conn.execute_fetchall("PRAGMA user_version")
                     if version <= int(next(iter(rows))[0]):
                         await self._conn.rollback()
