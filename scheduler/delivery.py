@@ -62,11 +62,13 @@ BURST_SECONDS = 0.02
 # When the sender dies its connection closes and the lock is free: another worker takes it
 # within ELECTION_POLL seconds. Sends it held in flight return when their lease runs out.
 SENDER_LOCK = "steady-sender"
-# A stop waits at most this long for the loop's last pass, and again for its own last record:
-# with the database down each would wait for a connection (30 s), or for a row lock as long
-# as it is held, past a container's stop grace period. What they held comes back as after a
-# crash.
-STOP_WAIT = 10.0
+# A stop waits at most this long in all for the loop's last pass, the sends in flight and a
+# record under way, then cancels what still waits (each has CANCEL_WAIT to end), and gives its
+# own last record what is left, CANCEL_WAIT at least: with the database down each would wait
+# for a connection (30 s), or for a row lock as long as it is held. At most about 23 s, inside
+# a container's 30 s stop grace period; what they held comes back as after a crash.
+STOP_WAIT = 15.0
+CANCEL_WAIT = 2.0
 ELECTION_POLL = 1.0
 
 
@@ -429,20 +431,20 @@ class Delivery:
         self._stopping = True
         self._stopped.set()
         self._wakeup.set()
-        if self._task is not None:
-            await asyncio.wait({self._task}, timeout=STOP_WAIT)
-            if not self._task.done():
-                log.warning("a delivery pass was still waiting for the database; stopped")
-                self._task.cancel()  # its claim rolls back; its sends' records go back
-                await asyncio.wait({self._task}, timeout=STOP_WAIT)
-        if self._sending or self._claimed:
-            await asyncio.gather(*self._sending, *self._claimed, return_exceptions=True)
-        await self._records.finish()
+        deadline = time.monotonic() + STOP_WAIT
+        if self._task is not None:  # a pass cancelled: its claim rolls back, its sends go back
+            await _end_by(deadline, {self._task}, "a delivery pass")
+        # Each ends within a request's timeout, unless its own write waits for the database; one
+        # cancelled stays in flight, and comes back as after a crash.
+        await _end_by(deadline, {*self._sending, *self._claimed}, "sends")
+        recorder = self._records.finish()  # no more retries: what is left is recorded below
+        await _end_by(deadline, {recorder} if recorder else set(), "a record of sends")
         failed, self._failed = self._failed, []
         unsent, self._unsent = self._unsent, []
+        last = max(CANCEL_WAIT, deadline - time.monotonic())
         try:
             with self._records.take() as sent:
-                async with asyncio.timeout(STOP_WAIT), self._db.unit() as uow:
+                async with asyncio.timeout(last), self._db.unit() as uow:
                     await self._records.write(uow, sent)
                     await uow.outbox.release(failed)
                     await uow.outbox.put_back(unsent)
@@ -949,6 +951,19 @@ class Delivery:
         log.info("outbox %s: the recipient blocked the bot; it waits for them", row.id)
         await reachability.set_reachable(self._db, row.chat_id, False, self._clock.timestamp())
         await self._retry(row, 0, "Forbidden", counts=False)
+
+
+async def _end_by(deadline: float, tasks: set[asyncio.Task[None]], what: str) -> None:
+    """Wait for `tasks` until `deadline` (monotonic), then cancel those left and give them
+    CANCEL_WAIT to end: a stop must not wait for ever on a database that is down or locked."""
+    if not tasks:
+        return
+    await asyncio.wait(tasks, timeout=max(0.0, deadline - time.monotonic()))
+    if left := [task for task in tasks if not task.done()]:
+        log.warning("a stop cancelled %s still waiting (%s)", what, len(left))
+        for task in left:
+            task.cancel()
+        await asyncio.wait(left, timeout=CANCEL_WAIT)
 
 
 def _mime(filename: str) -> str:

@@ -30,9 +30,6 @@ RECORD_SPACING = 0.02
 # renews its lease on the rows while their sends wait here).
 RETRY_FIRST = 0.5
 RETRY_MAX = 30.0
-# A stop waits this long for a record under way, then cancels it (its sends go back, for the
-# stop's own record): a database that is down or a lock wait must not hold a stop for ever.
-FINISH_WAIT = 5.0
 
 Send = tuple[int, ...]  # (outbox row, Telegram's message id, when Telegram took it)
 
@@ -162,15 +159,10 @@ class Records:
         if batches:
             await asyncio.wait(batches)
 
-    async def finish(self) -> None:
-        """Wait for the record under way (up to FINISH_WAIT, then cancel it), with no more
-        retries: a stop records what is left itself."""
+    def finish(self) -> asyncio.Task[None] | None:
+        """A stop: no more retries and no new recorder, since the stop records what is left
+        itself; the record under way, if any, for it to wait for (or cancel: its sends then
+        come back here, `take`)."""
         self._finishing.set()
         recorder = self._recorder
-        if recorder is None or recorder.done():
-            return
-        await asyncio.wait({recorder}, timeout=FINISH_WAIT)
-        if not recorder.done():
-            log.warning("a record of sends was still waiting for the database; stopped")
-            recorder.cancel()  # its sends go back (`take`), for the stop's own record
-            await asyncio.wait({recorder}, timeout=FINISH_WAIT)
+        return recorder if recorder is not None and not recorder.done() else None

@@ -19,7 +19,6 @@ from bot.storage import outbox
 from bot.storage.db import Database
 from bot.telegram_http import AiohttpRequest
 from scheduler import delivery as delivery_module
-from scheduler import records as records_module
 from scheduler.clock import Clock
 from scheduler.delivery import Delivery
 from scheduler.records import RECORD_SPACING, Records
@@ -560,7 +559,8 @@ async def test_a_transaction_that_took_no_sends_records_none_that_end_while_it_b
             records.add((row.id, 555, Clock().timestamp()))  # ends as the transaction begins
             await records.write(uow, sent)
     await asyncio.wait_for(records.settled(), 10)
-    await records.finish()
+    if recorder := records.finish():
+        await asyncio.wait_for(recorder, 10)
     assert written == [row.id]
     assert (await outbox_statuses(db))["k1"] == "sent"
 
@@ -600,7 +600,9 @@ async def test_a_stop_does_not_wait_for_a_record_that_keeps_failing(
     monkeypatch.setattr(outbox.Outbox, "mark_sent", down)
     records.add((row.id, 555, Clock().timestamp()))
     await asyncio.wait_for(failed.wait(), 10)
-    await asyncio.wait_for(records.finish(), 2)  # the retry's wait ends at once
+    recorder = records.finish()
+    assert recorder is not None
+    await asyncio.wait_for(recorder, 2)  # the retry's wait ends at once
     assert records.waiting()  # kept, for the stop's own record
 
 
@@ -612,6 +614,7 @@ async def test_a_stop_whose_last_record_fails_still_lets_go_of_everything(
     keeps it (and the loop's last pass) waiting past STOP_WAIT, the stop still ends cleanly
     (the hook, the lease renewer, the sender lock), and the rows come back as after a crash."""
     monkeypatch.setattr(delivery_module, "STOP_WAIT", 0.05)
+    monkeypatch.setattr(delivery_module, "CANCEL_WAIT", 0.05)
     delivery = Delivery(bot, db, Clock(), rate=30)
     await delivery.start()
 
@@ -647,13 +650,13 @@ async def test_sends_a_failed_pass_gives_back_are_recorded_though_no_pass_follow
     assert (await outbox_statuses(db))["k1"] == "sent"
 
 
-async def test_a_stop_cancels_a_record_stuck_in_the_database_and_starts_no_other(
+async def test_a_stop_is_handed_a_record_stuck_in_the_database_and_no_other_starts(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A record under way waits for the database as long as it takes (a connection from the
-    pool, a row lock): a stop waits for it FINISH_WAIT, then cancels it; its sends are back
-    for the stop's own record, and no recorder starts after the stop."""
-    monkeypatch.setattr(records_module, "FINISH_WAIT", 0.05)
+    pool, a row lock): `finish` hands it to the stop, which waits for it until its deadline
+    and cancels it; its sends are then back for the stop's own record, and no recorder starts
+    after the stop."""
     row = await claimed(db, Outgoing(1, "k1", "to 1"))
     records = Records(db, Clock(), rate=30, recorded=lambda: None)
     stuck = asyncio.Event()
@@ -667,10 +670,39 @@ async def test_a_stop_cancels_a_record_stuck_in_the_database_and_starts_no_other
     recorder = records._recorder
     assert recorder is not None
     await asyncio.wait_for(stuck.wait(), 5)
-    await asyncio.wait_for(records.finish(), 5)
-    assert recorder.cancelled() and records.waiting()
+    assert records.finish() is recorder
     records.add((10_000_000, 1, Clock().timestamp()))  # a late one: the stop's too
     assert records._recorder is recorder
+    recorder.cancel()  # as the stop does at its deadline
+    await asyncio.wait({recorder}, timeout=5)
+    assert recorder.cancelled() and records.waiting() and records._recorder is recorder
+
+
+async def test_a_stop_cancels_a_send_whose_own_write_waits_for_the_database(
+    fake: FakeTelegram, bot: Bot, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A send's own writes (its retry after a Telegram error, a failure, an unreachable
+    person) wait for the database like any unit (a connection, a row lock): the stop waits
+    for the sends in flight until its deadline, then cancels them; the row stays in flight and
+    comes back as after a crash."""
+    monkeypatch.setattr(delivery_module, "STOP_WAIT", 0.05)
+    monkeypatch.setattr(delivery_module, "CANCEL_WAIT", 0.05)
+    fake.user(1, "P")
+    fake.fail_next("sendMessage", status=502, chat_id=1)  # a retry, written by the send
+    stuck = asyncio.Event()
+
+    async def hangs(self: outbox.Outbox, *args: object, **kwargs: object) -> None:
+        stuck.set()
+        await asyncio.Event().wait()
+
+    monkeypatch.setattr(outbox.Outbox, "retry_later", hangs)
+    delivery = Delivery(bot, db, Clock(), rate=30)
+    await delivery.start()
+    await queue(db, Outgoing(1, "k1", "to 1"))
+    delivery.wake()
+    await asyncio.wait_for(stuck.wait(), 10)
+    await asyncio.wait_for(delivery.stop(), 5)
+    assert not delivery._sending
 
 
 async def test_recorded_waits_for_the_sends_unrecorded_then_not_for_a_stream_of_later_ones(
