@@ -66,7 +66,9 @@ SENDER_LOCK = "steady-sender"
 # record under way, then cancels what still waits (each has CANCEL_WAIT to end), and gives its
 # own last record what is left, CANCEL_WAIT at least: with the database down each would wait
 # for a connection (30 s), or for a row lock as long as it is held. At most about 23 s, inside
-# a container's 30 s stop grace period; what they held comes back as after a crash.
+# a container's 30 s stop grace period (on SQLite up to 5 s more, when another process holds
+# the write lock throughout: a cancelled unit's rollback waits for its BEGIN's busy timeout);
+# what they held comes back as after a crash.
 STOP_WAIT = 15.0
 CANCEL_WAIT = 2.0
 ELECTION_POLL = 1.0
@@ -458,8 +460,7 @@ class Delivery:
             self._db.after_commit.remove(self.hand_off)
         if self._renewer is not None:
             self._renewer.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._renewer
+            await asyncio.wait({self._renewer}, timeout=CANCEL_WAIT)  # its unit may be rolling back
         lock, self._sender_lock = self._sender_lock, None
         if lock is not None:
             self._db.lease.sending = False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import itertools
 import sys
 from collections.abc import AsyncIterator
@@ -628,6 +629,40 @@ async def test_a_stop_whose_last_record_fails_still_lets_go_of_everything(
     await asyncio.wait_for(delivery.stop(), 10)
     assert delivery.hand_off not in db.after_commit
     assert delivery._renewer is not None and delivery._renewer.done()
+
+
+async def test_a_stop_does_not_wait_for_a_lease_renewal_slow_to_end(
+    bot: Bot, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lease renewer is cancelled last; its unit may take a while to end (SQLite rolls
+    back behind a BEGIN waiting for another process's write): the stop gives it CANCEL_WAIT."""
+    monkeypatch.setattr(delivery_module, "STOP_WAIT", 0.05)
+    monkeypatch.setattr(delivery_module, "CANCEL_WAIT", 0.05)
+    db.lease = dataclasses.replace(db.lease, seconds=1.5)  # renewed every half second
+    renewing, ended = asyncio.Event(), asyncio.Event()
+
+    async def slow_to_end(self: outbox.Outbox, *args: object, **kwargs: object) -> None:
+        renewing.set()
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            await ended.wait()  # a rollback that waits for the database
+            raise
+
+    monkeypatch.setattr(outbox.Outbox, "renew", slow_to_end)
+    delivery = Delivery(bot, db, Clock(), rate=30)
+    await delivery.start()
+    on_the_wire = asyncio.ensure_future(asyncio.Event().wait())  # a send in hand: renewed
+    delivery._claimed.add(on_the_wire)
+    await asyncio.wait_for(renewing.wait(), 5)
+    renewer = delivery._renewer
+    assert renewer is not None
+    stopping = asyncio.ensure_future(delivery.stop())
+    stopped, _ = await asyncio.wait({stopping}, timeout=5)
+    still_ending = not renewer.done()
+    ended.set()
+    await asyncio.wait({renewer, stopping}, timeout=5)
+    assert stopped and still_ending  # the stop ended while the renewal had not
 
 
 async def test_sends_a_failed_pass_gives_back_are_recorded_though_no_pass_follows(
