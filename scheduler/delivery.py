@@ -361,9 +361,13 @@ class Delivery:
         task.add_done_callback(self._claimed.discard)
 
     async def _send_claimed(self, rows: list[outbox.OutboxRow]) -> None:
-        results = await asyncio.gather(
-            *(self._send_claimed_row(row) for row in rows), return_exceptions=True
-        )
+        sends = [asyncio.ensure_future(self._send_claimed_row(row)) for row in rows]
+        try:
+            results = await asyncio.gather(*sends, return_exceptions=True)
+        except asyncio.CancelledError:
+            # A stop's deadline: those Telegram took are recorded by the stop, not re-sent.
+            self._records.add(*(r for r in _results(sends) if isinstance(r, tuple)))
+            raise
         self._records.add(*(r for r in results if isinstance(r, tuple)))
         failed = [
             (row.id, r)
@@ -952,6 +956,15 @@ class Delivery:
         log.info("outbox %s: the recipient blocked the bot; it waits for them", row.id)
         await reachability.set_reachable(self._db, row.chat_id, False, self._clock.timestamp())
         await self._retry(row, 0, "Forbidden", counts=False)
+
+
+def _results(tasks: list[asyncio.Future[tuple[int, int, int] | None]]) -> list[object]:
+    """What the tasks that ended well returned."""
+    return [
+        task.result()
+        for task in tasks
+        if task.done() and not task.cancelled() and task.exception() is None
+    ]
 
 
 async def _end_by(deadline: float, tasks: set[asyncio.Task[None]], what: str) -> None:

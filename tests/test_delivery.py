@@ -230,6 +230,33 @@ async def test_claimed_rows_go_out_once_beside_the_loop_and_failures_come_back(
     assert set((await outbox_statuses(db)).values()) == {"sent"}
 
 
+async def test_a_stop_records_the_claimed_sends_telegram_took_before_it_cut_the_rest(
+    fake: FakeTelegram, bot: Bot, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reveal's two messages go out together; one arrives, the other waits on the wire past
+    the stop's deadline, which cancels them. The one Telegram took is recorded by the stop
+    (not re-sent at the next start as a possible duplicate); the other stays in flight."""
+    monkeypatch.setattr(delivery_module, "STOP_WAIT", 0.3)
+    monkeypatch.setattr(delivery_module, "CANCEL_WAIT", 0.05)
+    for chat in (1, 2):
+        fake.user(chat, "P")
+    fake.delay_next("sendMessage", 3, chat_id=2, deliver=False)
+    delivery = Delivery(bot, db, Clock(), rate=30)
+    await delivery.start()  # (it takes back what is in flight: claimed after it)
+    async with db.unit() as uow:  # queued and claimed together, as a reveal is
+        for chat in (1, 2):
+            await uow.users.upsert(Person(chat, "P"), 0)
+            await uow.outbox.enqueue(Outgoing(chat, f"k{chat}", f"to {chat}"), 0)
+        claimed = await uow.outbox.claim(["k1", "k2"], Clock().timestamp())
+    assert len(claimed) == 2  # sent together once this unit commits (Delivery.hand_off)
+    # Chat 1's send has its answer (its chat is free), chat 2's request waits.
+    await fake.wait_until(lambda: len(fake.sent) == 1 and 1 not in delivery._busy, timeout=5)
+    await asyncio.wait_for(delivery.stop(), 5)
+    async with db.read() as uow:
+        rows = await uow.conn.fetch_all("SELECT dedupe_key, status, inflight FROM outbox")
+    assert sorted(tuple(r) for r in rows) == [("k1", "sent", 0), ("k2", "pending", 1)]
+
+
 async def test_a_reveal_goes_out_straight_after_the_commit(
     fake: FakeTelegram, bot: Bot, db: Database
 ) -> None:
