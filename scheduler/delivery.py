@@ -364,11 +364,8 @@ class Delivery:
         sends = [asyncio.ensure_future(self._send_claimed_row(row)) for row in rows]
         try:
             results = await asyncio.gather(*sends, return_exceptions=True)
-        except asyncio.CancelledError:
-            # A stop's deadline: those Telegram took are recorded by the stop, not re-sent.
-            self._records.add(*(r for r in _results(sends) if isinstance(r, tuple)))
-            raise
-        self._records.add(*(r for r in results if isinstance(r, tuple)))
+        finally:  # cut short by a stop's deadline too: what Telegram took is not sent again
+            self._records.add(*_taken(sends))
         failed = [
             (row.id, r)
             for row, r in zip(rows, results, strict=True)
@@ -958,13 +955,10 @@ class Delivery:
         await self._retry(row, 0, "Forbidden", counts=False)
 
 
-def _results(tasks: list[asyncio.Future[tuple[int, int, int] | None]]) -> list[object]:
-    """What the tasks that ended well returned."""
-    return [
-        task.result()
-        for task in tasks
-        if task.done() and not task.cancelled() and task.exception() is None
-    ]
+def _taken(sends: list[asyncio.Future[tuple[int, int, int] | None]]) -> list[tuple[int, ...]]:
+    """The sends that ended with Telegram taking the message."""
+    ended = [send for send in sends if send.done() and not send.cancelled()]
+    return [r for send in ended if send.exception() is None and (r := send.result()) is not None]
 
 
 async def _end_by(deadline: float, tasks: set[asyncio.Task[None]], what: str) -> None:

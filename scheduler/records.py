@@ -95,13 +95,10 @@ class Records:
         except BaseException:
             self._sent = sent + self._sent
             self._batch().add_done_callback(lambda _: done.done() or done.set_result(None))
-            if not self._finishing.is_set() and (self._recorder is None or self._recorder.done()):
-                # Back from a pass (or a recovery) that failed, and the recorder had found
-                # nothing to do: nobody else may try again (a worker that just stopped being
-                # the sender runs no passes), so the recorder does, after the first wait.
-                self._recorder = asyncio.create_task(
-                    self._record(retry=RETRY_FIRST), name="steady-record"
-                )
+            # Back from a pass (or a recovery) that failed, when the recorder had found nothing
+            # to do: nobody else may try again (a worker that just stopped being the sender
+            # runs no passes), so the recorder does, after the first wait.
+            self.record_soon(after=RETRY_FIRST)
             raise
         else:
             done.set_result(None)
@@ -113,11 +110,13 @@ class Records:
         if sent:
             await uow.outbox.mark_sent(sent, self._clock.timestamp())
 
-    def record_soon(self) -> None:
+    def record_soon(self, *, after: float = 0.0) -> None:
+        """Start the recorder, unless it runs (it then takes these too) or a stop records
+        what is left itself; `after`: its first try that much later (a retry)."""
         if self._finishing.is_set():
-            return  # a stop records what is left itself
+            return
         if self._recorder is None or self._recorder.done():
-            self._recorder = asyncio.create_task(self._record(), name="steady-record")
+            self._recorder = asyncio.create_task(self._record(retry=after), name="steady-record")
 
     async def _record(self, retry: float = 0.0) -> None:
         """Record finished sends, all that finished meanwhile in one transaction: under load,

@@ -85,17 +85,12 @@ class SqliteEngine:
         async with self._lock:
             try:
                 await self._conn.execute("BEGIN IMMEDIATE")
-            except BaseException:
-                # Cancelled while the BEGIN waited for another process's write (busy_timeout):
-                # it still runs on aiosqlite's thread, and would leave this connection in a
-                # transaction nobody owns. A rollback queued behind it ends that (a no-op if
-                # the BEGIN failed).
-                await asyncio.shield(self._conn.rollback())
-                raise
-            try:
                 yield SqliteConn(self._conn)
             except BaseException:
-                # Shielded so a cancellation cannot leave the transaction open.
+                # Shielded so a cancellation cannot leave the transaction open. One while the
+                # BEGIN waited for another process's write (busy_timeout) still lets it run on
+                # aiosqlite's thread: this rollback, queued behind it, ends what it began (a
+                # no-op if it failed).
                 await asyncio.shield(self._conn.rollback())
                 raise
             else:
