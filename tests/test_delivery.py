@@ -20,6 +20,7 @@ from bot.storage import outbox
 from bot.storage.db import Database
 from bot.telegram_http import AiohttpRequest
 from scheduler import delivery as delivery_module
+from scheduler import records as records_module
 from scheduler.clock import Clock
 from scheduler.delivery import Delivery
 from scheduler.records import RECORD_SPACING, Records
@@ -72,6 +73,23 @@ def fails_once(monkeypatch: pytest.MonkeyPatch, method: str) -> list[str]:
 
     monkeypatch.setattr(outbox.Outbox, method, once)
     return failures
+
+
+def database_down(
+    monkeypatch: pytest.MonkeyPatch, method: str, *, hangs: bool = False
+) -> asyncio.Event:
+    """Outbox.`method` fails every time, or with `hangs` never returns (a lock or a connection
+    that never comes); the event is set once it was called."""
+    called = asyncio.Event()
+
+    async def down(*args: object, **kwargs: object) -> None:
+        called.set()
+        if hangs:
+            await asyncio.Event().wait()
+        raise ConnectionError("the database is down")
+
+    monkeypatch.setattr(outbox.Outbox, method, down)
+    return called
 
 
 async def test_one_chats_messages_keep_their_order_through_a_retry(
@@ -617,15 +635,10 @@ async def test_a_stop_does_not_wait_for_a_record_that_keeps_failing(
     """The recorder's retries wait between tries; a stop ends the wait and records what is
     left in its own transaction (or leaves it to the lease), rather than hang on a database
     that is down."""
+    monkeypatch.setattr(records_module, "RETRY_FIRST", 60.0)  # longer than the test waits
     row = await claimed(db, Outgoing(1, "k1", "to 1"))
     records = Records(db, Clock(), rate=30, recorded=lambda: None)
-    failed = asyncio.Event()
-
-    async def down(self: outbox.Outbox, sent: list[tuple[int, ...]], now: int) -> None:
-        failed.set()
-        raise ConnectionError("the database is down")
-
-    monkeypatch.setattr(outbox.Outbox, "mark_sent", down)
+    failed = database_down(monkeypatch, "mark_sent")
     records.add((row.id, 555, Clock().timestamp()))
     await asyncio.wait_for(failed.wait(), 10)
     recorder = records.finish()
@@ -645,13 +658,7 @@ async def test_a_stop_whose_last_record_fails_still_lets_go_of_everything(
     monkeypatch.setattr(delivery_module, "CANCEL_WAIT", 0.05)
     delivery = Delivery(bot, db, Clock(), rate=30)
     await delivery.start()
-
-    async def down(self: outbox.Outbox, sent: list[tuple[int, ...]], now: int) -> None:
-        if database == "hangs":
-            await asyncio.Event().wait()
-        raise ConnectionError("the database is down")
-
-    monkeypatch.setattr(outbox.Outbox, "mark_sent", down)
+    database_down(monkeypatch, "mark_sent", hangs=database == "hangs")
     delivery._records._sent = [(10_000_000, 1, Clock().timestamp())]  # a send just ended
     await asyncio.wait_for(delivery.stop(), 10)
     assert delivery.hand_off not in db.after_commit
@@ -721,22 +728,15 @@ async def test_a_stop_is_handed_a_record_stuck_in_the_database_and_no_other_star
     after the stop."""
     row = await claimed(db, Outgoing(1, "k1", "to 1"))
     records = Records(db, Clock(), rate=30, recorded=lambda: None)
-    stuck = asyncio.Event()
-
-    async def hangs(self: outbox.Outbox, sent: list[tuple[int, ...]], now: int) -> None:
-        stuck.set()
-        await asyncio.Event().wait()
-
-    monkeypatch.setattr(outbox.Outbox, "mark_sent", hangs)
+    stuck = database_down(monkeypatch, "mark_sent", hangs=True)
     records.add((row.id, 555, Clock().timestamp()))
     recorder = records._recorder
     assert recorder is not None
     await asyncio.wait_for(stuck.wait(), 5)
     assert records.finish() is recorder
-    records.add((10_000_000, 1, Clock().timestamp()))  # a late one: the stop's too
-    assert records._recorder is recorder
     recorder.cancel()  # as the stop does at its deadline
     await asyncio.wait({recorder}, timeout=5)
+    records.add((10_000_000, 1, Clock().timestamp()))  # a late one: the stop's too
     assert recorder.cancelled() and records.waiting() and records._recorder is recorder
 
 
@@ -751,13 +751,7 @@ async def test_a_stop_cancels_a_send_whose_own_write_waits_for_the_database(
     monkeypatch.setattr(delivery_module, "CANCEL_WAIT", 0.05)
     fake.user(1, "P")
     fake.fail_next("sendMessage", status=502, chat_id=1)  # a retry, written by the send
-    stuck = asyncio.Event()
-
-    async def hangs(self: outbox.Outbox, *args: object, **kwargs: object) -> None:
-        stuck.set()
-        await asyncio.Event().wait()
-
-    monkeypatch.setattr(outbox.Outbox, "retry_later", hangs)
+    stuck = database_down(monkeypatch, "retry_later", hangs=True)
     delivery = Delivery(bot, db, Clock(), rate=30)
     await delivery.start()
     await queue(db, Outgoing(1, "k1", "to 1"))
