@@ -91,6 +91,8 @@ async def choose(db: Database, user_id: int, round_id: int, index: int, now: int
             kind = ask_kinds.get(current.kind)
             if current.status != "open" or kind is None or not 0 <= index < len(kind.options):
                 return Outcome.STALE
+            if current.closes_at <= now:  # its window ended; the tick closing it is on its way
+                return Outcome.STALE
             seen = await uow.rounds.participants(round_id)
             if user_id not in seen or seen[user_id][1] is None:
                 return Outcome.STALE  # its question has not reached them: a forged press

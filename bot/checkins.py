@@ -175,7 +175,9 @@ async def answer(
         async with db.unit() as uow:
             couple, (candidates, already) = await in_one_trip(
                 uow.couples.active_for(person.id, lock=True),
-                uow.rounds.open_for_answer(person.id, message_id),
+                uow.rounds.open_for_answer(
+                    person.id, message_id, now if written_at is None else written_at
+                ),
             )
             if couple is None:
                 return AnswerResult(AnswerOutcome.NOT_PAIRED)
@@ -222,7 +224,7 @@ async def move_answer(
         async with db.unit() as uow:
             couple, (candidates, _) = await in_one_trip(
                 uow.couples.active_for(person.id, lock=True),
-                uow.rounds.open_for_answer(person.id, None),
+                uow.rounds.open_for_answer(person.id, None, now),
             )
             by_id = {c.round.id: c for c in candidates if c.received}
             source, target = by_id.get(from_round), by_id.get(to_round)
@@ -590,10 +592,12 @@ async def record_quote(
         await uow.rounds.record_quote(round_id, user_id, message_id, now)
 
 
-async def has_open_round(db: Database, user_id: int) -> bool:
+async def has_open_round(db: Database, user_id: int, now: int) -> bool:
+    """Whether a question this person has received is open: one still on its way to them is
+    not theirs to answer yet, and saying otherwise would tell them it is coming."""
     async with db.read() as uow:
-        couple = await uow.couples.active_for(user_id)
-        return couple is not None and bool(await uow.rounds.open_rounds(couple.id))
+        candidates, _ = await uow.rounds.open_for_answer(user_id, None, now)
+        return any(candidate.received for candidate in candidates)
 
 
 async def close_due(db: Database, now: int) -> int:

@@ -72,6 +72,8 @@ async def answer(update: Update, context: SteadyContext) -> None:
     me = person(update.effective_user)
     services = context.services
     edited = update.edited_message is not None
+    written = message.edit_date or message.date  # an edit counts from when it was made
+    written_at = int(written.timestamp()) if written else None
 
     async def attempt(last: bool) -> checkins.AnswerResult:
         return await checkins.answer(
@@ -82,7 +84,7 @@ async def answer(update: Update, context: SteadyContext) -> None:
             services.now(),
             reply_to=message.reply_to_message.message_id if message.reply_to_message else None,
             edited=edited,
-            written_at=int(message.date.timestamp()) if message.date else None,
+            written_at=written_at,
             in_flight_waits=not last,
         )
 
@@ -151,7 +153,13 @@ async def move(update: Update, context: SteadyContext, button: callbacks.MoveAns
 async def media(update: Update, context: SteadyContext) -> None:
     """A photo, voice note, sticker or file: only text answers for now."""
     me = person(update.effective_user)
-    open_round = await checkins.has_open_round(context.services.database, me.id)
+    services = context.services
+
+    async def attempt(_last: bool) -> bool:
+        return await checkins.has_open_round(services.database, me.id, services.now())
+
+    # As for a text: the question may have reached them a moment before it was on record.
+    open_round = await after_delivery(services, attempt, lambda found: not found, me.id)
     await reply(
         update, t("checkin.media" if open_round else "fallback.unexpected_media", me.language)
     )

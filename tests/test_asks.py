@@ -299,3 +299,25 @@ async def test_an_ask_closing_before_it_reached_one_partner_is_never_news_to_the
     assert await checkins.close_due(db, NOW + 2 * hour) == 1
     later = await deliver(db, NOW + 11 * hour)
     assert [(chat, key.split(":")[0]) for chat, key, _ in later] == [(ANA.id, "closed")]
+
+
+async def test_a_press_after_the_window_ended_reveals_nothing_before_the_close_runs(
+    db: Database,
+) -> None:
+    """Ana chose; the ask's window ended, and the tick that closes it (every 20 s, and beside
+    the backlog after a restart) has not run yet. Ben's press then is too late: her choice is
+    to be deleted unread, not revealed to him."""
+    await paired(db)
+    late = NOW + 3600
+    async with db.unit() as uow:
+        couple = await uow.couples.active_for(ANA.id)
+        assert couple is not None
+        ask = await asks.open_ask(
+            uow, couple, "test-ask", when={ANA.id: NOW, BEN.id: NOW}, now=NOW, closes_at=late
+        )
+    await deliver(db, NOW)
+    assert await asks.choose(db, ANA.id, ask, 2, NOW + 1) is asks.Outcome.SAVED
+    await deliver(db, NOW + 1)
+    assert await asks.choose(db, BEN.id, ask, 0, late) is asks.Outcome.STALE
+    assert all("not-word" not in text for text in texts_to(await deliver(db, late), BEN.id))
+    assert await asks.choose(db, BEN.id, ask, 0, late - 1) is asks.Outcome.REVEALED  # in time

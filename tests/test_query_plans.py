@@ -221,7 +221,7 @@ async def test_an_answer_looks_only_at_its_authors_rows(db: Database) -> None:
     await _fan_out_after_quiet_statistics(db)
     async with db.unit() as uow:
         planned = _Planned(uow)
-        await uow.rounds.open_for_answer(CHAT, None)
+        await uow.rounds.open_for_answer(CHAT, None, 0)
     [plan] = planned.plans
     [(_, index)] = _outbox_scans(plan)
     assert index in ("outbox_chat_due", "outbox_inflight"), plan

@@ -102,12 +102,17 @@ class Rounds:
         return [from_row(Round, r) for r in rows]
 
     async def open_for_answer(
-        self, user_id: int, message_id: int | None
+        self, user_id: int, message_id: int | None, at: int
     ) -> tuple[list[Candidate], int | None]:
-        """What an incoming answer needs, in one trip to the database thread: the open rounds of
-        this person's active couple, newest first, each with whether this person has received it
-        and the answers so far; and the round this very message already answered, if any (a
-        redelivered update). With no open round, that last part is None: ask `answered_message`."""
+        """What an incoming answer needs, in one trip to the database thread: the rounds of this
+        person's active couple still open at `at`, newest first, each with whether this person
+        has received it and the answers so far; and the round this very message already
+        answered, if any (a redelivered update). With no open round, that last part is None:
+        ask `answered_message`.
+
+        A round whose window ended before `at` is closed, though the tick that closes it (every
+        20 s, and beside the backlog after a restart) may not have run yet: an answer from then
+        must not reveal what is to be deleted unread."""
         rows = await self.conn.fetch_all(
             f"""
             SELECT {_R_COLUMNS}, p.received_at, a.user_id AS answer_by, a.text,
@@ -120,14 +125,14 @@ class Rounds:
             FROM rounds r
             LEFT JOIN round_participants p ON p.round_id = r.id AND p.user_id = ?
             LEFT JOIN answers a ON a.round_id = r.id
-            WHERE r.status = 'open' AND r.couple_id = (
+            WHERE r.status = 'open' AND r.closes_at > ? AND r.couple_id = (
                 SELECT mine.couple_id FROM couple_members mine
                 JOIN couples c ON c.id = mine.couple_id AND c.ended_at IS NULL
                 WHERE mine.user_id = ? AND mine.left_at IS NULL
             )
             ORDER BY r.id DESC
             """,
-            (user_id, message_id, user_id, message_id, user_id, user_id, user_id),
+            (user_id, message_id, user_id, message_id, user_id, user_id, at, user_id),
         )
         found: dict[int, Candidate] = {}  # insertion order: newest first
         for row in rows:
