@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from typing import Any
 
-from bot import ask_kinds, checkins
+from bot import ask_kinds, checkins, repair
 from bot.models import Person
 from bot.storage.db import Database
 from bot.storage.unit import Unit
@@ -144,7 +144,7 @@ async def export(db: Database, user_id: int, now: int) -> Export | None:
             {
                 "started_at": _when(b["started_at"]),
                 "ran_until": _when(b["ends_at"]),
-                "status": b["status"],
+                "status": repair.status_as_seen(b["status"], b["finished_at"], now),
                 "started_by": "you" if b["mine"] else "partner",
             }
             for b in breaks

@@ -111,6 +111,9 @@ def week_bounds(now: int, zone: ZoneInfo, weeks: int = WEEKS) -> list[tuple[int,
 async def gather(uow: Unit, couple: Couple, now: int, zone: ZoneInfo, weeks: int = WEEKS) -> Weeks:
     """Every source's series for the last `weeks` weeks, as the viewer's calendar has them."""
     bounds = week_bounds(now, zone, weeks)
+    # This week so far: what falls due later this week is not news yet (a "both ready" is
+    # dated when both are to hear it, a minute or four after the second press).
+    bounds[-1] = (bounds[-1][0], min(bounds[-1][1], now + 1))
     series: list[Series] = []
     for found in SOURCES:
         series.extend(await found(uow, couple, bounds))

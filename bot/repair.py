@@ -158,11 +158,15 @@ def _nudge_buttons(break_id: int, language: str) -> tuple[tuple[Button, ...], ..
 
 
 def _as_seen(current: breaks.Break, now: int) -> str:
-    """The break's status as the partners may know it: both ready counts only once both are
-    due to hear it; before that it looks nudged, as when one of them is."""
-    if current.status == "ready" and (current.finished_at or 0) > now:
+    return status_as_seen(current.status, current.finished_at, now)
+
+
+def status_as_seen(status: str, finished_at: int | None, now: int) -> str:
+    """A break's status as the partners may know it (a reply, an export): both ready counts
+    only once both are due to hear it; before that it looks nudged, as when one of them is."""
+    if status == "ready" and (finished_at or 0) > now:
         return "nudged"
-    return current.status
+    return status
 
 
 async def _own_break(uow: Unit, user_id: int, break_id: int, now: int) -> tuple | None:

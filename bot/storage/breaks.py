@@ -110,8 +110,10 @@ class Breaks:
         return int(row[0]) if row else 0
 
     async def end_for_couple(self, couple_id: int, now: int) -> None:
+        """The couple ended: its break under way ends, a "both ready" not yet told included
+        (its news is withdrawn unread, so nothing left may say both had been ready)."""
         await self.conn.execute(
-            "UPDATE breaks SET status = 'ended', finished_at = ? "
-            "WHERE couple_id = ? AND status IN ('cooling', 'nudged')",
-            (now, couple_id),
+            "UPDATE breaks SET status = 'ended', finished_at = ? WHERE couple_id = ? "
+            "AND (status IN ('cooling', 'nudged') OR (status = 'ready' AND finished_at > ?))",
+            (now, couple_id, now),
         )

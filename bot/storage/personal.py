@@ -102,7 +102,8 @@ class PersonalData:
     async def breaks(self, user_id: int) -> list[Row]:
         return await self.conn.fetch_all(
             """
-            SELECT b.started_at, b.ends_at, b.status, b.started_by = m.user_id AS mine
+            SELECT b.started_at, b.ends_at, b.status, b.finished_at,
+                b.started_by = m.user_id AS mine
             FROM couple_members m JOIN breaks b ON b.couple_id = m.couple_id
             WHERE m.user_id = ?
             ORDER BY b.id
