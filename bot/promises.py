@@ -329,7 +329,7 @@ async def listing(db: Database, user_id: int, default_zone: str) -> Listing | No
         if couple is None:
             return None
         zone = await zone_of(uow, user_id, default_zone)
-        waiting, done = await uow.promises.listing(couple.id, RECENT)
+        waiting, done = await uow.promises.listing(couple.id, user_id, RECENT)
         outcomes = {p.id: await _revealed(uow, p) for p in done}
 
     def entry(p: Promise) -> Entry:

@@ -143,7 +143,7 @@ async def test_words_stored_in_the_clear_are_sealed_when_the_database_meets_its_
             assert all(text.startswith(PREFIX) for text in raw) and len(raw) == 5
             couple = await uow.couples.active_for(BEN.id)
             assert couple is not None
-            waiting, _ = await uow.promises.listing(couple.id, 5)
+            waiting, _ = await uow.promises.listing(couple.id, ANA.id, 5)  # her draft too
             assert {p.text for p in waiting} == {ANA_PROMISE, BEN_PROMISE, ANA_DRAFT}
     finally:
         await db.close()
@@ -216,3 +216,18 @@ async def test_a_backup_from_before_promises_is_sealed_too(tmp_path: Path, befor
         await at_rest.adopt(db, Cipher(keys.server_key("", path)))
     finally:
         await db.close()
+
+
+async def test_the_partners_promises_list_holds_no_draft_she_never_made(tmp_path: Path) -> None:
+    """Ana types /promise with words and stops before choosing when to look back: a draft,
+    and nobody is told yet (her export leaves it out of his for that reason). Ben's /promises
+    must not list it, words and all; hers does."""
+    async with Offline(tmp_path, StoppedClock()) as bot:
+        await bot.pair(ANA, BEN)
+        await bot.deliver()
+        await bot.send(ANA, f"/promise {ANA_DRAFT}")
+        assert not [c for c in await bot.deliver() if c.chat_id == BEN.id]  # not told
+        calls = await bot.send(BEN, "/promises")
+        assert calls and not any(ANA_DRAFT in c.plain for c in calls), [c.plain for c in calls]
+        calls = await bot.send(ANA, "/promises")
+        assert any(ANA_DRAFT in c.plain for c in calls)

@@ -151,13 +151,17 @@ class Promises:
         )
         return self._promise(row) if row else None
 
-    async def listing(self, couple_id: int, recent: int) -> tuple[list[Promise], list[Promise]]:
-        """(open ones: drafts, waiting and being asked, by due moment; the `recent` latest
-        finished ones with an outcome, newest first)."""
+    async def listing(
+        self, couple_id: int, reader: int, recent: int
+    ) -> tuple[list[Promise], list[Promise]]:
+        """(open ones: the reader's own drafts, waiting and being asked, by due moment; the
+        `recent` latest finished ones with an outcome, newest first). A partner's draft is not
+        the reader's: nobody has told them of it, and it may never be made."""
         rows = await self.conn.fetch_all(
             f"SELECT {_COLUMNS} FROM promises WHERE couple_id = ? "
-            "AND status IN ('draft', 'open', 'asked') ORDER BY due_at IS NULL, due_at, id",
-            (couple_id,),
+            "AND (status IN ('open', 'asked') OR (status = 'draft' AND promiser_id = ?)) "
+            "ORDER BY due_at IS NULL, due_at, id",
+            (couple_id, reader),
         )
         done = await self.conn.fetch_all(
             f"SELECT {_COLUMNS} FROM promises WHERE couple_id = ? AND status = 'done' "
