@@ -168,6 +168,12 @@ COLOURS = ("#4e79a7", "#f28e2b", "#59a14f", "#b07aa1", "#76b7b2", "#edc948")
 LINE_COLOURS = ("#e15759", "#9c755f", "#af7aa1", "#ff9da7")
 
 
+def _literal(label: str) -> str:
+    """A label as written: matplotlib reads text between two "$" as maths, and a first name
+    may hold them ("$_$" is an emoticon), which would fail the whole drawing."""
+    return label.replace("$", r"\$")
+
+
 def figure(weeks: Weeks, language: str) -> object:
     """The chart as a matplotlib Figure (not drawn yet): grouped bars for counts, a line per
     rating on its own 1-5 axis. Tests read the bars' heights and the lines' points."""
@@ -185,7 +191,7 @@ def figure(weeks: Weeks, language: str) -> object:
             [p + offset for p in positions],
             [v or 0 for v in series.values],
             width,
-            label=series_name(series, language),
+            label=_literal(series_name(series, language)),
             color=COLOURS[i % len(COLOURS)],
             gid=series.label,
         )
@@ -211,7 +217,7 @@ def figure(weeks: Weeks, language: str) -> object:
                 [v for _, v in points],
                 marker="o",
                 color=LINE_COLOURS[i % len(LINE_COLOURS)],
-                label=series_name(series, language),
+                label=_literal(series_name(series, language)),
                 gid=f"{series.label}:{series.person}",
             )
         more_handles, more_labels = right.get_legend_handles_labels()

@@ -177,8 +177,21 @@ async def make_due(db: Database, now: int, default_zone: str) -> int:
     made = 0
     for request, couple, content in jobs:
         files = {}
-        for language in {couple.a.language, couple.b.language}:
-            files[language] = await asyncio.to_thread(pdf, content, language)
+        try:
+            for language in {couple.a.language, couple.b.language}:
+                files[language] = await asyncio.to_thread(pdf, content, language)
+        except Exception:
+            # One couple's report that cannot be drawn holds up no other: both hear it was not
+            # made (they may ask again), rather than it failing at every tick.
+            log.exception("a report could not be drawn; both partners are told")
+            async with db.unit() as uow:
+                if await uow.progress.finish(request.id):
+                    for person in (couple.a, couple.b):
+                        text = t("report.not_created", person.language)
+                        await uow.notify(
+                            person, "report", "none", request.id, person.id, text=text, now=now
+                        )
+            continue
         async with db.unit() as uow:
             if not await uow.progress.finish(request.id):
                 continue  # another process made it

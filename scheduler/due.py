@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from bot import (
     checkins,
@@ -40,39 +41,67 @@ KEEP_UPDATE_IDS = 24 * 3600
 SCHEDULE_BATCHES = 16
 
 
+class DueWorkFailed(Exception):
+    """Some of a tick's work failed (each logged with its traceback); the rest was done."""
+
+
 async def run_due(db: Database, clock: Clock, settings: Settings) -> bool:
     """Do a bounded share of what has come due; True when more is waiting.
 
-    Safe to run twice or after any downtime: everything due is a row in the database.
+    Safe to run twice or after any downtime: everything due is a row in the database. Each
+    kind of work runs on its own: one that fails (a report that cannot be drawn, a bug in one
+    feature) holds up no other, retention and the outbox purge included. The tick still
+    ends in DueWorkFailed then, so the health check does not call it well.
     """
     now = clock.timestamp()
-    opened = await scheduling.run_due(
-        db,
-        now,
-        settings.schedule_grace_seconds,
-        settings.default_timezone,
-        max_batches=SCHEDULE_BATCHES,
-    )
-    if opened["late"]:
-        log.info("skipped %s check-ins that came due during downtime", opened["late"])
-    await repair.run_due(db, now)
-    # After breaks: an ask held while a break ran comes once it ended.
-    await promises.run_due(db, now, settings.default_timezone)
-    await reviews.run_due(db, now, settings.default_timezone)
-    await firststeps.run_due(db, now, settings.default_timezone)
-    await checkins.remind_due(db, now)
-    await checkins.reveal_due(db, now)  # before closing: a round both answered reveals
-    await checkins.close_due(db, now)
-    await weekly.summaries_due(db, now, settings.default_timezone)
-    await ratings.due(db, now, settings.default_timezone)
-    await report.make_due(db, now, settings.default_timezone)
-    async with db.unit() as uow:
-        await uow.invites.purge(now - KEEP_EXPIRED_INVITES, now - KEEP_JOIN_FAILURES)
-        await uow.updates.purge(now - KEEP_UPDATE_IDS)
-    await reachability.expire_undeliverable(db, now)
-    await reachability.tell_returned(db, now)
-    await purge_outbox(db, now)
-    await privacy.expire_texts(db, now, settings.retention_days)
+    zone = settings.default_timezone
+    opened = {"late": 0, "more": False}
+
+    async def schedules() -> None:
+        opened.update(
+            await scheduling.run_due(
+                db, now, settings.schedule_grace_seconds, zone, max_batches=SCHEDULE_BATCHES
+            )
+        )
+        if opened["late"]:
+            log.info("skipped %s check-ins that came due during downtime", opened["late"])
+
+    async def purges() -> None:
+        async with db.unit() as uow:
+            await uow.invites.purge(now - KEEP_EXPIRED_INVITES, now - KEEP_JOIN_FAILURES)
+            await uow.updates.purge(now - KEEP_UPDATE_IDS)
+
+    steps: list[tuple[str, Callable[[], Awaitable[object]]]] = [
+        ("scheduled check-ins", schedules),
+        ("breaks", lambda: repair.run_due(db, now)),
+        # After breaks: an ask held while a break ran comes once it ended.
+        ("promises", lambda: promises.run_due(db, now, zone)),
+        ("reviews", lambda: reviews.run_due(db, now, zone)),
+        ("first steps", lambda: firststeps.run_due(db, now, zone)),
+        ("reminders", lambda: checkins.remind_due(db, now)),
+        ("reveals", lambda: checkins.reveal_due(db, now)),  # before closing: both answered
+        ("closing", lambda: checkins.close_due(db, now)),
+        ("weekly summaries", lambda: weekly.summaries_due(db, now, zone)),
+        ("ratings", lambda: ratings.due(db, now, zone)),
+        ("reports", lambda: report.make_due(db, now, zone)),
+        ("invites and update ids", purges),
+        ("unreachable people", lambda: reachability.expire_undeliverable(db, now)),
+        ("people back", lambda: reachability.tell_returned(db, now)),
+        ("outbox purge", lambda: purge_outbox(db, now)),
+        ("retention", lambda: privacy.expire_texts(db, now, settings.retention_days)),
+    ]
+    failed: list[str] = []
+    for name, step in steps:
+        try:
+            await step()
+        except Exception:
+            if failed:  # the database down fails them all: one traceback a tick is enough
+                log.error("due work failed too: %s", name)
+            else:
+                log.exception("due work failed: %s; the rest goes on", name)
+            failed.append(name)
+    if failed:
+        raise DueWorkFailed(", ".join(failed))
     return bool(opened["more"])
 
 

@@ -19,6 +19,7 @@ from bot.crypto import Cipher
 from bot.models import Person
 from bot.storage.db import Database
 from bot.storage.outbox import open_media
+from bot.texts import t
 from testing.engines import migrated, scratch
 from testing.probes import deliver
 from testing.seeding import paired_couple, seed_history
@@ -329,3 +330,78 @@ async def test_a_report_both_agreed_to_is_not_made_once_they_unpaired(db: Databa
     assert await queued(db, "pdf") == {}
     async with db.read() as uow:  # and the request is over
         assert await uow.conn.fetch_value("SELECT COUNT(*) FROM report_requests") == 0
+
+
+async def _kept_promise(db: Database, promiser: Person, partner: Person) -> int:
+    """A promise of `promiser` both saw as kept; the moment after its reveal."""
+    from bot import asks, promises, trust_progress
+
+    assert trust_progress.STEPS  # promises join the chart and the report
+    drafted = await promises.draft(db, promiser.id, "I'll call at lunch", NOW, "UTC")
+    assert drafted.promise_id is not None
+    await promises.choose_due(db, promiser.id, drafted.promise_id, "tomorrow", NOW, "UTC")
+    due = NOW + 32 * 3600
+    assert await promises.run_due(db, due, "UTC") == 1
+    await deliver(db, due)
+    async with db.read() as uow:
+        promise = await uow.promises.get(drafted.promise_id)
+    assert promise is not None and promise.round_id is not None
+    await asks.choose(db, promiser.id, promise.round_id, 0, due + 60)
+    outcome = await asks.choose(db, partner.id, promise.round_id, 0, due + 120)
+    assert outcome is asks.Outcome.REVEALED
+    return due + 180
+
+
+async def both_agree(db: Database, asker: Person, other: Person, now: int) -> None:
+    await report.ask(db, asker.id, 4, now)
+    async with db.read() as uow:
+        rid = await uow.conn.fetch_value(
+            "SELECT id FROM report_requests WHERE asked_by = ? AND status = 'asking'", (asker.id,)
+        )
+    await report.answer(db, other.id, int(rid), True, now)
+    assert await report.answer(db, asker.id, int(rid), True, now) is report.Outcome.BOTH
+
+
+async def test_a_first_name_with_dollars_is_drawn_as_written(db: Database) -> None:
+    """Names are in the chart's legend ("Promises kept, as Ana $_$ saw it"), and matplotlib
+    reads text between two "$" as maths: such a name failed /progress for both, for good,
+    and the report at every tick."""
+    from bot import progress
+
+    cheer = Person(1, "Ana $_$ $\\frac$", "en")
+    await paired_couple(db, cheer, BEN, at(date(2026, 8, 1)))
+    later = await _kept_promise(db, cheer, BEN)
+    chart = await progress.chart_for(db, BEN.id, later, "UTC")
+    assert chart is not None and chart.png.startswith(b"\x89PNG")
+    await both_agree(db, BEN, cheer, later)
+    assert await report.make_due(db, later, "UTC") == 1
+
+
+async def test_a_report_that_cannot_be_drawn_holds_up_no_other(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reports are drawn one after another; the first that raised ended the call, so every
+    couple after it waited for ever, and it failed again at every tick. Now its couple hears
+    it was not made (they may ask again), and the others get theirs."""
+    cy, di = Person(3, "Cy", "en"), Person(4, "Di", "en")
+    await paired_couple(db, ANA, BEN, at(date(2026, 8, 1)))
+    await paired_couple(db, cy, di, at(date(2026, 8, 1)))
+    await both_agree(db, ANA, BEN, NOW)
+    await both_agree(db, cy, di, NOW)
+    drawn = report.pdf
+    calls: list[str] = []
+
+    def first_fails(content: report.Content, language: str) -> bytes:
+        calls.append(language)
+        if len(calls) == 1:
+            raise ValueError("cannot draw this one")
+        return drawn(content, language)
+
+    monkeypatch.setattr(report, "pdf", first_fails)
+    assert await report.make_due(db, NOW, "UTC") == 1
+    assert set(await queued(db, "pdf")) == {cy.id, di.id}
+    told = await queued(db, "none")
+    assert set(told) == {ANA.id, BEN.id}
+    assert told[ANA.id][0] == t("report.not_created", "en")
+    assert told[BEN.id][0] == t("report.not_created", "ru")
+    assert await report.make_due(db, NOW + 60, "UTC") == 0  # not tried again at every tick
