@@ -12,6 +12,7 @@ from handlers import (
     fallback,
     firststeps,
     groups,
+    guards,
     language,
     membership,
     options,
@@ -34,7 +35,9 @@ def register_handlers(app: Application) -> None:
     groups.register(app)
     # 2. Blocking/unblocking the bot, which is not a message.
     membership.register(app)
-    # 3. Commands and buttons of each feature, private chats only.
+    # 3. Not acted on by any feature: an edit of a sent command, a forwarded message.
+    guards.register(app)
+    # 4. Commands and buttons of each feature, private chats only.
     start.register(app)
     pairing.register(app)
     privacy.register(app)
@@ -47,11 +50,11 @@ def register_handlers(app: Application) -> None:
     asks.register(app)
     promises.register(app)
     agreements.register(app)
-    # The owner's counts; for anyone else it answers as the fallback does (step 5).
+    # The owner's counts; for anyone else it answers as the fallback does (step 6).
     stats.register(app)
     language.register(app)
-    # 4. Check-ins after the commands: they take every other private text and media message.
+    # 5. Check-ins after the commands: they take every other private text and media message.
     checkins.register(app)
-    # 5. Last: whatever nobody else took gets a hint (unknown command, text, media, old button).
+    # 6. Last: whatever nobody else took gets a hint (unknown command, text, media, old button).
     fallback.register(app)
     errors.register(app)

@@ -165,11 +165,6 @@ async def media(update: Update, context: SteadyContext) -> None:
     )
 
 
-async def forwarded(update: Update, context: SteadyContext) -> None:
-    """A forwarded message is someone else's words: never taken as an answer."""
-    await reply(update, t("checkin.forwarded", person(update.effective_user).language))
-
-
 async def history(update: Update, context: SteadyContext) -> None:
     """Show the newest revealed rounds."""
     await _show_history(update, context, None)
@@ -210,8 +205,6 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("history", history, filters=private))
     app.add_handler(ButtonHandler(callbacks.HistoryOlder, history_more))
     app.add_handler(ButtonHandler(callbacks.MoveAnswer, move))
-    # Before answers: a forwarded text is not the person's own answer.
-    app.add_handler(MessageHandler(private & filters.FORWARDED, forwarded))
     text = private & filters.TEXT & ~filters.COMMAND
     app.add_handler(MessageHandler(text & filters.UpdateType.MESSAGES, answer))
     other = private & filters.UpdateType.MESSAGE & ~filters.COMMAND & ~filters.StatusUpdate.ALL
