@@ -141,14 +141,14 @@ privacy-delete_confirm =
 
     Was sich nicht löschen lässt: Nachrichten, die schon im Telegram-Chat der anderen Person sind, ein schon gesendetes PDF und ältere Sicherungen des Servers.
 
-    Wenn du Zeit brauchst, um in Sicherheit zu sein, kann Steady erst nach 24 Stunden Bescheid geben. { $crisis }
+    Wenn du Zeit brauchst, um in Sicherheit zu sein, kann Steady erst nach 24 Stunden Bescheid geben. Bis dahin schickt Steady der anderen Person nichts darüber, doch wenn sie Steady in dieser Zeit benutzt, könnte sie bemerken, dass die Verbindung beendet ist. { $crisis }
 
     Vorher kannst du mit /export eine Kopie nehmen.
 privacy-delete_now = Jetzt löschen
 privacy-delete_later = Löschen, in 24 Stunden Bescheid geben
 privacy-delete_keep = Meine Daten behalten
 privacy-deleted = Alles, was Steady über dich gespeichert hat, ist gelöscht. Pass gut auf dich auf. Wenn du irgendwann zurückkommen möchtest, sende /start.
-privacy-deleted_later = Alles, was Steady über dich gespeichert hat, ist gelöscht. Die andere Person erfährt in 24 Stunden, dass die Verbindung beendet ist, und sonst nichts. Pass gut auf dich auf.
+privacy-deleted_later = Alles, was Steady über dich gespeichert hat, ist gelöscht. Steady sagt der anderen Person in 24 Stunden, dass die Verbindung beendet ist, und sonst nichts; benutzt sie Steady vorher, könnte sie es bemerken. Pass gut auf dich auf.
 privacy-kept = Nichts wurde gelöscht. Deine Daten bleiben, wie sie waren.
 privacy-nothing = Steady speichert nichts über dich, es gibt also nichts zu löschen.
 privacy-partner_notice = Eure Verbindung auf Steady ist beendet. Deine eigenen Antworten bleiben deine: /export zeigt sie dir. Sei gut zu dir. Du kannst jederzeit wieder /pair senden.

@@ -143,14 +143,14 @@ privacy-delete_confirm =
 
     What cannot be erased: messages already in your partner's Telegram chat, a PDF already sent, and older backups of the server.
 
-    You can ask Steady to tell your partner only after 24 hours, if you need time to be safe. { $crisis }
+    You can ask Steady to wait 24 hours before it tells your partner, if you need time to be safe. It sends them nothing about it until then, though they could notice the pairing has ended if they use Steady meanwhile. { $crisis }
 
     You can take a copy first with /export.
 privacy-delete_now = Erase now
 privacy-delete_later = Erase, tell them in 24 hours
 privacy-delete_keep = Keep my data
 privacy-deleted = Everything Steady kept about you is erased. Take good care of yourself. If you ever want to come back, send /start.
-privacy-deleted_later = Everything Steady kept about you is erased. Your partner will be told that the pairing ended in 24 hours, and nothing more. Take good care of yourself.
+privacy-deleted_later = Everything Steady kept about you is erased. Steady will tell your partner that the pairing ended in 24 hours, and nothing more; if they use Steady before then, they could notice it has ended. Take good care of yourself.
 privacy-kept = Nothing was erased. Your data stays as it was.
 privacy-nothing = Steady keeps nothing about you, so there is nothing to erase.
 privacy-partner_notice = Your pairing on Steady has ended. Your own answers stay yours: /export shows them. Be gentle with yourself. You can /pair again whenever you are ready.
