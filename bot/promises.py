@@ -34,6 +34,7 @@ NIGHT = (time(22, 0), time(8, 0))  # the partner's night: their ask waits for th
 MORNING = time(8, 0)
 WEEK = timedelta(days=7)
 MAX_AHEAD = timedelta(days=366)
+MOMENT_WORDS = 3  # the most words a moment parse_due reads has: "So 20 Uhr"
 # The common due moments offered as buttons, in order (the "other" button explains typing).
 CHOICES = ("tonight", "tomorrow", "sunday", "week")
 OUTCOMES = ("kept", "partly", "not")  # the outcome ask's options, in button order
@@ -257,6 +258,10 @@ async def withdraw(db: Database, user_id: int, promise_id: int, now: int) -> Res
         if couple is None or promise is None or promise.couple_id != couple.id:
             return Result(Outcome.STALE)
         if promise.promiser_id != user_id or promise.status not in ("draft", "open"):
+            return Result(Outcome.STALE)
+        if promise.due_at is not None and promise.due_at <= now:
+            # Due: its outcome is the partner's to give (its ask may wait out a break or a
+            # pause), not the promiser's to take back.
             return Result(Outcome.STALE)
         if not await uow.promises.move(promise.id, promise.status, "withdrawn", now):
             return Result(Outcome.STALE)

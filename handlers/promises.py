@@ -45,7 +45,9 @@ async def promise(update: Update, context: SteadyContext) -> None:
     services = context.services
     args = context.args or []
     zone = services.settings.default_timezone
-    if args and args[0].lower() in _WHEN:
+    # "when" and a moment ("sun 20:00", "So 20 Uhr") is a few words at most; a longer text is
+    # a promise that starts with the word ("Cuando llegue tarde, te escribo antes"): kept.
+    if args and args[0].lower() in _WHEN and len(args) <= 1 + promises.MOMENT_WORDS:
         result = await promises.type_due(
             services.database, me.id, " ".join(args[1:]), services.now(), zone
         )
@@ -157,11 +159,13 @@ async def promises_command(update: Update, context: SteadyContext) -> None:
         return
     lines: list[str] = []
     buttons: list[tuple[Button, ...]] = []
+    now = services.now()
     if found.open:
         lines.append(t("promise.open_title", lang))
         for entry in found.open:
             lines.append(_open_line(entry, lang))
-            if entry.mine and entry.status in ("draft", "open"):
+            due = entry.due is not None and entry.due.timestamp() <= now  # the partner's now
+            if entry.mine and entry.status in ("draft", "open") and not due:
                 label = plain("promise.withdraw_short", lang, text=_short(entry.text))
                 buttons.append((Button(label, callbacks.PromiseAction(entry.id, "x").encode()),))
     if found.recent:

@@ -270,3 +270,51 @@ async def test_a_long_list_of_promises_comes_in_messages_that_fit(tmp_path: Path
         assert len(pages) > 1 and all(len(p.text) <= 4096 for p in pages)
         assert pages[-1].buttons and not any(p.buttons for p in pages[:-1])
         assert sum(p.plain.count("no due time yet") for p in pages) == 15
+
+
+async def test_a_promise_starting_with_when_is_kept_as_a_promise(tmp_path: Path) -> None:
+    """ "/promise Cuando llegue tarde, te escribo antes" is a promise in Spanish ("When…",
+    "Когда…", "Wann…" alike), not "/promise when <moment>": its words were dropped, and the
+    person heard "no promise is waiting for a due time". A short moment still sets one."""
+    async with Offline(tmp_path, StoppedClock(NOON)) as bot:
+        await bot.pair(ANA, BEN)
+        await bot.deliver()
+        for words in ("Cuando llegue tarde, te escribo antes", "When I'm late I'll text you"):
+            [offer] = await bot.send(ANA, f"/promise {words}")
+            assert offer.buttons, offer.plain  # the due moments of a kept draft
+        [made] = await bot.send(ANA, "/promise when sun 20:00")
+        assert "Sun" in made.plain, made.plain
+        async with bot.db.read() as uow:
+            rows = await uow.conn.fetch_all("SELECT text, due_local FROM promises ORDER BY id")
+        texts = [(bot.db.cipher.open(r["text"], "promises"), r["due_local"]) for r in rows]
+        assert texts == [
+            ("Cuando llegue tarde, te escribo antes", None),
+            ("When I'm late I'll text you", "2026-11-29T20:00"),  # the newest draft's moment
+        ]
+
+
+async def test_a_promise_cannot_be_withdrawn_once_its_due_moment_passed(tmp_path: Path) -> None:
+    """Withdrawing is "before the due moment". An outcome ask held by a break (or a pause)
+    kept the promise open past it, and withdraw looked only at the status: the promiser
+    could take it back after it fell due, and the partner was never asked how it went."""
+    from bot import repair
+
+    clock = StoppedClock(NOON)
+    async with Offline(tmp_path, clock) as bot:
+        await bot.pair(ANA, BEN)
+        await bot.deliver()
+        now = int(NOON.timestamp())
+        drafted = await promises.draft(bot.db, ANA.id, WORDS, now, "UTC")
+        assert drafted.promise_id is not None
+        made = await promises.choose_due(bot.db, ANA.id, drafted.promise_id, "tomorrow", now, "UTC")
+        assert made.due is not None
+        due = int(made.due.timestamp())
+        await repair.start_break(bot.db, BEN.id, "morning", due - 1800, "UTC")
+        assert await promises.run_due(bot.db, due, "UTC") == 0  # held by the break
+        clock.advance(timedelta(seconds=due + 3600 - now))
+        [listing] = await bot.send(ANA, "/promises")
+        assert not [label for row in listing.buttons for label, _ in row if "Withdraw" in label]
+        late = await promises.withdraw(bot.db, ANA.id, drafted.promise_id, due + 3600)
+        assert late.outcome is promises.Outcome.STALE
+        early = await promises.withdraw(bot.db, ANA.id, drafted.promise_id, due - 1)
+        assert early.outcome is promises.Outcome.WITHDRAWN
