@@ -164,16 +164,19 @@ async def draft(db: Database, user_id: int, text: str, now: int, default_zone: s
 async def choose_due(
     db: Database, user_id: int, promise_id: int, choice: str, now: int, default_zone: str
 ) -> Result:
-    """A due-moment button of a draft: only the promiser's, only while it is a draft."""
+    """A due-moment button of a draft: only the promiser's, only while it is a draft, and
+    the moment its label named when it was offered (with the draft), while still ahead: "in
+    a week, Thu 3 Dec" pressed on Saturday is Thu 3 Dec, not Sat 5 Dec."""
     async with db.unit() as uow:
         couple, zone = await _couple_and_zone(uow, user_id, default_zone)
-        if couple is None:
+        promise = await uow.promises.get(promise_id) if couple else None
+        if couple is None or promise is None:
             return Result(Outcome.STALE)
-        local = datetime.fromtimestamp(now, UTC).astimezone(zone)
-        moments = dict(due_choices(local))
-        if choice not in moments:
-            return Result(Outcome.STALE)  # a choice no longer offered (tonight, at 23:00)
-        return await _set_due(uow, couple, user_id, promise_id, moments[choice], now)
+        offered = datetime.fromtimestamp(promise.created_at, UTC).astimezone(zone)
+        moment = dict(due_choices(offered)).get(choice)
+        if moment is None or moment.timestamp() <= now:
+            return Result(Outcome.STALE)  # not offered, or passed (tonight, pressed at 23:00)
+        return await _set_due(uow, couple, user_id, promise_id, moment, now)
 
 
 async def type_due(db: Database, user_id: int, text: str, now: int, default_zone: str) -> Result:

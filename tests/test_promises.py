@@ -318,3 +318,26 @@ async def test_a_promise_cannot_be_withdrawn_once_its_due_moment_passed(tmp_path
         assert late.outcome is promises.Outcome.STALE
         early = await promises.withdraw(bot.db, ANA.id, drafted.promise_id, due - 1)
         assert early.outcome is promises.Outcome.WITHDRAWN
+
+
+async def test_an_old_due_button_sets_the_moment_its_label_named_or_none(tmp_path: Path) -> None:
+    """Thursday's offer says "In a week, Thu 3 Dec, 20:00". Pressed on Saturday it set Sat
+    5 Dec (the choice was worked out again from the press), a moment the person never saw.
+    Now it is the labelled moment; one that has passed ("tonight", the next day) is refused."""
+    clock = StoppedClock(NOON)  # Thursday noon, UTC
+    async with Offline(tmp_path, clock) as bot:
+        await bot.pair(ANA, BEN)
+        await bot.deliver()
+        [offer] = await bot.send(ANA, f"/promise {WORDS}")
+        week, tonight = button(offer, "In a week"), button(offer, "Tonight")
+        labels = [label for row in offer.buttons for label, _ in row]
+        assert any(
+            label.startswith("In a week") and "Thu 3 Dec, 20:00" in label for label in labels
+        )
+        clock.advance(timedelta(days=2))  # Saturday
+        assert "no longer" in (await press(bot, ANA, tonight))[0].plain.lower()
+        await press(bot, ANA, week)
+        async with bot.db.read() as uow:
+            assert await uow.conn.fetch_value("SELECT due_local FROM promises") == (
+                "2026-12-03T20:00"
+            )
