@@ -181,6 +181,8 @@ async def answer(db: Database, user_id: int, version_id: int, yes: bool, now: in
             if not await uow.agreements.accept(version.id, user_id, now):
                 return Result(Outcome.STALE)
             await uow.agreements.activate(agreement.id, version.id, now)
+            if agreement.status == "active":  # new words: a review asked about the old ones
+                await _stop_review(uow, agreement.id, now)
             what, key, outcome = "accepted", "agreement.accepted_proposer", Outcome.ACCEPTED
         else:
             if not await uow.agreements.decline(version.id, user_id, now):
@@ -336,7 +338,9 @@ def since_words(entry: Entry, language: str) -> str:
 
 
 async def _stop_review(uow: Unit, agreement_id: int, now: int) -> None:
-    """A retired agreement's open review ends, its answers deleted unread (bot.reviews)."""
+    """A retired or reworded agreement's open review ends, its answers deleted unread
+    (bot.reviews): a verdict given about words no longer theirs is never shown beside the
+    new ones. The next month's review asks about the words then."""
     from bot import reviews  # reviews builds on this module
 
     await reviews.stop_for(uow, agreement_id, now)

@@ -156,6 +156,36 @@ async def test_retiring_an_agreement_stops_its_review_unread(tmp_path: Path) -> 
         assert [c.method for c in calls] == ["answerCallbackQuery"]
 
 
+async def test_rewording_an_agreement_stops_its_review_unread(tmp_path: Path) -> None:
+    """Ana said "It works" about the words; before Ben answered, the agreement was reworded
+    and both accepted the new words. The reveal then showed her verdict beside words she
+    never judged. Now the review about the old words ends, unread, as for a retirement."""
+    clock = StoppedClock(NOON)
+    async with Offline(tmp_path, clock) as bot:
+        await with_agreements(bot)
+        await bot.send(ANA, "/options review on")
+        await bot.send(BEN, "/options review on")
+        clock.advance(timedelta(days=31))
+        await tick(bot)
+        asked = await questions(bot)
+        await press(bot, ANA, button(asked[ANA.id][0], "It works"))
+        await bot.deliver()
+        await bot.send(BEN, "/agree #1 We text by six when plans change")
+        [offer] = [c for c in await bot.deliver() if c.chat_id == ANA.id and c.buttons]
+        await press(bot, ANA, button(offer, "Accept"))
+        await bot.deliver()
+        async with bot.db.read() as uow:
+            status = await uow.conn.fetch_value("SELECT status FROM rounds WHERE kind = 'review'")
+            kept = await uow.conn.fetch_value(
+                "SELECT COUNT(*) FROM answers a JOIN rounds r ON r.id = a.round_id "
+                "WHERE r.kind = 'review'"
+            )
+        assert (status, kept) == ("cancelled", 0)
+        calls = await bot.run(bot.updates.button(BEN, button(asked[BEN.id][0], "Needs a talk")))
+        assert [c.method for c in calls] == ["answerCallbackQuery"]
+        assert not [c for c in await bot.deliver() if "It works" in c.plain]
+
+
 async def test_an_ended_pairing_is_never_asked_its_review(tmp_path: Path) -> None:
     """Both wanted the monthly review, then Ana ended the pairing: a month later neither is
     asked about the agreement of a pairing that is over."""
