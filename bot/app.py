@@ -175,12 +175,21 @@ async def _tick(context: SteadyContext) -> None:
     services = context.services
     # Keep going while work is waiting, but stop between batches when the bot is stopping:
     # PTB waits for a running job at shutdown, and the database keeps what is left.
+    failed: due.DueWorkFailed | None = None
     while True:
-        more = await due.run_due(services.database, services.clock, services.settings)
-        # Each pass proves the tick alive, a long backlog included (the health check).
-        health.beat(services.settings.heartbeat_path)
-        services.ticked_at = time.time()
+        try:
+            more = await due.run_due(services.database, services.clock, services.settings)
+        except due.DueWorkFailed as error:
+            # One kind of work failing holds up no backlog of the rest; the tick still ends in
+            # the error (logged by the error handler), and without a beat, for the health check.
+            failed, more = error, error.more
+        else:
+            # Each pass proves the tick alive, a long backlog included (the health check).
+            health.beat(services.settings.heartbeat_path)
+            services.ticked_at = time.time()
         if not more or not context.application.running:
+            if failed is not None:
+                raise failed
             return
 
 

@@ -95,6 +95,11 @@ async def start_round(
             return StartResult(StartOutcome.NOT_PAIRED)
         language = couple.member(user_id).language
         current = await uow.rounds.open_for(couple.id)
+        if current is not None and current.closes_at <= now:
+            # Its window ended and the tick has not closed it yet: close it as the tick would,
+            # rather than offer a question nobody may answer any more.
+            await close_round(uow, current, now)
+            current = None
         if current is not None:
             partner = couple.partner_of(user_id).first_name
             seen = await uow.rounds.participants(current.id)
@@ -185,11 +190,14 @@ async def answer(
             # A client sends only the first part of a split text as a reply: a reply (or an
             # edit, or a message seen before) says itself which answer it is, and never joins.
             plain = not edited and already is None and reply_to is None
+            # A long answer's next part joins it even just past the window's end: the part
+            # before was in time, and the reveal waits for this one (close_round reveals it).
             continued = _continued(candidates, person.id, now) if plain else None
             if continued is not None and text.strip():
                 return await _add_part(
                     uow, couple, person, continued, candidates, text, message_id, now
                 )
+            candidates = [c for c in candidates if c.open]
             target = await _target_round(
                 uow, person.id, candidates, already, message_id, reply_to, edited, written_at,
                 in_flight_waits,
@@ -226,7 +234,7 @@ async def move_answer(
                 uow.couples.active_for(person.id, lock=True),
                 uow.rounds.open_for_answer(person.id, None, now),
             )
-            by_id = {c.round.id: c for c in candidates if c.received}
+            by_id = {c.round.id: c for c in candidates if c.received and c.open}
             source, target = by_id.get(from_round), by_id.get(to_round)
             if couple is None or source is None or target is None or source is target:
                 return AnswerResult(AnswerOutcome.STALE)
@@ -597,7 +605,7 @@ async def has_open_round(db: Database, user_id: int, now: int) -> bool:
     not theirs to answer yet, and saying otherwise would tell them it is coming."""
     async with db.read() as uow:
         candidates, _ = await uow.rounds.open_for_answer(user_id, None, now)
-        return any(candidate.received for candidate in candidates)
+        return any(candidate.received and candidate.open for candidate in candidates)
 
 
 async def close_due(db: Database, now: int) -> int:

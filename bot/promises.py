@@ -110,6 +110,14 @@ def due_choices(now: datetime) -> list[tuple[str, datetime]]:
     return found
 
 
+def looks_like_moment(words: list[str]) -> bool:
+    """Whether words after "when" are meant as a due moment (which parse_due may still refuse,
+    and then the person hears so): one word at most, or a few with a time in digits, as every
+    moment it reads has. More words without one are a promise that starts with "when"."""
+    digits = any(c.isdigit() for word in words for c in word)
+    return len(words) <= 1 or (len(words) <= MOMENT_WORDS and digits)
+
+
 def parse_due(text: str, now: datetime) -> datetime | None:
     """A typed due moment in the promiser's zone: 'sun 20:00', 'friday 8pm', '21:30' (the
     next one), '2026-12-24 18:00', '24.12.2026 18:00', day words in the four languages
@@ -156,7 +164,7 @@ async def draft(db: Database, user_id: int, text: str, now: int, default_zone: s
         couple, zone = await _couple_and_zone(uow, user_id, default_zone)
         if couple is None:
             return Result(Outcome.NOT_PAIRED)
-        promise_id = await uow.promises.create(couple.id, user_id, words, now)
+        promise_id = await uow.promises.create(couple.id, user_id, words, now, zone=zone.key)
     local = datetime.fromtimestamp(now, UTC).astimezone(zone)
     return Result(Outcome.DRAFTED, promise_id, choices=tuple(due_choices(local)))
 
@@ -172,7 +180,9 @@ async def choose_due(
         promise = await uow.promises.get(promise_id) if couple else None
         if couple is None or promise is None:
             return Result(Outcome.STALE)
-        offered = datetime.fromtimestamp(promise.created_at, UTC).astimezone(zone)
+        # In the zone they were offered in: a /timezone since would move "tomorrow".
+        offered_in = zone_or_none(promise.zone or "") or zone
+        offered = datetime.fromtimestamp(promise.created_at, UTC).astimezone(offered_in)
         moment = dict(due_choices(offered)).get(choice)
         if moment is None or moment.timestamp() <= now:
             return Result(Outcome.STALE)  # not offered, or passed (tonight, pressed at 23:00)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import enum
 import html
+import logging
 from dataclasses import dataclass
 
 from bot import progress, ratings
@@ -15,6 +16,8 @@ from bot.texts import t
 from bot.zones import zone_of
 
 DUE_BATCH = 50  # summaries per pass: each is a chart drawn in a thread
+
+log = logging.getLogger(__name__)
 
 
 class Outcome(enum.Enum):
@@ -83,7 +86,15 @@ async def summaries_due(db: Database, now: int, default_zone: str) -> int:
             jobs.append((user_id, was, following, weeks, couple.member(user_id).language))
     queued = 0
     for user_id, was, following, weeks, language in jobs:
-        png = await progress.render(weeks, language)
+        try:
+            png = await progress.render(weeks, language)
+        except Exception:
+            # One that cannot be drawn holds up no other's, nor comes back at every tick: this
+            # week's is skipped (the chart and /progress still show the weeks).
+            log.exception("a weekly summary could not be drawn; skipped this week")
+            async with db.unit() as uow:
+                await uow.progress.advance_summary(user_id, was, following)
+            continue
         words = html.unescape(progress.summary(weeks, language))  # escaped once, below
         caption = t("progress.weekly_caption", language, summary=words)
         async with db.unit() as uow:

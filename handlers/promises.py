@@ -45,9 +45,9 @@ async def promise(update: Update, context: SteadyContext) -> None:
     services = context.services
     args = context.args or []
     zone = services.settings.default_timezone
-    # "when" and a moment ("sun 20:00", "So 20 Uhr") is a few words at most; a longer text is
-    # a promise that starts with the word ("Cuando llegue tarde, te escribo antes"): kept.
-    if args and args[0].lower() in _WHEN and len(args) <= 1 + promises.MOMENT_WORDS:
+    # "when" and a moment ("sun 20:00", "So 20 Uhr"); anything else is a promise that starts
+    # with the word ("Cuando llegue tarde, aviso").
+    if args and args[0].lower() in _WHEN and promises.looks_like_moment(args[1:]):
         result = await promises.type_due(
             services.database, me.id, " ".join(args[1:]), services.now(), zone
         )

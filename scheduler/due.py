@@ -42,7 +42,12 @@ SCHEDULE_BATCHES = 16
 
 
 class DueWorkFailed(Exception):
-    """Some of a tick's work failed (each logged with its traceback); the rest was done."""
+    """Some of a tick's work failed (each logged with its traceback); the rest was done.
+    `more`: work is still waiting (a backlog of check-ins), as run_due's own answer."""
+
+    def __init__(self, failed: list[str], more: bool) -> None:
+        super().__init__(", ".join(failed))
+        self.more = more
 
 
 async def run_due(db: Database, clock: Clock, settings: Settings) -> bool:
@@ -101,7 +106,7 @@ async def run_due(db: Database, clock: Clock, settings: Settings) -> bool:
                 log.exception("due work failed: %s; the rest goes on", name)
             failed.append(name)
     if failed:
-        raise DueWorkFailed(", ".join(failed))
+        raise DueWorkFailed(failed, bool(opened["more"]))
     return bool(opened["more"])
 
 

@@ -1,18 +1,25 @@
 """An answer counts only inside its round's window and only for a question its author has
 received: written after the window ended (before the tick closed the round) it reveals
-nothing; sent before the question arrived, even a photo is not told a round is open.
-Through the real application offline (testing.offline)."""
+nothing, though a long answer's next part still joins; a round past its window gets no
+reminder, and /checkin closes it rather than offer it; sent before the question arrived,
+even a photo is not told a round is open. Through the real application offline."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
 
+from bot import checkins
 from bot.texts import t
+from scheduler import due
 from testing.clock import StoppedClock
 from testing.offline import Offline, User
 
 ANA, BEN = User(9_100_000_001, "Ana"), User(9_200_000_002, "Ben")
+
+
+async def tick(bot: Offline) -> None:
+    await due.run_due(bot.db, bot.services.clock, bot.services.settings)
 
 
 async def test_an_answer_written_after_the_window_closed_reveals_nothing(tmp_path: Path) -> None:
@@ -51,3 +58,72 @@ async def test_a_photo_before_the_prompt_arrived_does_not_say_a_check_in_is_open
         await bot.deliver()  # now it has arrived
         [photo_reply] = await bot.run(bot.updates.photo(BEN))
         assert photo_reply.plain == t("checkin.media", "en")
+
+
+async def test_a_long_answers_next_part_sent_across_the_window_end_still_joins(
+    tmp_path: Path,
+) -> None:
+    """Ben answered. Ana's long answer (a client splits it into parts sent a second apart)
+    starts one second before the window ends: the reveal is held for its next part. That
+    part, a second past the end, was refused ("no open check-in") and the reveal went out
+    without it: it joins, as a part of an answer written in time."""
+    clock = StoppedClock()
+    async with Offline(tmp_path, clock) as bot:
+        await bot.pair(ANA, BEN)
+        await bot.deliver()
+        await bot.send(ANA, "/checkin")
+        await bot.deliver()
+        await bot.send(BEN, "his words Foxglove")
+        await bot.deliver()
+        async with bot.db.read() as uow:
+            closes_at = await uow.conn.fetch_value("SELECT closes_at FROM rounds")
+        clock.advance(timedelta(seconds=closes_at - clock.timestamp() - 1))
+        await bot.send(ANA, "a" * checkins.LONG_PART)  # held: more may follow
+        clock.advance(timedelta(seconds=2))  # within JOIN_SECONDS of the first part
+        part2 = await bot.send(ANA, "Zinnia end of my answer")
+        assert not [c for c in part2 if c.plain == t("checkin.no_round", "en")]
+        clock.advance(timedelta(seconds=10))
+        await tick(bot)
+        sent = await bot.deliver()
+        reveal = "".join(c.plain for c in sent if c.chat_id == BEN.id)
+        assert "Foxglove" in reveal  # revealed
+        assert "Zinnia" in reveal  # with all of Ana's answer
+
+
+async def test_no_reminder_for_a_round_whose_window_already_ended(tmp_path: Path) -> None:
+    """After downtime past a round's end (its reminder and its close both due), the tick's
+    reminders come before its closing: Ben was told "open for a few more hours" for a round
+    whose window was over, and "it closed" right after. Now only that it closed."""
+    clock = StoppedClock()
+    async with Offline(tmp_path, clock) as bot:
+        await bot.pair(ANA, BEN)
+        await bot.deliver()
+        await bot.send(ANA, "/checkin")
+        await bot.deliver()
+        await bot.send(ANA, "my words")
+        await bot.deliver()
+        clock.advance(timedelta(hours=25))  # down past the end; no tick ran
+        await tick(bot)
+        sent = [c.plain for c in await bot.deliver() if c.chat_id == BEN.id]
+        assert t("checkin.closed", "en") in sent
+        assert not [s for s in sent if "gentle reminder" in s], sent
+
+
+async def test_checkin_after_the_window_ended_closes_it_and_starts_anew(tmp_path: Path) -> None:
+    """The window ended and no tick has closed the round yet: /checkin said a check-in was
+    already open and quoted its question, inviting an answer that answers nothing. Now it
+    closes that round as the tick would (both told), and starts a new one."""
+    clock = StoppedClock()
+    async with Offline(tmp_path, clock) as bot:
+        await bot.pair(ANA, BEN)
+        await bot.deliver()
+        await bot.send(ANA, "/checkin")
+        await bot.deliver()
+        clock.advance(timedelta(hours=25))  # no tick ran
+        replies = await bot.send(BEN, "/checkin")
+        assert not [c for c in replies if "already open" in c.plain.lower()]
+        sent = [c.plain for c in await bot.deliver() if c.chat_id == BEN.id]
+        assert t("checkin.closed", "en") in sent
+        async with bot.db.read() as uow:
+            rows = await uow.conn.fetch_all("SELECT status FROM rounds ORDER BY id")
+        assert [r[0] for r in rows] == ["expired", "open"]

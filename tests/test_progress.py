@@ -228,6 +228,32 @@ async def test_a_summary_too_long_for_a_caption_follows_the_picture(
     assert await weekly.summaries_due(db, NOW, "UTC") == 0
 
 
+async def test_a_weekly_summary_that_cannot_be_drawn_holds_up_no_other(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Summaries are drawn one after another; the first that raised ended the call, so the
+    others waited, and it failed again at every tick. It is skipped for this week instead."""
+    from bot import weekly
+    from testing.probes import pending
+
+    await seeded(db)
+    for person in (ANA, BEN):
+        await weekly.choose(db, person.id, "weekly", True, NOW - 7 * 86400, "UTC")
+    drawn: list[str] = []
+
+    def first_fails(weeks: progress.Weeks, language: str) -> bytes:
+        drawn.append(language)
+        if len(drawn) == 1:
+            raise ValueError("cannot draw this one")
+        return b"\x89PNG"
+
+    monkeypatch.setattr(progress, "draw", first_fails)
+    assert await weekly.summaries_due(db, NOW, "UTC") == 1
+    assert len({chat for chat, _, _ in await pending(db, "weekly:")}) == 1
+    assert await weekly.summaries_due(db, NOW, "UTC") == 0  # not tried again this week
+    assert len(drawn) == 2
+
+
 async def test_the_chart_is_drawn_off_the_event_loop(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:

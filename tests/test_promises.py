@@ -273,13 +273,13 @@ async def test_a_long_list_of_promises_comes_in_messages_that_fit(tmp_path: Path
 
 
 async def test_a_promise_starting_with_when_is_kept_as_a_promise(tmp_path: Path) -> None:
-    """ "/promise Cuando llegue tarde, te escribo antes" is a promise in Spanish ("When…",
+    """ "/promise Cuando llegue tarde, aviso" is a promise in Spanish ("When…",
     "Когда…", "Wann…" alike), not "/promise when <moment>": its words were dropped, and the
     person heard "no promise is waiting for a due time". A short moment still sets one."""
     async with Offline(tmp_path, StoppedClock(NOON)) as bot:
         await bot.pair(ANA, BEN)
         await bot.deliver()
-        for words in ("Cuando llegue tarde, te escribo antes", "When I'm late I'll text you"):
+        for words in ("Cuando llegue tarde, aviso", "When I'm late I'll text you"):
             [offer] = await bot.send(ANA, f"/promise {words}")
             assert offer.buttons, offer.plain  # the due moments of a kept draft
         [made] = await bot.send(ANA, "/promise when sun 20:00")
@@ -288,7 +288,7 @@ async def test_a_promise_starting_with_when_is_kept_as_a_promise(tmp_path: Path)
             rows = await uow.conn.fetch_all("SELECT text, due_local FROM promises ORDER BY id")
         texts = [(bot.db.cipher.open(r["text"], "promises"), r["due_local"]) for r in rows]
         assert texts == [
-            ("Cuando llegue tarde, te escribo antes", None),
+            ("Cuando llegue tarde, aviso", None),
             ("When I'm late I'll text you", "2026-11-29T20:00"),  # the newest draft's moment
         ]
 
@@ -341,3 +341,24 @@ async def test_an_old_due_button_sets_the_moment_its_label_named_or_none(tmp_pat
             assert await uow.conn.fetch_value("SELECT due_local FROM promises") == (
                 "2026-12-03T20:00"
             )
+
+
+async def test_a_due_button_pressed_after_a_zone_change_sets_the_day_its_label_named(
+    tmp_path: Path,
+) -> None:
+    """Wednesday 23:30 in UTC, Ana's zone then, the offer says "Tomorrow, Thu 26 Nov". She
+    moves to Tokyo (Thursday morning there) and presses it: worked out again in her new
+    zone, "tomorrow" was Fri 27 Nov, a day no label showed her."""
+    clock = StoppedClock(datetime(2026, 11, 25, 23, 30, tzinfo=UTC))
+    async with Offline(tmp_path, clock) as bot:
+        await bot.pair(ANA, BEN)
+        await bot.deliver()
+        [offer] = await bot.send(ANA, f"/promise {WORDS}")
+        labels = [label for row in offer.buttons for label, _ in row]
+        assert any(label.startswith("Tomorrow") and "26 Nov" in label for label in labels)
+        await bot.send(ANA, "/timezone Asia/Tokyo")
+        clock.advance(timedelta(minutes=1))
+        await press(bot, ANA, button(offer, "Tomorrow"))
+        async with bot.db.read() as uow:
+            row = await uow.conn.fetch_one("SELECT due_local, zone FROM promises")
+        assert (row["due_local"], row["zone"]) == ("2026-11-26T20:00", "UTC")

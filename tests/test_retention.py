@@ -151,27 +151,3 @@ async def test_expired_rows_are_purged_7_days_after_they_expired(
     clock.advance(timedelta(seconds=1))
     await tick(db, clock)
     assert "a1" not in await rows(db)
-
-
-async def test_one_kind_of_due_work_failing_holds_up_none_of_the_rest(
-    db: Database,
-    clock: StoppedClock,
-    monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    """A report that cannot be drawn (or any one feature's bug) once ended the tick there:
-    nothing after it ran, the outbox's expiry and retention included. Now the rest runs, and
-    the tick still ends in a failure, so the health check does not call it well."""
-    now = clock.timestamp()
-    await ana_blocked_with_a_message(db, now)
-
-    async def broken(*args: object) -> int:
-        raise RuntimeError("a bug in one feature")
-
-    monkeypatch.setattr(due.report, "make_due", broken)
-    monkeypatch.setattr(due.checkins, "remind_due", broken)
-    clock.advance(30 * DAY)
-    with pytest.raises(due.DueWorkFailed, match="reminders, reports"):
-        await tick(db, clock)
-    assert await rows(db) == {"a1": ("expired", "")}  # a step after both failing ones ran
-    assert caplog.text.count("Traceback") == 1  # the second failure of a tick: one line

@@ -60,11 +60,13 @@ class Promises:
         *,
         weekly: bool = False,
         renewed_from: int | None = None,
+        zone: str | None = None,
     ) -> int:
-        """A draft: the words, waiting for their due moment."""
+        """A draft: the words, waiting for their due moment; `zone`: the one its due moments
+        were offered in (set_due replaces it with the due moment's)."""
         return await self.conn.fetch_value(
-            "INSERT INTO promises (couple_id, promiser_id, text, created_at, weekly, renewed_from)"
-            " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+            "INSERT INTO promises (couple_id, promiser_id, text, created_at, weekly, renewed_from,"
+            " zone) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (
                 couple_id,
                 promiser_id,
@@ -72,6 +74,7 @@ class Promises:
                 now,
                 int(weekly),
                 renewed_from,
+                zone,
             ),
         )
 

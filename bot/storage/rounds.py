@@ -69,6 +69,10 @@ class Candidate:
     # A message quoting it is on its way to this person right now (sending, or sent and not
     # yet recorded): whether they have it is not known yet.
     in_flight: bool = False
+    # Its window had not ended at the moment asked about. One that has is closed, though the
+    # tick that closes it (every 20 s, and beside the backlog after a restart) may not have
+    # run yet: a message from then answers nothing, but may still be a long answer's next part.
+    open: bool = True
 
 
 class Rounds:
@@ -104,15 +108,11 @@ class Rounds:
     async def open_for_answer(
         self, user_id: int, message_id: int | None, at: int
     ) -> tuple[list[Candidate], int | None]:
-        """What an incoming answer needs, in one trip to the database thread: the rounds of this
-        person's active couple still open at `at`, newest first, each with whether this person
-        has received it and the answers so far; and the round this very message already
-        answered, if any (a redelivered update). With no open round, that last part is None:
-        ask `answered_message`.
-
-        A round whose window ended before `at` is closed, though the tick that closes it (every
-        20 s, and beside the backlog after a restart) may not have run yet: an answer from then
-        must not reveal what is to be deleted unread."""
+        """What an incoming answer needs, in one trip to the database thread: the open rounds of
+        this person's active couple, newest first, each with whether this person has received
+        it, the answers so far and whether its window was still open at `at`; and the round
+        this very message already answered, if any (a redelivered update). With no open round,
+        that last part is None: ask `answered_message`."""
         rows = await self.conn.fetch_all(
             f"""
             SELECT {_R_COLUMNS}, p.received_at, a.user_id AS answer_by, a.text,
@@ -121,18 +121,19 @@ class Rounds:
                 CASE WHEN p.received_at IS NULL AND EXISTS (
                     SELECT 1 FROM outbox o WHERE o.chat_id = ? AND o.{PENDING_HERE}
                     AND o.inflight = 1 AND o.round_id = r.id
-                ) THEN 1 ELSE 0 END AS in_flight
+                ) THEN 1 ELSE 0 END AS in_flight,
+                CASE WHEN r.closes_at > ? THEN 1 ELSE 0 END AS open_then
             FROM rounds r
             LEFT JOIN round_participants p ON p.round_id = r.id AND p.user_id = ?
             LEFT JOIN answers a ON a.round_id = r.id
-            WHERE r.status = 'open' AND r.closes_at > ? AND r.couple_id = (
+            WHERE r.status = 'open' AND r.couple_id = (
                 SELECT mine.couple_id FROM couple_members mine
                 JOIN couples c ON c.id = mine.couple_id AND c.ended_at IS NULL
                 WHERE mine.user_id = ? AND mine.left_at IS NULL
             )
             ORDER BY r.id DESC
             """,
-            (user_id, message_id, user_id, message_id, user_id, user_id, at, user_id),
+            (user_id, message_id, user_id, message_id, user_id, at, user_id, user_id),
         )
         found: dict[int, Candidate] = {}  # insertion order: newest first
         for row in rows:
@@ -145,6 +146,7 @@ class Rounds:
                     {},
                     received_at,
                     bool(row["in_flight"]),
+                    bool(row["open_then"]),
                 )
             if row["answer_by"] is not None:
                 answer = self._answer(row, row["answer_by"])
@@ -373,7 +375,8 @@ class Rounds:
         await self.conn.execute("UPDATE rounds SET reveal_at = ? WHERE id = ?", (at, round_id))
 
     async def _due(self, condition: str, order: str, now: int, limit: int) -> list[Round]:
-        """Open rounds due by `condition`, claimed for this unit with their couples.
+        """Open rounds due by `condition` (each `?` in it stands for `now`), claimed for this
+        unit with their couples.
 
         A person's use case of the couple holds the couple (Couples.active_for with lock): a
         round it holds is left for the next tick rather than decided on what it is writing.
@@ -385,7 +388,7 @@ class Rounds:
             ORDER BY {order}, r.id LIMIT ?
             """
             + self.conn.for_update("r", "c", skip_locked=True),
-            (now, limit),
+            (*[now] * condition.count("?"), limit),
         )
         return [from_row(Round, r) for r in rows]
 
@@ -410,7 +413,12 @@ class Rounds:
 
     async def due_to_remind(self, now: int, limit: int) -> list[Round]:
         return await self._due(
-            "r.remind_at IS NOT NULL AND r.remind_at <= ?", "r.remind_at", now, limit
+            # Not once its window ended (after downtime, before the close): "a few hours
+            # left" and then "it closed" at once.
+            "r.remind_at IS NOT NULL AND r.remind_at <= ? AND r.closes_at > ?",
+            "r.remind_at",
+            now,
+            limit,
         )
 
     async def clear_reminder(self, round_id: int) -> None:
