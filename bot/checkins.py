@@ -176,13 +176,12 @@ async def answer(
     `in_flight_waits`: store nothing (IN_FLIGHT) while a newer question than the one a plain
     message would go to is being sent to this person: it may be what they answer."""
     text = storable(text)
+    written = now if written_at is None else written_at
     try:
         async with db.unit() as uow:
             couple, (candidates, already) = await in_one_trip(
                 uow.couples.active_for(person.id, lock=True),
-                uow.rounds.open_for_answer(
-                    person.id, message_id, now if written_at is None else written_at
-                ),
+                uow.rounds.open_for_answer(person.id, message_id, written),
             )
             if couple is None:
                 return AnswerResult(AnswerOutcome.NOT_PAIRED)
@@ -192,10 +191,10 @@ async def answer(
             plain = not edited and already is None and reply_to is None
             # A long answer's next part joins it even just past the window's end: the part
             # before was in time, and the reveal waits for this one (close_round reveals it).
-            continued = _continued(candidates, person.id, now) if plain else None
+            continued = _continued(candidates, person.id, written) if plain else None
             if continued is not None and text.strip():
                 return await _add_part(
-                    uow, couple, person, continued, candidates, text, message_id, now
+                    uow, couple, person, continued, candidates, text, message_id, now, written
                 )
             candidates = [c for c in candidates if c.open]
             target = await _target_round(
@@ -214,11 +213,12 @@ async def answer(
                 mine = answers[person.id]
                 return await _store(
                     uow, couple, person, current, answers, whole, mine.message_id, now, others,
-                    last_part_len=mine.last_part_len, keep_parts=True,
+                    last_part_len=mine.last_part_len, part_at=mine.part_written, keep_parts=True,
                 )  # fmt: skip
             return await _store(
-                uow, couple, person, current, answers, text, message_id, now, others
-            )
+                uow, couple, person, current, answers, text, message_id, now, others,
+                part_at=written,
+            )  # fmt: skip
     except NoLongerOpen:
         return AnswerResult(AnswerOutcome.CLOSED)
 
@@ -255,7 +255,8 @@ async def move_answer(
             others = _others(candidates, to_round)
             return await _store(
                 uow, couple, person, target.round, target.answers, mine.text, mine.message_id,
-                now, others, last_part_len=mine.last_part_len, keep_parts=True,
+                now, others, last_part_len=mine.last_part_len, part_at=mine.part_written,
+                keep_parts=True,
             )  # fmt: skip
     except NoLongerOpen:
         return AnswerResult(AnswerOutcome.STALE)
@@ -278,6 +279,7 @@ async def _store(
     others: list[rounds.Round],
     *,
     last_part_len: int | None = None,
+    part_at: int | None = None,
     keep_parts: bool = False,
 ) -> AnswerResult:
     """Save the answer in `current` (caller's transaction); reveal when it is the second.
@@ -288,12 +290,13 @@ async def _store(
     # An ask's choice alone has no words: the first word beside it replaces nothing.
     replaced = person.id in answers and bool(answers[person.id].text)
     part_len = len(text) if last_part_len is None else last_part_len
+    part_at = now if part_at is None else part_at  # when its latest message was written
     if replaced and not keep_parts:
         await uow.rounds.set_answer_parts(current.id, person.id, [])
-    save = uow.rounds.save_answer(current.id, person.id, text, message_id, now, part_len)
+    save = uow.rounds.save_answer(current.id, person.id, text, message_id, now, part_len, part_at)
     had = answers.get(person.id)
     chosen = had.choice if had else None  # a word beside an ask's choice
-    answers[person.id] = rounds.Answer(person.id, text, message_id, now, part_len, chosen)
+    answers[person.id] = rounds.Answer(person.id, text, message_id, now, part_len, chosen, part_at)
     if both_answered(current, couple, answers):
         wait_until = wait_for_more(answers, now)
         if wait_until is not None:
@@ -382,14 +385,16 @@ def wait_for_more(answers: dict[int, rounds.Answer], now: int) -> int | None:
 
 
 def _continued(
-    candidates: list[rounds.Candidate], user_id: int, now: int
+    candidates: list[rounds.Candidate], user_id: int, written: int
 ) -> rounds.Candidate | None:
-    """The open round whose answer by this person a new message continues, if any: its
-    latest part was long enough to be one of several that a client split, and recent."""
+    """The open round whose answer by this person a new message (written at `written`)
+    continues, if any: its latest part was long enough to be one of several that a client
+    split, and written just before. By when both were written, not handled: a backlog after
+    downtime is handled in one burst. A reveal held for the next part waits by handling time
+    (wait_for_more); once it has gone, the round is no longer open, and nothing joins."""
     for candidate in candidates:
         mine = candidate.answers.get(user_id)
-        # The same bound as wait_for_more: once a held reveal may go, nothing joins any more.
-        recent = mine is not None and now - mine.updated_at < JOIN_SECONDS
+        recent = mine is not None and written - mine.part_written < JOIN_SECONDS
         if recent and mine.last_part_len >= LONG_PART:
             return candidate
     return None
@@ -421,8 +426,10 @@ async def _add_part(
     text: str,
     message_id: int | None,
     now: int,
+    written: int,
 ) -> AnswerResult:
-    """The next part of a long answer: joined to it, never a new answer."""
+    """The next part of a long answer (written at `written`): joined to it, never a new
+    answer."""
     current = continued.round
     mine = continued.answers[person.id]
     parts = await uow.rounds.answer_parts(current.id, person.id) or [(mine.message_id, mine.text)]
@@ -430,7 +437,8 @@ async def _add_part(
     await uow.rounds.set_answer_parts(current.id, person.id, parts)
     result = await _store(
         uow, couple, person, current, continued.answers, _joined(parts), message_id, now,
-        _others(candidates, current.id), last_part_len=len(text), keep_parts=True,
+        _others([c for c in candidates if c.open], current.id), last_part_len=len(text),
+        part_at=written, keep_parts=True,
     )  # fmt: skip
     if result.outcome is AnswerOutcome.REPLACED:
         return replace(result, outcome=AnswerOutcome.JOINED)

@@ -22,6 +22,13 @@ async def tick(bot: Offline) -> None:
     await due.run_due(bot.db, bot.services.clock, bot.services.settings)
 
 
+async def closes_at(bot: Offline) -> int:
+    async with bot.db.read() as uow:
+        return await uow.conn.fetch_value(
+            "SELECT closes_at FROM rounds WHERE status = 'open' ORDER BY id DESC LIMIT 1"
+        )
+
+
 async def test_an_answer_written_after_the_window_closed_reveals_nothing(tmp_path: Path) -> None:
     """Ana answered; the window (24 h) ended before Ben wrote, and the tick that closes the
     round has not run yet (it runs every 20 s, and after downtime beside the backlog of
@@ -127,3 +134,57 @@ async def test_checkin_after_the_window_ended_closes_it_and_starts_anew(tmp_path
         async with bot.db.read() as uow:
             rows = await uow.conn.fetch_all("SELECT status FROM rounds ORDER BY id")
         assert [r[0] for r in rows] == ["expired", "open"]
+
+
+async def test_a_message_written_an_hour_past_the_window_never_joins_a_long_answer(
+    tmp_path: Path,
+) -> None:
+    """Downtime: Ana's long answer (written in time) and a message she wrote an hour after the
+    window ended are handled one right after the other when the bot is back. Judged by when
+    they were handled, the late message joined as "the next part", past the window, and was
+    revealed to Ben. It is judged by when they were written."""
+    clock = StoppedClock()
+    async with Offline(tmp_path, clock) as bot:
+        await bot.pair(ANA, BEN)
+        await bot.deliver()
+        await bot.send(ANA, "/checkin")
+        await bot.deliver()
+        await bot.send(BEN, "his words Foxglove")
+        await bot.deliver()
+        end = await closes_at(bot)
+        clock.advance(timedelta(seconds=end - clock.timestamp() - 60))
+        in_time = bot.updates.text(ANA, "Zinnia " + "a" * checkins.LONG_PART)  # written in time
+        clock.advance(timedelta(hours=1))  # the window ended an hour ago; the bot was down
+        late = bot.updates.text(ANA, "written an hour late: Larkspur")
+        await bot.run(in_time)  # the backlog, handled one after the other
+        await bot.run(late)
+        clock.advance(timedelta(seconds=30))
+        await tick(bot)
+        await bot.deliver()
+        ben = "".join(c.plain for c in bot.sent(BEN.id))
+        assert "Zinnia" in ben  # the in-time answer is revealed
+        assert "Larkspur" not in ben  # the late words are not
+
+
+async def test_a_long_answers_next_part_handled_late_still_joins(tmp_path: Path) -> None:
+    """Both parts of Ana's split answer were written the same second; a busy bot (a backlog)
+    handles the second more than JOIN_SECONDS after the first. It replaced the first instead
+    of joining it, and Ben's reveal showed only the tail of her answer."""
+    clock = StoppedClock()
+    async with Offline(tmp_path, clock) as bot:
+        await bot.pair(ANA, BEN)
+        await bot.deliver()
+        await bot.send(ANA, "/checkin")
+        await bot.deliver()
+        await bot.send(BEN, "his words Foxglove")
+        await bot.deliver()
+        first = bot.updates.text(ANA, "Zinnia " + "a" * checkins.LONG_PART)
+        second = bot.updates.text(ANA, "the end Larkspur")  # written with the first
+        await bot.run(first)
+        clock.advance(timedelta(seconds=checkins.JOIN_SECONDS + 2))  # handled late
+        await bot.run(second)
+        clock.advance(timedelta(seconds=30))
+        await tick(bot)
+        await bot.deliver()
+        ben = "".join(c.plain for c in bot.sent(BEN.id))
+        assert "Larkspur" in ben and "Zinnia" in ben  # her whole answer

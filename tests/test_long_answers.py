@@ -184,3 +184,19 @@ async def test_a_held_reveal_whose_answer_moved_away_does_not_go(db: Database) -
     assert not [key for _, key, _ in sent if key.startswith("reveal:")]
     assert all("Ben's words" not in text for chat, _, text in sent if chat == ANA.id)
     assert (await open_rounds(db))["repair"] == step  # still open, waiting for Ana
+
+
+async def test_a_new_message_right_after_moving_a_long_answer_does_not_join_it(
+    db: Database,
+) -> None:
+    """Ana's long answer (written a minute ago) was filed under the guided step; she presses
+    "It's for: <check-in>" and at once writes her answer for the step. The move stamped the
+    long answer as just written, so her new words were joined to the moved check-in answer,
+    not filed as her answer to the step."""
+    ids = await two_received(db)
+    assert (await checkins.answer(db, ANA, PART_1, 1, NOW)).round_id == ids["repair"]
+    moved = await checkins.move_answer(db, ANA, ids["repair"], ids["checkin"], NOW + 60)
+    assert moved.round_id == ids["checkin"]
+    new = await checkins.answer(db, ANA, "my words for the step", 2, NOW + 61)
+    assert new.outcome is not checkins.AnswerOutcome.JOINED
+    assert await answer_in(db, ids["checkin"], ANA.id) == PART_1

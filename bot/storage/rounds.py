@@ -34,6 +34,13 @@ class Answer:
     updated_at: int = 0
     last_part_len: int = 0  # characters of its latest message (a long one may go on)
     choice: str | None = None  # an ask with options: the one chosen; `text` is then a word
+    # When its latest message was written (Telegram's date; None before 0025: updated_at).
+    # Moving, editing or choosing beside it leaves it be: only a new message is a new part.
+    last_part_at: int | None = None
+
+    @property
+    def part_written(self) -> int:
+        return self.updated_at if self.last_part_at is None else self.last_part_at
 
 
 _COLUMN_NAMES = (
@@ -116,7 +123,7 @@ class Rounds:
         rows = await self.conn.fetch_all(
             f"""
             SELECT {_R_COLUMNS}, p.received_at, a.user_id AS answer_by, a.text,
-                a.message_id, a.updated_at, a.last_part_len, a.choice,
+                a.message_id, a.updated_at, a.last_part_len, a.choice, a.last_part_at,
                 {_ANSWERED_MESSAGE} AS already,
                 CASE WHEN p.received_at IS NULL AND EXISTS (
                     SELECT 1 FROM outbox o WHERE o.chat_id = ? AND o.{PENDING_HERE}
@@ -250,7 +257,8 @@ class Rounds:
 
     async def answers(self, round_id: int) -> dict[int, Answer]:
         rows = await self.conn.fetch_all(
-            "SELECT user_id, text, message_id, updated_at, last_part_len, choice FROM answers "
+            "SELECT user_id, text, message_id, updated_at, last_part_len, choice, last_part_at "
+            "FROM answers "
             "WHERE round_id = ?",
             (round_id,),
         )
@@ -294,18 +302,21 @@ class Rounds:
         message_id: int | None,
         now: int,
         last_part_len: int | None = None,
+        last_part_at: int | None = None,
     ) -> None:
         """Store an answer, or replace this person's earlier one (keeping when it was first given).
 
-        `last_part_len`: the length of the message that brought it (default: the whole text)."""
+        `last_part_len`: the length of the message that brought it (default: the whole text);
+        `last_part_at`: when that message was written (default: now)."""
         await self.conn.execute(
             """
-            INSERT INTO answers
-                (round_id, user_id, text, message_id, answered_at, updated_at, last_part_len)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO answers (round_id, user_id, text, message_id, answered_at, updated_at,
+                last_part_len, last_part_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (round_id, user_id) DO UPDATE
             SET text = excluded.text, message_id = excluded.message_id,
-                updated_at = excluded.updated_at, last_part_len = excluded.last_part_len
+                updated_at = excluded.updated_at, last_part_len = excluded.last_part_len,
+                last_part_at = excluded.last_part_at
             """,
             (
                 round_id,
@@ -315,6 +326,7 @@ class Rounds:
                 now,
                 now,
                 len(text) if last_part_len is None else last_part_len,
+                now if last_part_at is None else last_part_at,
             ),
         )
 
