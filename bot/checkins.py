@@ -136,9 +136,9 @@ async def open_round(
     prompt, new_pass = prompts.choose(used, last, rng, roles)
     when = {p.id: max(now, (deliver_at or {}).get(p.id, now)) for p in (couple.a, couple.b)}
     closes_at = max(when.values()) + window
-    remind_at = closes_at - reminder_before if reminder_before else None
-    if remind_at is not None and remind_at <= max(when.values()):
-        remind_at = None  # a window shorter than the reminder lead: no reminder
+    schedule = await uow.schedules.get(couple.id)
+    next_opens = schedule.next_due_at if schedule is not None else None
+    remind_at = remind_moment(closes_at, next_opens, reminder_before, max(when.values()))
     round_id = await uow.rounds.create(
         couple.id, prompt.id, prompt.category, now, closes_at, remind_at, slot
     )
@@ -151,6 +151,21 @@ async def open_round(
         uow.outbox.enqueue_prompts(messages, now),
     )
     return prompt
+
+
+def remind_moment(
+    closes_at: int, next_opens: int | None, reminder_before: int | None, latest: int
+) -> int | None:
+    """When to remind the one who has not answered: `reminder_before` the round's real end,
+    which is its window's end or, sooner, its couple's next scheduled slot (which closes it:
+    with partners six hours apart on a daily schedule, the reminder fell at that very moment,
+    after the round had closed). None without a reminder, or when the window is shorter
+    than its lead (after `latest`, the later partner's prompt)."""
+    if not reminder_before:
+        return None
+    ends = closes_at if next_opens is None or next_opens <= latest else min(closes_at, next_opens)
+    moment = ends - reminder_before
+    return moment if moment > latest else None
 
 
 class NoLongerOpen(Exception):
@@ -308,7 +323,13 @@ async def _store(
     await save
     kind = ask_kinds.get(current.kind)
     if not replaced and not (kind and kind.options):  # an ask's choice tells the partner
-        waiting = "asks.partner_answered" if kind else "checkin.partner_waiting"
+        waiting = (
+            "asks.partner_answered"
+            if kind
+            else "guided.partner_waiting"
+            if current.kind == "repair"
+            else "checkin.partner_waiting"
+        )
         notice = t(waiting, partner.language, partner=person.first_name)
         # Never before the partner's own prompt: it may wait for their local time, and the
         # outbox keeps one chat's messages in order of when they are meant to go out.
@@ -662,6 +683,31 @@ async def close_round(uow: Unit, current: rounds.Round, now: int) -> None:
             values["question"] = await question_of(uow, current, person.language, person.id)
         text = t(notice_key, person.language, **values)
         await uow.notify(person, "closed", current.id, person.id, text=text, now=now)
+
+
+async def withdraw_unreceived(uow: Unit, couple: Couple, now: int) -> None:
+    """Check-ins paused or turned off (caller's transaction): the open check-in's question,
+    still waiting for someone's local time, is withdrawn with the news and reminder queued
+    about it, so no check-in arrives after "paused". One nobody has received yet ends unread;
+    one someone has keeps its window for them (unmatched, it closes unread as any)."""
+    current = await uow.rounds.open_for(couple.id)
+    if current is None:
+        return
+    seen = await uow.rounds.participants(current.id)
+    never_saw = [uid for uid, (_, received_at) in seen.items() if received_at is None]
+    await uow.outbox.cancel_pending(
+        [
+            outbox.dedupe_key(kind, current.id, uid)
+            for uid in never_saw
+            for kind in ("prompt", "waiting", "remind")
+        ]
+    )
+    if (
+        seen
+        and len(never_saw) == len(seen)
+        and await uow.rounds.finish(current.id, "cancelled", now)
+    ):
+        await uow.rounds.delete_answers(current.id)
 
 
 async def expire_rounds(uow: Unit, rounds_of: dict[int, Couple], now: int) -> None:

@@ -20,6 +20,7 @@ from bot import firststeps_words as words
 from bot.callbacks import FirstSteps
 from bot.models import Button, Couple
 from bot.schedule_rules import local_instant
+from bot.storage import outbox
 from bot.storage.db import Database, in_batches
 from bot.storage.firststeps import Journey
 from bot.storage.rounds import Answer, Round
@@ -46,6 +47,7 @@ class Outcome(enum.Enum):
     DECLINED = "declined"
     STOPPED = "stopped"
     TIME_SET = "time_set"
+    TIME_SET_QUIETLY = "time_set_quietly"  # on an offer the partner has not heard of
     NOT_PAIRED = "not_paired"
     STALE = "stale"
 
@@ -226,6 +228,9 @@ async def set_time(db: Database, user_id: int, at: time, now: int) -> View:
         # From the next step on: one already planned keeps its moment.
         await uow.firststeps.set_time(journey.id, at.strftime("%H:%M"))
         me, partner = couple.member(user_id), couple.partner_of(user_id)
+        if journey.status == "offered" and not journey.shared and journey.first_yes is None:
+            # An offer only this person has seen: the partner hears of it only on a "yes".
+            return View(Outcome.TIME_SET_QUIETLY)
         clock = local_time(at, "clock", partner.language)
         text = t("firststeps.partner_time", partner.language, partner=me.first_name, time=clock)
         await uow.notify(partner, KIND, "time", journey.id, partner.id, now, text=text, now=now)
@@ -292,7 +297,13 @@ async def open_stage(
 
 
 async def _stop_round(uow: Unit, round_id: int, now: int) -> None:
-    await asks.stop(uow, round_id, now)
+    """The open step ends unread, with the reminders still queued about it (first steps
+    keep their own, keyed by the journey's kind, which asks.stop does not know)."""
+    seen = await uow.rounds.participants(round_id)
+    if await asks.stop(uow, round_id, now):
+        await uow.outbox.cancel_pending(
+            [outbox.dedupe_key(KIND, "remind", round_id, user_id) for user_id in seen]
+        )
 
 
 async def _journey_of(uow: Unit, current: Round) -> Journey | None:

@@ -204,7 +204,11 @@ async def send_phrase(db: Database, user_id: int, break_id: int, index: int, now
         me, partner = couple.member(user_id), couple.partner_of(user_id)
         phrase = t(f"repair.phrase_{index}", partner.language)
         text = t("repair.phrase_received", partner.language, partner=me.first_name, phrase=phrase)
-        await uow.notify(partner, "phrase", break_id, user_id, index, text=text, now=now)
+        current = await uow.breaks.get(break_id)
+        # Once per phrase per nudge (a break's end moves with "more time"): the same phrase
+        # at a later nudge is news again, not a repeat to drop while saying "sent".
+        nudge = current.ends_at if current is not None else 0
+        await uow.notify(partner, "phrase", break_id, nudge, user_id, index, text=text, now=now)
     return Outcome.WAITING
 
 

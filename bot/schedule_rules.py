@@ -214,18 +214,25 @@ def resolve_zone(text: str) -> str | None:
     by_lower = _zones_by_lower()
     if lowered in by_lower:
         return by_lower[lowered]
-    city = lowered.replace(" ", "_")
-    matches = sorted(name for low, name in by_lower.items() if low.rsplit("/", 1)[-1] == city)
-    if matches:
-        return matches[0]
+    # An offset before a city: "GMT+2" is also the last part of Etc/GMT+2, which POSIX makes
+    # two hours *behind* UTC. Whole hours only, as the Etc zones have them: +14 to -12.
     offset = _OFFSET_RE.match(lowered)
     if offset:
         sign, hours, minutes = offset.group(1), int(offset.group(2)), int(offset.group(3) or 0)
-        if minutes == 0 and hours <= 14:
-            if hours == 0:
-                return "UTC"
-            # POSIX-style Etc zones have the sign reversed: UTC+2 is Etc/GMT-2.
-            return f"Etc/GMT{'-' if sign == '+' else '+'}{hours}"
+        if minutes or hours > (14 if sign == "+" else 12):
+            return None
+        if hours == 0:
+            return "UTC"
+        # POSIX-style Etc zones have the sign reversed: UTC+2 is Etc/GMT-2.
+        return f"Etc/GMT{'-' if sign == '+' else '+'}{hours}"
+    city = lowered.replace(" ", "_")
+    matches = sorted(
+        name
+        for low, name in by_lower.items()
+        if low.rsplit("/", 1)[-1] == city and not low.startswith("etc/")
+    )
+    if matches:
+        return matches[0]
     return None
 
 

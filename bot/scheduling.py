@@ -48,10 +48,13 @@ class Overview:
     """What /schedule shows a person."""
 
     schedule: Schedule | None
-    paused_until: int | None
+    paused_until: int | None  # None once a dated pause is over, though not yet cleared
     skip_next: bool
-    next_for_me: datetime | None  # in my zone
+    next_for_me: datetime | None  # the next check-in that will come (not skipped), my zone
     zone: str
+    # The couple's date of that check-in, the same for both whatever their zones: what a dated
+    # pause is shown to end with ("paused until 12 Jan").
+    back_on: date | None = None
 
 
 async def _zones(uow: Unit, couple: Couple, default: str) -> dict[int, ZoneInfo]:
@@ -107,6 +110,8 @@ async def set_schedule(
         if offer_of is not None and await uow.schedules.get(couple.id) is not None:
             return Outcome.UNCHANGED  # the partner chose already; the button is stale
         await uow.schedules.save(couple.id, schedule.days, schedule.at.strftime("%H:%M"), now)
+        if schedule.off:
+            await checkins.withdraw_unreceived(uow, couple, now)
         await reschedule(uow, couple, now, default_zone)
         me, partner = couple.member(user_id), couple.partner_of(user_id)
         text = t(
@@ -174,7 +179,7 @@ async def timezone_of(db: Database, user_id: int) -> str | None:
     return zone
 
 
-async def overview(db: Database, user_id: int, default_zone: str) -> Overview | None:
+async def overview(db: Database, user_id: int, now: int, default_zone: str) -> Overview | None:
     async with db.read() as uow:
         couple = await uow.couples.active_for(user_id)
         if couple is None:
@@ -185,10 +190,40 @@ async def overview(db: Database, user_id: int, default_zone: str) -> Overview | 
     if row is None:
         return Overview(None, None, False, None, zone.key)
     schedule = _row_schedule(row)
-    mine = None
-    if row.next_slot is not None:
-        mine = local_instant(date.fromisoformat(row.next_slot), schedule.at, zone).astimezone(zone)
-    return Overview(schedule, row.paused_until, row.skip_next, mine, zone.key)
+    # A dated pause is cleared only when a slot next comes due; it is over at its moment.
+    paused_until = row.paused_until if _pausing(row.paused_until, now) else None
+    coming = _first_to_come(schedule, list(zones.values()), row, paused_until)
+    if coming is None:
+        return Overview(schedule, paused_until, row.skip_next, None, zone.key)
+    mine = local_instant(coming, schedule.at, zone).astimezone(zone)
+    return Overview(schedule, paused_until, row.skip_next, mine, zone.key, coming)
+
+
+def _pausing(paused_until: int | None, now: int) -> bool:
+    return paused_until is not None and paused_until > now
+
+
+def _first_to_come(
+    schedule: Schedule, zones: list[ZoneInfo], row: schedules.ScheduleRow, paused_until: int | None
+) -> date | None:
+    """The slot that will open, as the tick will decide it (_run_slots): past those a pause
+    holds (by when each opens), then past one a /skip takes. None when none will (paused until
+    resumed, or no schedule)."""
+    if row.next_slot is None or row.next_due_at is None or (paused_until or 0) >= FOREVER:
+        return None
+    slot, opens, skip = date.fromisoformat(row.next_slot), row.next_due_at, row.skip_next
+    for _ in range(800):  # a pause is at most a year and a day: slots enough for it
+        paused = paused_until is not None and paused_until > opens
+        if not (paused or skip):
+            return slot
+        skip = skip and paused  # a pause holds the skip for the slot after it
+        found = next_slot(
+            schedule, zones, datetime.fromtimestamp(opens, UTC), slot + timedelta(days=1)
+        )
+        if found is None:
+            return None
+        slot, opens = found[0], int(found[1].timestamp())
+    return None
 
 
 class PauseOutcome(enum.Enum):
@@ -240,9 +275,10 @@ async def _change_pause(
         me, partner = couple.member(user_id), couple.partner_of(user_id)
         if action == "pause":
             await uow.schedules.set_pause(couple.id, until)
+            await checkins.withdraw_unreceived(uow, couple, now)
             outcome, key = PauseOutcome.PAUSED, "pause.partner_paused"
         elif action == "resume":
-            if row.paused_until is None and not row.skip_next:
+            if not _pausing(row.paused_until, now) and not row.skip_next:
                 return PauseOutcome.NOT_PAUSED
             await uow.schedules.set_pause(couple.id, None)
             await uow.schedules.set_skip_next(couple.id, False)
@@ -334,7 +370,8 @@ async def _run_slots(
     skips: list[tuple[int, str, str]] = []
     skip_cleared: list[int] = []
     pauses_over: list[int] = []
-    opening: list[tuple[schedules.DueSlot, int, int]] = []  # with each partner's moment
+    # With each partner's moment, and when the next slot opens (and closes this round).
+    opening: list[tuple[schedules.DueSlot, int, int, int | None]] = []
     for item in due:
         couple_id, next_slot, due_at = item.couple_id, item.next_slot, item.next_due_at
         if not item.active or len(item.members) != 2:
@@ -346,9 +383,12 @@ async def _run_slots(
         schedule = _schedule(item.days, item.local_time)
         slot = _day(next_slot)
         outcome: str | None = None
+        following = _following(schedule, zones, due_at, slot)
         if not item.taken:
             if now - due_at > grace:
                 outcome = "late"  # the bot was down: no burst of stale prompts
+                if item.skip_next:  # "the next one is skipped": it was, so the one after comes
+                    skip_cleared.append(couple_id)
             elif item.paused_until is not None and item.paused_until > now:
                 outcome = "paused"
             elif item.skip_next:
@@ -358,11 +398,12 @@ async def _run_slots(
                 skips.append((couple_id, next_slot, outcome))
             else:
                 at = schedule.at
-                opening.append((item, _instant(slot, at, zones[0]), _instant(slot, at, zones[1])))
+                moments = (_instant(slot, at, zones[0]), _instant(slot, at, zones[1]))
+                opening.append((item, *moments, following[1]))
                 outcome = "opened"
         if item.paused_until is not None and item.paused_until <= now:
             pauses_over.append(couple_id)  # a dated pause is over
-        moves.append((couple_id, *_following(schedule, zones, due_at, slot)))
+        moves.append((couple_id, *following))
         outcomes.append(outcome)
     await uow.schedules.record_skips(skips, now)
     await uow.schedules.clear_skip_next(skip_cleared)
@@ -384,17 +425,18 @@ def _couple(item: schedules.DueSlot) -> Couple:
 
 async def _open_rounds(
     uow: Unit,
-    opening: list[tuple[schedules.DueSlot, int, int]],
+    opening: list[tuple[schedules.DueSlot, int, int, int | None]],
     now: int,
     rng: random.Random | None,
 ) -> None:
     """checkins.open_round for many couples: the same prompt rotation and messages, in sets.
-    `opening`: each couple with the moments its partners (Couple.a, b) get their prompt.
-    A couple's open check-in round closes first (one round per couple at a time)."""
+    `opening`: each couple with the moments its partners (Couple.a, b) get their prompt and
+    when its next slot opens. A couple's open check-in round closes first (one round per
+    couple at a time)."""
     if not opening:
         return
     expiring: dict[int, Couple] = {}
-    for item, _, _ in opening:
+    for item, _, _, _ in opening:
         if item.open_round is None:
             continue
         current = await uow.rounds.get(item.open_round) if item.open_answers >= 2 else None
@@ -403,11 +445,11 @@ async def _open_rounds(
         else:
             expiring[item.open_round] = _couple(item)
     await checkins.expire_rounds(uow, expiring, now)
-    ids = [item.couple_id for item, _, _ in opening]
+    ids = [item.couple_id for item, _, _, _ in opening]
     used = await uow.rounds.used_prompts_many(ids)
     roles = await uow.firststeps.roles_many(ids)
     new_rounds, new_pass, whens = [], [], []
-    for item, at_a, at_b in opening:
+    for item, at_a, at_b, next_opens in opening:
         couple_id = item.couple_id
         prompt, fresh_pass = prompts.choose(
             used.get(couple_id, ()), item.last_category, rng, roles.get(couple_id)
@@ -415,9 +457,7 @@ async def _open_rounds(
         when_a, when_b = max(now, at_a), max(now, at_b)
         latest = max(when_a, when_b)
         closes_at = latest + item.round_window
-        remind_at = closes_at - item.reminder_before if item.reminder_before else None
-        if remind_at is not None and remind_at <= latest:
-            remind_at = None  # a window shorter than the reminder lead: no reminder
+        remind_at = checkins.remind_moment(closes_at, next_opens, item.reminder_before, latest)
         new_rounds.append(
             (
                 couple_id,

@@ -71,7 +71,9 @@ def _picker(days: int, language: str) -> tuple[tuple[Button, ...], ...]:
 
 async def _overview_text(context: SteadyContext, user_id: int, language: str) -> str | None:
     services = context.services
-    view = await scheduling.overview(services.database, user_id, services.settings.default_timezone)
+    view = await scheduling.overview(
+        services.database, user_id, services.now(), services.settings.default_timezone
+    )
     if view is None:
         return None
     if view.schedule is None:
@@ -89,12 +91,11 @@ async def _overview_text(context: SteadyContext, user_id: int, language: str) ->
 
 
 def _until(view: scheduling.Overview, language: str) -> str:
-    if view.paused_until is None or view.paused_until >= scheduling.FOREVER:
+    """Until when a pause holds: the date of the check-in it ends with, the couple's date and
+    so the same for both partners (the moment it ends is midnight in the pauser's zone)."""
+    if view.paused_until is None or view.back_on is None:
         return t("pause.until_resumed", language)
-    day = local_time(
-        datetime.fromtimestamp(view.paused_until, zone_or_none(view.zone)), "date", language
-    )
-    return t("pause.until_date", language, date=day)
+    return t("pause.until_date", language, date=local_time(view.back_on, "date", language))
 
 
 async def schedule(update: Update, context: SteadyContext) -> None:
@@ -129,8 +130,9 @@ async def _save(update: Update, context: SteadyContext, chosen: Schedule) -> Non
 async def _saved_text(context: SteadyContext, user_id: int, language: str, chosen: Schedule):
     if chosen.off:
         return t("schedule.saved_off", language)
+    services = context.services
     view = await scheduling.overview(
-        context.services.database, user_id, context.services.settings.default_timezone
+        services.database, user_id, services.now(), services.settings.default_timezone
     )
     when = _when(view.next_for_me if view else None, language)
     summary = scheduling.describe(chosen, language)
@@ -280,7 +282,7 @@ async def resume(update: Update, context: SteadyContext) -> None:
     outcome = await scheduling.resume(services.database, me.id, services.now())
     if outcome is scheduling.PauseOutcome.RESUMED:
         view = await scheduling.overview(
-            services.database, me.id, services.settings.default_timezone
+            services.database, me.id, services.now(), services.settings.default_timezone
         )
         when = _when(view.next_for_me if view else None, me.language)
         await reply(update, t("pause.resumed", me.language, when=when))

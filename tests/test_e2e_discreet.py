@@ -93,3 +93,21 @@ async def test_news_that_a_partner_answered_or_ended_the_pairing_never_sounds_fo
     await ben.press(ask, dict(ask.buttons)["Yes, end it"])
     ended = await ana.wait_for("ended your pairing")
     assert ended.silent and ana.inbox[ana.inbox.index(ended) - 1].plain == NEUTRAL
+
+
+async def test_news_that_the_partner_erased_and_the_pairing_ended_never_sounds_for_the_discreet(
+    fake: FakeTelegram, bot: BotRunner, clock: MovableClock, ana: FakeUser, ben: FakeUser
+) -> None:
+    """README, discreet mode: "News that your partner answered or ended the pairing says as
+    much, so it comes the same way". Ended by /unpair it did; ended by Ben erasing himself,
+    "Your pairing on Steady has ended" sounded on Ana's lock screen with no neutral line
+    before it (its kind, pairing_ended, was not a private one)."""
+    await pair(ana, ben)
+    await phone(ana, clock, quiet=False, discreet=True)
+    await phone(ben, clock, quiet=False, discreet=False)
+    await ben.send("/delete")
+    ask = await ben.wait_for("Erase your data?")
+    await ben.press(ask, dict(ask.buttons)["Erase now"])
+    ended = await ana.wait_for("Your pairing on Steady has ended")
+    before = ana.inbox[ana.inbox.index(ended) - 1]
+    assert ended.silent and before.plain == NEUTRAL and not before.silent

@@ -98,6 +98,7 @@ PRIVATE_NOTICES = (
     "reveal",  # both answers
     "waiting",  # "Ana answered"
     "unpaired",  # "Ana ended the pairing"
+    "pairing_ended",  # "Your pairing on Steady has ended" (the partner erased themselves)
     "phrase",  # a repair phrase
     "repair.partner_break",  # "Ana needs a pause after a hard moment"
     "repair.partner_updated",

@@ -212,6 +212,7 @@ PRIVATE_KINDS = (
     "reveal",
     "waiting",
     "unpaired",
+    "pairing_ended",  # a partner erased themselves: the pairing ended (bot.privacy)
     "phrase",
     "repair.partner_break",
     "repair.partner_updated",

@@ -319,6 +319,7 @@ guided-step_2 = Was hast du passieren sehen? Und ein Teil der Sicht der anderen 
 guided-step_3 = Was hat das in dir von früher berührt: eine alte Verletzung, eine Angst, etwas aus deiner Vergangenheit?
 guided-step_4 = Welcher Teil des Geschehens ist deiner? Wenn es passt, eine Entschuldigung für deinen Teil.
 guided-step_5 = Was ist eine Sache, die du beim nächsten Mal anders machst?
+guided-partner_waiting = { $partner } hat diesen Schritt beantwortet. Die Antwort zeigt sich, sobald du deine ergänzt hast, ganz ohne Eile.
 guided-done = Ihr seid alle fünf Schritte gemeinsam gegangen. Das ist echte Versöhnungsarbeit. Seid jetzt gut zu euch.
 guided-stopped = { $partner } hat das geführte Gespräch hier beendet. Das ist in Ordnung: Ihr könnt auf eure eigene Art reden oder nach einer weiteren Pause darauf zurückkommen.
 guided-stopped_me = Beendet. Die Antworten zu diesem Schritt wurden ungelesen gelöscht. Ihr könnt auf eure eigene Art reden, wann immer ihr so weit seid.

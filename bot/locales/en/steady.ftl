@@ -324,6 +324,7 @@ guided-step_2 = What did you see happen? And one part of your partner's view tha
 guided-step_3 = What did this touch in you from before: an old hurt, a fear, something from your past?
 guided-step_4 = What do you own of what happened? If it fits, an apology for your part.
 guided-step_5 = What is one thing you will do differently next time?
+guided-partner_waiting = { $partner } has answered this step. Their answer will show once you've added yours, whenever you're ready.
 guided-done = You went through all five steps together. That's real repair work. Be kind to yourselves now.
 guided-stopped = { $partner } stopped the guided conversation here. That's okay: you can talk in your own way, or come back to it after another break.
 guided-stopped_me = Stopped. Answers to this step were deleted unread. You can talk in your own way whenever you're ready.

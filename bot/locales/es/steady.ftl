@@ -318,6 +318,7 @@ guided-step_2 = ¿Qué viste que pasó? Y una parte de la mirada de tu pareja qu
 guided-step_3 = ¿Qué tocó esto en ti de antes: una herida vieja, un miedo, algo de tu pasado?
 guided-step_4 = ¿Qué parte de lo que pasó es tuya? Si encaja, una disculpa por tu parte.
 guided-step_5 = ¿Qué harás diferente la próxima vez?
+guided-partner_waiting = { $partner } respondió este paso. Su respuesta aparecerá cuando añadas la tuya, sin prisa.
 guided-done = Recorrieron en equipo los cinco pasos. Eso es trabajo de reparación de verdad. Trátense con cariño ahora.
 guided-stopped = { $partner } detuvo la conversación guiada aquí. Está bien: pueden hablar a su manera o volver a ella después de otro descanso.
 guided-stopped_me = Detenida. Las respuestas de este paso se borraron sin leerse. Pueden hablar a su manera cuando quieran.

@@ -1,0 +1,195 @@
+"""Schedules at their edges: time-zone offsets, a /skip and downtime, a pause and the prompt
+still waiting for a partner's time, the reminder of partners hours apart, what /schedule shows
+after a skip or a dated pause, and the news of an ended pairing on a discreet phone. Each test
+was red against a bug an attack round found; its docstring says what went wrong."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+
+from bot import pairing, scheduling
+from bot.models import Person
+from bot.schedule_rules import EVERY_DAY, Schedule, resolve_zone, zone_or_none
+from bot.storage.db import Database
+from testing.probes import cursor, deliver
+from testing.seeding import INVITE_KEY
+
+ANA = Person(101, "Ana")
+BEN = Person(202, "Ben")
+HOUR = 3600
+GRACE = 2 * HOUR
+
+
+def ts(text: str) -> int:
+    return int(datetime.fromisoformat(text).timestamp())
+
+
+async def couple(db: Database, now: int) -> None:
+    code = (await pairing.create_invite(db, ANA, now, INVITE_KEY)).code
+    await pairing.join(db, BEN, code, now, INVITE_KEY)
+
+
+async def rounds_of(db: Database) -> list[tuple]:
+    async with (
+        db.read() as uow,
+        cursor(uow.conn, "SELECT id, slot, status FROM rounds ORDER BY id") as cur,
+    ):
+        return [tuple(r) for r in await cur.fetchall()]
+
+
+async def skipped(db: Database) -> list[tuple]:
+    async with (
+        db.read() as uow,
+        cursor(uow.conn, "SELECT slot, reason FROM skipped_slots ORDER BY slot") as cur,
+    ):
+        return [tuple(r) for r in await cur.fetchall()]
+
+
+@pytest.mark.parametrize(("typed", "hours"), [("GMT+2", 2), ("GMT-5", -5), ("gmt+3", 3)])
+def test_a_gmt_offset_means_the_same_as_a_utc_offset(typed: str, hours: int) -> None:
+    """'/timezone GMT+2' is two hours ahead of UTC, like 'UTC+2' and 'GMT +2' (with a space);
+    it must not land on the POSIX-style Etc/GMT+2 zone, which is two hours *behind*."""
+    zone = resolve_zone(typed)
+    assert zone is not None
+    offset = datetime(2026, 1, 10, tzinfo=UTC).astimezone(zone_or_none(zone)).utcoffset()
+    assert offset == timedelta(hours=hours)
+
+
+@pytest.mark.parametrize("typed", ["UTC-13", "UTC-14", "-14"])
+def test_an_offset_with_no_zone_is_refused_not_saved(typed: str) -> None:
+    """UTC-13 and UTC-14 exist nowhere (Etc/GMT+13 is not a zone): /timezone must say it does
+    not know it, not save a name every reader then silently takes as UTC."""
+    zone = resolve_zone(typed)
+    assert zone is None or zone_or_none(zone) is not None
+
+
+async def test_a_skip_is_not_spent_on_a_slot_lost_to_downtime(db: Database) -> None:
+    """'/skip': "The next check-in will be skipped. The one after comes as usual." When the
+    next one is lost to downtime anyway, the skip still waits and eats the one after."""
+    start = ts("2026-02-01T08:00:00+00:00")
+    await couple(db, start)
+    await scheduling.set_schedule(db, ANA.id, Schedule(EVERY_DAY, time(20, 0)), start, "UTC")
+    assert await scheduling.skip_next(db, BEN.id, start) is scheduling.PauseOutcome.SKIPPING
+    # Down from before the 1st's 20:00 until 23:00 (3 h, past the 2 h grace): that slot is lost.
+    await scheduling.run_due(db, ts("2026-02-01T23:00:00+00:00"), GRACE, "UTC")
+    await scheduling.run_due(db, ts("2026-02-02T20:00:00+00:00"), GRACE, "UTC")
+    assert [s for _, s, _ in await rounds_of(db)] == ["2026-02-02"], await skipped(db)
+
+
+async def pending_rows(db: Database, chat_id: int, now: int) -> dict[str, bool]:
+    """What delivery could send this chat at `now`: {dedupe key kind: read as private}."""
+    async with db.read() as uow:
+        ready = [row for row in await uow.outbox.ready(now, 100) if row.chat_id == chat_id]
+        return {
+            (
+                await uow.conn.fetch_value("SELECT dedupe_key FROM outbox WHERE id = ?", (row.id,))
+            ).split(":")[0]: row.private
+            for row in ready
+        }
+
+
+async def test_a_pause_withdraws_the_prompt_still_waiting_for_the_partners_time(
+    db: Database,
+) -> None:
+    """Ana (Berlin) got tonight's check-in; Ben's (New York) waits for his 20:00, six hours
+    on. Ana pauses ("Check-ins are paused... Take the time you need"), Ben is told "Ana paused
+    your check-ins for now": his prompt still arrives hours later."""
+    start = ts("2026-01-10T12:00:00+00:00")
+    await couple(db, start)
+    await scheduling.set_timezone(db, ANA, "Europe/Berlin", start, "UTC")
+    await scheduling.set_timezone(db, BEN, "America/New_York", start, "UTC")
+    await scheduling.set_schedule(db, ANA.id, Schedule(EVERY_DAY, time(20, 0)), start, "UTC")
+    opened_at = ts("2026-01-10T19:00:30+00:00")
+    assert (await scheduling.run_due(db, opened_at, GRACE, "UTC"))["opened"] == 1
+    await deliver(db, opened_at, due_by=opened_at)  # Ana's prompt reached her
+    paused_at = opened_at + 30 * 60
+    assert await scheduling.pause(db, ANA.id, None, paused_at, "UTC") is (
+        scheduling.PauseOutcome.PAUSED
+    )
+    bens_time = ts("2026-01-11T01:00:00+00:00")
+    assert "prompt" not in await pending_rows(db, BEN.id, bens_time)
+
+
+async def test_after_skip_the_next_one_shown_is_the_one_that_comes(db: Database) -> None:
+    """'/skip': "The next check-in will be skipped." /schedule ("Your next one: ...") still
+    names the very slot that will be skipped."""
+    start = ts("2026-03-10T08:00:00+00:00")
+    await couple(db, start)
+    await scheduling.set_schedule(db, ANA.id, Schedule(EVERY_DAY, time(20, 0)), start, "UTC")
+    await scheduling.skip_next(db, ANA.id, start)
+    view = await scheduling.overview(db, BEN.id, start, "UTC")
+    assert view is not None and view.next_for_me is not None
+    # Tonight's is skipped: the next that comes is tomorrow's.
+    assert view.next_for_me == datetime(2026, 3, 11, 20, 0, tzinfo=UTC)
+
+
+async def test_a_dated_pause_reads_the_same_day_to_both_partners(db: Database) -> None:
+    """Ana (Tokyo) sends '/pause 2026-01-12': check-ins come back on the 12th, and Ben's
+    check-in of the 11th (the round of that slot opens at Ana's 20:00) is paused too. Ben's
+    /schedule says "paused until <the 11th>": the instant shown as a date in his own zone."""
+    from datetime import date
+
+    from handlers.schedules import _until
+
+    start = ts("2026-01-09T12:00:00+00:00")
+    await couple(db, start)
+    await scheduling.set_timezone(db, ANA, "Asia/Tokyo", start, "UTC")
+    await scheduling.set_timezone(db, BEN, "America/New_York", start, "UTC")
+    await scheduling.set_schedule(db, ANA.id, Schedule(EVERY_DAY, time(20, 0)), start, "UTC")
+    await scheduling.pause(db, ANA.id, date(2026, 1, 12), start, "UTC")
+    anas = await scheduling.overview(db, ANA.id, start, "UTC")
+    bens = await scheduling.overview(db, BEN.id, start, "UTC")
+    assert anas is not None and bens is not None
+    assert _until(bens, "en") == _until(anas, "en"), (_until(anas, "en"), _until(bens, "en"))
+
+
+async def test_partners_six_hours_apart_get_the_reminder_on_a_daily_schedule(
+    db: Database,
+) -> None:
+    """The defaults (every day at 20:00, open 24 hours, a reminder 6 hours before the close)
+    for Ana in Berlin and Ben in New York: the window runs from Ben's 20:00, the reminder is
+    set for 19:00 UTC the next day, the very moment Ana's next round opens and closes this
+    one. Ben, who has not answered, is never reminded, on any day."""
+    from bot import checkins
+
+    start = ts("2026-01-10T12:00:00+00:00")
+    await couple(db, start)
+    await scheduling.set_timezone(db, ANA, "Europe/Berlin", start, "UTC")
+    await scheduling.set_timezone(db, BEN, "America/New_York", start, "UTC")
+    await scheduling.set_schedule(db, ANA.id, scheduling.DEFAULT_SCHEDULE, start, "UTC")
+    moment = ts("2026-01-10T18:00:00+00:00")
+    while moment < ts("2026-01-12T18:00:00+00:00"):
+        await scheduling.run_due(db, moment, GRACE, "UTC")  # the tick's order
+        await checkins.remind_due(db, moment)
+        await checkins.close_due(db, moment)
+        await deliver(db, moment, due_by=moment)
+        moment += 15 * 60
+    async with (
+        db.read() as uow,
+        cursor(uow.conn, "SELECT chat_id FROM outbox WHERE dedupe_key LIKE 'remind:%'") as cur,
+    ):
+        reminded = [r[0] for r in await cur.fetchall()]
+    assert BEN.id in reminded
+
+
+async def test_a_dated_pause_that_has_ended_is_not_shown_or_resumed_as_running(
+    db: Database,
+) -> None:
+    """'/pause 2026-03-03' on a Monday-only schedule: on Wednesday the 4th the pause is over,
+    but it is cleared only when a slot next comes due (Monday the 9th). Meanwhile /schedule
+    still says "Check-ins are paused until 3 Mar" and /resume answers "Check-ins are back on"
+    (and tells the partner) rather than "aren't paused right now"."""
+    from datetime import date
+
+    start = ts("2026-03-01T08:00:00+00:00")
+    await couple(db, start)
+    await scheduling.set_schedule(db, ANA.id, Schedule(0b1, time(20, 0)), start, "UTC")
+    await scheduling.pause(db, ANA.id, date(2026, 3, 3), start, "UTC")
+    await scheduling.run_due(db, ts("2026-03-02T20:00:00+00:00"), GRACE, "UTC")  # Monday: paused
+    wednesday = ts("2026-03-04T12:00:00+00:00")
+    await scheduling.run_due(db, wednesday, GRACE, "UTC")
+    view = await scheduling.overview(db, BEN.id, wednesday, "UTC")
+    assert view is not None and view.paused_until is None
+    assert await scheduling.resume(db, BEN.id, wednesday) is scheduling.PauseOutcome.NOT_PAUSED
