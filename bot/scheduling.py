@@ -26,7 +26,7 @@ from bot.schedule_rules import (
     next_slot,
     zone_or_none,
 )
-from bot.storage import schedules
+from bot.storage import outbox, schedules
 from bot.storage.db import Database, in_one_trip
 from bot.storage.unit import Unit
 from bot.texts import day_name, local_time, t
@@ -171,6 +171,35 @@ async def set_timezone(
         couple = await uow.couples.active_for(person.id, lock=True)
         if couple is not None:
             await reschedule(uow, couple, now, default_zone)
+            await _move_unreceived_prompt(uow, couple, person.id, now, default_zone)
+
+
+async def _move_unreceived_prompt(
+    uow: Unit, couple: Couple, user_id: int, now: int, default_zone: str
+) -> None:
+    """A new zone before this person's check-in reached them: it comes at the chosen time
+    where they are now (not where they were when the round opened), with the news queued for
+    them beside it, and the window runs from the later of the two prompts again."""
+    current = await uow.rounds.open_for(couple.id)
+    row = await uow.schedules.get(couple.id)
+    slot = await uow.rounds.slot_of(current.id) if current is not None else None
+    if current is None or row is None or slot is None:
+        return  # nothing open, or a /checkin: its prompts went at once
+    seen = await uow.rounds.participants(current.id)
+    if user_id not in seen or seen[user_id][1] is not None:
+        return  # received already: it stays where it is
+    zone = await zone_of(uow, user_id, default_zone)
+    due = max(now, _instant(_day(slot), _row_schedule(row).at, zone))
+    prompt = outbox.dedupe_key("prompt", current.id, user_id)
+    if not await uow.outbox.move_waiting(
+        prompt, [outbox.dedupe_key("waiting", current.id, user_id)], due
+    ):
+        return  # on its way already
+    window, reminder_before = await uow.rounds.round_options(couple.id)
+    later = max([due, *(moment for uid, (moment, _) in seen.items() if uid != user_id)])
+    closes_at = later + window
+    remind_at = checkins.remind_moment(closes_at, row.next_due_at, reminder_before, later)
+    await uow.rounds.move_prompt(current.id, user_id, due, closes_at, remind_at)
 
 
 async def timezone_of(db: Database, user_id: int) -> str | None:

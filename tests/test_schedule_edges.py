@@ -193,3 +193,30 @@ async def test_a_dated_pause_that_has_ended_is_not_shown_or_resumed_as_running(
     view = await scheduling.overview(db, BEN.id, wednesday, "UTC")
     assert view is not None and view.paused_until is None
     assert await scheduling.resume(db, BEN.id, wednesday) is scheduling.PauseOutcome.NOT_PAUSED
+
+
+async def test_a_new_zone_before_ones_prompt_moves_it_to_ones_new_local_time(
+    db: Database,
+) -> None:
+    """The round opened at Ana's 20:00 (Berlin); Ben's prompt waits for 20:00 in New York.
+    Before it goes, Ben moves to Los Angeles and sets /timezone: "a check-in reaches each
+    partner at the chosen time in their own zone", so 20:00 there (04:00 UTC), not 17:00
+    there (the New York moment worked out when the round opened). The window runs from it."""
+    start = ts("2026-01-10T12:00:00+00:00")
+    await couple(db, start)
+    await scheduling.set_timezone(db, ANA, "Europe/Berlin", start, "UTC")
+    await scheduling.set_timezone(db, BEN, "America/New_York", start, "UTC")
+    await scheduling.set_schedule(db, ANA.id, Schedule(EVERY_DAY, time(20, 0)), start, "UTC")
+    opened_at = ts("2026-01-10T19:00:30+00:00")
+    assert (await scheduling.run_due(db, opened_at, GRACE, "UTC"))["opened"] == 1
+    await deliver(db, opened_at, due_by=opened_at)  # Ana's went out
+    await scheduling.set_timezone(db, BEN, "America/Los_Angeles", opened_at + 1800, "UTC")
+    assert "prompt" not in await pending_rows(db, BEN.id, ts("2026-01-11T01:00:00+00:00"))
+    los_angeles_20 = ts("2026-01-11T04:00:00+00:00")
+    assert "prompt" in await pending_rows(db, BEN.id, los_angeles_20)
+    async with db.read() as uow:
+        closes_at = await uow.conn.fetch_value("SELECT closes_at FROM rounds")
+    assert closes_at == los_angeles_20 + 24 * HOUR
+    # And back east past his new 20:00 before it came: it goes now, not tomorrow.
+    await scheduling.set_timezone(db, BEN, "Asia/Tokyo", opened_at + 3600, "UTC")
+    assert "prompt" in await pending_rows(db, BEN.id, opened_at + 3600)

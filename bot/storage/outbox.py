@@ -742,6 +742,22 @@ class Outbox:
         )
         return changed
 
+    async def move_waiting(self, key: str, also: list[str], due: int) -> bool:
+        """Send the message `key` (and those `also` queued beside it) at `due` instead, if it
+        still waits: not sent, not in flight. Whether it did."""
+        moved = await self.conn.execute(
+            "UPDATE outbox SET not_before = ?, due_at = ? "
+            "WHERE dedupe_key = ? AND status = 'pending' AND inflight = 0",
+            (due, due, key),
+        )
+        if moved:
+            await self.conn.execute_many(
+                "UPDATE outbox SET not_before = ?, due_at = ? "
+                "WHERE dedupe_key = ? AND status = 'pending' AND inflight = 0",
+                [(due, due, other) for other in also],
+            )
+        return moved > 0
+
     async def cancel_pending(self, keys: list[str]) -> None:
         """Withdraw these messages if they are not sent yet."""
         await self.conn.execute_many(

@@ -383,6 +383,23 @@ class Rounds:
         )
         return sealed
 
+    async def slot_of(self, round_id: int) -> str | None:
+        """The scheduled slot (local date) a round was opened for; None for a /checkin."""
+        return await self.conn.fetch_value("SELECT slot FROM rounds WHERE id = ?", (round_id,))
+
+    async def move_prompt(
+        self, round_id: int, user_id: int, due: int, closes_at: int, remind_at: int | None
+    ) -> None:
+        """A participant's prompt moved to `due` (a new zone), and the round's window with it."""
+        await self.conn.execute(
+            "UPDATE round_participants SET prompt_due = ? WHERE round_id = ? AND user_id = ?",
+            (due, round_id, user_id),
+        )
+        await self.conn.execute(
+            "UPDATE rounds SET closes_at = ?, remind_at = ? WHERE id = ? AND status = 'open'",
+            (closes_at, remind_at, round_id),
+        )
+
     async def set_reveal_at(self, round_id: int, at: int | None) -> None:
         await self.conn.execute("UPDATE rounds SET reveal_at = ? WHERE id = ?", (at, round_id))
 
