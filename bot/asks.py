@@ -15,10 +15,10 @@ from __future__ import annotations
 import enum
 
 from bot import ask_kinds, callbacks, checkins
-from bot.models import Button, Couple
+from bot.models import Button, Couple, Person
 from bot.storage import outbox
 from bot.storage.db import Database
-from bot.storage.rounds import Answer
+from bot.storage.rounds import Answer, Round
 from bot.storage.unit import Unit
 from bot.texts import t
 
@@ -59,23 +59,47 @@ async def open_ask(
     current = await uow.rounds.get(round_id)
     assert current is not None
     for person in (couple.a, couple.b):
-        question = await found.question(uow, current, person.language, person.id)
-        hint = "asks.prompt_choose" if found.options else "asks.prompt_words"
-        text = t(
-            hint,
-            person.language,
-            question=question,
-            partner=couple.partner_of(person.id).first_name,
-        )
-        buttons = tuple(
-            (Button(found.label(option, person.language), callbacks.Choose(round_id, i).encode()),)
-            for i, option in enumerate(found.options)
-        )
+        text, buttons = await _question_for(uow, found, current, couple, person)
         await uow.notify(
             person, "prompt", round_id, person.id, text=text, buttons=buttons,
             round_id=round_id, due_at=moments[person.id], couple_id=couple.id, now=now,
         )  # fmt: skip
     return round_id
+
+
+async def _question_for(
+    uow: Unit, found: ask_kinds.Kind, current: Round, couple: Couple, person: Person
+) -> tuple[str, tuple[tuple[Button, ...], ...]]:
+    """An ask's question to one partner, in their language, with its options' buttons."""
+    question = await found.question(uow, current, person.language, person.id)
+    hint = "asks.prompt_choose" if found.options else "asks.prompt_words"
+    text = t(
+        hint, person.language, question=question, partner=couple.partner_of(person.id).first_name
+    )
+    buttons = tuple(
+        (Button(found.label(option, person.language), callbacks.Choose(current.id, i).encode()),)
+        for i, option in enumerate(found.options)
+    )
+    return text, buttons
+
+
+async def in_new_language(uow: Unit, user_id: int) -> None:
+    """This person chose another language (caller's transaction, after it was stored): their
+    asks' questions still waiting for their moment (a first step at 20:00 their time) are
+    written again in it, as a check-in prompt is rendered when it goes. One on its way stays."""
+    couple = await uow.couples.active_for(user_id)
+    if couple is None:
+        return
+    person = couple.member(user_id)
+    for current in await uow.rounds.open_rounds(couple.id):
+        found = ask_kinds.get(current.kind)
+        seen = await uow.rounds.participants(current.id)
+        if found is None or user_id not in seen or seen[user_id][1] is not None:
+            continue
+        text, buttons = await _question_for(uow, found, current, couple, person)
+        await uow.outbox.rewrite_waiting(
+            outbox.notice(person, "prompt", current.id, person.id, text=text, buttons=buttons)
+        )
 
 
 async def choose(db: Database, user_id: int, round_id: int, index: int, now: int) -> Outcome:

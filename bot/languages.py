@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot import asks
 from bot.callbacks import ChooseLanguage
 from bot.models import Person
 from bot.storage.db import Database
@@ -21,6 +22,7 @@ async def choose(db: Database, person: Person, code: str, now: int) -> str | Non
     async with db.unit() as uow:
         await uow.users.upsert(person, now)
         await uow.users.choose_language(person.id, language, chosen, now)
+        await asks.in_new_language(uow, person.id)
     return language
 
 

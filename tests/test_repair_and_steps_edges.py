@@ -149,3 +149,38 @@ async def test_news_that_she_answered_a_guided_step_does_not_call_it_a_check_in(
         await bot.send(ANA, "what I felt")
         [told] = [c.plain for c in await bot.deliver() if c.chat_id == BEN.id]
         assert "has answered" in told and "check-in" not in told, told
+
+
+async def test_a_first_step_queued_for_later_comes_in_the_language_he_chose_since(
+    tmp_path: Path,
+) -> None:
+    """One step a day at 20:00 in each one's zone: Ana's step comes at 20:00 UTC, Ben's (New
+    York) six hours later. Ben switches to German in between: the step came in English,
+    where a check-in prompt queued for him is rendered in his language when it goes."""
+    clock = StoppedClock()  # 2026-03-02 12:00 UTC
+    async with Offline(tmp_path, clock) as bot:
+        await bot.pair(ANA, BEN)
+        await bot.deliver()
+        journey = await journey_id(bot)
+        await bot.run(bot.updates.button(ANA, callbacks.FirstSteps(journey, "daily").encode()))
+        await bot.deliver()
+        await bot.run(bot.updates.button(BEN, callbacks.FirstSteps(journey, "daily").encode()))
+        await bot.send(BEN, "/timezone America/New_York")
+        await bot.deliver()
+        async with bot.db.read() as uow:
+            found = await uow.firststeps.get(journey)
+        assert found is not None and found.round_id is not None
+        rather_not = firststeps.ROLES_KIND.options.index("private")
+        for user in (ANA, BEN):
+            await bot.run(
+                bot.updates.button(user, callbacks.Choose(found.round_id, rather_not).encode())
+            )
+        await bot.deliver()
+        await firststeps.run_due(bot.db, bot.services.now(), "UTC")  # planned: 20:00 local
+        clock.advance(timedelta(hours=8, minutes=1))
+        await firststeps.run_due(bot.db, bot.services.now(), "UTC")  # opened: Ana's now
+        assert any("step 1 of 3" in c.plain for c in await bot.deliver() if c.chat_id == ANA.id)
+        await bot.run(bot.updates.button(BEN, callbacks.ChooseLanguage("de").encode()))
+        clock.advance(timedelta(hours=6))
+        [step] = [c for c in await bot.deliver() if c.chat_id == BEN.id]
+        assert "Schritt 1 von 3" in step.plain, step.plain  # in German, which he reads now

@@ -742,6 +742,17 @@ class Outbox:
         )
         return changed
 
+    async def rewrite_waiting(self, message: Outgoing) -> bool:
+        """New words and buttons for a message still waiting (not sent, not in flight), by
+        its key: the same message, in the reader's language of now. Whether it was."""
+        changed = await self.conn.execute(
+            "UPDATE outbox SET text = ?, reply_markup = ? "
+            "WHERE dedupe_key = ? AND status = 'pending' AND inflight = 0",
+            (self.cipher.seal(message.text, "outbox"), _markup(message), message.dedupe_key),
+        )
+        self.handoff.queued += int(changed > 0)  # what waits changed: delivery looks again
+        return changed > 0
+
     async def move_waiting(self, key: str, also: list[str], due: int) -> bool:
         """Send the message `key` (and those `also` queued beside it) at `due` instead, if it
         still waits: not sent, not in flight. Whether it did."""
