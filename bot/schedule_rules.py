@@ -244,9 +244,15 @@ def _known_zones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
+# Names in the zone database that are no place's time: the server's own ("localtime", which
+# would follow the machine Steady runs on) and "Factory" (a placeholder, "-00").
+_NOT_PLACES = frozenset(("localtime", "factory"))
+
+
 def _zones_by_lower() -> dict[str, str]:
     if not _ZONES:
-        _ZONES.update({name.lower(): name for name in available_timezones()})
+        names = {name.lower(): name for name in available_timezones()}
+        _ZONES.update({low: name for low, name in names.items() if low not in _NOT_PLACES})
     return _ZONES
 
 
