@@ -85,20 +85,26 @@ async def _question_for(
 
 async def in_new_language(uow: Unit, user_id: int) -> None:
     """This person chose another language (caller's transaction, after it was stored): their
-    asks' questions still waiting for their moment (a first step at 20:00 their time) are
-    written again in it, as a check-in prompt is rendered when it goes. One on its way stays."""
+    asks' questions still waiting for their moment (a first step at 20:00 their time), and the
+    news queued beside any question ("Ana has answered"), are written again in it, as a
+    check-in prompt is rendered when it goes. One on its way stays."""
     couple = await uow.couples.active_for(user_id)
     if couple is None:
         return
-    person = couple.member(user_id)
+    person, partner = couple.member(user_id), couple.partner_of(user_id)
     for current in await uow.rounds.open_rounds(couple.id):
-        found = ask_kinds.get(current.kind)
         seen = await uow.rounds.participants(current.id)
-        if found is None or user_id not in seen or seen[user_id][1] is not None:
+        if user_id not in seen or seen[user_id][1] is not None:
             continue
-        text, buttons = await _question_for(uow, found, current, couple, person)
+        found = ask_kinds.get(current.kind)
+        if found is not None:
+            text, buttons = await _question_for(uow, found, current, couple, person)
+            await uow.outbox.rewrite_waiting(
+                outbox.notice(person, "prompt", current.id, person.id, text=text, buttons=buttons)
+            )
+        news = checkins.waiting_notice(current, person.language, partner.first_name)
         await uow.outbox.rewrite_waiting(
-            outbox.notice(person, "prompt", current.id, person.id, text=text, buttons=buttons)
+            outbox.notice(person, "waiting", current.id, person.id, text=news)
         )
 
 
@@ -139,12 +145,13 @@ async def choose(db: Database, user_id: int, round_id: int, index: int, now: int
             if had is not None and had.choice is not None:
                 return Outcome.CHANGED
             me, partner = couple.member(user_id), couple.partner_of(user_id)
-            notice = t("asks.partner_answered", partner.language, partner=me.first_name)
+            notice = checkins.waiting_notice(current, partner.language, me.first_name)
             # Never before the partner's own question: it may wait for their local time.
-            await uow.notify(
-                partner, "waiting", round_id, partner.id, text=notice,
-                due_at=seen[partner.id][0] if partner.id in seen else now, now=now,
-            )  # fmt: skip
+            if not await checkins.withdrawn_from(uow, round_id, partner.id, seen):
+                await uow.notify(
+                    partner, "waiting", round_id, partner.id, text=notice,
+                    due_at=seen[partner.id][0] if partner.id in seen else now, now=now,
+                )  # fmt: skip
             return Outcome.SAVED
     except checkins.NoLongerOpen:
         return Outcome.STALE

@@ -18,6 +18,7 @@ from bot.long_text import escaped_blocks, paginate
 from bot.models import Couple, Outgoing, Person, storable
 from bot.storage import outbox, rounds
 from bot.storage.db import Database, in_batches, in_one_trip
+from bot.storage.schedules import ScheduleRow
 from bot.storage.unit import Unit
 from bot.texts import amount, plain, t
 
@@ -136,8 +137,7 @@ async def open_round(
     prompt, new_pass = prompts.choose(used, last, rng, roles)
     when = {p.id: max(now, (deliver_at or {}).get(p.id, now)) for p in (couple.a, couple.b)}
     closes_at = max(when.values()) + window
-    schedule = await uow.schedules.get(couple.id)
-    next_opens = schedule.next_due_at if schedule is not None else None
+    next_opens = closing_slot(await uow.schedules.get(couple.id))
     remind_at = remind_moment(closes_at, next_opens, reminder_before, max(when.values()))
     round_id = await uow.rounds.create(
         couple.id, prompt.id, prompt.category, now, closes_at, remind_at, slot
@@ -151,6 +151,27 @@ async def open_round(
         uow.outbox.enqueue_prompts(messages, now),
     )
     return prompt
+
+
+def waiting_notice(current: rounds.Round, language: str, answered_by: str) -> str:
+    """ "Ana has answered" for the partner, in their language, named for the round's kind."""
+    if ask_kinds.get(current.kind) is not None:
+        key = "asks.partner_answered"
+    elif current.kind == "repair":
+        key = "guided.partner_waiting"
+    else:
+        key = "checkin.partner_waiting"
+    return t(key, language, partner=answered_by)
+
+
+def closing_slot(schedule: ScheduleRow | None) -> int | None:
+    """When the couple's next scheduled slot opens a round (and so closes the open one); None
+    when it will not: none, paused past it, or skipped."""
+    if schedule is None or schedule.next_due_at is None or schedule.skip_next:
+        return None
+    if schedule.paused_until is not None and schedule.paused_until > schedule.next_due_at:
+        return None
+    return schedule.next_due_at
 
 
 def remind_moment(
@@ -323,21 +344,16 @@ async def _store(
     await save
     kind = ask_kinds.get(current.kind)
     if not replaced and not (kind and kind.options):  # an ask's choice tells the partner
-        waiting = (
-            "asks.partner_answered"
-            if kind
-            else "guided.partner_waiting"
-            if current.kind == "repair"
-            else "checkin.partner_waiting"
-        )
-        notice = t(waiting, partner.language, partner=person.first_name)
+        notice = waiting_notice(current, partner.language, person.first_name)
         # Never before the partner's own prompt: it may wait for their local time, and the
         # outbox keeps one chat's messages in order of when they are meant to go out.
         seen = await uow.rounds.participants(current.id)
-        their_prompt = seen[partner.id][0] if partner.id in seen else now
-        await uow.notify(
-            partner, "waiting", current.id, partner.id, text=notice, due_at=their_prompt, now=now
-        )
+        if not await withdrawn_from(uow, current.id, partner.id, seen):
+            their_prompt = seen[partner.id][0] if partner.id in seen else now
+            await uow.notify(
+                partner, "waiting", current.id, partner.id, text=notice, due_at=their_prompt,
+                now=now,
+            )  # fmt: skip
     outcome = AnswerOutcome.REPLACED if replaced else AnswerOutcome.SAVED
     return AnswerResult(
         outcome,
@@ -685,6 +701,17 @@ async def close_round(uow: Unit, current: rounds.Round, now: int) -> None:
         await uow.notify(person, "closed", current.id, person.id, text=text, now=now)
 
 
+async def withdrawn_from(
+    uow: Unit, round_id: int, user_id: int, seen: dict[int, tuple[int, int | None]]
+) -> bool:
+    """Whether this person's question of the round was withdrawn before it reached them (a
+    pause): nothing more about the round is news to them."""
+    if user_id not in seen or seen[user_id][1] is not None:
+        return False
+    prompt = outbox.dedupe_key("prompt", round_id, user_id)
+    return await uow.outbox.status_of(prompt) == "cancelled"
+
+
 async def withdraw_unreceived(uow: Unit, couple: Couple, now: int) -> None:
     """Check-ins paused or turned off (caller's transaction): the open check-in's question,
     still waiting for someone's local time, is withdrawn with the news and reminder queued
@@ -708,6 +735,20 @@ async def withdraw_unreceived(uow: Unit, couple: Couple, now: int) -> None:
         and await uow.rounds.finish(current.id, "cancelled", now)
     ):
         await uow.rounds.delete_answers(current.id)
+
+
+async def restore_withdrawn(uow: Unit, couple: Couple, now: int) -> None:
+    """Check-ins back on (caller's transaction): a check-in still open whose question a pause
+    withdrew before it reached someone comes to them after all, at their moment or now."""
+    current = await uow.rounds.open_for(couple.id)
+    if current is None or current.closes_at <= now:
+        return
+    seen = await uow.rounds.participants(current.id)
+    for user_id, (due, received_at) in seen.items():
+        if received_at is None:
+            await uow.outbox.restore_prompt(
+                outbox.dedupe_key("prompt", current.id, user_id), max(now, due)
+            )
 
 
 async def expire_rounds(uow: Unit, rounds_of: dict[int, Couple], now: int) -> None:
@@ -746,7 +787,14 @@ async def remind_due(db: Database, now: int) -> int:
         if couple is None:
             return 0
         answered = await uow.rounds.answers(current.id)
-        waiting = [p for p in (couple.a, couple.b) if p.id not in answered]
+        seen = await uow.rounds.participants(current.id)
+        # Only someone the question reached: the reminder quotes it, and one withdrawn (a
+        # pause) or still waiting for their local time is not theirs to be reminded of.
+        waiting = [
+            p
+            for p in (couple.a, couple.b)
+            if p.id not in answered and p.id in seen and seen[p.id][1] is not None
+        ]
         for person in waiting:
             prompt = await question_of(uow, current, person.language, person.id)
             text = t("checkin.reminder", person.language, prompt=prompt)

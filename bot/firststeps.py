@@ -47,7 +47,6 @@ class Outcome(enum.Enum):
     DECLINED = "declined"
     STOPPED = "stopped"
     TIME_SET = "time_set"
-    TIME_SET_QUIETLY = "time_set_quietly"  # on an offer the partner has not heard of
     NOT_PAIRED = "not_paired"
     STALE = "stale"
 
@@ -223,14 +222,14 @@ async def set_time(db: Database, user_id: int, at: time, now: int) -> View:
         if couple is None:
             return View(Outcome.NOT_PAIRED)
         journey = await uow.firststeps.live_for(couple.id)
-        if journey is None:
+        private = journey is not None and not journey.shared and journey.first_yes is None
+        if journey is None or private:
+            # An offer one of them asked for and nobody said yes to is no one's yet: its time
+            # is set after a "yes", and either way this says nothing about whether it exists.
             return View(Outcome.STALE)
         # From the next step on: one already planned keeps its moment.
         await uow.firststeps.set_time(journey.id, at.strftime("%H:%M"))
         me, partner = couple.member(user_id), couple.partner_of(user_id)
-        if journey.status == "offered" and not journey.shared and journey.first_yes is None:
-            # An offer only this person has seen: the partner hears of it only on a "yes".
-            return View(Outcome.TIME_SET_QUIETLY)
         clock = local_time(at, "clock", partner.language)
         text = t("firststeps.partner_time", partner.language, partner=me.first_name, time=clock)
         await uow.notify(partner, KIND, "time", journey.id, partner.id, now, text=text, now=now)

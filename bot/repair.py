@@ -198,7 +198,9 @@ async def send_phrase(db: Database, user_id: int, break_id: int, index: int, now
         return Outcome.STALE
     async with db.unit() as uow:
         found = await _own_break(uow, user_id, break_id, now)
-        if found is None:
+        if found is None or found[0] != "nudged":
+            # Not while it cools again ("more time"): the partner asked for the quiet, and
+            # the phrases come back with the next nudge.
             return Outcome.STALE
         _, couple = found
         me, partner = couple.member(user_id), couple.partner_of(user_id)

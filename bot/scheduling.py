@@ -167,39 +167,42 @@ async def set_timezone(
 ) -> None:
     async with db.unit() as uow:
         await uow.users.upsert(person, now)  # someone who only ever sent /timezone
+        was = await zone_of(uow, person.id, default_zone)
         await uow.schedules.set_timezone(person.id, zone, now)
         couple = await uow.couples.active_for(person.id, lock=True)
         if couple is not None:
             await reschedule(uow, couple, now, default_zone)
-            await _move_unreceived_prompt(uow, couple, person.id, now, default_zone)
+            await _move_unreceived_prompts(uow, couple, person.id, was, now, default_zone)
 
 
-async def _move_unreceived_prompt(
-    uow: Unit, couple: Couple, user_id: int, now: int, default_zone: str
+async def _move_unreceived_prompts(
+    uow: Unit, couple: Couple, user_id: int, was: ZoneInfo, now: int, default_zone: str
 ) -> None:
-    """A new zone before this person's check-in reached them: it comes at the chosen time
-    where they are now (not where they were when the round opened), with the news queued for
-    them beside it, and the window runs from the later of the two prompts again."""
-    current = await uow.rounds.open_for(couple.id)
-    row = await uow.schedules.get(couple.id)
-    slot = await uow.rounds.slot_of(current.id) if current is not None else None
-    if current is None or row is None or slot is None:
-        return  # nothing open, or a /checkin: its prompts went at once
-    seen = await uow.rounds.participants(current.id)
-    if user_id not in seen or seen[user_id][1] is not None:
-        return  # received already: it stays where it is
+    """A new zone before this person's questions reached them (a check-in, a first step at
+    their local time): each comes at the same local time where they are now, not where they
+    were, with the news queued for them beside it; a check-in's window runs from the later
+    of its two prompts again. One already on its way stays."""
     zone = await zone_of(uow, user_id, default_zone)
-    due = max(now, _instant(_day(slot), _row_schedule(row).at, zone))
-    prompt = outbox.dedupe_key("prompt", current.id, user_id)
-    if not await uow.outbox.move_waiting(
-        prompt, [outbox.dedupe_key("waiting", current.id, user_id)], due
-    ):
-        return  # on its way already
-    window, reminder_before = await uow.rounds.round_options(couple.id)
-    later = max([due, *(moment for uid, (moment, _) in seen.items() if uid != user_id)])
-    closes_at = later + window
-    remind_at = checkins.remind_moment(closes_at, row.next_due_at, reminder_before, later)
-    await uow.rounds.move_prompt(current.id, user_id, due, closes_at, remind_at)
+    row = await uow.schedules.get(couple.id)
+    for current in await uow.rounds.open_rounds(couple.id):
+        seen = await uow.rounds.participants(current.id)
+        if user_id not in seen or seen[user_id][1] is not None or seen[user_id][0] <= now:
+            continue  # received, or due now (not waiting for a local time): it stays
+        local = datetime.fromtimestamp(seen[user_id][0], was)
+        due = max(now, int(local_instant(local.date(), local.time(), zone).timestamp()))
+        prompt = outbox.dedupe_key("prompt", current.id, user_id)
+        waiting = outbox.dedupe_key("waiting", current.id, user_id)
+        if due == seen[user_id][0] or not await uow.outbox.move_waiting(prompt, [waiting], due):
+            continue
+        closes_at, remind_at = current.closes_at, current.remind_at
+        if current.kind == "checkin":
+            window, reminder_before = await uow.rounds.round_options(couple.id)
+            later = max([due, *(moment for uid, (moment, _) in seen.items() if uid != user_id)])
+            closes_at = later + window
+            remind_at = checkins.remind_moment(
+                closes_at, checkins.closing_slot(row), reminder_before, later
+            )
+        await uow.rounds.move_prompt(current.id, user_id, due, closes_at, remind_at)
 
 
 async def timezone_of(db: Database, user_id: int) -> str | None:
@@ -311,6 +314,7 @@ async def _change_pause(
                 return PauseOutcome.NOT_PAUSED
             await uow.schedules.set_pause(couple.id, None)
             await uow.schedules.set_skip_next(couple.id, False)
+            await checkins.restore_withdrawn(uow, couple, now)
             outcome, key = PauseOutcome.RESUMED, "pause.partner_resumed"
         else:
             await uow.schedules.set_skip_next(couple.id, True)
@@ -428,7 +432,10 @@ async def _run_slots(
             else:
                 at = schedule.at
                 moments = (_instant(slot, at, zones[0]), _instant(slot, at, zones[1]))
-                opening.append((item, *moments, following[1]))
+                next_opens = following[1]
+                if next_opens is not None and (item.paused_until or 0) > next_opens:
+                    next_opens = None  # paused past it: it opens no round, and closes none
+                opening.append((item, *moments, next_opens))
                 outcome = "opened"
         if item.paused_until is not None and item.paused_until <= now:
             pauses_over.append(couple_id)  # a dated pause is over

@@ -20,7 +20,6 @@ _REPLIES = {
     Outcome.DECLINED: "firststeps.declined",
     Outcome.STOPPED: "firststeps.stopped",
     Outcome.TIME_SET: "firststeps.time_set",
-    Outcome.TIME_SET_QUIETLY: "firststeps.time_set_quietly",
     Outcome.NOT_PAIRED: "firststeps.not_paired",
 }
 

@@ -152,6 +152,9 @@ async def test_phrases_reach_the_partner_and_old_buttons_do_nothing(db: Database
     couple_id = await paired(db)
     await repair.start_break(db, ANA.id, "20m", NOW, "UTC")
     bid = await latest_break(db)
+    # The phrases come with the nudge, when the cool-down is over; not while it runs.
+    assert await repair.send_phrase(db, BEN.id, bid, 2, NOW) is repair.Outcome.STALE
+    assert await repair.run_due(db, NOW + 20 * 60) == 1
     assert await repair.send_phrase(db, BEN.id, bid, 2, NOW) is repair.Outcome.WAITING
     [(chat, text, _)] = await queued(db, "phrase:")
     assert chat == ANA.id and "I'm sorry." in text

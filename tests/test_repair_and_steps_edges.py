@@ -184,3 +184,124 @@ async def test_a_first_step_queued_for_later_comes_in_the_language_he_chose_sinc
         clock.advance(timedelta(hours=6))
         [step] = [c for c in await bot.deliver() if c.chat_id == BEN.id]
         assert "Schritt 1 von 3" in step.plain, step.plain  # in German, which he reads now
+
+
+async def _daily_steps_ben_in_new_york(bot: Offline, clock: StoppedClock) -> None:
+    """First steps, one a day at 20:00 each one's time: Ana's step 1 has come (20:00 UTC),
+    Ben's (New York) waits for 01:00 UTC."""
+    await bot.pair(ANA, BEN)
+    await bot.deliver()
+    async with bot.db.read() as uow:
+        journey = int(await uow.conn.fetch_value("SELECT MAX(id) FROM first_steps"))
+    await bot.run(bot.updates.button(ANA, callbacks.FirstSteps(journey, "daily").encode()))
+    await bot.deliver()
+    await bot.run(bot.updates.button(BEN, callbacks.FirstSteps(journey, "daily").encode()))
+    await bot.send(BEN, "/timezone America/New_York")
+    await bot.deliver()
+    async with bot.db.read() as uow:
+        found = await uow.firststeps.get(journey)
+    assert found is not None and found.round_id is not None
+    rather_not = firststeps.ROLES_KIND.options.index("private")
+    for user in (ANA, BEN):
+        await bot.run(
+            bot.updates.button(user, callbacks.Choose(found.round_id, rather_not).encode())
+        )
+    await bot.deliver()
+    await firststeps.run_due(bot.db, bot.services.now(), "UTC")
+    clock.advance(timedelta(hours=8, minutes=1))
+    await firststeps.run_due(bot.db, bot.services.now(), "UTC")
+    assert any("step 1 of 3" in c.plain for c in await bot.deliver() if c.chat_id == ANA.id)
+
+
+async def test_a_new_zone_before_ones_first_step_moves_it_like_a_checkin(
+    tmp_path: Path,
+) -> None:
+    """A check-in prompt still waiting moves when its reader sets /timezone; a first step,
+    also at 20:00 in each one's zone, did not: Ben, now in Los Angeles, got it at 17:00 there
+    (01:00 UTC, New York's 20:00) rather than at his 20:00 (04:00 UTC)."""
+    clock = StoppedClock()
+    async with Offline(tmp_path, clock) as bot:
+        await _daily_steps_ben_in_new_york(bot, clock)  # now 20:01 UTC
+        await bot.send(BEN, "/timezone America/Los_Angeles")
+        await bot.deliver()
+        clock.advance(timedelta(hours=5, minutes=30))  # 01:31 UTC: 17:31 in Los Angeles
+        early = [c.plain for c in await bot.deliver() if c.chat_id == BEN.id]
+        assert not any("step 1 of 3" in text for text in early), early
+        clock.advance(timedelta(hours=2, minutes=30))  # 04:01 UTC: 20:01 in Los Angeles
+        due = [c.plain for c in await bot.deliver() if c.chat_id == BEN.id]
+        assert any("step 1 of 3" in text for text in due), due
+
+
+async def test_the_news_beside_a_rewritten_step_comes_in_the_new_language_too(
+    tmp_path: Path,
+) -> None:
+    """Ben's queued first step is written again in German after /language de. Ana answered
+    her step before that: "Ana has answered", queued beside Ben's step for his 20:00, stayed
+    in English, so he got the step in German and the news right after it in English."""
+    clock = StoppedClock()
+    async with Offline(tmp_path, clock) as bot:
+        await _daily_steps_ben_in_new_york(bot, clock)
+        await bot.send(ANA, "what I think")
+        await bot.deliver()
+        await bot.run(bot.updates.button(BEN, callbacks.ChooseLanguage("de").encode()))
+        await bot.deliver()
+        clock.advance(timedelta(hours=6))
+        got = [c.plain for c in await bot.deliver() if c.chat_id == BEN.id]
+        assert any("Schritt 1 von 3" in text for text in got), got
+        assert not any("has answered" in text for text in got), got
+
+
+async def test_a_phrase_waits_for_the_next_nudge_while_the_break_cools_again(
+    tmp_path: Path,
+) -> None:
+    """After Ben's "more time" the break cools again, and the old nudge's phrase buttons still
+    worked: a tap then reached him during the quiet he had asked for, and took the phrase's
+    place at the next nudge (the same tap there said "Sent." and sent nothing). While it
+    cools a tap is refused; at the next nudge it goes."""
+    from bot import repair
+
+    clock = StoppedClock()
+    async with Offline(tmp_path, clock) as bot:
+        await bot.pair(ANA, BEN)
+        await bot.deliver()
+        now = clock.timestamp()
+        await repair.start_break(bot.db, ANA.id, "20m", now - 1300, "UTC")
+        assert await repair.run_due(bot.db, now - 60) == 1
+        await bot.deliver()
+        async with bot.db.read() as uow:
+            break_id = int(await uow.conn.fetch_value("SELECT MAX(id) FROM breaks"))
+        sorry = callbacks.Phrase(break_id, 2).encode()
+        await bot.run(bot.updates.button(BEN, callbacks.Ready(break_id, False).encode()))
+        await bot.deliver()
+        clock.advance(timedelta(minutes=5))
+        [ack] = await bot.run(bot.updates.button(ANA, sorry))
+        assert ack.params.get("text") != "Sent."
+        assert not [c for c in await bot.deliver() if c.chat_id == BEN.id]  # the quiet holds
+        clock.advance(timedelta(minutes=26))
+        assert await repair.run_due(bot.db, clock.timestamp()) == 1  # the next nudge
+        await bot.deliver()
+        [ack] = await bot.run(bot.updates.button(ANA, sorry))
+        assert ack.params.get("text") == "Sent."
+        assert [c.plain for c in await bot.deliver() if c.chat_id == BEN.id] == [
+            "Ana sends you: I'm sorry."
+        ]
+
+
+async def test_his_firststeps_time_does_not_find_her_private_offer(tmp_path: Path) -> None:
+    """Ana sends /firststeps: an offer only she sees ("Ben hears of it only if Ana says yes").
+    Ben sends "/firststeps 21:30": he was answered "Done" where, with nothing under way, he
+    is told so, and learned she is looking at first steps after a breach (and her offer's
+    time became his). A time is set once someone said yes."""
+    async with Offline(tmp_path, StoppedClock()) as bot:
+        await bot.pair(ANA, BEN)
+        await bot.deliver()
+        async with bot.db.read() as uow:
+            journey = int(await uow.conn.fetch_value("SELECT MAX(id) FROM first_steps"))
+        await bot.run(bot.updates.button(ANA, callbacks.FirstSteps(journey, "no").encode()))
+        await bot.deliver()
+        [before] = await bot.send(BEN, "/firststeps 21:30")  # nothing under way
+        [offer] = await bot.send(ANA, "/firststeps")
+        assert "First steps" in offer.plain and offer.chat_id == ANA.id
+        await bot.deliver()
+        [reply] = await bot.send(BEN, "/firststeps 21:30")
+        assert reply.plain == before.plain, (before.plain, reply.plain)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from bot import pairing, scheduling
+from bot import checkins, pairing, scheduling
 from bot.models import Person
 from bot.schedule_rules import EVERY_DAY, Schedule, resolve_zone, zone_or_none
 from bot.storage.db import Database
@@ -220,3 +220,105 @@ async def test_a_new_zone_before_ones_prompt_moves_it_to_ones_new_local_time(
     # And back east past his new 20:00 before it came: it goes now, not tomorrow.
     await scheduling.set_timezone(db, BEN, "Asia/Tokyo", opened_at + 3600, "UTC")
     assert "prompt" in await pending_rows(db, BEN.id, opened_at + 3600)
+
+
+async def keys_for(db: Database, chat_id: int, prefix: str) -> list[tuple[str, str]]:
+    async with (
+        db.read() as uow,
+        cursor(
+            uow.conn,
+            "SELECT dedupe_key, status FROM outbox WHERE chat_id = ? AND dedupe_key LIKE ?"
+            " ORDER BY id",
+            (chat_id, prefix + "%"),
+        ) as cur,
+    ):
+        return [tuple(r) for r in await cur.fetchall()]
+
+
+async def berlin_new_york_round(db: Database) -> int:
+    """Ana (Berlin) has tonight's prompt; Ben's (New York) waits for 01:00 UTC."""
+    start = ts("2026-01-10T12:00:00+00:00")
+    await couple(db, start)
+    await scheduling.set_timezone(db, ANA, "Europe/Berlin", start, "UTC")
+    await scheduling.set_timezone(db, BEN, "America/New_York", start, "UTC")
+    await scheduling.set_schedule(db, ANA.id, Schedule(EVERY_DAY, time(20, 0)), start, "UTC")
+    opened_at = ts("2026-01-10T19:00:30+00:00")
+    assert (await scheduling.run_due(db, opened_at, GRACE, "UTC"))["opened"] == 1
+    await deliver(db, opened_at, due_by=opened_at)
+    return opened_at
+
+
+async def test_after_a_pause_the_withdrawn_partner_gets_no_reminder_of_the_question(
+    db: Database,
+) -> None:
+    """Ana pauses while Ben's prompt still waits for his 20:00: it is withdrawn ("no check-in
+    arrives after 'paused'"). But the round stays open for Ana, and at its reminder moment
+    remind_due reminded everyone who had not answered: Ben got "reminder: <the question>",
+    the check-in he was never sent, while check-ins were paused."""
+    opened_at = await berlin_new_york_round(db)
+    await scheduling.pause(db, ANA.id, None, opened_at + 1800, "UTC")
+    moment = opened_at + 1800
+    while moment < ts("2026-01-12T02:00:00+00:00"):
+        await scheduling.run_due(db, moment, GRACE, "UTC")
+        await checkins.remind_due(db, moment)
+        await checkins.close_due(db, moment)
+        await deliver(db, moment, due_by=moment)
+        moment += 15 * 60
+    got = await keys_for(db, BEN.id, "remind:")
+    assert got == [], got
+
+
+async def test_after_a_pause_ana_answering_tells_ben_nothing_about_a_withdrawn_prompt(
+    db: Database,
+) -> None:
+    """Ana pauses while Ben's prompt waits; it is withdrawn. Ana then answers the check-in
+    she did receive: Ben was queued "Ana answered, your turn" for his old prompt moment,
+    about a check-in he would never get (paused)."""
+    opened_at = await berlin_new_york_round(db)
+    await scheduling.pause(db, ANA.id, None, opened_at + 1800, "UTC")
+    await checkins.answer(db, ANA, "my words", 500, opened_at + 2400)
+    got = [k for k in await keys_for(db, BEN.id, "waiting:") if k[1] != "cancelled"]
+    assert got == [], got
+
+
+async def test_a_checkin_started_while_paused_still_gets_its_reminder(db: Database) -> None:
+    """Check-ins paused; Ana sends /checkin at 19:00, an hour before the (paused) 20:00 slot.
+    The round runs its whole 24 hours (a paused slot opens nothing and closes nothing), but
+    its reminder was worked out as if that slot ended it at 20:00: 6 h before, before the
+    round began, so neither partner was ever reminded."""
+    start = ts("2026-02-01T08:00:00+00:00")
+    await couple(db, start)
+    await scheduling.set_schedule(db, ANA.id, Schedule(EVERY_DAY, time(20, 0)), start, "UTC")
+    await scheduling.pause(db, ANA.id, None, start, "UTC")
+    asked = ts("2026-02-01T19:00:00+00:00")
+    started = await checkins.start_round(db, ANA.id, asked)
+    assert started.outcome is checkins.StartOutcome.STARTED
+    await deliver(db, asked, due_by=asked)
+    moment = asked
+    while moment < ts("2026-02-02T18:00:00+00:00"):
+        await scheduling.run_due(db, moment, GRACE, "UTC")
+        await checkins.remind_due(db, moment)
+        await checkins.close_due(db, moment)
+        await deliver(db, moment, due_by=moment)
+        moment += 15 * 60
+    async with db.read() as uow:
+        status = await uow.conn.fetch_value("SELECT status FROM rounds")
+    assert status == "open"  # the paused slots did not close it
+    assert await keys_for(db, ANA.id, "remind:"), "never reminded"
+
+
+async def test_a_pause_undone_at_once_still_brings_tonights_checkin_to_the_partner(
+    db: Database,
+) -> None:
+    """Ana taps /pause, then /resume five minutes later ("Check-ins are back on"), hours
+    before Ben's 20:00 in New York. The pause withdrew his prompt and /resume brought nothing
+    back: tonight's round stayed open 24 h for Ana alone (her answer could only close unread),
+    and Ben never got tonight's check-in."""
+    opened_at = await berlin_new_york_round(db)
+    await scheduling.pause(db, ANA.id, None, opened_at + 1800, "UTC")
+    assert await scheduling.resume(db, ANA.id, opened_at + 2100) is (
+        scheduling.PauseOutcome.RESUMED
+    )
+    bens_time = ts("2026-01-11T01:00:00+00:00")
+    got = [key for _, key, _ in await deliver(db, bens_time, due_by=bens_time)]
+    assert any(key.startswith("prompt:") for key in got), got

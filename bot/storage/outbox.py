@@ -742,6 +742,21 @@ class Outbox:
         )
         return changed
 
+    async def restore_prompt(self, key: str, due: int) -> bool:
+        """Queue again a check-in prompt that was withdrawn (a pause undone): rendered from its
+        prompt id when it goes, so its emptied text does not matter. Whether it was."""
+        changed = await self.conn.execute(
+            "UPDATE outbox SET status = 'pending', not_before = ?, due_at = ? "
+            "WHERE dedupe_key = ? AND status = 'cancelled' AND prompt_id IS NOT NULL",
+            (due, due, key),
+        )
+        self.handoff.queued += int(changed > 0)
+        return changed > 0
+
+    async def status_of(self, key: str) -> str | None:
+        """A message's status by its key (pending, sent, cancelled, …); None if never queued."""
+        return await self.conn.fetch_value("SELECT status FROM outbox WHERE dedupe_key = ?", (key,))
+
     async def rewrite_waiting(self, message: Outgoing) -> bool:
         """New words and buttons for a message still waiting (not sent, not in flight), by
         its key: the same message, in the reader's language of now. Whether it was."""
@@ -762,6 +777,7 @@ class Outbox:
             (due, due, key),
         )
         if moved:
+            self.handoff.queued += 1  # what waits changed: delivery looks again
             await self.conn.execute_many(
                 "UPDATE outbox SET not_before = ?, due_at = ? "
                 "WHERE dedupe_key = ? AND status = 'pending' AND inflight = 0",

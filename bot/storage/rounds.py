@@ -383,10 +383,6 @@ class Rounds:
         )
         return sealed
 
-    async def slot_of(self, round_id: int) -> str | None:
-        """The scheduled slot (local date) a round was opened for; None for a /checkin."""
-        return await self.conn.fetch_value("SELECT slot FROM rounds WHERE id = ?", (round_id,))
-
     async def move_prompt(
         self, round_id: int, user_id: int, due: int, closes_at: int, remind_at: int | None
     ) -> None:

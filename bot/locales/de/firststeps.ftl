@@ -43,7 +43,6 @@ firststeps-partner_stopped = { $partner } hat die ersten Schritte vorerst beende
 firststeps-time_usage = Sende die Uhrzeit, zu der die ersten Schritte kommen sollen, zum Beispiel /firststeps 21:30.
 firststeps-nothing_under_way = Gerade laufen keine ersten Schritte. Sende /firststeps, um zu beginnen.
 firststeps-time_set = Erledigt: Die ersten Schritte kommen jetzt zu dieser Uhrzeit, jeweils in der eigenen Zeitzone. Ich habe es { $partner } gesagt.
-firststeps-time_set_quietly = Erledigt: Die ersten Schritte kommen zu dieser Uhrzeit, jeweils in der eigenen Zeitzone.
 firststeps-partner_time = { $partner } hat die ersten Schritte auf { $time } verlegt, in deiner eigenen Zeitzone.
 firststeps-reminder = Eine sanfte Erinnerung: Ein erster Schritt wartet auf dich, wann immer du bereit bist. Es gibt keine Frist. Antworte auf die Nachricht mit dem Schritt.
 

@@ -43,7 +43,6 @@ firststeps-partner_stopped = { $partner } has stopped first steps for now. Anyth
 firststeps-time_usage = Send the time of day you'd like first steps to come, like /firststeps 21:30.
 firststeps-nothing_under_way = First steps are not under way right now. Send /firststeps to begin.
 firststeps-time_set = Done: first steps now come at that time, each in your own time zone. I've told { $partner }.
-firststeps-time_set_quietly = Done: first steps will come at that time, each in your own time zone.
 firststeps-partner_time = { $partner } moved first steps to { $time }, in your own time zone.
 firststeps-reminder = A gentle reminder: a first step is waiting for you, whenever you're ready. There's no deadline. Reply to the step's message to answer.
 

@@ -43,7 +43,6 @@ firststeps-partner_stopped = { $partner } ha parado los primeros pasos por ahora
 firststeps-time_usage = Envía la hora a la que quieres recibir los primeros pasos, por ejemplo /firststeps 21:30.
 firststeps-nothing_under_way = Ahora mismo no hay primeros pasos en marcha. Envía /firststeps para empezar.
 firststeps-time_set = Hecho: los primeros pasos llegan ahora a esa hora, cada uno en su propia zona horaria. Se lo he dicho a { $partner }.
-firststeps-time_set_quietly = Hecho: los primeros pasos llegarán a esa hora, cada uno en su propia zona horaria.
 firststeps-partner_time = { $partner } ha cambiado los primeros pasos a las { $time }, en tu propia zona horaria.
 firststeps-reminder = Un recordatorio amable: te espera un primer paso, cuando estés listo o lista. No hay plazo. Responde al mensaje del paso para contestar.
 
