@@ -22,6 +22,14 @@ async def tick(bot: Offline) -> None:
     await due.run_due(bot.db, bot.services.clock, bot.services.settings)
 
 
+async def checkin_received(bot: Offline) -> None:
+    """Ana and Ben paired, a check-in started and its question received by both."""
+    await bot.pair(ANA, BEN)
+    await bot.deliver()
+    await bot.send(ANA, "/checkin")
+    await bot.deliver()
+
+
 async def closes_at(bot: Offline) -> int:
     async with bot.db.read() as uow:
         return await uow.conn.fetch_value(
@@ -35,10 +43,7 @@ async def test_an_answer_written_after_the_window_closed_reveals_nothing(tmp_pat
     updates). Ana's answer is to be deleted unread: Ben's late message must not reveal it."""
     clock = StoppedClock()
     async with Offline(tmp_path, clock) as bot:
-        await bot.pair(ANA, BEN)
-        await bot.deliver()
-        await bot.send(ANA, "/checkin")
-        await bot.deliver()
+        await checkin_received(bot)
         await bot.send(ANA, "my words Larkspur")
         await bot.deliver()
         clock.advance(timedelta(hours=25))  # no tick ran
@@ -76,10 +81,7 @@ async def test_a_long_answers_next_part_sent_across_the_window_end_still_joins(
     without it: it joins, as a part of an answer written in time."""
     clock = StoppedClock()
     async with Offline(tmp_path, clock) as bot:
-        await bot.pair(ANA, BEN)
-        await bot.deliver()
-        await bot.send(ANA, "/checkin")
-        await bot.deliver()
+        await checkin_received(bot)
         await bot.send(BEN, "his words Foxglove")
         await bot.deliver()
         async with bot.db.read() as uow:
@@ -103,10 +105,7 @@ async def test_no_reminder_for_a_round_whose_window_already_ended(tmp_path: Path
     whose window was over, and "it closed" right after. Now only that it closed."""
     clock = StoppedClock()
     async with Offline(tmp_path, clock) as bot:
-        await bot.pair(ANA, BEN)
-        await bot.deliver()
-        await bot.send(ANA, "/checkin")
-        await bot.deliver()
+        await checkin_received(bot)
         await bot.send(ANA, "my words")
         await bot.deliver()
         clock.advance(timedelta(hours=25))  # down past the end; no tick ran
@@ -122,10 +121,7 @@ async def test_checkin_after_the_window_ended_closes_it_and_starts_anew(tmp_path
     closes that round as the tick would (both told), and starts a new one."""
     clock = StoppedClock()
     async with Offline(tmp_path, clock) as bot:
-        await bot.pair(ANA, BEN)
-        await bot.deliver()
-        await bot.send(ANA, "/checkin")
-        await bot.deliver()
+        await checkin_received(bot)
         clock.advance(timedelta(hours=25))  # no tick ran
         replies = await bot.send(BEN, "/checkin")
         assert not [c for c in replies if "already open" in c.plain.lower()]
@@ -145,10 +141,7 @@ async def test_a_message_written_an_hour_past_the_window_never_joins_a_long_answ
     revealed to Ben. It is judged by when they were written."""
     clock = StoppedClock()
     async with Offline(tmp_path, clock) as bot:
-        await bot.pair(ANA, BEN)
-        await bot.deliver()
-        await bot.send(ANA, "/checkin")
-        await bot.deliver()
+        await checkin_received(bot)
         await bot.send(BEN, "his words Foxglove")
         await bot.deliver()
         end = await closes_at(bot)
@@ -172,10 +165,7 @@ async def test_a_long_answers_next_part_handled_late_still_joins(tmp_path: Path)
     of joining it, and Ben's reveal showed only the tail of her answer."""
     clock = StoppedClock()
     async with Offline(tmp_path, clock) as bot:
-        await bot.pair(ANA, BEN)
-        await bot.deliver()
-        await bot.send(ANA, "/checkin")
-        await bot.deliver()
+        await checkin_received(bot)
         await bot.send(BEN, "his words Foxglove")
         await bot.deliver()
         first = bot.updates.text(ANA, "Zinnia " + "a" * checkins.LONG_PART)

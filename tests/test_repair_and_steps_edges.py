@@ -12,6 +12,7 @@ from pathlib import Path
 from bot import callbacks, firststeps, repair
 from testing.clock import StoppedClock
 from testing.offline import Offline, User
+from tests.test_break_ready_hidden import nudged_break
 
 ANA, BEN = User(9_100_000_001, "Ana"), User(9_200_000_002, "Ben")
 
@@ -54,14 +55,7 @@ async def test_a_repair_phrase_tapped_again_at_the_next_nudge_reaches_him_or_is_
     the break, her and the phrase, not the nudge, so the second is dropped as a duplicate)."""
     clock = StoppedClock()
     async with Offline(tmp_path, clock) as bot:
-        await bot.pair(ANA, BEN)
-        await bot.deliver()
-        now = clock.timestamp()
-        await repair.start_break(bot.db, ANA.id, "20m", now - 1300, "UTC")
-        assert await repair.run_due(bot.db, now - 60) == 1
-        await bot.deliver()
-        async with bot.db.read() as uow:
-            break_id = int(await uow.conn.fetch_value("SELECT MAX(id) FROM breaks"))
+        break_id = await nudged_break(bot, clock.timestamp(), ANA)
         sorry = callbacks.Phrase(break_id, 2).encode()
 
         async def ana_says_sorry() -> list[str]:
@@ -159,27 +153,7 @@ async def test_a_first_step_queued_for_later_comes_in_the_language_he_chose_sinc
     where a check-in prompt queued for him is rendered in his language when it goes."""
     clock = StoppedClock()  # 2026-03-02 12:00 UTC
     async with Offline(tmp_path, clock) as bot:
-        await bot.pair(ANA, BEN)
-        await bot.deliver()
-        journey = await journey_id(bot)
-        await bot.run(bot.updates.button(ANA, callbacks.FirstSteps(journey, "daily").encode()))
-        await bot.deliver()
-        await bot.run(bot.updates.button(BEN, callbacks.FirstSteps(journey, "daily").encode()))
-        await bot.send(BEN, "/timezone America/New_York")
-        await bot.deliver()
-        async with bot.db.read() as uow:
-            found = await uow.firststeps.get(journey)
-        assert found is not None and found.round_id is not None
-        rather_not = firststeps.ROLES_KIND.options.index("private")
-        for user in (ANA, BEN):
-            await bot.run(
-                bot.updates.button(user, callbacks.Choose(found.round_id, rather_not).encode())
-            )
-        await bot.deliver()
-        await firststeps.run_due(bot.db, bot.services.now(), "UTC")  # planned: 20:00 local
-        clock.advance(timedelta(hours=8, minutes=1))
-        await firststeps.run_due(bot.db, bot.services.now(), "UTC")  # opened: Ana's now
-        assert any("step 1 of 3" in c.plain for c in await bot.deliver() if c.chat_id == ANA.id)
+        await _daily_steps_ben_in_new_york(bot, clock)
         await bot.run(bot.updates.button(BEN, callbacks.ChooseLanguage("de").encode()))
         clock.advance(timedelta(hours=6))
         [step] = [c for c in await bot.deliver() if c.chat_id == BEN.id]
@@ -262,14 +236,7 @@ async def test_a_phrase_waits_for_the_next_nudge_while_the_break_cools_again(
 
     clock = StoppedClock()
     async with Offline(tmp_path, clock) as bot:
-        await bot.pair(ANA, BEN)
-        await bot.deliver()
-        now = clock.timestamp()
-        await repair.start_break(bot.db, ANA.id, "20m", now - 1300, "UTC")
-        assert await repair.run_due(bot.db, now - 60) == 1
-        await bot.deliver()
-        async with bot.db.read() as uow:
-            break_id = int(await uow.conn.fetch_value("SELECT MAX(id) FROM breaks"))
+        break_id = await nudged_break(bot, clock.timestamp(), ANA)
         sorry = callbacks.Phrase(break_id, 2).encode()
         await bot.run(bot.updates.button(BEN, callbacks.Ready(break_id, False).encode()))
         await bot.deliver()

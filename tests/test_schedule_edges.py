@@ -9,15 +9,12 @@ from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
-from bot import checkins, pairing, scheduling
-from bot.models import Person
+from bot import checkins, scheduling
 from bot.schedule_rules import EVERY_DAY, Schedule, resolve_zone, zone_or_none
 from bot.storage.db import Database
 from testing.probes import cursor, deliver
-from testing.seeding import INVITE_KEY
+from tests.test_schedules import ANA, BEN, couple, rounds_of
 
-ANA = Person(101, "Ana")
-BEN = Person(202, "Ben")
 HOUR = 3600
 GRACE = 2 * HOUR
 
@@ -26,25 +23,38 @@ def ts(text: str) -> int:
     return int(datetime.fromisoformat(text).timestamp())
 
 
-async def couple(db: Database, now: int) -> None:
-    code = (await pairing.create_invite(db, ANA, now, INVITE_KEY)).code
-    await pairing.join(db, BEN, code, now, INVITE_KEY)
-
-
-async def rounds_of(db: Database) -> list[tuple]:
-    async with (
-        db.read() as uow,
-        cursor(uow.conn, "SELECT id, slot, status FROM rounds ORDER BY id") as cur,
-    ):
-        return [tuple(r) for r in await cur.fetchall()]
-
-
 async def skipped(db: Database) -> list[tuple]:
     async with (
         db.read() as uow,
         cursor(uow.conn, "SELECT slot, reason FROM skipped_slots ORDER BY slot") as cur,
     ):
         return [tuple(r) for r in await cur.fetchall()]
+
+
+async def keys_for(db: Database, chat_id: int, prefix: str) -> list[tuple[str, str]]:
+    async with (
+        db.read() as uow,
+        cursor(
+            uow.conn,
+            "SELECT dedupe_key, status FROM outbox WHERE chat_id = ? AND dedupe_key LIKE ?"
+            " ORDER BY id",
+            (chat_id, prefix + "%"),
+        ) as cur,
+    ):
+        return [tuple(r) for r in await cur.fetchall()]
+
+
+async def berlin_new_york_round(db: Database) -> int:
+    """Ana (Berlin) has tonight's prompt; Ben's (New York) waits for 01:00 UTC."""
+    start = ts("2026-01-10T12:00:00+00:00")
+    await couple(db, start)
+    await scheduling.set_timezone(db, ANA, "Europe/Berlin", start, "UTC")
+    await scheduling.set_timezone(db, BEN, "America/New_York", start, "UTC")
+    await scheduling.set_schedule(db, ANA.id, Schedule(EVERY_DAY, time(20, 0)), start, "UTC")
+    opened_at = ts("2026-01-10T19:00:30+00:00")
+    assert (await scheduling.run_due(db, opened_at, GRACE, "UTC"))["opened"] == 1
+    await deliver(db, opened_at, due_by=opened_at)
+    return opened_at
 
 
 @pytest.mark.parametrize(("typed", "hours"), [("GMT+2", 2), ("GMT-5", -5), ("gmt+3", 3)])
@@ -96,14 +106,7 @@ async def test_a_pause_withdraws_the_prompt_still_waiting_for_the_partners_time(
     """Ana (Berlin) got tonight's check-in; Ben's (New York) waits for his 20:00, six hours
     on. Ana pauses ("Check-ins are paused... Take the time you need"), Ben is told "Ana paused
     your check-ins for now": his prompt still arrives hours later."""
-    start = ts("2026-01-10T12:00:00+00:00")
-    await couple(db, start)
-    await scheduling.set_timezone(db, ANA, "Europe/Berlin", start, "UTC")
-    await scheduling.set_timezone(db, BEN, "America/New_York", start, "UTC")
-    await scheduling.set_schedule(db, ANA.id, Schedule(EVERY_DAY, time(20, 0)), start, "UTC")
-    opened_at = ts("2026-01-10T19:00:30+00:00")
-    assert (await scheduling.run_due(db, opened_at, GRACE, "UTC"))["opened"] == 1
-    await deliver(db, opened_at, due_by=opened_at)  # Ana's prompt reached her
+    opened_at = await berlin_new_york_round(db)
     paused_at = opened_at + 30 * 60
     assert await scheduling.pause(db, ANA.id, None, paused_at, "UTC") is (
         scheduling.PauseOutcome.PAUSED
@@ -202,14 +205,7 @@ async def test_a_new_zone_before_ones_prompt_moves_it_to_ones_new_local_time(
     Before it goes, Ben moves to Los Angeles and sets /timezone: "a check-in reaches each
     partner at the chosen time in their own zone", so 20:00 there (04:00 UTC), not 17:00
     there (the New York moment worked out when the round opened). The window runs from it."""
-    start = ts("2026-01-10T12:00:00+00:00")
-    await couple(db, start)
-    await scheduling.set_timezone(db, ANA, "Europe/Berlin", start, "UTC")
-    await scheduling.set_timezone(db, BEN, "America/New_York", start, "UTC")
-    await scheduling.set_schedule(db, ANA.id, Schedule(EVERY_DAY, time(20, 0)), start, "UTC")
-    opened_at = ts("2026-01-10T19:00:30+00:00")
-    assert (await scheduling.run_due(db, opened_at, GRACE, "UTC"))["opened"] == 1
-    await deliver(db, opened_at, due_by=opened_at)  # Ana's went out
+    opened_at = await berlin_new_york_round(db)
     await scheduling.set_timezone(db, BEN, "America/Los_Angeles", opened_at + 1800, "UTC")
     assert "prompt" not in await pending_rows(db, BEN.id, ts("2026-01-11T01:00:00+00:00"))
     los_angeles_20 = ts("2026-01-11T04:00:00+00:00")
@@ -220,32 +216,6 @@ async def test_a_new_zone_before_ones_prompt_moves_it_to_ones_new_local_time(
     # And back east past his new 20:00 before it came: it goes now, not tomorrow.
     await scheduling.set_timezone(db, BEN, "Asia/Tokyo", opened_at + 3600, "UTC")
     assert "prompt" in await pending_rows(db, BEN.id, opened_at + 3600)
-
-
-async def keys_for(db: Database, chat_id: int, prefix: str) -> list[tuple[str, str]]:
-    async with (
-        db.read() as uow,
-        cursor(
-            uow.conn,
-            "SELECT dedupe_key, status FROM outbox WHERE chat_id = ? AND dedupe_key LIKE ?"
-            " ORDER BY id",
-            (chat_id, prefix + "%"),
-        ) as cur,
-    ):
-        return [tuple(r) for r in await cur.fetchall()]
-
-
-async def berlin_new_york_round(db: Database) -> int:
-    """Ana (Berlin) has tonight's prompt; Ben's (New York) waits for 01:00 UTC."""
-    start = ts("2026-01-10T12:00:00+00:00")
-    await couple(db, start)
-    await scheduling.set_timezone(db, ANA, "Europe/Berlin", start, "UTC")
-    await scheduling.set_timezone(db, BEN, "America/New_York", start, "UTC")
-    await scheduling.set_schedule(db, ANA.id, Schedule(EVERY_DAY, time(20, 0)), start, "UTC")
-    opened_at = ts("2026-01-10T19:00:30+00:00")
-    assert (await scheduling.run_due(db, opened_at, GRACE, "UTC"))["opened"] == 1
-    await deliver(db, opened_at, due_by=opened_at)
-    return opened_at
 
 
 async def test_after_a_pause_the_withdrawn_partner_gets_no_reminder_of_the_question(
