@@ -4,6 +4,7 @@ every Bot API URL)."""
 from __future__ import annotations
 
 import logging
+from pathlib import PurePath
 
 
 class RedactingFormatter(logging.Formatter):
@@ -54,3 +55,17 @@ def setup_logging(level: str, secrets: list[str]) -> None:
     # PTB's DEBUG lines carry whole updates and request parameters (what people wrote); its
     # INFO lines are start, stop and polling state only: even LOG_LEVEL=DEBUG keeps it at INFO.
     logging.getLogger("telegram").setLevel(max(logging.INFO, chosen))
+
+
+def where(error: BaseException) -> str:
+    """An exception as a log may show it: its class and where it was raised (file, line,
+    function), never its message, which can quote what someone wrote (a name in a chart, an
+    answer in a report). For failures caught where people's words are at hand."""
+    last = error.__traceback__
+    while last is not None and last.tb_next is not None:
+        last = last.tb_next
+    if last is None:
+        return type(error).__name__
+    code = last.tb_frame.f_code
+    place = f"{PurePath(code.co_filename).name}:{last.tb_lineno}"
+    return f"{type(error).__name__} at {place} in {code.co_name}"

@@ -24,6 +24,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot import callbacks, checkins, progress
+from bot.logs import where
 from bot.models import Button, Couple, Media
 from bot.storage.db import Database
 from bot.storage.progress import Conflict, ReportRequest
@@ -180,10 +181,11 @@ async def make_due(db: Database, now: int, default_zone: str) -> int:
         try:
             for language in {couple.a.language, couple.b.language}:
                 files[language] = await asyncio.to_thread(pdf, content, language)
-        except Exception:
+        except Exception as error:
             # One couple's report that cannot be drawn holds up no other: both hear it was not
-            # made (they may ask again), rather than it failing at every tick.
-            log.exception("a report could not be drawn; both partners are told")
+            # made (they may ask again), rather than it failing at every tick. Where, not what:
+            # the message may quote their words (logs.where).
+            log.error("a report could not be drawn (%s); both partners are told", where(error))
             async with db.unit() as uow:
                 if await uow.progress.finish(request.id):
                     for person in (couple.a, couple.b):

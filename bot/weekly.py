@@ -9,6 +9,7 @@ import logging
 from dataclasses import dataclass
 
 from bot import progress, ratings
+from bot.logs import where
 from bot.models import Couple, Media
 from bot.storage.db import Database
 from bot.storage.unit import Unit
@@ -88,10 +89,10 @@ async def summaries_due(db: Database, now: int, default_zone: str) -> int:
     for user_id, was, following, weeks, language in jobs:
         try:
             png = await progress.render(weeks, language)
-        except Exception:
+        except Exception as error:
             # One that cannot be drawn holds up no other's, nor comes back at every tick: this
-            # week's is skipped (the chart and /progress still show the weeks).
-            log.exception("a weekly summary could not be drawn; skipped this week")
+            # week's is skipped (the chart and /progress still show the weeks). Where, not what.
+            log.error("a weekly summary could not be drawn (%s); skipped", where(error))
             async with db.unit() as uow:
                 await uow.progress.advance_summary(user_id, was, following)
             continue

@@ -19,6 +19,7 @@ from bot import (
     weekly,
 )
 from bot.config import Settings
+from bot.logs import where
 from bot.storage.db import Database, in_batches
 from bot.storage.unit import Unit
 from scheduler.clock import Clock
@@ -99,11 +100,9 @@ async def run_due(db: Database, clock: Clock, settings: Settings) -> bool:
     for name, step in steps:
         try:
             await step()
-        except Exception:
-            if failed:  # the database down fails them all: one traceback a tick is enough
-                log.error("due work failed too: %s", name)
-            else:
-                log.exception("due work failed: %s; the rest goes on", name)
+        except Exception as error:
+            # Where, not what: a message may quote someone's words (logs.where).
+            log.error("due work failed: %s (%s); the rest goes on", name, where(error))
             failed.append(name)
     if failed:
         raise DueWorkFailed(failed, bool(opened["more"]))

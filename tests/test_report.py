@@ -378,7 +378,7 @@ async def test_a_first_name_with_dollars_is_drawn_as_written(db: Database) -> No
 
 
 async def test_a_report_that_cannot_be_drawn_holds_up_no_other(
-    db: Database, monkeypatch: pytest.MonkeyPatch
+    db: Database, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Reports are drawn one after another; the first that raised ended the call, so every
     couple after it waited for ever, and it failed again at every tick. Now its couple hears
@@ -405,3 +405,4 @@ async def test_a_report_that_cannot_be_drawn_holds_up_no_other(
     assert told[ANA.id][0] == t("report.not_created", "en")
     assert told[BEN.id][0] == t("report.not_created", "ru")
     assert await report.make_due(db, NOW + 60, "UTC") == 0  # not tried again at every tick
+    assert "ValueError at" in caplog.text and "cannot draw" not in caplog.text  # may quote words
