@@ -147,7 +147,7 @@ async def choose(db: Database, user_id: int, round_id: int, index: int, now: int
             me, partner = couple.member(user_id), couple.partner_of(user_id)
             notice = checkins.waiting_notice(current, partner.language, me.first_name)
             # Never before the partner's own question: it may wait for their local time.
-            if not await checkins.withdrawn_from(uow, round_id, partner.id, seen):
+            if partner.id not in await uow.rounds.withdrawn(round_id):  # paused: not news now
                 await uow.notify(
                     partner, "waiting", round_id, partner.id, text=notice,
                     due_at=seen[partner.id][0] if partner.id in seen else now, now=now,
@@ -169,12 +169,5 @@ async def stop(uow: Unit, round_id: int, now: int) -> bool:
     if not await uow.rounds.finish(round_id, "cancelled", now):
         return False
     await uow.rounds.delete_answers(round_id)
-    seen = await uow.rounds.participants(round_id)
-    await uow.outbox.cancel_pending(
-        [
-            outbox.dedupe_key(kind, round_id, user_id)
-            for user_id in seen
-            for kind in ("prompt", "waiting", "remind")
-        ]
-    )
+    await uow.outbox.cancel_round_news(round_id, await uow.rounds.participants(round_id))
     return True

@@ -251,9 +251,11 @@ async def answer(
                     uow, couple, person, current, answers, whole, mine.message_id, now, others,
                     last_part_len=mine.last_part_len, part_at=mine.part_written, keep_parts=True,
                 )  # fmt: skip
+            # An edit is no new part: a long answer edited keeps when its part was written.
+            had = answers.get(person.id) if edited else None
             return await _store(
                 uow, couple, person, current, answers, text, message_id, now, others,
-                part_at=written,
+                part_at=had.part_written if had else written,
             )  # fmt: skip
     except NoLongerOpen:
         return AnswerResult(AnswerOutcome.CLOSED)
@@ -348,7 +350,7 @@ async def _store(
         # Never before the partner's own prompt: it may wait for their local time, and the
         # outbox keeps one chat's messages in order of when they are meant to go out.
         seen = await uow.rounds.participants(current.id)
-        if not await withdrawn_from(uow, current.id, partner.id, seen):
+        if partner.id not in await uow.rounds.withdrawn(current.id):  # paused: not news now
             their_prompt = seen[partner.id][0] if partner.id in seen else now
             await uow.notify(
                 partner, "waiting", current.id, partner.id, text=notice, due_at=their_prompt,
@@ -431,7 +433,7 @@ def _continued(
     (wait_for_more); once it has gone, the round is no longer open, and nothing joins."""
     for candidate in candidates:
         mine = candidate.answers.get(user_id)
-        recent = mine is not None and written - mine.part_written < JOIN_SECONDS
+        recent = mine is not None and 0 <= written - mine.part_written < JOIN_SECONDS
         if recent and mine.last_part_len >= LONG_PART:
             return candidate
     return None
@@ -683,13 +685,7 @@ async def close_round(uow: Unit, current: rounds.Round, now: int) -> None:
     # retry) is not told it closed: its prompt and "your partner answered" are withdrawn.
     seen = await uow.rounds.participants(current.id)
     never_saw = {uid for uid, (_, received_at) in seen.items() if received_at is None}
-    await uow.outbox.cancel_pending(
-        [
-            outbox.dedupe_key(kind, current.id, uid)
-            for uid in never_saw
-            for kind in ("prompt", "waiting", "remind")
-        ],
-    )
+    await uow.outbox.cancel_round_news(current.id, never_saw)
     for person in (couple.a, couple.b):
         if person.id in never_saw:
             continue
@@ -701,34 +697,19 @@ async def close_round(uow: Unit, current: rounds.Round, now: int) -> None:
         await uow.notify(person, "closed", current.id, person.id, text=text, now=now)
 
 
-async def withdrawn_from(
-    uow: Unit, round_id: int, user_id: int, seen: dict[int, tuple[int, int | None]]
-) -> bool:
-    """Whether this person's question of the round was withdrawn before it reached them (a
-    pause): nothing more about the round is news to them."""
-    if user_id not in seen or seen[user_id][1] is not None:
-        return False
-    prompt = outbox.dedupe_key("prompt", round_id, user_id)
-    return await uow.outbox.status_of(prompt) == "cancelled"
-
-
 async def withdraw_unreceived(uow: Unit, couple: Couple, now: int) -> None:
     """Check-ins paused or turned off (caller's transaction): the open check-in's question,
     still waiting for someone's local time, is withdrawn with the news and reminder queued
-    about it, so no check-in arrives after "paused". One nobody has received yet ends unread;
+    about it, so no check-in arrives after "paused"; nothing more about it is news to them
+    until check-ins are back on (restore_withdrawn). One nobody has received yet ends unread;
     one someone has keeps its window for them (unmatched, it closes unread as any)."""
     current = await uow.rounds.open_for(couple.id)
     if current is None:
         return
     seen = await uow.rounds.participants(current.id)
     never_saw = [uid for uid, (_, received_at) in seen.items() if received_at is None]
-    await uow.outbox.cancel_pending(
-        [
-            outbox.dedupe_key(kind, current.id, uid)
-            for uid in never_saw
-            for kind in ("prompt", "waiting", "remind")
-        ]
-    )
+    await uow.outbox.cancel_round_news(current.id, never_saw)
+    await uow.rounds.withdraw(current.id, never_saw, now)
     if (
         seen
         and len(never_saw) == len(seen)
@@ -739,16 +720,25 @@ async def withdraw_unreceived(uow: Unit, couple: Couple, now: int) -> None:
 
 async def restore_withdrawn(uow: Unit, couple: Couple, now: int) -> None:
     """Check-ins back on (caller's transaction): a check-in still open whose question a pause
-    withdrew before it reached someone comes to them after all, at their moment or now."""
+    withdrew before it reached someone comes to them after all, at their moment or now, with
+    the news that the partner answered meanwhile."""
     current = await uow.rounds.open_for(couple.id)
     if current is None or current.closes_at <= now:
         return
+    withdrawn = await uow.rounds.withdrawn(current.id)
+    if not withdrawn:
+        return
+    await uow.rounds.restore(current.id)
     seen = await uow.rounds.participants(current.id)
-    for user_id, (due, received_at) in seen.items():
-        if received_at is None:
-            await uow.outbox.restore_prompt(
-                outbox.dedupe_key("prompt", current.id, user_id), max(now, due)
-            )
+    answers = await uow.rounds.answers(current.id)
+    for user_id in withdrawn:
+        due = max(now, seen[user_id][0])
+        await uow.outbox.restore_prompt(outbox.dedupe_key("prompt", current.id, user_id), due)
+        person, partner = couple.member(user_id), couple.partner_of(user_id)
+        if partner.id in answers:  # its news was withdrawn too, or never queued
+            text = waiting_notice(current, person.language, partner.first_name)
+            news = outbox.notice(person, "waiting", current.id, person.id, text=text, due_at=due)
+            await uow.outbox.enqueue_again(news, now)
 
 
 async def expire_rounds(uow: Unit, rounds_of: dict[int, Couple], now: int) -> None:

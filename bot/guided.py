@@ -7,7 +7,7 @@ import enum
 
 from bot import callbacks
 from bot.models import Button, Couple
-from bot.storage import outbox, rounds
+from bot.storage import rounds
 from bot.storage.db import Database
 from bot.storage.unit import Unit
 from bot.texts import t
@@ -95,14 +95,7 @@ async def stop(db: Database, user_id: int, round_id: int, now: int) -> Outcome:
             return Outcome.STALE
         await uow.rounds.delete_answers(round_id)
         # "Ana answered" (and the question, a reminder) still queued: about words now gone.
-        seen = await uow.rounds.participants(round_id)
-        await uow.outbox.cancel_pending(
-            [
-                outbox.dedupe_key(kind, round_id, uid)
-                for uid in seen
-                for kind in ("prompt", "waiting", "remind")
-            ]
-        )
+        await uow.outbox.cancel_round_news(round_id, await uow.rounds.participants(round_id))
         me, partner = couple.member(user_id), couple.partner_of(user_id)
         text = t("guided.stopped", partner.language, partner=me.first_name)
         await uow.notify(partner, "guided-stop", round_id, text=text, now=now)

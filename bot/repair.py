@@ -7,7 +7,7 @@ gives nothing away).
 
 Whether the partner said "ready" is hidden until both are told, so no reply may depend on it:
 until "you are both ready" is due, a break both are ready in answers every button and /conflict
-exactly as a break only the presser is ready in (`_as_seen`). So "more time" (or /conflict)
+exactly as a break only the presser is ready in (`status_as_seen`). So "more time" (or /conflict)
 after one's own "ready" takes it back either way, and a "both ready" not yet due is withdrawn
 unread.
 """
@@ -157,10 +157,6 @@ def _nudge_buttons(break_id: int, language: str) -> tuple[tuple[Button, ...], ..
     )
 
 
-def _as_seen(current: breaks.Break, now: int) -> str:
-    return status_as_seen(current.status, current.finished_at, now)
-
-
 def status_as_seen(status: str, finished_at: int | None, now: int) -> str:
     """A break's status as the partners may know it (a reply, an export): both ready counts
     only once both are due to hear it; before that it looks nudged, as when one of them is."""
@@ -169,18 +165,21 @@ def status_as_seen(status: str, finished_at: int | None, now: int) -> str:
     return status
 
 
-async def _own_break(uow: Unit, user_id: int, break_id: int, now: int) -> tuple | None:
-    """The break (its status as seen) and couple, if this person is in it and it is under way.
+async def _own_break(
+    uow: Unit, user_id: int, break_id: int, now: int
+) -> tuple[str, Couple, breaks.Break] | None:
+    """The break's status as seen, the couple and the break, if this person is in it and it is
+    under way.
 
     The couple is held first, so the break is read after the partner's press (if any) ended."""
     couple = await uow.couples.active_for(user_id, lock=True)
     current = await uow.breaks.get(break_id)
     if current is None or couple is None or current.couple_id != couple.id:
         return None
-    status = _as_seen(current, now)
+    status = status_as_seen(current.status, current.finished_at, now)
     if status not in ("cooling", "nudged"):
         return None
-    return status, couple
+    return status, couple, current
 
 
 async def _already_ready(uow: Unit, user_id: int, break_id: int) -> bool:
@@ -202,14 +201,13 @@ async def send_phrase(db: Database, user_id: int, break_id: int, index: int, now
             # Not while it cools again ("more time"): the partner asked for the quiet, and
             # the phrases come back with the next nudge.
             return Outcome.STALE
-        _, couple = found
+        _, couple, current = found
         me, partner = couple.member(user_id), couple.partner_of(user_id)
         phrase = t(f"repair.phrase_{index}", partner.language)
         text = t("repair.phrase_received", partner.language, partner=me.first_name, phrase=phrase)
-        current = await uow.breaks.get(break_id)
         # Once per phrase per nudge (a break's end moves with "more time"): the same phrase
         # at a later nudge is news again, not a repeat to drop while saying "sent".
-        nudge = current.ends_at if current is not None else 0
+        nudge = current.ends_at
         await uow.notify(partner, "phrase", break_id, nudge, user_id, index, text=text, now=now)
     return Outcome.WAITING
 
@@ -224,7 +222,7 @@ async def ready(
         found = await _own_break(uow, user_id, break_id, now)
         if found is None or found[0] != "nudged":
             return Outcome.STALE
-        _, couple = found
+        _, couple, _ = found
         everyone = await uow.breaks.mark_ready(break_id, user_id, now)
         if {couple.a.id, couple.b.id} <= everyone:
             await _announce_both_ready(uow, couple, break_id, now, rng)
@@ -241,7 +239,7 @@ async def _announce_both_ready(
     process), the UPDATE matches nothing and nobody is told.
     """
     delay = (rng or random).randint(*REVEAL_DELAY)
-    # Finished when both are told: until then the break looks nudged (`_as_seen`).
+    # Finished when both are told: until then the break looks nudged (`status_as_seen`).
     if not await uow.breaks.set_status(break_id, "nudged", "ready", now + delay):
         return False
     current = await uow.breaks.get(break_id)
@@ -282,9 +280,7 @@ async def more_time(
         found = await _own_break(uow, user_id, break_id, now)
         if found is None or found[0] != "nudged":
             return Result(Outcome.STALE)
-        _, couple = found
-        current = await uow.breaks.get(break_id)
-        assert current is not None
+        _, couple, current = found
         if now >= current.limit_at - MIN_BREAK:
             return Result(Outcome.AT_LIMIT)
         ends = min(now + MORE_TIME, current.limit_at)

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 
 from bot import callbacks, checkins, progress
 from bot.logs import where
-from bot.models import Button, Couple, Media
+from bot.models import Button, Couple, Media, Person
 from bot.storage.db import Database
 from bot.storage.progress import Conflict, ReportRequest
 from bot.storage.unit import Unit
@@ -141,15 +141,20 @@ async def answer(db: Database, user_id: int, request_id: int, agree: bool, now: 
             return Outcome.WAITING if agree else Outcome.STALE  # being made: too late to stop
         if not agree:
             await uow.progress.finish(request_id)
-            other = couple.partner_of(user_id)
-            text = t("report.not_created", other.language)
-            await uow.notify(other, "report", "none", request_id, other.id, text=text, now=now)
+            await _tell_not_made(uow, [couple.partner_of(user_id)], request_id, now)
             return Outcome.DECLINED
         agreed = await uow.progress.consent(request_id, user_id, now)
         both = {couple.a.id, couple.b.id} <= agreed
         if both and await uow.progress.mark_agreed(request_id, now):
             return Outcome.BOTH  # this consent decided it; another one at once did not
     return Outcome.WAITING
+
+
+async def _tell_not_made(uow: Unit, people: list[Person], request_id: int, now: int) -> None:
+    """ "The report was not created" to these people, once each (caller's transaction)."""
+    for person in people:
+        text = t("report.not_created", person.language)
+        await uow.notify(person, "report", "none", request_id, person.id, text=text, now=now)
 
 
 async def make_due(db: Database, now: int, default_zone: str) -> int:
@@ -167,11 +172,7 @@ async def make_due(db: Database, now: int, default_zone: str) -> int:
                 await uow.progress.finish(request.id)  # unpaired meanwhile: nothing to make
             elif request.status == "asking":  # lapsed: neither heard a decline
                 await uow.progress.finish(request.id)
-                for person in (couple.a, couple.b):
-                    text = t("report.not_created", person.language)
-                    await uow.notify(
-                        person, "report", "none", request.id, person.id, text=text, now=now
-                    )
+                await _tell_not_made(uow, [couple.a, couple.b], request.id, now)
             else:
                 jobs.append((request, couple, await _content(uow, couple, request, now,
                                                              default_zone)))  # fmt: skip
@@ -188,11 +189,7 @@ async def make_due(db: Database, now: int, default_zone: str) -> int:
             log.error("a report could not be drawn (%s); both partners are told", where(error))
             async with db.unit() as uow:
                 if await uow.progress.finish(request.id):
-                    for person in (couple.a, couple.b):
-                        text = t("report.not_created", person.language)
-                        await uow.notify(
-                            person, "report", "none", request.id, person.id, text=text, now=now
-                        )
+                    await _tell_not_made(uow, [couple.a, couple.b], request.id, now)
             continue
         async with db.unit() as uow:
             if not await uow.progress.finish(request.id):

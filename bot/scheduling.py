@@ -52,9 +52,9 @@ class Overview:
     skip_next: bool
     next_for_me: datetime | None  # the next check-in that will come (not skipped), my zone
     zone: str
-    # The couple's date of that check-in, the same for both whatever their zones: what a dated
-    # pause is shown to end with ("paused until 12 Jan").
-    back_on: date | None = None
+    # A dated pause's end as asked ("/pause 12 Jan"): the same date for both partners, whatever
+    # their zones (its moment is midnight in the pauser's).
+    paused_day: date | None = None
 
 
 async def _zones(uow: Unit, couple: Couple, default: str) -> dict[int, ZoneInfo]:
@@ -112,6 +112,8 @@ async def set_schedule(
         await uow.schedules.save(couple.id, schedule.days, schedule.at.strftime("%H:%M"), now)
         if schedule.off:
             await checkins.withdraw_unreceived(uow, couple, now)
+        else:  # on again (or changed): a check-in a "schedule off" withdrew comes back
+            await checkins.restore_withdrawn(uow, couple, now)
         await reschedule(uow, couple, now, default_zone)
         me, partner = couple.member(user_id), couple.partner_of(user_id)
         text = t(
@@ -192,7 +194,9 @@ async def _move_unreceived_prompts(
         due = max(now, int(local_instant(local.date(), local.time(), zone).timestamp()))
         prompt = outbox.dedupe_key("prompt", current.id, user_id)
         waiting = outbox.dedupe_key("waiting", current.id, user_id)
-        if due == seen[user_id][0] or not await uow.outbox.move_waiting(prompt, [waiting], due):
+        if due == seen[user_id][0] or (current.kind != "checkin" and due >= current.closes_at):
+            continue  # unchanged, or past the ask's own close: it keeps its moment
+        if not await uow.outbox.move_waiting(prompt, [waiting], due):
             continue
         closes_at, remind_at = current.closes_at, current.remind_at
         if current.kind == "checkin":
@@ -224,11 +228,10 @@ async def overview(db: Database, user_id: int, now: int, default_zone: str) -> O
     schedule = _row_schedule(row)
     # A dated pause is cleared only when a slot next comes due; it is over at its moment.
     paused_until = row.paused_until if _pausing(row.paused_until, now) else None
+    day = date.fromisoformat(row.paused_day) if paused_until and row.paused_day else None
     coming = _first_to_come(schedule, list(zones.values()), row, paused_until)
-    if coming is None:
-        return Overview(schedule, paused_until, row.skip_next, None, zone.key)
-    mine = local_instant(coming, schedule.at, zone).astimezone(zone)
-    return Overview(schedule, paused_until, row.skip_next, mine, zone.key, coming)
+    mine = None if coming is None else local_instant(coming, schedule.at, zone).astimezone(zone)
+    return Overview(schedule, paused_until, row.skip_next, mine, zone.key, day)
 
 
 def _pausing(paused_until: int | None, now: int) -> bool:
@@ -283,7 +286,8 @@ async def pause(
         async with db.read() as uow:
             zone = await zone_of(uow, user_id, default_zone)
         moment = int(local_instant(until, time(0, 0), zone).timestamp())
-    return await _change_pause(db, user_id, now, "pause", moment)
+    day = until.isoformat() if until is not None else None
+    return await _change_pause(db, user_id, now, "pause", moment, day)
 
 
 async def resume(db: Database, user_id: int, now: int) -> PauseOutcome:
@@ -295,7 +299,7 @@ async def skip_next(db: Database, user_id: int, now: int) -> PauseOutcome:
 
 
 async def _change_pause(
-    db: Database, user_id: int, now: int, action: str, until: int | None
+    db: Database, user_id: int, now: int, action: str, until: int | None, day: str | None = None
 ) -> PauseOutcome:
     async with db.unit() as uow:
         couple = await uow.couples.active_for(user_id, lock=True)
@@ -306,7 +310,7 @@ async def _change_pause(
             return PauseOutcome.NO_SCHEDULE
         me, partner = couple.member(user_id), couple.partner_of(user_id)
         if action == "pause":
-            await uow.schedules.set_pause(couple.id, until)
+            await uow.schedules.set_pause(couple.id, until, day)
             await checkins.withdraw_unreceived(uow, couple, now)
             outcome, key = PauseOutcome.PAUSED, "pause.partner_paused"
         elif action == "resume":
@@ -420,7 +424,9 @@ async def _run_slots(
         if not item.taken:
             if now - due_at > grace:
                 outcome = "late"  # the bot was down: no burst of stale prompts
-                if item.skip_next:  # "the next one is skipped": it was, so the one after comes
+                # "The next one is skipped": lost, it was, so the one after comes. Unless a pause
+                # held it: a pause keeps the skip for the slot after it (as below).
+                if item.skip_next and not (item.paused_until or 0) > due_at:
                     skip_cleared.append(couple_id)
             elif item.paused_until is not None and item.paused_until > now:
                 outcome = "paused"

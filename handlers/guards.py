@@ -21,8 +21,15 @@ async def forwarded(update: Update, context: SteadyContext) -> None:
     await reply(update, t("checkin.forwarded", person(update.effective_user).language))
 
 
+async def forwarded_command(update: Update, context: SteadyContext) -> None:
+    await reply(update, t("fallback.forwarded_command", person(update.effective_user).language))
+
+
 def register(app: Application) -> None:
     private = filters.ChatType.PRIVATE
     edited = private & filters.UpdateType.EDITED_MESSAGE & filters.COMMAND
     app.add_handler(MessageHandler(edited, edited_command))
+    app.add_handler(
+        MessageHandler(private & filters.FORWARDED & filters.COMMAND, forwarded_command)
+    )
     app.add_handler(MessageHandler(private & filters.FORWARDED, forwarded))

@@ -91,11 +91,11 @@ async def _overview_text(context: SteadyContext, user_id: int, language: str) ->
 
 
 def _until(view: scheduling.Overview, language: str) -> str:
-    """Until when a pause holds: the date of the check-in it ends with, the couple's date and
-    so the same for both partners (the moment it ends is midnight in the pauser's zone)."""
-    if view.paused_until is None or view.back_on is None:
+    """Until when a pause holds: the date it was asked to end, the same for both partners
+    (its moment is midnight in the pauser's zone), as the pauser was told."""
+    if view.paused_until is None or view.paused_day is None:
         return t("pause.until_resumed", language)
-    return t("pause.until_date", language, date=local_time(view.back_on, "date", language))
+    return t("pause.until_date", language, date=local_time(view.paused_day, "date", language))
 
 
 async def schedule(update: Update, context: SteadyContext) -> None:

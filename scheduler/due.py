@@ -43,7 +43,8 @@ SCHEDULE_BATCHES = 16
 
 
 class DueWorkFailed(Exception):
-    """Some of a tick's work failed (each logged with its traceback); the rest was done.
+    """Some of a tick's work failed (each logged as its class and where it was raised, by
+    logs.where); the rest was done.
     `more`: work is still waiting (a backlog of check-ins), as run_due's own answer."""
 
     def __init__(self, failed: list[str], more: bool) -> None:

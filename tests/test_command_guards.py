@@ -66,6 +66,6 @@ async def test_a_forwarded_agree_command_is_not_taken_as_her_proposal(tmp_path: 
             "sender_user": CARL.as_dict(),
         }
         [told] = await bot.run(Update.de_json(data, bot.app.bot))
-        assert told.plain == t("checkin.forwarded", "en")
+        assert told.plain == t("fallback.forwarded_command", "en")
         assert await agreement_versions(bot) == []
         assert not [c for c in await bot.deliver() if c.chat_id == BEN.id]

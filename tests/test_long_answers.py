@@ -200,3 +200,18 @@ async def test_a_new_message_right_after_moving_a_long_answer_does_not_join_it(
     new = await checkins.answer(db, ANA, "my words for the step", 2, NOW + 61)
     assert new.outcome is not checkins.AnswerOutcome.JOINED
     assert await answer_in(db, ids["checkin"], ANA.id) == PART_1
+
+
+async def test_editing_a_long_answer_does_not_make_the_next_message_its_part(
+    db: Database,
+) -> None:
+    """Ana's long answer, then an edit of it a while later, then a new message at once: the
+    edit stamped the answer as just written, so the new message was joined to it as a part
+    rather than replacing it, as a new message does."""
+    ids = await two_received(db)
+    assert (await checkins.answer(db, ANA, PART_1, 1, NOW)).round_id == ids["repair"]
+    edited = await checkins.answer(db, ANA, PART_1 + " more", 1, NOW + 100, edited=True)
+    assert edited.outcome is checkins.AnswerOutcome.REPLACED
+    new = await checkins.answer(db, ANA, "my words now", 2, NOW + 101)
+    assert new.outcome is not checkins.AnswerOutcome.JOINED
+    assert await answer_in(db, ids["repair"], ANA.id) == "my words now"

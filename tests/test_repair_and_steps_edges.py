@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot import callbacks, firststeps, repair
+from bot.texts import t
 from testing.clock import StoppedClock
 from testing.offline import Offline, User
 from tests.test_break_ready_hidden import nudged_break
@@ -223,6 +224,7 @@ async def test_the_news_beside_a_rewritten_step_comes_in_the_new_language_too(
         got = [c.plain for c in await bot.deliver() if c.chat_id == BEN.id]
         assert any("Schritt 1 von 3" in text for text in got), got
         assert not any("has answered" in text for text in got), got
+        assert t("asks.partner_answered", "de", partner="Ana") in got, got
 
 
 async def test_a_phrase_waits_for_the_next_nudge_while_the_break_cools_again(
@@ -242,7 +244,7 @@ async def test_a_phrase_waits_for_the_next_nudge_while_the_break_cools_again(
         await bot.deliver()
         clock.advance(timedelta(minutes=5))
         [ack] = await bot.run(bot.updates.button(ANA, sorry))
-        assert ack.params.get("text") != "Sent."
+        assert ack.params.get("text") == t("fallback.stale_button", "en")
         assert not [c for c in await bot.deliver() if c.chat_id == BEN.id]  # the quiet holds
         clock.advance(timedelta(minutes=26))
         assert await repair.run_due(bot.db, clock.timestamp()) == 1  # the next nudge

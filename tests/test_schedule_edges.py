@@ -5,13 +5,15 @@ was red against a bug an attack round found; its docstring says what went wrong.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
 from bot import checkins, scheduling
 from bot.schedule_rules import EVERY_DAY, Schedule, resolve_zone, zone_or_none
 from bot.storage.db import Database
+from bot.texts import local_time, t
+from handlers.schedules import _until
 from testing.probes import cursor, deliver
 from tests.test_schedules import ANA, BEN, couple, rounds_of
 
@@ -129,23 +131,24 @@ async def test_after_skip_the_next_one_shown_is_the_one_that_comes(db: Database)
 
 
 async def test_a_dated_pause_reads_the_same_day_to_both_partners(db: Database) -> None:
-    """Ana (Tokyo) sends '/pause 2026-01-12': check-ins come back on the 12th, and Ben's
-    check-in of the 11th (the round of that slot opens at Ana's 20:00) is paused too. Ben's
-    /schedule says "paused until <the 11th>": the instant shown as a date in his own zone."""
-    from datetime import date
-
-    from handlers.schedules import _until
-
+    """Ana (Tokyo) sends '/pause 2026-01-12': check-ins come back on the 12th. Its moment is
+    midnight in Tokyo, which in New York is the 11th: Ben's /schedule said "paused until 11
+    Jan". Both read the date she asked for, as she was told, also where the next check-in
+    comes later (a weekly schedule)."""
     start = ts("2026-01-09T12:00:00+00:00")
     await couple(db, start)
     await scheduling.set_timezone(db, ANA, "Asia/Tokyo", start, "UTC")
     await scheduling.set_timezone(db, BEN, "America/New_York", start, "UTC")
     await scheduling.set_schedule(db, ANA.id, Schedule(EVERY_DAY, time(20, 0)), start, "UTC")
-    await scheduling.pause(db, ANA.id, date(2026, 1, 12), start, "UTC")
-    anas = await scheduling.overview(db, ANA.id, start, "UTC")
-    bens = await scheduling.overview(db, BEN.id, start, "UTC")
-    assert anas is not None and bens is not None
-    assert _until(bens, "en") == _until(anas, "en"), (_until(anas, "en"), _until(bens, "en"))
+    # Every day, until the 12th; Mondays only, until Tuesday the 13th (the next check-in
+    # comes on the 19th, but the pause ends when asked).
+    for days, until in ((EVERY_DAY, date(2026, 1, 12)), (0b1, date(2026, 1, 13))):
+        said = t("pause.until_date", "en", date=local_time(until, "date", "en"))
+        await scheduling.set_schedule(db, ANA.id, Schedule(days, time(20, 0)), start, "UTC")
+        await scheduling.pause(db, ANA.id, until, start, "UTC")
+        for person in (ANA, BEN):
+            view = await scheduling.overview(db, person.id, start, "UTC")
+            assert view is not None and _until(view, "en") == said
 
 
 async def test_partners_six_hours_apart_get_the_reminder_on_a_daily_schedule(
@@ -155,7 +158,6 @@ async def test_partners_six_hours_apart_get_the_reminder_on_a_daily_schedule(
     for Ana in Berlin and Ben in New York: the window runs from Ben's 20:00, the reminder is
     set for 19:00 UTC the next day, the very moment Ana's next round opens and closes this
     one. Ben, who has not answered, is never reminded, on any day."""
-    from bot import checkins
 
     start = ts("2026-01-10T12:00:00+00:00")
     await couple(db, start)
@@ -184,7 +186,6 @@ async def test_a_dated_pause_that_has_ended_is_not_shown_or_resumed_as_running(
     but it is cleared only when a slot next comes due (Monday the 9th). Meanwhile /schedule
     still says "Check-ins are paused until 3 Mar" and /resume answers "Check-ins are back on"
     (and tells the partner) rather than "aren't paused right now"."""
-    from datetime import date
 
     start = ts("2026-03-01T08:00:00+00:00")
     await couple(db, start)
@@ -286,9 +287,42 @@ async def test_a_pause_undone_at_once_still_brings_tonights_checkin_to_the_partn
     and Ben never got tonight's check-in."""
     opened_at = await berlin_new_york_round(db)
     await scheduling.pause(db, ANA.id, None, opened_at + 1800, "UTC")
+    await checkins.answer(db, ANA, "my words", 500, opened_at + 1900)  # no news for him now
     assert await scheduling.resume(db, ANA.id, opened_at + 2100) is (
         scheduling.PauseOutcome.RESUMED
     )
     bens_time = ts("2026-01-11T01:00:00+00:00")
     got = [key for _, key, _ in await deliver(db, bens_time, due_by=bens_time)]
     assert any(key.startswith("prompt:") for key in got), got
+    assert any(key.startswith("waiting:") for key in got), got  # with the news, as anyone
+
+
+async def test_a_schedule_turned_off_and_on_again_brings_tonights_checkin_back(
+    db: Database,
+) -> None:
+    """The twin of a pause undone: "/schedule off" withdrew Ben's prompt still waiting for
+    his 20:00, and turning the schedule on again brought nothing back."""
+    opened_at = await berlin_new_york_round(db)
+    await scheduling.set_schedule(db, ANA.id, Schedule(0, time(20, 0)), opened_at + 1800, "UTC")
+    bens_time = ts("2026-01-11T01:00:00+00:00")
+    assert "prompt" not in await pending_rows(db, BEN.id, bens_time)
+    every_day = Schedule(EVERY_DAY, time(20, 0))
+    await scheduling.set_schedule(db, ANA.id, every_day, opened_at + 2100, "UTC")
+    assert "prompt" in await pending_rows(db, BEN.id, bens_time)
+
+
+async def test_a_skip_held_by_a_pause_is_not_spent_by_downtime(db: Database) -> None:
+    """/skip, then a pause to the 3rd, then downtime over the 1st's slot: the lost slot spent
+    the skip, though the pause held it (it keeps the skip for the slot after it). /schedule
+    said the 4th would come and the tick opened the 3rd. They agree now: the 4th."""
+    start = ts("2026-02-01T08:00:00+00:00")
+    await couple(db, start)
+    await scheduling.set_schedule(db, ANA.id, Schedule(EVERY_DAY, time(20, 0)), start, "UTC")
+    await scheduling.skip_next(db, BEN.id, start)
+    await scheduling.pause(db, ANA.id, date(2026, 2, 3), start, "UTC")
+    view = await scheduling.overview(db, ANA.id, start, "UTC")
+    assert view is not None and view.next_for_me == datetime(2026, 2, 4, 20, 0, tzinfo=UTC)
+    await scheduling.run_due(db, ts("2026-02-01T23:00:00+00:00"), GRACE, "UTC")  # lost slot
+    for day in ("2026-02-02", "2026-02-03", "2026-02-04"):
+        await scheduling.run_due(db, ts(f"{day}T20:00:00+00:00"), GRACE, "UTC")
+    assert [slot for _, slot, _ in await rounds_of(db)] == ["2026-02-04"]

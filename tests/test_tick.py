@@ -73,6 +73,8 @@ async def test_one_failing_kind_of_work_does_not_stop_the_tick_working_through_a
         monkeypatch.setattr(scheduling, "run_due", scheduled)
         monkeypatch.setattr(weekly, "summaries_due", broken)
         context = SimpleNamespace(services=bot.services, application=SimpleNamespace(running=True))
+        before = bot.services.ticked_at
         with pytest.raises(due.DueWorkFailed):
             await steady_app._tick(context)  # type: ignore[arg-type]
         assert len(shares) == 3
+        assert bot.services.ticked_at == before  # no pass was well: the health check says so

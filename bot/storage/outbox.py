@@ -7,7 +7,7 @@ import json
 import logging
 import secrets
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from bot import prompts
@@ -753,9 +753,20 @@ class Outbox:
         self.handoff.queued += int(changed > 0)
         return changed > 0
 
-    async def status_of(self, key: str) -> str | None:
-        """A message's status by its key (pending, sent, cancelled, …); None if never queued."""
-        return await self.conn.fetch_value("SELECT status FROM outbox WHERE dedupe_key = ?", (key,))
+    async def enqueue_again(self, message: Outgoing, now: int) -> bool:
+        """Queue a message under a key that may have been withdrawn (cancelled) before: back
+        to pending with these words and time, or new if it never was. False when it is
+        pending or was sent already."""
+        row = _row(message, now, self.cipher)
+        changed = await self.conn.execute(
+            "UPDATE outbox SET status = 'pending', text = ?, reply_markup = ?, not_before = ?,"
+            " due_at = ? WHERE dedupe_key = ? AND status = 'cancelled'",
+            (row[2], row[3], row[5], row[6], message.dedupe_key),
+        )
+        if changed:
+            self.handoff.queued += 1
+            return True
+        return await self.enqueue(message, now)
 
     async def rewrite_waiting(self, message: Outgoing) -> bool:
         """New words and buttons for a message still waiting (not sent, not in flight), by
@@ -784,6 +795,17 @@ class Outbox:
                 [(due, due, other) for other in also],
             )
         return moved > 0
+
+    async def cancel_round_news(self, round_id: int, user_ids: Iterable[int]) -> None:
+        """Withdraw what is still queued about a round for these people: its question, the
+        news that the partner answered, a reminder."""
+        await self.cancel_pending(
+            [
+                dedupe_key(kind, round_id, user_id)
+                for user_id in user_ids
+                for kind in ("prompt", "waiting", "remind")
+            ]
+        )
 
     async def cancel_pending(self, keys: list[str]) -> None:
         """Withdraw these messages if they are not sent yet."""

@@ -383,6 +383,29 @@ class Rounds:
         )
         return sealed
 
+    async def withdraw(self, round_id: int, user_ids: list[int], now: int) -> None:
+        """These people's question withdrawn before it reached them (a pause)."""
+        await self.conn.execute_many(
+            "UPDATE round_participants SET withdrawn_at = ? "
+            "WHERE round_id = ? AND user_id = ? AND received_at IS NULL",
+            [(now, round_id, user_id) for user_id in user_ids],
+        )
+
+    async def withdrawn(self, round_id: int) -> set[int]:
+        """Who has this round's question withdrawn (and not restored)."""
+        rows = await self.conn.fetch_all(
+            "SELECT user_id FROM round_participants "
+            "WHERE round_id = ? AND withdrawn_at IS NOT NULL",
+            (round_id,),
+        )
+        return {row[0] for row in rows}
+
+    async def restore(self, round_id: int) -> None:
+        """Check-ins back on: the withdrawn questions are these people's again."""
+        await self.conn.execute(
+            "UPDATE round_participants SET withdrawn_at = NULL WHERE round_id = ?", (round_id,)
+        )
+
     async def move_prompt(
         self, round_id: int, user_id: int, due: int, closes_at: int, remind_at: int | None
     ) -> None:
@@ -399,9 +422,11 @@ class Rounds:
     async def set_reveal_at(self, round_id: int, at: int | None) -> None:
         await self.conn.execute("UPDATE rounds SET reveal_at = ? WHERE id = ?", (at, round_id))
 
-    async def _due(self, condition: str, order: str, now: int, limit: int) -> list[Round]:
-        """Open rounds due by `condition` (each `?` in it stands for `now`), claimed for this
-        unit with their couples.
+    async def _due(
+        self, condition: str, params: tuple[object, ...], order: str, limit: int
+    ) -> list[Round]:
+        """Open rounds due by `condition` (with its `params`), claimed for this unit with
+        their couples.
 
         A person's use case of the couple holds the couple (Couples.active_for with lock): a
         round it holds is left for the next tick rather than decided on what it is writing.
@@ -413,13 +438,13 @@ class Rounds:
             ORDER BY {order}, r.id LIMIT ?
             """
             + self.conn.for_update("r", "c", skip_locked=True),
-            (*[now] * condition.count("?"), limit),
+            (*params, limit),
         )
         return [from_row(Round, r) for r in rows]
 
     async def due_to_reveal(self, now: int, limit: int) -> list[Round]:
         return await self._due(
-            "r.reveal_at IS NOT NULL AND r.reveal_at <= ?", "r.reveal_at", now, limit
+            "r.reveal_at IS NOT NULL AND r.reveal_at <= ?", (now,), "r.reveal_at", limit
         )
 
     async def delete_answers(self, round_id: int) -> None:
@@ -434,15 +459,15 @@ class Rounds:
         return row[0] if row else None
 
     async def due_to_close(self, now: int, limit: int) -> list[Round]:
-        return await self._due("r.closes_at <= ?", "r.closes_at", now, limit)
+        return await self._due("r.closes_at <= ?", (now,), "r.closes_at", limit)
 
     async def due_to_remind(self, now: int, limit: int) -> list[Round]:
+        # Not once its window ended (after downtime, before the close): "a few hours left"
+        # and then "it closed" at once.
         return await self._due(
-            # Not once its window ended (after downtime, before the close): "a few hours
-            # left" and then "it closed" at once.
             "r.remind_at IS NOT NULL AND r.remind_at <= ? AND r.closes_at > ?",
+            (now, now),
             "r.remind_at",
-            now,
             limit,
         )
 

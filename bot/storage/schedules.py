@@ -18,6 +18,7 @@ class ScheduleRow:
     skip_next: bool
     next_slot: str | None
     next_due_at: int | None
+    paused_day: str | None = None  # a dated pause's end as asked ("2026-01-12")
 
 
 _COLUMNS = "couple_id, days, local_time, paused_until, skip_next, next_slot, next_due_at"
@@ -118,7 +119,7 @@ class Schedules:
 
     async def get(self, couple_id: int) -> ScheduleRow | None:
         row = await self.conn.fetch_one(
-            f"SELECT {_COLUMNS} FROM schedules WHERE couple_id = ?", (couple_id,)
+            f"SELECT {_COLUMNS}, paused_day FROM schedules WHERE couple_id = ?", (couple_id,)
         )
         return from_row(ScheduleRow, row, skip_next=bool(row["skip_next"])) if row else None
 
@@ -139,9 +140,12 @@ class Schedules:
             (slot, due_at, couple_id),
         )
 
-    async def set_pause(self, couple_id: int, until: int | None) -> None:
+    async def set_pause(self, couple_id: int, until: int | None, day: str | None = None) -> None:
+        """Paused until the moment `until` (None: not paused); `day`: a dated pause's end date
+        as asked, shown to both partners."""
         await self.conn.execute(
-            "UPDATE schedules SET paused_until = ? WHERE couple_id = ?", (until, couple_id)
+            "UPDATE schedules SET paused_until = ?, paused_day = ? WHERE couple_id = ?",
+            (until, day, couple_id),
         )
 
     async def set_skip_next(self, couple_id: int, skip: bool) -> None:
@@ -158,7 +162,7 @@ class Schedules:
         columns = ", ".join(f"s.{name}" for name in _COLUMNS.split(", "))
         rows = await self.conn.fetch_all(
             f"""
-            SELECT {columns} FROM schedules s JOIN couples c ON c.id = s.couple_id
+            SELECT {columns}, s.paused_day FROM schedules s JOIN couples c ON c.id = s.couple_id
             WHERE s.next_due_at IS NOT NULL AND s.next_due_at <= ?
             ORDER BY s.next_due_at, s.couple_id LIMIT ?
             """
@@ -236,7 +240,8 @@ class Schedules:
     async def end_pauses(self, couple_ids: list[int]) -> None:
         await bulk.where_in(
             self.conn,
-            "UPDATE schedules SET paused_until = NULL WHERE couple_id IN ({ids})",
+            "UPDATE schedules SET paused_until = NULL, paused_day = NULL"
+            " WHERE couple_id IN ({ids})",
             couple_ids,
         )
 

@@ -342,6 +342,7 @@ history-removed_answer = (erased at the writer's own request)
 ## fallback
 fallback-unknown_command = I don't know that command. Send /help to see what I can do.
 fallback-edited_command = I act on a command as it was first sent, so this edit changes nothing. If something needs changing, /help shows how.
+fallback-forwarded_command = That command looks forwarded, so I haven't acted on it: it's someone else's words. If you mean it, send it yourself.
 fallback-unexpected_text = I'm not expecting a message right now. Send /help to see what I can do.
 fallback-unexpected_media = I can only work with text for now. Send /help to see what I can do.
 fallback-stale_button = This button is no longer active.

@@ -336,6 +336,7 @@ history-removed_answer = (borrado a petición de quien lo escribió)
 ## fallback
 fallback-unknown_command = No conozco ese comando. Envía /help para ver lo que puedo hacer.
 fallback-edited_command = Hago cada comando tal como se envió la primera vez, así que esta edición no cambia nada. Si hay que cambiar algo, /help te dice cómo.
+fallback-forwarded_command = Ese comando parece reenviado, así que no lo he ejecutado: son palabras de otra persona. Si lo quieres, envíalo tú.
 fallback-unexpected_text = Ahora mismo no espero ningún mensaje. Envía /help para ver lo que puedo hacer.
 fallback-unexpected_media = Por ahora solo puedo trabajar con texto. Envía /help para ver lo que puedo hacer.
 fallback-stale_button = Este botón ya no está activo.
