@@ -173,6 +173,8 @@ async def unpair(db: Database, user_id: int, couple_id: int, now: int) -> Couple
         await uow.schedules.delete(couple_id)
         await uow.breaks.end_for_couple(couple_id, now)
         await uow.firststeps.end_for_couple(couple_id, now)
+        await uow.promises.end_for_couple(couple_id, now)
+        await uow.agreements.end_for_couple(couple_id, now)
         # Nothing more of this couple goes out (prompts, notices, options) but reveals both
         # had already earned, so neither sees a reveal the other never gets.
         await uow.outbox.cancel_for_couple(couple_id, keep_prefix="reveal:")

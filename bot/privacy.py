@@ -238,6 +238,8 @@ async def erase(db: Database, user_id: int, now: int, notice_delay: int = 0) -> 
             await uow.rounds.cancel_open(couple.id, now)
             await uow.schedules.delete(couple.id)
             await uow.breaks.end_for_couple(couple.id, now)
+            await uow.promises.end_for_couple(couple.id, now)
+            await uow.agreements.end_for_couple(couple.id, now)
         uow.handoff.withdrawn.extend(await uow.personal.erase(user_id))
         if couple is not None:
             partner = couple.partner_of(user_id)

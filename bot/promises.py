@@ -186,7 +186,7 @@ async def choose_due(
         moment = dict(due_choices(offered)).get(choice)
         if moment is None or moment.timestamp() <= now:
             return Result(Outcome.STALE)  # not offered, or passed (tonight, pressed at 23:00)
-        return await _set_due(uow, couple, user_id, promise_id, moment, now)
+        return await _set_due(uow, couple, user_id, promise_id, moment, now, default_zone)
 
 
 async def type_due(db: Database, user_id: int, text: str, now: int, default_zone: str) -> Result:
@@ -201,11 +201,17 @@ async def type_due(db: Database, user_id: int, text: str, now: int, default_zone
         due = parse_due(text, datetime.fromtimestamp(now, UTC).astimezone(zone))
         if due is None:
             return Result(Outcome.BAD_TIME, waiting.id)
-        return await _set_due(uow, couple, user_id, waiting.id, due, now)
+        return await _set_due(uow, couple, user_id, waiting.id, due, now, default_zone)
 
 
 async def _set_due(
-    uow: Unit, couple: Couple, user_id: int, promise_id: int, due: datetime, now: int
+    uow: Unit,
+    couple: Couple,
+    user_id: int,
+    promise_id: int,
+    due: datetime,
+    now: int,
+    default_zone: str,
 ) -> Result:
     promise = await uow.promises.get(promise_id, lock=True)
     if promise is None or promise.couple_id != couple.id or promise.promiser_id != user_id:
@@ -217,16 +223,22 @@ async def _set_due(
         promise.id, due_local, zone.key, int(due.timestamp()), promise.weekly
     ):
         return Result(Outcome.STALE)  # set already (a second press)
-    await _tell_partner(uow, couple, user_id, promise, int(due.timestamp()), now)
+    await _tell_partner(uow, couple, user_id, promise, int(due.timestamp()), now, default_zone)
     return Result(Outcome.SET, promise.id, due, weekly=promise.weekly)
 
 
 async def _tell_partner(
-    uow: Unit, couple: Couple, user_id: int, promise: Promise, due_at: int, now: int
+    uow: Unit,
+    couple: Couple,
+    user_id: int,
+    promise: Promise,
+    due_at: int,
+    now: int,
+    default_zone: str,
 ) -> None:
     """The partner hears of a promise kindly, in their own zone, and may say they saw it."""
     me, partner = couple.member(user_id), couple.partner_of(user_id)
-    zone = await zone_of(uow, partner.id, "UTC")
+    zone = await zone_of(uow, partner.id, default_zone)
     when = local_time(datetime.fromtimestamp(due_at, zone), "when", partner.language)
     text = t(
         "promise.partner_told", partner.language, partner=me.first_name, text=promise.text, due=when
@@ -323,13 +335,14 @@ async def renew(db: Database, user_id: int, promise_id: int, now: int, default_z
         )
         renewed = await uow.promises.get(new_id)
         assert renewed is not None
-        result = await _set_due(uow, couple, user_id, new_id, due, now)
+        result = await _set_due(uow, couple, user_id, new_id, due, now, default_zone)
     return Result(Outcome.RENEWED, new_id, result.due, weekly=renewed.weekly)
 
 
-def _week_after(promise: Promise, now: int, fallback: ZoneInfo) -> datetime:
-    """The promise's local due time a week on, moved by whole weeks until it is ahead."""
-    zone = zone_or_none(promise.zone or "") or fallback
+def _week_after(promise: Promise, now: int, zone: ZoneInfo) -> datetime:
+    """The promise's local due time a week on, moved by whole weeks until it is ahead, in
+    `zone`: the promiser's now (after a move, "every Sunday at 20:00" is 20:00 where they
+    are, not where they were)."""
     local = datetime.fromisoformat(promise.due_local or "1970-01-01T20:00")
     day, at = local.date(), local.time()
     while True:
@@ -389,14 +402,16 @@ async def run_due(db: Database, now: int, default_zone: str) -> int:
         round_id = await _open_outcome(uow, couple, promise, now, default_zone)
         await uow.promises.asked(promise.id, round_id)
         if promise.weekly:
-            await _next_week(uow, couple, promise, now)
+            await _next_week(uow, couple, promise, now, default_zone)
         return 1
 
     return await in_batches(db, DUE_BATCH, lambda uow, n: uow.promises.due(now, n), act)
 
 
-async def _next_week(uow: Unit, couple: Couple, promise: Promise, now: int) -> None:
-    due = _week_after(promise, now, ZoneInfo("UTC"))
+async def _next_week(
+    uow: Unit, couple: Couple, promise: Promise, now: int, default_zone: str
+) -> None:
+    due = _week_after(promise, now, await zone_of(uow, promise.promiser_id, default_zone))
     zone = due.tzinfo
     assert isinstance(zone, ZoneInfo)
     new_id = await uow.promises.create(

@@ -19,7 +19,7 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
-from bot import callbacks
+from bot import callbacks, checkins
 from bot.models import Button, Couple
 from bot.schedule_rules import local_instant
 from bot.storage import breaks, outbox
@@ -85,12 +85,24 @@ async def start_break(
             break_id, outcome, notice = current.id, Outcome.REPLACED, "repair.partner_updated"
         else:
             ends = max(now + MIN_BREAK, min(ends, now + MAX_BREAK))
+            await uow.breaks.end_unanswered(couple.id, now)
             break_id = await uow.breaks.create(couple.id, user_id, now, ends, now + MAX_BREAK)
             outcome, notice = Outcome.STARTED, "repair.partner_break"
             await _care_if_needed(uow, couple, now, help_url)
         await _tell_partner(uow, couple, user_id, notice, ends, (break_id, now), now, default_zone)
+        if outcome is Outcome.STARTED:  # after "needs a pause", which says why
+            await _close_guided_step(uow, couple, now)
         zone = await zone_of(uow, user_id, default_zone)
     return Result(outcome, datetime.fromtimestamp(ends, zone))
+
+
+async def _close_guided_step(uow: Unit, couple: Couple, now: int) -> None:
+    """A new conflict ends the guided conversation of the last one where it stands: its open
+    step closes (answers deleted unread, both told, as when a step runs out), rather than go
+    on revealing the partner's words inside the quiet just asked for."""
+    step = await uow.rounds.open_for(couple.id, "repair")
+    if step is not None:
+        await checkins.close_round(uow, step, now)
 
 
 async def _tell_partner(
@@ -177,8 +189,9 @@ async def _own_break(
     if current is None or couple is None or current.couple_id != couple.id:
         return None
     status = status_as_seen(current.status, current.finished_at, now)
-    if status not in ("cooling", "nudged"):
-        return None
+    over = status == "nudged" and now >= current.ends_at + breaks.NUDGE_OPEN
+    if status not in ("cooling", "nudged") or over:
+        return None  # a nudge nobody answered is over a day after it came
     return status, couple, current
 
 

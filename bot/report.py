@@ -57,8 +57,11 @@ class Section:
     lines: tuple[str, ...]
 
 
-# (unit, couple, since, until) -> a renderer of its section in a language (None: nothing).
-SectionSource = Callable[[Unit, Couple, int, int], Awaitable[Callable[[str], Section | None]]]
+# (unit, couple, since, until, the report's zone) -> a renderer of its section in a language
+# (None: nothing). Dates go by the report's zone, as its check-ins do.
+SectionSource = Callable[
+    [Unit, Couple, int, int, ZoneInfo], Awaitable[Callable[[str], Section | None]]
+]
 SECTIONS: list[SectionSource] = []
 
 
@@ -222,7 +225,7 @@ async def _content(
         )
         entries.append(Entry(revealed_at, current.kind, current.prompt_id, current.step, words))
     conflicts = await uow.progress.conflicts(couple.id, since, now + 1)
-    sections = tuple([await source(uow, couple, since, now + 1) for source in SECTIONS])
+    sections = tuple([await source(uow, couple, since, now + 1, zone) for source in SECTIONS])
     return Content(
         (couple.a.first_name, couple.b.first_name),
         since,

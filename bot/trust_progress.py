@@ -6,7 +6,8 @@ steps (proposed, changed, accepted, retired…). Counts and words as they were, 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from bot import progress, report
 from bot import promises as promise_asks
@@ -41,13 +42,14 @@ def _name(couple: Couple, user_id: int | None) -> str:
     return couple.member(user_id).first_name if user_id and couple.has(user_id) else "—"
 
 
-def _day(moment: int, language: str) -> str:
-    return local_time(datetime.fromtimestamp(moment, UTC).date(), "date", language)
+def _day(moment: int, zone: ZoneInfo, language: str) -> str:
+    """A moment's date where the report is read (its zone), as the report's check-ins have it."""
+    return local_time(datetime.fromtimestamp(moment, zone).date(), "date", language)
 
 
 @report.section
 async def _promises(
-    uow: Unit, couple: Couple, since: int, until: int
+    uow: Unit, couple: Couple, since: int, until: int, zone: ZoneInfo
 ) -> Callable[[str], Section | None]:
     """Each promise whose outcome was revealed in the period, and how each partner saw it."""
     rows = []
@@ -73,7 +75,7 @@ async def _promises(
                 plain(
                     "report.pdf_promise",
                     language,
-                    date=_day(revealed_at, language),
+                    date=_day(revealed_at, zone, language),
                     person=who,
                     text=words,
                 )
@@ -89,7 +91,7 @@ async def _promises(
 
 @report.section
 async def _agreements(
-    uow: Unit, couple: Couple, since: int, until: int
+    uow: Unit, couple: Couple, since: int, until: int, zone: ZoneInfo
 ) -> Callable[[str], Section | None]:
     """Each agreement that changed in the period: its words now, and its steps."""
     steps = await uow.progress.agreement_steps(couple.id, since, until)
@@ -114,7 +116,7 @@ async def _agreements(
             lines.append(plain("report.pdf_agreement", language, text=words))
             for what, who, at in history:
                 step = plain(f"report.pdf_step_{what}", language) if what in STEPS else what
-                day = _day(at, language)
+                day = _day(at, zone, language)
                 line = plain("report.pdf_agreement_step", language, date=day, step=step, person=who)
                 lines.append(f"    {line}")
         return Section(plain("report.pdf_agreements", language), tuple(lines))

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from testing.clock import MovableClock
 from testing.fake_telegram import FakeTelegram, FakeUser
-from testing.journeys import pair
+from testing.journeys import open_guided_step, pair
 from testing.runner import BotRunner
 
 NUDGE = "The break is over"
@@ -131,3 +131,60 @@ async def test_a_full_guided_conversation(
             assert f"ben's answer {step}" in reveal.plain
     await ana.wait_for("all five steps", timeout=10)
     await ben.wait_for("all five steps", timeout=10)
+
+
+async def test_a_second_conflict_pauses_the_unfinished_guided_conversation(
+    bot: BotRunner, clock: MovableClock, ana: FakeUser, ben: FakeUser
+) -> None:
+    """Half way through the guided conversation of Monday's conflict, Ana has answered step 2
+    and needs a pause again (/conflict, an hour). Ben answered step 2 meanwhile: his words
+    and step 3 reached Ana inside the quiet she had just asked for. Now the open step closes
+    when the new break starts (answers deleted unread, both told)."""
+    await pair(ana, ben)
+    await open_guided_step(ana, ben, clock)
+    await ana.send("ana one")
+    await ana.wait_for("stays private")
+    await ben.wait_for("has answered", timeout=10)
+    await ben.send("ben one")
+    for user in (ana, ben):
+        await user.wait_for("You both answered", timeout=10)
+        await user.wait_for("step 2 of 5", timeout=10)
+    await ana.send("ana two")
+    await ana.wait_for("stays private")
+    await ben.wait_for("has answered", timeout=10)
+    await ana.send("/conflict")
+    menu = await ana.wait_for("How long do you need")
+    await ana.press(menu, dict(menu.buttons)["1 hour"])
+    await ana.wait_for("Your break runs until")
+    await ben.wait_for("needs a pause")
+    await ben.wait_for("This step closed")
+    await ben.send("ben two, and it is heated")
+    await ben.wait_for("no open check-in")
+    assert not any("ben two" in m.plain for m in ana.inbox)
+
+
+async def test_a_conflict_days_after_an_unanswered_nudge_is_a_new_break(
+    bot: BotRunner, clock: MovableClock, ana: FakeUser, ben: FakeUser
+) -> None:
+    """Monday: a 20-minute break; the nudge comes and neither taps anything (they talked in
+    person). Wednesday: another fight; Ana asks for 3 hours. Monday's break was still 'under
+    way' (nudged, never ready), so Wednesday's was taken as a change of it: capped at
+    Monday's 24-hour limit, it ran 20 minutes, Ana read 'I've changed your break', and Ben
+    'needs a little longer'. A nudge nobody answers is over a day after it came."""
+    await pair(ana, ben)
+    await ana.send("/conflict")
+    menu = await ana.wait_for("How long do you need")
+    await ana.press(menu, dict(menu.buttons)["20 minutes"])
+    await ana.wait_for("Your break runs until")
+    await ben.wait_for("needs a pause")
+    clock.advance(timedelta(minutes=21))
+    await ana.wait_for("The break is over", timeout=10)
+    await ben.wait_for("The break is over", timeout=10)
+    clock.advance(timedelta(days=2))
+    await ana.send("/conflict")
+    menu = await ana.wait_for("How long do you need")
+    await ana.press(menu, dict(menu.buttons)["3 hours"])
+    own = await ana.next_message(timeout=10)
+    told = await ben.next_message(timeout=10)
+    assert "changed your break" not in own.plain, own.plain
+    assert "needs a pause" in told.plain, told.plain

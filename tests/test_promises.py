@@ -251,14 +251,12 @@ def test_again_next_week_keeps_the_local_time_across_a_change_of_clocks() -> Non
         None, False, None, None, None, None,
     )  # fmt: skip
     after = int(saturday.timestamp()) + 3600
-    again = promises._week_after(made, after, ZoneInfo("UTC"))
+    again = promises._week_after(made, after, berlin)
     assert again == datetime(2026, 10, 31, 20, 0, tzinfo=berlin)
     assert again.utcoffset() == timedelta(hours=1)  # winter time: still 20:00 on the wall
     # Weeks later, the next one still ahead.
     later = int(datetime(2026, 11, 20, tzinfo=berlin).timestamp())
-    assert promises._week_after(made, later, ZoneInfo("UTC")) == datetime(
-        2026, 11, 21, 20, 0, tzinfo=berlin
-    )
+    assert promises._week_after(made, later, berlin) == datetime(2026, 11, 21, 20, 0, tzinfo=berlin)
 
 
 async def test_a_long_list_of_promises_comes_in_messages_that_fit(tmp_path: Path) -> None:

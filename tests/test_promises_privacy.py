@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from bot import at_rest, keys, privacy
+from bot import at_rest, keys, pairing, privacy, promises
 from bot.crypto import PREFIX, Cipher
 from bot.storage.db import MIGRATIONS_DIR, Database, migrations
 from testing.clock import StoppedClock
@@ -231,3 +231,26 @@ async def test_the_partners_promises_list_holds_no_draft_she_never_made(tmp_path
         assert calls and not any(ANA_DRAFT in c.plain for c in calls), [c.plain for c in calls]
         calls = await bot.send(ANA, "/promises")
         assert any(ANA_DRAFT in c.plain for c in calls)
+
+
+async def test_an_ended_pairings_agreements_and_drafts_lose_their_words_past_retention(
+    tmp_path: Path,
+) -> None:
+    """RETENTION_DAYS (and keep_days) promise that promises' and agreements' words go past
+    keeping, for ended pairings too. After /unpair the couple's active agreements stayed
+    'active' and a draft 'draft' for good: expire_words never touched them. They end with
+    the couple now."""
+    clock = StoppedClock()
+    async with Offline(tmp_path, clock) as bot:
+        await couple_with_words(bot)
+        async with bot.db.read() as uow:
+            couple = await uow.couples.active_for(ANA.id)
+        assert couple is not None
+        assert await pairing.unpair(bot.db, ANA.id, couple.id, bot.services.now()) is not None
+        clock.advance(timedelta(days=8))  # the open promises come due: cancelled (ended)
+        await promises.run_due(bot.db, bot.services.now(), "UTC")
+        clock.advance(timedelta(days=400))
+        await privacy.expire_texts(bot.db, bot.services.now(), 30)
+        left = await words(bot)
+        assert ANA_DRAFT not in left["promises"], left
+        assert not {ANA_AGREEMENT, BEN_AGREEMENT} & left["agreement_versions"], left

@@ -355,3 +355,26 @@ async def test_a_retry_while_the_first_attempt_runs_at_another_worker_is_handled
     release.set()
     assert (await a, await b) == (Turn.FRESH, Turn.DUPLICATE)
     assert ran == ["one"]
+
+
+async def test_an_older_edit_made_in_the_same_second_as_the_newer_does_not_overwrite_it(
+    db: Database, fake: FakeTelegram
+) -> None:
+    """Ana edits message 12 twice within one second (Telegram's edit_date has one-second
+    resolution): update 20 ("B"), then update 21 ("C"). The proxy hands 20's retry to a
+    worker after 21 took effect. Same message, same edit_date, lower update id: an older form
+    of the message, yet the ledger called it LATE and applied it ("B" overwrote "C")."""
+    ledger = Ledger(db)
+    ran: list[int] = []
+
+    def run_of(u: Update) -> Callable[[], Awaitable[None]]:
+        async def run() -> None:
+            ran.append(u.update_id)
+
+        return run
+
+    newer = update(fake, 21, edit_date=500, message_id=12)
+    older = update(fake, 20, edit_date=500, message_id=12)
+    assert await ledger.handle(newer, 1000, run_of(newer)) is Turn.FRESH
+    assert await ledger.handle(older, 1000, run_of(older)) is Turn.SUPERSEDED
+    assert ran == [21]

@@ -14,7 +14,7 @@ SEALED = "agreement_versions"  # the cipher's context for an agreement's words
 class Agreement:
     id: int
     couple_id: int
-    status: str  # proposed | active | declined | withdrawn | retired
+    status: str  # proposed | active | declined | withdrawn | retired | ended (the couple did)
     created_at: int
     active_version: int | None
     retire_asked_by: int | None
@@ -163,6 +163,21 @@ class Agreements:
             "INSERT INTO agreement_events (agreement_id, version_id, user_id, what, at) "
             "VALUES (?, ?, ?, ?, ?) RETURNING id",
             (agreement_id, version_id, by, what, now),
+        )
+
+    async def end_for_couple(self, couple_id: int, now: int) -> None:
+        """The couple ended: its agreements end with it (and a wording still waiting for an
+        answer is decided), so their words expire after the keeping time like any others."""
+        await self.conn.execute(
+            "UPDATE agreement_versions SET status = 'superseded', decided_at = ? "
+            "WHERE status = 'proposed' AND agreement_id IN "
+            "(SELECT id FROM agreements WHERE couple_id = ?)",
+            (now, couple_id),
+        )
+        await self.conn.execute(
+            "UPDATE agreements SET status = 'ended', finished_at = ?, retire_asked_by = NULL,"
+            " retire_asked_at = NULL WHERE couple_id = ? AND status IN ('proposed', 'active')",
+            (now, couple_id),
         )
 
     async def of_couple(self, couple_id: int, statuses: tuple[str, ...]) -> list[Agreement]:

@@ -20,6 +20,10 @@ class Break:
     finished_at: int | None = None
 
 
+# A nudge nobody answers ("ready", "more time") stays open this long, then the break is over:
+# a conflict days later is a new one, not a change to it.
+NUDGE_OPEN = 24 * 3600
+
 _COLUMNS = "id, couple_id, started_by, started_at, ends_at, limit_at, status, finished_at"
 
 
@@ -30,12 +34,13 @@ class Breaks:
         self.conn = conn
 
     async def active_for(self, couple_id: int, now: int) -> Break | None:
-        """The break under way: cooling, nudged, or both ready but not yet told so."""
+        """The break under way: cooling, nudged (for NUDGE_OPEN after its nudge: one nobody
+        answered is over then), or both ready but not yet told so."""
         row = await self.conn.fetch_one(
-            f"SELECT {_COLUMNS} FROM breaks WHERE couple_id = ? "
-            "AND (status IN ('cooling', 'nudged') OR (status = 'ready' AND finished_at > ?)) "
-            "ORDER BY id DESC LIMIT 1",
-            (couple_id, now),
+            f"SELECT {_COLUMNS} FROM breaks WHERE couple_id = ? AND (status = 'cooling'"
+            " OR (status = 'nudged' AND ends_at > ?) OR (status = 'ready' AND finished_at > ?))"
+            " ORDER BY id DESC LIMIT 1",
+            (couple_id, now - NUDGE_OPEN, now),
         )
         return from_row(Break, row) if row else None
 
@@ -108,6 +113,15 @@ class Breaks:
             (couple_id, since),
         )
         return int(row[0]) if row else 0
+
+    async def end_unanswered(self, couple_id: int, now: int) -> None:
+        """A nudge nobody answered is over NUDGE_OPEN after it came: it ends, so a new conflict
+        is a new break (one break under way per couple)."""
+        await self.conn.execute(
+            "UPDATE breaks SET status = 'ended', finished_at = ? "
+            "WHERE couple_id = ? AND status = 'nudged' AND ends_at <= ?",
+            (now, couple_id, now - NUDGE_OPEN),
+        )
 
     async def end_for_couple(self, couple_id: int, now: int) -> None:
         """The couple ended: its break under way ends, a "both ready" not yet told included

@@ -154,6 +154,15 @@ class Promises:
         )
         return self._promise(row) if row else None
 
+    async def end_for_couple(self, couple_id: int, now: int) -> None:
+        """The couple ended: its promises not yet done (drafts, waiting, being asked) are
+        cancelled, so their words expire after the keeping time like any others."""
+        await self.conn.execute(
+            "UPDATE promises SET status = 'cancelled', finished_at = ?, ask_at = NULL "
+            "WHERE couple_id = ? AND status IN ('draft', 'open', 'asked')",
+            (now, couple_id),
+        )
+
     async def listing(
         self, couple_id: int, reader: int, recent: int
     ) -> tuple[list[Promise], list[Promise]]:

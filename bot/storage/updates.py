@@ -45,11 +45,20 @@ class Updates:
             return Turn.DUPLICATE
         if message is not None:
             # A newer edit of this very message took effect: this older form of it must not
-            # overwrite it (the message as first sent counts as older than any edit).
+            # overwrite it (the message as first sent counts as older than any edit). Edit
+            # dates are whole seconds: of two edits in one second, the later update is newer.
             newer = await self.conn.fetch_value(
                 "SELECT 1 FROM update_log WHERE person_id = ? AND chat_id = ?"
-                " AND message_id = ? AND edit_date > ? LIMIT 1",
-                (person, message.chat_id, message.message_id, message.edit_date),
+                " AND message_id = ? AND (edit_date > ? OR (edit_date = ? AND update_id > ?))"
+                " LIMIT 1",
+                (
+                    person,
+                    message.chat_id,
+                    message.message_id,
+                    message.edit_date,
+                    message.edit_date,
+                    update_id,
+                ),
             )
             if newer:
                 return Turn.SUPERSEDED
