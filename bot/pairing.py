@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from bot import checkins, firststeps, invite_codes, privacy
+from bot import checkins, firststeps, invite_codes, privacy, progress, ratings
 from bot.models import Couple, Person
 from bot.storage import invites
 from bot.storage.db import Database
@@ -76,7 +76,9 @@ async def create_invite(db: Database, person: Person, now: int, key: bytes) -> I
     return InviteResult(code, now + INVITE_TTL)
 
 
-async def join(db: Database, person: Person, typed_code: str, now: int, key: bytes) -> JoinResult:
+async def join(
+    db: Database, person: Person, typed_code: str, now: int, key: bytes, default_zone: str = "UTC"
+) -> JoinResult:
     """Use an invite. Every refusal changes nothing but the wrong-code count.
 
     Only text shaped like a code counts toward the cool-off: anything else cannot guess one.
@@ -106,7 +108,7 @@ async def join(db: Database, person: Person, typed_code: str, now: int, key: byt
         ):
             refusal = JoinOutcome.USED  # the inviter paired with someone else meanwhile
         if refusal is None and invite is not None:
-            if (couple := await _use_invite(uow, invite, person, now)) is not None:
+            if (couple := await _use_invite(uow, invite, person, now, default_zone)) is not None:
                 return JoinResult(JoinOutcome.PAIRED, couple)
             # Used or replaced between our read and our write: the statement said so.
             fresh = await uow.invites.find(code_hash)
@@ -118,7 +120,7 @@ async def join(db: Database, person: Person, typed_code: str, now: int, key: byt
 
 
 async def _use_invite(
-    uow: Unit, invite: invites.InviteRow, joiner: Person, now: int
+    uow: Unit, invite: invites.InviteRow, joiner: Person, now: int, default_zone: str
 ) -> Couple | None:
     """Pair `joiner` with the inviter (caller's transaction); None when the invite was no
     longer open at the moment of writing.
@@ -142,6 +144,10 @@ async def _use_invite(
     # First steps are offered first; the check-in offer follows once they finish, stop or
     # are declined (bot.firststeps).
     await firststeps.offer_after_pairing(uow, couple, now)
+    # Both chose the weekly rating before (with earlier partners): it is planned for them
+    # now, as it is when the second of a couple chooses it.
+    if await progress.both_chose(uow, couple, "rating"):
+        await ratings.plan(uow, couple, now, default_zone)
     return couple
 
 

@@ -57,7 +57,14 @@ async def join_with_code(update: Update, context: SteadyContext, typed: str) -> 
     """Shared by /join and a /start deep link; text that is no code gets no reply here."""
     me = person(update.effective_user)
     services = context.services
-    result = await pairing.join(services.database, me, typed, services.now(), services.invite_key)
+    result = await pairing.join(
+        services.database,
+        me,
+        typed,
+        services.now(),
+        services.invite_key,
+        services.settings.default_timezone,
+    )
     if result.outcome is JoinOutcome.NOT_A_CODE:
         return result.outcome
     if result.outcome is JoinOutcome.PAIRED:

@@ -220,3 +220,27 @@ async def test_an_ended_pairing_is_never_asked_its_rating(db: Database) -> None:
     assert await pending(db, "prompt:") == []
     async with db.read() as uow:
         assert await uow.conn.fetch_value("SELECT COUNT(*) FROM rating_schedules") == 0
+
+
+async def test_a_new_pair_who_both_chose_the_rating_before_is_asked_it(db: Database) -> None:
+    """Ben had the weekly safety rating on with Ana (she erased herself); Cleo turned it on
+    before pairing. Ben and Cleo pair: /options showed it on for both, yet no rating was
+    planned (only a change of choice planned one), so it never came."""
+    from bot import privacy
+
+    cleo = Person(3, "Cleo")
+    await paired_couple(db, ANA, BEN, NOW - 30 * 86400)
+    await weekly.choose(db, ANA.id, "rating", True, NOW - 29 * 86400, "UTC")
+    await weekly.choose(db, BEN.id, "rating", True, NOW - 29 * 86400, "UTC")
+    assert await privacy.erase(db, ANA.id, NOW - 86400) is privacy.EraseOutcome.ERASED
+    async with db.unit() as uow:
+        await uow.users.upsert(cleo, NOW - 86400)
+    assert await weekly.choose(db, cleo.id, "rating", True, NOW - 86400, "UTC") is (
+        weekly.Outcome.SAVED
+    )
+    couple_id = await paired_couple(db, BEN, cleo, NOW)
+    async with db.read() as uow:
+        planned = await uow.conn.fetch_value(
+            "SELECT next_due_at FROM rating_schedules WHERE couple_id = ?", (couple_id,)
+        )
+    assert planned is not None and planned > NOW  # Sunday's, at their check-in time
