@@ -106,6 +106,22 @@ async def set_weekday(
     return Outcome.SAVED
 
 
+async def follow_zones(uow: Unit, couple: Couple, now: int, default_zone: str) -> None:
+    """A partner moved: the planned rating opens at the earlier of its two moments in the
+    zones of now (each is asked at their own when it opens), not the moments of the zones it
+    was planned in. Its slot stays: a rating asked already never comes twice."""
+    planned = await uow.progress.rating_plan(couple.id)
+    if planned is None:
+        return
+    weekday, slot, _ = planned
+    day, at = date.fromisoformat(slot), await _check_in_time(uow, couple)
+    moments = [
+        int(local_instant(day, at, await zone_of(uow, person.id, default_zone)).timestamp())
+        for person in (couple.a, couple.b)
+    ]
+    await uow.progress.plan_rating(couple.id, weekday, slot, max(now, min(moments)), now)
+
+
 async def due(db: Database, now: int, default_zone: str) -> int:
     """Ask the ratings due by `now` (each partner at their own moment); how many were asked."""
     asked = 0

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from bot import checkins, prompts
+from bot import checkins, prompts, ratings, weekly
 from bot.callbacks import AcceptDefaultSchedule, PickDays
 from bot.models import Button, Couple, Person
 from bot.schedule_rules import (
@@ -172,9 +172,11 @@ async def set_timezone(
         was = await zone_of(uow, person.id, default_zone)
         await uow.schedules.set_timezone(person.id, zone, now)
         couple = await uow.couples.active_for(person.id, lock=True)
+        await weekly.follow_zone(uow, person.id, now, default_zone)
         if couple is not None:
             await reschedule(uow, couple, now, default_zone)
             await _move_unreceived_prompts(uow, couple, person.id, was, now, default_zone)
+            await ratings.follow_zones(uow, couple, now, default_zone)
 
 
 async def _move_unreceived_prompts(

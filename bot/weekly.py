@@ -68,6 +68,17 @@ async def _rating_changed(uow: Unit, couple: Couple, now: int, default_zone: str
     await ratings.plan(uow, couple, now, default_zone)
 
 
+async def follow_zone(uow: Unit, user_id: int, now: int, default_zone: str) -> None:
+    """This person moved: their Sunday summary comes at 19:00 where they are now. Counted from
+    six days before the one planned, so a summary sent days ago is not followed by another."""
+    planned = await uow.progress.summary_due(user_id)
+    if planned is None or planned <= now:
+        return
+    zone = await zone_of(uow, user_id, default_zone)
+    due = progress.next_summary(max(now, planned - 6 * 86400), zone)
+    await uow.progress.schedule_summary(user_id, due)
+
+
 async def summaries_due(db: Database, now: int, default_zone: str) -> int:
     """Queue the weekly summaries due by `now`; how many were queued.
 

@@ -1,14 +1,16 @@
 """Times and dates each person reads are in their zone, or the deployment's: a weekly
-promise after its promiser moved, the partner's notice of a promise's due moment, the dates
-in the report's promises. Each test was red against a bug an attack round found; its
-docstring says what went wrong."""
+promise, a rating and a Sunday summary after someone moved, the partner's notice of a
+promise's due moment, the dates in the report's promises. Each test was red against a bug
+an attack round found; its docstring says what went wrong."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from bot import asks, promises, scheduling, trust_progress
+import pytest
+
+from bot import asks, progress, promises, ratings, scheduling, trust_progress, weekly
 from bot.models import Person
 from bot.storage.db import Database
 from bot.texts import local_time
@@ -90,3 +92,51 @@ async def test_the_reports_promise_dates_are_the_couples_local_dates(db: Databas
     assert section is not None
     thursday = local_time(date(2026, 11, 26), "date", "en")
     assert thursday in section.lines[0], (thursday, section.lines[0])
+
+
+async def test_a_rating_after_moving_east_comes_at_the_check_in_time_not_before_dawn(
+    db: Database,
+) -> None:
+    """Ana in London, Ben in New York opt in to the weekly rating (Sunday, 20:00 each): it is
+    planned for the earlier moment, Ana's. Ben flies to Sydney on Wednesday (/timezone). His
+    Sunday 20:00 is now hours before Ana's, so at Ana's moment his question went at once:
+    Monday 07:00 in Sydney, the next morning, not at his check-in time."""
+    await paired_couple(db, ANA, BEN, NOW - 86400)
+    async with db.unit() as uow:
+        await uow.schedules.set_timezone(ANA.id, "Europe/London", NOW)
+        await uow.schedules.set_timezone(BEN.id, "America/New_York", NOW)
+    await weekly.choose(db, ANA.id, "rating", True, NOW, "UTC")
+    await weekly.choose(db, BEN.id, "rating", True, NOW, "UTC")
+    await scheduling.set_timezone(db, BEN, "Australia/Sydney", NOW + 3600, "UTC")
+    # Sunday 29 November 20:00 in Sydney is 09:00 UTC; in London 20:00 UTC.
+    sydney_sunday = _ts(2026, 11, 29, 9, 0)
+    asked = 0
+    for moment in range(NOW + 7200, _ts(2026, 11, 29, 20, 1), 1800):
+        asked += await ratings.due(db, moment, "UTC")
+    assert asked == 1
+    async with db.read() as uow:
+        rows = await uow.conn.fetch_all(
+            "SELECT chat_id, due_at FROM outbox WHERE dedupe_key LIKE 'prompt:%'"
+        )
+    due = {r[0]: r[1] for r in rows}
+    assert due[BEN.id] == sydney_sunday  # was 20:00 UTC: 07:00 Monday in Sydney
+
+
+async def test_the_weekly_summary_follows_a_new_time_zone(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ben opts in to the Sunday summary in Tokyo, then goes home to New York (/timezone).
+    It still came at Sunday 19:00 Tokyo time: 05:00 in New York."""
+    monkeypatch.setattr(progress, "draw", lambda weeks, language: b"\x89PNG")
+    await paired_couple(db, ANA, BEN, NOW - 86400)
+    async with db.unit() as uow:
+        await uow.schedules.set_timezone(BEN.id, "Asia/Tokyo", NOW)
+    for person in (ANA, BEN):
+        await weekly.choose(db, person.id, "weekly", True, NOW, "UTC")
+    await scheduling.set_timezone(db, BEN, "America/New_York", NOW + 3600, "UTC")
+    tokyo_evening = _ts(2026, 11, 29, 10, 0)  # Sunday 19:00 in Tokyo, 05:00 in New York
+    await weekly.summaries_due(db, tokyo_evening, "UTC")
+    assert BEN.id not in [chat for chat, _, _ in await pending(db, "weekly:")]
+    new_york_evening = _ts(2026, 11, 30, 0, 0)  # Sunday 19:00 in New York
+    await weekly.summaries_due(db, new_york_evening, "UTC")
+    assert BEN.id in [chat for chat, _, _ in await pending(db, "weekly:")]

@@ -77,6 +77,22 @@ class Progress:
         )
         return changed > 0
 
+    async def summary_due(self, user_id: int) -> int | None:
+        """When the person's next weekly summary is due, if one is planned."""
+        return await self.conn.fetch_value(
+            "SELECT due_at FROM weekly_summaries WHERE user_id = ?", (user_id,)
+        )
+
+    async def rating_plan(self, couple_id: int) -> tuple[int, str, int] | None:
+        """(weekday, slot, due) of the couple's next rating, if one is planned."""
+        row = await self.conn.fetch_one(
+            "SELECT weekday, next_slot, next_due_at FROM rating_schedules WHERE couple_id = ?",
+            (couple_id,),
+        )
+        if row is None or row[1] is None or row[2] is None:
+            return None
+        return int(row[0]), str(row[1]), int(row[2])
+
     async def schedule_summary(self, user_id: int, due_at: int | None) -> None:
         """The person's next weekly summary (None: none)."""
         await self.conn.execute("DELETE FROM weekly_summaries WHERE user_id = ?", (user_id,))
