@@ -665,13 +665,16 @@ async def close_due(db: Database, now: int) -> int:
     return await in_batches(db, DUE_BATCH, lambda uow, n: uow.rounds.due_to_close(now, n), close)
 
 
-async def close_round(uow: Unit, current: rounds.Round, now: int) -> None:
+async def close_round(
+    uow: Unit, current: rounds.Round, now: int, *, reveal_held_one: bool = True
+) -> None:
     """Expire an open round (caller's transaction); tell both, kindly, if it was still open.
 
     A round both answered is not expired but revealed: its reveal was only waiting a few
-    seconds for a long answer's next part."""
+    seconds for a long answer's next part. Unless `reveal_held_one` is False (a new break
+    closes a guided step: nothing of it is revealed inside the quiet just asked for)."""
     couple = await uow.couples.get(current.couple_id)
-    if couple is not None and await reveal_held(uow, couple, current, now):
+    if reveal_held_one and couple is not None and await reveal_held(uow, couple, current, now):
         return
     if not await uow.rounds.finish(current.id, "expired", now):
         return

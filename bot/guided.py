@@ -32,6 +32,8 @@ async def start(db: Database, user_id: int, break_id: int, now: int) -> Outcome:
             return Outcome.STALE
         if current.status != "ready" or (current.finished_at or 0) > now:
             return Outcome.STALE  # not both ready, or not yet told so: the same answer
+        if await uow.breaks.latest_id(couple.id) != break_id:
+            return Outcome.STALE  # an earlier break's offer: a new conflict came since
         if await uow.rounds.step_exists(break_id, 1):
             return Outcome.ALREADY
         earlier = await uow.rounds.open_for(couple.id, "repair")

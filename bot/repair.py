@@ -77,6 +77,7 @@ async def start_break(
         if couple is None:
             return Result(Outcome.NOT_PAIRED)
         ends = await _break_end(uow, user_id, key, now, default_zone)
+        await uow.breaks.end_unanswered(couple.id, now)  # over: this conflict is a new one
         current = await uow.breaks.active_for(couple.id, now)
         if current is not None:
             ends = max(now + MIN_BREAK, min(ends, current.limit_at))
@@ -85,7 +86,6 @@ async def start_break(
             break_id, outcome, notice = current.id, Outcome.REPLACED, "repair.partner_updated"
         else:
             ends = max(now + MIN_BREAK, min(ends, now + MAX_BREAK))
-            await uow.breaks.end_unanswered(couple.id, now)
             break_id = await uow.breaks.create(couple.id, user_id, now, ends, now + MAX_BREAK)
             outcome, notice = Outcome.STARTED, "repair.partner_break"
             await _care_if_needed(uow, couple, now, help_url)
@@ -102,7 +102,7 @@ async def _close_guided_step(uow: Unit, couple: Couple, now: int) -> None:
     on revealing the partner's words inside the quiet just asked for."""
     step = await uow.rounds.open_for(couple.id, "repair")
     if step is not None:
-        await checkins.close_round(uow, step, now)
+        await checkins.close_round(uow, step, now, reveal_held_one=False)
 
 
 async def _tell_partner(
@@ -139,7 +139,7 @@ async def run_due(db: Database, now: int) -> int:
     """Breaks whose time is up: a gentle nudge to both, with repair phrases and "ready?"."""
 
     async def nudge(uow: Unit, current: breaks.Break) -> int:
-        if not await uow.breaks.set_status(current.id, "cooling", "nudged", now):
+        if not await uow.breaks.nudged(current.id, now):
             return 0
         couple = await uow.couples.get(current.couple_id)
         if couple is None:

@@ -76,6 +76,8 @@ async def follow_zone(uow: Unit, user_id: int, now: int, default_zone: str) -> N
         return
     zone = await zone_of(uow, user_id, default_zone)
     due = progress.next_summary(max(now, planned - 6 * 86400), zone)
+    if due - planned > 86400:  # moved east past this Sunday's 19:00: now, not a week late
+        due = now
     await uow.progress.schedule_summary(user_id, due)
 
 

@@ -254,3 +254,27 @@ async def test_an_ended_pairings_agreements_and_drafts_lose_their_words_past_ret
         left = await words(bot)
         assert ANA_DRAFT not in left["promises"], left
         assert not {ANA_AGREEMENT, BEN_AGREEMENT} & left["agreement_versions"], left
+
+
+async def test_a_pairing_ended_before_the_upgrade_loses_its_agreement_words_past_retention(
+    tmp_path: Path,
+) -> None:
+    """A couple's agreements and promises end with it now, so retention reaches them. A
+    couple that ended before (only couples.ended_at set) kept 'active' agreements and 'draft'
+    promises that expire_words skipped: their words stayed for good. Retention takes every
+    word of a couple that ended that long ago, whatever became of it."""
+
+    clock = StoppedClock()
+    async with Offline(tmp_path, clock) as bot:
+        await couple_with_words(bot)
+        async with bot.db.unit() as uow:  # /unpair as the release before 0032001 did it
+            couple = await uow.couples.active_for(ANA.id)
+            assert couple is not None
+            assert await uow.couples.end(couple.id, ANA.id, bot.services.now())
+        clock.advance(timedelta(days=8))
+        await promises.run_due(bot.db, bot.services.now(), "UTC")
+        clock.advance(timedelta(days=400))
+        await privacy.expire_texts(bot.db, bot.services.now(), 30)
+        left = await words(bot)
+        assert ANA_DRAFT not in left["promises"], left
+        assert not {ANA_AGREEMENT, BEN_AGREEMENT} & left["agreement_versions"], left

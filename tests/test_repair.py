@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 import random
+from datetime import UTC, datetime
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot import pairing, repair
+from bot import checkins, guided, pairing, repair
+from bot.checkins import AnswerOutcome
 from bot.models import Person
 from bot.storage.db import Database
 from testing.engines import migrated, scratch
-from testing.probes import cursor, latest_break
+from testing.probes import cursor, deliver, latest_break, open_rounds
 from testing.seeding import INVITE_KEY
 
 ANA = Person(101, "Ana")
 BEN = Person(202, "Ben")
 NOW = 1_800_000_000
+SECRET = "quokka-violin"
 MIN = 60
+
+
+def _ts(*args: int) -> int:
+    return int(datetime(*args, tzinfo=UTC).timestamp())
 
 
 async def paired(db: Database) -> int:
@@ -231,3 +238,102 @@ def test_no_one_hears_of_readiness_before_both_are_ready(steps: list[str]) -> No
 
     with scratch() as folder:
         asyncio.run(scenario(folder))
+
+
+async def _guided_step(db: Database) -> int:
+    code = (await pairing.create_invite(db, ANA, NOW - 5000, INVITE_KEY)).code
+    assert code is not None
+    await pairing.join(db, BEN, code, NOW - 5000, INVITE_KEY)
+    early = NOW - 1300 - repair.REVEAL_DELAY[1]
+    await repair.start_break(db, ANA.id, "20m", early, "UTC")
+    break_id = await latest_break(db)
+    await repair.run_due(db, early + 1200)
+    await repair.ready(db, ANA.id, break_id, early + 1300)
+    await repair.ready(db, BEN.id, break_id, early + 1300)
+    await repair.run_due(db, NOW - 1)
+    assert await guided.start(db, ANA.id, break_id, NOW) is guided.Outcome.STARTED
+    await deliver(db, NOW)
+    return (await open_rounds(db))["repair"]
+
+
+async def _paired(db: Database, at: int) -> None:
+    code = (await pairing.create_invite(db, ANA, at, INVITE_KEY)).code
+    assert code is not None
+    assert (await pairing.join(db, BEN, code, at, INVITE_KEY)).couple is not None
+
+
+async def test_a_new_conflict_does_not_open_the_next_guided_step_of_a_held_reveal(
+    db: Database,
+) -> None:
+    """Both answered step 1 of the guided conversation; the reveal waits three seconds for
+    Ben's long answer's next part. Ana, upset, sends /conflict within those seconds. The new
+    break's start closed the step by revealing the held round, which opened step 2 at once:
+    Ben's words reached Ana right after "needs a pause", inside the quiet she asked for. It
+    closes the step unrevealed now."""
+    await _guided_step(db)
+    assert (await checkins.answer(db, ANA, "her words", 1, NOW + 10)).outcome is (
+        AnswerOutcome.SAVED
+    )
+    long = SECRET + "x" * checkins.LONG_PART
+    held = await checkins.answer(db, BEN, long, 2, NOW + 11)
+    assert held.outcome is AnswerOutcome.HELD
+    started = await repair.start_break(db, ANA.id, "1h", NOW + 12, "UTC")
+    assert started.outcome is repair.Outcome.STARTED
+    # No guided step may be open while the new break cools.
+    assert "repair" not in await open_rounds(db)
+
+
+async def test_the_last_breaks_guided_offer_does_not_start_inside_a_new_break(
+    db: Database,
+) -> None:
+    """Both were ready and told so; the "Start the guided conversation" button waits in both
+    chats. The next day Ana needs a pause again (/conflict: a new break; 0032001 closes an open
+    guided step for this very reason). Ben taps the old offer: guided.start checked only that
+    the old break was 'ready' and told, so step 1 opened to both inside Ana's new quiet."""
+    await _paired(db, NOW - 5000)
+    early = NOW - 1300 - repair.REVEAL_DELAY[1]
+    await repair.start_break(db, ANA.id, "20m", early, "UTC")
+    old = await latest_break(db)
+    await repair.run_due(db, early + 1200)
+    await repair.ready(db, ANA.id, old, early + 1300)
+    await repair.ready(db, BEN.id, old, early + 1300)
+    await repair.run_due(db, NOW - 1)
+    assert (await repair.start_break(db, ANA.id, "3h", NOW, "UTC")).outcome is (
+        repair.Outcome.STARTED
+    )
+    assert await guided.start(db, BEN.id, old, NOW + 60) is guided.Outcome.STALE
+    assert "repair" not in await open_rounds(db)
+
+
+async def test_a_conflict_after_the_24_hour_limit_is_a_new_break_of_the_chosen_length(
+    db: Database,
+) -> None:
+    """Ana takes a break 'until tomorrow morning' at 23:00 (08:00, limit 23:00 the next day).
+    The 08:00 nudge goes unanswered. At 02:00 the night after, 27 hours after it started and
+    past its 24-hour limit (holds.held: the break is over, asks go out again), Ben needs a
+    pause: /conflict, 3 hours. The old break (nudged, within a day of its nudge) was taken as
+    changed, capped at its limit: 20 minutes, not 3 hours; Ana was told 'updated', not 'needs
+    a pause'; the care counter missed it. Past its limit it is over for a new conflict."""
+    start = _ts(2026, 11, 25, 23, 0)
+    await _paired(db, start - 600)
+    assert (await repair.start_break(db, ANA.id, "morning", start, "UTC")).outcome is (
+        repair.Outcome.STARTED
+    )
+    await repair.run_due(db, _ts(2026, 11, 26, 8, 0))  # the nudge; nobody answers
+    night = _ts(2026, 11, 27, 2, 0)
+    result = await repair.start_break(db, BEN.id, "3h", night, "UTC")
+    assert result.outcome is repair.Outcome.STARTED
+    assert result.ends_at is not None and int(result.ends_at.timestamp()) == night + 3 * 3600
+
+
+async def test_a_nudge_sent_after_downtime_can_be_answered(db: Database) -> None:
+    """A nudge is over a day after it came, but that was counted from the break's planned end,
+    not from when the nudge was sent: after 25 hours of downtime the tick sent the nudge with
+    its 'ready' button, and the first press was stale."""
+    start = NOW
+    await _paired(db, start - 600)
+    await repair.start_break(db, ANA.id, "20m", start, "UTC")
+    break_id = await latest_break(db)
+    back = start + 1200 + 25 * 3600  # the process comes back
+    assert await repair.run_due(db, back) == 1  # the nudge goes out now
+    assert await repair.ready(db, ANA.id, break_id, back + 60) is repair.Outcome.WAITING

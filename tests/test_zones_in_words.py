@@ -42,7 +42,7 @@ async def test_a_weekly_promise_follows_the_promisers_new_time_zone(db: Database
     assert await promises.run_due(db, first_due, "UTC") == 1
     async with db.read() as uow:
         row = await uow.conn.fetch_one(
-            "SELECT zone, due_at FROM promises WHERE status = 'open' AND weekly"
+            "SELECT zone, due_at FROM promises WHERE status = 'open' AND weekly = 1"
         )
     assert row is not None
     # Next Sunday 6 December 20:00 where Ben lives now: 19:00 UTC (not 01:00 UTC Monday).
@@ -139,4 +139,23 @@ async def test_the_weekly_summary_follows_a_new_time_zone(
     assert BEN.id not in [chat for chat, _, _ in await pending(db, "weekly:")]
     new_york_evening = _ts(2026, 11, 30, 0, 0)  # Sunday 19:00 in New York
     await weekly.summaries_due(db, new_york_evening, "UTC")
+    assert BEN.id in [chat for chat, _, _ in await pending(db, "weekly:")]
+
+
+async def test_the_first_weekly_summary_is_not_lost_by_a_move_east_on_sunday(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ben, in New York, opts in to the Sunday summary on Wednesday; it is planned for Sunday
+    19:00 New York (00:00 UTC Monday). Sunday noon UTC he lands in Tokyo (21:00 there) and
+    sends /timezone. Tokyo's Sunday 19:00 had passed, so the summary was moved to the next
+    Sunday, 6 December: a week lost. It comes now instead."""
+    monkeypatch.setattr(progress, "draw", lambda weeks, language: b"\x89PNG")
+    wednesday = _ts(2026, 11, 25, 12, 0)
+    await paired_couple(db, ANA, BEN, wednesday - 86400)
+    async with db.unit() as uow:
+        await uow.schedules.set_timezone(BEN.id, "America/New_York", wednesday)
+    for person in (ANA, BEN):
+        await weekly.choose(db, person.id, "weekly", True, wednesday, "UTC")
+    await scheduling.set_timezone(db, BEN, "Asia/Tokyo", _ts(2026, 11, 29, 12, 0), "UTC")
+    await weekly.summaries_due(db, _ts(2026, 11, 30, 0, 0), "UTC")
     assert BEN.id in [chat for chat, _, _ in await pending(db, "weekly:")]

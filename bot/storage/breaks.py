@@ -44,6 +44,12 @@ class Breaks:
         )
         return from_row(Break, row) if row else None
 
+    async def latest_id(self, couple_id: int) -> int | None:
+        """The couple's most recent break, whatever became of it."""
+        return await self.conn.fetch_value(
+            "SELECT MAX(id) FROM breaks WHERE couple_id = ?", (couple_id,)
+        )
+
     async def get(self, break_id: int) -> Break | None:
         row = await self.conn.fetch_one(f"SELECT {_COLUMNS} FROM breaks WHERE id = ?", (break_id,))
         return from_row(Break, row) if row else None
@@ -63,6 +69,16 @@ class Breaks:
             "UPDATE breaks SET ends_at = ?, status = 'cooling' WHERE id = ?", (ends_at, break_id)
         )
         await self.conn.execute("DELETE FROM break_ready WHERE break_id = ?", (break_id,))
+
+    async def nudged(self, break_id: int, now: int) -> bool:
+        """Cooling, now nudged; False when it was no longer cooling. Its end becomes the moment
+        of the nudge when that is later (after downtime), which NUDGE_OPEN counts from."""
+        changed = await self.conn.execute(
+            "UPDATE breaks SET status = 'nudged', ends_at = CASE WHEN ends_at < ? THEN ? "
+            "ELSE ends_at END WHERE id = ? AND status = 'cooling'",
+            (now, now, break_id),
+        )
+        return changed > 0
 
     async def set_status(self, break_id: int, old: str, new: str, now: int) -> bool:
         """Move the break from `old` to `new`; False when it was no longer `old` (row count).
@@ -115,12 +131,13 @@ class Breaks:
         return int(row[0]) if row else 0
 
     async def end_unanswered(self, couple_id: int, now: int) -> None:
-        """A nudge nobody answered is over NUDGE_OPEN after it came: it ends, so a new conflict
-        is a new break (one break under way per couple)."""
+        """A new conflict: a nudge nobody answered is over past its break's 24-hour limit or
+        NUDGE_OPEN after it came, so this is a new break (one under way per couple), of the
+        length asked for, not a change to the old one capped at its limit."""
         await self.conn.execute(
-            "UPDATE breaks SET status = 'ended', finished_at = ? "
-            "WHERE couple_id = ? AND status = 'nudged' AND ends_at <= ?",
-            (now, couple_id, now - NUDGE_OPEN),
+            "UPDATE breaks SET status = 'ended', finished_at = ? WHERE couple_id = ? "
+            "AND status = 'nudged' AND (limit_at <= ? OR ends_at <= ?)",
+            (now, couple_id, now, now - NUDGE_OPEN),
         )
 
     async def end_for_couple(self, couple_id: int, now: int) -> None:

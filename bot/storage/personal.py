@@ -254,28 +254,38 @@ class PersonalData:
         """Promises and agreement wordings past keeping lose their words (the facts stay: a
         promise was made and how it went; an agreement existed and changed): finished
         promises, and wordings no longer the words of an active agreement, decided before the
-        owner's cutoff or longer ago than the couple's shortest choice. How many, at most
-        `limit` of each kind."""
+        owner's cutoff or longer ago than the couple's shortest choice; and every promise and
+        wording of a couple that ended that long ago, whatever became of it (a couple that
+        ended before its promises and agreements ended with it kept them otherwise). How
+        many, at most `limit` of each kind."""
+        keep = self._KEEP.format(alias="p")
         promises = await self.conn.fetch_all(
             f"""
-            SELECT p.id FROM promises p
-            WHERE p.text <> '' AND p.status IN ('done', 'withdrawn', 'cancelled')
-              AND (p.finished_at < ? OR p.finished_at < ? - 86400 * {self._KEEP.format(alias="p")})
+            SELECT p.id FROM promises p JOIN couples c ON c.id = p.couple_id
+            WHERE p.text <> '' AND (
+              (p.status IN ('done', 'withdrawn', 'cancelled')
+               AND (p.finished_at < ? OR p.finished_at < ? - 86400 * {keep}))
+              OR (c.ended_at IS NOT NULL
+                  AND (c.ended_at < ? OR c.ended_at < ? - 86400 * {keep})))
             ORDER BY p.id LIMIT ?
             """,
-            (owner_cutoff, now, limit),
+            (owner_cutoff, now, owner_cutoff, now, limit),
         )
         keep = self._KEEP.format(alias="a")
         versions = await self.conn.fetch_all(
             f"""
             SELECT v.id FROM agreement_versions v JOIN agreements a ON a.id = v.agreement_id
-            WHERE v.text <> '' AND v.decided_at IS NOT NULL
-              AND NOT (a.status = 'active' AND a.active_version = v.id)
-              AND (COALESCE(a.finished_at, v.decided_at) < ?
-                   OR COALESCE(a.finished_at, v.decided_at) < ? - 86400 * {keep})
+            JOIN couples c ON c.id = a.couple_id
+            WHERE v.text <> '' AND (
+              (v.decided_at IS NOT NULL
+               AND NOT (a.status = 'active' AND a.active_version = v.id)
+               AND (COALESCE(a.finished_at, v.decided_at) < ?
+                    OR COALESCE(a.finished_at, v.decided_at) < ? - 86400 * {keep}))
+              OR (c.ended_at IS NOT NULL
+                  AND (c.ended_at < ? OR c.ended_at < ? - 86400 * {keep})))
             ORDER BY v.id LIMIT ?
             """,
-            (owner_cutoff, now, limit),
+            (owner_cutoff, now, owner_cutoff, now, limit),
         )
         for table, rows in (("promises", promises), ("agreement_versions", versions)):
             ids = [r[0] for r in rows]
