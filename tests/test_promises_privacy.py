@@ -5,6 +5,7 @@ Through the real application offline (testing.offline) on either engine."""
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -233,45 +234,33 @@ async def test_the_partners_promises_list_holds_no_draft_she_never_made(tmp_path
         assert any(ANA_DRAFT in c.plain for c in calls)
 
 
+async def unpair_now(bot: Offline, couple_id: int) -> None:
+    assert await pairing.unpair(bot.db, ANA.id, couple_id, bot.services.now()) is not None
+
+
+async def unpair_as_before(bot: Offline, couple_id: int) -> None:
+    """As /unpair did before a couple's promises and agreements ended with it."""
+    async with bot.db.unit() as uow:
+        assert await uow.couples.end(couple_id, ANA.id, bot.services.now())
+
+
+@pytest.mark.parametrize("end", [unpair_now, unpair_as_before])
 async def test_an_ended_pairings_agreements_and_drafts_lose_their_words_past_retention(
-    tmp_path: Path,
+    tmp_path: Path, end: Callable[[Offline, int], Awaitable[None]]
 ) -> None:
     """RETENTION_DAYS (and keep_days) promise that promises' and agreements' words go past
     keeping, for ended pairings too. After /unpair the couple's active agreements stayed
-    'active' and a draft 'draft' for good: expire_words never touched them. They end with
-    the couple now."""
+    'active' and a draft 'draft' for good: expire_words never touched them. They end with the
+    couple now, and retention takes every word of a couple that ended that long ago, whatever
+    became of it (for couples that ended the old way)."""
     clock = StoppedClock()
     async with Offline(tmp_path, clock) as bot:
         await couple_with_words(bot)
         async with bot.db.read() as uow:
             couple = await uow.couples.active_for(ANA.id)
         assert couple is not None
-        assert await pairing.unpair(bot.db, ANA.id, couple.id, bot.services.now()) is not None
+        await end(bot, couple.id)
         clock.advance(timedelta(days=8))  # the open promises come due: cancelled (ended)
-        await promises.run_due(bot.db, bot.services.now(), "UTC")
-        clock.advance(timedelta(days=400))
-        await privacy.expire_texts(bot.db, bot.services.now(), 30)
-        left = await words(bot)
-        assert ANA_DRAFT not in left["promises"], left
-        assert not {ANA_AGREEMENT, BEN_AGREEMENT} & left["agreement_versions"], left
-
-
-async def test_a_pairing_ended_before_the_upgrade_loses_its_agreement_words_past_retention(
-    tmp_path: Path,
-) -> None:
-    """A couple's agreements and promises end with it now, so retention reaches them. A
-    couple that ended before (only couples.ended_at set) kept 'active' agreements and 'draft'
-    promises that expire_words skipped: their words stayed for good. Retention takes every
-    word of a couple that ended that long ago, whatever became of it."""
-
-    clock = StoppedClock()
-    async with Offline(tmp_path, clock) as bot:
-        await couple_with_words(bot)
-        async with bot.db.unit() as uow:  # /unpair as the release before 0032001 did it
-            couple = await uow.couples.active_for(ANA.id)
-            assert couple is not None
-            assert await uow.couples.end(couple.id, ANA.id, bot.services.now())
-        clock.advance(timedelta(days=8))
         await promises.run_due(bot.db, bot.services.now(), "UTC")
         clock.advance(timedelta(days=400))
         await privacy.expire_texts(bot.db, bot.services.now(), 30)

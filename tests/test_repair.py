@@ -240,10 +240,9 @@ def test_no_one_hears_of_readiness_before_both_are_ready(steps: list[str]) -> No
         asyncio.run(scenario(folder))
 
 
-async def _guided_step(db: Database) -> int:
-    code = (await pairing.create_invite(db, ANA, NOW - 5000, INVITE_KEY)).code
-    assert code is not None
-    await pairing.join(db, BEN, code, NOW - 5000, INVITE_KEY)
+async def _both_ready(db: Database) -> int:
+    """Ana and Ben paired, a break both ended ready to talk and were told so; its id."""
+    await _paired(db, NOW - 5000)
     early = NOW - 1300 - repair.REVEAL_DELAY[1]
     await repair.start_break(db, ANA.id, "20m", early, "UTC")
     break_id = await latest_break(db)
@@ -251,6 +250,12 @@ async def _guided_step(db: Database) -> int:
     await repair.ready(db, ANA.id, break_id, early + 1300)
     await repair.ready(db, BEN.id, break_id, early + 1300)
     await repair.run_due(db, NOW - 1)
+    return break_id
+
+
+async def _guided_step(db: Database) -> int:
+    """The first step of the guided conversation after that break, received by both."""
+    break_id = await _both_ready(db)
     assert await guided.start(db, ANA.id, break_id, NOW) is guided.Outcome.STARTED
     await deliver(db, NOW)
     return (await open_rounds(db))["repair"]
@@ -290,14 +295,7 @@ async def test_the_last_breaks_guided_offer_does_not_start_inside_a_new_break(
     chats. The next day Ana needs a pause again (/conflict: a new break; 0032001 closes an open
     guided step for this very reason). Ben taps the old offer: guided.start checked only that
     the old break was 'ready' and told, so step 1 opened to both inside Ana's new quiet."""
-    await _paired(db, NOW - 5000)
-    early = NOW - 1300 - repair.REVEAL_DELAY[1]
-    await repair.start_break(db, ANA.id, "20m", early, "UTC")
-    old = await latest_break(db)
-    await repair.run_due(db, early + 1200)
-    await repair.ready(db, ANA.id, old, early + 1300)
-    await repair.ready(db, BEN.id, old, early + 1300)
-    await repair.run_due(db, NOW - 1)
+    old = await _both_ready(db)
     assert (await repair.start_break(db, ANA.id, "3h", NOW, "UTC")).outcome is (
         repair.Outcome.STARTED
     )
