@@ -62,7 +62,7 @@ async def test_the_domain_refuses_the_second_joiner_cleanly(
     code, seen_open = await invite(first)
     await pairing.join(second, CAL, code, NOW + 1, INVITE_KEY)
     async with first.unit() as uow:
-        assert await pairing._use_invite(uow, seen_open, BEN, NOW + 2) is None
+        assert await pairing._use_invite(uow, seen_open, BEN, NOW + 2, "UTC") is None
     async with first.read() as uow:
         assert await uow.couples.active_for(BEN.id) is None
         cal = await uow.couples.active_for(CAL.id)
