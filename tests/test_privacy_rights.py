@@ -175,7 +175,7 @@ async def test_the_partner_may_be_told_a_day_later(tmp_path: Path) -> None:
         await bot.pair(ANA, BEN)
         buttons = await delete_buttons(bot, ANA)
         await bot.run(bot.updates.button(ANA, buttons["Erase, tell them in 24 hours"]))
-        assert "in 24 hours" in bot.sent(ANA.id)[-1].text
+        assert "In 24 hours" in bot.sent(ANA.id)[-1].text
         [notice] = await bot.queued(BEN.id)
         assert notice.due_at == bot.services.now() + 24 * 3600
         assert await bot.deliver() == []  # not before its time

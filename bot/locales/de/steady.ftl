@@ -337,7 +337,7 @@ history-removed_answer = (auf eigenen Wunsch gelöscht)
 ## fallback
 fallback-unknown_command = Diesen Befehl kenne ich nicht. Sende /help, um zu sehen, was ich kann.
 fallback-edited_command = Ich führe einen Befehl so aus, wie er zuerst gesendet wurde, deshalb ändert diese Bearbeitung nichts. Wenn etwas geändert werden soll, zeigt dir /help, wie.
-fallback-forwarded_command = Dieser Befehl sieht weitergeleitet aus, deshalb habe ich ihn nicht ausgeführt: Es sind die Worte von jemand anderem. Wenn du es so meinst, sende ihn selbst.
+fallback-forwarded_command = Dieser Befehl sieht weitergeleitet aus, deshalb habe ich ihn nicht ausgeführt: Es könnten die Worte von jemand anderem sein. Wenn du ihn wirklich möchtest, sende ihn selbst.
 fallback-unexpected_text = Ich erwarte gerade keine Nachricht. Sende /help, um zu sehen, was ich kann.
 fallback-unexpected_media = Ich kann vorerst nur mit Text arbeiten. Sende /help, um zu sehen, was ich kann.
 fallback-stale_button = Diese Schaltfläche ist nicht mehr aktiv.

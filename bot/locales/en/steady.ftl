@@ -143,14 +143,14 @@ privacy-delete_confirm =
 
     What cannot be erased: messages already in your partner's Telegram chat, a PDF already sent, and older backups of the server.
 
-    You can ask Steady to wait 24 hours before it tells your partner, if you need time to be safe. It sends them nothing about it until then, though they could notice the pairing has ended if they use Steady meanwhile. { $crisis }
+    If you need time to be safe, you can ask Steady to wait 24 hours before telling your partner. Until then it sends them nothing, though they might notice the pairing has ended if they open Steady in the meantime. { $crisis }
 
     You can take a copy first with /export.
 privacy-delete_now = Erase now
 privacy-delete_later = Erase, tell them in 24 hours
 privacy-delete_keep = Keep my data
 privacy-deleted = Everything Steady kept about you is erased. Take good care of yourself. If you ever want to come back, send /start.
-privacy-deleted_later = Everything Steady kept about you is erased. Steady will tell your partner that the pairing ended in 24 hours, and nothing more; if they use Steady before then, they could notice it has ended. Take good care of yourself.
+privacy-deleted_later = Everything Steady kept about you is erased. In 24 hours, Steady will tell your partner that the pairing has ended, and nothing more; if they open Steady before then, they might notice sooner. Take good care of yourself.
 privacy-kept = Nothing was erased. Your data stays as it was.
 privacy-nothing = Steady keeps nothing about you, so there is nothing to erase.
 privacy-partner_notice = Your pairing on Steady has ended. Your own answers stay yours: /export shows them. Be gentle with yourself. You can /pair again whenever you are ready.
@@ -342,7 +342,7 @@ history-removed_answer = (erased at the writer's own request)
 ## fallback
 fallback-unknown_command = I don't know that command. Send /help to see what I can do.
 fallback-edited_command = I act on a command as it was first sent, so this edit changes nothing. If something needs changing, /help shows how.
-fallback-forwarded_command = That command looks forwarded, so I haven't acted on it: it's someone else's words. If you mean it, send it yourself.
+fallback-forwarded_command = That command looks forwarded, so I haven't acted on it: it may be someone else's words. If you want it, just send it yourself.
 fallback-unexpected_text = I'm not expecting a message right now. Send /help to see what I can do.
 fallback-unexpected_media = I can only work with text for now. Send /help to see what I can do.
 fallback-stale_button = This button is no longer active.

@@ -140,14 +140,14 @@ privacy-delete_confirm =
 
     Lo que no se puede borrar: los mensajes que ya están en el chat de Telegram de tu pareja, un PDF ya enviado y las copias de seguridad antiguas del servidor.
 
-    Si necesitas tiempo para estar a salvo, Steady puede avisar a tu pareja recién dentro de 24 horas. Hasta entonces no le envía nada sobre esto, aunque podría notar que la conexión terminó si usa Steady en ese tiempo. { $crisis }
+    Si necesitas tiempo para estar a salvo, Steady puede avisar a tu pareja recién dentro de 24 horas. Hasta entonces no le enviará nada sobre esto, aunque tu pareja podría notar que la conexión terminó si usa Steady mientras tanto. { $crisis }
 
     Puedes guardar antes una copia con /export.
 privacy-delete_now = Borrar ahora
 privacy-delete_later = Borrar y avisar en 24 horas
 privacy-delete_keep = Conservar mis datos
 privacy-deleted = Se borró todo lo que Steady guardaba sobre ti. Cuídate mucho. Si alguna vez quieres volver, envía /start.
-privacy-deleted_later = Se borró todo lo que Steady guardaba sobre ti. Steady le dirá a tu pareja en 24 horas que la conexión terminó, y nada más; si usa Steady antes, podría notarlo. Cuídate mucho.
+privacy-deleted_later = Se borró todo lo que Steady guardaba sobre ti. Dentro de 24 horas, Steady le dirá a tu pareja que la conexión terminó, y nada más; si usa Steady antes, podría notarlo. Cuídate mucho.
 privacy-kept = No se borró nada. Tus datos siguen como estaban.
 privacy-nothing = Steady no guarda nada sobre ti, así que no hay nada que borrar.
 privacy-partner_notice = Tu conexión en Steady terminó. Tus propias respuestas siguen siendo tuyas: /export te las muestra. Trátate con cariño. Puedes usar /pair de nuevo cuando quieras.
@@ -335,8 +335,8 @@ history-removed_answer = (borrado a petición de quien lo escribió)
 
 ## fallback
 fallback-unknown_command = No conozco ese comando. Envía /help para ver lo que puedo hacer.
-fallback-edited_command = Hago cada comando tal como se envió la primera vez, así que esta edición no cambia nada. Si hay que cambiar algo, /help te dice cómo.
-fallback-forwarded_command = Ese comando parece reenviado, así que no lo he ejecutado: son palabras de otra persona. Si lo quieres, envíalo tú.
+fallback-edited_command = Sigo cada comando tal como se envió la primera vez, así que editarlo no cambia nada. Si quieres cambiar algo, /help te dice cómo.
+fallback-forwarded_command = Ese comando parece reenviado, así que no lo ejecuté: pueden ser palabras de otra persona. Si es lo que quieres, envíalo tú.
 fallback-unexpected_text = Ahora mismo no espero ningún mensaje. Envía /help para ver lo que puedo hacer.
 fallback-unexpected_media = Por ahora solo puedo trabajar con texto. Envía /help para ver lo que puedo hacer.
 fallback-stale_button = Este botón ya no está activo.
