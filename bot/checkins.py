@@ -84,6 +84,7 @@ class AnswerResult:
 class HistoryPage:
     pages: list[str]  # messages, each within Telegram's limit; empty when nothing was revealed
     older_than: int | None  # pass back for the next page; None when this is the last
+    stale: bool = False  # an "older" button of another pairing's history: nothing to page
 
 
 async def start_round(
@@ -808,6 +809,10 @@ async def history(db: Database, user_id: int, older_than: int | None) -> History
             couple = await _last_couple(uow, user_id)  # an ended pairing's history stays theirs
         if couple is None:
             return None
+        if older_than is not None:
+            cursor = await uow.rounds.get(older_than)
+            if cursor is None or cursor.couple_id != couple.id:
+                return HistoryPage([], None, stale=True)  # not "nothing here": there may be
         page = await uow.rounds.revealed_page(couple.id, older_than, HISTORY_PAGE + 1)
         shown = page[:HISTORY_PAGE]
         language = couple.member(user_id).language

@@ -279,7 +279,11 @@ async def keep_choice(db: Database, user_id: int) -> int | None:
         return await uow.personal.keep_days(user_id)
 
 
-def keep_words(days: int | None, language: str) -> str:
+def keep_words(days: int | None, language: str, most: int | None = None) -> str:
+    """How long words are kept, as chosen and within the owner's maximum (RETENTION_DAYS,
+    `most`): "forever" is not promised where the server deletes after 30 days."""
+    if most is not None and (days is None or days > most):
+        days = most
     if days is None:
         return t("options.keep_forever", language)
     return t("options.keep_days", language, days=amount("days", days, language))

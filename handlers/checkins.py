@@ -187,6 +187,9 @@ async def _show_history(update: Update, context: SteadyContext, older_than: int 
     if page is None:
         await reply(update, t("checkin.not_paired", me.language))
         return
+    if page.stale:
+        await reply(update, t("fallback.stale_button", me.language))
+        return
     if not page.pages:
         await reply(update, t("history.empty", me.language))
         return

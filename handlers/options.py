@@ -77,7 +77,9 @@ async def options(update: Update, context: SteadyContext) -> None:
             await reply(update, t("options.saved", me.language, summary=summary))
         else:
             keep = privacy.keep_words(
-                await privacy.keep_choice(services.database, me.id), me.language
+                await privacy.keep_choice(services.database, me.id),
+                me.language,
+                services.settings.retention_days,
             )
             phone = privacy.phone_words(
                 await privacy.phone_settings(services.database, me.id), me.language
@@ -113,7 +115,7 @@ async def _keep(update: Update, services: Services, me: Person, args: list[str])
     if not await privacy.set_keep(services.database, me, days, services.now()):
         await reply(update, t("privacy.export_nothing", me.language))
         return
-    keep = privacy.keep_words(days, me.language)
+    keep = privacy.keep_words(days, me.language, services.settings.retention_days)
     await reply(update, t("options.keep_saved", me.language, keep=keep))
 
 

@@ -24,7 +24,8 @@ async def counts(conn: Conn, now: int) -> Counts:
         SELECT
           (SELECT COUNT(*) FROM couples WHERE ended_at IS NULL) AS couples,
           (SELECT COUNT(DISTINCT r.couple_id) FROM answers a JOIN rounds r ON r.id = a.round_id
-            WHERE a.updated_at >= ?) AS active_couples,
+            JOIN couples c ON c.id = r.couple_id
+            WHERE a.updated_at >= ? AND c.ended_at IS NULL) AS active_couples,
           (SELECT COUNT(*) FROM outbox WHERE status = 'pending') AS queued,
           (SELECT COUNT(*) FROM outbox WHERE status IN ('failed', 'expired')) AS undeliverable
         """,
