@@ -811,8 +811,9 @@ async def history(db: Database, user_id: int, older_than: int | None) -> History
             return None
         if older_than is not None:
             cursor = await uow.rounds.get(older_than)
-            if cursor is None or cursor.couple_id != couple.id:
-                return HistoryPage([], None, stale=True)  # not "nothing here": there may be
+            if cursor is not None and cursor.couple_id != couple.id:
+                # An earlier pairing's button: not "nothing here", there may well be.
+                return HistoryPage([], None, stale=True)
         page = await uow.rounds.revealed_page(couple.id, older_than, HISTORY_PAGE + 1)
         shown = page[:HISTORY_PAGE]
         language = couple.member(user_id).language
