@@ -66,7 +66,11 @@ async def options(update: Update, context: SteadyContext) -> None:
         outcome = checkins.OptionsOutcome.INVALID
     current = await checkins.round_options(services.database, me.id)
     if current is None or outcome is checkins.OptionsOutcome.NOT_PAIRED:
-        await reply(update, t("checkin.not_paired", me.language))
+        text = t("checkin.not_paired", me.language)
+        if not args:  # one's own settings hold paired or not: a shared phone may want to know
+            keep, phone = await _own_settings(services, me)
+            text += f"\n\n{keep}\n{phone}"
+        await reply(update, text)
     elif outcome is checkins.OptionsOutcome.INVALID:
         longest = amount("hours", checkins.MAX_WINDOW_HOURS, me.language)
         bounds = {"min": checkins.MIN_WINDOW_HOURS, "max": longest}  # "1 to 72 hours"
@@ -76,14 +80,7 @@ async def options(update: Update, context: SteadyContext) -> None:
         if args:
             await reply(update, t("options.saved", me.language, summary=summary))
         else:
-            keep = privacy.keep_words(
-                await privacy.keep_choice(services.database, me.id),
-                me.language,
-                services.settings.retention_days,
-            )
-            phone = privacy.phone_words(
-                await privacy.phone_settings(services.database, me.id), me.language
-            )
+            keep, phone = await _own_settings(services, me)
             text = t(
                 "options.current",
                 me.language,
@@ -97,6 +94,17 @@ async def options(update: Update, context: SteadyContext) -> None:
             state = t("review.state_on" if review else "review.state_off", me.language)
             text += "\n" + t("review.option_line", me.language, state=state)
             await reply(update, f"{text}\n\n{await _weekly_line(services, me)}")
+
+
+async def _own_settings(services: Services, me: Person) -> tuple[str, str]:
+    """How long one's words are kept, and one's phone settings, in words."""
+    keep = privacy.keep_words(
+        await privacy.keep_choice(services.database, me.id),
+        me.language,
+        services.settings.retention_days,
+    )
+    phone = privacy.phone_words(await privacy.phone_settings(services.database, me.id), me.language)
+    return keep, phone
 
 
 _KEEP_WORDS = {

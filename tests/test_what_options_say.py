@@ -96,3 +96,15 @@ async def test_stats_counts_no_ended_couple_as_active(tmp_path: Path) -> None:
         [stats] = await bot.send(CARA, "/stats")
         assert "Couples paired: 0" in stats.plain
         assert "Couples active this week: 0" in stats.plain, stats.plain
+
+
+async def test_options_shows_a_persons_own_settings_when_not_paired(tmp_path: Path) -> None:
+    """Keep days, discreet mode and quiet hours are one's own, "paired or not" (README), and
+    can be set unpaired; but `/options` unpaired showed none of them, only "Check-ins are for
+    two": on a shared phone after an unpairing, one could not check that discreet mode is on."""
+    async with Offline(tmp_path, StoppedClock()) as bot:
+        await bot.send(ANA, "/start")
+        [saved] = await bot.send(ANA, "/options discreet on")
+        assert "Discreet mode is on" in saved.plain
+        [current] = await bot.send(ANA, "/options")
+        assert "Discreet mode is on" in current.plain, current.plain
