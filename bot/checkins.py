@@ -16,6 +16,7 @@ from typing import Any
 from bot import ask_kinds, guided, prompts
 from bot.long_text import escaped_blocks, paginate
 from bot.models import Couple, Outgoing, Person, storable
+from bot.schedule_rules import paused_at
 from bot.storage import outbox, rounds
 from bot.storage.db import Database, in_batches, in_one_trip
 from bot.storage.schedules import ScheduleRow
@@ -129,17 +130,14 @@ async def open_round(
     `deliver_at` holds each partner's own moment (their local time); the window runs from the
     later of the two, so both get the whole window.
     """
-    used, last, (window, reminder_before), roles = await in_one_trip(
+    used, last, roles = await in_one_trip(
         uow.rounds.used_prompts(couple.id),
         uow.rounds.last_category(couple.id),
-        uow.rounds.round_options(couple.id),
         uow.firststeps.roles_of(couple.id),
     )
     prompt, new_pass = prompts.choose(used, last, rng, roles)
     when = {p.id: max(now, (deliver_at or {}).get(p.id, now)) for p in (couple.a, couple.b)}
-    closes_at = max(when.values()) + window
-    next_opens = closing_slot(await uow.schedules.get(couple.id))
-    remind_at = remind_moment(closes_at, next_opens, reminder_before, max(when.values()))
+    closes_at, remind_at = await window_from(uow, couple, max(when.values()))
     round_id = await uow.rounds.create(
         couple.id, prompt.id, prompt.category, now, closes_at, remind_at, slot
     )
@@ -165,12 +163,21 @@ def waiting_notice(current: rounds.Round, language: str, answered_by: str) -> st
     return t(key, language, partner=answered_by)
 
 
-def closing_slot(schedule: ScheduleRow | None) -> int | None:
+async def window_from(uow: Unit, couple: Couple, latest: int) -> tuple[int, int | None]:
+    """(closes_at, remind_at) of a check-in whose later prompt goes at `latest`: the couple's
+    window from then, and its reminder before the round's real end (remind_moment)."""
+    window, reminder_before = await uow.rounds.round_options(couple.id)
+    closes_at = latest + window
+    next_opens = _closing_slot(await uow.schedules.get(couple.id))
+    return closes_at, remind_moment(closes_at, next_opens, reminder_before, latest)
+
+
+def _closing_slot(schedule: ScheduleRow | None) -> int | None:
     """When the couple's next scheduled slot opens a round (and so closes the open one); None
     when it will not: none, paused past it, or skipped."""
     if schedule is None or schedule.next_due_at is None or schedule.skip_next:
         return None
-    if schedule.paused_until is not None and schedule.paused_until > schedule.next_due_at:
+    if paused_at(schedule.paused_until, schedule.next_due_at):
         return None
     return schedule.next_due_at
 

@@ -114,12 +114,19 @@ async def follow_zones(uow: Unit, couple: Couple, now: int, default_zone: str) -
     if planned is None:
         return
     weekday, slot, _ = planned
-    day, at = date.fromisoformat(slot), await _check_in_time(uow, couple)
-    moments = [
-        int(local_instant(day, at, await zone_of(uow, person.id, default_zone)).timestamp())
+    moments = await _moments(uow, couple, date.fromisoformat(slot), default_zone)
+    await uow.progress.plan_rating(couple.id, weekday, slot, max(now, min(moments.values())), now)
+
+
+async def _moments(uow: Unit, couple: Couple, day: date, default_zone: str) -> dict[int, int]:
+    """Each partner's moment for the rating of `day`: the check-in time, in their zone."""
+    at = await _check_in_time(uow, couple)
+    return {
+        person.id: int(
+            local_instant(day, at, await zone_of(uow, person.id, default_zone)).timestamp()
+        )
         for person in (couple.a, couple.b)
-    ]
-    await uow.progress.plan_rating(couple.id, weekday, slot, max(now, min(moments)), now)
+    }
 
 
 async def due(db: Database, now: int, default_zone: str) -> int:
@@ -137,11 +144,8 @@ async def due(db: Database, now: int, default_zone: str) -> int:
                 await uow.progress.hold_rating(couple_id, due_at, now + HOLD)
                 continue
             day = date.fromisoformat(slot)
-            at = await _check_in_time(uow, couple)
-            when = {}
-            for person in (couple.a, couple.b):
-                zone = await zone_of(uow, person.id, default_zone)
-                when[person.id] = max(now, int(local_instant(day, at, zone).timestamp()))
+            moments = await _moments(uow, couple, day, default_zone)
+            when = {person: max(now, moment) for person, moment in moments.items()}
             await asks.open_ask(uow, couple, KIND, when=when, now=now, closes_at=now + OPEN_FOR)
             asked += 1
             following = await _next(

@@ -123,6 +123,12 @@ def parse_schedule(text: str) -> Schedule | None:
     return Schedule(days or EVERY_DAY, at)
 
 
+def paused_at(paused_until: int | None, moment: int) -> bool:
+    """Whether check-ins paused until `paused_until` (None: not paused) are paused at `moment`:
+    a slot opening then opens nothing, and closes nothing."""
+    return paused_until is not None and paused_until > moment
+
+
 def local_instant(day: date, at: time, zone: ZoneInfo) -> datetime:
     """`at` on `day` in `zone`, as a UTC instant.
 

@@ -24,6 +24,7 @@ from bot.schedule_rules import (
     Schedule,
     local_instant,
     next_slot,
+    paused_at,
     zone_or_none,
 )
 from bot.storage import outbox, schedules
@@ -187,7 +188,6 @@ async def _move_unreceived_prompts(
     were, with the news queued for them beside it; a check-in's window runs from the later
     of its two prompts again. One already on its way stays."""
     zone = await zone_of(uow, user_id, default_zone)
-    row = await uow.schedules.get(couple.id)
     for current in await uow.rounds.open_rounds(couple.id):
         seen = await uow.rounds.participants(current.id)
         if user_id not in seen or seen[user_id][1] is not None or seen[user_id][0] <= now:
@@ -202,12 +202,8 @@ async def _move_unreceived_prompts(
             continue
         closes_at, remind_at = current.closes_at, current.remind_at
         if current.kind == "checkin":
-            window, reminder_before = await uow.rounds.round_options(couple.id)
             later = max([due, *(moment for uid, (moment, _) in seen.items() if uid != user_id)])
-            closes_at = later + window
-            remind_at = checkins.remind_moment(
-                closes_at, checkins.closing_slot(row), reminder_before, later
-            )
+            closes_at, remind_at = await checkins.window_from(uow, couple, later)
         await uow.rounds.move_prompt(current.id, user_id, due, closes_at, remind_at)
 
 
@@ -229,15 +225,11 @@ async def overview(db: Database, user_id: int, now: int, default_zone: str) -> O
         return Overview(None, None, False, None, zone.key)
     schedule = _row_schedule(row)
     # A dated pause is cleared only when a slot next comes due; it is over at its moment.
-    paused_until = row.paused_until if _pausing(row.paused_until, now) else None
+    paused_until = row.paused_until if paused_at(row.paused_until, now) else None
     day = date.fromisoformat(row.paused_day) if paused_until and row.paused_day else None
     coming = _first_to_come(schedule, list(zones.values()), row, paused_until)
     mine = None if coming is None else local_instant(coming, schedule.at, zone).astimezone(zone)
     return Overview(schedule, paused_until, row.skip_next, mine, zone.key, day)
-
-
-def _pausing(paused_until: int | None, now: int) -> bool:
-    return paused_until is not None and paused_until > now
 
 
 def _first_to_come(
@@ -250,7 +242,7 @@ def _first_to_come(
         return None
     slot, opens, skip = date.fromisoformat(row.next_slot), row.next_due_at, row.skip_next
     for _ in range(800):  # a pause is at most a year and a day: slots enough for it
-        paused = paused_until is not None and paused_until > opens
+        paused = paused_at(paused_until, opens)
         if not (paused or skip):
             return slot
         skip = skip and paused  # a pause holds the skip for the slot after it
@@ -316,7 +308,7 @@ async def _change_pause(
             await checkins.withdraw_unreceived(uow, couple, now)
             outcome, key = PauseOutcome.PAUSED, "pause.partner_paused"
         elif action == "resume":
-            if not _pausing(row.paused_until, now) and not row.skip_next:
+            if not paused_at(row.paused_until, now) and not row.skip_next:
                 return PauseOutcome.NOT_PAUSED
             await uow.schedules.set_pause(couple.id, None)
             await uow.schedules.set_skip_next(couple.id, False)
@@ -428,9 +420,9 @@ async def _run_slots(
                 outcome = "late"  # the bot was down: no burst of stale prompts
                 # "The next one is skipped": lost, it was, so the one after comes. Unless a pause
                 # held it: a pause keeps the skip for the slot after it (as below).
-                if item.skip_next and not (item.paused_until or 0) > due_at:
+                if item.skip_next and not paused_at(item.paused_until, due_at):
                     skip_cleared.append(couple_id)
-            elif item.paused_until is not None and item.paused_until > now:
+            elif paused_at(item.paused_until, now):
                 outcome = "paused"
             elif item.skip_next:
                 outcome = "skipped"
@@ -441,11 +433,11 @@ async def _run_slots(
                 at = schedule.at
                 moments = (_instant(slot, at, zones[0]), _instant(slot, at, zones[1]))
                 next_opens = following[1]
-                if next_opens is not None and (item.paused_until or 0) > next_opens:
+                if next_opens is not None and paused_at(item.paused_until, next_opens):
                     next_opens = None  # paused past it: it opens no round, and closes none
                 opening.append((item, *moments, next_opens))
                 outcome = "opened"
-        if item.paused_until is not None and item.paused_until <= now:
+        if item.paused_until is not None and not paused_at(item.paused_until, now):
             pauses_over.append(couple_id)  # a dated pause is over
         moves.append((couple_id, *following))
         outcomes.append(outcome)
