@@ -39,14 +39,19 @@ async def decline_first_steps(ana: FakeUser, ben: FakeUser, timeout: float = WAI
     await ben.wait_for(OFFER, timeout=timeout)
 
 
+async def take_a_break(user: FakeUser, partner: FakeUser, length: str = "20 minutes") -> None:
+    """`user` sends /conflict and picks `length` (a button's label); both hear of the break."""
+    await user.send("/conflict")
+    menu = await user.wait_for("How long do you need")
+    await user.press(menu, dict(menu.buttons)[length])
+    await user.wait_for("Your break runs until")
+    await partner.wait_for("needs a pause")
+
+
 async def open_guided_step(ana: FakeUser, ben: FakeUser, clock: MovableClock) -> None:
     """From a paired couple to the first step of a guided conversation, received by both:
     a break, its end, both ready, and the conversation started."""
-    await ana.send("/conflict")
-    menu = await ana.wait_for("How long do you need")
-    await ana.press(menu, dict(menu.buttons)["20 minutes"])
-    await ana.wait_for("Your break runs until")
-    await ben.wait_for("needs a pause")
+    await take_a_break(ana, ben)
     clock.advance(timedelta(minutes=21))
     for user in (ana, ben):
         nudge = await user.wait_for("The break is over", timeout=10)

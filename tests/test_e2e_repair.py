@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from testing.clock import MovableClock
 from testing.fake_telegram import FakeTelegram, FakeUser
-from testing.journeys import open_guided_step, pair
+from testing.journeys import open_guided_step, pair, take_a_break
 from testing.runner import BotRunner
 
 NUDGE = "The break is over"
@@ -152,11 +152,7 @@ async def test_a_second_conflict_pauses_the_unfinished_guided_conversation(
     await ana.send("ana two")
     await ana.wait_for("stays private")
     await ben.wait_for("has answered", timeout=10)
-    await ana.send("/conflict")
-    menu = await ana.wait_for("How long do you need")
-    await ana.press(menu, dict(menu.buttons)["1 hour"])
-    await ana.wait_for("Your break runs until")
-    await ben.wait_for("needs a pause")
+    await take_a_break(ana, ben, "1 hour")
     await ben.wait_for("This step closed")
     await ben.send("ben two, and it is heated")
     await ben.wait_for("no open check-in")
@@ -172,11 +168,7 @@ async def test_a_conflict_days_after_an_unanswered_nudge_is_a_new_break(
     Monday's 24-hour limit, it ran 20 minutes, Ana read 'I've changed your break', and Ben
     'needs a little longer'. A nudge nobody answers is over a day after it came."""
     await pair(ana, ben)
-    await ana.send("/conflict")
-    menu = await ana.wait_for("How long do you need")
-    await ana.press(menu, dict(menu.buttons)["20 minutes"])
-    await ana.wait_for("Your break runs until")
-    await ben.wait_for("needs a pause")
+    await take_a_break(ana, ben)
     clock.advance(timedelta(minutes=21))
     await ana.wait_for("The break is over", timeout=10)
     await ben.wait_for("The break is over", timeout=10)
