@@ -88,7 +88,9 @@ async def in_new_language(uow: Unit, user_id: int) -> None:
     asks' questions still waiting for their moment (a first step at 20:00 their time), and the
     news queued beside any question ("Ana has answered"), are written again in it, as a
     check-in prompt is rendered when it goes. One on its way stays."""
-    couple = await uow.couples.active_for(user_id)
+    # Held as an answer holds it: the partner's answer queueing "Ana has answered" meanwhile
+    # commits first, and is written again here, not left in the old language.
+    couple = await uow.couples.active_for(user_id, lock=True)
     if couple is None:
         return
     person, partner = couple.member(user_id), couple.partner_of(user_id)
