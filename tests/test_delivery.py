@@ -657,7 +657,8 @@ async def test_a_stop_whose_last_record_fails_still_lets_go_of_everything(
 ) -> None:
     """The stop records what is left in one last transaction; when the database fails it, or
     keeps it (and the loop's last pass) waiting past STOP_WAIT, the stop still ends cleanly
-    (the hook, the lease renewer, the sender lock), and the rows come back as after a crash."""
+    (the hook, the lease renewer, the sender lock). (That a row left in flight comes back as
+    after a crash: test_a_stop_cancels_a_send_whose_own_write_waits_for_the_database.)"""
     monkeypatch.setattr(delivery_module, "STOP_WAIT", 0.05)
     monkeypatch.setattr(delivery_module, "CANCEL_WAIT", 0.05)
     delivery = Delivery(bot, db, Clock(), rate=30)
@@ -667,6 +668,9 @@ async def test_a_stop_whose_last_record_fails_still_lets_go_of_everything(
     await asyncio.wait_for(delivery.stop(), 10)
     assert delivery.hand_off not in db.after_commit
     assert delivery._renewer is not None and delivery._renewer.done()
+    lock = await db.try_lock(delivery_module.SENDER_LOCK)  # let go of (several workers)
+    assert lock is not None
+    await lock.release()
 
 
 async def test_a_stop_does_not_wait_for_a_lease_renewal_slow_to_end(
@@ -763,6 +767,9 @@ async def test_a_stop_cancels_a_send_whose_own_write_waits_for_the_database(
     await asyncio.wait_for(stuck.wait(), 10)
     await asyncio.wait_for(delivery.stop(), 5)
     assert not delivery._sending
+    async with db.read() as uow:  # still in flight: taken back as after a crash
+        rows = await uow.conn.fetch_all("SELECT dedupe_key, status, inflight FROM outbox")
+    assert [tuple(r) for r in rows] == [("k1", "pending", 1)]
 
 
 async def test_recorded_waits_for_the_sends_unrecorded_then_not_for_a_stream_of_later_ones(

@@ -134,7 +134,7 @@ async def test_a_full_guided_conversation(
 
 
 async def test_a_second_conflict_pauses_the_unfinished_guided_conversation(
-    bot: BotRunner, clock: MovableClock, ana: FakeUser, ben: FakeUser
+    fake: FakeTelegram, bot: BotRunner, clock: MovableClock, ana: FakeUser, ben: FakeUser
 ) -> None:
     """Half way through the guided conversation of Monday's conflict, Ana has answered step 2
     and needs a pause again (/conflict, an hour). Ben answered step 2 meanwhile: his words
@@ -154,9 +154,12 @@ async def test_a_second_conflict_pauses_the_unfinished_guided_conversation(
     await ben.wait_for("has answered", timeout=10)
     await take_a_break(ana, ben, "1 hour")
     await ben.wait_for("This step closed")
+    await ana.wait_for("This step closed")
     await ben.send("ben two, and it is heated")
     await ben.wait_for("no open check-in")
+    await bot.settle(fake)  # everything due has gone: what is missing now is not on its way
     assert not any("ben two" in m.plain for m in ana.inbox)
+    assert not any("ana two" in m.plain for m in ben.inbox)
 
 
 async def test_a_conflict_days_after_an_unanswered_nudge_is_a_new_break(

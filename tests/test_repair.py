@@ -275,7 +275,7 @@ async def test_a_new_conflict_does_not_open_the_next_guided_step_of_a_held_revea
     break's start closed the step by revealing the held round, which opened step 2 at once:
     Ben's words reached Ana right after "needs a pause", inside the quiet she asked for. It
     closes the step unrevealed now."""
-    await _guided_step(db)
+    step = await _guided_step(db)
     assert (await checkins.answer(db, ANA, "her words", 1, NOW + 10)).outcome is (
         AnswerOutcome.SAVED
     )
@@ -284,8 +284,15 @@ async def test_a_new_conflict_does_not_open_the_next_guided_step_of_a_held_revea
     assert held.outcome is AnswerOutcome.HELD
     started = await repair.start_break(db, ANA.id, "1h", NOW + 12, "UTC")
     assert started.outcome is repair.Outcome.STARTED
-    # No guided step may be open while the new break cools.
+    # No guided step may be open while the new break cools, and Ben's words reach no one.
     assert "repair" not in await open_rounds(db)
+    assert all(
+        SECRET not in text for chat, _, text in await deliver(db, NOW + 20) if chat == ANA.id
+    )
+    async with db.read() as uow:
+        assert await uow.conn.fetch_value("SELECT status FROM rounds WHERE id = ?", (step,)) == (
+            "expired"
+        )
 
 
 async def test_the_last_breaks_guided_offer_does_not_start_inside_a_new_break(

@@ -62,11 +62,10 @@ async def test_a_stale_older_button_after_a_new_pairing_does_not_say_there_is_no
 async def test_the_partner_is_told_a_changed_window_applies_from_the_next_check_in(
     tmp_path: Path,
 ) -> None:
-    """A check-in is open (Ben has its question, Ana answered). Ana sets `/options window 48`
-    and `/options reminder off`: she is told "It applies from the next check-in"; Ben is told
-    only "Check-ins stay open for 48 hours, with no reminder." The open round still closes
-    after 24 hours (Ana's answer then deleted unread) and Ben still gets its reminder: his
-    notice says otherwise (options.partner_changed lacks what options.saved says)."""
+    """A check-in is open (Ben has its question, Ana answered). Ana sets `/options window 48`:
+    she is told "It applies from the next check-in"; Ben was told only "Check-ins stay open
+    for 48 hours", though the open round still closes after 24 hours (Ana's answer then
+    deleted unread). His notice says it applies from the next check-in too."""
     async with Offline(tmp_path, StoppedClock()) as bot:
         await bot.pair(ANA, BEN)
         await bot.deliver()
