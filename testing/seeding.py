@@ -66,9 +66,8 @@ async def let_time_pass(path: Path, now: datetime) -> None:
         await db.close()
 
 
-async def guided_step_open(db: Database, a: Person, b: Person, now: int) -> None:
-    """A paired couple, both ready after a break, and their guided conversation's first step
-    opened at `now` (queued, not yet delivered)."""
+async def both_ready(db: Database, a: Person, b: Person, now: int) -> int:
+    """A paired couple's break, nudged, both said ready and were told so by `now`; its id."""
     early = now - 1300 - repair.REVEAL_DELAY[1]  # "both ready" is due by `now`
     await repair.start_break(db, a.id, "20m", early, "UTC")
     break_id = await latest_break(db)
@@ -76,6 +75,13 @@ async def guided_step_open(db: Database, a: Person, b: Person, now: int) -> None
     await repair.ready(db, a.id, break_id, early + 1300)
     await repair.ready(db, b.id, break_id, early + 1300)
     await deliver(db, now)
+    return break_id
+
+
+async def guided_step_open(db: Database, a: Person, b: Person, now: int) -> None:
+    """A paired couple, both ready after a break, and their guided conversation's first step
+    opened at `now` (queued, not yet delivered)."""
+    break_id = await both_ready(db, a, b, now)
     assert await guided.start(db, a.id, break_id, now) is guided.Outcome.STARTED
 
 

@@ -84,9 +84,8 @@ async def test_a_long_answers_next_part_sent_across_the_window_end_still_joins(
         await checkin_received(bot)
         await bot.send(BEN, "his words Foxglove")
         await bot.deliver()
-        async with bot.db.read() as uow:
-            closes_at = await uow.conn.fetch_value("SELECT closes_at FROM rounds")
-        clock.advance(timedelta(seconds=closes_at - clock.timestamp() - 1))
+        end = await closes_at(bot)
+        clock.advance(timedelta(seconds=end - clock.timestamp() - 1))
         await bot.send(ANA, "a" * checkins.LONG_PART)  # held: more may follow
         clock.advance(timedelta(seconds=2))  # within JOIN_SECONDS of the first part
         part2 = await bot.send(ANA, "Zinnia end of my answer")

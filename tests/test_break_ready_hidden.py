@@ -15,6 +15,7 @@ import pytest
 from bot import pairing, privacy, repair
 from testing.clock import StoppedClock
 from testing.offline import Offline, User
+from testing.probes import latest_break
 
 ANA, BEN = User(9_100_000_001, "Ana"), User(9_200_000_002, "Ben")
 
@@ -33,8 +34,7 @@ async def nudged_break(bot: Offline, now: int, started_by: User) -> int:
     await repair.start_break(bot.db, started_by.id, "20m", now - 1300, "UTC")
     assert await repair.run_due(bot.db, now - 60) == 1
     await bot.deliver()
-    async with bot.db.read() as uow:
-        return int(await uow.conn.fetch_value("SELECT MAX(id) FROM breaks"))
+    return await latest_break(bot.db)
 
 
 async def export_breaks(bot: Offline) -> object:

@@ -58,14 +58,8 @@ async def test_a_forwarded_agree_command_is_not_taken_as_her_proposal(tmp_path: 
     async with Offline(tmp_path, StoppedClock()) as bot:
         await bot.pair(ANA, BEN)
         await bot.deliver()
-        update = bot.updates.command(ANA, "agree", "Ana never goes out without Ben")
-        data = update.to_dict()
-        data["message"]["forward_origin"] = {
-            "type": "user",
-            "date": 0,
-            "sender_user": CARL.as_dict(),
-        }
-        [told] = await bot.run(Update.de_json(data, bot.app.bot))
+        forwarded = bot.updates.forwarded(ANA, "/agree Ana never goes out without Ben", CARL)
+        [told] = await bot.run(as_command(bot, forwarded, "message"))
         assert told.plain == t("fallback.forwarded_command", "en")
         assert await agreement_versions(bot) == []
         assert not [c for c in await bot.deliver() if c.chat_id == BEN.id]

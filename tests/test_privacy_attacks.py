@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from telegram import Bot
 
-from bot import checkins, guided, pairing, privacy, reachability, repair, scheduling
+from bot import checkins, pairing, privacy, reachability, scheduling
 from bot.checkins import AnswerOutcome
 from bot.models import Outgoing, Person
 from bot.pairing import JoinOutcome
@@ -31,8 +31,8 @@ from testing.clock import StoppedClock
 from testing.engines import on_postgres
 from testing.fake_telegram import FakeTelegram
 from testing.offline import Offline, User
-from testing.probes import deliver, holding, latest_break, open_rounds, pending
-from testing.seeding import INVITE_KEY
+from testing.probes import deliver, holding, open_rounds, pending
+from testing.seeding import INVITE_KEY, guided_step_open
 from tests.test_concurrency import _this_tests_schema, once_after, value  # noqa: F401
 
 # Ids and words no timestamp, key or prompt could hold by chance.
@@ -69,14 +69,7 @@ async def exported(db: Database, person: Person, now: int = NOW + 3600) -> str:
 async def guided_step(db: Database) -> int:
     """The first step of a guided conversation, received by both (after a break both ended
     ready to talk); its round id."""
-    early = NOW - 1300 - repair.REVEAL_DELAY[1]
-    await repair.start_break(db, ANA.id, "20m", early, "UTC")
-    break_id = await latest_break(db)
-    await repair.run_due(db, early + 1200)
-    await repair.ready(db, ANA.id, break_id, early + 1300)
-    await repair.ready(db, BEN.id, break_id, early + 1300)
-    await repair.run_due(db, NOW - 1)
-    assert await guided.start(db, ANA.id, break_id, NOW) is guided.Outcome.STARTED
+    await guided_step_open(db, ANA, BEN, NOW)
     await deliver(db, NOW)
     return (await open_rounds(db))["repair"]
 

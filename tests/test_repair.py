@@ -14,7 +14,7 @@ from bot.models import Person
 from bot.storage.db import Database
 from testing.engines import migrated, scratch
 from testing.probes import cursor, deliver, latest_break, open_rounds
-from testing.seeding import INVITE_KEY
+from testing.seeding import INVITE_KEY, both_ready, guided_step_open, paired_couple
 
 ANA = Person(101, "Ana")
 BEN = Person(202, "Ben")
@@ -240,31 +240,12 @@ def test_no_one_hears_of_readiness_before_both_are_ready(steps: list[str]) -> No
         asyncio.run(scenario(folder))
 
 
-async def _both_ready(db: Database) -> int:
-    """Ana and Ben paired, a break both ended ready to talk and were told so; its id."""
-    await _paired(db, NOW - 5000)
-    early = NOW - 1300 - repair.REVEAL_DELAY[1]
-    await repair.start_break(db, ANA.id, "20m", early, "UTC")
-    break_id = await latest_break(db)
-    await repair.run_due(db, early + 1200)
-    await repair.ready(db, ANA.id, break_id, early + 1300)
-    await repair.ready(db, BEN.id, break_id, early + 1300)
-    await repair.run_due(db, NOW - 1)
-    return break_id
-
-
 async def _guided_step(db: Database) -> int:
-    """The first step of the guided conversation after that break, received by both."""
-    break_id = await _both_ready(db)
-    assert await guided.start(db, ANA.id, break_id, NOW) is guided.Outcome.STARTED
+    """Ana and Ben paired, and the first step of a guided conversation received by both."""
+    await paired_couple(db, ANA, BEN, NOW - 5000)
+    await guided_step_open(db, ANA, BEN, NOW)
     await deliver(db, NOW)
     return (await open_rounds(db))["repair"]
-
-
-async def _paired(db: Database, at: int) -> None:
-    code = (await pairing.create_invite(db, ANA, at, INVITE_KEY)).code
-    assert code is not None
-    assert (await pairing.join(db, BEN, code, at, INVITE_KEY)).couple is not None
 
 
 async def test_a_new_conflict_does_not_open_the_next_guided_step_of_a_held_reveal(
@@ -302,7 +283,8 @@ async def test_the_last_breaks_guided_offer_does_not_start_inside_a_new_break(
     chats. The next day Ana needs a pause again (/conflict: a new break; 0032001 closes an open
     guided step for this very reason). Ben taps the old offer: guided.start checked only that
     the old break was 'ready' and told, so step 1 opened to both inside Ana's new quiet."""
-    old = await _both_ready(db)
+    await paired_couple(db, ANA, BEN, NOW - 5000)
+    old = await both_ready(db, ANA, BEN, NOW)
     assert (await repair.start_break(db, ANA.id, "3h", NOW, "UTC")).outcome is (
         repair.Outcome.STARTED
     )
@@ -320,7 +302,7 @@ async def test_a_conflict_after_the_24_hour_limit_is_a_new_break_of_the_chosen_l
     changed, capped at its limit: 20 minutes, not 3 hours; Ana was told 'updated', not 'needs
     a pause'; the care counter missed it. Past its limit it is over for a new conflict."""
     start = _ts(2026, 11, 25, 23, 0)
-    await _paired(db, start - 600)
+    await paired_couple(db, ANA, BEN, start - 600)
     assert (await repair.start_break(db, ANA.id, "morning", start, "UTC")).outcome is (
         repair.Outcome.STARTED
     )
@@ -336,7 +318,7 @@ async def test_a_nudge_sent_after_downtime_can_be_answered(db: Database) -> None
     not from when the nudge was sent: after 25 hours of downtime the tick sent the nudge with
     its 'ready' button, and the first press was stale."""
     start = NOW
-    await _paired(db, start - 600)
+    await paired_couple(db, ANA, BEN, start - 600)
     await repair.start_break(db, ANA.id, "20m", start, "UTC")
     break_id = await latest_break(db)
     back = start + 1200 + 25 * 3600  # the process comes back

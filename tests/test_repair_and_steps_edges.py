@@ -13,6 +13,7 @@ from bot import callbacks, firststeps, repair
 from bot.texts import t
 from testing.clock import StoppedClock
 from testing.offline import Offline, User
+from testing.probes import latest_break
 from tests.test_break_ready_hidden import nudged_break
 
 ANA, BEN = User(9_100_000_001, "Ana"), User(9_200_000_002, "Ben")
@@ -122,8 +123,7 @@ async def guided_started(bot: Offline, clock: StoppedClock) -> int:
     early = now - 1300 - repair.REVEAL_DELAY[1]
     await repair.start_break(bot.db, ANA.id, "20m", early, "UTC")
     await repair.run_due(bot.db, early + 1200)
-    async with bot.db.read() as uow:
-        break_id = int(await uow.conn.fetch_value("SELECT MAX(id) FROM breaks"))
+    break_id = await latest_break(bot.db)
     for user in (ANA, BEN):
         await repair.ready(bot.db, user.id, break_id, early + 1300)
     await bot.deliver()
@@ -166,8 +166,7 @@ async def _daily_steps_ben_in_new_york(bot: Offline, clock: StoppedClock) -> Non
     Ben's (New York) waits for 01:00 UTC."""
     await bot.pair(ANA, BEN)
     await bot.deliver()
-    async with bot.db.read() as uow:
-        journey = int(await uow.conn.fetch_value("SELECT MAX(id) FROM first_steps"))
+    journey = await journey_id(bot)
     await bot.run(bot.updates.button(ANA, callbacks.FirstSteps(journey, "daily").encode()))
     await bot.deliver()
     await bot.run(bot.updates.button(BEN, callbacks.FirstSteps(journey, "daily").encode()))
@@ -262,12 +261,7 @@ async def test_his_firststeps_time_does_not_find_her_private_offer(tmp_path: Pat
     is told so, and learned she is looking at first steps after a breach (and her offer's
     time became his). A time is set once someone said yes."""
     async with Offline(tmp_path, StoppedClock()) as bot:
-        await bot.pair(ANA, BEN)
-        await bot.deliver()
-        async with bot.db.read() as uow:
-            journey = int(await uow.conn.fetch_value("SELECT MAX(id) FROM first_steps"))
-        await bot.run(bot.updates.button(ANA, callbacks.FirstSteps(journey, "no").encode()))
-        await bot.deliver()
+        await paired_offer_declined(bot)
         [before] = await bot.send(BEN, "/firststeps 21:30")  # nothing under way
         [offer] = await bot.send(ANA, "/firststeps")
         assert "First steps" in offer.plain and offer.chat_id == ANA.id

@@ -15,16 +15,12 @@ from bot.storage.db import Database
 from scheduler import due
 from testing.clock import StoppedClock
 from testing.offline import Offline
-from tests.test_retention import DAY, SETTINGS, ana_blocked_with_a_message, rows
+from tests.test_retention import DAY, ana_blocked_with_a_message, rows, tick
 
 
 @pytest.fixture
 def clock() -> StoppedClock:
     return StoppedClock()
-
-
-async def tick(db: Database, clock: StoppedClock) -> None:
-    await due.run_due(db, clock, SETTINGS)
 
 
 async def test_one_kind_of_due_work_failing_holds_up_none_of_the_rest(
