@@ -185,14 +185,12 @@ async def _own_break(
 
     The couple is held first, so the break is read after the partner's press (if any) ended."""
     couple = await uow.couples.active_for(user_id, lock=True)
-    current = await uow.breaks.get(break_id)
-    if current is None or couple is None or current.couple_id != couple.id:
+    # The couple's break under way (Breaks.active_for says which are: a nudge nobody
+    # answered is over a day after it came), and only if it is this one.
+    current = await uow.breaks.active_for(couple.id, now) if couple is not None else None
+    if current is None or couple is None or current.id != break_id:
         return None
-    status = status_as_seen(current.status, current.finished_at, now)
-    over = status == "nudged" and now >= current.ends_at + breaks.NUDGE_OPEN
-    if status not in ("cooling", "nudged") or over:
-        return None  # a nudge nobody answered is over a day after it came
-    return status, couple, current
+    return status_as_seen(current.status, current.finished_at, now), couple, current
 
 
 async def _already_ready(uow: Unit, user_id: int, break_id: int) -> bool:

@@ -324,3 +324,15 @@ async def test_a_nudge_sent_after_downtime_can_be_answered(db: Database) -> None
     back = start + 1200 + 25 * 3600  # the process comes back
     assert await repair.run_due(db, back) == 1  # the nudge goes out now
     assert await repair.ready(db, ANA.id, break_id, back + 60) is repair.Outcome.WAITING
+
+
+async def test_a_nudge_nobody_answered_is_over_a_day_after_it_came(db: Database) -> None:
+    """Its buttons ("ready", a phrase) do nothing a day after the nudge: the break is over."""
+    await paired(db)
+    await repair.start_break(db, ANA.id, "20m", NOW, "UTC")
+    bid = await latest_break(db)
+    assert await repair.run_due(db, NOW + 1200) == 1  # the nudge
+    a_day_on = NOW + 1200 + 24 * 3600
+    assert await repair.ready(db, ANA.id, bid, a_day_on - 60) is repair.Outcome.WAITING
+    assert await repair.ready(db, BEN.id, bid, a_day_on) is repair.Outcome.STALE
+    assert await repair.send_phrase(db, BEN.id, bid, 2, a_day_on) is repair.Outcome.STALE
